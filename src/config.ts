@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * Every setting of the service, in one zod schema, read once at start-up from the environment
+ * (`EN3S_…`) and optionally a YAML config file outside the repository (`EN3S_CONFIG_FILE`).
+ * The environment wins over the file. The README's configuration reference is generated from
+ * `settings` below (`npm run docs:config`), so the description here is the documentation.
+ */
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
+  typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
+);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.union([z.array(z.string()), z.string()]).transform((v) =>
+  (Array.isArray(v) ? v : v.split(/[\s,]+/)).map((s) => s.trim()).filter(Boolean),
+);
+
+interface Setting {
+  env: string;
+  schema: z.ZodType;
+  default?: unknown;
+  description: string;
+  secret?: boolean;
+}
+
+/** The settings, keyed by their name in the config file. */
+export const settings = {
+  databaseUrl: {
+    env: 'EN3S_DATABASE_URL',
+    schema: z.string().min(1),
+    default: 'sqlite:./data/en3s.sqlite',
+    description:
+      'Database: `sqlite:<file>` (embedded, default) or `postgres://user:pass@host:port/db` for several instances sharing one database.',
+    secret: true,
+  },
+  migrateOnStart: {
+    env: 'EN3S_MIGRATE_ON_START',
+    schema: bool,
+    default: true,
+    description: 'Apply pending database migrations when the service starts.',
+  },
+  httpHost: { env: 'EN3S_HTTP_HOST', schema: z.string(), default: '127.0.0.1', description: 'Address the service listens on.' },
+  httpPort: { env: 'EN3S_HTTP_PORT', schema: int(0, 65535), default: 3000, description: 'Port of the service (webhooks, dashboard, API, metrics).' },
+  webhookSecrets: {
+    env: 'EN3S_WEBHOOK_SECRETS',
+    schema: list.pipe(z.array(z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'expected whsec_<base64 key>'))),
+    default: [],
+    description: 'Standard Webhooks secrets (`whsec_…`), space-separated; several during a rotation. Required by `en3s serve`.',
+    secret: true,
+  },
+  atsBaseUrl: {
+    env: 'EN3S_ATS_BASE_URL',
+    schema: z.url().or(z.literal('')),
+    default: '',
+    description: 'TalentLink base URL; the REST API is under `{base}/tlk/rest`. Empty: `npm start` runs the sandbox.',
+  },
+  atsUser: { env: 'EN3S_ATS_USER', schema: z.string(), default: '', description: 'API user name, `Company:user:BO`.', secret: true },
+  atsPassword: { env: 'EN3S_ATS_PASSWORD', schema: z.string(), default: '', description: 'API password.', secret: true },
+  atsApiKey: { env: 'EN3S_ATS_API_KEY', schema: z.string(), default: '', description: 'API key (`api_key` header).', secret: true },
+  atsRequestsPerSecond: {
+    env: 'EN3S_ATS_REQUESTS_PER_SECOND',
+    schema: int(1, 1000),
+    default: 10,
+    description: 'Client-side rate limit towards the ATS (the contract allows 10 per second per tenant).',
+  },
+  atsTimeoutMs: { env: 'EN3S_ATS_TIMEOUT_MS', schema: int(100, 120_000), default: 10_000, description: 'Time-out of one ATS call.' },
+  policyMode: {
+    env: 'EN3S_POLICY_MODE',
+    schema: z.enum(['enforce', 'monitor']),
+    default: 'enforce',
+    description: '`enforce`: act in the ATS (team, approval, lock, withdrawal). `monitor`: only record and report.',
+  },
+  policyAutoAssignTeam: {
+    env: 'EN3S_POLICY_AUTO_ASSIGN_TEAM',
+    schema: bool,
+    default: true,
+    description: 'Assign the approval team "EN3S dérogation" to concerned offers.',
+  },
+  policyAutoStartApproval: {
+    env: 'EN3S_POLICY_AUTO_START_APPROVAL',
+    schema: bool,
+    default: true,
+    description: 'Start the approval process ("soumettre pour approbation") once the team is assigned.',
+  },
+  policyDueDays: {
+    env: 'EN3S_POLICY_DUE_DAYS',
+    schema: int(1, 120),
+    default: 10,
+    description: 'Due date ("date d\'échéance") given to EN3S, in calendar days after the start of the approval.',
+  },
+  policyUndetermined: {
+    env: 'EN3S_POLICY_UNDETERMINED',
+    schema: z.enum(['treat-as-concerned', 'flag-only']),
+    default: 'treat-as-concerned',
+    description: 'Undetermined offers: `treat-as-concerned` (default; act and flag for review) or `flag-only` (flag, do not act).',
+  },
+  policyReleaseAtWindowEnd: {
+    env: 'EN3S_POLICY_RELEASE_AT_WINDOW_END',
+    schema: bool,
+    default: true,
+    description: 'Unlock offers still waiting for EN3S when the window closes (refused offers stay locked).',
+  },
+  approvalTeamName: {
+    env: 'EN3S_APPROVAL_TEAM_NAME',
+    schema: z.string().min(1),
+    default: 'EN3S dérogation',
+    description: 'Name of the approval team of EN3S in the ATS.',
+  },
+  approvalProcessName: {
+    env: 'EN3S_APPROVAL_PROCESS_NAME',
+    schema: z.string().min(1),
+    default: 'Validation en période EN3S',
+    description: 'Name of the approval process started in the ATS.',
+  },
+  primaryNetworks: {
+    env: 'EN3S_PRIMARY_NETWORKS',
+    schema: z.enum(['all', 'primary']),
+    default: 'all',
+    description: 'Bodies with two networks (CARSAT, CGSS): report them under `all` their networks or only the `primary` one.',
+  },
+  reportsDir: { env: 'EN3S_REPORTS_DIR', schema: z.string().min(1), default: './data/reports', description: 'Folder of scheduled reports.' },
+  logLevel: {
+    env: 'EN3S_LOG_LEVEL',
+    schema: z.enum(['error', 'warn', 'info', 'debug']),
+    default: 'info',
+    description: 'Log level (JSON logs on stdout, no personal data).',
+  },
+} satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof settings;
+export type Config = { [K in SettingName]: z.output<(typeof settings)[K]['schema']> };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads the configuration. Every problem is listed at once, each naming the variable (or the
+ * file and key) and what was expected. Throws `ConfigError` (an expected failure the caller
+ * turns into exit code 2).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<SettingName, unknown>> = {}): Config {
+  const problems: string[] = [];
+  let fileValues: Record<string, unknown> = {};
+  const file = env.EN3S_CONFIG_FILE;
+  if (file) {
+    try {
+      const parsed: unknown = parseYaml(readFileSync(file, 'utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) fileValues = parsed as Record<string, unknown>;
+      else problems.push(`${file} : un objet YAML (clé: valeur) était attendu`);
+    } catch (error) {
+      problems.push(`${file} : illisible (${error instanceof Error ? error.message : String(error)})`);
+    }
+    for (const key of Object.keys(fileValues)) {
+      if (!(key in settings)) problems.push(`${file} > ${key} : paramètre inconnu`);
+    }
+  }
+  const config: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settings) as [SettingName, Setting][]) {
+    const fromEnv = env[setting.env];
+    const raw = name in overrides ? overrides[name] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : name in fileValues ? fileValues[name] : setting.default;
+    const where = name in overrides ? name : fromEnv !== undefined && fromEnv !== '' ? setting.env : name in fileValues ? `${file} > ${name}` : `${name} (défaut)`;
+    const result = setting.schema.safeParse(raw);
+    if (result.success) config[name] = result.data;
+    else problems.push(`${where} : ${result.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as Config;
+}
+
+/** The configuration with secrets masked, for the dashboard's settings page and logs. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settings) as [SettingName, Setting][]) {
+    const value = config[name];
+    out[name] = setting.secret && value !== '' && !(Array.isArray(value) && value.length === 0) ? '••••••' : value;
+  }
+  return out;
+}
