@@ -47,6 +47,8 @@ export const offerSchema = z.object({
     category: z.enum(jobCategories).nullable(),
     collectiveAgreement: z.enum(collectiveAgreements).nullable(),
   }),
+  /** Custom-field values the mapping could not read, e.g. a grid "XX": the field is then null. */
+  unreadable: z.array(z.object({ field: z.string(), key: z.string(), value: z.string(), expected: z.string() })),
   /** Names of the approval teams on the job. */
   approvalTeams: z.array(z.string()),
   approval: z
