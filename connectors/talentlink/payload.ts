@@ -1,0 +1,196 @@
+import { XMLValidator } from 'fast-xml-parser';
+import {
+  jobDocumentSchema,
+  notificationSchema,
+  notificationTypes,
+  queueAlertSchema,
+  type JobDocument,
+  type Notification,
+  type QueueAlert,
+} from './job-document.js';
+import { fail, failAt, type Failure, type PayloadError } from './payload-errors.js';
+import {
+  checkDeclaredEncoding,
+  checkJsonDepth,
+  checkNoDoctype,
+  checkSize,
+  decodeUtf8,
+  formatOfContentType,
+  type BodyFormat,
+} from './payload-guards.js';
+import { findJsonSyntaxError } from './json-syntax.js';
+import { rootNamespace, scanXml, type XmlRoot } from './xml-scan.js';
+import { createXmlParser, jobShape, normalise, notificationShape, UndefinedEntityError } from './xml-normalise.js';
+import { formatIssues, showValue, summariseIssues } from './zod-issues.js';
+
+/**
+ * Parsing of what the ATS sends (spec §2) into the typed shapes of `job-document.ts`. Every
+ * outcome is a value: bad input of any kind gives `{ok: false, error: {code, message, where}}`,
+ * never an exception. The order of checks matters: cheap raw-text guards first (size, UTF-8,
+ * DTD, depth, attribute counts, forbidden names), then the parser, then the schema.
+ */
+
+export { payloadErrorCodes, type PayloadError, type PayloadErrorCode, type PayloadErrorWhere } from './payload-errors.js';
+export { MAX_BODY_BYTES, MAX_DEPTH, MAX_ATTRIBUTES_PER_ELEMENT, MAX_ATTRIBUTES_TOTAL } from './payload-guards.js';
+
+export const NOTIFICATION_NAMESPACE = 'urn:talentlink-style:notification:1';
+
+export type NotificationParseResult =
+  | { ok: true; kind: 'notification'; notification: Notification }
+  | { ok: true; kind: 'queue-alert'; alert: QueueAlert }
+  | { ok: false; error: PayloadError };
+
+export type JobParseResult = { ok: true; kind: 'job'; job: JobDocument } | { ok: false; error: PayloadError };
+
+type Tree = { ok: true; value: unknown } | Failure;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const own = (node: Record<string, unknown>, key: string): unknown =>
+  Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+
+/** A notification or a queue alert, from a webhook body and its `Content-Type`. */
+export function parseNotification(body: Buffer | string, contentType: string): NotificationParseResult {
+  const tree = readBody(body, contentType);
+  return tree.ok ? validateNotification(tree.value) : tree;
+}
+
+/**
+ * A job document from text: a bare job (`<job>` or the JSON job) or a whole notification, of
+ * which the job is taken. `auto` tells XML from JSON by the first character.
+ */
+export function parseJobDocument(text: string, format: 'json' | 'xml' | 'auto'): JobParseResult {
+  const tooLarge = checkSize(text);
+  if (tooLarge) return tooLarge;
+  const decoded = decodeUtf8(text);
+  if (!decoded.ok) return decoded;
+  const actual = format === 'auto' ? sniffFormat(decoded.text) : format;
+  if (actual === undefined) {
+    return fail('UNSUPPORTED_MEDIA_TYPE', 'the text is neither XML nor JSON (expected it to start with "<" or "{")');
+  }
+  const tree = actual === 'xml' ? readXml(decoded.text, 'job') : readJson(decoded.text);
+  if (!tree.ok) return tree;
+  let job = tree.value;
+  if (actual === 'json' && isRecord(job) && isRecord(own(job, 'job'))) job = own(job, 'job');
+  const parsed = jobDocumentSchema.safeParse(job);
+  if (parsed.success) return { ok: true, kind: 'job', job: parsed.data };
+  const issues = formatIssues(parsed.error, job, 'job');
+  return fail('INVALID_JOB', summariseIssues(issues), { path: issues[0]?.path ?? 'job' });
+}
+
+/**
+ * Only the `id` of a notification, for acknowledging a queue element (spec §4) without
+ * validating the whole document: a queue element that fails validation later must still be
+ * removable from the queue.
+ */
+export function extractNotificationId(body: Buffer | string, contentType: string): { ok: true; id: string } | Failure {
+  const tree = readBody(body, contentType);
+  if (!tree.ok) return tree;
+  const id = isRecord(tree.value) ? own(tree.value, 'id') : undefined;
+  if (typeof id === 'string' && id !== '') return { ok: true, id };
+  return fail('INVALID_NOTIFICATION', `id: expected a non-empty string, got ${showValue(id)}`, { path: 'id' });
+}
+
+function readBody(body: Buffer | string, contentType: string): Tree {
+  const media = formatOfContentType(contentType);
+  if (!media.ok) return media;
+  const tooLarge = checkSize(body);
+  if (tooLarge) return tooLarge;
+  const decoded = decodeUtf8(body);
+  if (!decoded.ok) return decoded;
+  return media.format === 'xml' ? readXml(decoded.text, 'notification') : readJson(decoded.text);
+}
+
+function sniffFormat(text: string): BodyFormat | undefined {
+  const first = /\S/.exec(text)?.[0];
+  return first === '<' ? 'xml' : first === '{' ? 'json' : undefined;
+}
+
+function validateNotification(data: unknown): NotificationParseResult {
+  if (!isRecord(data)) return fail('INVALID_NOTIFICATION', `expected an object, got ${showValue(data)}`, { path: '(root)' });
+  const type = own(data, 'type');
+  const isAlert = type === 'queue.element.added' || (type === undefined && own(data, 'queueName') !== undefined && own(data, 'job') === undefined);
+  if (isAlert) {
+    const alert = queueAlertSchema.safeParse(data);
+    if (alert.success) return { ok: true, kind: 'queue-alert', alert: alert.data };
+    const issues = formatIssues(alert.error, data);
+    return fail('INVALID_NOTIFICATION', summariseIssues(issues), { path: issues[0]?.path ?? '(root)' });
+  }
+  if (typeof type === 'string' && !(notificationTypes as readonly string[]).includes(type)) {
+    return fail(
+      'UNKNOWN_EVENT_TYPE',
+      `type: unknown event type ${showValue(type)}, expected one of ${[...notificationTypes, 'queue.element.added'].join('|')}`,
+      { path: 'type' },
+    );
+  }
+  const parsed = notificationSchema.safeParse(data);
+  if (parsed.success) return { ok: true, kind: 'notification', notification: parsed.data };
+  const issues = formatIssues(parsed.error, data);
+  return fail('INVALID_NOTIFICATION', summariseIssues(issues), { path: issues[0]?.path ?? '(root)' });
+}
+
+function readJson(text: string): Tree {
+  const tooDeep = checkJsonDepth(text);
+  if (tooDeep) return tooDeep;
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    const syntax = findJsonSyntaxError(text);
+    if (syntax) return failAt('MALFORMED_JSON', `malformed JSON: ${syntax.reason}`, text, syntax.offset);
+    return fail('MALFORMED_JSON', 'malformed JSON');
+  }
+}
+
+/** `expected`: the root the caller wants; `job` also accepts a whole notification. */
+function readXml(text: string, expected: 'notification' | 'job'): Tree {
+  const refused = checkNoDoctype(text) ?? checkDeclaredEncoding(text);
+  if (refused) return refused;
+  const scanned = scanXml(text);
+  if (!scanned.ok) return scanned;
+  const validation = XMLValidator.validate(text);
+  if (validation !== true) {
+    const { msg, line, col } = validation.err;
+    return fail('MALFORMED_XML', `malformed XML: ${msg} at line ${line}, column ${col}`, { line, column: col });
+  }
+  const root = scanned.root;
+  if (!root) return fail('MALFORMED_XML', 'malformed XML: no root element');
+  const rootProblem = checkRoot(root, expected, text);
+  if (rootProblem) return rootProblem;
+  let parsed: unknown;
+  try {
+    parsed = createXmlParser().parse(text);
+  } catch (error) {
+    return fail('MALFORMED_XML', `malformed XML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const node = isRecord(parsed) ? own(parsed, root.localName) : undefined;
+  try {
+    if (root.localName === 'job') return { ok: true, value: normalise(node, jobShape, 'job') };
+    const notification = normalise(node, notificationShape, '');
+    if (expected === 'notification') return { ok: true, value: notification };
+    return { ok: true, value: isRecord(notification) ? own(notification, 'job') : undefined };
+  } catch (error) {
+    if (error instanceof UndefinedEntityError) {
+      return fail('MALFORMED_XML', `malformed XML: ${error.message} (only &lt; &gt; &amp; &quot; &apos; and character references exist without a DTD)`, {
+        path: error.path,
+      });
+    }
+    throw error;
+  }
+}
+
+function checkRoot(root: XmlRoot, expected: 'notification' | 'job', text: string): Failure | undefined {
+  const accepted = expected === 'notification' ? ['notification'] : ['job', 'notification'];
+  if (!accepted.includes(root.localName)) {
+    const code = expected === 'notification' ? 'INVALID_NOTIFICATION' : 'INVALID_JOB';
+    const wanted = accepted.map((name) => `<${name}>`).join(' or ');
+    return failAt(code, `expected the root element ${wanted}, got <${root.qname}>`, text, root.offset);
+  }
+  const namespace = rootNamespace(root);
+  // A bare <job> may come without a namespace (e.g. exported on its own); a notification may not.
+  if (root.localName === 'job' && namespace === undefined) return undefined;
+  if (namespace !== NOTIFICATION_NAMESPACE) {
+    const actual = namespace === undefined ? 'in no namespace' : `in namespace ${showValue(namespace)}`;
+    return failAt('NAMESPACE_MISMATCH', `root element <${root.qname}> is ${actual}, expected "${NOTIFICATION_NAMESPACE}"`, text, root.offset);
+  }
+  return undefined;
+}
