@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { JobDocument } from '../../connectors/talentlink/job-document.js';
+import { toOffer } from '../../connectors/talentlink/mapping.js';
+import { evaluate } from '../domain/eligibility.js';
+import type { Offer } from '../domain/offer.js';
+import { campaignOf, transition, type Fact, type OfferMemory, type TransitionResult, type WorkflowEvent } from '../domain/workflow.js';
+import { appendLedger, type NewLedgerEntry } from '../store/ledger.js';
+import { getOffer, upsertOffer, type OfferKey } from '../store/offers.js';
+import { enqueueCommand } from '../store/outbox.js';
+import type { Database } from '../store/schema.js';
+import type { PipelineContext } from './context.js';
+import { memoryFromRecord, recordFromMemory } from './offer-memory.js';
+
+/**
+ * The one place where an event meets the store: inside the caller's transaction, load the
+ * offer's memory (locked), run the pure workflow, and write the new state, the ledger entries
+ * and the outbox commands together. Everything here is idempotent: the same document applied
+ * twice changes nothing the second time.
+ */
+
+export interface EventMeta {
+  eventId: string;
+  type: string;
+  /** Where it came from: `webhook`, `queue`, `reconciliation`, `command`. */
+  origin: string;
+  body?: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function ledgerEntries(key: OfferKey, facts: readonly Fact[]): NewLedgerEntry[] {
+  return facts.map((fact) => ({
+    offer_source: key.source,
+    offer_ats_id: key.ats_id,
+    campaign: key.campaign,
+    actor: fact.actor,
+    actor_name: fact.actorName ?? null,
+    kind: fact.kind,
+    data: fact.data,
+  }));
+}
+
+async function persist(ctx: PipelineContext, trx: Transaction<Database>, result: TransitionResult, leading: Fact[], now: string): Promise<void> {
+  const memory = result.memory;
+  const key = { source: memory.offer.source, ats_id: memory.offer.atsId, campaign: memory.campaign };
+  if (result.changed) await upsertOffer(trx, recordFromMemory(memory), now);
+  const entries = ledgerEntries(key, [...leading, ...result.facts]);
+  if (entries.length > 0) await appendLedger(trx, entries, now);
+  for (const command of result.commands) {
+    const { idempotencyKey, source, atsId, campaign, kind, ...payload } = command;
+    await enqueueCommand(trx, { idempotency_key: idempotencyKey, source, ats_id: atsId, campaign, kind, payload, now });
+  }
+}
+
+/** A job document (pushed, pulled, listed or returned by a command) applied at `now`. */
+export async function applyDocument(ctx: PipelineContext, trx: Transaction<Database>, doc: JobDocument, meta: EventMeta, now: Date): Promise<TransitionResult> {
+  const offer: Offer = toOffer(doc, ctx.mapping, ctx.domain.organisms);
+  const decision = evaluate(offer, now, ctx.domain.ruleSets);
+  const at = now.toISOString();
+  const campaign = campaignOf(decision, now.getTime());
+  const key = { source: offer.source, ats_id: offer.atsId, campaign };
+  const memory = memoryFromRecord(await getOffer(trx, key, { forUpdate: true }));
+  const result = transition(memory, { kind: 'document', at, offer }, decision, ctx.policy);
+  const received: Fact = {
+    kind: 'event.received',
+    actor: 'system',
+    data: { eventId: meta.eventId, type: meta.type, origin: meta.origin, version: doc.version, ...(meta.body ? { bodySha256: sha256(meta.body) } : {}) },
+  };
+  await persist(ctx, trx, result, [received], at);
+  return result;
+}
+
+/** Time passed, or an administrator acted: the remembered offer evaluated again at `now`. */
+export async function applyToKnownOffer(
+  ctx: PipelineContext,
+  trx: Transaction<Database>,
+  key: OfferKey,
+  event: Extract<WorkflowEvent, { kind: 'tick' | 'override' }>,
+  now: Date,
+): Promise<TransitionResult | null> {
+  const memory: OfferMemory | null = memoryFromRecord(await getOffer(trx, key, { forUpdate: true }));
+  if (!memory) return null;
+  const decision = evaluate(memory.offer, now, ctx.domain.ruleSets);
+  const result = transition(memory, event, decision, ctx.policy);
+  await persist(ctx, trx, result, [], now.toISOString());
+  return result;
+}

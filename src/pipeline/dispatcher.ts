@@ -1,0 +1,161 @@
+import type { AtsConnector, AtsError, AtsResult } from '../../connectors/ats-connector.js';
+import type { JobDocument } from '../../connectors/talentlink/job-document.js';
+import type { CommandBody } from '../domain/workflow.js';
+import { insertEvent } from '../store/inbox.js';
+import { appendLedger } from '../store/ledger.js';
+import { claimCommands, completeCommand, deadLetterCommand, retryCommand, type OutboxCommand } from '../store/outbox.js';
+import { inTransaction } from '../store/transaction.js';
+import type { PipelineContext } from './context.js';
+import { SNAPSHOT_EVENT } from './inbox-worker.js';
+import { Loop, type LoopOptions } from './loop.js';
+
+/**
+ * Carries outbox commands to the ATS. A command is done only once the ATS answered it; the job
+ * document the ATS returns goes back into the inbox as a snapshot, so the workflow sees the
+ * effect through the same path as any other change. Transient failures are retried with
+ * exponential backoff and full jitter (at least `Retry-After`); after `maxAttempts` — or at once
+ * on a permanent failure — the command goes to dead-letter with its last error.
+ */
+
+export interface DispatcherOptions extends Partial<LoopOptions> {
+  owner: string;
+  leaseMs?: number;
+  batchSize?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Random source for the jitter, injectable for tests. */
+  random?: () => number;
+}
+
+type Outcome = { kind: 'done'; doc: JobDocument | null; note: string } | { kind: 'retry'; error: AtsError } | { kind: 'dead'; error: AtsError };
+
+export class Dispatcher extends Loop {
+  private readonly o: Required<Omit<DispatcherOptions, keyof LoopOptions>>;
+
+  constructor(
+    private readonly ctx: PipelineContext & { ats: AtsConnector },
+    options: DispatcherOptions,
+  ) {
+    super('dispatcher', ctx.log, options);
+    this.o = {
+      owner: options.owner,
+      leaseMs: options.leaseMs ?? 60_000,
+      batchSize: options.batchSize ?? 20,
+      maxAttempts: options.maxAttempts ?? 8,
+      baseDelayMs: options.baseDelayMs ?? 1000,
+      maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
+      random: options.random ?? Math.random,
+    };
+  }
+
+  async runOnce(): Promise<number> {
+    const { store, clock } = this.ctx;
+    const commands = await claimCommands(store.db, { owner: this.o.owner, leaseMs: this.o.leaseMs, limit: this.o.batchSize, now: clock.now().toISOString() });
+    for (const command of commands) {
+      if (this.stopping) break;
+      await this.dispatch(command);
+    }
+    return commands.length;
+  }
+
+  /** Backoff before attempt `attempt + 1`: full jitter over an exponential ceiling, never below Retry-After. */
+  delayMs(attempt: number, retryAfterMs?: number): number {
+    const ceiling = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
+    return Math.max(retryAfterMs ?? 0, Math.round(ceiling / 2 + (this.o.random() * ceiling) / 2));
+  }
+
+  private async execute(command: OutboxCommand): Promise<Outcome> {
+    const { ats } = this.ctx;
+    const body = { kind: command.kind, ...(command.payload as object) } as CommandBody;
+    const key = command.idempotency_key;
+    const job = command.ats_id;
+    let result: AtsResult<JobDocument>;
+    switch (body.kind) {
+      case 'notify':
+        // Administrators see alerts on the dashboard (from the offers and the ledger); the log line
+        // names the offer by its reference only.
+        this.ctx.log.warn('alert', { topic: body.topic, offer: job, message: body.message });
+        return { kind: 'done', doc: null, note: 'notified' };
+      case 'assign_team':
+        result = await ats.assignApprovalTeam(job, body.teamName, key);
+        break;
+      case 'start_approval':
+        result = await ats.startApproval(job, { processName: body.processName, message: body.message, dueDate: body.dueDate, alertOnAction: body.alertOnAction }, key);
+        break;
+      case 'set_lock':
+        if (await this.superseded(command)) return { kind: 'done', doc: null, note: 'superseded by a newer lock command' };
+        result = await ats.setPublicationLock(job, body.locked, body.reason, key);
+        break;
+      case 'withdraw_posting':
+        result = await ats.withdrawPosting(job, body.postingId, body.reason, key);
+        break;
+    }
+    if (result.ok) return { kind: 'done', doc: result.value, note: 'applied' };
+    if (result.error.kind === 'already-applied') {
+      // The ATS already holds the effect (409 ALREADY_STARTED…): a success; read the job back.
+      const current = await ats.getJob(job);
+      return { kind: 'done', doc: current.ok ? current.value : null, note: `already applied (${result.error.code})` };
+    }
+    if (result.error.kind === 'transient' && command.attempts + 1 < this.o.maxAttempts) return { kind: 'retry', error: result.error };
+    return { kind: 'dead', error: result.error };
+  }
+
+  /** A newer lock command for the same offer decides the lock: this older one is moot. */
+  private async superseded(command: OutboxCommand): Promise<boolean> {
+    const newer = await this.ctx.store.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('source', '=', command.source)
+      .where('ats_id', '=', command.ats_id)
+      .where('kind', '=', 'set_lock')
+      .where('id', '>', command.id)
+      .executeTakeFirst();
+    return newer !== undefined;
+  }
+
+  private async dispatch(command: OutboxCommand): Promise<void> {
+    const { store, clock, log } = this.ctx;
+    let outcome: Outcome;
+    try {
+      outcome = await this.execute(command);
+    } catch (error) {
+      // A bug or an unexpected library failure: treat as transient so the command is not lost.
+      outcome = { kind: 'retry', error: { kind: 'transient', code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) } };
+    }
+    const now = clock.now();
+    const nowIso = now.toISOString();
+    const offer = { offer_source: command.source, offer_ats_id: command.ats_id, campaign: command.campaign, actor: 'system' as const };
+    await inTransaction(store, async (trx) => {
+      if (outcome.kind === 'done') {
+        if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, version: outcome.doc?.version ?? null } }))) return;
+        if (outcome.doc) {
+          await insertEvent(trx, {
+            source: command.source,
+            event_id: `cmd:${command.idempotency_key}:v${outcome.doc.version}`,
+            event_type: SNAPSHOT_EVENT,
+            occurred_at: null,
+            received_at: nowIso,
+            content_type: 'application/json',
+            body: JSON.stringify(outcome.doc),
+            job_id: outcome.doc.id,
+            job_version: outcome.doc.version,
+          });
+        }
+        await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1 } }], nowIso);
+        return;
+      }
+      const error = outcome.error;
+      const summary = `${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`;
+      if (outcome.kind === 'retry') {
+        const next = new Date(now.getTime() + this.delayMs(command.attempts, error.retryAfterMs)).toISOString();
+        if (!(await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: next }))) return;
+        await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'retry', error: summary, nextAttemptAt: next, attempt: command.attempts + 1 } }], nowIso);
+      } else {
+        if (!(await deadLetterCommand(trx, command.id, this.o.owner, summary))) return;
+        await appendLedger(trx, [{ ...offer, kind: 'command.dead', data: { command: command.kind, idempotencyKey: command.idempotency_key, error: summary, attempts: command.attempts + 1 } }], nowIso);
+      }
+    });
+    if (outcome.kind === 'dead') log.error('command dead-lettered', { command: command.kind, offer: command.ats_id, error: outcome.error.code });
+  }
+}

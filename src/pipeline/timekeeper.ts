@@ -1,0 +1,101 @@
+import { stateTable, offerStates } from '../domain/workflow-states.js';
+import { getCursor, setCursor } from '../store/cursors.js';
+import { appendLedger } from '../store/ledger.js';
+import { inTransaction } from '../store/transaction.js';
+import { applyToKnownOffer } from './apply.js';
+import type { PipelineContext } from './context.js';
+import { Loop, type LoopOptions } from './loop.js';
+
+/**
+ * Time drives the workflow too: when a window opens or closes in any body's time zone, or a new
+ * text comes into force, every offer not yet settled is evaluated again. The last instant
+ * checked is a cursor, so a boundary passed while the service was down is caught at start-up.
+ */
+
+const CURSOR = 'timekeeper';
+const open = offerStates.filter((s) => !stateTable[s].final);
+
+export interface Boundary {
+  atMs: number;
+  kind: 'window.opened' | 'window.closed' | 'ruleset.in_force';
+  detail: Record<string, unknown>;
+}
+
+/** The boundaries in `(fromMs, toMs]`, from the rule sets and every time zone bodies can be in. */
+export function boundariesBetween(ctx: Pick<PipelineContext, 'domain'>, fromMs: number, toMs: number): Boundary[] {
+  const { ruleSets, organismsFile } = ctx.domain;
+  const zones = [organismsFile.defaultTimeZone, ...organismsFile.territories.map((t) => t.timeZone)];
+  const out: Boundary[] = [];
+  const firstYear = new Date(fromMs).getUTCFullYear() - 1;
+  const lastYear = new Date(toMs).getUTCFullYear() + 1;
+  for (const rs of ruleSets.list) {
+    if (rs.fromMs > fromMs && rs.fromMs <= toMs) out.push({ atMs: rs.fromMs, kind: 'ruleset.in_force', detail: { ruleSet: rs.id } });
+    for (let year = firstYear; year <= lastYear; year++) {
+      for (const zone of zones) {
+        const w = rs.calendar.window(year, zone);
+        // A window belongs to the text in force when it opens.
+        if (w.startMs < rs.fromMs || w.startMs >= rs.toMs) continue;
+        if (w.startMs > fromMs && w.startMs <= toMs) out.push({ atMs: w.startMs, kind: 'window.opened', detail: { campaign: year, timeZone: zone } });
+        if (w.endMs > fromMs && w.endMs <= toMs) out.push({ atMs: w.endMs, kind: 'window.closed', detail: { campaign: year, timeZone: zone } });
+      }
+    }
+  }
+  return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+export class Timekeeper extends Loop {
+  constructor(
+    private readonly ctx: PipelineContext,
+    options: Partial<LoopOptions> = {},
+  ) {
+    super('timekeeper', ctx.log, { idleMs: 30_000, ...options });
+  }
+
+  /** Returns the number of offers evaluated again (0 when no boundary was passed). */
+  async runOnce(): Promise<number> {
+    const { store, clock } = this.ctx;
+    const now = clock.now();
+    const last = await getCursor(store.db, CURSOR);
+    const boundaries = last ? boundariesBetween(this.ctx, Date.parse(last), now.getTime()) : [];
+    if (last && boundaries.length === 0) {
+      await setCursor(store.db, CURSOR, now.toISOString(), now.toISOString());
+      return 0;
+    }
+    const nowIso = now.toISOString();
+    if (boundaries.length > 0) {
+      await inTransaction(store, (trx) =>
+        appendLedger(
+          trx,
+          boundaries.map((b) => ({ offer_source: null, offer_ats_id: null, campaign: null, actor: 'system' as const, kind: b.kind, data: { ...b.detail, at: new Date(b.atMs).toISOString() } })),
+          nowIso,
+        ),
+      );
+    }
+    const count = await this.tickOpenOffers(now);
+    await setCursor(store.db, CURSOR, nowIso, nowIso);
+    this.logger.info('offers evaluated again', { count, boundaries: boundaries.map((b) => b.kind) });
+    return count;
+  }
+
+  /** Evaluates again, one transaction each, every offer whose state is not final. */
+  async tickOpenOffers(now: Date): Promise<number> {
+    const { store } = this.ctx;
+    let count = 0;
+    let after: [string, string, number] | null = null;
+    for (;;) {
+      let query = store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).where('state', 'in', open);
+      if (after) {
+        const [s, a, c] = after;
+        query = query.where((eb) => eb.or([eb('source', '>', s), eb.and([eb('source', '=', s), eb('ats_id', '>', a)]), eb.and([eb('source', '=', s), eb('ats_id', '=', a), eb('campaign', '>', c)])]));
+      }
+      const keys = await query.orderBy('source').orderBy('ats_id').orderBy('campaign').limit(500).execute();
+      if (keys.length === 0) return count;
+      for (const key of keys) {
+        await inTransaction(store, (trx) => applyToKnownOffer(this.ctx, trx, key, { kind: 'tick', at: now.toISOString() }, now));
+        count += 1;
+      }
+      const lastKey = keys[keys.length - 1]!;
+      after = [lastKey.source, lastKey.ats_id, lastKey.campaign];
+    }
+  }
+}
