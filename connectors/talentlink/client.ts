@@ -195,7 +195,11 @@ export function createTalentLinkClient(options: TalentLinkClientOptions): Talent
       }
     } catch (thrown) {
       const error = errorFromException(name, thrown, timeoutMs, deadline.aborted);
-      if (!error) throw new Error(`TalentLink client: unexpected failure of ${name}`, { cause: thrown });
+      if (!error) {
+        // Release a half-open trial, or the breaker would wait for its answer forever.
+        breaker.recordFailure();
+        throw new Error(`TalentLink client: unexpected failure of ${name}`, { cause: thrown });
+      }
       result = { ok: false, error };
     }
     if (!result.ok && result.error.kind === 'transient') breaker.recordFailure();

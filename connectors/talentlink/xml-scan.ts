@@ -40,14 +40,14 @@ export function scanXml(text: string): { ok: true; root: XmlRoot | undefined } |
   let root: XmlRoot | undefined;
   let i = 0;
   const n = text.length;
+  const skipTo = (terminator: string, from: number) => {
+    const end = text.indexOf(terminator, from);
+    return end < 0 ? n : end + terminator.length;
+  };
   while (i < n) {
     const lt = text.indexOf('<', i);
     if (lt < 0) break;
     i = lt;
-    const skipTo = (terminator: string, from: number) => {
-      const end = text.indexOf(terminator, from);
-      return end < 0 ? n : end + terminator.length;
-    };
     if (text.startsWith('<!--', i)) i = skipTo('-->', i + 4);
     else if (text.startsWith('<![CDATA[', i)) i = skipTo(']]>', i + 9);
     else if (text.startsWith('<?', i)) i = skipTo('?>', i + 2);
