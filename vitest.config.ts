@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],
+    // A throw-away PostgreSQL server for the whole run, unless EN3S_TEST_PG_URL names one.
+    globalSetup: ['tests/support/pg-global-setup.ts'],
   },
 });

@@ -1,0 +1,238 @@
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import { canonicalJson } from './canonical-json.js';
+import { dialectOf, type Db } from './database.js';
+import { addMs, assertInstant, msBetween } from './instant.js';
+import type { CommandKind, Database, OutboxStatus, OutboxTable } from './schema.js';
+import { withinTransaction } from './transaction.js';
+
+/**
+ * The outbox: commands for the ATS, written in the same transaction as the state change that
+ * calls for them, then carried out by the dispatcher under a lease. A command is `done` only
+ * once the ATS answered it; `dead` after the dispatcher gave up, until an administrator
+ * requeues it. `payload` and `result` are JSON values (stored as text).
+ */
+
+export interface OutboxCommand extends Omit<Selectable<OutboxTable>, 'payload' | 'result'> {
+  payload: unknown;
+  result: unknown;
+}
+
+export interface NewCommand {
+  /** Same key, same command: a second enqueue is answered `'duplicate'` and changes nothing. */
+  idempotency_key: string;
+  source: string;
+  ats_id: string;
+  campaign: number;
+  kind: CommandKind;
+  payload: unknown;
+  /** Creation instant; also the first attempt's, unless `next_attempt_at` says later. */
+  now: string;
+  next_attempt_at?: string;
+}
+
+export interface CommandClaimOptions {
+  owner: string;
+  leaseMs: number;
+  limit: number;
+  now: string;
+}
+
+export async function enqueueCommand(db: Db, cmd: NewCommand): Promise<'inserted' | 'duplicate'> {
+  const now = assertInstant(cmd.now, 'enqueueCommand now');
+  const result = await db
+    .insertInto('outbox')
+    .values({
+      idempotency_key: cmd.idempotency_key,
+      source: cmd.source,
+      ats_id: cmd.ats_id,
+      campaign: cmd.campaign,
+      kind: cmd.kind,
+      payload: canonicalJson(cmd.payload),
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: cmd.next_attempt_at === undefined ? now : assertInstant(cmd.next_attempt_at, 'enqueueCommand next_attempt_at'),
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 ? 'inserted' : 'duplicate';
+}
+
+/**
+ * Takes up to `limit` commands that are due (`pending` with next_attempt_at <= now) or whose
+ * lease expired (`in_flight`), earliest due first, leased to `owner` until now + leaseMs.
+ * Same guarantees as `claimEvents`: SKIP LOCKED on PostgreSQL, one write transaction on SQLite.
+ */
+export async function claimCommands(db: Db, options: CommandClaimOptions): Promise<OutboxCommand[]> {
+  const now = assertInstant(options.now, 'claimCommands now');
+  const leaseUntil = addMs(now, options.leaseMs);
+  const claimable = (eb: ExpressionBuilder<Database, 'outbox'>) =>
+    eb.or([
+      eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+      eb.and([eb('status', '=', 'in_flight'), eb('lease_until', '<=', now)]),
+    ]);
+  const postgres = dialectOf(db) === 'postgres';
+  const claim = async (trx: Db) => {
+    let picked = trx
+      .selectFrom('outbox')
+      .select('id')
+      .where(claimable)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(options.limit);
+    if (postgres) picked = picked.forUpdate().skipLocked();
+    const rows = await trx
+      .updateTable('outbox')
+      .set({ status: 'in_flight', lease_owner: options.owner, lease_until: leaseUntil })
+      // On PostgreSQL the locking sub-select must run exactly once: as a plain IN it may be
+      // rescanned during the update, and a rescan with SKIP LOCKED returns further rows.
+      .where((eb) => (postgres ? sql<boolean>`${eb.ref('id')} = any(array(${picked}))` : eb('id', 'in', picked)))
+      .where(claimable)
+      .returningAll()
+      .execute();
+    return rows.map(parseCommand).sort((a, b) => (a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id - b.id));
+  };
+  return postgres ? claim(db) : withinTransaction(db, claim);
+}
+
+/** The ATS answered: the command is done. False when `owner` no longer holds the lease. */
+export async function completeCommand(
+  db: Db,
+  id: number,
+  owner: string,
+  outcome: { now: string; result?: unknown; requestId?: string | null },
+): Promise<boolean> {
+  const now = assertInstant(outcome.now, 'completeCommand now');
+  const result = await leased(db, id, owner)
+    .set({
+      status: 'done',
+      done_at: now,
+      lease_until: null,
+      result: outcome.result === undefined ? null : canonicalJson(outcome.result),
+      request_id: outcome.requestId ?? null,
+    })
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A transient failure: back to `pending` for another attempt at `nextAttemptAt`. */
+export async function retryCommand(
+  db: Db,
+  id: number,
+  owner: string,
+  retry: { error: string; nextAttemptAt: string; requestId?: string | null },
+): Promise<boolean> {
+  const nextAttemptAt = assertInstant(retry.nextAttemptAt, 'retryCommand nextAttemptAt');
+  const result = await leased(db, id, owner)
+    .set((eb) => ({
+      status: 'pending',
+      attempts: eb('attempts', '+', 1),
+      next_attempt_at: nextAttemptAt,
+      lease_owner: null,
+      lease_until: null,
+      last_error: retry.error,
+      ...(retry.requestId !== undefined ? { request_id: retry.requestId } : {}),
+    }))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives up: the command is `dead` until an administrator requeues it. */
+export async function deadLetterCommand(
+  db: Db,
+  id: number,
+  owner: string,
+  error: string,
+  requestId?: string | null,
+): Promise<boolean> {
+  const result = await leased(db, id, owner)
+    .set((eb) => ({
+      status: 'dead',
+      attempts: eb('attempts', '+', 1),
+      lease_owner: null,
+      lease_until: null,
+      last_error: error,
+      ...(requestId !== undefined ? { request_id: requestId } : {}),
+    }))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Dead commands, most recent first. */
+export async function listDeadLetters(db: Db, page: { limit: number; offset?: number }): Promise<OutboxCommand[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'dead')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset ?? 0)
+    .execute();
+  return rows.map(parseCommand);
+}
+
+/** A dead command goes back to `pending`, due at `now`, attempts reset. False if it was not dead. */
+export async function requeueDeadLetter(db: Db, id: number, now: string): Promise<boolean> {
+  assertInstant(now, 'requeueDeadLetter now');
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, lease_owner: null, lease_until: null })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The commands of one offer, oldest first (for its timeline). */
+export async function listOfferCommands(
+  db: Db,
+  offer: { source: string; ats_id: string; campaign: number },
+): Promise<OutboxCommand[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('source', '=', offer.source)
+    .where('ats_id', '=', offer.ats_id)
+    .where('campaign', '=', offer.campaign)
+    .orderBy('id')
+    .execute();
+  return rows.map(parseCommand);
+}
+
+export interface OutboxStats {
+  byStatus: Record<OutboxStatus, number>;
+  /** Pending commands already due. */
+  due: number;
+  /** How late the most overdue pending command is; null when none is due. */
+  oldestDueAgeMs: number | null;
+}
+
+export async function outboxStats(db: Db, now: string): Promise<OutboxStats> {
+  assertInstant(now, 'outboxStats now');
+  const counts = await db
+    .selectFrom('outbox')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
+    .groupBy('status')
+    .execute();
+  const byStatus: Record<OutboxStatus, number> = { pending: 0, in_flight: 0, done: 0, dead: 0 };
+  for (const { status, count } of counts) byStatus[status] = Number(count);
+  const due = await db
+    .selectFrom('outbox')
+    .select((eb) => [eb.fn.countAll<number>().as('due'), eb.fn.min('next_attempt_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .executeTakeFirstOrThrow();
+  return {
+    byStatus,
+    due: Number(due.due),
+    oldestDueAgeMs: due.oldest ? Math.max(0, msBetween(due.oldest, now)) : null,
+  };
+}
+
+function leased(db: Db, id: number, owner: string) {
+  return db.updateTable('outbox').where('id', '=', id).where('status', '=', 'in_flight').where('lease_owner', '=', owner);
+}
+
+function parseCommand(row: Selectable<OutboxTable>): OutboxCommand {
+  return { ...row, payload: JSON.parse(row.payload) as unknown, result: row.result === null ? null : (JSON.parse(row.result) as unknown) };
+}

@@ -1,0 +1,119 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { appendLedger } from '../../../src/store/ledger.js';
+import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
+
+/** Runs `en3s …` in this process and returns what it printed and its exit code. */
+async function en3s(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await main(['node', 'en3s', ...args]);
+    return { code: Number(process.exitCode ?? 0), stdout, stderr };
+  } finally {
+    process.exitCode = before;
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe.each(testDatabases())('en3s db and en3s audit on %s', (dialect) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await openTestStore(dialect, 'cli', { migrate: false });
+  });
+  afterAll(() => store?.cleanup());
+
+  it('shows pending migrations, applies them once, then shows when they were applied', async () => {
+    const pending = await en3s('db', 'status', '--db', store.url);
+    expect(pending).toMatchObject({ code: 0, stderr: '' });
+    expect(pending.stdout).toContain('1 migration en attente : lancez « en3s db migrate ».');
+    expect(pending.stdout).toContain('0001_initial : en attente');
+
+    const refused = await en3s('audit', 'verify', '--db', store.url);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('la base n’est pas initialisée');
+
+    const first = await en3s('db', 'migrate', '--db', store.url);
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stdout).toContain('1 migration appliquée : 0001_initial.');
+    const again = await en3s('db', 'migrate', '--db', store.url);
+    expect(again.stdout).toContain('Base à jour : aucune migration en attente.');
+
+    const status = await en3s('db', 'status', '--db', store.url);
+    expect(status.stdout).toContain(`Base à jour (${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}) : 1 migration appliquée.`);
+    expect(status.stdout).toMatch(/0001_initial : appliquée le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}:\d{2}/);
+  });
+
+  it('says the ledger is intact, with the count and the last hash', async () => {
+    expect((await en3s('audit', 'verify', '--db', store.url)).stdout).toBe('Registre intact : 0 entrée, registre vide.\n');
+    const written = await appendLedger(
+      store.db,
+      Array.from({ length: 1234 }, (_, i) => ({ offer_source: 'talentlink', offer_ats_id: `J${i}`, campaign: 2026, actor: 'system' as const, kind: 'decision', data: { i } })),
+      '2026-02-01T10:00:00.000Z',
+    );
+    const result = await en3s('audit', 'verify', '--db', store.url, '--batch-size', '100');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Registre intact : 1\u202f234 entrées, dernière empreinte ${written.at(-1)!.hash} (n° 1\u202f234).\n`);
+  });
+
+  it('exits 1 naming the first altered entry', async () => {
+    if (dialect === 'postgres') await sql`drop trigger ledger_append_only on ledger`.execute(store.db);
+    else await sql`drop trigger ledger_no_update`.execute(store.db);
+    await sql`update ledger set kind = 'decision.forged' where seq = 777`.execute(store.db);
+    const result = await en3s('audit', 'verify', '--db', store.url);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      "Registre altéré à l'entrée n° 777 : l'empreinte de l'entrée n° 777 ne correspond pas à son contenu : entrée modifiée.\n",
+    );
+  });
+
+  it('uses the configured database when --db is not given', async () => {
+    vi.stubEnv('EN3S_DATABASE_URL', store.url);
+    const result = await en3s('audit', 'verify');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('n° 777');
+  });
+});
+
+describe('en3s audit verify with a bad database', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'en3s-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 2 on an unknown URL scheme, without echoing the password', async () => {
+    const result = await en3s('audit', 'verify', '--db', 'mysql://root:pw-123@localhost/en3s');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('schéma « mysql: »');
+    expect(result.stderr).not.toContain('pw-123');
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 on a SQLite file that does not exist, and does not create it', async () => {
+    const file = join(dir, 'missing', 'en3s.sqlite');
+    const result = await en3s('audit', 'verify', '--db', `sqlite:${file}`);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("impossible d'ouvrir la base SQLite");
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+
+  it('exits 2 on a bad batch size', async () => {
+    const result = await en3s('audit', 'verify', '--db', 'sqlite::memory:', '--batch-size', 'zero');
+    expect(result).toMatchObject({ code: 2 });
+    expect(result.stderr).toContain('--batch-size : entier de 1 à 100 000 attendu, reçu « zero »');
+  });
+});

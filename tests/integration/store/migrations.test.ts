@@ -1,0 +1,52 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, migrationStatus } from '../../../src/store/migrate.js';
+import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
+
+const TABLES = ['cursors', 'inbox', 'ledger', 'offers', 'outbox'];
+
+describe.each(testDatabases())('migrations on %s', (dialect) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await openTestStore(dialect, 'migrations', { migrate: false });
+  });
+  afterAll(() => store?.cleanup());
+
+  it('lists the initial migration as pending on an empty database', async () => {
+    expect(await migrationStatus(store)).toEqual([{ name: '0001_initial', appliedAt: null }]);
+  });
+
+  it('applies every migration once, then nothing the second time', async () => {
+    expect(await migrateToLatest(store)).toEqual(['0001_initial']);
+    expect(await migrateToLatest(store)).toEqual([]);
+    const status = await migrationStatus(store);
+    expect(status).toHaveLength(1);
+    expect(status[0]?.name).toBe('0001_initial');
+    expect(status[0]?.appliedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
+  it('creates the contract tables (in the test schema on PostgreSQL)', async () => {
+    const tables = await store.db.introspection.getTables();
+    const names = tables.map((t) => t.name).sort();
+    expect(names).toEqual(TABLES);
+    if (dialect === 'postgres') {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+      expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([rows[0]?.schema]));
+    }
+    const inbox = tables.find((t) => t.name === 'inbox');
+    expect(inbox?.columns.map((c) => c.name)).toEqual([
+      'id', 'source', 'event_id', 'event_type', 'occurred_at', 'received_at', 'content_type', 'body', 'job_id',
+      'job_version', 'status', 'attempts', 'lease_owner', 'lease_until', 'processed_at', 'last_error',
+    ]);
+  });
+
+  it('refuses values outside the contract (status check)', async () => {
+    await expect(
+      sql`insert into cursors (name, value, updated_at) values ('a', 'b', 'c')`.execute(store.db),
+    ).resolves.toBeDefined();
+    await expect(
+      sql`insert into outbox (idempotency_key, source, ats_id, campaign, kind, payload, status, attempts, next_attempt_at, created_at)
+          values ('k', 's', 'a', 2026, 'assign_team', '{}', 'lost', 0, 'x', 'x')`.execute(store.db),
+    ).rejects.toThrow(/check/i);
+  });
+});
