@@ -50,6 +50,31 @@ export const settings = {
     description: 'Standard Webhooks secrets (`whsec_…`), space-separated; several during a rotation. Required by `en3s serve`.',
     secret: true,
   },
+  webhookToleranceSeconds: {
+    env: 'EN3S_WEBHOOK_TOLERANCE_SECONDS',
+    schema: int(1, 3600),
+    default: 300,
+    description: 'Largest gap accepted between `webhook-timestamp` and the clock of the service, either way (replay protection).',
+  },
+  ingestModes: {
+    env: 'EN3S_INGEST_MODES',
+    schema: list.pipe(z.array(z.enum(['push', 'pull', 'alert'])).min(1, 'expected at least one of push, pull, alert')),
+    default: ['push'],
+    description:
+      'How notifications arrive, space-separated: `push` (full notifications on the webhook), `pull` (the queues of `queueNames` read every `queuePollMs`), `alert` (signed queue alerts on the webhook trigger a read of the named queue). `push pull` misses nothing even if a push is lost.',
+  },
+  queueNames: {
+    env: 'EN3S_QUEUE_NAMES',
+    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a queue name of letters, digits, . _ -'))),
+    default: [],
+    description: 'Event queues of the ATS to read in `pull` and `alert` modes, space-separated; an alert naming another queue is refused.',
+  },
+  queuePollMs: {
+    env: 'EN3S_QUEUE_POLL_MS',
+    schema: int(1000, 86_400_000),
+    default: 60_000,
+    description: 'Interval between two reads of every queue (also a safety net in `alert` mode, for a lost alert).',
+  },
   atsBaseUrl: {
     env: 'EN3S_ATS_BASE_URL',
     schema: z.url().or(z.literal('')),
@@ -119,6 +144,12 @@ export const settings = {
     schema: z.enum(['all', 'primary']),
     default: 'all',
     description: 'Bodies with two networks (CARSAT, CGSS): report them under `all` their networks or only the `primary` one.',
+  },
+  reconcileCron: {
+    env: 'EN3S_RECONCILE_CRON',
+    schema: z.string().refine((v) => v.trim().split(/\s+/).length >= 5, 'expected a cron expression such as */5 * * * *'),
+    default: '*/5 * * * *',
+    description: 'When to list the jobs changed in the ATS since the last run (catches lost notifications), Europe/Paris; also run at start-up.',
   },
   reportsDir: { env: 'EN3S_REPORTS_DIR', schema: z.string().min(1), default: './data/reports', description: 'Folder of scheduled reports.' },
   logLevel: {

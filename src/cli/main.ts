@@ -1,25 +1,54 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError, writeError } from './output.js';
-import { registerEvaluate } from './commands/evaluate.js';
-import { registerRulesets } from './commands/rulesets.js';
-
 /**
  * The `en3s` command. Each sub-command lives in `commands/<name>.ts` and exports a
  * `register…(program)` function; add it to the list below.
  * Exit codes: 0 success, 1 a check failed (e.g. `audit verify`), 2 bad input, 70 internal error.
  */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Sub-commands, loaded only when used so that `en3s evaluate` does not load the web server,
+ * the report writers or the sandbox. Add a line per command module.
+ */
+const commands: Record<string, () => Promise<Register>> = {
+  evaluate: async () => (await import('./commands/evaluate.js')).registerEvaluate,
+  rulesets: async () => (await import('./commands/rulesets.js')).registerRulesets,
+  sandbox: async () => (await import('./commands/sandbox.js')).registerSandbox,
+  db: async () => (await import('./commands/db.js')).registerDb,
+  audit: async () => (await import('./commands/audit.js')).registerAudit,
+};
+
+/** French for the messages commander writes itself. */
+const frenchErrors: [RegExp, string][] = [
+  [/^error: unknown command '(.*)'/, 'commande inconnue « $1 »'],
+  [/^error: unknown option '(.*)'/, 'option inconnue « $1 »'],
+  [/^error: missing required argument '(.*)'/, 'argument obligatoire manquant : $1'],
+  [/^error: option '(.*)' argument missing/, "l'option $1 attend une valeur"],
+  [/^error: too many arguments(.*)/, "trop d'arguments$1"],
+];
+
+function translate(text: string): string {
+  for (const [pattern, french] of frenchErrors) if (pattern.test(text)) return `en3s : ${text.replace(pattern, french)}`;
+  return text;
+}
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('en3s')
     .description("Connecteur EN3S : période EN3S sur la Bourse des emplois de l'Ucanss")
-    .showHelpAfterError()
+    .helpOption('-h, --help', "affiche l'aide")
+    .helpCommand('help [commande]', "affiche l'aide d'une commande")
+    .showHelpAfterError("(en3s --help pour l'aide)")
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const register of [registerEvaluate, registerRulesets]) register(program);
+    .configureOutput({ writeErr: (text) => process.stderr.write(translate(text)), outputError: (text, write) => write(translate(text)) });
+  const requested = argv[2];
+  const names = requested && Object.hasOwn(commands, requested) ? [requested] : Object.keys(commands);
+  for (const name of names) (await commands[name]!())(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {
