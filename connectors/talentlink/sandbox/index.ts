@@ -100,9 +100,9 @@ export function createSandbox(input: SandboxOptionsInput = {}): Sandbox {
     },
     counters: () => state.counters,
     onNotification: (listener) => notifier.onNotification(listener),
-    seedDemoCampaign: (campaignOptions = {}) => seedDemoCampaign(sandbox, { seed, ...campaignOptions }),
+    seedDemoCampaign: (campaignOptions = {}) => seedDemoCampaign(sandbox, { ...(options.seed !== undefined ? { seed: options.seed } : {}), ...campaignOptions }),
     startDemoLife(campaign, lifeOptions = {}) {
-      const life = startDemoLife(sandbox, campaign, { seed, ...lifeOptions });
+      const life = startDemoLife(sandbox, campaign, { ...(options.seed !== undefined ? { seed: options.seed } : {}), ...lifeOptions });
       lives.add(life);
       return life;
     },

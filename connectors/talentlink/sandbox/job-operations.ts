@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { JobDocument } from '../job-document.js';
 import { calendarDateAfter, isoSeconds } from './clock.js';
 import { countJob } from './counters.js';
-import { createJobInputSchema, updateJobInputSchema, type CreateJobInput, type StartApprovalInput, type UpdateJobInput } from './job-inputs.js';
+import { createJobInputSchema, describeIssues, updateJobInputSchema, type CreateJobInput, type StartApprovalInput, type UpdateJobInput } from './job-inputs.js';
 import { commit, draftOf, fail, jobNotFound, ok, type Actor, type OpResult, type OperationContext } from './operation-context.js';
 import { hashString } from './prng.js';
 
@@ -24,7 +24,7 @@ export const defaultApprovalMessage = [
 
 export function createJob(ctx: OperationContext, input: CreateJobInput): OpResult {
   const parsed = createJobInputSchema.safeParse(input);
-  if (!parsed.success) return fail(400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success) return fail(400, 'BAD_REQUEST', describeIssues(parsed.error));
   const data = parsed.data;
   const { state, clock } = ctx;
   if (data.approvalTeam && !state.team(data.approvalTeam)) return fail(422, 'UNKNOWN_TEAM', `approval team "${data.approvalTeam}" is not known to the tenant`);
@@ -61,7 +61,7 @@ export function updateJob(ctx: OperationContext, jobId: string, input: UpdateJob
   const current = ctx.state.job(jobId);
   if (!current) return jobNotFound(jobId);
   const parsed = updateJobInputSchema.safeParse(input);
-  if (!parsed.success) return fail(400, 'BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!parsed.success) return fail(400, 'BAD_REQUEST', describeIssues(parsed.error));
   const patch = parsed.data;
   const next = draftOf(current);
   if (patch.title !== undefined) next.openingName = patch.title;
