@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -108,6 +108,9 @@ async function openSqlite(location: string, create: boolean): Promise<Store> {
   const path = location.startsWith('//') ? location.slice(2) : location;
   if (path.trim() === '') throw new DatabaseUrlError(`URL SQLite sans chemin de fichier : ${EXPECTED}`);
   const memory = path === ':memory:';
+  if (!memory && !create && !existsSync(path)) {
+    throw new DatabaseConnectionError(`la base SQLite « ${path} » n'existe pas (fichier introuvable)`);
+  }
   let handle: BetterSqlite3.Database;
   try {
     if (!memory && create) mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -117,9 +120,10 @@ async function openSqlite(location: string, create: boolean): Promise<Store> {
   }
   // WAL lets readers work while one writer commits. synchronous=NORMAL in WAL mode syncs at
   // checkpoints, not at every commit: a committed transaction survives a crash of the process
-  // (it is in the WAL file, handed to the operating system), and the file can never be corrupted;
-  // only a power cut or an OS crash may lose the last commits. Those are events the ATS will see
-  // unacknowledged or that the reconciliation recovers, which is worth the much cheaper commits.
+  // (it is in the WAL file, already handed to the operating system) and the file is never
+  // corrupted; only a power cut or an OS crash may lose the last commits. Such a loss is
+  // recovered by the reconciliation (jobs changed since its cursor), which is worth commits
+  // without an fsync each.
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
   // Other processes writing the same file wait up to 5 s for the lock instead of failing.

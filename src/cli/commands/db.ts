@@ -27,10 +27,7 @@ export async function openCommandDatabase(dbOption: string | undefined, options:
     return await openDatabase(url, options);
   } catch (error) {
     if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-    if (error instanceof DatabaseConnectionError) {
-      const missingFile = !options.create && /unable to open|does not exist|directory does not exist/i.test(String((error.cause as Error)?.message));
-      throw new UsageError(missingFile ? `${error.message} (le fichier existe-t-il ?)` : error.message);
-    }
+    if (error instanceof DatabaseConnectionError) throw new UsageError(error.message);
     throw error;
   }
 }

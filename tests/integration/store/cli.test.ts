@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { appendLedger } from '../../../src/store/ledger.js';
+import { migrationProvider } from '../../../src/store/migrations/index.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 
 /** Runs `en3s …` in this process and returns what it printed and its exit code. */
@@ -37,9 +38,12 @@ describe.each(testDatabases())('en3s db and en3s audit on %s', (dialect) => {
   afterAll(() => store?.cleanup());
 
   it('shows pending migrations, applies them once, then shows when they were applied', async () => {
+    const names = Object.keys(await migrationProvider.getMigrations());
+    const n = names.length;
+    const plural = n > 1 ? 's' : '';
     const pending = await en3s('db', 'status', '--db', store.url);
     expect(pending).toMatchObject({ code: 0, stderr: '' });
-    expect(pending.stdout).toContain('1 migration en attente : lancez « en3s db migrate ».');
+    expect(pending.stdout).toContain(`${n} migration${plural} en attente : lancez « en3s db migrate ».`);
     expect(pending.stdout).toContain('0001_initial : en attente');
 
     const refused = await en3s('audit', 'verify', '--db', store.url);
@@ -48,12 +52,12 @@ describe.each(testDatabases())('en3s db and en3s audit on %s', (dialect) => {
 
     const first = await en3s('db', 'migrate', '--db', store.url);
     expect(first).toMatchObject({ code: 0 });
-    expect(first.stdout).toContain('1 migration appliquée : 0001_initial.');
+    expect(first.stdout).toContain(`${n} migration${plural} appliquée${plural} : ${names.join(', ')}.`);
     const again = await en3s('db', 'migrate', '--db', store.url);
     expect(again.stdout).toContain('Base à jour : aucune migration en attente.');
 
     const status = await en3s('db', 'status', '--db', store.url);
-    expect(status.stdout).toContain(`Base à jour (${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}) : 1 migration appliquée.`);
+    expect(status.stdout).toContain(`Base à jour (${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}) : ${n} migration${plural} appliquée${plural}.`);
     expect(status.stdout).toMatch(/0001_initial : appliquée le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}:\d{2}/);
   });
 
@@ -107,7 +111,7 @@ describe('en3s audit verify with a bad database', () => {
     const file = join(dir, 'missing', 'en3s.sqlite');
     const result = await en3s('audit', 'verify', '--db', `sqlite:${file}`);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("impossible d'ouvrir la base SQLite");
+    expect(result.stderr).toBe(`en3s : la base SQLite « ${file} » n'existe pas (fichier introuvable)\n`);
     expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
 

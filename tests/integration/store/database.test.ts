@@ -39,7 +39,8 @@ describe('openDatabase URLs', () => {
   it('opens an in-memory SQLite database for quick use', async () => {
     const store = await openDatabase('sqlite::memory:');
     expect(store.dialect).toBe('sqlite');
-    expect(await migrateToLatest(store)).toEqual(['0001_initial']);
+    expect(await migrateToLatest(store)).toContain('0001_initial');
+    expect(await store.db.selectFrom('inbox').selectAll().execute()).toEqual([]);
     await store.close();
     await store.close();
   });
