@@ -1,6 +1,6 @@
 import type { Decision, Reason } from './decision.js';
 import type { Offer } from './offer.js';
-import { type CompiledRegime, type CompiledRuleSet, type RuleSets, capitalise, ruleSetAt, windowReason } from './rulesets.js';
+import { type CompiledRegime, type CompiledRuleSet, type RuleSets, ruleSetAt, windowReason } from './rulesets.js';
 
 /**
  * Does the période EN3S concern this offer at this instant, and why.
@@ -43,7 +43,7 @@ function levelsScope(offer: Offer, rs: CompiledRuleSet, regime: CompiledRegime):
       concerned: null,
       regime: regime.key,
       missing: ['classification.level'],
-      reason: frozen('LEVEL_MISSING', `${capitalise(regime.label)} : niveau de classification absent${unreadableNote(offer, 'classification.level')}, à vérifier`, regime.source),
+      reason: frozen('LEVEL_MISSING', `${regime.heading} : niveau de classification absent${unreadableNote(offer, 'classification.level')}, à vérifier`, regime.source),
     };
   }
   const reason = regime.levelReasons.get(level);
@@ -54,7 +54,7 @@ function levelsScope(offer: Offer, rs: CompiledRuleSet, regime: CompiledRegime):
       missing: ['classification.level'],
       reason: frozen(
         'LEVEL_UNKNOWN',
-        `${capitalise(regime.label)} : « ${level} » n'est pas un niveau de la grille lue par ce texte (${[...regime.knownLevels].join(', ')}), à vérifier`,
+        `${regime.heading} : « ${level} » n'est pas un niveau de la grille lue par ce texte (${regime.knownLevelsText}), à vérifier`,
         regime.source,
       ),
     };
@@ -68,7 +68,7 @@ function levelsScope(offer: Offer, rs: CompiledRuleSet, regime: CompiledRegime):
       concerned: null,
       regime: regime.key,
       missing: ['classification.collectiveAgreement'],
-      reason: frozen('AGREEMENT_MISSING', `${capitalise(regime.label)}, niveau ${level} : convention collective non renseignée, à vérifier`, regime.source),
+      reason: frozen('AGREEMENT_MISSING', `${regime.heading}, niveau ${level} : convention collective non renseignée, à vérifier`, regime.source),
     };
   }
   if (!criterion.collectiveAgreements.includes(agreement)) {
@@ -76,7 +76,7 @@ function levelsScope(offer: Offer, rs: CompiledRuleSet, regime: CompiledRegime):
       concerned: false,
       regime: regime.key,
       missing: NONE,
-      reason: frozen('AGREEMENT_OUT_OF_SCOPE', `${capitalise(regime.label)}, niveau ${level} : emploi hors ${criterion.collectiveAgreements.join(', ')}, non concernée`, regime.source),
+      reason: frozen('AGREEMENT_OUT_OF_SCOPE', `${regime.heading}, niveau ${level} : emploi hors ${criterion.collectiveAgreements.join(', ')}, non concernée`, regime.source),
     };
   }
   return { concerned: true, regime: regime.key, reason, missing: NONE };
@@ -152,7 +152,7 @@ function scopeOf(offer: Offer, rs: CompiledRuleSet): Scope {
       concerned: null,
       regime: regime.key,
       missing: ['classification.grid'],
-      reason: frozen('GRID_MISMATCH', `${capitalise(regime.label)} : grille ${grid} inattendue (attendu ${[...regime.grids].join(' ou ')}), à vérifier`, regime.source),
+      reason: frozen('GRID_MISMATCH', `${regime.heading} : grille ${grid} inattendue (attendu ${regime.gridsText}), à vérifier`, regime.source),
     };
   }
   if (offer.classification.grid === null && offer.unreadable.some((u) => u.field === 'classification.grid')) {
@@ -160,7 +160,7 @@ function scopeOf(offer: Offer, rs: CompiledRuleSet): Scope {
       concerned: null,
       regime: regime.key,
       missing: ['classification.grid'],
-      reason: frozen('GRID_UNREADABLE', `${capitalise(regime.label)} : grille de classification${unreadableNote(offer, 'classification.grid')}, à vérifier`, regime.source),
+      reason: frozen('GRID_UNREADABLE', `${regime.heading} : grille de classification${unreadableNote(offer, 'classification.grid')}, à vérifier`, regime.source),
     };
   }
   return regime.rule.criterion.kind === 'mines' ? minesScope(offer, regime) : levelsScope(offer, rs, regime);

@@ -10,6 +10,10 @@ import { startOfDayMs, WindowCalendar, frenchDate, type CampaignWindow } from '.
 export interface CompiledRegime {
   key: string;
   label: string;
+  /** The label capitalised, as it opens a reason, and the lists reasons quote, joined once here. */
+  heading: string;
+  gridsText: string;
+  knownLevelsText: string;
   source: string;
   rule: RegimeRule;
   /** Grids accepted, the first assumed when the offer names none. */
@@ -71,6 +75,9 @@ export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
     const compiled: CompiledRegime = {
       key: rule.key,
       label: rule.label,
+      heading: capitalise(rule.label),
+      gridsText: c.grids.join(' ou '),
+      knownLevelsText: c.kind === 'levels' ? c.knownLevels.join(', ') : '',
       source: `${file.citation} ${rule.section}`,
       rule,
       grids: new Set(c.grids),

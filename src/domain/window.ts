@@ -67,31 +67,49 @@ export class WindowCalendar {
 
   /** The window of the campaign whose year is the instant's local year in that zone. */
   windowAt(instantMs: number, timeZone: string): CampaignWindow {
-    // Hot path: most decisions fall in the same local year as the previous one in that zone.
-    const last = this.lastYear.get(timeZone);
-    if (last && instantMs >= last.startMs && instantMs < last.nextStartMs) return last.window;
-    const utcYear = new Date(instantMs).getUTCFullYear();
-    // Offsets stay within a day, so the local year is the UTC year or one of its neighbours.
-    let year = utcYear;
-    if (instantMs < this.yearStartMs(utcYear, timeZone)) year = utcYear - 1;
-    else if (instantMs >= this.yearStartMs(utcYear + 1, timeZone)) year = utcYear + 1;
-    const entry = { startMs: this.yearStartMs(year, timeZone), nextStartMs: this.yearStartMs(year + 1, timeZone), window: this.window(year, timeZone) };
-    this.lastYear.set(timeZone, entry);
-    return entry.window;
-  }
-
-  private readonly lastYear = new Map<string, { startMs: number; nextStartMs: number; window: CampaignWindow }>();
-  private readonly yearStarts = new Map<string, number>();
-
-  private yearStartMs(year: number, timeZone: string): number {
-    const key = `${timeZone}|${year}`;
-    let ms = this.yearStarts.get(key);
-    if (ms === undefined) {
-      ms = localMidnight(year, 1, 1, timeZone).toMillis();
-      this.yearStarts.set(key, ms);
+    let zone = this.zones.get(timeZone);
+    if (!zone) {
+      zone = { years: new Map(), last: undefined };
+      this.zones.set(timeZone, zone);
     }
-    return ms;
+    // Hot path: a run of decisions often stays in one local year of a zone.
+    const last = zone.last;
+    if (last !== undefined && instantMs >= last.startMs && instantMs < last.nextStartMs) return last.window;
+    // The mean Gregorian year gives the year to within one; the local year starts settle it.
+    let year = this.localYear(zone, timeZone, 1970 + Math.floor(instantMs / MEAN_YEAR_MS));
+    while (instantMs < year.startMs) year = this.localYear(zone, timeZone, year.year - 1);
+    while (instantMs >= year.nextStartMs) year = this.localYear(zone, timeZone, year.year + 1);
+    zone.last = year;
+    return year.window;
   }
+
+  /** Per zone: its local years met so far, keyed by number, and the last one used. */
+  private readonly zones = new Map<string, { years: Map<number, LocalYear>; last: LocalYear | undefined }>();
+
+  private localYear(zone: { years: Map<number, LocalYear> }, timeZone: string, year: number): LocalYear {
+    let entry = zone.years.get(year);
+    if (entry === undefined) {
+      entry = {
+        year,
+        startMs: localMidnight(year, 1, 1, timeZone).toMillis(),
+        nextStartMs: localMidnight(year + 1, 1, 1, timeZone).toMillis(),
+        window: this.window(year, timeZone),
+      };
+      zone.years.set(year, entry);
+    }
+    return entry;
+  }
+}
+
+/** 365.2425 days. */
+const MEAN_YEAR_MS = 31_556_952_000;
+
+/** One calendar year in a zone's local time: [startMs, nextStartMs). */
+interface LocalYear {
+  year: number;
+  startMs: number;
+  nextStartMs: number;
+  window: CampaignWindow;
 }
 
 /** Start of a calendar day (`YYYY-MM-DD`) in a zone, in epoch milliseconds. */
