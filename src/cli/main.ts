@@ -17,6 +17,8 @@ const commands: Record<string, () => Promise<Register>> = {
   sandbox: async () => (await import('./commands/sandbox.js')).registerSandbox,
   db: async () => (await import('./commands/db.js')).registerDb,
   audit: async () => (await import('./commands/audit.js')).registerAudit,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
 };
 
 /** French for the messages commander writes itself. */

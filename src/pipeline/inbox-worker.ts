@@ -3,6 +3,8 @@ import type { JobDocument } from '../../connectors/talentlink/job-document.js';
 import { appendLedger } from '../store/ledger.js';
 import { claimEvents, completeEvent, failEvent, type InboxRow } from '../store/inbox.js';
 import { inTransaction } from '../store/transaction.js';
+import { stateLabel, type OfferState } from '../domain/workflow-states.js';
+import type { TransitionResult } from '../domain/workflow.js';
 import { applyDocument } from './apply.js';
 import type { PipelineContext } from './context.js';
 import { Loop, type LoopOptions } from './loop.js';
@@ -78,14 +80,16 @@ export class InboxWorker extends Loop {
     }
     const doc = readable.doc;
     try {
-      await inTransaction(store, async (trx) => {
+      const result = await inTransaction(store, async (trx) => {
         const now = clock.now();
-        await applyDocument(this.ctx, trx, doc, { eventId: row.event_id, type: row.event_type, origin: originOf(row), body: row.body }, now);
+        const applied = await applyDocument(this.ctx, trx, doc, { eventId: row.event_id, type: row.event_type, origin: originOf(row), body: row.body }, now);
         if (!(await completeEvent(trx, row.id, this.owner, now.toISOString()))) {
           // Our lease expired and another worker took the row: roll back, it will apply it.
           throw new LeaseLostError(row.id);
         }
+        return applied;
       });
+      logStateChange(log, result);
     } catch (error) {
       if (error instanceof LeaseLostError) {
         log.warn('inbox lease lost, row left to its new owner', { inboxId: row.id });
@@ -104,6 +108,23 @@ class LeaseLostError extends Error {
   constructor(id: number) {
     super(`lease of inbox row ${id} lost`);
   }
+}
+
+/** One line per change of state, after the commit: what an operator follows in the log. */
+export function logStateChange(log: PipelineContext['log'], result: TransitionResult): void {
+  const change = result.facts.find((f) => f.kind === 'state.changed');
+  if (!change) return;
+  const { from, to } = change.data as { from: OfferState | null; to: OfferState };
+  const offer = result.memory.offer;
+  log.info('offer state changed', {
+    jobNumber: offer.jobNumber,
+    jobId: offer.atsId,
+    campaign: result.memory.campaign,
+    from,
+    to,
+    label: stateLabel(to),
+    commands: result.commands.map((c) => c.kind),
+  });
 }
 
 function originOf(row: InboxRow): string {

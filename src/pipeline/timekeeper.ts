@@ -3,6 +3,7 @@ import { getCursor, setCursor } from '../store/cursors.js';
 import { appendLedger } from '../store/ledger.js';
 import { inTransaction } from '../store/transaction.js';
 import { applyToKnownOffer } from './apply.js';
+import { logStateChange } from './inbox-worker.js';
 import type { PipelineContext } from './context.js';
 import { Loop, type LoopOptions } from './loop.js';
 
@@ -91,7 +92,8 @@ export class Timekeeper extends Loop {
       const keys = await query.orderBy('source').orderBy('ats_id').orderBy('campaign').limit(500).execute();
       if (keys.length === 0) return count;
       for (const key of keys) {
-        await inTransaction(store, (trx) => applyToKnownOffer(this.ctx, trx, key, { kind: 'tick', at: now.toISOString() }, now));
+        const result = await inTransaction(store, (trx) => applyToKnownOffer(this.ctx, trx, key, { kind: 'tick', at: now.toISOString() }, now));
+        if (result) logStateChange(this.ctx.log, result);
         count += 1;
       }
       const lastKey = keys[keys.length - 1]!;

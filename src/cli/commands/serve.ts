@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../../config.js';
+import { MappingError } from '../../mappings/yaml-file.js';
+import { startService, type RunningService } from '../../service/service.js';
+import { UsageError } from '../output.js';
+
+/**
+ * `en3s serve`: the service for production. Every setting comes from the environment or the
+ * config file, validated at start-up with one message listing every problem; it refuses to
+ * start without webhook secrets and ATS credentials.
+ */
+
+export function productionProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.webhookSecrets.length === 0) problems.push('EN3S_WEBHOOK_SECRETS : au moins un secret whsec_… est requis pour vérifier les notifications');
+  if (!config.atsBaseUrl) problems.push("EN3S_ATS_BASE_URL : l'adresse de TalentLink est requise");
+  if (!config.atsUser) problems.push("EN3S_ATS_USER : l'utilisateur API (Société:utilisateur:BO) est requis");
+  else if (!/^[^:]+:[^:]+:BO$/.test(config.atsUser)) problems.push('EN3S_ATS_USER : attendu Société:utilisateur:BO');
+  if (!config.atsPassword) problems.push('EN3S_ATS_PASSWORD : le mot de passe API est requis');
+  if (!config.atsApiKey) problems.push("EN3S_ATS_API_KEY : la clé d'API est requise");
+  return problems;
+}
+
+export function readConfigOrExplain(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Stops the service on SIGTERM / SIGINT, then lets the process end. */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`en3s : ${signal} reçu, arrêt en cours…\n`);
+    stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        process.stderr.write(`en3s : arrêt incomplet (${error instanceof Error ? error.message : String(error)})\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+export async function startOrExplain(start: () => Promise<RunningService>): Promise<RunningService> {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof MappingError) throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`le port est déjà utilisé (${(error as Error).message})`);
+    throw error;
+  }
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('lance le service (webhooks, traitements, tableau de bord) avec la configuration de production')
+    .action(async () => {
+      const config = readConfigOrExplain();
+      const problems = productionProblems(config);
+      if (problems.length > 0) throw new UsageError(`configuration incomplète :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      const service = await startOrExplain(() => startService({ config }));
+      stopOnSignals(service.stop);
+    });
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import express, { type Express } from 'express';
+import cron from 'node-cron';
+import type { AtsConnector } from '../../connectors/ats-connector.js';
+import { createTalentLinkClient } from '../../connectors/talentlink/client.js';
+import { loadTalentLinkMapping } from '../../connectors/talentlink/mapping.js';
+import type { Config } from '../config.js';
+import { loadDomainData } from '../mappings/load.js';
+import { policyFromConfig, systemClock, type Clock, type Logger, type PipelineContext } from '../pipeline/context.js';
+import { Dispatcher } from '../pipeline/dispatcher.js';
+import { InboxWorker } from '../pipeline/inbox-worker.js';
+import { reconcile } from '../pipeline/reconciler.js';
+import { Timekeeper } from '../pipeline/timekeeper.js';
+import { openDatabase, type Store } from '../store/database.js';
+import { migrateToLatest, migrationStatus } from '../store/migrate.js';
+import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { mountIngest } from './mount-ingest.js';
+
+/**
+ * The service: database, pipeline loops, webhook route, health, metrics, and their orderly
+ * start and stop. `en3s serve` runs it with the configuration; `npm start` runs it beside the
+ * sandbox ATS.
+ */
+
+export interface ServiceOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Another ATS connector than the TalentLink client (tests). */
+  ats?: AtsConnector;
+  /** Name of this instance in leases; several instances share one PostgreSQL database. */
+  instanceId?: string;
+}
+
+export interface RunningService {
+  url: string;
+  app: Express;
+  ctx: PipelineContext & { ats: AtsConnector };
+  metrics: Metrics;
+  worker: InboxWorker;
+  dispatcher: Dispatcher;
+  timekeeper: Timekeeper;
+  reconcileNow(): Promise<unknown>;
+  readiness(): Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
+  stop(): Promise<void>;
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const log = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const store: Store = await openDatabase(config.databaseUrl);
+  let stopped = false;
+  try {
+    if (config.migrateOnStart) {
+      const applied = await migrateToLatest(store);
+      if (applied.length > 0) log.info('database migrated', { applied });
+    }
+    const domain = loadDomainData();
+    const mapping = loadTalentLinkMapping();
+    const metrics = createMetrics(store, { campaign: () => campaignOfInstant(clock.now()) });
+    const ats =
+      options.ats ??
+      createTalentLinkClient({
+        baseUrl: config.atsBaseUrl,
+        user: config.atsUser,
+        password: config.atsPassword,
+        apiKey: config.atsApiKey,
+        timeoutMs: config.atsTimeoutMs,
+        requestsPerSecond: config.atsRequestsPerSecond,
+        onCall: (info) => {
+          metrics.atsCalls.inc({ op: info.op, outcome: info.outcome });
+          metrics.atsLatency.observe({ op: info.op }, info.ms / 1000);
+        },
+      });
+    const ctx = { store, domain, mapping, policy: policyFromConfig(config), clock, log, ats };
+    const worker = new InboxWorker(ctx, { owner: `${instanceId}:inbox` });
+    const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher` });
+    const timekeeper = new Timekeeper(ctx);
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.get('/healthz', (_req, res) => {
+      res.json({ status: 'ok' });
+    });
+    const readiness = async () => {
+      const checks: Record<string, boolean | string> = {};
+      try {
+        const status = await migrationStatus(store);
+        checks.database = true;
+        checks.migrations = status.every((m) => m.appliedAt !== null);
+      } catch (error) {
+        checks.database = false;
+        checks.migrations = false;
+        checks.error = error instanceof Error ? error.message : String(error);
+      }
+      checks.worker = worker.isRunning;
+      checks.dispatcher = dispatcher.isRunning;
+      return { ready: checks.database === true && checks.migrations === true && checks.worker === true && checks.dispatcher === true, checks };
+    };
+    app.get('/readyz', async (_req, res) => {
+      const r = await readiness();
+      res.status(r.ready ? 200 : 503).json(r);
+    });
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+    const ingest = mountIngest(app, { config, ctx, metrics, onAccepted: () => worker.poke() });
+
+    let reconciling: Promise<unknown> | null = null;
+    const reconcileNow = () => {
+      reconciling ??= reconcile(ctx)
+        .then((r) => {
+          if (r.ok && r.inserted > 0) worker.poke();
+          return r;
+        })
+        .catch((error: unknown) => log.error('reconciliation failed', { error: error instanceof Error ? error.message : String(error) }))
+        .finally(() => {
+          reconciling = null;
+        });
+      return reconciling;
+    };
+    const reconcileTask = cron.schedule(config.reconcileCron, () => void reconcileNow(), { timezone: 'Europe/Paris' });
+
+    worker.start();
+    dispatcher.start();
+    timekeeper.start();
+    ingest.start();
+    void reconcileNow();
+
+    const server: Server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.httpPort, config.httpHost, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const url = `http://${config.httpHost}:${address.port}`;
+    log.info('service started', { url, instance: instanceId, mode: config.policyMode });
+
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      log.info('service stopping');
+      // Stop taking webhooks first, then let the loops finish their batch, then close the database.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await reconcileTask.stop();
+      await ingest.stop();
+      await Promise.all([worker.stop(), dispatcher.stop(), timekeeper.stop()]);
+      await reconciling;
+      server.closeAllConnections();
+      await closed;
+      await store.close();
+      log.info('service stopped');
+    };
+    return { url, app, ctx, metrics, worker, dispatcher, timekeeper, reconcileNow, readiness, stop };
+  } catch (error) {
+    if (!stopped) await store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The campaign shown by default: the year of the instant in Paris (January–December). */
+export function campaignOfInstant(now: Date): number {
+  return Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(now));
+}
