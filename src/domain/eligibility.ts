@@ -18,6 +18,10 @@ import { type CompiledRegime, type CompiledRuleSet, type RuleSets, ruleSetAt, wi
  */
 
 const NONE: readonly string[] = Object.freeze([]);
+const LEVEL: readonly string[] = Object.freeze(['classification.level']);
+const GRID: readonly string[] = Object.freeze(['classification.grid']);
+const AGREEMENT: readonly string[] = Object.freeze(['classification.collectiveAgreement']);
+const ORGANISM: readonly string[] = Object.freeze(['organism']);
 
 interface Scope {
   concerned: boolean | null;
@@ -26,6 +30,9 @@ interface Scope {
   missing: readonly string[];
 }
 
+/** Every scope is built here, so they all share one shape (the engine's hot path stays monomorphic). */
+const scope = (concerned: boolean | null, regime: string | null, reason: Reason, missing: readonly string[] = NONE): Scope => ({ concerned, regime, reason, missing });
+
 const frozen = (code: string, message: string, source: string): Reason => Object.freeze({ code, message, source });
 
 function unreadableNote(offer: Offer, field: string): string {
@@ -33,53 +40,29 @@ function unreadableNote(offer: Offer, field: string): string {
   return hit ? ` (${hit.key} « ${hit.value} » illisible : ${hit.expected})` : '';
 }
 
-function levelsScope(offer: Offer, rs: CompiledRuleSet, regime: CompiledRegime): Scope {
+function levelsScope(offer: Offer, regime: CompiledRegime): Scope {
   const c = offer.classification;
   const criterion = regime.rule.criterion;
   if (criterion.kind !== 'levels') throw new Error(`levelsScope called for a ${criterion.kind} criterion`);
   const level = c.level;
   if (level === null) {
-    return {
-      concerned: null,
-      regime: regime.key,
-      missing: ['classification.level'],
-      reason: frozen('LEVEL_MISSING', `${regime.heading} : niveau de classification absent${unreadableNote(offer, 'classification.level')}, à vérifier`, regime.source),
-    };
+    return scope(null, regime.key, frozen('LEVEL_MISSING', `${regime.heading} : niveau de classification absent${unreadableNote(offer, 'classification.level')}, à vérifier`, regime.source), LEVEL);
   }
-  const reason = regime.levelReasons.get(level);
-  if (!reason) {
-    return {
-      concerned: null,
-      regime: regime.key,
-      missing: ['classification.level'],
-      reason: frozen(
-        'LEVEL_UNKNOWN',
-        `${regime.heading} : « ${level} » n'est pas un niveau de la grille lue par ce texte (${regime.knownLevelsText}), à vérifier`,
-        regime.source,
-      ),
-    };
+  const reading = regime.levelReadings.get(level);
+  if (!reading) {
+    const message = `${regime.heading} : « ${level} » n'est pas un niveau de la grille lue par ce texte (${regime.knownLevelsText}), à vérifier`;
+    return scope(null, regime.key, frozen('LEVEL_UNKNOWN', message, regime.source), LEVEL);
   }
-  if (!regime.levels.has(level) || !criterion.collectiveAgreements) {
-    return { concerned: regime.levels.has(level), regime: regime.key, reason, missing: NONE };
-  }
+  if (!reading.inScope || !criterion.collectiveAgreements) return scope(reading.inScope, regime.key, reading.reason);
   const agreement = c.collectiveAgreement;
   if (agreement === null) {
-    return {
-      concerned: null,
-      regime: regime.key,
-      missing: ['classification.collectiveAgreement'],
-      reason: frozen('AGREEMENT_MISSING', `${regime.heading}, niveau ${level} : convention collective non renseignée, à vérifier`, regime.source),
-    };
+    return scope(null, regime.key, frozen('AGREEMENT_MISSING', `${regime.heading}, niveau ${level} : convention collective non renseignée, à vérifier`, regime.source), AGREEMENT);
   }
   if (!criterion.collectiveAgreements.includes(agreement)) {
-    return {
-      concerned: false,
-      regime: regime.key,
-      missing: NONE,
-      reason: frozen('AGREEMENT_OUT_OF_SCOPE', `${regime.heading}, niveau ${level} : emploi hors ${criterion.collectiveAgreements.join(', ')}, non concernée`, regime.source),
-    };
+    const message = `${regime.heading}, niveau ${level} : emploi hors ${criterion.collectiveAgreements.join(', ')}, non concernée`;
+    return scope(false, regime.key, frozen('AGREEMENT_OUT_OF_SCOPE', message, regime.source));
   }
-  return { concerned: true, regime: regime.key, reason, missing: NONE };
+  return scope(true, regime.key, reading.reason);
 }
 
 function minesScope(offer: Offer, regime: CompiledRegime): Scope {
@@ -95,75 +78,39 @@ function minesScope(offer: Offer, regime: CompiledRegime): Scope {
   if (c.minesCareerStart === null) missing.push('classification.minesCareerStart');
   else if (c.minesCareerStart !== criterion.careerStart) failures.push(criterion.careerStart ? 'hors début de carrière' : 'en début de carrière');
   if (failures.length > 0) {
-    return {
-      concerned: false,
-      regime: regime.key,
-      missing: NONE,
-      reason: frozen('MINES_OUT_OF_SCOPE', `Régime des mines, ${failures.join(', ')} : non concernée (${criterion.scopeLabel})`, regime.source),
-    };
+    return scope(false, regime.key, frozen('MINES_OUT_OF_SCOPE', `Régime des mines, ${failures.join(', ')} : non concernée (${criterion.scopeLabel})`, regime.source));
   }
   if (missing.length > 0) {
-    return {
-      concerned: null,
-      regime: regime.key,
-      missing,
-      reason: frozen('MINES_DATA_MISSING', `Régime des mines : ${missing.map((m) => m.replace('classification.', '')).join(', ')} non renseigné(s), à vérifier (${criterion.scopeLabel})`, regime.source),
-    };
+    const fields = missing.map((m) => m.replace('classification.', '')).join(', ');
+    return scope(null, regime.key, frozen('MINES_DATA_MISSING', `Régime des mines : ${fields} non renseigné(s), à vérifier (${criterion.scopeLabel})`, regime.source), missing);
   }
-  return {
-    concerned: true,
-    regime: regime.key,
-    missing: NONE,
-    reason: frozen('MINES_IN_SCOPE', `Régime des mines, chef de service, échelle ${criterion.scale} en début de carrière : concernée`, regime.source),
-  };
+  return scope(true, regime.key, frozen('MINES_IN_SCOPE', `Régime des mines, chef de service, échelle ${criterion.scale} en début de carrière : concernée`, regime.source));
 }
 
 function scopeOf(offer: Offer, rs: CompiledRuleSet): Scope {
   const organism = offer.organism;
+  const body = organism === null ? undefined : rs.bodies.get(organism.type);
   const category = offer.classification.category;
   if (category !== null) {
     // An agent de direction post is never concerned, whatever the body, even an unknown one.
     const exclusion = rs.exclusionByCategory.get(category);
-    if (exclusion) return { concerned: false, regime: organism ? (rs.regimeByBody.get(organism.type)?.key ?? null) : null, reason: exclusion, missing: NONE };
+    if (exclusion) return scope(false, body?.regime?.key ?? null, exclusion);
   }
   if (organism === null) {
     const { code, name } = offer.organization;
-    return {
-      concerned: null,
-      regime: null,
-      missing: ['organism'],
-      reason: frozen('ORGANISM_UNKNOWN', `Organisme non reconnu (« ${name || code} »), à vérifier`, 'mappings/organismes.yaml'),
-    };
+    return scope(null, null, frozen('ORGANISM_UNKNOWN', `Organisme non reconnu (« ${name || code} »), à vérifier`, 'mappings/organismes.yaml'), ORGANISM);
   }
-  const regime = rs.regimeByBody.get(organism.type);
-  const removed = rs.removedByBody.get(organism.type);
-  if (removed) return { concerned: false, regime: null, reason: removed, missing: NONE };
-  if (!regime) {
-    return {
-      concerned: false,
-      regime: null,
-      missing: NONE,
-      reason: frozen('BODY_NOT_COVERED', `${organism.label} : organisme non visé par ce texte`, `${rs.citation} §1`),
-    };
-  }
+  if (body?.removed) return scope(false, null, body.removed);
+  const regime = body?.regime;
+  if (!regime) return scope(false, null, frozen('BODY_NOT_COVERED', `${organism.label} : organisme non visé par ce texte`, `${rs.citation} §1`));
   const grid = offer.classification.grid ?? regime.defaultGrid;
   if (!regime.grids.has(grid)) {
-    return {
-      concerned: null,
-      regime: regime.key,
-      missing: ['classification.grid'],
-      reason: frozen('GRID_MISMATCH', `${regime.heading} : grille ${grid} inattendue (attendu ${regime.gridsText}), à vérifier`, regime.source),
-    };
+    return scope(null, regime.key, frozen('GRID_MISMATCH', `${regime.heading} : grille ${grid} inattendue (attendu ${regime.gridsText}), à vérifier`, regime.source), GRID);
   }
   if (offer.classification.grid === null && offer.unreadable.some((u) => u.field === 'classification.grid')) {
-    return {
-      concerned: null,
-      regime: regime.key,
-      missing: ['classification.grid'],
-      reason: frozen('GRID_UNREADABLE', `${regime.heading} : grille de classification${unreadableNote(offer, 'classification.grid')}, à vérifier`, regime.source),
-    };
+    return scope(null, regime.key, frozen('GRID_UNREADABLE', `${regime.heading} : grille de classification${unreadableNote(offer, 'classification.grid')}, à vérifier`, regime.source), GRID);
   }
-  return regime.rule.criterion.kind === 'mines' ? minesScope(offer, regime) : levelsScope(offer, rs, regime);
+  return regime.rule.criterion.kind === 'mines' ? minesScope(offer, regime) : levelsScope(offer, regime);
 }
 
 export function evaluate(offer: Offer, instant: Date | number, ruleSets: RuleSets): Decision {
@@ -187,34 +134,29 @@ export function evaluate(offer: Offer, instant: Date | number, ruleSets: RuleSet
   }
   const window = rs.calendar.windowAt(ms, timeZone);
   const windowOpen = ms >= window.startMs && ms < window.endMs;
-  let scope = scopeOf(offer, rs);
-  if (organism !== null && organism.timeZone === null && scope.concerned !== false) {
-    scope = {
-      concerned: null,
-      regime: scope.regime,
-      missing: [...scope.missing, 'organism.territory'],
-      reason: scope.reason,
-    };
-    return decision(offer, rs, scope, window.view, windowOpen, [
-      scope.reason,
+  const outcome = scopeOf(offer, rs);
+  if (organism !== null && organism.timeZone === null && outcome.concerned !== false) {
+    const placed = scope(null, outcome.regime, outcome.reason, [...outcome.missing, 'organism.territory']);
+    return decision(offer, rs, placed, window.view, windowOpen, [
+      outcome.reason,
       frozen('TERRITORY_UNKNOWN', `${organism.label} sans territoire reconnu : période calculée à l'heure de Paris, à vérifier`, 'mappings/organismes.yaml'),
       windowReason(ruleSets, rs, window, windowOpen),
     ]);
   }
-  return decision(offer, rs, scope, window.view, windowOpen, [scope.reason, windowReason(ruleSets, rs, window, windowOpen)]);
+  return decision(offer, rs, outcome, window.view, windowOpen, [outcome.reason, windowReason(ruleSets, rs, window, windowOpen)]);
 }
 
-function decision(offer: Offer, rs: CompiledRuleSet, scope: Scope, window: Decision['window'], windowOpen: boolean, reasons: Reason[]): Decision {
-  const concerned = scope.concerned;
+function decision(offer: Offer, rs: CompiledRuleSet, outcome: Scope, window: Decision['window'], windowOpen: boolean, reasons: Reason[]): Decision {
+  const concerned = outcome.concerned;
   return {
     concerned,
     windowOpen,
     requiresEn3sApproval: concerned === null ? (windowOpen ? null : false) : concerned && windowOpen,
     ruleSet: rs.id,
-    regime: scope.regime,
+    regime: outcome.regime,
     organismType: offer.organism?.type ?? null,
     window,
     reasons,
-    missing: scope.missing,
+    missing: outcome.missing,
   };
 }

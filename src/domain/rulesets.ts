@@ -21,8 +21,14 @@ export interface CompiledRegime {
   defaultGrid: string;
   knownLevels: ReadonlySet<string>;
   levels: ReadonlySet<string>;
-  /** Reason for a known label, in scope or not (levels criterion). */
-  levelReasons: ReadonlyMap<string, Reason>;
+  /** Every known label (levels criterion): whether it is in scope, and the reason saying so. */
+  levelReadings: ReadonlyMap<string, { inScope: boolean; reason: Reason }>;
+}
+
+/** What a text says of one body type it names: its régime, or why it was removed. */
+export interface BodyRule {
+  regime: CompiledRegime | null;
+  removed: Reason | null;
 }
 
 export interface CompiledRuleSet {
@@ -35,8 +41,8 @@ export interface CompiledRuleSet {
   toMs: number;
   file: RuleSetFile;
   calendar: WindowCalendar;
-  regimeByBody: ReadonlyMap<string, CompiledRegime>;
-  removedByBody: ReadonlyMap<string, Reason>;
+  /** One lookup per decision: the body types the text names, by key. */
+  bodies: ReadonlyMap<string, BodyRule>;
   exclusionByCategory: ReadonlyMap<string, Reason>;
   windowSource: string;
 }
@@ -65,12 +71,15 @@ export function capitalise(text: string): string {
 }
 
 export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
-  const regimeByBody = new Map<string, CompiledRegime>();
+  const bodies = new Map<string, BodyRule>();
   for (const rule of file.regimes) {
     const c = rule.criterion;
-    const levelReasons = new Map<string, Reason>();
+    const levelReadings = new Map<string, { inScope: boolean; reason: Reason }>();
     if (c.kind === 'levels') {
-      for (const label of c.knownLevels) levelReasons.set(label, levelReason(file, rule, label, c.levels.includes(label)));
+      for (const label of c.knownLevels) {
+        const inScope = c.levels.includes(label);
+        levelReadings.set(label, { inScope, reason: levelReason(file, rule, label, inScope) });
+      }
     }
     const compiled: CompiledRegime = {
       key: rule.key,
@@ -84,14 +93,14 @@ export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
       defaultGrid: c.grids[0]!,
       knownLevels: new Set(c.kind === 'levels' ? c.knownLevels : []),
       levels: new Set(c.kind === 'levels' ? c.levels : []),
-      levelReasons,
+      levelReadings,
     };
-    for (const body of rule.bodies) regimeByBody.set(body, compiled);
+    for (const body of rule.bodies) bodies.set(body, { regime: compiled, removed: null });
   }
-  const removedByBody = new Map<string, Reason>();
   for (const removed of file.removedBodies) {
     for (const body of removed.bodies) {
-      removedByBody.set(body, Object.freeze({ code: removed.code, message: `${body} : ${removed.message}`, source: `${file.citation} ${removed.section}` }));
+      const reason = Object.freeze({ code: removed.code, message: `${body} : ${removed.message}`, source: `${file.citation} ${removed.section}` });
+      bodies.set(body, { regime: bodies.get(body)?.regime ?? null, removed: reason });
     }
   }
   const exclusionByCategory = new Map<string, Reason>();
@@ -109,8 +118,7 @@ export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
     toMs: file.inForce.to ? startOfDayMs(file.inForce.to, tz, 1) : Number.POSITIVE_INFINITY,
     file,
     calendar: new WindowCalendar(file.window.from, file.window.to),
-    regimeByBody,
-    removedByBody,
+    bodies,
     exclusionByCategory,
     windowSource: `${file.citation} ${file.window.section}`,
   };
