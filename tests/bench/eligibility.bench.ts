@@ -18,7 +18,7 @@ import { createJsonRulesEligibility, difference, jreInput, type JreInput } from 
 const OFFERS = 1_000_000;
 const ROUNDS = 5;
 const AGREEMENT_SAMPLE = 20_000;
-const JRE_OFFERS = 15_000;
+const JRE_OFFERS = 10_000;
 const JRE_ROUNDS = 3;
 const RETAINED_SAMPLE = 100_000;
 const TARGET_RATE = 1_000_000;
