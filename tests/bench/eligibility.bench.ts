@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { loadTalentLinkMapping } from '../../connectors/talentlink/mapping.js';
 import type { Decision } from '../../src/domain/decision.js';
@@ -50,7 +50,9 @@ function heapUsed(): number {
 }
 
 const cpu = cpus();
-console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${mb(totalmem())} RAM, Node ${process.version}, ${process.platform}/${process.arch}`);
+// On a shared machine the load average says what else competed for the cores.
+const load = () => loadavg()[0]!.toFixed(2);
+console.log(`machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${mb(totalmem())} RAM, Node ${process.version}, ${process.platform}/${process.arch}; load average ${load()}`);
 
 const data = loadDomainData();
 const mapping = loadTalentLinkMapping();
@@ -155,6 +157,7 @@ console.log(`rounds (ms): evaluate ${evaluateNs.map((ns) => fmt(ns / 1e6)).join(
 // CPU time (all threads, GC included) tells a slow machine from a busy one: wall time counts waits for a core too.
 const cpuNs = (evaluateCpuUs.user + evaluateCpuUs.system) * 1000;
 console.log(`evaluate CPU time: ${fmt(cpuNs / (OFFERS * ROUNDS), 1)} ns/decision over the ${ROUNDS} rounds (wall: ${fmt(evaluateNs.reduce((a, b) => a + b, 0) / (OFFERS * ROUNDS), 1)})`);
+console.log(`load average at the end: ${load()} (${cpu.length} cores)`);
 console.log(`checksums: evaluate ${[...checksums][0]}, json-rules-engine ${jreChecksum}; peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
 console.log('json-rules-engine is given the text in force and the window state as precomputed facts (not timed); evaluate computes them itself.');
 console.log(`targets: ≥ ${fmt(TARGET_RATE)} decisions/s ${rate >= TARGET_RATE ? 'met' : 'MISSED'}; ≥ ${TARGET_RATIO}× json-rules-engine ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'} (${fmt(ratio, 1)}×)`);
