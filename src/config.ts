@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import cron from 'node-cron';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 
@@ -91,6 +92,13 @@ export const settings = {
     description: 'Client-side rate limit towards the ATS (the contract allows 10 per second per tenant).',
   },
   atsTimeoutMs: { env: 'EN3S_ATS_TIMEOUT_MS', schema: int(100, 120_000), default: 10_000, description: 'Time-out of one ATS call.' },
+  atsCircuitCoolDownMs: {
+    env: 'EN3S_ATS_CIRCUIT_COOLDOWN_MS',
+    schema: int(1000, 600_000),
+    default: 30_000,
+    description:
+      'After 5 failures of the ATS in a row (5xx, time-outs, network errors), no call is made for this long, then one trial call tells whether it is back. Commands wait for it without spending their attempts.',
+  },
   policyMode: {
     env: 'EN3S_POLICY_MODE',
     schema: z.enum(['enforce', 'monitor']),
@@ -147,9 +155,19 @@ export const settings = {
   },
   reconcileCron: {
     env: 'EN3S_RECONCILE_CRON',
-    schema: z.string().refine((v) => v.trim().split(/\s+/).length >= 5, 'expected a cron expression such as */5 * * * *'),
+    // node-cron's own parser, so that an expression it would refuse at start-up is refused here,
+    // with the variable's name, instead of crashing the service.
+    schema: z.string().refine((v) => cron.validate(v.trim()), 'expected a cron expression such as */5 * * * * (5 fields, or 6 with seconds first)'),
     default: '*/5 * * * *',
-    description: 'When to list the jobs changed in the ATS since the last run (catches lost notifications), Europe/Paris; also run at start-up.',
+    description:
+      'When to list the jobs changed in the ATS since the last run (catches lost notifications), Europe/Paris; also run at start-up. Five fields, or six with the seconds first (`*/30 * * * * *`).',
+  },
+  clockStart: {
+    env: 'EN3S_CLOCK_START',
+    schema: z.union([z.literal(''), z.iso.datetime({ offset: true, error: 'expected an ISO-8601 instant with its offset, e.g. 2027-01-12T08:00:00Z' })]),
+    default: '',
+    description:
+      'Demos and tests only: the instant the business clock starts from at each start of `en3s serve`, then running at real speed (e.g. to play a campaign inside the window in November). Empty (default): real time. Never set it in production: eligibility, deadlines and the ledger would follow that clock.',
   },
   reportsDir: { env: 'EN3S_REPORTS_DIR', schema: z.string().min(1), default: './data/reports', description: 'Folder of scheduled reports.' },
   logLevel: {

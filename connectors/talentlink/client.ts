@@ -162,7 +162,12 @@ export function createTalentLinkClient(options: TalentLinkClientOptions): Talent
     const started = clock.now();
     const name = `${spec.method} ${spec.path}`;
     if (!breaker.tryAcquire()) {
-      const result = failure('transient', 'CIRCUIT_OPEN', `${name}: not sent, the circuit to the ATS is open after repeated failures`);
+      const wait = breaker.snapshot().retryInMs;
+      const result: Outcome<T> = {
+        ok: false,
+        // When the breaker lets a trial through: a caller waits for it instead of guessing.
+        error: { kind: 'transient', code: 'CIRCUIT_OPEN', message: `${name}: not sent, the circuit to the ATS is open after repeated failures`, ...(wait !== undefined ? { retryAfterMs: wait } : {}) },
+      };
       report(spec.op, started, result, undefined);
       return result;
     }

@@ -28,6 +28,9 @@ export interface DispatcherOptions extends Partial<LoopOptions> {
   random?: () => number;
 }
 
+/** The connector refused to call the ATS (circuit open): the command was not sent at all. */
+const notSent = (error: AtsError): boolean => error.code === 'CIRCUIT_OPEN';
+
 type Outcome = { kind: 'done'; doc: JobDocument | null; note: string } | { kind: 'retry'; error: AtsError } | { kind: 'dead'; error: AtsError };
 
 export class Dispatcher extends Loop {
@@ -97,7 +100,7 @@ export class Dispatcher extends Loop {
       const current = await ats.getJob(job);
       return { kind: 'done', doc: current.ok ? current.value : null, note: `already applied (${result.error.code})` };
     }
-    if (result.error.kind === 'transient' && command.attempts + 1 < this.o.maxAttempts) return { kind: 'retry', error: result.error };
+    if (result.error.kind === 'transient' && (notSent(result.error) || command.attempts + 1 < this.o.maxAttempts)) return { kind: 'retry', error: result.error };
     return { kind: 'dead', error: result.error };
   }
 
@@ -148,6 +151,14 @@ export class Dispatcher extends Loop {
       const error = outcome.error;
       const summary = `${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`;
       if (outcome.kind === 'retry') {
+        if (notSent(error)) {
+          // The ATS was not called (its circuit is open): not an attempt, nothing for the ledger.
+          // Wait for the breaker's trial, spread over a second so the waiting commands do not all
+          // ask at once. Counting these would dead-letter every command of an outage of minutes.
+          const wait = (error.retryAfterMs ?? 0) + Math.round(250 + this.o.random() * 1000);
+          await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: new Date(now.getTime() + wait).toISOString(), notSent: true });
+          return;
+        }
         const next = new Date(now.getTime() + this.delayMs(command.attempts, error.retryAfterMs)).toISOString();
         if (!(await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: next }))) return;
         await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'retry', error: summary, nextAttemptAt: next, attempt: command.attempts + 1 } }], nowIso);

@@ -16,9 +16,10 @@ export interface Metrics {
   reportRuns: client.Counter<'format' | 'trigger'>;
 }
 
-export function createMetrics(store: Store, options: { campaign: () => number }): Metrics {
+export function createMetrics(store: Store, options: { campaign: () => number; now: () => number }): Metrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'en3s_process_' });
+  // The default names already start with process_ / nodejs_: en3s_process_resident_memory_bytes…
+  client.collectDefaultMetrics({ register: registry, prefix: 'en3s_' });
   const notifications = new client.Counter({
     name: 'en3s_notifications_total',
     help: 'Notifications received on the webhook, by outcome (accepted, duplicate, or the refusal code).',
@@ -35,38 +36,56 @@ export function createMetrics(store: Store, options: { campaign: () => number })
   });
   const reportRuns = new client.Counter({ name: 'en3s_report_runs_total', help: 'Reports generated, by format and trigger.', labelNames: ['format', 'trigger'] as const, registers: [registry] });
 
-  const queueDepth = new client.Gauge({ name: 'en3s_queue_depth', help: 'Rows waiting in the inbox and outbox, by queue and status.', labelNames: ['queue', 'status'] as const, registers: [registry] });
-  const queueAge = new client.Gauge({ name: 'en3s_queue_oldest_pending_seconds', help: 'Age of the oldest pending row, by queue.', labelNames: ['queue'] as const, registers: [registry] });
-  const offersByState = new client.Gauge({ name: 'en3s_offers', help: 'Offers of the current campaign by state.', labelNames: ['state'] as const, registers: [registry] });
-  const violations = new client.Gauge({ name: 'en3s_violations', help: 'Offers of the current campaign published without EN3S approval.', registers: [registry] });
-
-  // Read from the database at scrape time (one small query each).
+  // Read from the database at scrape time. prom-client reads every metric of a scrape at once,
+  // so each gauge below waits in its own `collect` for one shared reading of the database:
+  // set from another gauge's `collect`, they would show the previous scrape's figures.
+  let reading: Promise<boolean> | null = null;
+  const readDatabase = (): Promise<boolean> =>
+    (reading ??= refresh().finally(() => {
+      reading = null;
+    }));
+  const collect = async (): Promise<void> => {
+    await readDatabase();
+  };
+  const queueDepth = new client.Gauge({ name: 'en3s_queue_depth', help: 'Rows waiting in the inbox and outbox, by queue and status.', labelNames: ['queue', 'status'] as const, registers: [registry], collect });
+  const queueAge = new client.Gauge({ name: 'en3s_queue_oldest_pending_seconds', help: 'Age of the oldest pending row, by queue.', labelNames: ['queue'] as const, registers: [registry], collect });
+  const offersByState = new client.Gauge({ name: 'en3s_offers', help: 'Offers of the current campaign by state.', labelNames: ['state'] as const, registers: [registry], collect });
+  const violations = new client.Gauge({ name: 'en3s_violations', help: 'Offers of the current campaign published without EN3S approval.', registers: [registry], collect });
   new client.Gauge({
     name: 'en3s_scrape_ok',
     help: '1 when the database answered the last scrape.',
     registers: [registry],
     async collect() {
-      try {
-        const now = Date.now();
-        for (const queue of ['inbox', 'outbox'] as const) {
-          const rows = await store.db.selectFrom(queue).select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
-          queueDepth.reset();
-          for (const row of rows) queueDepth.set({ queue, status: row.status }, Number(row.n));
-        }
-        const oldestInbox = await store.db.selectFrom('inbox').select((eb) => eb.fn.min('received_at').as('t')).where('status', 'in', ['pending', 'processing']).executeTakeFirst();
-        queueAge.set({ queue: 'inbox' }, oldestInbox?.t ? (now - Date.parse(String(oldestInbox.t))) / 1000 : 0);
-        const oldestOutbox = await store.db.selectFrom('outbox').select((eb) => eb.fn.min('created_at').as('t')).where('status', 'in', ['pending', 'in_flight']).executeTakeFirst();
-        queueAge.set({ queue: 'outbox' }, oldestOutbox?.t ? (now - Date.parse(String(oldestOutbox.t))) / 1000 : 0);
-        const campaign = options.campaign();
-        const states = await store.db.selectFrom('offers').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('campaign', '=', campaign).groupBy('state').execute();
-        for (const state of offerStates) offersByState.set({ state }, Number(states.find((s) => s.state === state)?.n ?? 0));
-        const v = await store.db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign', '=', campaign).where('violation', '=', 1).executeTakeFirst();
-        violations.set(Number(v?.n ?? 0));
-        this.set(1);
-      } catch {
-        this.set(0);
-      }
+      this.set((await readDatabase()) ? 1 : 0);
     },
   });
+
+  async function refresh(): Promise<boolean> {
+    try {
+      // Rows are stamped with the business clock: ages are measured on it too.
+      const now = options.now();
+      const depth = await Promise.all(
+        (['inbox', 'outbox'] as const).map(async (queue) => ({
+          queue,
+          rows: await store.db.selectFrom(queue).select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+        })),
+      );
+      const oldestInbox = await store.db.selectFrom('inbox').select((eb) => eb.fn.min('received_at').as('t')).where('status', 'in', ['pending', 'processing']).executeTakeFirst();
+      const oldestOutbox = await store.db.selectFrom('outbox').select((eb) => eb.fn.min('created_at').as('t')).where('status', 'in', ['pending', 'in_flight']).executeTakeFirst();
+      const campaign = options.campaign();
+      const states = await store.db.selectFrom('offers').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('campaign', '=', campaign).groupBy('state').execute();
+      const v = await store.db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign', '=', campaign).where('violation', '=', 1).executeTakeFirst();
+      // Set everything only once every query answered, so a scrape never mixes two readings.
+      queueDepth.reset();
+      for (const { queue, rows } of depth) for (const row of rows) queueDepth.set({ queue, status: row.status }, Number(row.n));
+      queueAge.set({ queue: 'inbox' }, oldestInbox?.t ? Math.max(0, now - Date.parse(String(oldestInbox.t))) / 1000 : 0);
+      queueAge.set({ queue: 'outbox' }, oldestOutbox?.t ? Math.max(0, now - Date.parse(String(oldestOutbox.t))) / 1000 : 0);
+      for (const state of offerStates) offersByState.set({ state }, Number(states.find((s) => s.state === state)?.n ?? 0));
+      violations.set(Number(v?.n ?? 0));
+      return true;
+    } catch {
+      return false;
+    }
+  }
   return { registry, notifications, atsCalls, atsLatency, reportRuns };
 }

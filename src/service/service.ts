@@ -63,7 +63,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }
     const domain = loadDomainData();
     const mapping = loadTalentLinkMapping();
-    const metrics = createMetrics(store, { campaign: () => campaignOfInstant(clock.now()) });
+    const metrics = createMetrics(store, { campaign: () => campaignOfInstant(clock.now()), now: () => clock.now().getTime() });
     const ats =
       options.ats ??
       createTalentLinkClient({
@@ -73,6 +73,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         apiKey: config.atsApiKey,
         timeoutMs: config.atsTimeoutMs,
         requestsPerSecond: config.atsRequestsPerSecond,
+        circuitBreaker: { coolDownMs: config.atsCircuitCoolDownMs },
         onCall: (info) => {
           metrics.atsCalls.inc({ op: info.op, outcome: info.outcome });
           metrics.atsLatency.observe({ op: info.op }, info.ms / 1000);
@@ -91,7 +92,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const readiness = async () => {
       const checks: Record<string, boolean | string> = {};
       try {
-        const status = await migrationStatus(store);
+        // A database host that drops packets would hold the probe forever: answer 503 instead.
+        const status = await withTimeout(migrationStatus(store), READINESS_TIMEOUT_MS, 'la base de données ne répond pas');
         checks.database = true;
         checks.migrations = status.every((m) => m.appliedAt !== null);
       } catch (error) {
@@ -140,7 +142,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     });
     const address = server.address() as AddressInfo;
     const url = `http://${config.httpHost}:${address.port}`;
-    log.info('service started', { url, instance: instanceId, mode: config.policyMode });
+    // A business clock placed elsewhere (demo, tests) is said at once, so nobody mistakes it for production.
+    log.info('service started', { url, instance: instanceId, mode: config.policyMode, ...(options.clock ? { businessTime: clock.now().toISOString() } : {}) });
 
     const stop = async () => {
       if (stopped) return;
@@ -163,6 +166,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (!stopped) await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+const READINESS_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} (${ms} ms)`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** The campaign shown by default: the year of the instant in Paris (January–December). */

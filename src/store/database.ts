@@ -156,6 +156,11 @@ async function openPostgres(url: string, create: boolean): Promise<Store> {
   // An idle connection dropped by the server emits 'error' on the pool; without a listener that
   // would crash the process. The pool discards the client and the next query opens a new one.
   pool.on('error', () => undefined);
+  // A connection lost while checked out (a statement running, or between two statements of a
+  // transaction) emits 'error' on its client, where the pool listens no more: without a listener
+  // the whole process would crash. The statement in progress fails with the error anyway, and
+  // the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (schema && create) await createSchema(db, schema);

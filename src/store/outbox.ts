@@ -115,18 +115,21 @@ export async function completeCommand(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** A transient failure: back to `pending` for another attempt at `nextAttemptAt`. */
+/**
+ * A transient failure: back to `pending` for another attempt at `nextAttemptAt`. `notSent`: the
+ * call never reached the ATS (its circuit was open), so it does not count as an attempt.
+ */
 export async function retryCommand(
   db: Db,
   id: number,
   owner: string,
-  retry: { error: string; nextAttemptAt: string; requestId?: string | null },
+  retry: { error: string; nextAttemptAt: string; requestId?: string | null; notSent?: boolean },
 ): Promise<boolean> {
   const nextAttemptAt = assertInstant(retry.nextAttemptAt, 'retryCommand nextAttemptAt');
   const result = await leased(db, id, owner)
     .set((eb) => ({
       status: 'pending',
-      attempts: eb('attempts', '+', 1),
+      attempts: retry.notSent ? eb.ref('attempts') : eb('attempts', '+', 1),
       next_attempt_at: nextAttemptAt,
       lease_owner: null,
       lease_until: null,

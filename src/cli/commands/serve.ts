@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { MappingError } from '../../mappings/yaml-file.js';
+import { offsetClock } from '../../pipeline/context.js';
 import { startService, type RunningService } from '../../service/service.js';
+import { DatabaseConnectionError, DatabaseUrlError } from '../../store/database.js';
 import { UsageError } from '../output.js';
 
 /**
@@ -53,6 +55,9 @@ export async function startOrExplain(start: () => Promise<RunningService>): Prom
     return await start();
   } catch (error) {
     if (error instanceof MappingError) throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+    // A database that cannot be reached or named is the administrator's to fix, like a bad
+    // setting: a clear message and exit 2 (systemd's Restart=on-failure tries again later).
+    if (error instanceof DatabaseConnectionError || error instanceof DatabaseUrlError) throw new UsageError(`base de données : ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`le port est déjà utilisé (${(error as Error).message})`);
     throw error;
@@ -67,7 +72,9 @@ export function registerServe(program: Command): void {
       const config = readConfigOrExplain();
       const problems = productionProblems(config);
       if (problems.length > 0) throw new UsageError(`configuration incomplète :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-      const service = await startOrExplain(() => startService({ config }));
+      // Demos and tests only (the setting says so): the business clock placed at EN3S_CLOCK_START.
+      const clock = config.clockStart ? offsetClock(new Date(config.clockStart)) : undefined;
+      const service = await startOrExplain(() => startService({ config, ...(clock ? { clock } : {}) }));
       stopOnSignals(service.stop);
     });
 }
