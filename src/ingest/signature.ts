@@ -102,10 +102,15 @@ function normaliseHeaders(headers: HeaderBag): Record<string, string> {
   return out;
 }
 
-/** The decoded `v1` signatures of the right length; other versions (e.g. `v1a`) are skipped. */
+/**
+ * The decoded `v1` signatures of the right length; other versions (e.g. `v1a`) are skipped.
+ * A header sent on several lines reaches us joined with ", " (node's rule for repeated
+ * headers): the comma left at the end of an entry is that separator, not part of the signature.
+ */
 function signaturesOf(header: string): Buffer[] {
   const out: Buffer[] = [];
-  for (const entry of header.split(/\s+/)) {
+  for (const raw of header.split(/\s+/)) {
+    const entry = raw.endsWith(',') ? raw.slice(0, -1) : raw;
     const comma = entry.indexOf(',');
     if (comma < 0 || entry.slice(0, comma) !== 'v1') continue;
     const encoded = entry.slice(comma + 1);

@@ -1,0 +1,180 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Webhook } from 'standardwebhooks';
+import { createSandbox, type Sandbox } from '../../../connectors/talentlink/sandbox/index.js';
+import { loadConfig } from '../../../src/config.js';
+import type { Logger } from '../../../src/pipeline/context.js';
+import { startService, type RunningService } from '../../../src/service/service.js';
+import { NEXT_SECRET, SECRET } from '../ingest/helpers.js';
+
+/**
+ * The hostile-input tests talk to the whole service over real HTTP: `startService` on
+ * 127.0.0.1 with a fresh SQLite file, the in-process sandbox as its ATS (so the pipeline
+ * behind the inbox runs too), and a raw `node:http` client that sends any bytes and any header
+ * spelling. Signatures are made with the `standardwebhooks` package at the real time, which is
+ * what the service's webhook route checks against.
+ */
+
+export { SECRET, NEXT_SECRET };
+
+/** Counts log entries per level and keeps the first few errors (the log itself would grow without bound). */
+export interface CountingLogger extends Logger {
+  counts: Record<'info' | 'warn' | 'error' | 'debug', number>;
+  errors: { message: string; meta?: Record<string, unknown> }[];
+}
+
+export function countingLogger(): CountingLogger {
+  const counts = { info: 0, warn: 0, error: 0, debug: 0 };
+  const errors: CountingLogger['errors'] = [];
+  return {
+    counts,
+    errors,
+    info: () => void counts.info++,
+    warn: () => void counts.warn++,
+    debug: () => void counts.debug++,
+    error: (message, meta) => {
+      counts.error++;
+      if (errors.length < 20) errors.push({ message, ...(meta ? { meta } : {}) });
+    },
+  };
+}
+
+export interface HostileService {
+  service: RunningService;
+  sandbox: Sandbox;
+  webhookUrl: string;
+  log: CountingLogger;
+  stop(): Promise<void>;
+}
+
+/** The service on an ephemeral port with a fresh SQLite store, its ATS being an in-process sandbox. */
+export async function startHostileService(name: string): Promise<HostileService> {
+  const dir = mkdtempSync(join(tmpdir(), `en3s-hostile-${name}-`));
+  const sandbox = createSandbox({ rateLimitPerSecond: 0, seed: 7 });
+  const { url: atsUrl } = await sandbox.start(0, '127.0.0.1');
+  const config = loadConfig(
+    {},
+    {
+      databaseUrl: `sqlite:${join(dir, 'store.sqlite')}`,
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      webhookSecrets: [SECRET, NEXT_SECRET],
+      atsBaseUrl: atsUrl,
+      atsUser: 'demo:demo:BO',
+      atsPassword: 'demo',
+      atsApiKey: 'demo',
+      atsRequestsPerSecond: 1000,
+    },
+  );
+  const log = countingLogger();
+  const service = await startService({ config, logger: log });
+  return {
+    service,
+    sandbox,
+    webhookUrl: `${service.url}/webhooks/talentlink`,
+    log,
+    stop: async () => {
+      await service.stop();
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Standard Webhooks headers for `body`, signed now (or at `at`) with `secret`. */
+export function signHeaders(id: string, body: string | Buffer, options: { secret?: string; at?: Date; contentType?: string } = {}): Record<string, string> {
+  const at = options.at ?? new Date();
+  return {
+    'content-type': options.contentType ?? 'application/xml; charset=utf-8',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(options.secret ?? SECRET).sign(id, at, body),
+  };
+}
+
+/**
+ * A Standard Webhooks `v1,<base64>` signature over the exact bytes of `body`. The package's
+ * `sign` first turns a Buffer into a string (invalid UTF-8 is altered on the way), so bodies
+ * that are not UTF-8 are signed here, by the scheme's definition, HMAC-SHA256 of `id.ts.body`.
+ */
+export function signBytes(secret: string, id: string, timestampSeconds: number, body: Buffer): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.`).update(body).digest('base64')}`;
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  json: { code?: unknown; message?: unknown; [key: string]: unknown } | undefined;
+  ms: number;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+/**
+ * POSTs exactly `body` with exactly these header names and values (node:http keeps their
+ * spelling). `content-length` is set unless given. Resolves with the answer and the round trip.
+ */
+export function rawPost(url: string, body: Buffer, headers: Record<string, string>): Promise<RawAnswer> {
+  const hasLength = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: hasLength ? headers : { ...headers, 'content-length': String(body.byteLength) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: RawAnswer['json'];
+        try {
+          json = text === '' ? undefined : (JSON.parse(text) as RawAnswer['json']);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: performance.now() - started });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A stack trace, a source path or a dependency path in an answer body. */
+export const LEAK = /\bat [\w.<>]+ \(|\.(ts|js):\d+|node_modules|Error:/;
+
+/** `gc()` without `--expose-gc` on the command line: the flag can still be set at run time. */
+export function exposeGc(): () => void {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+export interface MemorySample {
+  heapUsed: number;
+  external: number;
+  rss: number;
+}
+
+export function memorySample(): MemorySample {
+  const m = process.memoryUsage();
+  return { heapUsed: m.heapUsed, external: m.external, rss: m.rss };
+}
+
+export const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** `812 KB` or `10.4 MB`: sizes as the tables print them. */
+export const size = (bytes: number): string => (Math.abs(bytes) < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${mb(bytes)} MB`);
+
+/** Prints rows as an aligned table (first row: headers), for the test output. */
+export function printTable(title: string, rows: string[][]): void {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length)));
+  const lines = rows.map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '));
+  console.log(`\n${title}\n${lines.join('\n')}\n`);
+}
