@@ -170,6 +170,34 @@ export const settings = {
       'Demos and tests only: the instant the business clock starts from at each start of `en3s serve`, then running at real speed (e.g. to play a campaign inside the window in November). Empty (default): real time. Never set it in production: eligibility, deadlines and the ledger would follow that clock.',
   },
   reportsDir: { env: 'EN3S_REPORTS_DIR', schema: z.string().min(1), default: './data/reports', description: 'Folder of scheduled reports.' },
+  reportsSchedule: {
+    env: 'EN3S_REPORTS_SCHEDULE',
+    schema: bool,
+    default: true,
+    description:
+      'Write the control report every Monday at 07:00 during the window, and the final report with the recap per network on 2 May at 07:00 (Paris time), into `reportsDir`; a run missed while the service was stopped is made at the next start.',
+  },
+  reportsFormats: {
+    env: 'EN3S_REPORTS_FORMATS',
+    schema: list.pipe(z.array(z.enum(['csv', 'xlsx', 'json', 'html'])).min(1, 'expected at least one of csv, xlsx, json, html')),
+    default: ['xlsx', 'csv'],
+    description: 'Formats of the scheduled reports, space-separated (`csv`, `xlsx`, `json`, `html`).',
+  },
+  reportsSmtpUrl: {
+    env: 'EN3S_REPORTS_SMTP_URL',
+    schema: z.string().refine((v) => v === '' || /^smtps?:\/\/[^\s]+$/.test(v), 'expected smtp://host:port or smtps://user:password@host:465'),
+    default: '',
+    description: 'SMTP server the scheduled reports are e-mailed through (nodemailer); empty: no e-mail.',
+    secret: true,
+  },
+  reportsMailFrom: { env: 'EN3S_REPORTS_MAIL_FROM', schema: z.string(), default: '', description: 'Sender of the report e-mails.', secret: true },
+  reportsMailTo: {
+    env: 'EN3S_REPORTS_MAIL_TO',
+    schema: list,
+    default: [],
+    description: 'Recipients of the report e-mails, space-separated; none: no e-mail.',
+    secret: true,
+  },
   logLevel: {
     env: 'EN3S_LOG_LEVEL',
     schema: z.enum(['error', 'warn', 'info', 'debug']),

@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Register>> = {
   audit: async () => (await import('./commands/audit.js')).registerAudit,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
+  report: async () => (await import('./commands/report.js')).registerReport,
 };
 
 /** French for the messages commander writes itself. */

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_report_runs.js';
 
 /**
  * Every migration, in order. They live in code (not read from a folder at run time) so the
@@ -7,6 +8,7 @@ import * as m0001 from './0001_initial.js';
  */
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_report_runs': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

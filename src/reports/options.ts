@@ -1,0 +1,127 @@
+import { DateTime } from 'luxon';
+import { fold } from '../domain/organisms.js';
+import type { OrganismsFile } from '../domain/organism-schema.js';
+import { offerStates, type OfferState } from '../domain/workflow-states.js';
+
+/**
+ * The options of a report, as the CLI, the scheduler and the admin API give them, checked once
+ * here. Bad input is an expected failure: `parseReportOptions` returns the problems (French,
+ * naming the option and what was expected) instead of throwing.
+ */
+
+export const reportFormats = ['csv', 'xlsx', 'json', 'html'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+export type ReportKind = 'report' | 'recap';
+export type RunTrigger = 'cli' | 'schedule' | 'api';
+
+export const regimeLabels: Record<string, string> = {
+  general: 'Régime général',
+  agricole: 'Régime agricole',
+  mines: 'Régime des mines',
+  speciaux: 'Régimes spéciaux',
+  ars: 'ARS',
+  rsi: 'RSI',
+};
+
+export interface ReportOptions {
+  campaign: number;
+  /** ISO instant: the report as it stood then, rebuilt from the ledger. Null: as it stands. */
+  asOf: string | null;
+  network: string | null;
+  regime: string | null;
+  /** A body type key (`CARSAT`) or a body's name (compared folded). */
+  body: string | null;
+  states: OfferState[] | null;
+  /** Bodies with several networks: counted under each (`all`) or the first one only (`primary`). */
+  primaryNetworks: 'all' | 'primary';
+}
+
+export interface RawReportOptions {
+  campaign?: unknown;
+  asOf?: unknown;
+  network?: unknown;
+  regime?: unknown;
+  body?: unknown;
+  state?: unknown;
+  primaryNetworks?: unknown;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
+
+/** Every network named in the bodies file, in file order, without duplicates. */
+export function knownNetworks(organisms: OrganismsFile): string[] {
+  return [...new Set(organisms.types.flatMap((t) => t.networks))];
+}
+
+/**
+ * `asOf` accepts an ISO instant with its offset (`2027-02-01T12:00:00+01:00`, `…Z`) or a
+ * calendar date, read as the end of that day in Paris ("as it stood on 1 February").
+ */
+export function parseAsOf(raw: string): string | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+    const day = DateTime.fromISO(raw, { zone: 'Europe/Paris' });
+    return day.isValid ? day.endOf('day').toUTC().toISO() : null;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)) return null;
+  const instant = DateTime.fromISO(raw, { setZone: true });
+  return instant.isValid ? instant.toUTC().toISO() : null;
+}
+
+export function parseReportOptions(raw: RawReportOptions, organisms: OrganismsFile): Parsed<ReportOptions> {
+  const problems: string[] = [];
+  const campaignText = text(raw.campaign);
+  const campaign = campaignText !== null && /^\d{4}$/.test(campaignText) ? Number(campaignText) : NaN;
+  if (!(campaign >= 2000 && campaign <= 2100)) {
+    problems.push(`campagne : une année de 2000 à 2100 était attendue (ex. 2027), reçu « ${campaignText ?? ''} »`);
+  }
+
+  let asOf: string | null = null;
+  const asOfText = text(raw.asOf);
+  if (asOfText !== null) {
+    asOf = parseAsOf(asOfText);
+    if (asOf === null) problems.push(`date de situation : un instant ISO (ex. 2027-02-01T12:00:00+01:00) ou une date (2027-02-01) était attendu, reçu « ${asOfText} »`);
+  }
+
+  const networks = knownNetworks(organisms);
+  let network: string | null = null;
+  const networkText = text(raw.network);
+  if (networkText !== null) {
+    network = networks.find((n) => fold(n) === fold(networkText)) ?? null;
+    if (network === null) problems.push(`réseau : « ${networkText} » inconnu ; réseaux connus : ${networks.join(', ')}`);
+  }
+
+  let regime: string | null = null;
+  const regimeText = text(raw.regime);
+  if (regimeText !== null) {
+    const wanted = fold(regimeText);
+    regime = Object.keys(regimeLabels).find((k) => k === wanted || fold(regimeLabels[k]!) === wanted || fold(regimeLabels[k]!).endsWith(` ${wanted}`)) ?? null;
+    if (regime === null) problems.push(`régime : « ${regimeText} » inconnu ; attendu ${Object.keys(regimeLabels).join(', ')}`);
+  }
+
+  const body = text(raw.body);
+
+  let states: OfferState[] | null = null;
+  const stateList = Array.isArray(raw.state) ? raw.state.map(text) : text(raw.state)?.split(',').map((s) => s.trim());
+  if (stateList && stateList.length > 0) {
+    const unknown = stateList.filter((s) => s === null || !(offerStates as readonly string[]).includes(s));
+    if (unknown.length > 0) problems.push(`état : « ${unknown.join(', ')} » inconnu ; états connus : ${offerStates.join(', ')}`);
+    else states = [...new Set(stateList as OfferState[])];
+  }
+
+  const primaryNetworks = raw.primaryNetworks ?? 'all';
+  if (primaryNetworks !== 'all' && primaryNetworks !== 'primary') problems.push(`réseaux : « all » ou « primary » attendu, reçu « ${String(primaryNetworks)} »`);
+
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { campaign, asOf, network, regime, body, states, primaryNetworks: primaryNetworks as 'all' | 'primary' } };
+}
+
+/** The body filter: a type key (case-insensitive) or a body's name, folded. */
+export function bodyMatcher(body: string | null, organisms: OrganismsFile): ((type: string | null, name: string) => boolean) | null {
+  if (body === null) return null;
+  const typeKey = organisms.types.find((t) => t.key === body.toUpperCase())?.key;
+  if (typeKey) return (type) => type === typeKey;
+  const wanted = fold(body);
+  return (_type, name) => fold(name) === wanted;
+}

@@ -1,0 +1,46 @@
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify, type Options } from 'csv-stringify';
+import { cellText, frenchNumber, recapColumns, reportColumns } from './columns.js';
+import { LocalDates } from './local-dates.js';
+import type { Recap, ReportRow } from './model.js';
+
+/**
+ * CSV for French Excel: UTF-8 with a byte order mark (so Excel reads the accents), `;` between
+ * fields (the decimal separator is the comma), CRLF between records and RFC 4180 quoting
+ * (a field holding `;`, `"` or a line break is quoted, quotes doubled). Dates `jj/mm/aaaa` in
+ * the body's legal time. A field starting with = + - @ gets a leading quote, so Excel never runs
+ * it as a formula (a title typed by a recruiter is not trusted).
+ */
+
+export const csvOptions: Options = {
+  bom: true,
+  delimiter: ';',
+  record_delimiter: '\r\n',
+  escape_formulas: true,
+};
+
+/** Streams the rows as they come: memory holds one page of rows, whatever their number. */
+export async function writeReportCsv(rows: AsyncIterable<ReportRow>, out: Writable): Promise<number> {
+  const dates = new LocalDates();
+  let count = 0;
+  async function* records(): AsyncGenerator<string[]> {
+    yield reportColumns.map((c) => c.title);
+    for await (const row of rows) {
+      count += 1;
+      yield reportColumns.map((c) => cellText(c.cell(row, dates)));
+    }
+  }
+  await pipeline(records(), stringify(csvOptions), out);
+  return count;
+}
+
+export async function writeRecapCsv(recap: Recap, out: Writable): Promise<void> {
+  const line = (l: Recap['total']) => [l.network, l.offeredToStudents, l.granted, l.pending, l.releasedWithoutAnswer, l.total].map((v) => (typeof v === 'number' ? frenchNumber(v) : v));
+  async function* records(): AsyncGenerator<string[]> {
+    yield [...recapColumns];
+    for (const l of recap.lines) yield line(l);
+    yield line(recap.total);
+  }
+  await pipeline(records(), stringify(csvOptions), out);
+}

@@ -1,0 +1,177 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { OrganismsFile } from '../domain/organism-schema.js';
+import type { Clock, Logger } from '../pipeline/context.js';
+import type { Store } from '../store/database.js';
+import { generateReportFile } from './generate.js';
+import type { ReportMailer } from './mail.js';
+import type { ReportFormat, ReportKind } from './options.js';
+import { doneScheduleKeys } from './runs.js';
+
+/**
+ * Scheduled reports, in Paris time: the control report every Monday at 07:00 during the window
+ * (1 January – 30 April), and the final report with the recap per network on 2 May at 07:00.
+ *
+ * Which runs are due is a pure function of the instant and of the runs already made
+ * (`dueRuns`); node-cron only says "look now", and the same look is made at start-up, so a run
+ * missed while the service was down is made at the next start. Only the latest slot of each kind
+ * is caught up: a weekly report missed three weeks ago is superseded by the last one, and none
+ * once the final one is due; a final report missed is made until the next window opens on
+ * 1 January. A scheduled report shows the campaign as it stood at its slot
+ * (rebuilt from the ledger), so a run made late says the same as one made on time.
+ */
+
+const ZONE = 'Europe/Paris';
+export const WEEKLY_CRON = '0 7 * 1-4 1';
+export const FINAL_CRON = '0 7 2 5 *';
+
+export interface ScheduleSlot {
+  kind: 'weekly' | 'final';
+  campaign: number;
+  /** ISO instant of the slot (07:00 Paris). */
+  dueAt: string;
+  /** `weekly:2027-01-04` or `final:2027`. */
+  key: string;
+}
+
+export interface DueRun {
+  slot: ScheduleSlot;
+  report: ReportKind;
+  format: ReportFormat;
+  /** Unique per slot, report and format: recorded with the run, so it is made once. */
+  scheduleKey: string;
+  fileName: string;
+}
+
+const at7 = (date: DateTime) => date.set({ hour: 7, minute: 0, second: 0, millisecond: 0 });
+
+/** The last Monday-07:00 slot of a window at or before `nowMs`, if the instant is in that window's season. */
+function latestWeekly(nowMs: number): ScheduleSlot | null {
+  const now = DateTime.fromMillis(nowMs, { zone: ZONE });
+  let monday = at7(now.startOf('day').minus({ days: (now.weekday + 6) % 7 }));
+  if (monday.toMillis() > nowMs) monday = monday.minus({ weeks: 1 });
+  // Mondays inside the window only: 1 January … 30 April of the Monday's year.
+  if (monday.month > 4) return null;
+  const campaign = monday.year;
+  const final = at7(DateTime.fromObject({ year: campaign, month: 5, day: 2 }, { zone: ZONE }));
+  if (final.toMillis() <= nowMs) return null;
+  const day = monday.toISODate()!;
+  return { kind: 'weekly', campaign, dueAt: monday.toUTC().toISO()!, key: `weekly:${day}` };
+}
+
+/** The 2-May-07:00 slot of this year, once passed and until the next window opens on 1 January. */
+function latestFinal(nowMs: number): ScheduleSlot | null {
+  const now = DateTime.fromMillis(nowMs, { zone: ZONE });
+  const final = at7(DateTime.fromObject({ year: now.year, month: 5, day: 2 }, { zone: ZONE }));
+  if (final.toMillis() > nowMs) return null;
+  return { kind: 'final', campaign: final.year, dueAt: final.toUTC().toISO()!, key: `final:${final.year}` };
+}
+
+function fileName(slot: ScheduleSlot, report: ReportKind, format: ReportFormat): string {
+  const what = report === 'report' ? 'rapport' : 'recapitulatif';
+  const when = slot.kind === 'final' ? 'final' : `semaine-${slot.key.slice('weekly:'.length)}`;
+  return `en3s-${what}-${slot.campaign}-${when}.${format}`;
+}
+
+/** Every run the slots at `nowMs` call for; the caller drops those whose key is already done. */
+export function candidateRuns(nowMs: number, formats: readonly ReportFormat[]): DueRun[] {
+  const runs: DueRun[] = [];
+  const slots = [latestWeekly(nowMs), latestFinal(nowMs)].filter((s): s is ScheduleSlot => s !== null);
+  for (const slot of slots) {
+    const kinds: ReportKind[] = slot.kind === 'final' ? ['report', 'recap'] : ['report'];
+    for (const report of kinds) {
+      for (const format of formats) {
+        runs.push({ slot, report, format, scheduleKey: `${slot.key}:${report}:${format}`, fileName: fileName(slot, report, format) });
+      }
+    }
+  }
+  return runs;
+}
+
+/** Pure: the runs due at `now`, given the schedule keys already done. */
+export function dueRuns(now: Date | number, done: ReadonlySet<string>, formats: readonly ReportFormat[]): DueRun[] {
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  return candidateRuns(nowMs, formats).filter((run) => !done.has(run.scheduleKey));
+}
+
+export interface SchedulerOptions {
+  store: Store;
+  organisms: OrganismsFile;
+  clock: Clock;
+  log: Logger;
+  /** Folder the files are written to (created when missing). */
+  dir: string;
+  formats: readonly ReportFormat[];
+  primaryNetworks: 'all' | 'primary';
+  mailer?: ReportMailer | null;
+}
+
+export interface MadeRun {
+  run: DueRun;
+  path: string;
+  sha256: string;
+  rows: number;
+}
+
+export class ReportScheduler {
+  private tasks: ScheduledTask[] = [];
+  private running: Promise<MadeRun[]> | null = null;
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  /** Makes the runs missed while stopped, then looks again at every slot. */
+  async start(): Promise<MadeRun[]> {
+    const made = await this.runDue();
+    const look = () => void this.runDue().catch((error: unknown) => this.o.log.error('scheduled reports failed', { error: error instanceof Error ? error.message : String(error) }));
+    this.tasks = [cron.schedule(WEEKLY_CRON, look, { timezone: ZONE }), cron.schedule(FINAL_CRON, look, { timezone: ZONE })];
+    return made;
+  }
+
+  async stop(): Promise<void> {
+    for (const task of this.tasks) await task.stop();
+    this.tasks = [];
+    await this.running?.catch(() => undefined);
+  }
+
+  /** The one entry point of the cron ticks and the start: makes whatever is due now, once. */
+  runDue(): Promise<MadeRun[]> {
+    this.running ??= this.makeDue().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async makeDue(): Promise<MadeRun[]> {
+    const { store, clock, log } = this.o;
+    const now = clock.now();
+    const candidates = candidateRuns(now.getTime(), this.o.formats);
+    const due = dueRuns(now, await doneScheduleKeys(store.db, candidates.map((c) => c.scheduleKey)), this.o.formats);
+    if (due.length === 0) return [];
+    await mkdir(this.o.dir, { recursive: true });
+    const made: MadeRun[] = [];
+    for (const run of due) {
+      const generatedAt = clock.now().toISOString();
+      const result = await generateReportFile(store.db, this.o.organisms, {
+        kind: run.report,
+        format: run.format,
+        options: { campaign: run.slot.campaign, asOf: run.slot.dueAt, network: null, regime: null, body: null, states: null, primaryNetworks: this.o.primaryNetworks },
+        generatedAt,
+        out: join(this.o.dir, run.fileName),
+        trigger: 'schedule',
+        now: generatedAt,
+        dueAt: run.slot.dueAt,
+        scheduleKey: run.scheduleKey,
+      });
+      if (result.run === null) continue;
+      made.push({ run, path: result.file.path, sha256: result.file.sha256, rows: result.rowCount });
+      log.info('scheduled report written', { slot: run.slot.key, report: run.report, format: run.format, rows: result.rowCount, sha256: result.file.sha256 });
+    }
+    if (made.length > 0 && this.o.mailer) {
+      const sent = await this.o.mailer.send(made);
+      if (!sent.ok) log.error('scheduled reports not e-mailed', { error: sent.error });
+    }
+    return made;
+  }
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { offerStates } from '../domain/workflow-states.js';
+
+/**
+ * The JSON formats of the reports, as zod schemas: the contract for whoever reads the files
+ * (documented in docs/reports.md; `z.toJSONSchema(reportJsonSchema)` gives the JSON Schema).
+ * Instants are ISO-8601 UTC (`2027-01-12T08:00:00.000Z`), calendar dates `YYYY-MM-DD` in the
+ * body's legal time (`timeZone`), codes in English, labels in French. Keys always come in the
+ * order below.
+ */
+
+const instant = z.iso.datetime();
+const calendarDate = z.iso.date();
+const state = z.enum(offerStates);
+const actor = z.enum(['connector', 'recruiter']);
+
+export const reportRowJsonSchema = z.strictObject({
+  source: z.string(),
+  atsId: z.string(),
+  campaign: z.number().int(),
+  reference: z.string(),
+  title: z.string(),
+  organism: z.string(),
+  organismType: z.string().nullable(),
+  regime: z.string().nullable(),
+  networks: z.array(z.string()),
+  grid: z.string().nullable(),
+  level: z.string().nullable(),
+  timeZone: z.string(),
+  createdAt: instant,
+  concerned: z.enum(['yes', 'no', 'undetermined']),
+  reason: z.string(),
+  citedText: z.string(),
+  reviewNeeded: z.boolean(),
+  team: z.strictObject({ at: instant, by: actor }).nullable(),
+  approval: z.strictObject({ at: instant, by: actor }).nullable(),
+  dueDate: calendarDate.nullable(),
+  overdue: z.boolean(),
+  en3sAnswer: z.enum(['approved', 'refused', 'none']).nullable(),
+  en3sAt: instant.nullable(),
+  answerDays: z.number().nullable(),
+  published: z.boolean(),
+  publishedAt: instant.nullable(),
+  channel: z.string().nullable(),
+  publishedBeforeDecision: z.boolean(),
+  correctiveAction: z.enum(['withdrawn', 'withdrawal-requested', 'reported']).nullable(),
+  correctiveActionAt: instant.nullable(),
+  state,
+  stateLabel: z.string(),
+  stateSince: instant,
+  released: z.boolean(),
+  enteredProcess: z.boolean(),
+});
+
+const stats = z.strictObject({
+  offers: z.number().int(),
+  byState: z.strictObject(Object.fromEntries(offerStates.map((s) => [s, z.number().int()])) as Record<(typeof offerStates)[number], z.ZodNumber>),
+  concerned: z.number().int(),
+  toVerify: z.number().int(),
+  subject: z.number().int(),
+  throughProcess: z.number().int(),
+  throughProcessShare: z.number().min(0).max(1).nullable(),
+  publishedWithoutApproval: z.number().int(),
+  overdue: z.number().int(),
+  answered: z.number().int(),
+  answerDaysMedian: z.number().nullable(),
+  answerDaysP90: z.number().nullable(),
+});
+
+const group = z.strictObject({ key: z.string(), label: z.string(), stats });
+
+const header = {
+  campaign: z.number().int(),
+  generatedAt: instant,
+  asOf: instant.nullable(),
+  reference: instant,
+  filters: z.strictObject({ network: z.string().nullable(), regime: z.string().nullable(), body: z.string().nullable(), states: z.array(state).nullable() }),
+  primaryNetworks: z.enum(['all', 'primary']),
+};
+
+export const reportJsonSchema = z.strictObject({
+  schema: z.literal('en3s-report/1'),
+  kind: z.literal('report'),
+  ...header,
+  offers: z.array(reportRowJsonSchema),
+  summary: z.strictObject({
+    total: stats,
+    byRegime: z.array(group),
+    byNetwork: z.array(group),
+    byBody: z.array(group),
+    weeks: z.array(z.strictObject({ week: calendarDate.nullable(), byState: z.partialRecord(state, z.number().int()) })),
+  }),
+});
+
+const recapLine = z.strictObject({
+  network: z.string(),
+  offeredToStudents: z.number().int(),
+  granted: z.number().int(),
+  pending: z.number().int(),
+  releasedWithoutAnswer: z.number().int(),
+  total: z.number().int(),
+});
+
+export const recapJsonSchema = z.strictObject({
+  schema: z.literal('en3s-recap/1'),
+  kind: z.literal('recap'),
+  ...header,
+  lines: z.array(recapLine),
+  total: recapLine,
+  detail: z.array(
+    z.strictObject({
+      network: z.string(),
+      offers: z.array(
+        z.strictObject({
+          reference: z.string(),
+          title: z.string(),
+          organism: z.string(),
+          grid: z.string().nullable(),
+          level: z.string().nullable(),
+          status: z.enum(['refused', 'granted', 'pending', 'released']),
+          en3sAt: instant.nullable(),
+          timeZone: z.string(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export type ReportJson = z.infer<typeof reportJsonSchema>;
+export type RecapJson = z.infer<typeof recapJsonSchema>;

@@ -1,0 +1,99 @@
+import { DateTime } from 'luxon';
+import { offerStates, stateLabel } from '../domain/workflow-states.js';
+import type { Group, GroupStats, ReportHeader } from './model.js';
+import { regimeLabels } from './options.js';
+
+/**
+ * What the summary says and in which words, shared by the XLSX summary sheet and the HTML page:
+ * the title lines, the indicators, the table of states and the tables per group.
+ */
+
+export type Figure = { kind: 'int'; value: number } | { kind: 'share'; value: number | null } | { kind: 'days'; value: number | null };
+
+/** An instant as administrators read it: `jj/mm/aaaa à hh:mm`, Paris time. */
+export function frenchInstant(iso: string): string {
+  return DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/Paris').toFormat("dd/LL/yyyy 'à' HH:mm");
+}
+
+export function reportTitle(header: ReportHeader): string {
+  return header.kind === 'report'
+    ? `Rapport de contrôle de la période EN3S — campagne ${header.campaign}`
+    : `Récapitulatif par réseau de la période EN3S — campagne ${header.campaign}`;
+}
+
+export function headerLines(header: ReportHeader): string[] {
+  const f = header.filters;
+  const filters = [
+    f.network ? `réseau ${f.network}` : null,
+    f.regime ? `régime ${regimeLabels[f.regime] ?? f.regime}` : null,
+    f.body ? `organisme ${f.body}` : null,
+    f.states ? `états ${f.states.map(stateLabel).join(', ')}` : null,
+  ].filter((v) => v !== null);
+  return [
+    header.asOf
+      ? `Situation au ${frenchInstant(header.asOf)} (heure de Paris), reconstituée à partir du registre`
+      : `Situation au ${frenchInstant(header.reference)} (heure de Paris)`,
+    `Produit le ${frenchInstant(header.generatedAt)}`,
+    `Filtres : ${filters.length > 0 ? filters.join(' ; ') : 'aucun'}`,
+    header.primaryNetworks === 'primary'
+      ? 'Organismes à plusieurs réseaux (CARSAT, CGSS…) : comptés dans leur réseau principal'
+      : 'Organismes à plusieurs réseaux (CARSAT, CGSS…) : comptés dans chacun de leurs réseaux',
+    'Dates en heure légale de chaque organisme ; délais en jours.',
+  ];
+}
+
+export function indicators(s: GroupStats): [string, Figure][] {
+  return [
+    ['Offres', { kind: 'int', value: s.offers }],
+    ['Offres concernées', { kind: 'int', value: s.concerned }],
+    ['Offres à vérifier (données manquantes)', { kind: 'int', value: s.toVerify }],
+    ['Offres concernées entrées dans le processus pendant la période', { kind: 'int', value: s.subject }],
+    ["dont processus d'approbation lancé", { kind: 'int', value: s.throughProcess }],
+    ["Part des offres concernées passées par le processus d'approbation", { kind: 'share', value: s.throughProcessShare }],
+    ["Offres publiées sans l'accord de l'EN3S (manquements)", { kind: 'int', value: s.publishedWithoutApproval }],
+    ["Réponses de l'EN3S en retard (échéance dépassée)", { kind: 'int', value: s.overdue }],
+    ["Réponses de l'EN3S reçues", { kind: 'int', value: s.answered }],
+    ['Délai de réponse médian (jours)', { kind: 'days', value: s.answerDaysMedian }],
+    ['Délai de réponse, 90e centile (jours)', { kind: 'days', value: s.answerDaysP90 }],
+  ];
+}
+
+export function stateLines(s: GroupStats): [string, number][] {
+  return offerStates.map((state) => [stateLabel(state), s.byState[state]]);
+}
+
+export const groupTitles = [
+  'Offres',
+  'Concernées',
+  'À vérifier',
+  'Entrées dans le processus',
+  'Processus lancé',
+  'Part',
+  'Publiées sans accord',
+  'Réponses en retard',
+  'Délai médian (j)',
+  'Délai 90e centile (j)',
+] as const;
+
+export function groupFigures(g: Group): Figure[] {
+  const s = g.stats;
+  return [
+    { kind: 'int', value: s.offers },
+    { kind: 'int', value: s.concerned },
+    { kind: 'int', value: s.toVerify },
+    { kind: 'int', value: s.subject },
+    { kind: 'int', value: s.throughProcess },
+    { kind: 'share', value: s.throughProcessShare },
+    { kind: 'int', value: s.publishedWithoutApproval },
+    { kind: 'int', value: s.overdue },
+    { kind: 'days', value: s.answerDaysMedian },
+    { kind: 'days', value: s.answerDaysP90 },
+  ];
+}
+
+/** A figure as French text: `95,5 %`, `6,9`, `—` when there is none. */
+export function figureText(f: Figure): string {
+  if (f.value === null) return '—';
+  if (f.kind === 'share') return `${(Math.round(f.value * 1000) / 10).toString().replace('.', ',')} %`;
+  return String(f.value).replace('.', ',');
+}

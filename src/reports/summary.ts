@@ -1,0 +1,168 @@
+import { offerStates, type OfferState } from '../domain/workflow-states.js';
+import { LocalDates, mondayOf } from './local-dates.js';
+import type { Group, GroupStats, Recap, RecapLine, RecapOffer, RecapStatus, ReportRow, Summary, WeekCount } from './model.js';
+import { regimeLabels } from './options.js';
+
+/**
+ * The summary and the recap per network, accumulated row by row so that they can be computed
+ * while the rows stream past (memory grows with the number of groups and of answered offers,
+ * not with the rows). Groups are sorted by label, so the same rows always give the same output.
+ */
+
+/** Median and 90th percentile: nearest rank, i.e. a value actually observed. */
+export function percentile(sorted: Float64Array | number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+export function median(sorted: Float64Array | number[]): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const mid = Math.floor(n / 2);
+  return n % 2 === 1 ? sorted[mid]! : Math.round(((sorted[mid - 1]! + sorted[mid]!) / 2) * 10) / 10;
+}
+
+class StatsBuilder {
+  offers = 0;
+  byState = new Map<OfferState, number>();
+  concerned = 0;
+  toVerify = 0;
+  subject = 0;
+  throughProcess = 0;
+  publishedWithoutApproval = 0;
+  overdue = 0;
+  answerDays: number[] = [];
+
+  add(row: ReportRow): void {
+    this.offers += 1;
+    this.byState.set(row.state, (this.byState.get(row.state) ?? 0) + 1);
+    if (row.concerned === 'yes') this.concerned += 1;
+    if (row.concerned === 'undetermined') this.toVerify += 1;
+    if (row.concerned === 'yes' && row.enteredProcess) {
+      this.subject += 1;
+      if (row.approval !== null || row.en3sAnswer === 'approved' || row.en3sAnswer === 'refused') this.throughProcess += 1;
+    }
+    if (row.publishedBeforeDecision) this.publishedWithoutApproval += 1;
+    if (row.overdue) this.overdue += 1;
+    if (row.answerDays !== null) this.answerDays.push(row.answerDays);
+  }
+
+  result(): GroupStats {
+    const days = Float64Array.from(this.answerDays).sort();
+    return {
+      offers: this.offers,
+      byState: Object.fromEntries(offerStates.map((s) => [s, this.byState.get(s) ?? 0])) as Record<OfferState, number>,
+      concerned: this.concerned,
+      toVerify: this.toVerify,
+      subject: this.subject,
+      throughProcess: this.throughProcess,
+      throughProcessShare: this.subject === 0 ? null : Math.round((this.throughProcess / this.subject) * 10_000) / 10_000,
+      publishedWithoutApproval: this.publishedWithoutApproval,
+      overdue: this.overdue,
+      answered: days.length,
+      answerDaysMedian: median(days),
+      answerDaysP90: percentile(days, 0.9),
+    };
+  }
+}
+
+const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
+class Groups {
+  private readonly groups = new Map<string, { label: string; stats: StatsBuilder }>();
+  add(key: string, label: string, row: ReportRow): void {
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = { label, stats: new StatsBuilder() }));
+    group.stats.add(row);
+  }
+  result(): Group[] {
+    return [...this.groups.entries()]
+      .map(([key, g]) => ({ key, label: g.label, stats: g.stats.result() }))
+      .sort((a, b) => collator.compare(a.label, b.label) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+}
+
+export const NO_NETWORK = 'Sans réseau';
+
+export class SummaryBuilder {
+  private readonly total = new StatsBuilder();
+  private readonly regimes = new Groups();
+  private readonly networks = new Groups();
+  private readonly bodies = new Groups();
+  private readonly weeks = new Map<string, Map<OfferState, number>>();
+  private readonly weekOfDay = new Map<string, string>();
+  private readonly dates = new LocalDates();
+  private readonly windowStart: string;
+
+  constructor(campaign: number) {
+    this.windowStart = `${campaign}-01-01`;
+  }
+
+  add(row: ReportRow): void {
+    this.total.add(row);
+    this.regimes.add(row.regime ?? 'inconnu', row.regime ? (regimeLabels[row.regime] ?? row.regime) : 'Régime inconnu', row);
+    if (row.networks.length === 0) this.networks.add(NO_NETWORK, NO_NETWORK, row);
+    for (const network of row.networks) this.networks.add(network, network, row);
+    this.bodies.add(row.organism, row.organism, row);
+    const day = this.dates.isoDate(row.createdAt, row.timeZone);
+    let week = this.weekOfDay.get(day);
+    if (week === undefined) this.weekOfDay.set(day, (week = day < this.windowStart ? '' : mondayOf(day)));
+    let counts = this.weeks.get(week);
+    if (!counts) this.weeks.set(week, (counts = new Map()));
+    counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
+  }
+
+  result(): Summary {
+    const weeks: WeekCount[] = [...this.weeks.keys()].sort().map((week) => ({
+      week: week === '' ? null : week,
+      byState: Object.fromEntries(offerStates.filter((s) => this.weeks.get(week)!.has(s)).map((s) => [s, this.weeks.get(week)!.get(s)!])),
+    }));
+    return { total: this.total.result(), byRegime: this.regimes.result(), byNetwork: this.networks.result(), byBody: this.bodies.result(), weeks };
+  }
+}
+
+function recapStatus(row: ReportRow): RecapStatus | null {
+  if (row.state === 'refused') return 'refused';
+  if (row.state === 'approved') return 'granted';
+  if (row.state === 'released') return 'released';
+  if (row.state === 'awaiting_team' || row.state === 'team_assigned' || row.state === 'approval_started' || row.state === 'published_without_approval') return 'pending';
+  return null;
+}
+
+const emptyLine = (network: string): RecapLine => ({ network, offeredToStudents: 0, granted: 0, pending: 0, releasedWithoutAnswer: 0, total: 0 });
+
+function count(line: RecapLine, status: RecapStatus): void {
+  if (status === 'refused') line.offeredToStudents += 1;
+  else if (status === 'granted') line.granted += 1;
+  else if (status === 'pending') line.pending += 1;
+  else line.releasedWithoutAnswer += 1;
+  line.total += 1;
+}
+
+/** The recap per network: the dérogations refused (posts kept for the students), granted, pending. */
+export class RecapBuilder {
+  private readonly lines = new Map<string, { line: RecapLine; offers: RecapOffer[] }>();
+  private readonly total = emptyLine('Total');
+
+  add(row: ReportRow): void {
+    const status = recapStatus(row);
+    if (status === null) return;
+    count(this.total, status);
+    const offer: RecapOffer = { reference: row.reference, title: row.title, organism: row.organism, grid: row.grid, level: row.level, status, en3sAt: row.en3sAt, timeZone: row.timeZone };
+    for (const network of row.networks.length > 0 ? row.networks : [NO_NETWORK]) {
+      let entry = this.lines.get(network);
+      if (!entry) this.lines.set(network, (entry = { line: emptyLine(network), offers: [] }));
+      count(entry.line, status);
+      entry.offers.push(offer);
+    }
+  }
+
+  result(): Recap {
+    const networks = [...this.lines.keys()].sort((a, b) => collator.compare(a, b) || (a < b ? -1 : 1));
+    return {
+      lines: networks.map((n) => ({ ...this.lines.get(n)!.line })),
+      total: { ...this.total },
+      detail: networks.map((n) => ({ network: n, offers: this.lines.get(n)!.offers })),
+    };
+  }
+}
