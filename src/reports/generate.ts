@@ -7,7 +7,7 @@ import { writeAtomically, type WrittenFile } from './atomic-file.js';
 import type { Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import type { ReportFormat, ReportKind, ReportOptions, RunTrigger } from './options.js';
 import { recordReportRun, type ReportRun } from './runs.js';
-import { reportRows } from './source.js';
+import { reportPages, reportRows } from './source.js';
 import { RecapBuilder, SummaryBuilder } from './summary.js';
 
 /**
@@ -76,7 +76,7 @@ export async function writeReport(db: Db, organisms: OrganismsFile, request: Rep
   switch (request.format) {
     case 'csv': {
       const csv = await import('./render-csv.js');
-      if (request.kind === 'report') return csv.writeReportCsv(rows(), out);
+      if (request.kind === 'report') return csv.writeReportCsv(reportPages(db, request.options, header.reference, organisms, { pageSize: request.pageSize, onProgress: request.onProgress }), out);
       const { recap, offers } = await recapOf(rows());
       await csv.writeRecapCsv(recap, out);
       return offers;

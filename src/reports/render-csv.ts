@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify, type Options } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import { endStream, writeChunk } from './atomic-file.js';
 import { cellText, frenchNumber, recapColumns, reportColumns } from './columns.js';
 import { LocalDates } from './local-dates.js';
 import type { Recap, ReportRow } from './model.js';
@@ -20,18 +22,21 @@ export const csvOptions: Options = {
   escape_formulas: true,
 };
 
-/** Streams the rows as they come: memory holds one page of rows, whatever their number. */
-export async function writeReportCsv(rows: AsyncIterable<ReportRow>, out: Writable): Promise<number> {
+/**
+ * Streams the rows as they come, a page at a time (one string per page, written with
+ * backpressure): memory holds one page of rows, whatever their number.
+ */
+export async function writeReportCsv(pages: AsyncIterable<ReportRow[]>, out: Writable): Promise<number> {
   const dates = new LocalDates();
+  const pageOptions: Options = { ...csvOptions, bom: false };
   let count = 0;
-  async function* records(): AsyncGenerator<string[]> {
-    yield reportColumns.map((c) => c.title);
-    for await (const row of rows) {
-      count += 1;
-      yield reportColumns.map((c) => cellText(c.cell(row, dates)));
-    }
+  await writeChunk(out, stringifySync([reportColumns.map((c) => c.title)], csvOptions));
+  for await (const page of pages) {
+    const records = page.map((row) => reportColumns.map((c) => cellText(c.cell(row, dates))));
+    count += records.length;
+    await writeChunk(out, stringifySync(records, pageOptions));
   }
-  await pipeline(records(), stringify(csvOptions), out);
+  await endStream(out);
   return count;
 }
 

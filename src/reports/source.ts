@@ -140,9 +140,10 @@ async function ledgerFacts(db: Db, campaign: number, records: readonly OfferSour
 
 /**
  * The report's rows for the options, at the reference instant (`asOf`, or the generation
- * instant when the report shows the present).
+ * instant when the report shows the present), one page at a time: writers that can handle a
+ * page at once (the CSV) save the cost of an asynchronous step per row.
  */
-export async function* reportRows(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow> {
+export async function* reportPages(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow[]> {
   const pageSize = Math.max(1, read.pageSize ?? 2000);
   const ctx: RowContext = { referenceMs: Date.parse(referenceAt), primaryNetworks: options.primaryNetworks };
   const matchBody = bodyMatcher(options.body, organisms);
@@ -155,6 +156,7 @@ export async function* reportRows(db: Db, options: ReportOptions, referenceAt: s
     const page = await readPage(db, options, after, pageSize, typeFilter, cache);
     if (page.records.length === 0) return;
     const facts = options.asOf === null ? null : await ledgerFacts(db, options.campaign, page.records, options.asOf);
+    const rows: ReportRow[] = [];
     for (const record of page.records) {
       const snapshot: Snapshot | null = facts ? snapshotFromLedger(facts.get(`${record.source}\u0000${record.ats_id}`) ?? []) : snapshotFromRecord(record);
       if (!snapshot) continue;
@@ -163,11 +165,17 @@ export async function* reportRows(db: Db, options: ReportOptions, referenceAt: s
       if (options.regime !== null && row.regime !== options.regime) continue;
       if (matchBody && !matchBody(row.organismType, row.organism)) continue;
       if (options.network !== null && !row.networks.includes(options.network)) continue;
-      yield row;
+      rows.push(row);
     }
+    if (rows.length > 0) yield rows;
     count += page.records.length;
     read.onProgress?.(count);
     after = page.last;
     if (page.records.length < pageSize) return;
   }
+}
+
+/** The same rows, one at a time. */
+export async function* reportRows(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow> {
+  for await (const page of reportPages(db, options, referenceAt, organisms, read)) yield* page;
 }
