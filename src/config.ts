@@ -204,6 +204,73 @@ export const settings = {
     default: 'info',
     description: 'Log level (JSON logs on stdout, no personal data).',
   },
+  adminUsers: {
+    env: 'EN3S_ADMIN_USERS',
+    schema: list.pipe(
+      z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}:\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, 'expected name:bcrypt-hash (hash from `en3s admin hash-password`)')),
+    ),
+    default: [],
+    description:
+      'Administrators of the dashboard and the admin API, space-separated `name:bcrypt-hash`; the hash comes from `en3s admin hash-password`. The name is recorded in the ledger for every action taken.',
+    secret: true,
+  },
+  adminApiTokens: {
+    env: 'EN3S_ADMIN_API_TOKENS',
+    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}:[0-9a-f]{64}$/, 'expected name:sha256-hex (from `en3s admin new-token <name>`)'))),
+    default: [],
+    description:
+      'Tokens of scripts calling the admin API (`Authorization: Bearer …`), space-separated `name:sha256-hex-of-the-token`, from `en3s admin new-token <name>`. Same rights as an administrator; the name is recorded in the ledger.',
+    secret: true,
+  },
+  adminSessionSecret: {
+    env: 'EN3S_ADMIN_SESSION_SECRET',
+    schema: z.string().refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters'),
+    default: '',
+    description:
+      'Key signing the session cookies of the dashboard, 32 characters or more. Empty: a random key at each start (sessions then end at a restart and are not shared between instances).',
+    secret: true,
+  },
+  adminSessionIdleMinutes: {
+    env: 'EN3S_ADMIN_SESSION_IDLE_MINUTES',
+    schema: int(5, 1440),
+    default: 60,
+    description: 'A dashboard session ends after this long without a request (and in any case 12 hours after the login).',
+  },
+  adminCookieSecure: {
+    env: 'EN3S_ADMIN_COOKIE_SECURE',
+    schema: z.enum(['auto', 'true', 'false']),
+    default: 'auto',
+    description:
+      'Secure flag of the session cookie. `auto`: set unless `httpHost` is a loopback address; behind a TLS reverse proxy on the same host, set `true`.',
+  },
+  adminLoginAttempts: {
+    env: 'EN3S_ADMIN_LOGIN_ATTEMPTS',
+    schema: int(1, 1000),
+    default: 5,
+    description: 'Failed logins allowed per user name in 15 minutes (four times as many per client address); further attempts are refused (429) until the window passes.',
+  },
+  adminProxyUserHeader: {
+    env: 'EN3S_ADMIN_PROXY_USER_HEADER',
+    schema: z.string().regex(/^([A-Za-z0-9-]{1,64})?$/, 'expected an HTTP header name, e.g. X-Remote-User'),
+    default: '',
+    description:
+      "Header in which the organisation's reverse proxy passes the authenticated administrator's name (e.g. `X-Remote-User`). Empty (default): off. Only trusted from the addresses of `adminTrustedProxies`.",
+  },
+  adminTrustedProxies: {
+    env: 'EN3S_ADMIN_TRUSTED_PROXIES',
+    schema: list.pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address' }))),
+    default: [],
+    description:
+      'Addresses of the reverse proxies, space-separated: only requests from them may carry `adminProxyUserHeader`, and the client address (for the login rate limit) is then read from their `X-Forwarded-For`.',
+  },
+  metricsTokenHash: {
+    env: 'EN3S_METRICS_TOKEN_HASH',
+    schema: z.string().regex(/^([0-9a-f]{64})?$/, 'expected the sha256 hex of the token, or empty'),
+    default: '',
+    description:
+      'When set, `/metrics` answers only with `Authorization: Bearer <token>` whose sha256 hex is this value. Empty (default): `/metrics` is open, for a scraper on a private network.',
+    secret: true,
+  },
 } satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_report_runs.js';
+import * as m0003 from './0003_admin.js';
 
 /**
  * Every migration, in order. They live in code (not read from a folder at run time) so the
@@ -9,6 +10,7 @@ import * as m0002 from './0002_report_runs.js';
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_report_runs': m0002,
+  '0003_admin': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

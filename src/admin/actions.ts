@@ -1,0 +1,132 @@
+import { applyToKnownOffer } from '../pipeline/apply.js';
+import type { PipelineContext } from '../pipeline/context.js';
+import { appendLedger } from '../store/ledger.js';
+import { getOffer, type OfferKey } from '../store/offers.js';
+import { requeueDeadLetter } from '../store/outbox.js';
+import { inTransaction } from '../store/transaction.js';
+import type { Principal } from './auth.js';
+import { AdminError, badRequest, notFound } from './errors.js';
+
+/**
+ * What an administrator can do, for the pages and the API alike. Each action is written to the
+ * ledger with the administrator's name and the reason given, in the same transaction as its
+ * effect. None of them answers for EN3S: an override only says whether the offer is in the
+ * scope of the période EN3S; EN3S's "validé" or "refusé" comes from the ATS alone.
+ */
+
+export interface ActionDeps {
+  ctx: PipelineContext;
+  reconcileNow: () => Promise<unknown>;
+  /** Told of every reconciliation run from here, for the dashboard's status. */
+  onReconciled?: (outcome: ReconcileOutcome) => void;
+}
+
+export const REASON_MIN = 5;
+export const REASON_MAX = 1000;
+
+export function parseReason(value: unknown): string {
+  if (typeof value !== 'string' || value.trim().length < REASON_MIN) {
+    throw badRequest(`motif obligatoire : ${REASON_MIN} caractères au moins, pour le registre`);
+  }
+  const reason = value.trim().replace(/\s+/g, ' ');
+  if (reason.length > REASON_MAX) throw badRequest(`motif trop long : ${REASON_MAX} caractères au plus`);
+  return reason;
+}
+
+export function offerKeyOf(source: string, atsId: string, campaignText: string): OfferKey {
+  const campaign = Number(campaignText);
+  if (!/^\d{4}$/.test(campaignText)) throw badRequest(`campagne : une année sur quatre chiffres attendue, reçu « ${campaignText.slice(0, 20)} »`);
+  if (source.length === 0 || source.length > 100 || atsId.length === 0 || atsId.length > 200) throw badRequest('clé d’offre invalide (source ou identifiant)');
+  return { source, ats_id: atsId, campaign };
+}
+
+const noOffer = (key: OfferKey) => notFound(`aucune offre ${key.ats_id} (${key.source}) pour la campagne ${key.campaign}`);
+
+/** Forces the scope (`true` concerned, `false` not concerned) or removes the override (`null`). */
+export async function overrideScope(deps: ActionDeps, key: OfferKey, concerned: boolean | null, reason: string, principal: Principal) {
+  const { ctx } = deps;
+  const now = ctx.clock.now();
+  const result = await inTransaction(ctx.store, (trx) =>
+    applyToKnownOffer(ctx, trx, key, { kind: 'override', at: now.toISOString(), concerned, by: principal.name, reason }, now),
+  );
+  if (!result) throw noOffer(key);
+  ctx.log.info('offer scope overridden by an administrator', { offer: key.ats_id, campaign: key.campaign, concerned, via: principal.via });
+  return { state: result.memory.state, commands: result.commands.map((c) => c.kind) };
+}
+
+/** Evaluates the offer again now (rules in force, window, policy), as the timekeeper would. */
+export async function reevaluate(deps: ActionDeps, key: OfferKey, reason: string, principal: Principal) {
+  const { ctx } = deps;
+  const now = ctx.clock.now();
+  const result = await inTransaction(ctx.store, async (trx) => {
+    if (!(await getOffer(trx, key))) throw noOffer(key);
+    await appendLedger(
+      trx,
+      [{ offer_source: key.source, offer_ats_id: key.ats_id, campaign: key.campaign, actor: 'administrator', actor_name: principal.name, kind: 'admin.reevaluate', data: { reason, via: principal.via } }],
+      now.toISOString(),
+    );
+    return applyToKnownOffer(ctx, trx, key, { kind: 'tick', at: now.toISOString() }, now);
+  });
+  if (!result) throw noOffer(key);
+  return { state: result.memory.state, commands: result.commands.map((c) => c.kind) };
+}
+
+/** A dead-lettered command goes back to the queue, due now. */
+export async function retryDeadLetter(deps: ActionDeps, id: number, reason: string, principal: Principal) {
+  const { ctx } = deps;
+  const now = ctx.clock.now().toISOString();
+  return inTransaction(ctx.store, async (trx) => {
+    const command = await trx.selectFrom('outbox').select(['id', 'source', 'ats_id', 'campaign', 'kind', 'status', 'idempotency_key']).where('id', '=', id).executeTakeFirst();
+    if (!command) throw notFound(`aucune commande n° ${id}`);
+    if (command.status !== 'dead' || !(await requeueDeadLetter(trx, id, now))) {
+      throw new AdminError(409, 'CONFLICT', `la commande n° ${id} n’est pas en échec (état : ${command.status}) : rien à relancer`);
+    }
+    await appendLedger(
+      trx,
+      [
+        {
+          offer_source: command.source,
+          offer_ats_id: command.ats_id,
+          campaign: command.campaign,
+          actor: 'administrator',
+          actor_name: principal.name,
+          kind: 'admin.retry',
+          data: { commandId: Number(command.id), command: command.kind, idempotencyKey: command.idempotency_key, reason, via: principal.via },
+        },
+      ],
+      now,
+    );
+    return { id: Number(command.id), status: 'pending' as const };
+  });
+}
+
+export interface ReconcileOutcome {
+  at: string;
+  ok: boolean;
+  listed: number | null;
+  inserted: number | null;
+  error: string | null;
+}
+
+/** Lists the jobs changed in the ATS since the last run and feeds them to the pipeline, now. */
+export async function reconcileNow(deps: ActionDeps, reason: string, principal: Principal): Promise<ReconcileOutcome> {
+  const { ctx } = deps;
+  const at = ctx.clock.now().toISOString();
+  await appendLedger(ctx.store.db, [{ offer_source: null, offer_ats_id: null, campaign: null, actor: 'administrator', actor_name: principal.name, kind: 'admin.reconcile', data: { reason, via: principal.via } }], at);
+  let raw: unknown;
+  try {
+    raw = await deps.reconcileNow();
+  } catch (error) {
+    raw = { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const r = (raw ?? {}) as { ok?: unknown; listed?: unknown; inserted?: unknown; error?: unknown };
+  const outcome: ReconcileOutcome = {
+    at,
+    ok: r.ok === true,
+    listed: typeof r.listed === 'number' ? r.listed : null,
+    inserted: typeof r.inserted === 'number' ? r.inserted : null,
+    error: r.ok === true ? null : typeof r.error === 'string' ? r.error.slice(0, 300) : 'erreur inattendue (voir les journaux du service)',
+  };
+  deps.onReconciled?.(outcome);
+  return outcome;
+}

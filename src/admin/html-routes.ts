@@ -1,0 +1,132 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { listDeadLetters, listOfferCommands } from '../store/outbox.js';
+import { getOffer } from '../store/offers.js';
+import { readLedger } from '../store/ledger.js';
+import { offerKeyOf, overrideScope, parseReason, reconcileNow, reevaluate, retryDeadLetter } from './actions.js';
+import { requirePrincipal } from './auth.js';
+import { currentCampaign } from './campaign.js';
+import { badRequest, notFound } from './errors.js';
+import { pathOf } from './html.js';
+import { page, sendPage, type Section } from './layout.js';
+import type { SafeHtml } from './html.js';
+import { parseOfferQuery } from './offer-filters.js';
+import { campaignsWithOffers, countAdminOffers, listAdminOffers } from './offer-queries.js';
+import { commandsBody, COMMANDS_PAGE_SIZE } from './page-commands.js';
+import { offerBody } from './page-offer.js';
+import { offersBody } from './page-offers.js';
+import { overviewBody } from './page-overview.js';
+import { reportsBody } from './page-reports.js';
+import { settingsBody } from './page-settings.js';
+import { generateFromRequest, listRuns, sendRunFile } from './reports.js';
+import type { RouteDeps } from './route-deps.js';
+import { operations, overview } from './status.js';
+import { timelineLine } from './timeline.js';
+
+/**
+ * The pages under `/admin` (mounted behind authentication and the CSRF check). Forms post to
+ * the same paths and answer with a redirect (303) to the page, whose message is chosen by a code.
+ */
+
+export const TIMELINE_LIMIT = 5000;
+
+function done(req: Request): string | undefined {
+  return typeof req.query.done === 'string' ? req.query.done : undefined;
+}
+
+function campaignParam(req: Request, deps: RouteDeps): number {
+  const text = req.query.campaign;
+  if (text === undefined || text === '') return currentCampaign(deps.ctx.domain, deps.ctx.clock.now());
+  if (typeof text !== 'string' || !/^\d{4}$/.test(text)) throw badRequest(`paramètre « campaign » : une année sur quatre chiffres attendue`);
+  return Number(text);
+}
+
+const scopes: Record<string, boolean | null> = { concerned: true, not_concerned: false, remove: null };
+
+export function createPageRouter(deps: RouteDeps): Router {
+  const router = express.Router();
+  const { ctx } = deps;
+  const show = (req: Request, res: Response, title: string, section: Section | null, body: SafeHtml) =>
+    sendPage(res, 200, page({ title, section, principal: requirePrincipal(res), body, done: done(req) }));
+
+  router.get('/', async (req, res) => {
+    const campaign = campaignParam(req, deps);
+    const data = await overview(deps.operations, campaign);
+    show(req, res, 'Vue d’ensemble', 'overview', overviewBody(data, await campaignsWithOffers(ctx.store.db)));
+  });
+
+  router.get('/offres', async (req, res) => {
+    const query = parseOfferQuery(req.query as Record<string, unknown>, ctx.domain, ctx.clock.now());
+    const [list, total, campaigns] = [
+      await listAdminOffers(ctx.store.db, query.filter, { sort: query.sort, limit: query.limit, after: query.after }),
+      await countAdminOffers(ctx.store.db, query.filter),
+      await campaignsWithOffers(ctx.store.db),
+    ];
+    show(req, res, 'Offres', 'offers', offersBody(ctx.domain, query, list, total, campaigns));
+  });
+
+  router.get('/offres/:source/:atsId/:campaign', async (req, res) => {
+    const key = offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!);
+    const record = await getOffer(ctx.store.db, key);
+    if (!record) throw notFound(`aucune offre ${key.ats_id} pour la campagne ${key.campaign}`);
+    const commands = await listOfferCommands(ctx.store.db, key);
+    const entries = await readLedger(ctx.store.db, { offer: key, limit: TIMELINE_LIMIT });
+    const principal = requirePrincipal(res);
+    show(req, res, `Offre ${record.job_number} — ${record.title}`, 'offers', offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal));
+  });
+
+  router.post('/offres/:source/:atsId/:campaign/perimetre', async (req, res) => {
+    const key = offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!);
+    const body = req.body as Record<string, unknown>;
+    const scope = typeof body.scope === 'string' && Object.hasOwn(scopes, body.scope) ? scopes[body.scope]! : undefined;
+    if (scope === undefined) throw badRequest('périmètre : choisissez « concernée », « non concernée » ou « retirer le forçage »');
+    await overrideScope(deps.actions, key, scope, parseReason(body.reason), requirePrincipal(res));
+    res.redirect(303, `${pathOf('/admin/offres', key.source, key.ats_id, key.campaign)}?done=${scope === null ? 'override-removed' : 'override'}#historique`);
+  });
+
+  router.post('/offres/:source/:atsId/:campaign/reevaluer', async (req, res) => {
+    const key = offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!);
+    await reevaluate(deps.actions, key, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+    res.redirect(303, `${pathOf('/admin/offres', key.source, key.ats_id, key.campaign)}?done=reevaluate#historique`);
+  });
+
+  router.get('/commandes', async (req, res) => {
+    const pageText = typeof req.query.page === 'string' ? req.query.page : '1';
+    if (!/^\d{1,6}$/.test(pageText) || Number(pageText) < 1) throw badRequest('paramètre « page » : entier positif attendu');
+    const n = Number(pageText);
+    const commands = await listDeadLetters(ctx.store.db, { limit: COMMANDS_PAGE_SIZE + 1, offset: (n - 1) * COMMANDS_PAGE_SIZE });
+    show(req, res, 'Commandes en échec', 'commands', commandsBody(commands, n, requirePrincipal(res)));
+  });
+
+  router.post('/commandes/:id/relancer', async (req, res) => {
+    const id = req.params.id!;
+    if (!/^\d{1,12}$/.test(id)) throw badRequest('numéro de commande : entier attendu');
+    await retryDeadLetter(deps.actions, Number(id), parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+    res.redirect(303, '/admin/commandes?done=retry');
+  });
+
+  router.post('/reconciliation', async (req, res) => {
+    const outcome = await reconcileNow(deps.actions, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+    res.redirect(303, `/admin/parametres?done=${outcome.ok ? 'reconcile' : 'reconcile-failed'}#connecteur`);
+  });
+
+  router.get('/rapports', async (req, res) => {
+    const campaign = campaignParam(req, deps);
+    show(req, res, 'Rapports', 'reports', reportsBody(ctx.domain, campaign, await listRuns(deps.reports, undefined), requirePrincipal(res)));
+  });
+
+  router.post('/rapports', async (req, res) => {
+    const run = await generateFromRequest(deps.reports, req.body as Record<string, unknown>, requirePrincipal(res));
+    res.redirect(303, `/admin/rapports?done=report#run-${run.id}`);
+  });
+
+  router.get('/rapports/:id/fichier', async (req, res) => {
+    await sendRunFile(deps.reports, req.params.id!, res);
+  });
+
+  router.get('/parametres', async (req, res) => {
+    const ops = await operations(deps.operations);
+    show(req, res, 'Paramètres', 'settings', settingsBody(deps.config, deps.access, ctx.domain, ops, requirePrincipal(res)));
+  });
+
+  return router;
+}

@@ -1,0 +1,186 @@
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import type { OfferState } from '../domain/workflow-states.js';
+import { dialectOf, type Db } from '../store/database.js';
+import type { Concerned, Database } from '../store/schema.js';
+
+/**
+ * The offer list of the dashboard and the API: filters, sorts and keyset pagination ("the next
+ * page starts after this key"), so page 2,000 costs what page 1 costs. Each sort is served by
+ * an index of migration `0003_admin` whose last columns are the tie-breakers of the key, and
+ * only the columns the list shows are read. Every value is a bound parameter.
+ */
+
+export const offerSorts = ['recent', 'oldest', 'reference', 'title'] as const;
+export type OfferSort = (typeof offerSorts)[number];
+
+/** States in which an offer still waits for EN3S inside the process: the ones that can be overdue. */
+export const waitingStates: readonly OfferState[] = ['awaiting_team', 'team_assigned', 'approval_started', 'published_without_approval'];
+
+export interface AdminOfferFilter {
+  campaign: number;
+  /** Part of the référence, of the title or of the body's name (case-insensitive). */
+  q: string | null;
+  states: OfferState[];
+  regime: string | null;
+  /** Body types (the network filter becomes the types of the network). Empty: any. */
+  types: string[] | null;
+  concerned: Concerned | null;
+  review: boolean;
+  violation: boolean;
+  /** Overdue answers: the date d'échéance passed in the body's legal time, per zone. */
+  overdue: { todayByZone: Record<string, string>; todayDefault: string } | null;
+}
+
+export interface OfferPage {
+  items: OfferListItem[];
+  /** Key of the last item when there are more, to pass as `after`. */
+  next: string | null;
+}
+
+export interface OfferListItem {
+  source: string;
+  ats_id: string;
+  campaign: number;
+  state: string;
+  job_number: string;
+  title: string;
+  organism_type: string | null;
+  organism_name: string | null;
+  regime: string | null;
+  concerned: Concerned;
+  review_needed: boolean;
+  violation: boolean;
+  updated_at: string;
+  due_date: string | null;
+}
+
+const sortColumn: Record<OfferSort, 'updated_at' | 'job_number' | 'title'> = {
+  recent: 'updated_at',
+  oldest: 'updated_at',
+  reference: 'job_number',
+  title: 'title',
+};
+const descending: Record<OfferSort, boolean> = { recent: true, oldest: false, reference: false, title: false };
+
+type OffersEb = ExpressionBuilder<Database, 'offers'>;
+
+/**
+ * A text value inside a JSON column, the same on both databases (SQL NULL for JSON null). The
+ * path is a literal, not a parameter: the due date's expression must match the index of
+ * migration `0003_admin` word for word to be served by it.
+ */
+function jsonText(db: Db, column: 'timeline_data' | 'decision', path: readonly string[]): RawBuilder<string | null> {
+  if (!path.every((p) => /^[A-Za-z]+$/.test(p))) throw new TypeError(`jsonText: unexpected path ${path.join('.')}`);
+  if (dialectOf(db) === 'postgres') return sql<string | null>`(${sql.raw(column)}::json #>> '{${sql.raw(path.join(','))}}')`;
+  return sql<string | null>`json_extract(${sql.raw(column)}, '$.${sql.raw(path.join('.'))}')`;
+}
+
+const DUE_DATE = ['approval', 'dueDate'] as const;
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function conditions(db: Db, filter: AdminOfferFilter) {
+  return (eb: OffersEb): Expression<SqlBool> => {
+    const all: Expression<SqlBool>[] = [eb('campaign', '=', filter.campaign)];
+    if (filter.states.length > 0) all.push(eb('state', 'in', filter.states));
+    if (filter.regime !== null) all.push(eb('regime', '=', filter.regime));
+    if (filter.types !== null) all.push(filter.types.length > 0 ? eb('organism_type', 'in', filter.types) : sql<SqlBool>`1 = 0`);
+    if (filter.concerned !== null) all.push(eb('concerned', '=', filter.concerned));
+    if (filter.review) all.push(eb('review_needed', '=', 1));
+    if (filter.violation) all.push(eb('violation', '=', 1));
+    if (filter.q !== null) {
+      // One lowered text per row (référence, title, body, separated by a newline no search box
+      // can hold): a third of the work of three LIKEs, and only columns of the list index.
+      const haystack = sql`lower(${sql.ref('job_number')} || ${'\n'} || ${sql.ref('title')} || ${'\n'} || coalesce(${sql.ref('organism_name')}, ''))`;
+      all.push(sql<SqlBool>`${haystack} like ${likePattern(filter.q)} escape '\\'`);
+    }
+    if (filter.overdue) {
+      const due = jsonText(db, 'timeline_data', DUE_DATE);
+      const zone = jsonText(db, 'decision', ['window', 'timeZone']);
+      const zones = Object.entries(filter.overdue.todayByZone);
+      const today = zones.length
+        ? sql<string>`case ${zone} ${sql.join(zones.map(([z, d]) => sql`when ${z} then ${d}`), sql` `)} else ${filter.overdue.todayDefault} end`
+        : sql<string>`${filter.overdue.todayDefault}`;
+      all.push(eb('state', 'in', waitingStates));
+      // The bound the index can use is the latest "today" of all zones; the zone of the offer
+      // (a JSON read) is only looked at for the dates between the earliest and the latest.
+      const days = [filter.overdue.todayDefault, ...zones.map(([, d]) => d)].sort();
+      all.push(sql<SqlBool>`${due} < ${days[days.length - 1]!}`);
+      all.push(sql<SqlBool>`(${due} < ${days[0]!} or ${due} < ${today})`);
+    }
+    return eb.and(all);
+  };
+}
+
+export function encodeKey(values: [string, string, string]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** The key of a page link; null when it is not one (the caller answers 400). */
+export function decodeKey(text: string): [string, string, string] | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string' && v.length <= 1000)) return value as [string, string, string];
+  } catch {
+    // Not base64url JSON: refused below.
+  }
+  return null;
+}
+
+export async function listAdminOffers(
+  db: Db,
+  filter: AdminOfferFilter,
+  page: { sort: OfferSort; limit: number; after: [string, string, string] | null },
+): Promise<OfferPage> {
+  const column = sortColumn[page.sort];
+  const desc = descending[page.sort];
+  const direction = desc ? 'desc' : 'asc';
+  let query = db.selectFrom('offers').where(conditions(db, filter));
+  if (page.after) {
+    const [value, source, atsId] = page.after;
+    const op = sql.raw(desc ? '<' : '>');
+    query = query.where(sql<SqlBool>`(${sql.ref(column)}, ${sql.ref('source')}, ${sql.ref('ats_id')}) ${op} (${value}, ${source}, ${atsId})`);
+  }
+  const rows = await query
+    .select([
+      'source',
+      'ats_id',
+      'campaign',
+      'state',
+      'job_number',
+      'title',
+      'organism_type',
+      'organism_name',
+      'regime',
+      'concerned',
+      'review_needed',
+      'violation',
+      'updated_at',
+    ])
+    .select(jsonText(db, 'timeline_data', DUE_DATE).as('due_date'))
+    .orderBy(column, direction)
+    .orderBy('source', direction)
+    .orderBy('ats_id', direction)
+    .limit(page.limit + 1)
+    .execute();
+  const items = rows.slice(0, page.limit).map((r) => ({ ...r, review_needed: r.review_needed === 1, violation: r.violation === 1 }));
+  const last = items[items.length - 1];
+  return { items, next: rows.length > page.limit && last ? encodeKey([last[column], last.source, last.ats_id]) : null };
+}
+
+export async function countAdminOffers(db: Db, filter: AdminOfferFilter): Promise<number> {
+  const row = await db
+    .selectFrom('offers')
+    .where(conditions(db, filter))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The campaigns that have offers, latest first (for the campaign selector). */
+export async function campaignsWithOffers(db: Db): Promise<number[]> {
+  const rows = await db.selectFrom('offers').select('campaign').distinct().orderBy('campaign', 'desc').limit(50).execute();
+  return rows.map((r) => Number(r.campaign));
+}

@@ -1,0 +1,73 @@
+import { offerStates, stateTable } from '../domain/workflow-states.js';
+import type { DomainData } from '../mappings/load.js';
+import { concernedLabels, frenchDate, frenchDateTime, frenchNumber, networksOf, regimeLabels, stateLabelOf } from './format.js';
+import { html, pathOf, queryString, type SafeHtml } from './html.js';
+import type { OfferQuery } from './offer-filters.js';
+import type { OfferPage } from './offer-queries.js';
+
+/** "Offres": the filter form (plain GET, so every list is a link that can be shared) and one page of the list. */
+
+const sortLabels = { recent: 'Dernière modification (récentes d’abord)', oldest: 'Dernière modification (anciennes d’abord)', reference: 'Référence', title: 'Intitulé' };
+
+function select(id: string, label: string, options: [string, string][], current: string | undefined, any = 'Tous') {
+  return html`<div><label for="${id}">${label}</label><select id="${id}" name="${id}">
+    <option value="">${any}</option>${options.map(([value, text]) => html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`)}
+  </select></div>`;
+}
+
+function checkbox(id: string, label: string, checked: boolean) {
+  return html`<div><label><input type="checkbox" name="${id}" value="1"${checked ? html` checked` : ''}> ${label}</label></div>`;
+}
+
+export function offersBody(domain: DomainData, query: OfferQuery, page: OfferPage, total: number, campaigns: number[]): SafeHtml {
+  const p = query.params;
+  const campaign = query.filter.campaign;
+  const regimeMap = regimeLabels(domain);
+  const regimes = [...regimeMap];
+  const types = domain.organismsFile.types.map((t): [string, string] => [t.key, `${t.key} — ${t.label}`]);
+  const singleState = query.filter.states.length === 1 ? query.filter.states[0] : undefined;
+  const form = html`<form method="get" action="/admin/offres" class="filters" role="search" aria-label="Filtrer les offres">
+  <div><label for="q">Rechercher (référence, intitulé, organisme)</label><input type="search" id="q" name="q" value="${p.q ?? ''}" maxlength="200"></div>
+  ${select('campaign', 'Campagne', [...new Set([campaign, ...campaigns])].sort((a, b) => b - a).map((c): [string, string] => [String(c), String(c)]), String(campaign), 'Campagne en cours')}
+  ${select('state', 'État', offerStates.map((s): [string, string] => [s, stateTable[s].label]), singleState)}
+  ${select('regime', 'Régime', regimes, p.regime)}
+  ${select('network', 'Réseau', networksOf(domain).map((n): [string, string] => [n, n]), p.network)}
+  ${select('body', 'Type d’organisme', types, p.body)}
+  ${select('concerned', 'Périmètre', Object.entries(concernedLabels), p.concerned)}
+  ${checkbox('review', 'À vérifier', query.filter.review)}
+  ${checkbox('violation', 'Manquement constaté', query.filter.violation)}
+  ${checkbox('overdue', 'Réponse de l’EN3S en retard', query.filter.overdue !== null)}
+  ${select('sort', 'Tri', Object.entries(sortLabels), query.sort, sortLabels.recent)}
+  <div><button type="submit">Filtrer</button></div>
+  <div><a href="/admin/offres">Effacer les filtres</a></div>
+</form>`;
+  const multi = query.filter.states.length > 1 ? html`<p class="muted">États retenus : ${query.filter.states.map(stateLabelOf).join(', ')}.</p>` : '';
+  const rows = page.items.map(
+    (o) => html`<tr>
+    <td><a href="${pathOf('/admin/offres', o.source, o.ats_id, o.campaign)}">${o.job_number}</a></td>
+    <td>${o.title}</td>
+    <td>${o.organism_name ?? '—'}${o.organism_type ? html` <span class="muted">(${o.organism_type})</span>` : ''}</td>
+    <td>${o.regime ? (regimeMap.get(o.regime) ?? o.regime) : '—'}</td>
+    <td>${stateLabelOf(o.state)}</td>
+    <td>${concernedLabels[o.concerned] ?? o.concerned}${o.review_needed ? html` <span class="badge alert">à vérifier</span>` : ''}</td>
+    <td>${o.violation ? html`<span class="badge alert">oui</span>` : 'non'}</td>
+    <td>${frenchDate(o.due_date)}</td>
+    <td>${frenchDateTime(o.updated_at)}</td>
+  </tr>`,
+  );
+  const { after: _after, ...kept } = p;
+  const pager = html`<nav class="pager" aria-label="Pages de la liste">
+    ${query.after ? html`<a href="/admin/offres${queryString(kept)}">Première page</a>` : ''}
+    ${page.next ? html`<a href="/admin/offres${queryString({ ...kept, after: page.next })}" rel="next">Page suivante</a>` : html`<span class="muted">Fin de la liste</span>`}
+  </nav>`;
+  return html`${form}${multi}
+<table>
+  <caption>${frenchNumber(total)} offre${total > 1 ? 's' : ''} — campagne ${campaign}</caption>
+  <thead><tr>
+    <th scope="col">Référence</th><th scope="col">Intitulé</th><th scope="col">Organisme</th><th scope="col">Régime</th>
+    <th scope="col">État</th><th scope="col">Périmètre</th><th scope="col">Manquement</th><th scope="col">Échéance EN3S</th><th scope="col">Mise à jour</th>
+  </tr></thead>
+  <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="9">Aucune offre ne répond à ces critères.</td></tr>`}</tbody>
+</table>
+${pager}`;
+}

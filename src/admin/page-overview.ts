@@ -1,0 +1,59 @@
+import { offerStates, stateTable } from '../domain/workflow-states.js';
+import { frenchDate, frenchDateTime, frenchNumber } from './format.js';
+import { html, queryString, type SafeHtml } from './html.js';
+import type { Overview } from './status.js';
+
+/** "Vue d'ensemble": what needs an administrator today, then where every offer of the campaign stands. */
+
+const windowStatus = { upcoming: 'à venir', open: 'en cours', closed: 'close' } as const;
+
+function campaignSelector(current: number, campaigns: number[]): SafeHtml {
+  const options = [...new Set([current, ...campaigns])].sort((a, b) => b - a);
+  return html`<form method="get" action="/admin" class="filters">
+  <div><label for="campaign">Campagne</label>
+  <select id="campaign" name="campaign">${options.map((c) => html`<option value="${c}"${c === current ? html` selected` : ''}>${c}</option>`)}</select></div>
+  <div><button type="submit">Afficher</button></div>
+</form>`;
+}
+
+export function overviewBody(data: Overview, campaigns: number[]): SafeHtml {
+  const { campaign, counts, alerts, operations } = data;
+  const rs = campaign.ruleSetNow;
+  const end = new Date(Date.parse(campaign.end) - 1).toISOString();
+  return html`${campaignSelector(campaign.campaign, campaigns)}
+<section aria-labelledby="campagne-titre" class="panel">
+  <h2 id="campagne-titre">Campagne ${campaign.campaign}</h2>
+  <p>Période EN3S du <strong>${frenchDate(campaign.start, campaign.timeZone)}</strong> au <strong>${frenchDate(end, campaign.timeZone)}</strong>
+  (heure de Paris ; chaque organisme d’outre-mer suit sa propre heure légale) : <strong>${windowStatus[campaign.status]}</strong>.</p>
+  <p>Texte en vigueur : ${rs ? html`<strong>${rs.citation}</strong> — ${rs.title} (depuis le ${frenchDate(rs.file.inForce.from)})` : 'aucun texte en vigueur à cette date'}.</p>
+</section>
+<section aria-labelledby="alertes-titre">
+  <h2 id="alertes-titre">Ce qui demande un administrateur</h2>
+  <ul class="alerts">${alerts.map(
+    (a) => html`<li class="${a.count > 0 ? 'on' : ''}" data-alert="${a.key}">
+      <a href="${a.href}"><span class="count">${a.key === 'ats_unreachable' ? (a.count > 0 ? 'Oui' : 'Non') : frenchNumber(a.count)}</span>${a.label}</a>
+    </li>`,
+  )}</ul>
+  ${operations.atsUnreachable ? html`<p class="error" role="alert">L’ATS ne répond pas : ${operations.circuit && operations.circuit.state !== 'closed' ? 'les appels sont suspendus (disjoncteur ouvert)' : `la dernière réconciliation a échoué (${operations.lastReconcile?.error ?? ''})`}. Les commandes attendent et seront envoyées dès son retour.</p>` : ''}
+</section>
+<section aria-labelledby="etats-titre">
+  <h2 id="etats-titre">Offres par état</h2>
+  <table>
+    <caption>${frenchNumber(data.total)} offre${data.total > 1 ? 's' : ''} dans la campagne ${campaign.campaign}</caption>
+    <thead><tr><th scope="col">État</th><th scope="col">Signification</th><th scope="col" class="num">Offres</th></tr></thead>
+    <tbody>${offerStates.map(
+      (s) => html`<tr><th scope="row"><a href="/admin/offres${queryString({ campaign: campaign.campaign, state: s })}">${stateTable[s].label}</a></th>
+        <td>${stateTable[s].description}</td><td class="num">${frenchNumber(counts[s] ?? 0)}</td></tr>`,
+    )}</tbody>
+  </table>
+</section>
+<section aria-labelledby="ops-titre">
+  <h2 id="ops-titre">Fonctionnement</h2>
+  <ul>
+    <li>Notifications en attente : ${frenchNumber(operations.inbox.byStatus.pending + operations.inbox.byStatus.processing)} ; en échec : ${frenchNumber(operations.inbox.byStatus.failed)}.</li>
+    <li>Commandes à l’ATS en attente : ${frenchNumber(operations.outbox.byStatus.pending + operations.outbox.byStatus.in_flight)} ; en échec : <a href="/admin/commandes">${frenchNumber(operations.outbox.byStatus.dead)}</a>.</li>
+    <li>Dernière réconciliation réussie : ${frenchDateTime(operations.reconcileCursorAt)}.</li>
+  </ul>
+  <p><a href="/admin/parametres#connecteur">État du connecteur, réconciliation avec l’ATS</a></p>
+</section>`;
+}

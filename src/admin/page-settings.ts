@@ -1,0 +1,80 @@
+import { describeConfig, settings, type Config } from '../config.js';
+import type { DomainData } from '../mappings/load.js';
+import type { AccessSettings } from './access-config.js';
+import type { Principal } from './auth.js';
+import { frenchDate, frenchDateTime, frenchNumber } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { csrfField } from './layout.js';
+import { reasonField } from './page-offer-parts.js';
+import type { Operations } from './status.js';
+
+/** "Paramètres": the policy, the texts and their dates, the connector's status — read only, secrets masked. */
+
+const policyRows = (c: Config): [string, string][] => [
+  ['Mode', c.policyMode === 'enforce' ? 'Application (le connecteur agit dans l’ATS)' : 'Observation (il constate et rend compte, sans agir)'],
+  ['Poser l’équipe « EN3S dérogation »', c.policyAutoAssignTeam ? 'oui' : 'non'],
+  ['Lancer le processus d’approbation', c.policyAutoStartApproval ? 'oui' : 'non'],
+  ['Échéance donnée à l’EN3S', `${c.policyDueDays} jours après la soumission`],
+  ['Offres à vérifier', c.policyUndetermined === 'treat-as-concerned' ? 'traitées comme concernées et signalées' : 'signalées seulement'],
+  ['Fin de période sans réponse', c.policyReleaseAtWindowEnd ? 'publication déverrouillée' : 'publication laissée verrouillée'],
+  ['Équipe d’approbation', c.approvalTeamName],
+  ['Processus d’approbation', c.approvalProcessName],
+  ['Organismes à deux réseaux', c.primaryNetworks === 'all' ? 'comptés sous chacun' : 'comptés sous le premier seulement'],
+];
+
+const circuitLabels: Record<string, string> = { closed: 'fermé (appels normaux)', open: 'ouvert (appels suspendus)', 'half-open': 'semi-ouvert (essai en cours)' };
+
+function value(v: unknown): string {
+  if (Array.isArray(v)) return v.length === 0 ? '(vide)' : v.join(' ');
+  if (v === '') return '(vide)';
+  return String(v);
+}
+
+export function settingsBody(config: Config, access: AccessSettings, domain: DomainData, ops: Operations, principal: Principal): SafeHtml {
+  const rulesets = [...domain.ruleSetFiles].sort((a, b) => b.inForce.from.localeCompare(a.inForce.from));
+  const described = describeConfig(config);
+  return html`<section aria-labelledby="politique-titre">
+  <h2 id="politique-titre">Politique en vigueur</h2>
+  <table><tbody>${policyRows(config).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>
+</section>
+<section aria-labelledby="textes-titre">
+  <h2 id="textes-titre">Textes appliqués</h2>
+  <table>
+    <thead><tr><th scope="col">Texte</th><th scope="col">Signé le</th><th scope="col">En vigueur</th><th scope="col">Période</th><th scope="col">Régimes</th></tr></thead>
+    <tbody>${rulesets.map(
+      (r) => html`<tr><td><strong>${r.citation}</strong><br>${r.title}</td><td>${frenchDate(r.signed)}</td>
+      <td>du ${frenchDate(r.inForce.from)}${r.inForce.to ? ` au ${frenchDate(r.inForce.to)}` : ' sans date de fin'}</td>
+      <td>du ${String(r.window.from.day).padStart(2, '0')}/${String(r.window.from.month).padStart(2, '0')} au ${String(r.window.to.day).padStart(2, '0')}/${String(r.window.to.month).padStart(2, '0')} (${r.window.section})</td>
+      <td>${r.regimes.map((g) => html`${g.label} (${g.criterion.scopeLabel}, ${g.section})<br>`)}</td></tr>`,
+    )}</tbody>
+  </table>
+</section>
+<section aria-labelledby="connecteur">
+  <h2 id="connecteur" tabindex="-1">État du connecteur</h2>
+  <table><tbody>
+    <tr><th scope="row">ATS</th><td>${config.atsBaseUrl || '(non configuré)'}</td></tr>
+    <tr><th scope="row">Disjoncteur des appels à l’ATS</th><td>${ops.circuit ? `${circuitLabels[ops.circuit.state] ?? ops.circuit.state}${ops.circuit.consecutiveFailures ? `, ${ops.circuit.consecutiveFailures} échecs de suite` : ''}` : 'non suivi par cette instance'}</td></tr>
+    <tr><th scope="row">Dernière réconciliation lancée d’ici</th><td>${ops.lastReconcile ? `${frenchDateTime(ops.lastReconcile.at)} : ${ops.lastReconcile.ok ? `réussie (${ops.lastReconcile.listed ?? 0} offres lues, ${ops.lastReconcile.inserted ?? 0} nouvelles)` : `échec (${ops.lastReconcile.error ?? ''})`}` : 'aucune'}</td></tr>
+    <tr><th scope="row">Dernière réconciliation réussie</th><td>${frenchDateTime(ops.reconcileCursorAt)}</td></tr>
+    <tr><th scope="row">Notifications</th><td>${frenchNumber(ops.inbox.byStatus.pending)} en attente, ${frenchNumber(ops.inbox.byStatus.processing)} en cours, ${frenchNumber(ops.inbox.byStatus.failed)} en échec</td></tr>
+    <tr><th scope="row">Commandes à l’ATS</th><td>${frenchNumber(ops.outbox.byStatus.pending)} en attente, ${frenchNumber(ops.outbox.byStatus.in_flight)} en cours, <a href="/admin/commandes">${frenchNumber(ops.outbox.byStatus.dead)} en échec</a></td></tr>
+    <tr><th scope="row">Accès</th><td>${access.users.size} administrateur${access.users.size > 1 ? 's' : ''}, ${access.tokens.size} jeton${access.tokens.size > 1 ? 's' : ''} d’API, proxy ${access.proxyHeader ? `de confiance (en-tête ${access.proxyHeader})` : 'désactivé'} ; session close après ${Math.round(access.idleMs / 60_000)} min sans activité</td></tr>
+  </tbody></table>
+  <form method="post" action="/admin/reconciliation" class="action">
+    ${csrfField(principal)}
+    <fieldset><legend>Lancer une réconciliation avec l’ATS maintenant</legend>
+    <p class="muted">Relit dans l’ATS les offres modifiées depuis la dernière réconciliation, pour rattraper une notification perdue.</p></fieldset>
+    ${reasonField('motif-reconciliation')}
+    <div><button type="submit">Lancer la réconciliation</button></div>
+  </form>
+</section>
+<section aria-labelledby="config-titre">
+  <h2 id="config-titre">Configuration (secrets masqués)</h2>
+  <table>
+    <thead><tr><th scope="col">Paramètre</th><th scope="col">Variable</th><th scope="col">Valeur</th></tr></thead>
+    <tbody>${Object.entries(described).map(
+      ([name, v]) => html`<tr><th scope="row">${name}</th><td><code>${settings[name as keyof typeof settings].env}</code></td><td>${value(v)}</td></tr>`,
+    )}</tbody>
+  </table>
+</section>`;
+}

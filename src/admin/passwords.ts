@@ -1,0 +1,49 @@
+import bcrypt from 'bcryptjs';
+
+/**
+ * Password checks against the configured bcrypt hashes. An unknown user name costs the same
+ * bcrypt work as a known one (a dummy hash of the same cost), so the answer time does not tell
+ * which names exist.
+ */
+
+/** bcrypt reads at most 72 bytes: longer passwords would be silently cut, so they are refused. */
+export const MAX_PASSWORD_BYTES = 72;
+export const MIN_PASSWORD_LENGTH = 12;
+export const DEFAULT_COST = 12;
+
+export class PasswordChecker {
+  private dummy: Promise<string> | null = null;
+
+  constructor(private readonly users: ReadonlyMap<string, string>) {}
+
+  private dummyHash(): Promise<string> {
+    const first = this.users.values().next().value;
+    const cost = first ? bcrypt.getRounds(first) : 10;
+    return (this.dummy ??= bcrypt.hash('mot de passe factice, jamais accepté', cost));
+  }
+
+  /** True only for a configured user whose hash matches. */
+  async check(user: string, password: string): Promise<boolean> {
+    const hash = this.users.get(user);
+    if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES || password.length === 0) {
+      await bcrypt.compare('x', hash ?? (await this.dummyHash()));
+      return false;
+    }
+    if (!hash) {
+      await bcrypt.compare(password, await this.dummyHash());
+      return false;
+    }
+    return bcrypt.compare(password, hash);
+  }
+}
+
+/** What `en3s admin hash-password` checks before hashing; null when acceptable, else the French problem. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `mot de passe trop court : ${MIN_PASSWORD_LENGTH} caractères au moins`;
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return `mot de passe trop long : ${MAX_PASSWORD_BYTES} octets au plus (limite de bcrypt)`;
+  return null;
+}
+
+export function hashPassword(password: string, cost = DEFAULT_COST): Promise<string> {
+  return bcrypt.hash(password, cost);
+}

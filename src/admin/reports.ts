@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import type { Response } from 'express';
+import { DateTime } from 'luxon';
+import type { Config } from '../config.js';
+import type { PipelineContext } from '../pipeline/context.js';
+import {
+  generateReportFile,
+  getReportRun,
+  listReportRuns,
+  parseReportOptions,
+  reportContentTypes,
+  reportFormats,
+  type ReportFormat,
+  type ReportKind,
+  type ReportRun,
+} from '../reports/index.js';
+import type { RawReportOptions } from '../reports/options.js';
+import type { Principal } from './auth.js';
+import { AdminError, badRequest, notFound } from './errors.js';
+import { sha256File } from './file-hash.js';
+
+/**
+ * Reports from the dashboard and the API, through the reports module: generated into the
+ * service's reports folder (trigger `api`), listed from `report_runs` with their SHA-256, and
+ * downloaded by run number only — never by a path from the request. A file is served only if it
+ * lies in the reports folder and still has the hash recorded when it was produced.
+ */
+
+export interface ReportsDeps {
+  ctx: PipelineContext;
+  config: Config;
+  /** Folder of the files (default: `reportsDir` of the configuration). */
+  dir: string;
+  onRun?: (run: { format: ReportFormat; trigger: 'api' }) => void;
+}
+
+const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export function parseKind(value: unknown): ReportKind {
+  if (value === undefined || value === null || value === '' || value === 'report') return 'report';
+  if (value === 'recap') return 'recap';
+  throw badRequest(`type de rapport : « report » (rapport de contrôle) ou « recap » (récapitulatif par réseau) attendu, reçu « ${String(value).slice(0, 50)} »`);
+}
+
+export function parseFormat(value: unknown): ReportFormat {
+  if (value === undefined || value === null || value === '') return 'csv';
+  if (typeof value === 'string' && (reportFormats as readonly string[]).includes(value)) return value as ReportFormat;
+  throw badRequest(`format : ${reportFormats.join(', ')} attendu, reçu « ${String(value).slice(0, 50)} »`);
+}
+
+export async function generateFromRequest(deps: ReportsDeps, body: RawReportOptions & { kind?: unknown; format?: unknown }, principal: Principal): Promise<ReportRun> {
+  const { ctx, config } = deps;
+  const kind = parseKind(body.kind);
+  const format = parseFormat(body.format);
+  const parsed = parseReportOptions({ ...body, primaryNetworks: body.primaryNetworks ?? config.primaryNetworks }, ctx.domain.organismsFile);
+  if (!parsed.ok) throw badRequest(parsed.problems.join(' ; '));
+  const now = ctx.clock.now();
+  const generatedAt = now.toISOString();
+  const stamp = DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).toFormat('yyyyLLdd-HHmmss');
+  const fileName = `en3s-${kind === 'report' ? 'rapport' : 'recapitulatif'}-${parsed.value.campaign}-${stamp}-${randomBytes(3).toString('hex')}.${format}`;
+  await mkdir(deps.dir, { recursive: true });
+  const result = await generateReportFile(ctx.store.db, ctx.domain.organismsFile, {
+    kind,
+    format,
+    options: parsed.value,
+    generatedAt,
+    out: join(deps.dir, fileName),
+    trigger: 'api',
+    now: generatedAt,
+  });
+  if (!result.run) throw new AdminError(409, 'CONFLICT', 'le rapport n’a pas été enregistré');
+  deps.onRun?.({ format, trigger: 'api' });
+  ctx.log.info('report generated from the admin surface', { run: result.run.id, kind, format, rows: result.rowCount, via: principal.via });
+  return result.run;
+}
+
+export function parseRunId(text: string): number {
+  if (!/^\d{1,12}$/.test(text)) throw badRequest(`numéro de rapport : entier attendu, reçu « ${text.slice(0, 50)} »`);
+  return Number(text);
+}
+
+/** Where the file of a run is, if it is in the reports folder; null otherwise (a CLI run written elsewhere, a tampered name). */
+export async function runFilePath(deps: ReportsDeps, run: ReportRun): Promise<string | null> {
+  const name = run.files[0]?.name ?? run.fileName;
+  if (!SAFE_FILE_NAME.test(name)) return null;
+  const root = resolve(deps.dir);
+  const path = resolve(root, name);
+  if (!path.startsWith(root + sep)) return null;
+  try {
+    return (await stat(path)).isFile() ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function listRuns(deps: ReportsDeps, campaign: number | undefined, limit = 50): Promise<{ run: ReportRun; available: boolean }[]> {
+  const runs = await listReportRuns(deps.ctx.store.db, { ...(campaign !== undefined ? { campaign } : {}), limit });
+  return Promise.all(runs.map(async (run) => ({ run, available: (await runFilePath(deps, run)) !== null })));
+}
+
+/** Streams the file of a run after checking it is the one produced (same SHA-256). */
+export async function sendRunFile(deps: ReportsDeps, idText: string, res: Response): Promise<void> {
+  const run = await getReportRun(deps.ctx.store.db, parseRunId(idText));
+  if (!run) throw notFound(`aucun rapport n° ${idText}`);
+  const path = await runFilePath(deps, run);
+  if (!path) throw notFound(`le fichier du rapport n° ${run.id} n’est pas dans le dossier des rapports du service (rapport écrit ailleurs, en ligne de commande, ou supprimé)`);
+  const expected = run.files[0]?.sha256;
+  const actual = await sha256File(path);
+  if (!expected || actual !== expected) {
+    throw new AdminError(409, 'CONFLICT', `le fichier du rapport n° ${run.id} ne correspond plus à l’empreinte enregistrée lors de sa production : il a été modifié`);
+  }
+  res.setHeader('Content-Type', reportContentTypes[run.format]);
+  res.setHeader('Content-Disposition', `attachment; filename="${run.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+  res.setHeader('X-Content-SHA256', actual);
+  await new Promise<void>((done, fail) => {
+    const stream = createReadStream(path);
+    stream.on('error', fail);
+    res.on('finish', done);
+    res.on('close', done);
+    stream.pipe(res);
+  });
+}

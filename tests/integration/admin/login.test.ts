@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../support/databases.js';
+import { PASSWORD, startAdminApp, type AdminTestApp } from './admin-harness.js';
+import { Client } from './http-client.js';
+
+/**
+ * The login form: a wrong password and an unknown user get the same answer; failures are
+ * limited per user name and per client address (3 per quarter hour in these tests, 12 per
+ * address), even the right password is refused while limited; the form needs its own token;
+ * after the login the browser only goes back to a page of the dashboard.
+ */
+
+describe.each(testDatabases())('admin login on %s', (dialect) => {
+  let app: AdminTestApp;
+  beforeAll(async () => {
+    app = await startAdminApp(dialect, 'login');
+  });
+  afterAll(() => app?.close());
+
+  it('answers a wrong password and an unknown user alike (401, same message), with no session', async () => {
+    const client = new Client(app.url, { 'x-forwarded-for': '192.0.2.1' });
+    const wrong = await client.login('alice', 'not the password at all');
+    const unknown = await client.login('mallory', PASSWORD);
+    for (const answer of [wrong, unknown]) {
+      expect(answer.status).toBe(401);
+      expect(answer.text).toContain('Identifiant ou mot de passe incorrect.');
+      expect(answer.setCookies.some((c) => c.startsWith('en3s_session='))).toBe(false);
+    }
+    expect((await client.get('/admin')).status).toBe(303);
+  });
+
+  it('refuses a login post without the form token (403), even with the right password', async () => {
+    const client = new Client(app.url);
+    const answer = await client.post('/login', { user: 'alice', password: PASSWORD, _csrf: 'made-up' });
+    expect(answer.status).toBe(403);
+    expect(answer.setCookies.some((c) => c.startsWith('en3s_session='))).toBe(false);
+  });
+
+  it('limits failures per user name: the fourth try is refused (429, Retry-After) even with the right password, until the window passes', async () => {
+    const client = new Client(app.url);
+    for (let i = 0; i < 3; i++) expect((await client.login('bob', `wrong password ${i}`)).status).toBe(401);
+    const limited = await client.login('bob', PASSWORD);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.text).toContain('Trop de tentatives');
+    // Another user from the same address is not blocked by bob's failures.
+    expect((await client.login('alice', PASSWORD)).status).toBe(303);
+    app.clock.advance(16 * 60_000);
+    expect((await new Client(app.url).login('bob', PASSWORD)).status).toBe(303);
+  });
+
+  it('limits failures per address across user names', async () => {
+    const client = new Client(app.url);
+    // 12 failures spread over many names (3 each would not trip the per-user limit).
+    for (let i = 0; i < 12; i++) expect((await client.login(`spray${i}`, 'guess')).status).toBe(401);
+    expect((await client.login('alice', PASSWORD)).status).toBe(429);
+    app.clock.advance(16 * 60_000);
+    expect((await client.login('alice', PASSWORD)).status).toBe(303);
+  });
+
+  it('goes back to the page asked for, but only inside the dashboard', async () => {
+    const client = new Client(app.url);
+    const back = await client.login('alice', PASSWORD, { suite: '/admin/offres?state=approved' });
+    expect(back.headers.get('location')).toBe('/admin/offres?state=approved');
+    for (const elsewhere of ['//evil.example/admin', 'https://evil.example/', '/administrateur', '/admin@evil.example', '/api/offers']) {
+      const answer = await new Client(app.url).login('alice', PASSWORD, { suite: elsewhere });
+      expect(answer.headers.get('location'), elsewhere).toBe('/admin');
+    }
+  });
+
+  it('gives a new session id at each login (no fixation)', async () => {
+    const client = new Client(app.url);
+    await client.login('alice', PASSWORD);
+    const first = client.cookies.get('en3s_session');
+    await client.login('alice', PASSWORD);
+    expect(client.cookies.get('en3s_session')).not.toBe(first);
+  });
+
+  it('escapes what the user typed when showing the form again', async () => {
+    const answer = await new Client(app.url).login('"><script>alert(1)</script>', 'x');
+    expect(answer.status).toBe(401);
+    expect(answer.text).not.toContain('<script>alert(1)</script>');
+    expect(answer.text).toContain('&lt;script&gt;');
+  });
+});
