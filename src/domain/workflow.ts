@@ -67,6 +67,19 @@ export interface OfferMemory {
   override: { concerned: boolean; by: string; reason: string; at: string } | null;
   /** Command kinds this campaign already asked for, to tell the connector's acts from the recruiter's. */
   requested: CommandKind[];
+  /**
+   * The publication lock the connector wants (null: it never cared) and how many times that wish
+   * changed this campaign. The count is part of the lock command's key, so that locking again
+   * after an unlock (an offer back in scope) is a new command, not a duplicate of the first one.
+   */
+  lockWanted: boolean | null;
+  lockTurn: number;
+  /**
+   * Keys of the ATS commands the latest evaluation asked for. A command waiting in the outbox
+   * whose key is not here any more (EN3S answered, the offer left the scope or was closed, the
+   * effect already shows) is moot: the dispatcher does not carry it out.
+   */
+  wanted: string[];
 }
 
 export type CommandKind = 'set_lock' | 'assign_team' | 'start_approval' | 'withdraw_posting' | 'notify';
@@ -155,6 +168,9 @@ export function emptyMemory(offer: Offer, decision: Decision, campaign: number, 
     released: null,
     override: null,
     requested: [],
+    lockWanted: null,
+    lockTurn: 0,
+    wanted: [],
   };
 }
 
@@ -233,7 +249,12 @@ export function transition(memory: OfferMemory | null, event: WorkflowEvent, dec
     if (!next.requested.includes(body.kind)) next.requested.push(body.kind);
   };
   const lock = (locked: boolean, reason: string) => {
-    if (enforce && offer.publicationLocked !== locked) command({ kind: 'set_lock', locked, reason }, locked ? 'on' : 'off');
+    if (!enforce) return;
+    if (next.lockWanted !== locked) {
+      next.lockWanted = locked;
+      next.lockTurn += 1;
+    }
+    if (offer.publicationLocked !== locked) command({ kind: 'set_lock', locked, reason }, locked ? 'on' : 'off', next.lockTurn);
   };
   /**
    * A publication inside the window, while the offer was in the process and before EN3S's
@@ -318,8 +339,9 @@ export function transition(memory: OfferMemory | null, event: WorkflowEvent, dec
     }
   }
   if (state !== 'approved' && state !== 'refused') {
-    // An offer that left the process (a text changed, an override) without EN3S's answer: unlock it.
-    if (!requires && previous.inProcess && state !== 'released' && offer.publicationLocked && !next.en3s) {
+    // An offer that left the process (a text changed, an override) without EN3S's answer: unlock
+    // it, or, when the document shows no lock yet, make sure a lock still on its way is not applied.
+    if (!requires && previous.inProcess && state !== 'released' && !next.en3s) {
       lock(false, 'Offre sortie du champ de la période EN3S');
       next.inProcess = false;
     }
@@ -331,6 +353,7 @@ export function transition(memory: OfferMemory | null, event: WorkflowEvent, dec
     next.stateSince = at;
     facts.push({ kind: 'state.changed', actor: 'system', data: { from: memory ? previous.state : null, to: state } });
   }
+  next.wanted = commands.filter((c) => c.kind !== 'notify').map((c) => c.idempotencyKey);
   for (const cmd of commands) facts.push({ kind: 'command.requested', actor: 'system', data: { kind: cmd.kind, idempotencyKey: cmd.idempotencyKey } });
   return { memory: next, commands, facts, changed: true };
 }

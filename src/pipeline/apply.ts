@@ -10,7 +10,7 @@ import { getOffer, upsertOffer, type OfferKey } from '../store/offers.js';
 import { enqueueCommand } from '../store/outbox.js';
 import type { Database } from '../store/schema.js';
 import type { PipelineContext } from './context.js';
-import { memoryFromRecord, recordFromMemory } from './offer-memory.js';
+import { memoryFromRecord, recordFromMemory, SKIPPED_MARK } from './offer-memory.js';
 
 /**
  * The one place where an event meets the store: inside the caller's transaction, load the
@@ -41,16 +41,39 @@ function ledgerEntries(key: OfferKey, facts: readonly Fact[]): NewLedgerEntry[] 
   }));
 }
 
-async function persist(ctx: PipelineContext, trx: Transaction<Database>, result: TransitionResult, leading: Fact[], now: string): Promise<void> {
+/**
+ * A command the dispatcher skipped because the workflow no longer wanted it (see `SKIPPED_MARK`)
+ * is wanted again (e.g. the team is to be assigned once a live posting is withdrawn, or a closed
+ * job is reopened): its key is taken, so it is put back in the queue instead of enqueued anew.
+ */
+async function reviveSkippedCommand(trx: Transaction<Database>, idempotencyKey: string, now: string): Promise<void> {
+  await trx
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, done_at: null, result: null, lease_owner: null, lease_until: null, last_error: null })
+    .where('idempotency_key', '=', idempotencyKey)
+    .where('status', '=', 'done')
+    .where('result', 'like', `%${SKIPPED_MARK}%`)
+    .execute();
+}
+
+/**
+ * `wantedBefore`: the commands the previous evaluation wanted. Only a command wanted anew can
+ * have been skipped meanwhile (the dispatcher skips under the offer's lock what the latest
+ * evaluation does not want), so only those are looked for among the skipped ones.
+ */
+async function persist(trx: Transaction<Database>, result: TransitionResult, leading: Fact[], now: string, wantedBefore: readonly string[]): Promise<void> {
   const memory = result.memory;
   const key = { source: memory.offer.source, ats_id: memory.offer.atsId, campaign: memory.campaign };
   if (result.changed) await upsertOffer(trx, recordFromMemory(memory), now);
-  const entries = ledgerEntries(key, [...leading, ...result.facts]);
-  if (entries.length > 0) await appendLedger(trx, entries, now);
+  // Commands before the ledger: on PostgreSQL the ledger's lock is held to the commit, and an
+  // enqueue may wait for a dispatcher that is completing the same command and wants that lock.
   for (const command of result.commands) {
     const { idempotencyKey, source, atsId, campaign, kind, ...payload } = command;
-    await enqueueCommand(trx, { idempotency_key: idempotencyKey, source, ats_id: atsId, campaign, kind, payload, now });
+    const enqueued = await enqueueCommand(trx, { idempotency_key: idempotencyKey, source, ats_id: atsId, campaign, kind, payload, now });
+    if (enqueued === 'duplicate' && !wantedBefore.includes(idempotencyKey)) await reviveSkippedCommand(trx, idempotencyKey, now);
   }
+  const entries = ledgerEntries(key, [...leading, ...result.facts]);
+  if (entries.length > 0) await appendLedger(trx, entries, now);
 }
 
 /** A job document (pushed, pulled, listed or returned by a command) applied at `now`. */
@@ -67,7 +90,7 @@ export async function applyDocument(ctx: PipelineContext, trx: Transaction<Datab
     actor: 'system',
     data: { eventId: meta.eventId, type: meta.type, origin: meta.origin, version: doc.version, ...(meta.body ? { bodySha256: sha256(meta.body) } : {}) },
   };
-  await persist(ctx, trx, result, [received], at);
+  await persist(trx, result, [received], at, memory?.wanted ?? []);
   return result;
 }
 
@@ -83,6 +106,6 @@ export async function applyToKnownOffer(
   if (!memory) return null;
   const decision = evaluate(memory.offer, now, ctx.domain.ruleSets);
   const result = transition(memory, event, decision, ctx.policy);
-  await persist(ctx, trx, result, [], now.toISOString());
+  await persist(trx, result, [], now.toISOString(), memory.wanted);
   return result;
 }

@@ -2,19 +2,23 @@ import type { AtsConnector, AtsError, AtsResult } from '../../connectors/ats-con
 import type { JobDocument } from '../../connectors/talentlink/job-document.js';
 import type { CommandBody } from '../domain/workflow.js';
 import { insertEvent } from '../store/inbox.js';
+import { getOffer } from '../store/offers.js';
 import { appendLedger } from '../store/ledger.js';
 import { claimCommands, completeCommand, deadLetterCommand, retryCommand, type OutboxCommand } from '../store/outbox.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PipelineContext } from './context.js';
 import { SNAPSHOT_EVENT } from './inbox-worker.js';
 import { Loop, type LoopOptions } from './loop.js';
+import { stillWanted } from './offer-memory.js';
 
 /**
  * Carries outbox commands to the ATS. A command is done only once the ATS answered it; the job
  * document the ATS returns goes back into the inbox as a snapshot, so the workflow sees the
  * effect through the same path as any other change. Transient failures are retried with
  * exponential backoff and full jitter (at least `Retry-After`); after `maxAttempts` — or at once
- * on a permanent failure — the command goes to dead-letter with its last error.
+ * on a permanent failure — the command goes to dead-letter with its last error. A command the
+ * workflow no longer wants when its turn comes (its key is not among the offer's `wanted`) is
+ * marked done without being sent: a lock still retrying must not lock an offer EN3S approved.
  */
 
 export interface DispatcherOptions extends Partial<LoopOptions> {
@@ -31,7 +35,7 @@ export interface DispatcherOptions extends Partial<LoopOptions> {
 /** The connector refused to call the ATS (circuit open): the command was not sent at all. */
 const notSent = (error: AtsError): boolean => error.code === 'CIRCUIT_OPEN';
 
-type Outcome = { kind: 'done'; doc: JobDocument | null; note: string } | { kind: 'retry'; error: AtsError } | { kind: 'dead'; error: AtsError };
+type Outcome = { kind: 'done'; doc: JobDocument | null; note: string; skipped?: true } | { kind: 'retry'; error: AtsError } | { kind: 'dead'; error: AtsError };
 
 export class Dispatcher extends Loop {
   private readonly o: Required<Omit<DispatcherOptions, keyof LoopOptions>>;
@@ -57,6 +61,12 @@ export class Dispatcher extends Loop {
     const commands = await claimCommands(store.db, { owner: this.o.owner, leaseMs: this.o.leaseMs, limit: this.o.batchSize, now: clock.now().toISOString() });
     for (const command of commands) {
       if (this.stopping) break;
+      // A slow batch may outlive the lease of its last commands, and another dispatcher may have
+      // taken them over: calling the ATS now would send the same command twice at once.
+      if (command.lease_until !== null && Date.parse(command.lease_until) <= clock.now().getTime()) {
+        this.ctx.log.warn('outbox lease expired before dispatch, command left to its new owner', { outboxId: command.id });
+        continue;
+      }
       await this.dispatch(command);
     }
     return commands.length;
@@ -74,6 +84,11 @@ export class Dispatcher extends Loop {
     const key = command.idempotency_key;
     const job = command.ats_id;
     let result: AtsResult<JobDocument>;
+    if (body.kind !== 'notify' && !stillWanted(await getOffer(this.ctx.store.db, { source: command.source, ats_id: command.ats_id, campaign: command.campaign }), key)) {
+      // EN3S answered, the offer left the scope or was closed, or the effect already shows:
+      // the workflow's latest evaluation no longer asks for it.
+      return { kind: 'done', doc: null, note: 'no longer wanted by the workflow: not sent', skipped: true };
+    }
     switch (body.kind) {
       case 'notify':
         // Administrators see alerts on the dashboard (from the offers and the ledger); the log line
@@ -87,7 +102,6 @@ export class Dispatcher extends Loop {
         result = await ats.startApproval(job, { processName: body.processName, message: body.message, dueDate: body.dueDate, alertOnAction: body.alertOnAction }, key);
         break;
       case 'set_lock':
-        if (await this.superseded(command)) return { kind: 'done', doc: null, note: 'superseded by a newer lock command' };
         result = await ats.setPublicationLock(job, body.locked, body.reason, key);
         break;
       case 'withdraw_posting':
@@ -104,19 +118,6 @@ export class Dispatcher extends Loop {
     return { kind: 'dead', error: result.error };
   }
 
-  /** A newer lock command for the same offer decides the lock: this older one is moot. */
-  private async superseded(command: OutboxCommand): Promise<boolean> {
-    const newer = await this.ctx.store.db
-      .selectFrom('outbox')
-      .select('id')
-      .where('source', '=', command.source)
-      .where('ats_id', '=', command.ats_id)
-      .where('kind', '=', 'set_lock')
-      .where('id', '>', command.id)
-      .executeTakeFirst();
-    return newer !== undefined;
-  }
-
   private async dispatch(command: OutboxCommand): Promise<void> {
     const { store, clock, log } = this.ctx;
     let outcome: Outcome;
@@ -131,7 +132,16 @@ export class Dispatcher extends Loop {
     const offer = { offer_source: command.source, offer_ats_id: command.ats_id, campaign: command.campaign, actor: 'system' as const };
     await inTransaction(store, async (trx) => {
       if (outcome.kind === 'done') {
-        if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, version: outcome.doc?.version ?? null } }))) return;
+        if (outcome.skipped) {
+          // Under the offer's lock (the workflow writes under it too): if an evaluation since
+          // wants it again, it goes back to the queue instead, to be sent after all.
+          const current = await getOffer(trx, { source: command.source, ats_id: command.ats_id, campaign: command.campaign }, { forUpdate: true });
+          if (stillWanted(current, command.idempotency_key)) {
+            await retryCommand(trx, command.id, this.o.owner, { error: command.last_error ?? '', nextAttemptAt: nowIso, notSent: true });
+            return;
+          }
+        }
+        if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, version: outcome.doc?.version ?? null, ...(outcome.skipped ? { skipped: true } : {}) } }))) return;
         if (outcome.doc) {
           await insertEvent(trx, {
             source: command.source,

@@ -8,9 +8,24 @@ import type { OfferRecord, OfferWrite } from '../store/offers.js';
 
 type Sticky = Omit<OfferMemory, 'offer' | 'decision'>;
 
+/** Sticky fields added after the first release: rows written before them read as these. */
+const laterFields: Pick<Sticky, 'lockWanted' | 'lockTurn' | 'wanted'> = { lockWanted: null, lockTurn: 0, wanted: [] };
+
 export function memoryFromRecord(record: OfferRecord | null): OfferMemory | null {
   if (!record || !record.decision || !record.timeline_data) return null;
-  return { ...(record.timeline_data as unknown as Sticky), offer: record.offer, decision: record.decision };
+  return { ...laterFields, ...(record.timeline_data as unknown as Sticky), offer: record.offer, decision: record.decision };
+}
+
+/** In a done command's result (canonical JSON): the dispatcher skipped it, the ATS was not called. */
+export const SKIPPED_MARK = '"skipped":true';
+
+/**
+ * Whether the latest evaluation of the offer still asks for this command. Unknown (true) when
+ * the offer or its list of wanted commands is missing, so that nothing is dropped by mistake.
+ */
+export function stillWanted(record: OfferRecord | null, idempotencyKey: string): boolean {
+  const wanted = record?.timeline_data?.wanted;
+  return !Array.isArray(wanted) || wanted.includes(idempotencyKey);
 }
 
 export function recordFromMemory(memory: OfferMemory): OfferWrite {
