@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Register>> = {
   db: async () => (await import('./commands/db.js')).registerDb,
   audit: async () => (await import('./commands/audit.js')).registerAudit,
   admin: async () => (await import('./commands/admin.js')).registerAdmin,
+  outbox: async () => (await import('./commands/outbox.js')).registerOutbox,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   report: async () => (await import('./commands/report.js')).registerReport,
