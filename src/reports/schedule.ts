@@ -121,16 +121,22 @@ export class ReportScheduler {
 
   constructor(private readonly o: SchedulerOptions) {}
 
-  /** Makes the runs missed while stopped, then looks again at every slot. */
+  /**
+   * Makes the runs missed while stopped, then looks again at every slot. A failure is logged,
+   * never thrown: reports must not keep the service from starting.
+   */
   async start(): Promise<MadeRun[]> {
-    const made = await this.runDue();
-    const look = () => void this.runDue().catch((error: unknown) => this.o.log.error('scheduled reports failed', { error: error instanceof Error ? error.message : String(error) }));
-    this.tasks = [cron.schedule(WEEKLY_CRON, look, { timezone: ZONE }), cron.schedule(FINAL_CRON, look, { timezone: ZONE })];
+    const look = () => this.runDue().catch((error: unknown) => {
+      this.o.log.error('scheduled reports failed', { error: error instanceof Error ? error.message : String(error) });
+      return [];
+    });
+    const made = await look();
+    this.tasks = [cron.schedule(WEEKLY_CRON, () => void look(), { timezone: ZONE }), cron.schedule(FINAL_CRON, () => void look(), { timezone: ZONE })];
     return made;
   }
 
   async stop(): Promise<void> {
-    for (const task of this.tasks) await task.stop();
+    for (const task of this.tasks) await task.destroy();
     this.tasks = [];
     await this.running?.catch(() => undefined);
   }
@@ -152,21 +158,26 @@ export class ReportScheduler {
     await mkdir(this.o.dir, { recursive: true });
     const made: MadeRun[] = [];
     for (const run of due) {
-      const generatedAt = clock.now().toISOString();
-      const result = await generateReportFile(store.db, this.o.organisms, {
-        kind: run.report,
-        format: run.format,
-        options: { campaign: run.slot.campaign, asOf: run.slot.dueAt, network: null, regime: null, body: null, states: null, primaryNetworks: this.o.primaryNetworks },
-        generatedAt,
-        out: join(this.o.dir, run.fileName),
-        trigger: 'schedule',
-        now: generatedAt,
-        dueAt: run.slot.dueAt,
-        scheduleKey: run.scheduleKey,
-      });
-      if (result.run === null) continue;
-      made.push({ run, path: result.file.path, sha256: result.file.sha256, rows: result.rowCount });
-      log.info('scheduled report written', { slot: run.slot.key, report: run.report, format: run.format, rows: result.rowCount, sha256: result.file.sha256 });
+      // One run failing (a disk full, a report changing three times while written) does not stop the others.
+      try {
+        const generatedAt = clock.now().toISOString();
+        const result = await generateReportFile(store.db, this.o.organisms, {
+          kind: run.report,
+          format: run.format,
+          options: { campaign: run.slot.campaign, asOf: run.slot.dueAt, network: null, regime: null, body: null, states: null, primaryNetworks: this.o.primaryNetworks },
+          generatedAt,
+          out: join(this.o.dir, run.fileName),
+          trigger: 'schedule',
+          now: generatedAt,
+          dueAt: run.slot.dueAt,
+          scheduleKey: run.scheduleKey,
+        });
+        if (result.run === null) continue;
+        made.push({ run, path: result.file.path, sha256: result.file.sha256, rows: result.rowCount });
+        log.info('scheduled report written', { slot: run.slot.key, report: run.report, format: run.format, rows: result.rowCount, sha256: result.file.sha256 });
+      } catch (error) {
+        log.error('scheduled report failed', { slot: run.slot.key, report: run.report, format: run.format, error: error instanceof Error ? error.message : String(error) });
+      }
     }
     if (made.length > 0 && this.o.mailer) {
       const sent = await this.o.mailer.send(made);

@@ -151,6 +151,25 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
     expect(mail.raw.replace(/=\r\n/g, '')).toContain(xlsxRun.sha256);
   });
 
+  it('logs a failure without keeping the service from starting (reports folder that cannot be created)', async () => {
+    const errors: string[] = [];
+    const log = { ...silentLogger, error: (message: string, meta?: Record<string, unknown>) => void errors.push(`${message} ${JSON.stringify(meta)}`) };
+    const blocked = new ReportScheduler({
+      store,
+      organisms: data.organismsFile,
+      clock: { now: () => new Date('2027-02-03T09:00:00.000Z') },
+      log,
+      dir: join(dir, 'en3s-rapport-2027-final.csv', 'sous-dossier'),
+      formats: ['csv'],
+      primaryNetworks: 'all',
+    });
+    await expect(blocked.start()).resolves.toEqual([]);
+    await blocked.stop();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^scheduled reports failed .*(ENOTDIR|EEXIST)/);
+    expect((await listReportRuns(store.db, { trigger: 'schedule' })).some((r) => r.scheduleKey?.startsWith('weekly:2027-02-01'))).toBe(false);
+  });
+
   it('reports an unreachable SMTP server as a failed delivery, without throwing', async () => {
     const mailer = createReportMailer({ url: 'smtp://127.0.0.1:1', from: 'a@example.invalid', to: ['b@example.invalid'] })!;
     const run = dueRuns(new Date('2027-05-03T00:00:00.000Z'), new Set(), ['csv'])[0]!;
