@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import express, { type Express } from 'express';
 import cron from 'node-cron';
 import type { AtsConnector } from '../../connectors/ats-connector.js';
-import { createTalentLinkClient } from '../../connectors/talentlink/client.js';
+import { createTalentLinkClient, type TalentLinkClient } from '../../connectors/talentlink/client.js';
+import { createAdminRouter, metricsGuard } from '../admin/index.js';
 import { loadTalentLinkMapping } from '../../connectors/talentlink/mapping.js';
 import type { Config } from '../config.js';
 import { loadDomainData } from '../mappings/load.js';
@@ -109,7 +110,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const r = await readiness();
       res.status(r.ready ? 200 : 503).json(r);
     });
-    app.get('/metrics', async (_req, res) => {
+    app.get('/metrics', metricsGuard(config), async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
     const ingest = mountIngest(app, { config, ctx, metrics, onAccepted: () => worker.poke() });
@@ -127,6 +128,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         });
       return reconciling;
     };
+    // The dashboard and the admin API (they answer only under /, /login, /logout, /admin and /api).
+    app.use(
+      createAdminRouter({
+        ctx,
+        config,
+        reconcileNow,
+        circuit: () => (ats as Partial<TalentLinkClient>).circuitBreaker?.snapshot(),
+        reports: { onRun: (run) => metrics.reportRuns.inc({ format: run.format, trigger: run.trigger }) },
+      }),
+    );
     const reconcileTask = cron.schedule(config.reconcileCron, () => void reconcileNow(), { timezone: 'Europe/Paris' });
 
     worker.start();

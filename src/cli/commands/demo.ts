@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import bcrypt from 'bcryptjs';
 import type { Command } from 'commander';
 import { createSandbox, defaultDemoInstant } from '../../../connectors/talentlink/sandbox/index.js';
 import { loadConfig, ConfigError } from '../../config.js';
@@ -35,6 +36,10 @@ export function registerDemo(program: Command): void {
       const usesOwnDb = Boolean(process.env.EN3S_DATABASE_URL);
       if (!usesOwnDb) rmSync(DEMO_DB, { force: true }), rmSync(`${DEMO_DB}-wal`, { force: true }), rmSync(`${DEMO_DB}-shm`, { force: true });
       const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+      // A demo administrator with a fresh password, unless administrators are configured.
+      const ownAdmins = Boolean(process.env.EN3S_ADMIN_USERS?.trim());
+      const adminPassword = ownAdmins ? null : randomBytes(9).toString('base64url');
+      const adminUsers = adminPassword ? [`admin:${bcrypt.hashSync(adminPassword, 10)}`] : undefined;
       let config;
       try {
         config = loadConfig({ ...process.env, EN3S_WEBHOOK_SECRETS: secrets }, {
@@ -44,6 +49,7 @@ export function registerDemo(program: Command): void {
           atsUser: 'demo:demo:BO',
           atsPassword: 'demo',
           atsApiKey: 'demo',
+          ...(adminUsers ? { adminUsers } : {}),
         });
       } catch (error) {
         if (error instanceof ConfigError) throw new UsageError(error.message);
@@ -63,6 +69,7 @@ export function registerDemo(program: Command): void {
         [
           '',
           'Démonstration du connecteur EN3S',
+          `  Tableau de bord                 ${service.url}/admin${adminPassword ? `   (utilisateur admin, mot de passe ${adminPassword})` : ''}`,
           `  Service (webhooks, métriques)   ${service.url}   — /healthz, /readyz, /metrics`,
           `  ATS de démonstration            ${sandboxUrl}/tlk/rest   (utilisateur demo:demo:BO, mot de passe demo, api_key demo)`,
           `  Horloge de la démonstration     ${start.toISOString()} (dans la période EN3S ${start.getUTCFullYear()})`,
