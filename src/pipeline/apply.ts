@@ -67,12 +67,18 @@ async function persist(trx: Transaction<Database>, result: TransitionResult, lea
   if (result.changed) await upsertOffer(trx, recordFromMemory(memory), now);
   // Commands before the ledger: on PostgreSQL the ledger's lock is held to the commit, and an
   // enqueue may wait for a dispatcher that is completing the same command and wants that lock.
+  const alreadyQueued = new Set<string>();
   for (const command of result.commands) {
     const { idempotencyKey, source, atsId, campaign, kind, ...payload } = command;
     const enqueued = await enqueueCommand(trx, { idempotency_key: idempotencyKey, source, ats_id: atsId, campaign, kind, payload, now });
-    if (enqueued === 'duplicate' && !wantedBefore.includes(idempotencyKey)) await reviveSkippedCommand(trx, idempotencyKey, now);
+    if (enqueued === 'duplicate') {
+      alreadyQueued.add(idempotencyKey);
+      if (!wantedBefore.includes(idempotencyKey)) await reviveSkippedCommand(trx, idempotencyKey, now);
+    }
   }
-  const entries = ledgerEntries(key, [...leading, ...result.facts]);
+  // The workflow asks again for every command it still wants; the ledger records a request once.
+  const facts = result.facts.filter((f) => !(f.kind === 'command.requested' && alreadyQueued.has(String(f.data.idempotencyKey))));
+  const entries = ledgerEntries(key, [...leading, ...facts]);
   if (entries.length > 0) await appendLedger(trx, entries, now);
 }
 

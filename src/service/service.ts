@@ -7,6 +7,8 @@ import cron from 'node-cron';
 import type { AtsConnector } from '../../connectors/ats-connector.js';
 import { createTalentLinkClient, type TalentLinkClient } from '../../connectors/talentlink/client.js';
 import { createAdminRouter, metricsGuard } from '../admin/index.js';
+import { createReportMailer } from '../reports/mail.js';
+import { ReportScheduler } from '../reports/schedule.js';
 import { loadTalentLinkMapping } from '../../connectors/talentlink/mapping.js';
 import type { Config } from '../config.js';
 import { loadDomainData } from '../mappings/load.js';
@@ -140,11 +142,27 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     );
     const reconcileTask = cron.schedule(config.reconcileCron, () => void reconcileNow(), { timezone: 'Europe/Paris' });
 
+    // Scheduled reports: weekly during the window, final report and recap on 2 May, missed runs caught up.
+    const reports = config.reportsSchedule
+      ? new ReportScheduler({
+          store,
+          organisms: domain.organismsFile,
+          clock,
+          log,
+          dir: config.reportsDir,
+          formats: config.reportsFormats,
+          primaryNetworks: config.primaryNetworks,
+          mailer: createReportMailer({ url: config.reportsSmtpUrl, from: config.reportsMailFrom, to: config.reportsMailTo }),
+        })
+      : null;
+
     worker.start();
     dispatcher.start();
     timekeeper.start();
     ingest.start();
     void reconcileNow();
+    // start() never throws: a failing report is logged and does not keep the service from running.
+    void reports?.start();
 
     const server: Server = createServer(app);
     await new Promise<void>((resolve, reject) => {
@@ -164,6 +182,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await reconcileTask.stop();
+      await reports?.stop();
       await ingest.stop();
       await Promise.all([worker.stop(), dispatcher.stop(), timekeeper.stop()]);
       await reconciling;
