@@ -61,7 +61,7 @@ async function reviveSkippedCommand(trx: Transaction<Database>, idempotencyKey: 
  * have been skipped meanwhile (the dispatcher skips under the offer's lock what the latest
  * evaluation does not want), so only those are looked for among the skipped ones.
  */
-async function persist(trx: Transaction<Database>, result: TransitionResult, leading: Fact[], now: string, wantedBefore: readonly string[]): Promise<void> {
+async function persist(trx: Transaction<Database>, result: TransitionResult, leading: Fact[], now: string, wantedBefore: readonly string[], requestId: string): Promise<void> {
   const memory = result.memory;
   const key = { source: memory.offer.source, ats_id: memory.offer.atsId, campaign: memory.campaign };
   if (result.changed) await upsertOffer(trx, recordFromMemory(memory), now);
@@ -70,7 +70,7 @@ async function persist(trx: Transaction<Database>, result: TransitionResult, lea
   const alreadyQueued = new Set<string>();
   for (const command of result.commands) {
     const { idempotencyKey, source, atsId, campaign, kind, ...payload } = command;
-    const enqueued = await enqueueCommand(trx, { idempotency_key: idempotencyKey, source, ats_id: atsId, campaign, kind, payload, now });
+    const enqueued = await enqueueCommand(trx, { idempotency_key: idempotencyKey, source, ats_id: atsId, campaign, kind, payload, now, request_id: requestId });
     if (enqueued === 'duplicate') {
       alreadyQueued.add(idempotencyKey);
       if (!wantedBefore.includes(idempotencyKey)) await reviveSkippedCommand(trx, idempotencyKey, now);
@@ -96,7 +96,7 @@ export async function applyDocument(ctx: PipelineContext, trx: Transaction<Datab
     actor: 'system',
     data: { eventId: meta.eventId, type: meta.type, origin: meta.origin, version: doc.version, ...(meta.body ? { bodySha256: sha256(meta.body) } : {}) },
   };
-  await persist(trx, result, [received], at, memory?.wanted ?? []);
+  await persist(trx, result, [received], at, memory?.wanted ?? [], meta.eventId);
   return result;
 }
 
@@ -112,6 +112,6 @@ export async function applyToKnownOffer(
   if (!memory) return null;
   const decision = evaluate(memory.offer, now, ctx.domain.ruleSets);
   const result = transition(memory, event, decision, ctx.policy);
-  await persist(trx, result, [], now.toISOString(), memory.wanted);
+  await persist(trx, result, [], now.toISOString(), memory.wanted, event.kind === 'tick' ? `tick:${event.at}` : `admin:${event.by}:${event.at}`);
   return result;
 }

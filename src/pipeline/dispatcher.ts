@@ -9,6 +9,7 @@ import { inTransaction } from '../store/transaction.js';
 import type { PipelineContext } from './context.js';
 import { SNAPSHOT_EVENT } from './inbox-worker.js';
 import { Loop, type LoopOptions } from './loop.js';
+import { withRequestId } from './request-context.js';
 import { stillWanted } from './offer-memory.js';
 
 /**
@@ -122,7 +123,7 @@ export class Dispatcher extends Loop {
     const { store, clock, log } = this.ctx;
     let outcome: Outcome;
     try {
-      outcome = await this.execute(command);
+      outcome = await withRequestId(command.request_id ?? `outbox:${command.id}`, () => this.execute(command));
     } catch (error) {
       // A bug or an unexpected library failure: treat as transient so the command is not lost.
       outcome = { kind: 'retry', error: { kind: 'transient', code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) } };

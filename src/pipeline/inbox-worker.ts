@@ -8,6 +8,7 @@ import type { TransitionResult } from '../domain/workflow.js';
 import { applyDocument } from './apply.js';
 import type { PipelineContext } from './context.js';
 import { Loop, type LoopOptions } from './loop.js';
+import { withRequestId } from './request-context.js';
 
 /**
  * Takes inbox rows under a lease and applies each in one transaction with its completion: a
@@ -57,7 +58,7 @@ export class InboxWorker extends Loop {
     const rows = await claimEvents(store.db, { owner: this.owner, leaseMs: this.leaseMs, limit: this.batchSize, now: clock.now().toISOString() });
     for (const row of rows) {
       if (this.stopping) break;
-      await this.handle(row);
+      await withRequestId(row.event_id, () => this.handle(row));
     }
     return rows.length;
   }

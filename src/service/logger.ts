@@ -1,5 +1,6 @@
 import winston from 'winston';
 import type { Logger } from '../pipeline/context.js';
+import { currentRequestId } from '../pipeline/request-context.js';
 
 /**
  * JSON logs without personal data: keys that hold people's names, e-mails or secrets are
@@ -23,7 +24,8 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 const redactFormat = winston.format((info) => {
-  const cleaned = redact({ ...info }) as winston.Logform.TransformableInfo;
+  const requestId = currentRequestId();
+  const cleaned = redact(requestId && info.requestId === undefined ? { ...info, requestId } : { ...info }) as winston.Logform.TransformableInfo;
   // winston keeps its level/message symbols on the original object.
   for (const symbol of Object.getOwnPropertySymbols(info)) (cleaned as unknown as Record<symbol, unknown>)[symbol] = (info as unknown as Record<symbol, unknown>)[symbol];
   return cleaned;

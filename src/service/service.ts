@@ -16,6 +16,7 @@ import { policyFromConfig, systemClock, type Clock, type Logger, type PipelineCo
 import { Dispatcher } from '../pipeline/dispatcher.js';
 import { InboxWorker } from '../pipeline/inbox-worker.js';
 import { reconcile } from '../pipeline/reconciler.js';
+import { currentRequestId } from '../pipeline/request-context.js';
 import { Timekeeper } from '../pipeline/timekeeper.js';
 import { openDatabase, type Store } from '../store/database.js';
 import { migrateToLatest, migrationStatus } from '../store/migrate.js';
@@ -76,6 +77,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         apiKey: config.atsApiKey,
         timeoutMs: config.atsTimeoutMs,
         requestsPerSecond: config.atsRequestsPerSecond,
+        requestId: currentRequestId,
         circuitBreaker: { coolDownMs: config.atsCircuitCoolDownMs },
         onCall: (info) => {
           metrics.atsCalls.inc({ op: info.op, outcome: info.outcome });

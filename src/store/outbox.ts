@@ -28,6 +28,8 @@ export interface NewCommand {
   /** Creation instant; also the first attempt's, unless `next_attempt_at` says later. */
   now: string;
   next_attempt_at?: string;
+  /** The request id of the change that called for it (the notification id), carried to the ATS call. */
+  request_id?: string | null;
 }
 
 export interface CommandClaimOptions {
@@ -52,6 +54,7 @@ export async function enqueueCommand(db: Db, cmd: NewCommand): Promise<'inserted
       attempts: 0,
       next_attempt_at: cmd.next_attempt_at === undefined ? now : assertInstant(cmd.next_attempt_at, 'enqueueCommand next_attempt_at'),
       created_at: now,
+      request_id: cmd.request_id ?? null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .executeTakeFirst();
@@ -109,7 +112,7 @@ export async function completeCommand(
       done_at: now,
       lease_until: null,
       result: outcome.result === undefined ? null : canonicalJson(outcome.result),
-      request_id: outcome.requestId ?? null,
+      ...(outcome.requestId !== undefined ? { request_id: outcome.requestId } : {}),
     })
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
