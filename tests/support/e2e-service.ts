@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { e2eSecret, en3sBin, startProcess, type LogLine, type Running } from './e2e-processes.js';
 
 /**
@@ -33,7 +35,8 @@ export function serviceEnv(options: ServiceStart): Record<string, string> {
     EN3S_ATS_PASSWORD: 'demo',
     EN3S_ATS_API_KEY: 'demo',
     EN3S_RECONCILE_CRON: '*/3 * * * * *',
-    EN3S_REPORTS_DIR: 'reports',
+    // Scheduled reports of these runs go to a throw-away folder, never into the working tree.
+    EN3S_REPORTS_DIR: join(tmpdir(), `en3s-e2e-reports-${process.pid}`),
     ...(options.clockStart ? { EN3S_CLOCK_START: options.clockStart } : {}),
     ...options.env,
   };

@@ -69,6 +69,7 @@ export async function startHostileService(name: string): Promise<HostileService>
       atsPassword: 'demo',
       atsApiKey: 'demo',
       atsRequestsPerSecond: 1000,
+      reportsDir: join(dir, 'reports'),
     },
   );
   const log = countingLogger();
