@@ -1,8 +1,8 @@
+import { retryDeadLetterAsAdministrator } from '../pipeline/retry-dead-letter.js';
 import { applyToKnownOffer } from '../pipeline/apply.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { appendLedger } from '../store/ledger.js';
 import { getOffer, type OfferKey } from '../store/offers.js';
-import { requeueDeadLetter } from '../store/outbox.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Principal } from './auth.js';
 import { AdminError, badRequest, notFound } from './errors.js';
@@ -78,24 +78,9 @@ export async function retryDeadLetter(deps: ActionDeps, id: number, reason: stri
   return inTransaction(ctx.store, async (trx) => {
     const command = await trx.selectFrom('outbox').select(['id', 'source', 'ats_id', 'campaign', 'kind', 'status', 'idempotency_key']).where('id', '=', id).executeTakeFirst();
     if (!command) throw notFound(`aucune commande n° ${id}`);
-    if (command.status !== 'dead' || !(await requeueDeadLetter(trx, id, now))) {
+    if (command.status !== 'dead' || !(await retryDeadLetterAsAdministrator(trx, { ...command, id: Number(command.id) }, { name: principal.name, via: principal.via, reason }, now))) {
       throw new AdminError(409, 'CONFLICT', `la commande n° ${id} n’est pas en échec (état : ${command.status}) : rien à relancer`);
     }
-    await appendLedger(
-      trx,
-      [
-        {
-          offer_source: command.source,
-          offer_ats_id: command.ats_id,
-          campaign: command.campaign,
-          actor: 'administrator',
-          actor_name: principal.name,
-          kind: 'admin.retry',
-          data: { commandId: Number(command.id), command: command.kind, idempotencyKey: command.idempotency_key, reason, via: principal.via },
-        },
-      ],
-      now,
-    );
     return { id: Number(command.id), status: 'pending' as const };
   });
 }

@@ -1,9 +1,9 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Store } from '../../store/database.js';
-import { appendLedger } from '../../store/ledger.js';
-import { listDeadLetters, requeueDeadLetter, type OutboxCommand } from '../../store/outbox.js';
+import { listDeadLetters, type OutboxCommand } from '../../store/outbox.js';
 import { inTransaction } from '../../store/transaction.js';
+import { retryDeadLetterAsAdministrator } from '../../pipeline/retry-dead-letter.js';
 import { UsageError } from '../output.js';
 import { openCommandDatabase, requireMigrated } from './db.js';
 
@@ -85,25 +85,7 @@ async function withStore(dbOption: string | undefined, fn: (store: Store) => Pro
 
 async function requeue(store: Store, command: OutboxCommand, by: string): Promise<boolean> {
   const now = new Date().toISOString();
-  return inTransaction(store, async (trx) => {
-    if (!(await requeueDeadLetter(trx, command.id, now))) return false;
-    await appendLedger(
-      trx,
-      [
-        {
-          offer_source: command.source,
-          offer_ats_id: command.ats_id,
-          campaign: command.campaign,
-          actor: 'administrator',
-          actor_name: by,
-          kind: 'admin.action',
-          data: { action: 'outbox.retry', commandId: command.id, command: command.kind, idempotencyKey: command.idempotency_key, lastError: command.last_error, attempts: command.attempts },
-        },
-      ],
-      now,
-    );
-    return true;
-  });
+  return inTransaction(store, (trx) => retryDeadLetterAsAdministrator(trx, command, { name: by, via: 'cli', reason: 'relance en ligne de commande (en3s outbox retry)' }, now));
 }
 
 function parseId(raw: string): number {

@@ -55,8 +55,8 @@ describe.each(testDatabases())('en3s outbox on %s', (dialect) => {
     const one = await en3s('outbox', 'retry', String(dead[2]), '--db', h.store.url);
     expect(one).toMatchObject({ code: 0, stderr: '' });
     expect(one.stdout).toBe(`Commande n° ${dead[2]} remise en file : pose de l'équipe « EN3S dérogation », offre ${number} (${jobs[2]!.id}).\n`);
-    const actions = (await h.ledger(jobs[2]!.id)).filter((e) => e.kind === 'admin.action');
-    expect(actions).toMatchObject([{ actor: 'administrator', actor_name: administratorName(), data: { action: 'outbox.retry', commandId: dead[2], command: 'assign_team', attempts: 1 } }]);
+    const actions = (await h.ledger(jobs[2]!.id)).filter((e) => e.kind === 'admin.retry');
+    expect(actions).toMatchObject([{ actor: 'administrator', actor_name: administratorName(), data: { via: 'cli', commandId: dead[2], command: 'assign_team', attempts: 1 } }]);
     await h.settle();
     expect((await h.offer(jobs[2]!.id)).state).toBe('approval_started');
 
