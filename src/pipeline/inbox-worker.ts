@@ -35,12 +35,15 @@ export interface InboxWorkerOptions extends Partial<LoopOptions> {
   owner: string;
   leaseMs?: number;
   batchSize?: number;
+  /** Called after a batch was applied (e.g. to wake the dispatcher for the commands it queued). */
+  onBatch?: () => void;
 }
 
 export class InboxWorker extends Loop {
   private readonly owner: string;
   private readonly leaseMs: number;
   private readonly batchSize: number;
+  private readonly onBatch: (() => void) | undefined;
 
   constructor(
     private readonly ctx: PipelineContext,
@@ -50,6 +53,7 @@ export class InboxWorker extends Loop {
     this.owner = options.owner;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.batchSize = options.batchSize ?? 50;
+    this.onBatch = options.onBatch;
   }
 
   /** Claims and applies one batch; returns how many rows were handled. */
@@ -60,6 +64,7 @@ export class InboxWorker extends Loop {
       if (this.stopping) break;
       await withRequestId(row.event_id, () => this.handle(row));
     }
+    if (rows.length > 0) this.onBatch?.();
     return rows.length;
   }
 

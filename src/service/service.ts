@@ -85,8 +85,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         },
       });
     const ctx = { store, domain, mapping, policy: policyFromConfig(config), clock, log, ats };
-    const worker = new InboxWorker(ctx, { owner: `${instanceId}:inbox` });
     const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher` });
+    // The commands a batch queued are sent at once rather than at the dispatcher's next poll.
+    const worker = new InboxWorker(ctx, { owner: `${instanceId}:inbox`, onBatch: () => dispatcher.poke() });
     const timekeeper = new Timekeeper(ctx);
 
     const app = express();
