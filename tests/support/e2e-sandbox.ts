@@ -11,24 +11,9 @@ export interface SandboxAnswer {
   body: any;
 }
 
-export interface JobCounters {
-  teamAssignmentsApplied: number;
-  teamAssignmentsNoop: number;
-  approvalsStarted: number;
-  approvalConflicts: number;
-  approvalsWithoutTeam: number;
-  approvalsApproved: number;
-  approvalsRejected: number;
-  locksApplied: number;
-  unlocksApplied: number;
-  lockNoops: number;
-  withdrawalsApplied: number;
-  withdrawalsNoop: number;
-  postingsPublished: number;
-  publicationsRefusedByLock: number;
-  publicationsForcedThroughLock: number;
-  idempotencyKeysRepeated: number;
-}
+import type { JobCounters } from '../../connectors/talentlink/sandbox/counters.js';
+
+export type { JobCounters };
 
 export interface SandboxProcess {
   process: Running;

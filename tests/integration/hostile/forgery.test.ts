@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadTalentLinkMapping } from '../../../connectors/talentlink/mapping.js';
 import { createIngestApp } from '../../../src/ingest/app.js';
 import { loadDomainData } from '../../../src/mappings/load.js';
-import { defaultApprovalMessage } from '../../../src/domain/workflow.js';
 import { InboxWorker } from '../../../src/pipeline/inbox-worker.js';
 import { verifyLedger } from '../../../src/store/ledger.js';
 import { openTestStore, type TestStore } from '../../support/databases.js';
+import { policy } from '../../support/workflow.js';
 import { CREATED_ID, createdXml, FOREIGN_SECRET, inboxRows, listen, NEXT_SECRET, NOW, SECRET, type Listening } from '../ingest/helpers.js';
 import { countingLogger, LEAK, rawPost, type RawAnswer } from './support.js';
 
@@ -183,17 +183,7 @@ describe('replays', () => {
         mapping: loadTalentLinkMapping(),
         clock,
         log,
-        policy: {
-          mode: 'enforce',
-          autoAssignTeam: true,
-          autoStartApproval: true,
-          dueDays: 10,
-          undetermined: 'treat-as-concerned',
-          releaseAtWindowEnd: true,
-          approvalTeamName: 'EN3S dérogation',
-          approvalProcessName: 'Validation en période EN3S',
-          approvalMessage: defaultApprovalMessage,
-        },
+        policy,
       },
       { owner: 'forgery-test' },
     );
