@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { MAX_BODY_BYTES, parseNotification } from '../../connectors/talentlink/payload.js';
-import type { Notification, QueueAlert } from '../../connectors/talentlink/job-document.js';
+import type { JobDocument, Notification, QueueAlert } from '../../connectors/talentlink/job-document.js';
 import type { Clock, Logger } from '../pipeline/context.js';
 import type { Store } from '../store/database.js';
 import { insertEvent } from '../store/inbox.js';
@@ -29,6 +29,8 @@ export interface AcceptedEvent {
   id: string;
   type: string;
   jobId: string;
+  /** The job as parsed from the stored body, when the receiver parsed it (saves parsing it again). */
+  job?: JobDocument;
 }
 
 export interface WebhookDeps {
@@ -121,7 +123,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
     res.status(stored === 'inserted' ? 202 : 200).json({ status: result, id: n.id });
     log.info('webhook received', { eventId: n.id, type: n.type, jobId: n.job.id, jobVersion: n.job.version, outcome: result });
     outcome(result);
-    if (stored === 'inserted') safely(() => deps.onAccepted?.({ id: n.id, type: n.type, jobId: n.job.id }), log);
+    if (stored === 'inserted') safely(() => deps.onAccepted?.({ id: n.id, type: n.type, jobId: n.job.id, job: n.job }), log);
   }
 
   const methodNotAllowed: RequestHandler = (req, res) => {

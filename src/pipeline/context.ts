@@ -4,6 +4,7 @@ import { defaultApprovalMessage, type Policy } from '../domain/workflow.js';
 import type { Config } from '../config.js';
 import type { DomainData } from '../mappings/load.js';
 import type { Store } from '../store/database.js';
+import type { ParsedDocuments } from './parsed-documents.js';
 
 /** What every stage of the pipeline needs, built once at start-up and passed down. */
 
@@ -38,6 +39,8 @@ export interface PipelineContext {
   log: Logger;
   /** Absent in tests of the inbox alone; the dispatcher and the reconciler need it. */
   ats?: AtsConnector;
+  /** Documents parsed when their inbox rows were stored in this process (see `ParsedDocuments`). */
+  documents?: ParsedDocuments;
 }
 
 export function policyFromConfig(config: Config): Policy {

@@ -26,6 +26,8 @@ export interface DispatcherOptions extends Partial<LoopOptions> {
   owner: string;
   leaseMs?: number;
   batchSize?: number;
+  /** Offers whose commands are sent at the same time (each offer's own commands stay in order); default 8. */
+  concurrency?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -50,6 +52,7 @@ export class Dispatcher extends Loop {
       owner: options.owner,
       leaseMs: options.leaseMs ?? 60_000,
       batchSize: options.batchSize ?? 20,
+      concurrency: options.concurrency ?? 8,
       maxAttempts: options.maxAttempts ?? 8,
       baseDelayMs: options.baseDelayMs ?? 1000,
       maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
@@ -60,16 +63,32 @@ export class Dispatcher extends Loop {
   async runOnce(): Promise<number> {
     const { store, clock } = this.ctx;
     const commands = await claimCommands(store.db, { owner: this.o.owner, leaseMs: this.o.leaseMs, limit: this.o.batchSize, now: clock.now().toISOString() });
+    // The commands of one offer go in their order, one after the other (a team before the
+    // approval that needs it); different offers are served side by side, so one slow answer of
+    // the ATS does not hold up every other offer.
+    const lanes = new Map<string, OutboxCommand[]>();
     for (const command of commands) {
-      if (this.stopping) break;
-      // A slow batch may outlive the lease of its last commands, and another dispatcher may have
-      // taken them over: calling the ATS now would send the same command twice at once.
-      if (command.lease_until !== null && Date.parse(command.lease_until) <= clock.now().getTime()) {
-        this.ctx.log.warn('outbox lease expired before dispatch, command left to its new owner', { outboxId: command.id });
-        continue;
-      }
-      await this.dispatch(command);
+      const lane = `${command.source}\u0000${command.ats_id}`;
+      const queued = lanes.get(lane);
+      if (queued) queued.push(command);
+      else lanes.set(lane, [command]);
     }
+    const pending = [...lanes.values()];
+    const runLane = async (): Promise<void> => {
+      for (let lane = pending.shift(); lane; lane = pending.shift()) {
+        for (const command of lane) {
+          if (this.stopping) return;
+          // A slow batch may outlive the lease of its last commands, and another dispatcher may
+          // have taken them over: calling the ATS now would send the same command twice at once.
+          if (command.lease_until !== null && Date.parse(command.lease_until) <= clock.now().getTime()) {
+            this.ctx.log.warn('outbox lease expired before dispatch, command left to its new owner', { outboxId: command.id });
+            continue;
+          }
+          await this.dispatch(command);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, pending.length) }, runLane));
     return commands.length;
   }
 
@@ -131,7 +150,10 @@ export class Dispatcher extends Loop {
     const now = clock.now();
     const nowIso = now.toISOString();
     const offer = { offer_source: command.source, offer_ats_id: command.ats_id, campaign: command.campaign, actor: 'system' as const };
+    // The ATS's answer, stored as a snapshot row: handed to the inbox worker once committed.
+    let snapshot: { eventId: string; doc: JobDocument } | null = null;
     await inTransaction(store, async (trx) => {
+      snapshot = null;
       if (outcome.kind === 'done') {
         if (outcome.skipped) {
           // Under the offer's lock (the workflow writes under it too): if an evaluation since
@@ -144,9 +166,10 @@ export class Dispatcher extends Loop {
         }
         if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, version: outcome.doc?.version ?? null, ...(outcome.skipped ? { skipped: true } : {}) } }))) return;
         if (outcome.doc) {
-          await insertEvent(trx, {
+          const eventId = `cmd:${command.idempotency_key}:v${outcome.doc.version}`;
+          const stored = await insertEvent(trx, {
             source: command.source,
-            event_id: `cmd:${command.idempotency_key}:v${outcome.doc.version}`,
+            event_id: eventId,
             event_type: SNAPSHOT_EVENT,
             occurred_at: null,
             received_at: nowIso,
@@ -155,6 +178,7 @@ export class Dispatcher extends Loop {
             job_id: outcome.doc.id,
             job_version: outcome.doc.version,
           });
+          if (stored === 'inserted') snapshot = { eventId, doc: outcome.doc };
         }
         await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1 } }], nowIso);
         return;
@@ -178,6 +202,8 @@ export class Dispatcher extends Loop {
         await appendLedger(trx, [{ ...offer, kind: 'command.dead', data: { command: command.kind, idempotencyKey: command.idempotency_key, error: summary, attempts: command.attempts + 1 } }], nowIso);
       }
     });
+    const committed = snapshot as { eventId: string; doc: JobDocument } | null;
+    if (committed) this.ctx.documents?.put(command.source, committed.eventId, committed.doc);
     if (outcome.kind === 'dead') log.error('command dead-lettered', { command: command.kind, offer: command.ats_id, error: outcome.error.code });
   }
 }

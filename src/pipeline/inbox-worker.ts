@@ -3,12 +3,14 @@ import type { JobDocument } from '../../connectors/talentlink/job-document.js';
 import { appendLedger } from '../store/ledger.js';
 import { claimEvents, completeEvent, failEvent, type InboxRow } from '../store/inbox.js';
 import { inTransaction } from '../store/transaction.js';
+import { dialectOf } from '../store/database.js';
 import { stateLabel, type OfferState } from '../domain/workflow-states.js';
 import type { TransitionResult } from '../domain/workflow.js';
 import { applyDocument } from './apply.js';
 import type { PipelineContext } from './context.js';
 import { Loop, type LoopOptions } from './loop.js';
 import { withRequestId } from './request-context.js';
+import type { ParsedDocuments } from './parsed-documents.js';
 
 /**
  * Takes inbox rows under a lease and applies each in one transaction with its completion: a
@@ -21,7 +23,9 @@ export const SNAPSHOT_EVENT = 'job.snapshot';
 type Readable = { ok: true; doc: JobDocument | null } | { ok: false; error: string };
 
 /** The job document an inbox row carries (`null` for a queue alert, which carries none). */
-export function readInboxRow(row: InboxRow): Readable {
+export function readInboxRow(row: InboxRow, documents?: ParsedDocuments): Readable {
+  const handed = documents?.take(row.source, row.event_id);
+  if (handed) return { ok: true, doc: handed };
   if (row.event_type === SNAPSHOT_EVENT) {
     const parsed = parseJobDocument(row.body, 'json');
     return parsed.ok ? { ok: true, doc: parsed.job } : { ok: false, error: `${parsed.error.code}: ${parsed.error.message}` };
@@ -35,6 +39,8 @@ export interface InboxWorkerOptions extends Partial<LoopOptions> {
   owner: string;
   leaseMs?: number;
   batchSize?: number;
+  /** Events applied in one transaction (default: 10 on SQLite, 1 on PostgreSQL). */
+  eventsPerTransaction?: number;
   /** Called after a batch was applied (e.g. to wake the dispatcher for the commands it queued). */
   onBatch?: () => void;
 }
@@ -43,6 +49,7 @@ export class InboxWorker extends Loop {
   private readonly owner: string;
   private readonly leaseMs: number;
   private readonly batchSize: number;
+  private readonly eventsPerTransaction: number;
   private readonly onBatch: (() => void) | undefined;
 
   constructor(
@@ -53,6 +60,9 @@ export class InboxWorker extends Loop {
     this.owner = options.owner;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.batchSize = options.batchSize ?? 50;
+    // PostgreSQL: one event per transaction, so that an offer's row lock is never taken while the
+    // ledger's lock is held (two instances would deadlock); its commits are cheap anyway.
+    this.eventsPerTransaction = Math.max(1, options.eventsPerTransaction ?? (dialectOf(ctx.store.db) === 'sqlite' ? 10 : 1));
     this.onBatch = options.onBatch;
   }
 
@@ -60,17 +70,56 @@ export class InboxWorker extends Loop {
   async runOnce(): Promise<number> {
     const { store, clock } = this.ctx;
     const rows = await claimEvents(store.db, { owner: this.owner, leaseMs: this.leaseMs, limit: this.batchSize, now: clock.now().toISOString() });
-    for (const row of rows) {
-      if (this.stopping) break;
-      await withRequestId(row.event_id, () => this.handle(row));
+    const read = rows.map((row) => ({ row, readable: readInboxRow(row, this.ctx.documents) }));
+    for (let i = 0; i < read.length && !this.stopping; ) {
+      const group = [];
+      while (i < read.length && group.length < this.eventsPerTransaction) {
+        const next = read[i++]!;
+        group.push(next);
+      }
+      if (group.length > 1 && (await this.applyTogether(group))) continue;
+      for (const { row, readable } of group) {
+        if (this.stopping) break;
+        await withRequestId(row.event_id, () => this.handle(row, readable));
+      }
     }
     if (rows.length > 0) this.onBatch?.();
     return rows.length;
   }
 
-  private async handle(row: InboxRow): Promise<void> {
+  /**
+   * Several readable rows applied and completed in one transaction (SQLite: one commit instead
+   * of one each, which is most of an event's cost). On any failure, nothing of it stays and the
+   * caller applies the rows one by one, each failing alone as it would have.
+   */
+  private async applyTogether(group: { row: InboxRow; readable: Readable }[]): Promise<boolean> {
     const { store, clock, log } = this.ctx;
-    const readable = readInboxRow(row);
+    if (group.some(({ readable }) => !readable.ok || readable.doc === null)) return false;
+    try {
+      const results = await inTransaction(store, async (trx) => {
+        const applied: TransitionResult[] = [];
+        for (const { row, readable } of group) {
+          const doc = (readable as { ok: true; doc: JobDocument }).doc;
+          const now = clock.now();
+          applied.push(
+            await withRequestId(row.event_id, () =>
+              applyDocument(this.ctx, trx, doc, { eventId: row.event_id, type: row.event_type, origin: originOf(row), body: row.body }, now),
+            ),
+          );
+          if (!(await completeEvent(trx, row.id, this.owner, now.toISOString()))) throw new LeaseLostError(row.id);
+        }
+        return applied;
+      });
+      group.forEach(({ row }, index) => withRequestId(row.event_id, () => logStateChange(log, results[index]!)));
+      return true;
+    } catch (error) {
+      log.debug('inbox batch rolled back, rows applied one by one', { rows: group.length, error: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
+  }
+
+  private async handle(row: InboxRow, readable: Readable): Promise<void> {
+    const { store, clock, log } = this.ctx;
     if (!readable.ok || readable.doc === null) {
       const now = clock.now().toISOString();
       await inTransaction(store, async (trx) => {

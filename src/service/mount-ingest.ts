@@ -3,7 +3,7 @@ import type { AtsConnector } from '../../connectors/ats-connector.js';
 import type { Config } from '../config.js';
 import { webhookOptionsFromConfig } from '../ingest/app.js';
 import { QueuePoller } from '../ingest/queue-poller.js';
-import { createWebhookRouter } from '../ingest/webhook-route.js';
+import { createWebhookRouter, type AcceptedEvent } from '../ingest/webhook-route.js';
 import { systemClock, type PipelineContext } from '../pipeline/context.js';
 import type { Metrics } from './metrics.js';
 
@@ -14,7 +14,7 @@ import type { Metrics } from './metrics.js';
  */
 export function mountIngest(
   app: Express,
-  deps: { config: Config; ctx: PipelineContext & { ats: AtsConnector }; metrics: Metrics; onAccepted: () => void },
+  deps: { config: Config; ctx: PipelineContext & { ats: AtsConnector }; metrics: Metrics; onAccepted: (event: AcceptedEvent) => void },
 ): { start(): void; stop(): Promise<void>; poller: QueuePoller | null } {
   const { config, ctx, metrics, onAccepted } = deps;
   const modes = new Set(config.ingestModes);

@@ -15,6 +15,8 @@ import { loadDomainData } from '../mappings/load.js';
 import { policyFromConfig, systemClock, type Clock, type Logger, type PipelineContext } from '../pipeline/context.js';
 import { Dispatcher } from '../pipeline/dispatcher.js';
 import { InboxWorker } from '../pipeline/inbox-worker.js';
+import { ParsedDocuments } from '../pipeline/parsed-documents.js';
+import { TALENTLINK_SOURCE } from '../ingest/inbox-event.js';
 import { reconcile } from '../pipeline/reconciler.js';
 import { currentRequestId } from '../pipeline/request-context.js';
 import { Timekeeper } from '../pipeline/timekeeper.js';
@@ -84,10 +86,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           metrics.atsLatency.observe({ op: info.op }, info.ms / 1000);
         },
       });
-    const ctx = { store, domain, mapping, policy: policyFromConfig(config), clock, log, ats };
-    const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher` });
+    const documents = new ParsedDocuments();
+    const ctx = { store, domain, mapping, policy: policyFromConfig(config), clock, log, ats, documents };
+    const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher`, leaseMs: config.outboxLeaseMs });
     // The commands a batch queued are sent at once rather than at the dispatcher's next poll.
-    const worker = new InboxWorker(ctx, { owner: `${instanceId}:inbox`, onBatch: () => dispatcher.poke() });
+    const worker = new InboxWorker(ctx, { owner: `${instanceId}:inbox`, leaseMs: config.inboxLeaseMs, onBatch: () => dispatcher.poke() });
     const timekeeper = new Timekeeper(ctx);
 
     const app = express();
@@ -118,7 +121,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     app.get('/metrics', metricsGuard(config), async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    const ingest = mountIngest(app, { config, ctx, metrics, onAccepted: () => worker.poke() });
+    const ingest = mountIngest(app, { config, ctx, metrics, onAccepted: (event) => {
+        if (event.job) documents.put(TALENTLINK_SOURCE, event.id, event.job);
+        worker.poke();
+      },
+    });
 
     let reconciling: Promise<unknown> | null = null;
     const reconcileNow = () => {

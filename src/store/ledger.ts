@@ -52,8 +52,21 @@ const INSERT_CHUNK = 500;
 
 /** The hash of one entry, given the previous entry's hash. */
 export function ledgerHash(prevHash: string, entry: Omit<LedgerEntry, 'prev_hash' | 'hash'>): string {
-  const { seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, kind, data } = entry;
-  return sha256hex(`${prevHash}\n${canonicalJson({ seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, kind, data })}`);
+  return hashWithData(prevHash, entry, canonicalJson(entry.data));
+}
+
+/**
+ * `ledgerHash` with the canonical text of `data` already at hand (appends compute it once, for
+ * the stored column too). The other members are scalars: the text is that of `canonicalJson`
+ * over the whole entry, keys in sorted order (checked by the ledger tests against it).
+ */
+function hashWithData(prevHash: string, entry: Omit<LedgerEntry, 'prev_hash' | 'hash' | 'data'>, dataJson: string): string {
+  const { seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, kind } = entry;
+  const j = (value: string | number | null) => JSON.stringify(value ?? null);
+  const text =
+    `{"actor":${j(actor)},"actor_name":${j(actor_name)},"at":${j(at)},"campaign":${j(campaign)},"data":${dataJson},` +
+    `"kind":${j(kind)},"offer_ats_id":${j(offer_ats_id)},"offer_source":${j(offer_source)},"seq":${j(seq)}}`;
+  return sha256hex(`${prevHash}\n${text}`);
 }
 
 /**
@@ -75,7 +88,8 @@ export async function appendLedger(db: Db, entries: readonly NewLedgerEntry[], n
       await sql`select pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK_CLASS)}, hashtext(current_schema()))`.execute(trx);
     }
     let { seq, hash } = await ledgerHead(trx);
-    const written: LedgerEntry[] = entries.map((entry) => {
+    const rows = entries.map((entry) => {
+      const dataJson = canonicalJson(entry.data);
       const content = {
         seq: ++seq,
         at: now,
@@ -85,17 +99,15 @@ export async function appendLedger(db: Db, entries: readonly NewLedgerEntry[], n
         actor: entry.actor,
         actor_name: entry.actor_name ?? null,
         kind: entry.kind,
-        data: JSON.parse(canonicalJson(entry.data)) as unknown,
       };
-      const row = { ...content, prev_hash: hash, hash: ledgerHash(hash, content) };
+      const row = { ...content, data: dataJson, prev_hash: hash, hash: hashWithData(hash, content, dataJson) };
       hash = row.hash;
       return row;
     });
-    for (let i = 0; i < written.length; i += INSERT_CHUNK) {
-      const chunk = written.slice(i, i + INSERT_CHUNK).map((row) => ({ ...row, data: canonicalJson(row.data) }));
-      await trx.insertInto('ledger').values(chunk).execute();
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await trx.insertInto('ledger').values(rows.slice(i, i + INSERT_CHUNK)).execute();
     }
-    return written;
+    return rows.map((row) => ({ ...row, data: JSON.parse(row.data) as unknown }));
   });
 }
 

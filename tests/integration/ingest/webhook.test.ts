@@ -95,7 +95,8 @@ describe.each(testDatabases())('POST /webhooks/talentlink on %s', (dialect) => {
     } finally {
       await other.close();
     }
-    expect(accepted).toEqual([{ id: CREATED_ID, type: 'job.created', jobId: '51877' }]);
+    // The parsed job goes with it, so that the inbox worker of this process need not parse the body again.
+    expect(accepted).toMatchObject([{ id: CREATED_ID, type: 'job.created', jobId: '51877', job: { id: '51877', version: 1 } }]);
     expect(outcomes).toEqual(['accepted']);
   });
 

@@ -69,6 +69,17 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
       expect(stored.data).toBe('{"a":1,"b":[2,{"c":3,"d":4}]}');
       expect(await verifyLedger(store.db)).toEqual({ ok: true, rows: 3, lastSeq: 3, lastHash: more[0]!.hash });
       expect(await ledgerHead(store.db)).toEqual({ seq: 3, hash: more[0]!.hash });
+      // An entry about the whole service (no offer, no campaign) and the hash of an administrator's
+      // entry: both equal to the hash of canonical JSON over the whole entry, written out by hand.
+      const service = await appendLedger(store.db, [{ offer_source: null, offer_ats_id: null, campaign: null, actor: 'system', kind: 'window.opened', data: { zone: 'Europe/Paris', n: 1.5, ok: true, none: null } }], T0);
+      const serviceText =
+        `{"actor":"system","actor_name":null,"at":"${T0}","campaign":null,"data":{"n":1.5,"none":null,"ok":true,"zone":"Europe/Paris"},` +
+        `"kind":"window.opened","offer_ats_id":null,"offer_source":null,"seq":4}`;
+      expect(service[0]!.hash).toBe(createHash('sha256').update(`${more[0]!.hash}\n${serviceText}`).digest('hex'));
+      const adminText =
+        `{"actor":"administrator","actor_name":"admin.dupont","at":"${T0}","campaign":2026,"data":{"eventId":"evt-2","n":2},` +
+        `"kind":"admin.action","offer_ats_id":"J2","offer_source":"talentlink","seq":2}`;
+      expect(written[1]!.hash).toBe(createHash('sha256').update(`${expectedFirst}\n${adminText}`).digest('hex'));
     }));
 
   it('verifies an empty ledger and a long one in small batches', () =>
