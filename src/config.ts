@@ -99,6 +99,20 @@ export const settings = {
     description:
       'After 5 failures of the ATS in a row (5xx, time-outs, network errors), no call is made for this long, then one trial call tells whether it is back. Commands wait for it without spending their attempts.',
   },
+  inboxLeaseMs: {
+    env: 'EN3S_INBOX_LEASE_MS',
+    schema: int(1000, 600_000),
+    default: 30_000,
+    description:
+      'How long an instance holds the notifications it took from the inbox. If it dies meanwhile, they wait this long before an instance (another, or itself restarted) takes them over.',
+  },
+  outboxLeaseMs: {
+    env: 'EN3S_OUTBOX_LEASE_MS',
+    schema: int(1000, 600_000),
+    default: 60_000,
+    description:
+      'How long an instance holds the ATS commands it took from the outbox; a command is not sent once its lease has run out. If the instance dies, its commands wait this long before another takes them over: keep it well above `atsTimeoutMs`.',
+  },
   policyMode: {
     env: 'EN3S_POLICY_MODE',
     schema: z.enum(['enforce', 'monitor']),
