@@ -20,6 +20,12 @@ export interface AtsError {
   status?: number;
   /** From `Retry-After` on a 429 or 503, in milliseconds. */
   retryAfterMs?: number;
+  /**
+   * The ATS as a whole is failing: this failure left the client's circuit open (it opened it, or
+   * it was the trial of an open circuit). It says nothing about the command itself, so a caller
+   * does not count it against the command's own retry budget.
+   */
+  outage?: true;
 }
 
 export type AtsResult<T> = { ok: true; value: T } | { ok: false; error: AtsError };

@@ -207,8 +207,10 @@ export function createTalentLinkClient(options: TalentLinkClientOptions): Talent
       }
       result = { ok: false, error };
     }
-    if (!result.ok && result.error.kind === 'transient') breaker.recordFailure();
-    else breaker.recordSuccess();
+    if (!result.ok && result.error.kind === 'transient') {
+      breaker.recordFailure();
+      if (breaker.state() !== 'closed') result = { ok: false, error: { ...result.error, outage: true } };
+    } else breaker.recordSuccess();
     result = sanitised(result);
     report(spec.op, started, result, status);
     return result;

@@ -62,7 +62,9 @@ const describe: Record<string, (d: Data) => string> = {
   'ats.answer': (d) =>
     d.outcome === 'done'
       ? `L’ATS a exécuté : ${command(d.command)} (essai ${text(d.attempt)})`
-      : `L’ATS n’a pas répondu à « ${command(d.command)} » (essai ${text(d.attempt)}, ${text(d.error)}) : nouvel essai le ${frenchDateTime(text(d.nextAttemptAt))}`,
+      : d.outage === true
+        ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${text(d.error)}) : essai non décompté, nouvel essai le ${frenchDateTime(text(d.nextAttemptAt))}`
+        : `L’ATS n’a pas répondu à « ${command(d.command)} » (essai ${text(d.attempt)}, ${text(d.error)}) : nouvel essai le ${frenchDateTime(text(d.nextAttemptAt))}`,
   'command.dead': (d) => `Commande abandonnée après ${text(d.attempts)} essais : ${command(d.command)} (${text(d.error)})`,
   'window.opened': (d) => `Ouverture de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'window.closed': (d) => `Fin de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,

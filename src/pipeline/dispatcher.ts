@@ -38,6 +38,13 @@ export interface DispatcherOptions extends Partial<LoopOptions> {
 /** The connector refused to call the ATS (circuit open): the command was not sent at all. */
 const notSent = (error: AtsError): boolean => error.code === 'CIRCUIT_OPEN';
 
+/**
+ * Whether a failure uses up one of the command's attempts. Not when it was not sent, nor when the
+ * ATS as a whole was failing (the call opened the circuit or was the trial of an open one): an
+ * outage of any length must not dead-letter commands that would go through once it ends.
+ */
+const counted = (error: AtsError): boolean => !notSent(error) && error.outage !== true;
+
 type Outcome = { kind: 'done'; doc: JobDocument | null; note: string; skipped?: true } | { kind: 'retry'; error: AtsError } | { kind: 'dead'; error: AtsError };
 
 export class Dispatcher extends Loop {
@@ -134,7 +141,7 @@ export class Dispatcher extends Loop {
       const current = await ats.getJob(job);
       return { kind: 'done', doc: current.ok ? current.value : null, note: `already applied (${result.error.code})` };
     }
-    if (result.error.kind === 'transient' && (notSent(result.error) || command.attempts + 1 < this.o.maxAttempts)) return { kind: 'retry', error: result.error };
+    if (result.error.kind === 'transient' && (!counted(result.error) || command.attempts + 1 < this.o.maxAttempts)) return { kind: 'retry', error: result.error };
     return { kind: 'dead', error: result.error };
   }
 
@@ -160,7 +167,7 @@ export class Dispatcher extends Loop {
           // wants it again, it goes back to the queue instead, to be sent after all.
           const current = await getOffer(trx, { source: command.source, ats_id: command.ats_id, campaign: command.campaign }, { forUpdate: true });
           if (stillWanted(current, command.idempotency_key)) {
-            await retryCommand(trx, command.id, this.o.owner, { error: command.last_error ?? '', nextAttemptAt: nowIso, notSent: true });
+            await retryCommand(trx, command.id, this.o.owner, { error: command.last_error ?? '', nextAttemptAt: nowIso, uncounted: true });
             return;
           }
         }
@@ -191,12 +198,15 @@ export class Dispatcher extends Loop {
           // Wait for the breaker's trial, spread over a second so the waiting commands do not all
           // ask at once. Counting these would dead-letter every command of an outage of minutes.
           const wait = (error.retryAfterMs ?? 0) + Math.round(250 + this.o.random() * 1000);
-          await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: new Date(now.getTime() + wait).toISOString(), notSent: true });
+          await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: new Date(now.getTime() + wait).toISOString(), uncounted: true });
           return;
         }
+        // Sent, and failed with the whole ATS failing: recorded, but not counted (see `counted`).
+        const outage = !counted(error);
         const next = new Date(now.getTime() + this.delayMs(command.attempts, error.retryAfterMs)).toISOString();
-        if (!(await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: next }))) return;
-        await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'retry', error: summary, nextAttemptAt: next, attempt: command.attempts + 1 } }], nowIso);
+        if (!(await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: next, uncounted: outage }))) return;
+        const attempt = outage ? { outage: true } : { attempt: command.attempts + 1 };
+        await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'retry', error: summary, nextAttemptAt: next, ...attempt } }], nowIso);
       } else {
         if (!(await deadLetterCommand(trx, command.id, this.o.owner, summary))) return;
         await appendLedger(trx, [{ ...offer, kind: 'command.dead', data: { command: command.kind, idempotencyKey: command.idempotency_key, error: summary, attempts: command.attempts + 1 } }], nowIso);

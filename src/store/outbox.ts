@@ -126,13 +126,13 @@ export async function retryCommand(
   db: Db,
   id: number,
   owner: string,
-  retry: { error: string; nextAttemptAt: string; requestId?: string | null; notSent?: boolean },
+  retry: { error: string; nextAttemptAt: string; requestId?: string | null; uncounted?: boolean },
 ): Promise<boolean> {
   const nextAttemptAt = assertInstant(retry.nextAttemptAt, 'retryCommand nextAttemptAt');
   const result = await leased(db, id, owner)
     .set((eb) => ({
       status: 'pending',
-      attempts: retry.notSent ? eb.ref('attempts') : eb('attempts', '+', 1),
+      attempts: retry.uncounted ? eb.ref('attempts') : eb('attempts', '+', 1),
       next_attempt_at: nextAttemptAt,
       lease_owner: null,
       lease_until: null,

@@ -145,6 +145,17 @@ describe('the client with its breaker and limiter, against an ATS', () => {
     expect(received).toHaveLength(4);
   });
 
+  it('marks as an outage the failure that opens the circuit and a failed trial, not the ones before', async () => {
+    const client = make();
+    status = 503;
+    const failures = [];
+    for (let i = 0; i < 3; i++) failures.push(await client.getJob('1'));
+    expect(failures.map((f) => (f.ok ? 'ok' : (f.error.outage ?? false)))).toEqual([false, false, true]);
+    clock.advance(60_000);
+    expect(await client.getJob('1')).toMatchObject({ ok: false, error: { code: 'DOWN', status: 503, outage: true } });
+    expect(client.circuitBreaker.state()).toBe('open');
+  });
+
   it('permanent answers do not open the circuit', async () => {
     const client = make();
     for (let i = 0; i < 10; i++) await client.getJob('1');
