@@ -5,8 +5,10 @@ import { toOffer } from '../../connectors/talentlink/mapping.js';
 import { evaluate } from '../domain/eligibility.js';
 import type { Offer } from '../domain/offer.js';
 import { campaignOf, transition, type Fact, type OfferMemory, type TransitionResult, type WorkflowEvent } from '../domain/workflow.js';
+import { projectOffer } from '../reports/projection.js';
 import { appendLedger, type NewLedgerEntry } from '../store/ledger.js';
 import { getOffer, upsertOffer, type OfferKey } from '../store/offers.js';
+import { writeOfferReport } from '../store/offer-report.js';
 import { enqueueCommand } from '../store/outbox.js';
 import type { Database } from '../store/schema.js';
 import type { PipelineContext } from './context.js';
@@ -64,7 +66,12 @@ async function reviveSkippedCommand(trx: Transaction<Database>, idempotencyKey: 
 async function persist(trx: Transaction<Database>, result: TransitionResult, leading: Fact[], now: string, wantedBefore: readonly string[], requestId: string): Promise<void> {
   const memory = result.memory;
   const key = { source: memory.offer.source, ats_id: memory.offer.atsId, campaign: memory.campaign };
-  if (result.changed) await upsertOffer(trx, recordFromMemory(memory), now);
+  if (result.changed) {
+    const record = recordFromMemory(memory);
+    await upsertOffer(trx, record, now);
+    // The report's projection is written with the row it comes from, so it never lags behind.
+    await writeOfferReport(trx, key, projectOffer(record));
+  }
   // Commands before the ledger: on PostgreSQL the ledger's lock is held to the commit, and an
   // enqueue may wait for a dispatcher that is completing the same command and wants that lock.
   const alreadyQueued = new Set<string>();

@@ -1,5 +1,5 @@
 import { stateLabel } from '../domain/workflow-states.js';
-import { frenchDay, type LocalDates } from './local-dates.js';
+import { frenchDay } from './local-dates.js';
 import type { Actor, Concerned, CorrectiveAction, En3sAnswer, RecapStatus, ReportRow } from './model.js';
 import { regimeLabels } from './options.js';
 
@@ -20,7 +20,7 @@ export interface Column {
   title: string;
   /** Width in characters, for the XLSX sheet. */
   width: number;
-  cell(row: ReportRow, dates: LocalDates): Cell;
+  cell(row: ReportRow): Cell;
 }
 
 const concernedLabels: Record<Concerned, string> = { yes: 'oui', no: 'non', undetermined: 'à vérifier' };
@@ -40,7 +40,6 @@ export const recapStatusLabels: Record<RecapStatus, string> = {
 
 const text = (value: string | null): Cell => ({ kind: 'text', value });
 const day = (value: string | null): Cell => ({ kind: 'date', value });
-const instant = (value: string | null, row: ReportRow, dates: LocalDates): Cell => day(value ? dates.isoDate(value, row.timeZone) : null);
 
 export function gridAndLevel(grid: string | null, level: string | null): string | null {
   if (grid === null && level === null) return null;
@@ -55,28 +54,28 @@ export const reportColumns: readonly Column[] = [
   { title: 'Régime', width: 18, cell: (r) => text(r.regime ? (regimeLabels[r.regime] ?? r.regime) : null) },
   { title: 'Réseau(x)', width: 24, cell: (r) => text(r.networks.join(', ')) },
   { title: 'Grille et niveau', width: 14, cell: (r) => text(gridAndLevel(r.grid, r.level)) },
-  { title: 'Date de création', width: 12, cell: (r, d) => instant(r.createdAt, r, d) },
+  { title: 'Date de création', width: 12, cell: (r) => day(r.days.createdAt) },
   { title: 'Concernée', width: 11, cell: (r) => text(concernedLabels[r.concerned]) },
   { title: 'Raison', width: 50, cell: (r) => text(r.reason) },
   { title: 'Texte cité', width: 30, cell: (r) => text(r.citedText) },
-  { title: 'Équipe EN3S : date', width: 12, cell: (r, d) => instant(r.team?.at ?? null, r, d) },
+  { title: 'Équipe EN3S : date', width: 12, cell: (r) => day(r.days.team) },
   { title: 'Équipe EN3S : posée par', width: 15, cell: (r) => text(r.team ? actorLabels[r.team.by] : null) },
   { title: "Processus d'approbation lancé", width: 11, cell: (r) => ({ kind: 'yesno', value: r.approval !== null }) },
-  { title: "Processus d'approbation : date", width: 12, cell: (r, d) => instant(r.approval?.at ?? null, r, d) },
+  { title: "Processus d'approbation : date", width: 12, cell: (r) => day(r.days.approval) },
   { title: "Processus d'approbation : lancé par", width: 15, cell: (r) => text(r.approval ? actorLabels[r.approval.by] : null) },
   { title: 'Échéance', width: 12, cell: (r) => day(r.dueDate) },
   { title: 'Échéance dépassée', width: 10, cell: (r) => ({ kind: 'yesno', value: r.overdue }) },
   { title: 'Décision EN3S', width: 13, cell: (r) => text(r.en3sAnswer ? answerLabels[r.en3sAnswer] : null) },
-  { title: 'Décision EN3S : date', width: 12, cell: (r, d) => instant(r.en3sAt, r, d) },
+  { title: 'Décision EN3S : date', width: 12, cell: (r) => day(r.days.en3s) },
   { title: 'Délai de réponse (jours)', width: 10, cell: (r) => ({ kind: 'number', value: r.answerDays }) },
   { title: 'Publiée', width: 8, cell: (r) => ({ kind: 'yesno', value: r.published }) },
-  { title: 'Publication : date', width: 12, cell: (r, d) => instant(r.publishedAt, r, d) },
+  { title: 'Publication : date', width: 12, cell: (r) => day(r.days.published) },
   { title: 'Publication : canal', width: 12, cell: (r) => text(r.channel) },
   { title: 'Publiée avant décision (manquement)', width: 12, cell: (r) => ({ kind: 'yesno', value: r.publishedBeforeDecision }) },
   { title: 'Action corrective', width: 20, cell: (r) => text(r.correctiveAction ? actionLabels[r.correctiveAction] : null) },
-  { title: 'Action corrective : date', width: 12, cell: (r, d) => instant(r.correctiveActionAt, r, d) },
+  { title: 'Action corrective : date', width: 12, cell: (r) => day(r.days.correctiveAction) },
   { title: 'État actuel', width: 22, cell: (r) => text(stateLabel(r.state)) },
-  { title: 'État depuis le', width: 12, cell: (r, d) => instant(r.stateSince || null, r, d) },
+  { title: 'État depuis le', width: 12, cell: (r) => day(r.days.stateSince) },
 ];
 
 /** A number the French way: decimal comma, no grouping (Excel reads it as a number). */

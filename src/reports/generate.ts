@@ -4,6 +4,7 @@ import type { OrganismsFile } from '../domain/organism-schema.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import type { Db } from '../store/database.js';
 import { writeAtomically, type WrittenFile } from './atomic-file.js';
+import type { CsvPartsOptions } from './csv-parts.js';
 import type { Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import type { ReportFormat, ReportKind, ReportOptions, RunTrigger } from './options.js';
 import { recordReportRun, type ReportRun } from './runs.js';
@@ -30,6 +31,8 @@ export interface ReportRequest {
   generatedAt: string;
   pageSize?: number;
   onProgress?: (read: number) => void;
+  /** A large CSV report as it stands on SQLite is made by worker threads (see `csv-parts.ts`). */
+  parts?: Pick<CsvPartsOptions, 'threads' | 'partSize' | 'workerUrl'>;
 }
 
 export class ReportChangedError extends Error {
@@ -76,7 +79,12 @@ export async function writeReport(db: Db, organisms: OrganismsFile, request: Rep
   switch (request.format) {
     case 'csv': {
       const csv = await import('./render-csv.js');
-      if (request.kind === 'report') return csv.writeReportCsv(reportPages(db, request.options, header.reference, organisms, { pageSize: request.pageSize, onProgress: request.onProgress }), out);
+      if (request.kind === 'report') {
+        const { partsSource, writeReportCsvInParts } = await import('./csv-parts.js');
+        const file = await partsSource(db, request.options, organisms, request.parts);
+        if (file !== null) return writeReportCsvInParts(db, file, request.options, header.reference, organisms, out, { ...request.parts, pageSize: request.pageSize, onProgress: request.onProgress });
+        return csv.writeReportCsv(reportPages(db, request.options, header.reference, organisms, { pageSize: request.pageSize, onProgress: request.onProgress }), out);
+      }
       const { recap, offers } = await recapOf(rows());
       await csv.writeRecapCsv(recap, out);
       return offers;

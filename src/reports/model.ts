@@ -62,6 +62,18 @@ export interface ReportRow {
   released: boolean;
   /** Went into the process of the période EN3S (team, approval, EN3S's answer or release). */
   enteredProcess: boolean;
+  /** The calendar dates (`YYYY-MM-DD`, body's legal time) of the row's instants, as the renderers show them. */
+  days: RowDays;
+}
+
+export interface RowDays {
+  createdAt: string | null;
+  team: string | null;
+  approval: string | null;
+  en3s: string | null;
+  published: string | null;
+  correctiveAction: string | null;
+  stateSince: string | null;
 }
 
 export interface GroupStats {

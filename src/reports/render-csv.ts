@@ -4,7 +4,6 @@ import { stringify, type Options } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import { endStream, writeChunk } from './atomic-file.js';
 import { cellText, frenchNumber, recapColumns, reportColumns } from './columns.js';
-import { LocalDates } from './local-dates.js';
 import type { Recap, ReportRow } from './model.js';
 
 /**
@@ -22,19 +21,31 @@ export const csvOptions: Options = {
   escape_formulas: true,
 };
 
+const pageOptions: Options = { ...csvOptions, bom: false };
+
+/** The first bytes of the report: the byte order mark and the column titles. */
+export function reportCsvHead(): string {
+  return stringifySync([reportColumns.map((c) => c.title)], csvOptions);
+}
+
+/** The CSV records of a page of rows, each ending with CRLF: pages written one after the other make the file. */
+export function reportCsvPage(page: readonly ReportRow[]): string {
+  return stringifySync(
+    page.map((row) => reportColumns.map((c) => cellText(c.cell(row)))),
+    pageOptions,
+  );
+}
+
 /**
  * Streams the rows as they come, a page at a time (one string per page, written with
  * backpressure): memory holds one page of rows, whatever their number.
  */
 export async function writeReportCsv(pages: AsyncIterable<ReportRow[]>, out: Writable): Promise<number> {
-  const dates = new LocalDates();
-  const pageOptions: Options = { ...csvOptions, bom: false };
   let count = 0;
-  await writeChunk(out, stringifySync([reportColumns.map((c) => c.title)], csvOptions));
+  await writeChunk(out, reportCsvHead());
   for await (const page of pages) {
-    const records = page.map((row) => reportColumns.map((c) => cellText(c.cell(row, dates))));
-    count += records.length;
-    await writeChunk(out, stringifySync(records, pageOptions));
+    count += page.length;
+    await writeChunk(out, reportCsvPage(page));
   }
   await endStream(out);
   return count;

@@ -67,13 +67,12 @@ function summaryHtml(summary: Summary): string {
 export async function writeReportHtml(header: ReportHeader, summary: Summary, rows: AsyncIterable<ReportRow>, out: Writable): Promise<{ count: number; summary: Summary }> {
   await writeChunk(out, page(header) + summaryHtml(summary));
   await writeChunk(out, `<h2>Offres</h2>\n<table class="offers">\n<thead><tr>${reportColumns.map((c) => th(c.title)).join('')}</tr></thead>\n<tbody>\n`);
-  const dates = new LocalDates();
   const written = new SummaryBuilder(header.campaign);
   let count = 0;
   for await (const row of rows) {
     written.add(row);
     const cells = reportColumns.map((c) => {
-      const cell = c.cell(row, dates);
+      const cell = c.cell(row);
       return td(cellText(cell), cell.kind === 'number');
     });
     await writeChunk(out, `<tr>${cells.join('')}</tr>\n`);

@@ -150,13 +150,12 @@ export async function writeReportXlsx(header: ReportHeader, rows: AsyncIterable<
   } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
   sheet.columns = reportColumns.map((c) => ({ width: c.width }));
   addBoldRow(sheet, reportColumns.map((c) => c.title));
-  const dates = new LocalDates();
   const written = new SummaryBuilder(header.campaign);
   let count = 0;
   let styles: Partial<ExcelJS.Style>[] | null = null;
   for await (const r of rows) {
     written.add(r);
-    const cells = reportColumns.map((c) => c.cell(r, dates));
+    const cells = reportColumns.map((c) => c.cell(r));
     styles ??= cells.map((cell) => (cell.kind === 'date' ? DATE_STYLE : cell.kind === 'number' ? DAYS_STYLE : PLAIN_STYLE));
     const row = sheet.addRow(cells.map(cellValue));
     const columnStyles = styles;

@@ -1,30 +1,35 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Decision } from '../domain/decision.js';
 import type { OrganismsFile } from '../domain/organism-schema.js';
 import { dialectOf, type Db } from '../store/database.js';
+import { readOfferReportPage, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
+import { LocalDates } from './local-dates.js';
 import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
-import { buildRow, type RowContext } from './rows.js';
-import { snapshotFromLedger, snapshotFromRecord, type LedgerFact, type OfferFacts, type OfferSource, type Snapshot } from './snapshot.js';
+import { buildRow, finishRow, rowContext, type RowContext } from './rows.js';
+import { snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
 
 /**
  * Reads the rows of a report from the store, one page at a time (keyset pagination on
- * campaign, référence and key, served by the `offers_report_order` index), so memory stays
- * bounded however many offers the campaign holds and the connection is released between pages.
- * Rows come in référence order. With `asOf`, each page's ledger entries up to that instant are
- * read in one query and folded into the offers' snapshots.
+ * campaign, référence and key), so memory stays bounded however many offers the campaign holds
+ * and the connection is released between pages. Rows come in référence order.
+ * - As it stands: the offers' projections (`offer_report`, written by the pipeline with each
+ *   offer, stored in that order), finished at the reference instant; no JSON is parsed.
+ * - As it stood (`asOf`): the offers (`offers_report_order` index), each page's ledger entries up
+ *   to that instant read in one query and folded into the offers' snapshots.
  */
 
 const LEDGER_KINDS = ['decision', 'admin.override', 'team.assigned', 'approval.started', 'approval.cancelled', 'en3s.decision', 'violation.detected', 'state.changed'];
 
 export interface ReadOptions {
-  /** Offers per page (default 2000). */
+  /** Offers per page (default 250: small pages are garbage-collected young, large ones are promoted and cost more). */
   pageSize?: number;
+  /** As it stands only: the part of the report order to read (default: all of it). */
+  range?: OfferReportRange;
   /** Called after each page with the number of offers read so far. */
   onProgress?: (read: number) => void;
 }
 
-type Key = [string, string, string];
+type Key = OfferReportPosition;
 
 interface Page {
   records: OfferSource[];
@@ -43,7 +48,7 @@ function offerField(db: Db, path: string[]): RawBuilder<string | number | null> 
 }
 
 /**
- * Many offers share the same decision, networks or postings text (same body type, level and
+ * Many offers share the same networks or postings text (same body type, level and
  * window; postings still in draft): each distinct text is parsed once. Bounded, then reset.
  */
 class ParseCache {
@@ -59,10 +64,11 @@ class ParseCache {
   }
 }
 
-async function readPage(db: Db, options: ReportOptions, after: Key | null, limit: number, typeFilter: string | null, cache: ParseCache): Promise<Page> {
+/** A page of offers for a report as it stood at `asOf`: their snapshots come from the ledger, only the document's fields from here. */
+async function readPage(db: Db, campaign: number, asOf: string, after: Key | null, limit: number, cache: ParseCache): Promise<Page> {
   let query = db
     .selectFrom('offers')
-    .select(['source', 'ats_id', 'campaign', 'state', 'job_number', 'title', 'organism_type', 'organism_name', 'decision', 'timeline_data'])
+    .select(['source', 'ats_id', 'campaign', 'state', 'job_number', 'title', 'organism_type', 'organism_name'])
     .select([
       offerField(db, ['createdAt']).as('o_created'),
       offerField(db, ['organization', 'name']).as('o_org'),
@@ -72,17 +78,10 @@ async function readPage(db: Db, options: ReportOptions, after: Key | null, limit
       offerField(db, ['organism', 'networks']).as('o_networks'),
       offerField(db, ['postings']).as('o_postings'),
     ])
-    .where('campaign', '=', options.campaign);
-  if (after) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])));
-  if (options.asOf !== null) {
+    .where('campaign', '=', campaign)
     // Offers first written after the instant did not exist then.
-    query = query.where('created_at', '<=', options.asOf);
-  } else {
-    // As it stands: the filters on stored columns go to the database.
-    if (options.regime !== null) query = query.where('regime', '=', options.regime);
-    if (options.states !== null) query = query.where('state', 'in', options.states);
-    if (typeFilter !== null) query = query.where('organism_type', '=', typeFilter);
-  }
+    .where('created_at', '<=', asOf);
+  if (after) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])));
   const rows = await query.orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit).execute();
   const records: OfferSource[] = rows.map((row) => {
     const offer: OfferFacts = {
@@ -104,8 +103,8 @@ async function readPage(db: Db, options: ReportOptions, after: Key | null, limit
       organism_type: row.organism_type,
       organism_name: row.organism_name,
       offer,
-      decision: row.decision === null ? null : cache.parse<Decision>(row.decision),
-      timeline_data: row.timeline_data === null ? null : (JSON.parse(row.timeline_data) as Record<string, unknown>),
+      decision: null,
+      timeline_data: null,
     };
   });
   const lastRow = rows[rows.length - 1];
@@ -138,40 +137,74 @@ async function ledgerFacts(db: Db, campaign: number, records: readonly OfferSour
   return facts;
 }
 
+/** Rows of one page, before the filters that need the row: as they stand (projection) or as they stood (ledger). */
+async function* unfilteredPages(db: Db, options: ReportOptions, ctx: RowContext, pageSize: number, range: OfferReportRange, typeFilter: string | null): AsyncGenerator<{ rows: ReportRow[]; read: number }> {
+  const cache = new ParseCache();
+  const dates = new LocalDates();
+  // As it stands: the filters on stored columns go to the database.
+  const scan: OfferReportScan = { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilter };
+  let after: OfferReportPosition | null = range.after;
+  const until = range.until;
+  for (;;) {
+    let rows: ReportRow[];
+    let read: number;
+    let last: OfferReportPosition | null;
+    if (options.asOf === null) {
+      const facts = await readOfferReportPage(db, scan, { after, until }, pageSize);
+      rows = facts.map((f) => finishRow(f, ctx));
+      read = facts.length;
+      const lastRow = facts[facts.length - 1];
+      last = lastRow ? [lastRow.job_number, lastRow.source, lastRow.ats_id] : null;
+    } else {
+      const page = await readPage(db, options.campaign, options.asOf, after, pageSize, cache);
+      const facts = await ledgerFacts(db, options.campaign, page.records, options.asOf);
+      rows = [];
+      for (const record of page.records) {
+        const snapshot = snapshotFromLedger(facts.get(`${record.source}\u0000${record.ats_id}`) ?? []);
+        if (snapshot) rows.push(buildRow(record, snapshot, ctx, dates));
+      }
+      read = page.records.length;
+      last = page.last;
+    }
+    if (read === 0) return;
+    yield { rows, read };
+    after = last;
+    if (read < pageSize) return;
+  }
+}
+
+/** The body type key the `body` option names, if it names a type (not a body): a filter the database applies. */
+export function typeFilterOf(options: ReportOptions, organisms: OrganismsFile): string | null {
+  const body = options.body?.toUpperCase() ?? null;
+  return body !== null && organisms.types.some((t) => t.key === body) ? body : null;
+}
+
 /**
  * The report's rows for the options, at the reference instant (`asOf`, or the generation
  * instant when the report shows the present), one page at a time: writers that can handle a
- * page at once (the CSV) save the cost of an asynchronous step per row.
+ * page at once (the CSV) save the cost of an asynchronous step per row. As it stands, the rows
+ * come from the offers' projections (`offer_report`); as it stood, from the ledger.
  */
 export async function* reportPages(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow[]> {
-  const pageSize = Math.max(1, read.pageSize ?? 2000);
-  const ctx: RowContext = { referenceMs: Date.parse(referenceAt), primaryNetworks: options.primaryNetworks };
+  const pageSize = Math.max(1, read.pageSize ?? 250);
+  const range = read.range ?? { after: null, until: null };
+  if (options.asOf !== null && (range.after !== null || range.until !== null)) throw new TypeError('reportPages: a range reads a report as it stands, not as it stood (asOf)');
+  const ctx = rowContext(referenceAt, options.primaryNetworks);
   const matchBody = bodyMatcher(options.body, organisms);
-  const typeFilter = options.body !== null && organisms.types.some((t) => t.key === options.body!.toUpperCase()) ? options.body.toUpperCase() : null;
+  const typeFilter = typeFilterOf(options, organisms);
   const states = options.states === null ? null : new Set<string>(options.states);
-  const cache = new ParseCache();
-  let after: Key | null = null;
   let count = 0;
-  for (;;) {
-    const page = await readPage(db, options, after, pageSize, typeFilter, cache);
-    if (page.records.length === 0) return;
-    const facts = options.asOf === null ? null : await ledgerFacts(db, options.campaign, page.records, options.asOf);
-    const rows: ReportRow[] = [];
-    for (const record of page.records) {
-      const snapshot: Snapshot | null = facts ? snapshotFromLedger(facts.get(`${record.source}\u0000${record.ats_id}`) ?? []) : snapshotFromRecord(record);
-      if (!snapshot) continue;
-      const row = buildRow(record, snapshot, ctx);
-      if (states && !states.has(row.state)) continue;
-      if (options.regime !== null && row.regime !== options.regime) continue;
-      if (matchBody && !matchBody(row.organismType, row.organism)) continue;
-      if (options.network !== null && !row.networks.includes(options.network)) continue;
-      rows.push(row);
-    }
+  for await (const page of unfilteredPages(db, options, ctx, pageSize, range, typeFilter)) {
+    const rows = page.rows.filter(
+      (row) =>
+        (!states || states.has(row.state)) &&
+        (options.regime === null || row.regime === options.regime) &&
+        (!matchBody || matchBody(row.organismType, row.organism)) &&
+        (options.network === null || row.networks.includes(options.network)),
+    );
     if (rows.length > 0) yield rows;
-    count += page.records.length;
+    count += page.read;
     read.onProgress?.(count);
-    after = page.last;
-    if (page.records.length < pageSize) return;
   }
 }
 

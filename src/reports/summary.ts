@@ -1,5 +1,5 @@
 import { offerStates, type OfferState } from '../domain/workflow-states.js';
-import { LocalDates, mondayOf } from './local-dates.js';
+import { mondayOf } from './local-dates.js';
 import type { Group, GroupStats, Recap, RecapLine, RecapOffer, RecapStatus, ReportRow, Summary, WeekCount } from './model.js';
 import { regimeLabels } from './options.js';
 
@@ -91,7 +91,6 @@ export class SummaryBuilder {
   private readonly bodies = new Groups();
   private readonly weeks = new Map<string, Map<OfferState, number>>();
   private readonly weekOfDay = new Map<string, string>();
-  private readonly dates = new LocalDates();
   private readonly windowStart: string;
 
   constructor(campaign: number) {
@@ -104,7 +103,7 @@ export class SummaryBuilder {
     if (row.networks.length === 0) this.networks.add(NO_NETWORK, NO_NETWORK, row);
     for (const network of row.networks) this.networks.add(network, network, row);
     this.bodies.add(row.organism, row.organism, row);
-    const day = this.dates.isoDate(row.createdAt, row.timeZone);
+    const day = row.days.createdAt ?? '';
     let week = this.weekOfDay.get(day);
     if (week === undefined) this.weekOfDay.set(day, (week = day < this.windowStart ? '' : mondayOf(day)));
     let counts = this.weeks.get(week);

@@ -131,7 +131,19 @@ async function openSqlite(location: string, create: boolean): Promise<Store> {
   handle.pragma('busy_timeout = 5000');
   handle.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(handle) }) });
+  sqliteConnections.set(db, handle);
   return { db, dialect: 'sqlite', close: once(() => db.destroy()) };
+}
+
+const sqliteConnections = new WeakMap<Kysely<Database>, BetterSqlite3.Database>();
+
+/**
+ * The better-sqlite3 connection behind a SQLite store's handle (null on PostgreSQL, or for a
+ * transaction's handle), for bulk reads that want rows as arrays. Use it only inside
+ * `db.connection().execute(…)`, which waits for any transaction of the store to end first.
+ */
+export function sqliteConnectionOf(db: Db): BetterSqlite3.Database | null {
+  return db.isTransaction ? null : (sqliteConnections.get(db as Kysely<Database>) ?? null);
 }
 
 /** Prepared statements kept per connection; the store's queries are a few dozen distinct texts. */

@@ -65,6 +65,67 @@ export interface OffersTable {
   updated_at: string;
 }
 
+/**
+ * The control report's projection of an offer (one row per offer and campaign), written by the
+ * pipeline in the same transaction as the `offers` row it is computed from: the report's columns
+ * already taken out of the JSON columns, and every instant also as its calendar date in the
+ * body's legal time (`*_day`, `YYYY-MM-DD`). The few facts that depend on the instant a report
+ * shows are kept as candidates that the report checks against that instant (`overdue_from`,
+ * `published_at`, `withdrawn_at`). Built by `src/reports/projection.ts`.
+ */
+export interface OfferReportTable {
+  campaign: number;
+  job_number: string;
+  source: string;
+  ats_id: string;
+  title: string;
+  state: string;
+  regime: string | null;
+  /** The body as the ATS names it. */
+  organism: string;
+  organism_type: string | null;
+  /** JSON array of the body's networks. */
+  networks: string;
+  grid: string | null;
+  /** The level, or `échelle N` for the mines. */
+  level: string | null;
+  time_zone: string;
+  concerned: Concerned;
+  reason: string;
+  cited_text: string;
+  offer_created_at: string;
+  offer_created_day: string | null;
+  team_at: string | null;
+  team_day: string | null;
+  team_by: string | null;
+  approval_at: string | null;
+  approval_day: string | null;
+  approval_by: string | null;
+  due_date: string | null;
+  /** The first instant at which the offer counts as overdue, if it stays as it is; null: never. */
+  overdue_from: string | null;
+  en3s_answer: string | null;
+  en3s_at: string | null;
+  en3s_day: string | null;
+  answer_days: number | null;
+  /** The earliest publication (posting or breach), shown when it is not after the report's instant. */
+  published_at: string | null;
+  published_day: string | null;
+  channel: string | null;
+  violation: number;
+  /** The withdrawal of the breached posting, shown when it is not after the report's instant. */
+  withdrawn_at: string | null;
+  withdrawn_day: string | null;
+  /** The corrective action otherwise (`withdrawal-requested` or `reported`) and its instant. */
+  fix_action: string | null;
+  fix_at: string | null;
+  fix_day: string | null;
+  state_since: string;
+  state_since_day: string | null;
+  released: number;
+  entered_process: number;
+}
+
 export interface LedgerTable {
   seq: number;
   at: string;
@@ -111,6 +172,7 @@ export interface CursorsTable {
 export interface Database {
   inbox: InboxTable;
   offers: OffersTable;
+  offer_report: OfferReportTable;
   ledger: LedgerTable;
   outbox: OutboxTable;
   cursors: CursorsTable;

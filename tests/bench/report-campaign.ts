@@ -10,7 +10,7 @@ import { ATS, JOB, TITLE, type TemplateRow } from './report-templates.js';
 /**
  * A campaign of N offers with their ledger, written straight into a SQLite file for the reports
  * bench: each offer is a copy of a template history the real pipeline wrote (`report-templates.ts`)
- * with its own id, number and title. The ledger is a genuine hash chain (same canonical text and
+ * with its own id, number and title, and so is its report projection (`offer_report`). The ledger is a genuine hash chain (same canonical text and
  * hash as `appendLedger`), so `verifyLedger` accepts it. Rows go in by prepared statements in
  * large transactions; only the bench does this, never the service.
  */
@@ -38,6 +38,8 @@ export async function generateReportCampaign(file: string, count: number, templa
   db.pragma('cache_size = -262144');
   const columns = Object.keys(templates[0]!.columns);
   const insertOffer = db.prepare(`insert into offers (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+  const reportColumns = Object.keys(templates[0]!.report);
+  const insertReport = db.prepare(`insert into offer_report (${reportColumns.join(', ')}) values (${reportColumns.map(() => '?').join(', ')})`);
   const insertLedger = db.prepare(
     'insert into ledger (seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, kind, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -53,13 +55,14 @@ export async function generateReportCampaign(file: string, count: number, templa
       const jobNumber = `NVHADD${String(i).padStart(7, '0')}`;
       const title = jobTitles[Math.floor(random() * jobTitles.length)]!;
       const fill = (text: string) => text.replaceAll(ATS, atsId).replaceAll(JOB, jobNumber).replaceAll(TITLE, jsonText(title));
-      insertOffer.run(
-        columns.map((c) => {
-          const v = template.columns[c]!;
+      const copy = (row: TemplateRow['columns'], names: string[]) =>
+        names.map((c) => {
+          const v = row[c]!;
           if (c === 'title') return title;
           return typeof v === 'string' ? fill(v) : v;
-        }),
-      );
+        });
+      insertOffer.run(copy(template.columns, columns));
+      insertReport.run(copy(template.report, reportColumns));
       for (const e of template.ledger) {
         seq += 1;
         const data = fill(e.data);

@@ -11,8 +11,8 @@ import { JobStory, policy } from '../support/workflow.js';
 /**
  * Offer histories as the real pipeline writes them, to be copied a million times by the reports
  * bench. Each template is one job's life (documents applied by `applyDocument`, time passing by
- * `applyToKnownOffer`) in an in-memory store; what is kept is the `offers` row and the ledger
- * entries exactly as stored, with the job's id, number and title replaced by placeholders.
+ * `applyToKnownOffer`) in an in-memory store; what is kept is the `offers` row, its report
+ * projection (`offer_report`) and the ledger entries exactly as stored, with the job's id, number and title replaced by placeholders.
  */
 
 export const ATS = '__ATS__';
@@ -24,6 +24,8 @@ export const scenarios: readonly Scenario[] = ['approved', 'refused', 'pending',
 
 export interface TemplateRow {
   columns: Record<string, string | number | null>;
+  /** The offer's row of the report projection (`offer_report`), as the pipeline wrote it with the offer. */
+  report: Record<string, string | number | null>;
   ledger: { at: string; campaign: number | null; actor: string; actor_name: string | null; kind: string; data: string }[];
 }
 
@@ -96,13 +98,21 @@ export async function buildTemplates(days = 6): Promise<TemplateRow[]> {
   }
   const offers = await store.db.selectFrom('offers').selectAll().orderBy('ats_id').execute();
   const ledger = await store.db.selectFrom('ledger').selectAll().orderBy('seq').execute();
+  const reports = new Map((await store.db.selectFrom('offer_report').selectAll().execute()).map((r) => [r.ats_id, r]));
   await store.close();
   return offers.map((row) => ({
     columns: normalise(row as unknown as Record<string, string | number | null>, row.ats_id),
+    report: normalise(reportOf(reports, row.ats_id), row.ats_id),
     ledger: ledger
       .filter((e) => e.offer_ats_id === row.ats_id)
       .map((e) => ({ at: e.at, campaign: e.campaign, actor: e.actor, actor_name: e.actor_name, kind: e.kind, data: tokenise(e.data, row.ats_id) })),
   }));
+}
+
+function reportOf(reports: Map<string, object>, atsId: string): Record<string, string | number | null> {
+  const report = reports.get(atsId);
+  if (!report) throw new Error(`template ${atsId}: the pipeline wrote no report projection for it`);
+  return report as Record<string, string | number | null>;
 }
 
 /** `__ATS__12` → `__ATS__`, so that every copy puts its own id in place. */

@@ -22,7 +22,6 @@ const result = await generateReportFile(store.db, organismsFile, {
   out,
   trigger: 'cli',
   now: new Date().toISOString(),
-  pageSize: 2000,
 });
 const ms = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);

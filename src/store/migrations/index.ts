@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_report_runs.js';
 import * as m0003 from './0003_admin.js';
+import * as m0004 from './0004_offer_report.js';
 
 /**
  * Every migration, in order. They live in code (not read from a folder at run time) so the
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_report_runs': m0002,
   '0003_admin': m0003,
+  '0004_offer_report': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/reports/build.js';
 import { cellText, reportColumns } from '../../../src/reports/columns.js';
-import { LocalDates } from '../../../src/reports/local-dates.js';
 import type { BuiltReport, ReportRow } from '../../../src/reports/model.js';
 import type { ReportOptions } from '../../../src/reports/options.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
@@ -12,8 +11,7 @@ const base: ReportOptions = { campaign: 2027, asOf: null, network: null, regime:
 
 /** The row as the CSV and the HTML show it: French column title → cell text. */
 function cells(row: ReportRow): Record<string, string> {
-  const dates = new LocalDates();
-  return Object.fromEntries(reportColumns.map((c) => [c.title, cellText(c.cell(row, dates))]));
+  return Object.fromEntries(reportColumns.map((c) => [c.title, cellText(c.cell(row))]));
 }
 
 describe.each(testDatabases())('control report rows on %s', (dialect) => {

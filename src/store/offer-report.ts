@@ -1,0 +1,160 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { sqliteConnectionOf, type Db } from './database.js';
+import type { OfferKey } from './offers.js';
+import type { OfferReportTable } from './schema.js';
+
+/**
+ * The control report's projection of each offer (`offer_report`, see `schema.ts`): written with
+ * the `offers` row, in the same transaction, so that it always says what the row says.
+ */
+
+const keyColumns = new Set(['source', 'ats_id', 'campaign']);
+
+/** Inserts or replaces the offer's projection; null removes it (the offer is not reportable). */
+export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportTable | null): Promise<void> {
+  if (row === null) {
+    await db.deleteFrom('offer_report').where('source', '=', key.source).where('ats_id', '=', key.ats_id).where('campaign', '=', key.campaign).execute();
+    return;
+  }
+  if (row.source !== key.source || row.ats_id !== key.ats_id || row.campaign !== key.campaign) {
+    throw new TypeError(`writeOfferReport: the row is for ${row.source}/${row.ats_id}/${row.campaign}, not ${key.source}/${key.ats_id}/${key.campaign}`);
+  }
+  const update = Object.fromEntries(Object.entries(row).filter(([column]) => !keyColumns.has(column))) as Partial<OfferReportTable>;
+  await db
+    .insertInto('offer_report')
+    .values(row)
+    .onConflict((oc) => oc.columns(['source', 'ats_id', 'campaign']).doUpdateSet(update))
+    .execute();
+}
+
+/** What a report as it stands selects, besides its campaign. */
+export interface OfferReportScan {
+  campaign: number;
+  regime: string | null;
+  states: readonly string[] | null;
+  organismType: string | null;
+}
+
+/** Position in report order (référence, then the key). */
+export type OfferReportPosition = readonly [jobNumber: string, source: string, atsId: string];
+
+/** The part of the report order a scan covers: after `after` (from the start when null), up to `until` included (to the end when null). */
+export interface OfferReportRange {
+  after: OfferReportPosition | null;
+  until: OfferReportPosition | null;
+}
+
+function scanQuery(db: Db, scan: OfferReportScan, range: OfferReportRange) {
+  let query = db.selectFrom('offer_report').where('campaign', '=', scan.campaign);
+  const { after, until } = range;
+  if (after) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])));
+  if (until) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '<=', eb.tuple(until[0], until[1], until[2])));
+  if (scan.regime !== null) query = query.where('regime', '=', scan.regime);
+  if (scan.states !== null) query = query.where('state', 'in', scan.states);
+  if (scan.organismType !== null) query = query.where('organism_type', '=', scan.organismType);
+  return query;
+}
+
+/**
+ * The position of the `count`-th projection after `after` in report order, or null when fewer
+ * remain: where to cut a report into parts of about `count` offers. Served by the primary key
+ * alone (SQLite steps over the entries without reading their columns).
+ */
+export async function offerReportBoundary(db: Db, scan: OfferReportScan, after: OfferReportPosition | null, count: number): Promise<OfferReportPosition | null> {
+  const row = await scanQuery(db, scan, { after, until: null })
+    .select(['job_number', 'source', 'ats_id'])
+    .orderBy('job_number')
+    .orderBy('source')
+    .orderBy('ats_id')
+    .limit(1)
+    .offset(Math.max(0, count - 1))
+    .executeTakeFirst();
+  return row ? [row.job_number, row.source, row.ats_id] : null;
+}
+
+const columns = [
+  'campaign', 'job_number', 'source', 'ats_id', 'title', 'state', 'regime', 'organism', 'organism_type', 'networks', 'grid', 'level', 'time_zone',
+  'concerned', 'reason', 'cited_text', 'offer_created_at', 'offer_created_day', 'team_at', 'team_day', 'team_by', 'approval_at', 'approval_day',
+  'approval_by', 'due_date', 'overdue_from', 'en3s_answer', 'en3s_at', 'en3s_day', 'answer_days', 'published_at', 'published_day', 'channel',
+  'violation', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day', 'state_since', 'state_since_day', 'released', 'entered_process',
+] as const satisfies readonly (keyof OfferReportTable)[];
+
+/**
+ * A row read as an array (in `columns` order) as an object. Written out, so that every row gets
+ * one and the same shape at once (assigning the keys in a loop would not).
+ */
+function fromArray(v: unknown[]): OfferReportTable {
+  return {
+    campaign: v[0],
+    job_number: v[1],
+    source: v[2],
+    ats_id: v[3],
+    title: v[4],
+    state: v[5],
+    regime: v[6],
+    organism: v[7],
+    organism_type: v[8],
+    networks: v[9],
+    grid: v[10],
+    level: v[11],
+    time_zone: v[12],
+    concerned: v[13],
+    reason: v[14],
+    cited_text: v[15],
+    offer_created_at: v[16],
+    offer_created_day: v[17],
+    team_at: v[18],
+    team_day: v[19],
+    team_by: v[20],
+    approval_at: v[21],
+    approval_day: v[22],
+    approval_by: v[23],
+    due_date: v[24],
+    overdue_from: v[25],
+    en3s_answer: v[26],
+    en3s_at: v[27],
+    en3s_day: v[28],
+    answer_days: v[29],
+    published_at: v[30],
+    published_day: v[31],
+    channel: v[32],
+    violation: v[33],
+    withdrawn_at: v[34],
+    withdrawn_day: v[35],
+    fix_action: v[36],
+    fix_at: v[37],
+    fix_day: v[38],
+    state_since: v[39],
+    state_since_day: v[40],
+    released: v[41],
+    entered_process: v[42],
+  } as OfferReportTable;
+}
+
+const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+/** The raw statement of a query text, prepared once per connection (the filters make a handful of texts). */
+function statement(connection: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
+  let cache = statements.get(connection);
+  if (!cache) statements.set(connection, (cache = new Map()));
+  let prepared = cache.get(text);
+  if (!prepared) {
+    if (cache.size >= 100) cache.clear();
+    cache.set(text, (prepared = connection.prepare(text).raw(true)));
+  }
+  return prepared;
+}
+
+/**
+ * One page of projections in report order, from the clustered primary key on SQLite. On SQLite
+ * the rows are read as arrays straight from the connection (objects built by the driver cost
+ * more than the read itself), once any transaction in progress on it has ended.
+ */
+export async function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportTable[]> {
+  const query = scanQuery(db, scan, range).select(columns).orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit);
+  const connection = sqliteConnectionOf(db);
+  if (connection === null) return query.execute();
+  const compiled = query.compile();
+  const arrays = await db.connection().execute(async () => statement(connection, compiled.sql).all(...compiled.parameters) as unknown[][]);
+  return arrays.map(fromArray);
+}
