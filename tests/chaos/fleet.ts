@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { en3sBin } from '../support/e2e-processes.js';
+import { serviceEnv } from '../support/e2e-service.js';
+import { packageRoot } from '../../src/paths.js';
+import { seededRandom } from '../support/seeded-random.js';
+
+/**
+ * `en3s serve` instances that can be killed with SIGKILL and started again on the same port and
+ * database, and the killer that does it every few seconds. Each start places the business clock
+ * where the sandbox's clock is (EN3S_CLOCK_START), so that leases and instants written before a
+ * kill mean the same thing after it. Output goes to a log file per instance, kept across restarts.
+ */
+
+export interface InstanceOptions {
+  name: string;
+  port: number;
+  databaseUrl: string;
+  atsBaseUrl: string;
+  logFile: string;
+  /** The sandbox clock minus the real clock, read at each start. */
+  clockOffsetMs: () => Promise<number>;
+  env: Record<string, string>;
+}
+
+export interface ServiceInstance {
+  readonly name: string;
+  readonly url: string;
+  readonly starts: number;
+  /** Milliseconds from spawn to a healthy answer, per start. */
+  readonly startMs: number[];
+  /** Exits nobody asked for (code or signal), e.g. a crash of the service. */
+  readonly unexpectedExits: string[];
+  start(): Promise<void>;
+  kill(): Promise<void>;
+  /** SIGTERM and the exit code (the service's orderly stop). */
+  stop(): Promise<number | null>;
+  logTail(lines?: number): string;
+}
+
+export function serviceInstance(options: InstanceOptions): ServiceInstance {
+  const url = `http://127.0.0.1:${options.port}`;
+  let child: ChildProcess | null = null;
+  let exited: Promise<number | null> = Promise.resolve(null);
+  let expectingExit = false;
+  let starts = 0;
+  const startMs: number[] = [];
+  const unexpectedExits: string[] = [];
+
+  const instance: ServiceInstance = {
+    name: options.name,
+    url,
+    get starts() {
+      return starts;
+    },
+    unexpectedExits,
+    startMs,
+    async start() {
+      const spawnedAt = Date.now();
+      if (child) throw new Error(`${options.name}: already running`);
+      const clockStart = new Date(Date.now() + (await options.clockOffsetMs())).toISOString();
+      const env = {
+        ...serviceEnv({ databaseUrl: options.databaseUrl, port: options.port, atsBaseUrl: options.atsBaseUrl, clockStart }),
+        ...options.env,
+      };
+      const fd = openSync(options.logFile, 'a');
+      const proc = spawn(process.execPath, [en3sBin(), 'serve'], { cwd: packageRoot(), env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env }, stdio: ['ignore', fd, fd] });
+      closeSync(fd);
+      child = proc;
+      expectingExit = false;
+      starts += 1;
+      exited = new Promise((resolve) =>
+        proc.on('exit', (code, signal) => {
+          if (!expectingExit) unexpectedExits.push(`${options.name}: exited by itself (code ${code}, signal ${signal})`);
+          if (child === proc) child = null;
+          resolve(code);
+        }),
+      );
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        if (child !== proc) throw new Error(`${options.name} exited while starting:\n${instance.logTail()}`);
+        try {
+          if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) {
+            startMs.push(Date.now() - spawnedAt);
+            return;
+          }
+        } catch {
+          // Not listening yet.
+        }
+        if (Date.now() > deadline) throw new Error(`${options.name} did not start in 30 s:\n${instance.logTail()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async kill() {
+      if (!child) return;
+      expectingExit = true;
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (!child) return exited;
+      expectingExit = true;
+      const proc = child;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    logTail(lines = 40) {
+      try {
+        return readFileSync(options.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+      } catch {
+        return '(no log)';
+      }
+    },
+  };
+  return instance;
+}
+
+export interface Killer {
+  readonly kills: number;
+  /** Stops killing; resolves once every instance is running again. */
+  stop(): Promise<void>;
+}
+
+/** Kills each instance with SIGKILL after a random 2–6 s of life (seeded), and starts it again at once. */
+export function startKiller(instances: ServiceInstance[], seed: number, lifeMs: [number, number] = [2_000, 6_000]): Killer {
+  let stopping = false;
+  let kills = 0;
+  const wakes: (() => void)[] = instances.map(() => () => undefined);
+  const loops = instances.map(async (instance, i) => {
+    const rng = seededRandom(seed + i);
+    while (!stopping) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, rng.int(lifeMs[0], lifeMs[1]));
+        wakes[i] = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (stopping) break;
+      await instance.kill();
+      kills += 1;
+      await instance.start();
+    }
+  });
+  return {
+    get kills() {
+      return kills;
+    },
+    async stop() {
+      stopping = true;
+      for (const wake of wakes) wake();
+      await Promise.all(loops);
+    },
+  };
+}
