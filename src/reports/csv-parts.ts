@@ -24,7 +24,7 @@ import { reportPages, typeFilterOf } from './source.js';
 export interface CsvPartsOptions {
   /** Threads making parts, this one included (default: the cores, at most 2). */
   threads?: number;
-  /** Offers per part (default 10,000). */
+  /** Offers per part (default 2,000). */
   partSize?: number;
   pageSize?: number;
   /** The compiled worker module (default: `csv-part-worker.js` beside this module). */
@@ -49,7 +49,7 @@ export interface WorkerSetup {
 
 const defaultWorker = new URL('./csv-part-worker.js', import.meta.url);
 
-const DEFAULT_PART_SIZE = 10_000;
+const DEFAULT_PART_SIZE = 2_000;
 
 /**
  * The SQLite file to hand to workers, or null when the report is better made in this thread:
@@ -60,8 +60,9 @@ export async function partsSource(db: Db, options: ReportOptions, organisms: Org
   if (options.asOf !== null) return null;
   const connection = sqliteConnectionOf(db);
   if (connection === null || connection.memory || !existsSync(fileURLToPath(parts.workerUrl ?? defaultWorker))) return null;
-  const secondPart = await offerReportBoundary(db, scanOf(options, organisms), null, partSizeOf(parts));
-  return secondPart === null ? null : connection.name;
+  // Some offer beyond the first part?
+  const beyond = await offerReportBoundary(db, scanOf(options, organisms), null, partSizeOf(parts) + 1);
+  return beyond === null ? null : connection.name;
 }
 
 const partSizeOf = (parts: CsvPartsOptions) => Math.max(1, parts.partSize ?? DEFAULT_PART_SIZE);
@@ -131,7 +132,8 @@ class ThreadPartMaker implements PartMaker {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
   constructor(url: URL, setup: WorkerSetup) {
-    this.worker = new Worker(url, { workerData: setup });
+    // A worker holds one part at a time: a small heap keeps the process's resident memory low.
+    this.worker = new Worker(url, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 } });
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
   }
 

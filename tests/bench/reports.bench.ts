@@ -75,8 +75,12 @@ interface Run {
   maxRssMB: number;
 }
 
-function run(format: 'csv' | 'xlsx', file: string): Run {
+/** The 1-minute load average: the machine is shared, and the figures mean little without it. */
+const load1 = () => Number(loadavg()[0]!.toFixed(2));
+
+function run(format: 'csv' | 'xlsx', file: string): Run & { load: [number, number] } {
   const out = join(folder, `report.${format}`);
+  const loadBefore = load1();
   const child = spawnSync(process.execPath, [join(here, 'reports-worker.js'), format, file, out], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) {
     console.error(`the ${format} run failed (exit ${child.status}):\n${child.stderr}`);
@@ -84,7 +88,7 @@ function run(format: 'csv' | 'xlsx', file: string): Run {
   }
   const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as Run;
   rmSync(out, { force: true });
-  return result;
+  return { ...result, load: [loadBefore, load1()] };
 }
 
 const big = await campaign(CSV_OFFERS);
@@ -96,7 +100,7 @@ if (csv.rows !== CSV_OFFERS) {
   process.exit(1);
 }
 const csvRate = csv.rows / (csv.ms / 1000);
-console.log(`csv: ${fmt(csv.rows)} offers in ${fmt(csv.ms / 1000, 2)} s (${fmt(csvRate)} offers/s; CPU ${fmt(csv.cpuMs / 1000, 1)} s), ${fmt(csv.bytes / 1e6, 1)} MB, peak RSS ${fmt(csv.maxRssMB)} MB`);
+console.log(`csv: ${fmt(csv.rows)} offers in ${fmt(csv.ms / 1000, 2)} s (${fmt(csvRate)} offers/s; CPU ${fmt(csv.cpuMs / 1000, 1)} s, ${fmt((csv.cpuMs * 1000) / csv.rows, 1)} µs per offer), ${fmt(csv.bytes / 1e6, 1)} MB, peak RSS ${fmt(csv.maxRssMB)} MB, load ${csv.load.join(' → ')}`);
 
 const xlsx = run('xlsx', small);
 if (xlsx.rows !== XLSX_OFFERS) {
@@ -104,10 +108,10 @@ if (xlsx.rows !== XLSX_OFFERS) {
   process.exit(1);
 }
 const xlsxRate = xlsx.rows / (xlsx.ms / 1000);
-console.log(`xlsx: ${fmt(xlsx.rows)} offers in ${fmt(xlsx.ms / 1000, 2)} s (${fmt(xlsxRate)} offers/s; CPU ${fmt(xlsx.cpuMs / 1000, 1)} s), ${fmt(xlsx.bytes / 1e6, 1)} MB, peak RSS ${fmt(xlsx.maxRssMB)} MB`);
+console.log(`xlsx: ${fmt(xlsx.rows)} offers in ${fmt(xlsx.ms / 1000, 2)} s (${fmt(xlsxRate)} offers/s; CPU ${fmt(xlsx.cpuMs / 1000, 1)} s), ${fmt(xlsx.bytes / 1e6, 1)} MB, peak RSS ${fmt(xlsx.maxRssMB)} MB, load ${xlsx.load.join(' → ')}`);
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 console.log(
   `targets: csv ≤ ${CSV_TARGET_S} s ${verdict(csv.ms <= CSV_TARGET_S * 1000)}, csv peak RSS ≤ ${CSV_TARGET_MB} MB ${verdict(csv.maxRssMB <= CSV_TARGET_MB)}, xlsx ≤ ${XLSX_TARGET_S} s ${verdict(xlsx.ms <= XLSX_TARGET_S * 1000)}`,
 );
-console.log(JSON.stringify({ bench: 'reports', csvRowsPerSec: sig3(csvRate), csvPeakRssMB: csv.maxRssMB, xlsxRowsPerSec: sig3(xlsxRate) }));
+console.log(JSON.stringify({ bench: 'reports', csvRowsPerSec: sig3(csvRate), csvPeakRssMB: csv.maxRssMB, xlsxRowsPerSec: sig3(xlsxRate), load1: [...csv.load, ...xlsx.load] }));

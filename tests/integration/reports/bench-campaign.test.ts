@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/reports/build.js';
+import { projectOffer } from '../../../src/reports/projection.js';
 import type { ReportOptions } from '../../../src/reports/options.js';
 import { openDatabase, type Store } from '../../../src/store/database.js';
 import { verifyLedger } from '../../../src/store/ledger.js';
+import { getOffer } from '../../../src/store/offers.js';
 import { generateReportCampaign } from '../../bench/report-campaign.js';
 import { buildTemplates, scenarios } from '../../bench/report-templates.js';
 import { data } from '../../support/domain.js';
@@ -13,7 +15,8 @@ import { data } from '../../support/domain.js';
 /**
  * The reports bench writes its campaign straight into SQLite (the bench runs on SQLite only);
  * this checks, on a small one, that what it writes is what the service would hold: an intact
- * hash chain, and offers whose report rebuilt from the ledger equals the report from the rows.
+ * hash chain, report projections equal to what the pipeline writes for the offers rows, and
+ * offers whose report rebuilt from the ledger equals the report from the rows.
  */
 describe('the reports bench campaign', () => {
   let dir: string;
@@ -36,6 +39,13 @@ describe('the reports bench campaign', () => {
   it('has an intact ledger hash chain', async () => {
     const result = await verifyLedger(store.db, { batchSize: 5000 });
     expect(result.ok).toBe(true);
+  });
+
+  it('holds for each offer the report projection the pipeline would write for its row', async () => {
+    const copied = await store.db.selectFrom('offer_report').selectAll().orderBy('job_number').execute();
+    const keys = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).orderBy('job_number').execute();
+    expect(copied).toHaveLength(500);
+    for (const [i, key] of keys.entries()) expect(copied[i]).toEqual(projectOffer((await getOffer(store.db, key))!));
   });
 
   it('gives the same report from the rows and from the ledger, with every scenario present', async () => {
