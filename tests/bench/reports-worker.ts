@@ -6,10 +6,10 @@ import { openDatabase } from '../../src/store/database.js';
 /**
  * One report run of the reports bench, in its own process so that its peak resident memory
  * (`process.resourceUsage().maxRSS`) is the report's alone. Prints one JSON line.
- * Usage: node dist/tests/bench/reports-worker.js <csv|xlsx|json|html> <sqlite file> <output file>
+ * Usage: node dist/tests/bench/reports-worker.js <csv|xlsx|json|html> <sqlite file> <output file> [threads]
  */
 
-const [format, file, out] = process.argv.slice(2) as [ReportFormat, string, string];
+const [format, file, out, threads] = process.argv.slice(2) as [ReportFormat, string, string, string | undefined];
 const store = await openDatabase(`sqlite:${file}`, { create: false });
 const { organismsFile } = loadDomainData();
 const started = performance.now();
@@ -22,6 +22,7 @@ const result = await generateReportFile(store.db, organismsFile, {
   out,
   trigger: 'cli',
   now: new Date().toISOString(),
+  parts: { threads: Number(threads ?? 1) },
 });
 const ms = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);

@@ -12,7 +12,7 @@ import { buildTemplates } from './report-templates.js';
  * Reports bench: a campaign of 1,000,000 offers with their ledger (copies of histories the real
  * pipeline wrote), then the CSV report streamed from the database, and the XLSX report of a
  * campaign of 100,000 offers, each in a child process that reports its time and peak resident
- * memory. Run with `npm run build && npm run bench:reports`.
+ * memory. Run with `npm run build && npm run bench:reports` (`-- --threads 2` for the CSV in parts).
  *
  * Generating the campaigns takes minutes, so the SQLite files are kept in the system's temporary
  * folder, named after a digest of everything that shapes them (templates, size, seed, migrations),
@@ -29,6 +29,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const sig3 = (n: number) => Number(n.toPrecision(3));
 const fresh = process.argv.includes('--fresh');
+// `--threads 2`: the CSV made in parts on two threads (see src/reports/csv-parts.ts); one by default.
+const threadsArg = process.argv.indexOf('--threads');
+const threads = threadsArg === -1 ? 1 : Number(process.argv[threadsArg + 1]);
 
 const cpu = cpus();
 console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${fmt(totalmem() / 1024 / 1024)} MB RAM, load ${loadavg().map((l) => fmt(l, 1)).join(' ')}, Node ${process.version}`);
@@ -81,7 +84,7 @@ const load1 = () => Number(loadavg()[0]!.toFixed(2));
 function run(format: 'csv' | 'xlsx', file: string): Run & { load: [number, number] } {
   const out = join(folder, `report.${format}`);
   const loadBefore = load1();
-  const child = spawnSync(process.execPath, [join(here, 'reports-worker.js'), format, file, out], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, [join(here, 'reports-worker.js'), format, file, out, String(threads)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) {
     console.error(`the ${format} run failed (exit ${child.status}):\n${child.stderr}`);
     process.exit(1);
@@ -100,7 +103,7 @@ if (csv.rows !== CSV_OFFERS) {
   process.exit(1);
 }
 const csvRate = csv.rows / (csv.ms / 1000);
-console.log(`csv: ${fmt(csv.rows)} offers in ${fmt(csv.ms / 1000, 2)} s (${fmt(csvRate)} offers/s; CPU ${fmt(csv.cpuMs / 1000, 1)} s, ${fmt((csv.cpuMs * 1000) / csv.rows, 1)} µs per offer), ${fmt(csv.bytes / 1e6, 1)} MB, peak RSS ${fmt(csv.maxRssMB)} MB, load ${csv.load.join(' → ')}`);
+console.log(`csv (${threads} thread${threads > 1 ? 's' : ''}): ${fmt(csv.rows)} offers in ${fmt(csv.ms / 1000, 2)} s (${fmt(csvRate)} offers/s; CPU ${fmt(csv.cpuMs / 1000, 1)} s, ${fmt((csv.cpuMs * 1000) / csv.rows, 1)} µs per offer), ${fmt(csv.bytes / 1e6, 1)} MB, peak RSS ${fmt(csv.maxRssMB)} MB, load ${csv.load.join(' → ')}`);
 
 const xlsx = run('xlsx', small);
 if (xlsx.rows !== XLSX_OFFERS) {

@@ -59,11 +59,12 @@ describe('CSV report made in parts on several threads', () => {
   // From the TypeScript sources there is no compiled worker beside the module: one thread.
   const singleThread = { workerUrl: new URL('file:///nonexistent/csv-part-worker.js') };
 
-  it('is used only with a compiled worker and more than one part', async () => {
-    expect(await partsSource(store.db, base, data.organismsFile, singleThread)).toBeNull();
-    expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, partSize: 700 })).toBeNull();
-    expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, partSize: 699 })).toMatch(/campaign\.sqlite$/);
-    expect(await partsSource(store.db, { ...base, asOf: '2027-03-01T07:00:00.000Z' }, data.organismsFile, { workerUrl, partSize: 10 })).toBeNull();
+  it('is used only when asked, with a compiled worker and more than one part', async () => {
+    expect(await partsSource(store.db, base, data.organismsFile, { ...singleThread, threads: 2 })).toBeNull();
+    expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, partSize: 10 })).toBeNull();
+    expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, threads: 2, partSize: 700 })).toBeNull();
+    expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, threads: 2, partSize: 699 })).toMatch(/campaign\.sqlite$/);
+    expect(await partsSource(store.db, { ...base, asOf: '2027-03-01T07:00:00.000Z' }, data.organismsFile, { workerUrl, threads: 2, partSize: 10 })).toBeNull();
   });
 
   it('writes the same bytes as one thread, whatever the parts and threads', async () => {
