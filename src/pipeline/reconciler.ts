@@ -17,7 +17,16 @@ export const RECONCILE_OVERLAP_MS = 2 * 60_000;
 
 export type ReconcileResult = { ok: true; listed: number; inserted: number; since: string } | { ok: false; error: string; listed: number };
 
-export async function reconcile(ctx: PipelineContext & { ats: AtsConnector }, options: { pageSize?: number; initialSince?: string } = {}): Promise<ReconcileResult> {
+/**
+ * `pageAttempts`: tries of one page before the run gives up (the circuit open: at once). A run
+ * that gives up leaves the cursor where it was, so with one try per page a flaky ATS (a fifth of
+ * calls failing) would almost never finish a listing of many pages, and the window it must list
+ * would only grow: lost notifications would wait for the ATS to heal.
+ */
+export async function reconcile(
+  ctx: PipelineContext & { ats: AtsConnector },
+  options: { pageSize?: number; initialSince?: string; pageAttempts?: number; retryPauseMs?: number } = {},
+): Promise<ReconcileResult> {
   const { store, clock, ats, log } = ctx;
   const startedAt = clock.now();
   const since = (await getCursor(store.db, CURSOR)) ?? options.initialSince ?? new Date(startedAt.getTime() - 30 * 24 * 3600_000).toISOString();
@@ -25,7 +34,11 @@ export async function reconcile(ctx: PipelineContext & { ats: AtsConnector }, op
   let listed = 0;
   let inserted = 0;
   for (let page = 1; ; page++) {
-    const result = await ats.listChanged(since, page, pageSize);
+    let result = await ats.listChanged(since, page, pageSize);
+    for (let attempt = 2; !result.ok && result.error.kind === 'transient' && result.error.code !== 'CIRCUIT_OPEN' && attempt <= (options.pageAttempts ?? 1); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, (options.retryPauseMs ?? 250) * (attempt - 1)));
+      result = await ats.listChanged(since, page, pageSize);
+    }
     if (!result.ok) {
       log.warn('reconciliation interrupted', { code: result.error.code, page });
       return { ok: false, error: `${result.error.code}: ${result.error.message}`, listed };

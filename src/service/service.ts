@@ -129,7 +129,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
     let reconciling: Promise<unknown> | null = null;
     const reconcileNow = () => {
-      reconciling ??= reconcile(ctx)
+      reconciling ??= reconcile(ctx, { pageAttempts: RECONCILE_PAGE_ATTEMPTS })
         .then((r) => {
           if (r.ok && r.inserted > 0) worker.poke();
           return r;
@@ -209,6 +209,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 }
 
 const READINESS_TIMEOUT_MS = 3000;
+/** A page of the reconciliation's listing is tried up to this many times before the run gives up. */
+const RECONCILE_PAGE_ATTEMPTS = 4;
 
 function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -133,4 +133,23 @@ describe.each(testDatabases())('time and reconciliation on %s', (dialect) => {
     await h.settle();
     expect((await h.store.db.selectFrom('offers').select('state').execute()).map((r) => r.state)).toEqual(['approval_started', 'approval_started']);
   });
+
+  it('a page the ATS fails is tried again, so that a flaky ATS does not keep a long listing from ever finishing; an open circuit is not', async () => {
+    h = await PipelineHarness.open(dialect, 'time-reconcile-retry', { start: '2027-02-01T09:00:00.000Z' });
+    for (let i = 0; i < 3; i++) h.actors.createJob(jobDocument(cpam7));
+    h.ats.takeNotifications();
+    const unavailable = { kind: 'transient', code: 'HTTP_503', message: 'listChanged: HTTP 503', status: 503 } as const;
+    // The first page fails twice: with three tries per page the run still lists all three jobs.
+    h.ats.faults.push({ method: 'listChanged', times: 2, error: unavailable });
+    h.clock.advance(60_000);
+    const since = '2027-01-01T00:00:00.000Z';
+    expect(await reconcile(h.ctx, { pageSize: 1, initialSince: since, pageAttempts: 3, retryPauseMs: 1 })).toMatchObject({ ok: true, listed: 3, inserted: 3 });
+    expect(await getCursor(h.store.db, 'reconcile:talentlink')).not.toBeNull();
+
+    h.ats.faults.push({ method: 'listChanged', times: 1, error: { kind: 'transient', code: 'CIRCUIT_OPEN', message: 'listChanged: not sent, the circuit is open' } });
+    h.ats.faults.push({ method: 'listChanged', times: 3, error: unavailable });
+    expect(await reconcile(h.ctx, { pageSize: 1, pageAttempts: 3, retryPauseMs: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/^CIRCUIT_OPEN/) });
+    expect(await reconcile(h.ctx, { pageSize: 1, pageAttempts: 3, retryPauseMs: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/^HTTP_503/) });
+    await h.settle();
+  });
 });
