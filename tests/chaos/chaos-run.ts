@@ -139,7 +139,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     let requeued = 0;
     let drive;
     try {
-      drive = await driveScenario(sandbox, scenario, { timeoutMs: options.driveTimeoutMs, onTick: async () => void (requeued += await requeueDead(db, problems)) });
+      drive = await driveScenario(sandbox, scenario, {
+        timeoutMs: options.driveTimeoutMs,
+        onTick: async () => {
+          if (killer.dead) throw killer.dead;
+          requeued += await requeueDead(db, problems);
+        },
+      });
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await describeStuck(db, error)}`, { cause: error });
     } finally {
@@ -164,6 +170,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     const now = ((await sandbox.driver('GET', '/clock')).body as { now: string }).now;
     problems.push(...(await checkReport(scenario, db.url, join(logDir, 'report.json'), now)));
     for (const instance of instances) problems.push(...instance.unexpectedExits);
+    problems.push(...killer.failures);
 
     const counters = await sandbox.counters();
     const stats = {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { en3sBin } from '../support/e2e-processes.js';
 import { serviceEnv } from '../support/e2e-service.js';
 import { packageRoot } from '../../src/paths.js';
@@ -79,15 +80,14 @@ export function serviceInstance(options: InstanceOptions): ServiceInstance {
       const deadline = Date.now() + 30_000;
       for (;;) {
         if (child !== proc) throw new Error(`${options.name} exited while starting:\n${instance.logTail()}`);
-        try {
-          if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) {
-            startMs.push(Date.now() - spawnedAt);
-            return;
-          }
-        } catch {
-          // Not listening yet.
+        if ((await healthy(options.port)) === 200) {
+          startMs.push(Date.now() - spawnedAt);
+          return;
         }
-        if (Date.now() > deadline) throw new Error(`${options.name} did not start in 30 s:\n${instance.logTail()}`);
+        if (Date.now() > deadline) {
+          await instance.kill();
+          throw new Error(`${options.name} did not answer /healthz within 30 s of its start:\n${instance.logTail()}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
@@ -120,8 +120,27 @@ export function serviceInstance(options: InstanceOptions): ServiceInstance {
   return instance;
 }
 
+/**
+ * The status of `/healthz`, or 0 when nothing answers within a second. A fresh connection each
+ * time (no agent): a pooled one may still point at the process just killed.
+ */
+function healthy(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const req = get({ host: '127.0.0.1', port, path: '/healthz', agent: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
 export interface Killer {
   readonly kills: number;
+  /** Starts after a kill that failed (each is a problem of the run). */
+  readonly failures: string[];
+  /** Set when an instance could not be started again at all: the run cannot go on. */
+  readonly dead: Error | null;
   /** Stops killing; resolves once every instance is running again. */
   stop(): Promise<void>;
 }
@@ -130,6 +149,8 @@ export interface Killer {
 export function startKiller(instances: ServiceInstance[], seed: number, lifeMs: [number, number] = [2_000, 6_000]): Killer {
   let stopping = false;
   let kills = 0;
+  const failures: string[] = [];
+  let dead: Error | null = null;
   const wakes: (() => void)[] = instances.map(() => () => undefined);
   const loops = instances.map(async (instance, i) => {
     const rng = seededRandom(seed + i);
@@ -144,12 +165,27 @@ export function startKiller(instances: ServiceInstance[], seed: number, lifeMs: 
       if (stopping) break;
       await instance.kill();
       kills += 1;
-      await instance.start();
+      // A start that fails is a finding, not the end of the killing: say it, and start again.
+      for (let tries = 1; ; tries++) {
+        try {
+          await instance.start();
+          break;
+        } catch (error) {
+          failures.push(`${instance.name}: start ${tries} after kill ${kills} failed: ${error instanceof Error ? error.message : String(error)}`);
+          if (tries >= 3) throw error;
+        }
+      }
     }
   });
+  // Kept for stop(), which rethrows; `dead` tells the drive at once.
+  for (const loop of loops) loop.catch((error: unknown) => (dead ??= error instanceof Error ? error : new Error(String(error))));
   return {
     get kills() {
       return kills;
+    },
+    failures,
+    get dead() {
+      return dead;
     },
     async stop() {
       stopping = true;
