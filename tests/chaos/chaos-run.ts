@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dialect } from '../../src/store/database.js';
 import { openTestStore, type TestStore } from '../support/databases.js';
-import { en3sBin, freePort, startProcess, waitFor } from '../support/e2e-processes.js';
+import { en3sBin, freePort, startProcess } from '../support/e2e-processes.js';
 import { startSandboxProcess, type SandboxProcess } from '../support/e2e-sandbox.js';
 import { campaignInstant } from '../support/e2e-world.js';
 import { driveScenario } from './actors.js';
@@ -61,22 +61,32 @@ export const chaosServiceEnv: Record<string, string> = {
   EN3S_LOG_LEVEL: process.env.EN3S_CHAOS_LOG_LEVEL ?? 'warn',
 };
 
-/** Nothing left to do on either side: no inbox row or command waiting, no delivery pending, every ATS version seen. */
+/**
+ * Nothing left to do on either side: no inbox row or command waiting, no delivery pending, every
+ * ATS version seen by the service. On time-out, says what was still open.
+ */
 async function settled(db: TestStore, sandbox: SandboxProcess, timeoutMs: number): Promise<void> {
-  await waitFor(
-    async () => {
-      const inbox = await db.db.selectFrom('inbox').select('id').where('status', 'in', ['pending', 'processing']).limit(1).execute();
-      const outbox = await db.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'in_flight']).limit(1).execute();
-      const deliveries = (await sandbox.driver('GET', '/deliveries?state=scheduled')).body.items.length + (await sandbox.driver('GET', '/deliveries?state=in-flight')).body.items.length;
-      if (inbox.length + outbox.length + deliveries > 0) return false;
+  const deadline = Date.now() + timeoutMs;
+  let open = '';
+  while (Date.now() < deadline) {
+    const inbox = await db.db.selectFrom('inbox').select('id').where('status', 'in', ['pending', 'processing']).execute();
+    const outbox = await db.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'in_flight']).execute();
+    const scheduled = (await sandbox.driver('GET', '/deliveries?state=scheduled')).body.items.length as number;
+    const inFlight = (await sandbox.driver('GET', '/deliveries?state=in-flight')).body.items.length as number;
+    open = `${inbox.length} inbox events, ${outbox.length} commands, ${scheduled + inFlight} deliveries open`;
+    if (inbox.length + outbox.length + scheduled + inFlight === 0) {
       const seen = new Map((await db.db.selectFrom('offers').select(['ats_id', 'last_version']).execute()).map((r) => [r.ats_id, Number(r.last_version)]));
       const jobs = (await sandbox.driver('GET', '/jobs')).body.items as { id: string; version: number }[];
-      return jobs.every((j) => seen.get(j.id) === j.version);
-    },
-    timeoutMs,
-    'the service and the sandbox to settle',
-    500,
-  );
+      const behind = jobs.filter((j) => seen.get(j.id) !== j.version);
+      if (behind.length === 0) return;
+      open = `${behind.length} jobs whose latest version the service has not seen, e.g. ${behind
+        .slice(0, 10)
+        .map((j) => `${j.id} v${j.version} (service: ${seen.get(j.id) ?? 'none'})`)
+        .join(', ')}`;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the service and the sandbox did not settle in ${timeoutMs} ms: ${open}`);
 }
 
 /**
