@@ -6,8 +6,7 @@ import ts from 'typescript';
 
 /**
  * The store, compiled from the current sources into a temporary folder, for tests that run it in
- * child processes (Node cannot run TypeScript itself). Transpiling `src/store` alone takes a
- * fraction of a second and never depends on a stale `dist/` or on the rest of the project
+ * child processes (Node cannot run TypeScript itself). Transpiling `src` takes about a second and never depends on a stale `dist/` or on the rest of the project
  * compiling. The folder links the project's node_modules so kysely, pg and better-sqlite3 resolve.
  */
 export interface CompiledStore {
@@ -22,7 +21,9 @@ export function compileStore(): CompiledStore {
   const out = mkdtempSync(join(tmpdir(), 'en3s-store-js-'));
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
-  const sourceDir = join(root, 'src', 'store');
+  // All of `src`, not only `src/store`: a migration may use the code of another layer (the
+  // backfill of the report projection uses the reports' own projection function).
+  const sourceDir = join(root, 'src');
   for (const file of listTs(sourceDir)) {
     const { outputText, diagnostics } = ts.transpileModule(readFileSync(file, 'utf8'), {
       fileName: file,
@@ -30,7 +31,7 @@ export function compileStore(): CompiledStore {
       compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     });
     if (diagnostics?.length) throw new Error(`cannot transpile ${relative(root, file)}: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`);
-    const target = join(out, 'src', 'store', relative(sourceDir, file)).replace(/\.ts$/, '.js');
+    const target = join(out, 'src', relative(sourceDir, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
