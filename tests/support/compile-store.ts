@@ -6,8 +6,9 @@ import ts from 'typescript';
 
 /**
  * The store, compiled from the current sources into a temporary folder, for tests that run it in
- * child processes (Node cannot run TypeScript itself). Transpiling `src` takes about a second and never depends on a stale `dist/` or on the rest of the project
- * compiling. The folder links the project's node_modules so kysely, pg and better-sqlite3 resolve.
+ * child processes (Node cannot run TypeScript itself). Transpiling `src` file by file takes
+ * about a second and never depends on a stale `dist/` or on the rest of the project compiling
+ * without errors. The folder links the project's node_modules so kysely, pg and better-sqlite3 resolve.
  */
 export interface CompiledStore {
   /** Folder holding `index.js` of the store. */
