@@ -77,11 +77,15 @@ export class InboxWorker extends Loop {
         const next = read[i++]!;
         group.push(next);
       }
-      if (group.length > 1 && (await this.applyTogether(group))) continue;
-      for (const { row, readable } of group) {
-        if (this.stopping) break;
-        await withRequestId(row.event_id, () => this.handle(row, readable));
+      if (!(group.length > 1 && (await this.applyTogether(group)))) {
+        for (const { row, readable } of group) {
+          if (this.stopping) break;
+          await withRequestId(row.event_id, () => this.handle(row, readable));
+        }
       }
+      // SQLite answers synchronously: without this, a batch (and the next one, and the next)
+      // would hold the event loop, and webhooks arriving meanwhile would wait for all of it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (rows.length > 0) this.onBatch?.();
     return rows.length;

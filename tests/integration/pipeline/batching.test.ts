@@ -55,6 +55,19 @@ describe.each(testDatabases())('pipeline batching on %s', (dialect) => {
     expect((await h.offer(poisoned)).state).toBe('awaiting_team');
   });
 
+  it('lets the event loop serve other work between two transactions of a batch', async () => {
+    h = await PipelineHarness.open(dialect, 'batch-yield', { start });
+    for (let i = 0; i < 25; i++) h.actors.createJob(jobDocument(cpam7));
+    expect(await h.deliver()).toBe(25);
+    // A webhook arriving while the batch runs is such work: on SQLite, whose answers come
+    // synchronously, it would otherwise wait for the whole batch.
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
+    const worker = new InboxWorker(h.ctx, { owner: 'yield-worker', eventsPerTransaction: 10 });
+    await worker.runOnce().then((n) => order.push(`batch of ${n} done`));
+    expect(order).toEqual(['other work', 'batch of 25 done']);
+  });
+
   it('takes the document handed over by the receiver instead of parsing the stored body', async () => {
     h = await PipelineHarness.open(dialect, 'batch-handoff', { start });
     const job = h.actors.createJob(jobDocument(cpam7));
