@@ -71,12 +71,8 @@ export class InboxWorker extends Loop {
     const { store, clock } = this.ctx;
     const rows = await claimEvents(store.db, { owner: this.owner, leaseMs: this.leaseMs, limit: this.batchSize, now: clock.now().toISOString() });
     const read = rows.map((row) => ({ row, readable: readInboxRow(row, this.ctx.documents) }));
-    for (let i = 0; i < read.length && !this.stopping; ) {
-      const group = [];
-      while (i < read.length && group.length < this.eventsPerTransaction) {
-        const next = read[i++]!;
-        group.push(next);
-      }
+    for (let i = 0; i < read.length && !this.stopping; i += this.eventsPerTransaction) {
+      const group = read.slice(i, i + this.eventsPerTransaction);
       if (!(group.length > 1 && (await this.applyTogether(group)))) {
         for (const { row, readable } of group) {
           if (this.stopping) break;
