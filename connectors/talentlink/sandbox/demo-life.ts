@@ -6,8 +6,8 @@ import type { SandboxOps } from './sandbox-ops.js';
 /**
  * The scripted life around the demo campaign, on real timers: EN3S answers each approval a few
  * seconds after it starts (validating some, refusing others, drawn from the seed per job); a
- * recruiter adds the team and submits by themselves; another publishes behind the lock's back;
- * recruiters publish once EN3S has validated and the lock is lifted, and try (in vain, while
+ * recruiter adds the team and submits by themselves; another publishes behind the lock's back
+ * before EN3S answered (that answer comes after the publication); recruiters publish once EN3S has validated and the lock is lifted, and try (in vain, while
  * locked) after a refusal.
  */
 
@@ -59,12 +59,19 @@ export function startDemoLife(target: DemoLifeTarget, campaign: DemoCampaign, op
   // Each job's answer is drawn from its own stream, so it does not depend on the order of events.
   const refuses = (jobId: string): boolean => createPrng(deriveSeed(seed, `en3s-answer:${hashString(jobId)}`)).chance(refuseRatio);
 
+  const startedAt = Date.now();
+  const violationDelayMs = options.violationDelayMs ?? 8_000;
+  // EN3S answers the offer published behind the lock only after that publication, whatever the
+  // connector's speed: the story shows a publication made before EN3S's answer.
+  const decisionDelayOf = (jobId: string): number =>
+    jobId === campaign.violationJobId ? Math.max(decisionDelayMs, startedAt + violationDelayMs + decisionDelayMs - Date.now()) : decisionDelayMs;
+
   const unsubscribe = target.onNotification((n) => {
     const job = n.job;
     const process = job.approvalProcess;
     if (n.type === 'job.approval.started' && !decided.has(job.id)) {
       decided.add(job.id);
-      later(decisionDelayMs, () => {
+      later(decisionDelayOf(job.id), () => {
         const refuse = refuses(job.id);
         const outcome = refuse ? target.ops.refuse(job.id, { comment: 'Poste réservé aux élèves sortants' }) : target.ops.validate(job.id);
         record(job.id, refuse ? 'en3s-refuse' : 'en3s-validate', outcome);
@@ -87,7 +94,7 @@ export function startDemoLife(target: DemoLifeTarget, campaign: DemoCampaign, op
     record(id, 'recruiter-add-team', target.ops.addApprovalTeam(id));
     record(id, 'recruiter-submit', target.ops.submitForApproval(id, { alertOnAction: true }));
   });
-  later(options.violationDelayMs ?? 8_000, () => record(campaign.violationJobId, 'recruiter-force-publish', target.ops.forcePublish(campaign.violationJobId)));
+  later(violationDelayMs, () => record(campaign.violationJobId, 'recruiter-force-publish', target.ops.forcePublish(campaign.violationJobId)));
 
   return {
     log,
