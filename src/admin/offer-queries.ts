@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { OfferState } from '../domain/workflow-states.js';
 import { dialectOf, type Db } from '../store/database.js';
+import type { OfferHeader } from '../store/offers.js';
 import type { Concerned, Database } from '../store/schema.js';
 
 /**
@@ -37,15 +38,7 @@ export interface OfferPage {
   next: string | null;
 }
 
-export interface OfferListItem {
-  source: string;
-  ats_id: string;
-  campaign: number;
-  state: string;
-  job_number: string;
-  title: string;
-  organism_type: string | null;
-  organism_name: string | null;
+export interface OfferListItem extends OfferHeader {
   regime: string | null;
   concerned: Concerned;
   review_needed: boolean;

@@ -157,10 +157,8 @@ export class Dispatcher extends Loop {
     const now = clock.now();
     const nowIso = now.toISOString();
     const offer = { offer_source: command.source, offer_ats_id: command.ats_id, campaign: command.campaign, actor: 'system' as const };
-    // The ATS's answer, stored as a snapshot row: handed to the inbox worker once committed.
-    let snapshot: { eventId: string; doc: JobDocument } | null = null;
-    await inTransaction(store, async (trx) => {
-      snapshot = null;
+    // Returns the ATS's answer stored as a snapshot row, handed to the inbox worker once committed.
+    const snapshot = await inTransaction(store, async (trx): Promise<{ eventId: string; doc: JobDocument } | null> => {
       if (outcome.kind === 'done') {
         if (outcome.skipped) {
           // Under the offer's lock (the workflow writes under it too): if an evaluation since
@@ -168,10 +166,11 @@ export class Dispatcher extends Loop {
           const current = await getOffer(trx, { source: command.source, ats_id: command.ats_id, campaign: command.campaign }, { forUpdate: true });
           if (stillWanted(current, command.idempotency_key)) {
             await retryCommand(trx, command.id, this.o.owner, { error: command.last_error ?? '', nextAttemptAt: nowIso, uncounted: true });
-            return;
+            return null;
           }
         }
-        if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, version: outcome.doc?.version ?? null, ...(outcome.skipped ? { skipped: true } : {}) } }))) return;
+        let answer: { eventId: string; doc: JobDocument } | null = null;
+        if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, version: outcome.doc?.version ?? null, ...(outcome.skipped ? { skipped: true } : {}) } }))) return null;
         if (outcome.doc) {
           const eventId = `cmd:${command.idempotency_key}:v${outcome.doc.version}`;
           const stored = await insertEvent(trx, {
@@ -185,10 +184,10 @@ export class Dispatcher extends Loop {
             job_id: outcome.doc.id,
             job_version: outcome.doc.version,
           });
-          if (stored === 'inserted') snapshot = { eventId, doc: outcome.doc };
+          if (stored === 'inserted') answer = { eventId, doc: outcome.doc };
         }
         await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1 } }], nowIso);
-        return;
+        return answer;
       }
       const error = outcome.error;
       const summary = `${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`;
@@ -199,21 +198,21 @@ export class Dispatcher extends Loop {
           // ask at once. Counting these would dead-letter every command of an outage of minutes.
           const wait = (error.retryAfterMs ?? 0) + Math.round(250 + this.o.random() * 1000);
           await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: new Date(now.getTime() + wait).toISOString(), uncounted: true });
-          return;
+          return null;
         }
         // Sent, and failed with the whole ATS failing: recorded, but not counted (see `counted`).
         const outage = !counted(error);
         const next = new Date(now.getTime() + this.delayMs(command.attempts, error.retryAfterMs)).toISOString();
-        if (!(await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: next, uncounted: outage }))) return;
+        if (!(await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: next, uncounted: outage }))) return null;
         const attempt = outage ? { outage: true } : { attempt: command.attempts + 1 };
         await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'retry', error: summary, nextAttemptAt: next, ...attempt } }], nowIso);
       } else {
-        if (!(await deadLetterCommand(trx, command.id, this.o.owner, summary))) return;
+        if (!(await deadLetterCommand(trx, command.id, this.o.owner, summary))) return null;
         await appendLedger(trx, [{ ...offer, kind: 'command.dead', data: { command: command.kind, idempotencyKey: command.idempotency_key, error: summary, attempts: command.attempts + 1 } }], nowIso);
       }
+      return null;
     });
-    const committed = snapshot as { eventId: string; doc: JobDocument } | null;
-    if (committed) this.ctx.documents?.put(command.source, committed.eventId, committed.doc);
+    if (snapshot) this.ctx.documents?.put(command.source, snapshot.eventId, snapshot.doc);
     if (outcome.kind === 'dead') log.error('command dead-lettered', { command: command.kind, offer: command.ats_id, error: outcome.error.code });
   }
 }

@@ -4,6 +4,8 @@ import { appendLedger } from '../store/ledger.js';
 import { claimEvents, completeEvent, failEvent, type InboxRow } from '../store/inbox.js';
 import { inTransaction } from '../store/transaction.js';
 import { dialectOf } from '../store/database.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
 import { stateLabel, type OfferState } from '../domain/workflow-states.js';
 import type { TransitionResult } from '../domain/workflow.js';
 import { applyDocument } from './apply.js';
@@ -100,13 +102,7 @@ export class InboxWorker extends Loop {
         const applied: TransitionResult[] = [];
         for (const { row, readable } of group) {
           const doc = (readable as { ok: true; doc: JobDocument }).doc;
-          const now = clock.now();
-          applied.push(
-            await withRequestId(row.event_id, () =>
-              applyDocument(this.ctx, trx, doc, { eventId: row.event_id, type: row.event_type, origin: originOf(row), body: row.body }, now),
-            ),
-          );
-          if (!(await completeEvent(trx, row.id, this.owner, now.toISOString()))) throw new LeaseLostError(row.id);
+          applied.push(await withRequestId(row.event_id, () => this.applyAndComplete(trx, row, doc)));
         }
         return applied;
       });
@@ -116,6 +112,15 @@ export class InboxWorker extends Loop {
       log.debug('inbox batch rolled back, rows applied one by one', { rows: group.length, error: error instanceof Error ? error.message : String(error) });
       return false;
     }
+  }
+
+  /** The row's document applied and the row completed, in the caller's transaction. */
+  private async applyAndComplete(trx: Transaction<Database>, row: InboxRow, doc: JobDocument): Promise<TransitionResult> {
+    const now = this.ctx.clock.now();
+    const applied = await applyDocument(this.ctx, trx, doc, { eventId: row.event_id, type: row.event_type, origin: originOf(row), body: row.body }, now);
+    // Our lease expired and another worker took the row: roll back, it will apply it.
+    if (!(await completeEvent(trx, row.id, this.owner, now.toISOString()))) throw new LeaseLostError(row.id);
+    return applied;
   }
 
   private async handle(row: InboxRow, readable: Readable): Promise<void> {
@@ -135,15 +140,7 @@ export class InboxWorker extends Loop {
     }
     const doc = readable.doc;
     try {
-      const result = await inTransaction(store, async (trx) => {
-        const now = clock.now();
-        const applied = await applyDocument(this.ctx, trx, doc, { eventId: row.event_id, type: row.event_type, origin: originOf(row), body: row.body }, now);
-        if (!(await completeEvent(trx, row.id, this.owner, now.toISOString()))) {
-          // Our lease expired and another worker took the row: roll back, it will apply it.
-          throw new LeaseLostError(row.id);
-        }
-        return applied;
-      });
+      const result = await inTransaction(store, (trx) => this.applyAndComplete(trx, row, doc));
       logStateChange(log, result);
     } catch (error) {
       if (error instanceof LeaseLostError) {

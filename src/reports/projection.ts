@@ -1,8 +1,8 @@
 import type { Decision } from '../domain/decision.js';
 import type { Offer } from '../domain/offer.js';
-import type { OfferWrite } from '../store/offers.js';
 import { LocalDates } from './local-dates.js';
 import { reportFacts, type ReportFacts } from './rows.js';
+import { offerHeader, type OfferHeader } from '../store/offers.js';
 import { snapshotFromRecord, type OfferFacts, type OfferSource } from './snapshot.js';
 
 /**
@@ -25,7 +25,7 @@ export function offerFacts(offer: Offer): OfferFacts {
   };
 }
 
-type ProjectedFields = Pick<OfferWrite, 'source' | 'ats_id' | 'campaign' | 'state' | 'job_number' | 'title' | 'organism_type' | 'organism_name'> & {
+type ProjectedFields = OfferHeader & {
   offer: Offer;
   decision: Decision | null;
   timeline_data: Record<string, unknown> | null;
@@ -37,14 +37,7 @@ const dates = new LocalDates();
 /** The projection of an offer row, or null when the offer has no decision yet (no report shows it). */
 export function projectOffer(row: ProjectedFields): ReportFacts | null {
   const source: OfferSource = {
-    source: row.source,
-    ats_id: row.ats_id,
-    campaign: row.campaign,
-    state: row.state,
-    job_number: row.job_number,
-    title: row.title,
-    organism_type: row.organism_type,
-    organism_name: row.organism_name,
+    ...offerHeader(row),
     offer: offerFacts(row.offer),
     decision: row.decision,
     timeline_data: row.timeline_data,

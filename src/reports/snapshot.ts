@@ -2,6 +2,7 @@ import type { Decision } from '../domain/decision.js';
 import type { Offer } from '../domain/offer.js';
 import type { OfferMemory, Violation } from '../domain/workflow.js';
 import type { OfferState } from '../domain/workflow-states.js';
+import type { OfferHeader } from '../store/offers.js';
 
 /**
  * What the report needs to know of one offer at one instant. Two sources give the same shape:
@@ -37,15 +38,7 @@ export interface OfferFacts {
 }
 
 /** The part of an `offers` row the reports read; JSON columns already parsed. */
-export interface OfferSource {
-  source: string;
-  ats_id: string;
-  campaign: number;
-  state: string;
-  job_number: string;
-  title: string;
-  organism_type: string | null;
-  organism_name: string | null;
+export interface OfferSource extends OfferHeader {
   offer: OfferFacts;
   decision: Decision | null;
   timeline_data: Record<string, unknown> | null;

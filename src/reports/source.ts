@@ -3,6 +3,7 @@ import type { OrganismsFile } from '../domain/organism-schema.js';
 import { dialectOf, type Db } from '../store/database.js';
 import { readOfferReportPage, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
 import { LocalDates } from './local-dates.js';
+import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
 import { buildRow, finishRow, rowContext, type RowContext } from './rows.js';
@@ -94,14 +95,7 @@ async function readPage(db: Db, campaign: number, asOf: string, after: Key | nul
       postings: row.o_postings === null ? [] : cache.parse<OfferFacts['postings']>(String(row.o_postings)),
     };
     return {
-      source: row.source,
-      ats_id: row.ats_id,
-      campaign: row.campaign,
-      state: row.state,
-      job_number: row.job_number,
-      title: row.title,
-      organism_type: row.organism_type,
-      organism_name: row.organism_name,
+      ...offerHeader(row),
       offer,
       decision: null,
       timeline_data: null,

@@ -37,6 +37,15 @@ export interface OfferRecord extends OfferKey {
   updated_at: string;
 }
 
+/** The plain columns of an offer row that name the offer and say where it stands. */
+export type OfferHeader = Pick<OfferRecord, 'source' | 'ats_id' | 'campaign' | 'state' | 'job_number' | 'title' | 'organism_type' | 'organism_name'>;
+
+/** Only the header's columns of a row that may hold more. */
+export function offerHeader(row: OfferHeader): OfferHeader {
+  const { source, ats_id, campaign, state, job_number, title, organism_type, organism_name } = row;
+  return { source, ats_id, campaign, state, job_number, title, organism_type, organism_name };
+}
+
 /** What `upsertOffer` writes: everything but the instants, which it sets from `now`. */
 export type OfferWrite = Omit<OfferRecord, 'created_at' | 'updated_at'>;
 

@@ -71,10 +71,13 @@ describe.each(testDatabases())('the ATS down for ten minutes, on %s', (dialect) 
       if (down) lost += 1;
       else received.push(n);
     });
-    const step = async () => {
+    const deliver = async () => {
       for (const n of received.splice(0)) {
         await insertEvent(store.db, notificationEvent(n, { text: JSON.stringify(n), contentType: 'application/json' }, clock.now()));
       }
+    };
+    const step = async () => {
+      await deliver();
       // Until both loops are idle at this instant (a command's answer feeds the inbox, which may queue the next command).
       for (let round = 0; round < 20; round++) {
         if ((await worker.drain()) + (await dispatcher.drain()) === 0) break;
@@ -102,7 +105,7 @@ describe.each(testDatabases())('the ATS down for ten minutes, on %s', (dialect) 
 
     // An offer whose creation arrived just before the outage: its commands are queued, not yet sent.
     const queuedBefore = create('Responsable C1');
-    for (const n of received.splice(0)) await insertEvent(store.db, notificationEvent(n, { text: JSON.stringify(n), contentType: 'application/json' }, clock.now()));
+    await deliver();
     await worker.drain();
     expect((await store.db.selectFrom('outbox').select('id').where('ats_id', '=', queuedBefore).where('status', '=', 'pending').execute()).length).toBeGreaterThan(0);
 
