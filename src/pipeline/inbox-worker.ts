@@ -73,11 +73,12 @@ export class InboxWorker extends Loop {
     const { store, clock } = this.ctx;
     const rows = await claimEvents(store.db, { owner: this.owner, leaseMs: this.leaseMs, limit: this.batchSize, now: clock.now().toISOString() });
     const read = rows.map((row) => ({ row, readable: readInboxRow(row, this.ctx.documents) }));
-    for (let i = 0; i < read.length && !this.stopping; i += this.eventsPerTransaction) {
+    // A stop lets the claimed batch finish (see `Loop`): rows left leased would wait for their
+    // lease to expire before anyone, this service restarted included, could take them.
+    for (let i = 0; i < read.length; i += this.eventsPerTransaction) {
       const group = read.slice(i, i + this.eventsPerTransaction);
       if (!(group.length > 1 && (await this.applyTogether(group)))) {
         for (const { row, readable } of group) {
-          if (this.stopping) break;
           await withRequestId(row.event_id, () => this.handle(row, readable));
         }
       }
