@@ -17,20 +17,58 @@ export const RECONCILE_OVERLAP_MS = 2 * 60_000;
 
 export type ReconcileResult = { ok: true; listed: number; inserted: number; since: string } | { ok: false; error: string; listed: number };
 
+type ListOptions = { pageSize?: number; initialSince?: string; pageAttempts?: number; retryPauseMs?: number };
+
+/**
+ * How many times one run lists the changes when the listing moved under it. The listing is
+ * paged by number, oldest change first: a job that changes during the run leaves its place for
+ * the end, every job after it moves up by one, and the first job of the next page slips onto a
+ * page already read. Seeing a job twice in one listing tells that this happened; the run then
+ * lists again (what it already has costs nothing: the event ids carry the versions). A run whose
+ * listings all moved leaves the cursor where it was, so the next run lists the same changes.
+ */
+const MAX_LISTINGS = 3;
+
 /**
  * `pageAttempts`: tries of one page before the run gives up (the circuit open: at once). A run
  * that gives up leaves the cursor where it was, so with one try per page a flaky ATS (a fifth of
  * calls failing) would almost never finish a listing of many pages, and the window it must list
  * would only grow: lost notifications would wait for the ATS to heal.
  */
-export async function reconcile(
-  ctx: PipelineContext & { ats: AtsConnector },
-  options: { pageSize?: number; initialSince?: string; pageAttempts?: number; retryPauseMs?: number } = {},
-): Promise<ReconcileResult> {
-  const { store, clock, ats, log } = ctx;
+export async function reconcile(ctx: PipelineContext & { ats: AtsConnector }, options: ListOptions = {}): Promise<ReconcileResult> {
+  const { store, clock, log } = ctx;
   const startedAt = clock.now();
   const since = (await getCursor(store.db, CURSOR)) ?? options.initialSince ?? new Date(startedAt.getTime() - 30 * 24 * 3600_000).toISOString();
+  let listed = 0;
+  let inserted = 0;
+  for (let listing = 1; ; listing++) {
+    const result = await listOnce(ctx, since, options);
+    listed += result.listed;
+    if (!result.ok) return { ok: false, error: result.error, listed };
+    inserted += result.inserted;
+    if (!result.moved) break;
+    if (listing === MAX_LISTINGS) {
+      log.warn('reconciliation: the listing kept moving, cursor kept', { listings: listing, listed, inserted });
+      return { ok: true, listed, inserted, since };
+    }
+    log.info('reconciliation: a job changed during the listing, listing again', { listing });
+  }
+  const next = new Date(startedAt.getTime() - RECONCILE_OVERLAP_MS).toISOString();
+  await setCursor(store.db, CURSOR, next > since ? next : since, clock.now().toISOString());
+  log.info('reconciliation done', { listed, inserted });
+  return { ok: true, listed, inserted, since };
+}
+
+/** One listing of the changes since `since`, page after page, into the inbox; `moved`: a job came twice. */
+async function listOnce(
+  ctx: PipelineContext & { ats: AtsConnector },
+  since: string,
+  options: ListOptions,
+): Promise<{ ok: true; listed: number; inserted: number; moved: boolean } | { ok: false; error: string; listed: number }> {
+  const { store, clock, ats, log } = ctx;
   const pageSize = options.pageSize ?? 200;
+  const seen = new Set<string>();
+  let moved = false;
   let listed = 0;
   let inserted = 0;
   for (let page = 1; ; page++) {
@@ -62,11 +100,11 @@ export async function reconcile(
       }
       return n;
     });
+    for (const job of result.value.items) {
+      if (seen.has(job.id)) moved = true;
+      seen.add(job.id);
+    }
     listed += result.value.items.length;
-    if (result.value.items.length === 0 || page * result.value.pageSize >= result.value.total) break;
+    if (result.value.items.length === 0 || page * result.value.pageSize >= result.value.total) return { ok: true, listed, inserted, moved };
   }
-  const next = new Date(startedAt.getTime() - RECONCILE_OVERLAP_MS).toISOString();
-  await setCursor(store.db, CURSOR, next > since ? next : since, clock.now().toISOString());
-  log.info('reconciliation done', { listed, inserted });
-  return { ok: true, listed, inserted, since };
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AtsConnector } from '../../../connectors/ats-connector.js';
 import { reconcile } from '../../../src/pipeline/reconciler.js';
 import { Timekeeper } from '../../../src/pipeline/timekeeper.js';
 import { getCursor } from '../../../src/store/cursors.js';
@@ -118,6 +119,38 @@ describe.each(testDatabases())('time and reconciliation on %s', (dialect) => {
     expect(h.ats.job(seen.id)!.publicationLock?.locked).toBe(false);
     const received = (await h.ledger(seen.id)).filter((e) => e.kind === 'event.received').map((e) => (e.data as { origin: string }).origin);
     expect(received).toContain('reconciliation');
+  });
+
+  it('a job that changes while the reconciliation lists does not make it miss the job that moved up onto a page already read', async () => {
+    h = await PipelineHarness.open(dialect, 'time-reconcile-moving', { start: '2027-02-01T09:00:00.000Z' });
+    const jobs: { id: string }[] = [];
+    for (let i = 0; i < 4; i++) {
+      jobs.push(h.actors.createJob(jobDocument(cpam7)));
+      h.clock.advance(1000);
+    }
+    h.ats.takeNotifications();
+    // Right after the first page (the two oldest changes) is read, the oldest job changes: it goes
+    // to the end of the listing, and the third job moves up onto the first page.
+    let changed = false;
+    const ats: AtsConnector = Object.create(h.ctx.ats) as AtsConnector;
+    ats.listChanged = async (since, page, pageSize) => {
+      const result = await h.ctx.ats.listChanged(since, page, pageSize);
+      if (page === 1 && !changed) {
+        changed = true;
+        h.clock.advance(1000);
+        h.actors.edit(jobs[0]!.id, (job) => {
+          job.openingName = `${job.openingName} (modifié)`;
+        });
+        h.ats.takeNotifications();
+      }
+      return result;
+    };
+    const result = await reconcile({ ...h.ctx, ats }, { pageSize: 2, initialSince: '2027-01-01T00:00:00.000Z' });
+    expect(result).toMatchObject({ ok: true, inserted: 5 });
+    await h.settle();
+    for (const job of jobs) expect((await h.offer(job.id)).state).toBe('approval_started');
+    expect(h.logs).toContainEqual(expect.objectContaining({ message: 'reconciliation: a job changed during the listing, listing again' }));
+    expect(await getCursor(h.store.db, 'reconcile:talentlink')).not.toBeNull();
   });
 
   it('a reconciliation interrupted by the ATS keeps its cursor, and the next one reads the same changes again', async () => {
