@@ -5,7 +5,7 @@ import { toOffer } from '../../connectors/talentlink/mapping.js';
 import { evaluate } from '../domain/eligibility.js';
 import type { Offer } from '../domain/offer.js';
 import { campaignOf, transition, type Fact, type OfferMemory, type TransitionResult, type WorkflowEvent } from '../domain/workflow.js';
-import { projectOffer } from '../reports/projection.js';
+import { reportProjection } from '../reports/projection.js';
 import { appendLedger, type NewLedgerEntry } from '../store/ledger.js';
 import { getOffer, upsertOffer, type OfferKey } from '../store/offers.js';
 import { writeOfferReport } from '../store/offer-report.js';
@@ -70,7 +70,7 @@ async function persist(trx: Transaction<Database>, result: TransitionResult, lea
     const record = recordFromMemory(memory);
     await upsertOffer(trx, record, now);
     // The report's projection is written with the row it comes from, so it never lags behind.
-    await writeOfferReport(trx, key, projectOffer(record));
+    await writeOfferReport(trx, key, reportProjection(record));
   }
   // Commands before the ledger: on PostgreSQL the ledger's lock is held to the commit, and an
   // enqueue may wait for a dispatcher that is completing the same command and wants that lock.

@@ -1,6 +1,6 @@
 import { stateLabel } from '../domain/workflow-states.js';
 import { frenchDay } from './local-dates.js';
-import type { Actor, Concerned, CorrectiveAction, En3sAnswer, RecapStatus, ReportRow } from './model.js';
+import type { Actor, Concerned, CorrectiveAction, En3sAnswer, RecapStatus, ReportRow, RowMoment } from './model.js';
 import { regimeLabels } from './options.js';
 
 /**
@@ -16,12 +16,23 @@ export type Cell =
   | { kind: 'number'; value: number | null }
   | { kind: 'yesno'; value: boolean };
 
-export interface Column {
+interface FixedColumn {
   title: string;
   /** Width in characters, for the XLSX sheet. */
   width: number;
+  moment?: false;
   cell(row: ReportRow): Cell;
 }
+
+/** A column that reads only the row's moment (the CSV renders the other columns ahead, see `render-csv.ts`). */
+interface MomentColumn {
+  title: string;
+  width: number;
+  moment: true;
+  cell(row: RowMoment): Cell;
+}
+
+export type Column = FixedColumn | MomentColumn;
 
 const concernedLabels: Record<Concerned, string> = { yes: 'oui', no: 'non', undetermined: 'à vérifier' };
 const actorLabels: Record<Actor, string> = { connector: 'le connecteur', recruiter: 'le recruteur' };
@@ -52,7 +63,7 @@ export const reportColumns: readonly Column[] = [
   { title: 'Organisme', width: 32, cell: (r) => text(r.organism) },
   { title: "Type d'organisme", width: 12, cell: (r) => text(r.organismType) },
   { title: 'Régime', width: 18, cell: (r) => text(r.regime ? (regimeLabels[r.regime] ?? r.regime) : null) },
-  { title: 'Réseau(x)', width: 24, cell: (r) => text(r.networks.join(', ')) },
+  { title: 'Réseau(x)', width: 24, moment: true, cell: (r) => text(r.networks.join(', ')) },
   { title: 'Grille et niveau', width: 14, cell: (r) => text(gridAndLevel(r.grid, r.level)) },
   { title: 'Date de création', width: 12, cell: (r) => day(r.days.createdAt) },
   { title: 'Concernée', width: 11, cell: (r) => text(concernedLabels[r.concerned]) },
@@ -64,16 +75,16 @@ export const reportColumns: readonly Column[] = [
   { title: "Processus d'approbation : date", width: 12, cell: (r) => day(r.days.approval) },
   { title: "Processus d'approbation : lancé par", width: 15, cell: (r) => text(r.approval ? actorLabels[r.approval.by] : null) },
   { title: 'Échéance', width: 12, cell: (r) => day(r.dueDate) },
-  { title: 'Échéance dépassée', width: 10, cell: (r) => ({ kind: 'yesno', value: r.overdue }) },
+  { title: 'Échéance dépassée', width: 10, moment: true, cell: (r) => ({ kind: 'yesno', value: r.overdue }) },
   { title: 'Décision EN3S', width: 13, cell: (r) => text(r.en3sAnswer ? answerLabels[r.en3sAnswer] : null) },
   { title: 'Décision EN3S : date', width: 12, cell: (r) => day(r.days.en3s) },
   { title: 'Délai de réponse (jours)', width: 10, cell: (r) => ({ kind: 'number', value: r.answerDays }) },
-  { title: 'Publiée', width: 8, cell: (r) => ({ kind: 'yesno', value: r.published }) },
-  { title: 'Publication : date', width: 12, cell: (r) => day(r.days.published) },
-  { title: 'Publication : canal', width: 12, cell: (r) => text(r.channel) },
+  { title: 'Publiée', width: 8, moment: true, cell: (r) => ({ kind: 'yesno', value: r.published }) },
+  { title: 'Publication : date', width: 12, moment: true, cell: (r) => day(r.days.published) },
+  { title: 'Publication : canal', width: 12, moment: true, cell: (r) => text(r.channel) },
   { title: 'Publiée avant décision (manquement)', width: 12, cell: (r) => ({ kind: 'yesno', value: r.publishedBeforeDecision }) },
-  { title: 'Action corrective', width: 20, cell: (r) => text(r.correctiveAction ? actionLabels[r.correctiveAction] : null) },
-  { title: 'Action corrective : date', width: 12, cell: (r) => day(r.days.correctiveAction) },
+  { title: 'Action corrective', width: 20, moment: true, cell: (r) => text(r.correctiveAction ? actionLabels[r.correctiveAction] : null) },
+  { title: 'Action corrective : date', width: 12, moment: true, cell: (r) => day(r.days.correctiveAction) },
   { title: 'État actuel', width: 22, cell: (r) => text(stateLabel(r.state)) },
   { title: 'État depuis le', width: 12, cell: (r) => day(r.days.stateSince) },
 ];

@@ -8,15 +8,15 @@ import { sqliteConnectionOf, type Db } from '../store/database.js';
 import { offerReportBoundary, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
 import { endStream, writeChunk } from './atomic-file.js';
 import type { ReportOptions } from './options.js';
-import { reportCsvHead, reportCsvPage } from './render-csv.js';
-import { reportPages, typeFilterOf } from './source.js';
+import { reportCsvHead } from './render-csv.js';
+import { reportCsvPages, typeFilterOf } from './source.js';
 
 /**
  * The CSV of a large report "as it stands" on SQLite, made on several threads: the report order
  * is cut into parts of about `partSize` offers (cut points found on the primary key alone), this
  * thread and worker threads (each with its own connection) make the CSV text of one part at a
  * time, and this thread writes the parts in order. The text is exactly what the single-threaded writer gives
- * (the same rows, the same csv-stringify call per page), since a CSV record does not depend on
+ * (the same records as `reportCsvPages` gives), since a CSV record does not depend on
  * its neighbours. Memory stays bounded: a worker gets a new part only when it is idle and at most
  * `2 × threads` parts are ahead of the one being written.
  */
@@ -112,10 +112,10 @@ export async function partText(db: Db, setup: Omit<WorkerSetup, 'file'>, request
   const texts: string[] = [];
   let rows = 0;
   let read = 0;
-  const pages = reportPages(db, setup.options, setup.referenceAt, setup.organisms, { pageSize: setup.pageSize, range: request.range, onProgress: (n) => (read = n) });
+  const pages = reportCsvPages(db, setup.options, setup.referenceAt, setup.organisms, { pageSize: setup.pageSize, range: request.range, onProgress: (n) => (read = n) });
   for await (const page of pages) {
-    texts.push(reportCsvPage(page));
-    rows += page.length;
+    texts.push(page.text);
+    rows += page.rows;
   }
   return { text: texts.join(''), rows, read };
 }

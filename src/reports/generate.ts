@@ -8,7 +8,7 @@ import type { CsvPartsOptions } from './csv-parts.js';
 import type { Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import type { ReportFormat, ReportKind, ReportOptions, RunTrigger } from './options.js';
 import { recordReportRun, type ReportRun } from './runs.js';
-import { reportPages, reportRows } from './source.js';
+import { reportCsvPages, reportRows } from './source.js';
 import { RecapBuilder, SummaryBuilder } from './summary.js';
 
 /**
@@ -83,7 +83,7 @@ export async function writeReport(db: Db, organisms: OrganismsFile, request: Rep
         const { partsSource, writeReportCsvInParts } = await import('./csv-parts.js');
         const file = await partsSource(db, request.options, organisms, request.parts);
         if (file !== null) return writeReportCsvInParts(db, file, request.options, header.reference, organisms, out, { ...request.parts, pageSize: request.pageSize, onProgress: request.onProgress });
-        return csv.writeReportCsv(reportPages(db, request.options, header.reference, organisms, { pageSize: request.pageSize, onProgress: request.onProgress }), out);
+        return csv.writeReportCsv(reportCsvPages(db, request.options, header.reference, organisms, { pageSize: request.pageSize, onProgress: request.onProgress }), out);
       }
       const { recap, offers } = await recapOf(rows());
       await csv.writeRecapCsv(recap, out);

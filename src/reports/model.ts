@@ -76,6 +76,20 @@ export interface RowDays {
   stateSince: string | null;
 }
 
+/**
+ * What a row says at the report's instant and under its options: whether the due date had
+ * passed, the publication and the withdrawal had come, which networks are shown. Everything else
+ * in a row is the same whatever the report's instant.
+ */
+export interface RowMoment {
+  networks: string[];
+  overdue: boolean;
+  published: boolean;
+  channel: string | null;
+  correctiveAction: CorrectiveAction | null;
+  days: Pick<RowDays, 'published' | 'correctiveAction'>;
+}
+
 export interface GroupStats {
   offers: number;
   /** Every state, zeros included, in the order of the state table. */

@@ -1,6 +1,8 @@
 import type { Decision } from '../domain/decision.js';
 import type { Offer } from '../domain/offer.js';
+import type { OfferReportTable } from '../store/schema.js';
 import { LocalDates } from './local-dates.js';
+import { csvCellsOf } from './render-csv.js';
 import { reportFacts, type ReportFacts } from './rows.js';
 import { offerHeader, type OfferHeader } from '../store/offers.js';
 import { snapshotFromRecord, type OfferFacts, type OfferSource } from './snapshot.js';
@@ -34,7 +36,10 @@ type ProjectedFields = OfferHeader & {
 // Calendar dates are cached per zone and hour; one cache serves every offer of the process.
 const dates = new LocalDates();
 
-/** The projection of an offer row, or null when the offer has no decision yet (no report shows it). */
+/**
+ * What the projection says of an offer row, or null when the offer has no decision yet (no
+ * report shows it). Migration 0004 projects the offers written before it with this.
+ */
 export function projectOffer(row: ProjectedFields): ReportFacts | null {
   const source: OfferSource = {
     ...offerHeader(row),
@@ -44,4 +49,10 @@ export function projectOffer(row: ProjectedFields): ReportFacts | null {
   };
   const snapshot = snapshotFromRecord(source);
   return snapshot ? reportFacts(source, snapshot, dates) : null;
+}
+
+/** The projection the pipeline writes: what it says of the offer and the CSV text of its fixed columns. */
+export function reportProjection(row: ProjectedFields): OfferReportTable | null {
+  const facts = projectOffer(row);
+  return facts && { ...facts, ...csvCellsOf(facts) };
 }

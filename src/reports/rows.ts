@@ -1,7 +1,7 @@
 import type { OfferState } from '../domain/workflow-states.js';
-import type { OfferReportTable } from '../store/schema.js';
+import type { OfferReportFacts } from '../store/offer-report.js';
 import { endOfDayMs, type LocalDates } from './local-dates.js';
-import type { Actor, Concerned, CorrectiveAction, En3sAnswer, ReportRow } from './model.js';
+import type { Actor, Concerned, CorrectiveAction, En3sAnswer, ReportRow, RowMoment } from './model.js';
 import type { OfferFacts, OfferSource, Snapshot } from './snapshot.js';
 
 /**
@@ -20,7 +20,14 @@ const DAY_MS = 86_400_000;
 const waiting: ReadonlySet<OfferState> = new Set(['awaiting_team', 'team_assigned', 'approval_started', 'published_without_approval']);
 const processStates: ReadonlySet<OfferState> = new Set([...waiting, 'approved', 'refused', 'released']);
 
-export type ReportFacts = OfferReportTable;
+/** The projection's columns that say what the offer is (the others hold its CSV text, `render-csv.ts`). */
+export type ReportFacts = OfferReportFacts;
+
+/** What the row's moment is made of (`RowMoment`): a few of the projection's columns. */
+export type MomentFacts = Pick<
+  ReportFacts,
+  'networks' | 'overdue_from' | 'published_at' | 'published_day' | 'channel' | 'withdrawn_at' | 'withdrawn_day' | 'fix_action' | 'fix_at' | 'fix_day'
+>;
 
 function concernedOf(snapshot: Snapshot): Concerned {
   const concerned = snapshot.override ? snapshot.override.concerned : snapshot.decision.concerned;
@@ -163,9 +170,27 @@ function reportedNetworks(text: string, ctx: RowContext): string[] {
 /** Not after the reference instant (an instant that cannot be read never is). */
 const byThen = (instant: string | null, ctx: RowContext): boolean => instant !== null && Date.parse(instant) <= ctx.referenceMs;
 
-export function finishRow(f: ReportFacts, ctx: RowContext): ReportRow {
+/** The row's moment: what of the row depends on the reference instant and the networks rule. */
+export function momentOf(f: MomentFacts, ctx: RowContext): RowMoment & { publishedAt: string | null; correctiveActionAt: string | null } {
   const published = byThen(f.published_at, ctx);
   const withdrawn = byThen(f.withdrawn_at, ctx);
+  return {
+    networks: reportedNetworks(f.networks, ctx),
+    overdue: f.overdue_from !== null && ctx.referenceMs >= Date.parse(f.overdue_from),
+    published,
+    publishedAt: published ? f.published_at : null,
+    channel: published ? f.channel : null,
+    correctiveAction: withdrawn ? 'withdrawn' : (f.fix_action as CorrectiveAction | null),
+    correctiveActionAt: withdrawn ? f.withdrawn_at : f.fix_at,
+    days: {
+      published: published ? f.published_day : null,
+      correctiveAction: withdrawn ? f.withdrawn_day : f.fix_day,
+    },
+  };
+}
+
+export function finishRow(f: ReportFacts, ctx: RowContext): ReportRow {
+  const moment = momentOf(f, ctx);
   return {
     source: f.source,
     atsId: f.ats_id,
@@ -175,7 +200,7 @@ export function finishRow(f: ReportFacts, ctx: RowContext): ReportRow {
     organism: f.organism,
     organismType: f.organism_type,
     regime: f.regime,
-    networks: reportedNetworks(f.networks, ctx),
+    networks: moment.networks,
     grid: f.grid,
     level: f.level,
     timeZone: f.time_zone,
@@ -187,16 +212,16 @@ export function finishRow(f: ReportFacts, ctx: RowContext): ReportRow {
     team: f.team_at !== null ? { at: f.team_at, by: f.team_by as Actor } : null,
     approval: f.approval_at !== null ? { at: f.approval_at, by: f.approval_by as Actor } : null,
     dueDate: f.due_date,
-    overdue: f.overdue_from !== null && ctx.referenceMs >= Date.parse(f.overdue_from),
+    overdue: moment.overdue,
     en3sAnswer: f.en3s_answer as En3sAnswer | null,
     en3sAt: f.en3s_at,
     answerDays: f.answer_days,
-    published,
-    publishedAt: published ? f.published_at : null,
-    channel: published ? f.channel : null,
+    published: moment.published,
+    publishedAt: moment.publishedAt,
+    channel: moment.channel,
     publishedBeforeDecision: f.violation === 1,
-    correctiveAction: withdrawn ? 'withdrawn' : (f.fix_action as CorrectiveAction | null),
-    correctiveActionAt: withdrawn ? f.withdrawn_at : f.fix_at,
+    correctiveAction: moment.correctiveAction,
+    correctiveActionAt: moment.correctiveActionAt,
     state: f.state as OfferState,
     stateSince: f.state_since,
     released: f.released === 1,
@@ -206,8 +231,8 @@ export function finishRow(f: ReportFacts, ctx: RowContext): ReportRow {
       team: f.team_day,
       approval: f.approval_day,
       en3s: f.en3s_day,
-      published: published ? f.published_day : null,
-      correctiveAction: withdrawn ? f.withdrawn_day : f.fix_day,
+      published: moment.days.published,
+      correctiveAction: moment.days.correctiveAction,
       stateSince: f.state_since_day,
     },
   };

@@ -1,12 +1,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { OrganismsFile } from '../domain/organism-schema.js';
 import { dialectOf, type Db } from '../store/database.js';
-import { readOfferReportPage, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
+import { readOfferReportCsvPage, readOfferReportPage, readOfferReports, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
 import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
-import { buildRow, finishRow, rowContext, type RowContext } from './rows.js';
+import { hasCsvCells, MomentCells, reportCsvPage, type CsvPage } from './render-csv.js';
+import { buildRow, finishRow, momentOf, rowContext, type RowContext } from './rows.js';
 import { snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
 
 /**
@@ -173,10 +174,24 @@ export function typeFilterOf(options: ReportOptions, organisms: OrganismsFile): 
   return body !== null && organisms.types.some((t) => t.key === body) ? body : null;
 }
 
+/** What the filters of the options look at in a row. */
+type FilteredView = Pick<ReportRow, 'state' | 'regime' | 'organismType' | 'organism' | 'networks'>;
+
+/** The filters of the options, on a row (the database applied those it can already; they hold). */
+function rowFilter(options: ReportOptions, organisms: OrganismsFile): (row: FilteredView) => boolean {
+  const matchBody = bodyMatcher(options.body, organisms);
+  const states = options.states === null ? null : new Set<string>(options.states);
+  return (row) =>
+    (!states || states.has(row.state)) &&
+    (options.regime === null || row.regime === options.regime) &&
+    (!matchBody || matchBody(row.organismType, row.organism)) &&
+    (options.network === null || row.networks.includes(options.network));
+}
+
 /**
  * The report's rows for the options, at the reference instant (`asOf`, or the generation
  * instant when the report shows the present), one page at a time: writers that can handle a
- * page at once (the CSV) save the cost of an asynchronous step per row. As it stands, the rows
+ * page at once save the cost of an asynchronous step per row. As it stands, the rows
  * come from the offers' projections (`offer_report`); as it stood, from the ledger.
  */
 export async function* reportPages(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow[]> {
@@ -184,21 +199,67 @@ export async function* reportPages(db: Db, options: ReportOptions, referenceAt: 
   const range = read.range ?? { after: null, until: null };
   if (options.asOf !== null && (range.after !== null || range.until !== null)) throw new TypeError('reportPages: a range reads a report as it stands, not as it stood (asOf)');
   const ctx = rowContext(referenceAt, options.primaryNetworks);
-  const matchBody = bodyMatcher(options.body, organisms);
-  const typeFilter = typeFilterOf(options, organisms);
-  const states = options.states === null ? null : new Set<string>(options.states);
+  const keep = rowFilter(options, organisms);
   let count = 0;
-  for await (const page of unfilteredPages(db, options, ctx, pageSize, range, typeFilter)) {
-    const rows = page.rows.filter(
-      (row) =>
-        (!states || states.has(row.state)) &&
-        (options.regime === null || row.regime === options.regime) &&
-        (!matchBody || matchBody(row.organismType, row.organism)) &&
-        (options.network === null || row.networks.includes(options.network)),
-    );
+  for await (const page of unfilteredPages(db, options, ctx, pageSize, range, typeFilterOf(options, organisms))) {
+    const rows = page.rows.filter(keep);
     if (rows.length > 0) yield rows;
     count += page.read;
     read.onProgress?.(count);
+  }
+}
+
+/**
+ * The report's CSV records, one page of text at a time. As it stands, each offer's record is
+ * its projection's stored CSV text joined with the cells of its moment (`render-csv.ts`); an
+ * offer whose projection holds no text of this version (written before, or by an older
+ * rendering) is read whole and rendered as the other formats are. As it stood, every row is
+ * rendered from the ledger's fold.
+ */
+export async function* reportCsvPages(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<CsvPage> {
+  if (options.asOf !== null) {
+    for await (const page of reportPages(db, options, referenceAt, organisms, read)) yield { text: reportCsvPage(page), rows: page.length };
+    return;
+  }
+  const pageSize = Math.max(1, read.pageSize ?? 250);
+  const ctx = rowContext(referenceAt, options.primaryNetworks);
+  const keep = rowFilter(options, organisms);
+  const cells = new MomentCells();
+  const scan: OfferReportScan = { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilterOf(options, organisms) };
+  let after = read.range?.after ?? null;
+  const until = read.range?.until ?? null;
+  let count = 0;
+  for (;;) {
+    const page = await readOfferReportCsvPage(db, scan, { after, until }, pageSize);
+    const records: string[] = [];
+    const whole: { index: number; source: string; ats_id: string }[] = [];
+    for (const row of page) {
+      const moment = momentOf(row, ctx);
+      const view: FilteredView = { state: row.state as ReportRow['state'], regime: row.regime, organismType: row.organism_type, organism: row.organism, networks: moment.networks };
+      if (!keep(view)) continue;
+      if (hasCsvCells(row)) records.push(cells.record(row, moment));
+      else {
+        whole.push({ index: records.length, source: row.source, ats_id: row.ats_id });
+        records.push('');
+      }
+    }
+    if (whole.length > 0) {
+      const facts = new Map((await readOfferReports(db, options.campaign, whole)).map((f) => [`${f.source}\u0000${f.ats_id}`, f]));
+      for (const w of whole) {
+        const f = facts.get(`${w.source}\u0000${w.ats_id}`);
+        const row = f && finishRow(f, ctx);
+        // Gone or changed since the page was read (no longer in the report): not in it.
+        records[w.index] = row && keep(row) ? reportCsvPage([row]) : '';
+      }
+    }
+    const text = records.join('');
+    const rows = records.reduce((n, r) => (r === '' ? n : n + 1), 0);
+    if (rows > 0) yield { text, rows };
+    count += page.length;
+    read.onProgress?.(count);
+    const last = page[page.length - 1];
+    if (!last || page.length < pageSize) return;
+    after = [last.job_number, last.source, last.ats_id];
   }
 }
 

@@ -10,8 +10,14 @@ import type { OfferReportTable } from './schema.js';
 
 const keyColumns = new Set(['source', 'ats_id', 'campaign']);
 
+/** The CSV text columns (migration 0005), which a writer may leave out. */
+type CsvColumn = 'csv_version' | 'csv_1' | 'csv_2' | 'csv_3' | 'csv_4' | 'csv_5';
+/** What the projection says of the offer, without its CSV text. */
+export type OfferReportFacts = Omit<OfferReportTable, CsvColumn>;
+export type OfferReportWrite = OfferReportFacts & Partial<Pick<OfferReportTable, CsvColumn>>;
+
 /** Inserts or replaces the offer's projection; null removes it (the offer is not reportable). */
-export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportTable | null): Promise<void> {
+export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportWrite | null): Promise<void> {
   if (row === null) {
     await db.deleteFrom('offer_report').where('source', '=', key.source).where('ats_id', '=', key.ats_id).where('campaign', '=', key.campaign).execute();
     return;
@@ -19,7 +25,7 @@ export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportTa
   if (row.source !== key.source || row.ats_id !== key.ats_id || row.campaign !== key.campaign) {
     throw new TypeError(`writeOfferReport: the row is for ${row.source}/${row.ats_id}/${row.campaign}, not ${key.source}/${key.ats_id}/${key.campaign}`);
   }
-  const update = Object.fromEntries(Object.entries(row).filter(([column]) => !keyColumns.has(column))) as Partial<OfferReportTable>;
+  const update = Object.fromEntries(Object.entries(row).filter(([column]) => !keyColumns.has(column))) as Partial<OfferReportWrite>;
   await db
     .insertInto('offer_report')
     .values(row)
@@ -77,13 +83,13 @@ const columns = [
   'concerned', 'reason', 'cited_text', 'offer_created_at', 'offer_created_day', 'team_at', 'team_day', 'team_by', 'approval_at', 'approval_day',
   'approval_by', 'due_date', 'overdue_from', 'en3s_answer', 'en3s_at', 'en3s_day', 'answer_days', 'published_at', 'published_day', 'channel',
   'violation', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day', 'state_since', 'state_since_day', 'released', 'entered_process',
-] as const satisfies readonly (keyof OfferReportTable)[];
+] as const satisfies readonly (keyof OfferReportFacts)[];
 
 /**
  * A row read as an array (in `columns` order) as an object. Written out, so that every row gets
  * one and the same shape at once (assigning the keys in a loop would not).
  */
-function fromArray(v: unknown[]): OfferReportTable {
+function fromArray(v: unknown[]): OfferReportFacts {
   return {
     campaign: v[0],
     job_number: v[1],
@@ -128,7 +134,49 @@ function fromArray(v: unknown[]): OfferReportTable {
     state_since_day: v[40],
     released: v[41],
     entered_process: v[42],
-  } as OfferReportTable;
+  } as OfferReportFacts;
+}
+
+/** What a CSV report as it stands reads of a projection: its key, what the filters and the row's moment need, and the CSV text of the fixed columns. */
+export type OfferReportCsvRow = Pick<
+  OfferReportTable,
+  | 'campaign' | 'job_number' | 'source' | 'ats_id' | 'state' | 'regime' | 'organism' | 'organism_type' | 'networks'
+  | 'overdue_from' | 'published_at' | 'published_day' | 'channel' | 'withdrawn_at' | 'withdrawn_day' | 'fix_action' | 'fix_at' | 'fix_day'
+  | CsvColumn
+>;
+
+const csvColumns = [
+  'campaign', 'job_number', 'source', 'ats_id', 'state', 'regime', 'organism', 'organism_type', 'networks', 'overdue_from', 'published_at',
+  'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day', 'csv_version', 'csv_1', 'csv_2', 'csv_3', 'csv_4', 'csv_5',
+] as const satisfies readonly (keyof OfferReportCsvRow)[];
+
+function csvRowFromArray(v: unknown[]): OfferReportCsvRow {
+  return {
+    campaign: v[0],
+    job_number: v[1],
+    source: v[2],
+    ats_id: v[3],
+    state: v[4],
+    regime: v[5],
+    organism: v[6],
+    organism_type: v[7],
+    networks: v[8],
+    overdue_from: v[9],
+    published_at: v[10],
+    published_day: v[11],
+    channel: v[12],
+    withdrawn_at: v[13],
+    withdrawn_day: v[14],
+    fix_action: v[15],
+    fix_at: v[16],
+    fix_day: v[17],
+    csv_version: v[18],
+    csv_1: v[19],
+    csv_2: v[20],
+    csv_3: v[21],
+    csv_4: v[22],
+    csv_5: v[23],
+  } as OfferReportCsvRow;
 }
 
 const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
@@ -146,15 +194,46 @@ function statement(connection: BetterSqlite3.Database, text: string): BetterSqli
 }
 
 /**
- * One page of projections in report order, from the clustered primary key on SQLite. On SQLite
- * the rows are read as arrays straight from the connection (objects built by the driver cost
- * more than the read itself), once any transaction in progress on it has ended.
+ * A page of `names` read in report order. On SQLite the rows are read as arrays straight from
+ * the connection (objects built by the driver cost more than the read itself), once any
+ * transaction in progress on it has ended, and made objects by `fromArray`.
  */
-export async function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportTable[]> {
-  const query = scanQuery(db, scan, range).select(columns).orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit);
+async function readPage<K extends keyof OfferReportTable, T>(
+  db: Db,
+  scan: OfferReportScan,
+  range: OfferReportRange,
+  limit: number,
+  names: readonly K[],
+  fromArray: (v: unknown[]) => T,
+): Promise<T[]> {
+  const query = scanQuery(db, scan, range).select(names).orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit);
   const connection = sqliteConnectionOf(db);
-  if (connection === null) return query.execute();
+  if (connection === null) return (await query.execute()) as T[];
   const compiled = query.compile();
   const arrays = await db.connection().execute(async () => statement(connection, compiled.sql).all(...compiled.parameters) as unknown[][]);
   return arrays.map(fromArray);
+}
+
+/** One page of projections in report order (on SQLite, from the clustered primary key). */
+export function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportFacts[]> {
+  return readPage(db, scan, range, limit, columns, fromArray);
+}
+
+/** One page of what a CSV report reads, in report order. */
+export function readOfferReportCsvPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportCsvRow[]> {
+  return readPage(db, scan, range, limit, csvColumns, csvRowFromArray);
+}
+
+/** The whole projections of some offers of a campaign, in report order (those that exist). */
+export async function readOfferReports(db: Db, campaign: number, keys: readonly { source: string; ats_id: string }[]): Promise<OfferReportTable[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('offer_report')
+    .selectAll()
+    .where('campaign', '=', campaign)
+    .where((eb) => eb.or(keys.map((k) => eb.and([eb('source', '=', k.source), eb('ats_id', '=', k.ats_id)]))))
+    .orderBy('job_number')
+    .orderBy('source')
+    .orderBy('ats_id')
+    .execute();
 }

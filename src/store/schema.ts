@@ -124,6 +124,19 @@ export interface OfferReportTable {
   state_since_day: string | null;
   released: number;
   entered_process: number;
+  /**
+   * The CSV text of the row's fixed columns, rendered when the row is written (migration 0005):
+   * `csv_1` … `csv_5` are the runs of columns between those that depend on the report's instant
+   * or options, each run's cells already quoted and joined by `;`. `csv_version` says which
+   * rendering wrote them; a report uses them only when it is the one it renders itself, and
+   * renders the row whole otherwise (rows written before 0005 hold nulls).
+   */
+  csv_version: number | null;
+  csv_1: string | null;
+  csv_2: string | null;
+  csv_3: string | null;
+  csv_4: string | null;
+  csv_5: string | null;
 }
 
 export interface LedgerTable {

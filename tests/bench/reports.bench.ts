@@ -53,7 +53,7 @@ const folder = join(tmpdir(), 'en3s-reports-bench');
 mkdirSync(folder, { recursive: true });
 
 async function campaign(offers: number): Promise<string> {
-  const key = createHash('sha256').update(JSON.stringify({ templates, offers, migrations, generator: 1 })).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify({ templates, offers, migrations, generator: 2 })).digest('hex').slice(0, 16);
   const file = join(folder, `campaign-${offers}-${key}.sqlite`);
   const done = `${file}.complete`;
   if (!fresh && existsSync(done)) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/reports/build.js';
-import { projectOffer } from '../../../src/reports/projection.js';
+import { reportProjection } from '../../../src/reports/projection.js';
 import type { ReportOptions } from '../../../src/reports/options.js';
 import { openDatabase, type Store } from '../../../src/store/database.js';
 import { verifyLedger } from '../../../src/store/ledger.js';
@@ -45,7 +45,7 @@ describe('the reports bench campaign', () => {
     const copied = await store.db.selectFrom('offer_report').selectAll().orderBy('job_number').execute();
     const keys = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).orderBy('job_number').execute();
     expect(copied).toHaveLength(500);
-    for (const [i, key] of keys.entries()) expect(copied[i]).toEqual(projectOffer((await getOffer(store.db, key))!));
+    for (const [i, key] of keys.entries()) expect(copied[i]).toEqual(reportProjection((await getOffer(store.db, key))!));
   });
 
   it('gives the same report from the rows and from the ledger, with every scenario present', async () => {

@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportOptions } from '../../../src/reports/options.js';
+import { CSV_CELLS_VERSION, csvCellsOf, MomentCells, reportCsvHead, reportCsvPage, writeReportCsv } from '../../../src/reports/render-csv.js';
+import { finishRow, momentOf, rowContext, type ReportFacts } from '../../../src/reports/rows.js';
+import { reportCsvPages, reportPages } from '../../../src/reports/source.js';
+import { data } from '../../support/domain.js';
+import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
+import { AFTER, buildCampaign, MARCH } from './campaign.js';
+
+/**
+ * The CSV report as it stands joins each projection's stored text of its fixed columns with the
+ * cells of the row's moment. It must give exactly the bytes of rendering every row whole, as the
+ * other formats do: for any values (property test), for the campaign lived through the pipeline
+ * under every option, and for projections without stored text or with text of another version.
+ */
+
+const whole = (facts: ReportFacts, referenceAt: string, rule: 'all' | 'primary' = 'all') => reportCsvPage([finishRow(facts, rowContext(referenceAt, rule))]);
+const joined = (facts: ReportFacts, referenceAt: string, rule: 'all' | 'primary' = 'all') => {
+  const ctx = rowContext(referenceAt, rule);
+  return new MomentCells().record({ ...facts, ...csvCellsOf(facts) }, momentOf(facts, ctx));
+};
+
+/** Text a recruiter or the ATS may type: separators, quotes, line breaks, formula starts, accents. */
+const typed = fc.string({ unit: fc.constantFrom('a', 'é', ' ', ';', '"', '\n', '\r', '=', '+', '-', '@', '\t', ',', "'", '0'), maxLength: 12 });
+const instant = fc.constantFrom('2027-01-04T08:00:00.000Z', '2027-02-11T22:59:59.999Z', '2027-03-01T07:00:00.000Z', '2027-05-03T07:00:00.000Z');
+const day = fc.constantFrom('2027-01-04', '2027-02-11', '2027-04-30');
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+
+const factsArb: fc.Arbitrary<ReportFacts> = fc.record({
+  campaign: fc.constant(2027),
+  job_number: typed,
+  source: fc.constant('talentlink'),
+  ats_id: typed,
+  title: typed,
+  state: fc.constantFrom('approved', 'refused', 'approval_started', 'released', 'awaiting_team', 'not_concerned', 'published_without_approval'),
+  regime: maybe(fc.constantFrom('general', 'agricole', 'mines', 'inconnu')),
+  organism: typed,
+  organism_type: maybe(typed),
+  networks: fc.array(fc.constantFrom('Assurance maladie', 'Famille', 'Recouvrement ; URSSAF', 'Réseau "x"'), { maxLength: 3 }).map((n) => JSON.stringify(n)),
+  grid: maybe(typed),
+  level: maybe(typed),
+  time_zone: fc.constantFrom('Europe/Paris', 'Indian/Reunion'),
+  concerned: fc.constantFrom('yes' as const, 'no' as const, 'undetermined' as const),
+  reason: typed,
+  cited_text: typed,
+  offer_created_at: instant,
+  offer_created_day: maybe(day),
+  team_at: maybe(instant),
+  team_day: maybe(day),
+  team_by: fc.constantFrom('connector', 'recruiter'),
+  approval_at: maybe(instant),
+  approval_day: maybe(day),
+  approval_by: fc.constantFrom('connector', 'recruiter'),
+  due_date: maybe(day),
+  overdue_from: maybe(instant),
+  en3s_answer: maybe(fc.constantFrom('approved', 'refused', 'none')),
+  en3s_at: maybe(instant),
+  en3s_day: maybe(day),
+  answer_days: maybe(fc.constantFrom(0, 4.9, 12, 30.5)),
+  published_at: maybe(instant),
+  published_day: maybe(day),
+  channel: maybe(typed),
+  violation: fc.constantFrom(0, 1),
+  withdrawn_at: maybe(instant),
+  withdrawn_day: maybe(day),
+  fix_action: maybe(fc.constantFrom('withdrawal-requested', 'reported')),
+  fix_at: maybe(instant),
+  fix_day: maybe(day),
+  state_since: instant,
+  state_since_day: maybe(day),
+  released: fc.constantFrom(0, 1),
+  entered_process: fc.constantFrom(0, 1),
+});
+
+describe('CSV records from the stored text of the fixed columns', () => {
+  it('are the bytes of the row rendered whole, for any values, instant and networks rule', () => {
+    fc.assert(
+      fc.property(factsArb, instant, fc.constantFrom('all' as const, 'primary' as const), (facts, at, rule) => {
+        expect(joined(facts, at, rule)).toBe(whole(facts, at, rule));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('quote a field holding a lone line feed or carriage return, which Excel would take for the end of the row', () => {
+    const facts = fc.sample(factsArb, { numRuns: 1, seed: 7 })[0]!;
+    const record = whole({ ...facts, title: 'Chef\nde service', reason: 'a\rb', job_number: 'R1', organism: 'CAF' }, MARCH);
+    expect(record).toContain(';"Chef\nde service";');
+    expect(record).toContain(';"a\rb";');
+  });
+
+  it('are those of the version the reports read (raise CSV_CELLS_VERSION when this text changes)', () => {
+    const facts: ReportFacts = {
+      campaign: 2027, job_number: 'NVHADD0000001', source: 'talentlink', ats_id: 'J1', title: '=Chef ; "adjoint"', state: 'approved', regime: 'general',
+      organism: 'CPAM de la Gironde', organism_type: 'CPAM', networks: '["Assurance maladie"]', grid: 'RG', level: '8', time_zone: 'Europe/Paris',
+      concerned: 'yes', reason: 'Régime général, niveau 8 : concernée', cited_text: 'Instruction §1.1', offer_created_at: '2027-01-04T08:00:00.000Z',
+      offer_created_day: '2027-01-04', team_at: '2027-01-04T09:00:00.000Z', team_day: '2027-01-04', team_by: 'connector', approval_at: '2027-01-04T10:00:00.000Z',
+      approval_day: '2027-01-04', approval_by: 'recruiter', due_date: '2027-02-11', overdue_from: null, en3s_answer: 'approved', en3s_at: '2027-01-09T08:00:00.000Z',
+      en3s_day: '2027-01-09', answer_days: 4.9, published_at: null, published_day: null, channel: null, violation: 1, withdrawn_at: null, withdrawn_day: null,
+      fix_action: 'reported', fix_at: '2027-01-05T08:00:00.000Z', fix_day: '2027-01-05', state_since: '2027-01-09T08:00:00.000Z', state_since_day: '2027-01-09',
+      released: 0, entered_process: 1,
+    };
+    expect(CSV_CELLS_VERSION).toBe(1);
+    expect(csvCellsOf(facts)).toEqual({
+      csv_version: 1,
+      csv_1: 'NVHADD0000001;"\'=Chef ; ""adjoint""";CPAM de la Gironde;CPAM;Régime général',
+      csv_2: 'RG 8;04/01/2027;oui;Régime général, niveau 8 : concernée;Instruction §1.1;04/01/2027;le connecteur;oui;04/01/2027;le recruteur;11/02/2027',
+      csv_3: 'validé;09/01/2027;4,9',
+      csv_4: 'oui',
+      csv_5: "Validée par l'EN3S;09/01/2027",
+    });
+  });
+});
+
+describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
+  let store: TestStore;
+  const base: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+
+  beforeAll(async () => {
+    store = await openTestStore(dialect, 'csv-cells');
+    const campaign = await buildCampaign(store);
+    await campaign.closeWindow();
+  });
+  afterAll(() => store?.cleanup());
+
+  /** The report's text the way it is made, and rendered whole from the rows every format reads. */
+  async function both(options: ReportOptions, at: string, pageSize = 3): Promise<[string, string]> {
+    let made = '';
+    for await (const page of reportCsvPages(store.db, options, at, data.organismsFile, { pageSize })) made += page.text;
+    let rendered = '';
+    for await (const rows of reportPages(store.db, options, at, data.organismsFile, { pageSize })) rendered += reportCsvPage(rows);
+    return [made, rendered];
+  }
+
+  const cases: [string, Partial<ReportOptions>][] = [
+    ['every offer', {}],
+    ['primary networks only', { primaryNetworks: 'primary' }],
+    ['one network', { network: 'Famille' }],
+    ['one régime', { regime: 'agricole' }],
+    ['one body type', { body: 'CPAM' }],
+    ['one body by name', { body: 'CAF du Nord' }],
+    ['some states', { states: ['approved', 'released'] }],
+  ];
+
+  it.each(cases)('is the whole rendering of the rows: %s, at several instants', async (_name, options) => {
+    for (const at of [MARCH, AFTER, '2027-01-08T14:02:00.000Z']) {
+      const [made, rendered] = await both({ ...base, ...options }, at);
+      expect(made).toBe(rendered);
+    }
+  });
+
+  it('renders whole the projections without stored text or with text of another version, with the same bytes', async () => {
+    const [before] = await both(base, MARCH, 100);
+    expect(before.split('\r\n').length).toBeGreaterThan(5);
+    const rows = await store.db.selectFrom('offer_report').select(['source', 'ats_id']).orderBy('job_number').execute();
+    await store.db.updateTable('offer_report').set({ csv_version: null, csv_1: null, csv_2: null, csv_3: null, csv_4: null, csv_5: null }).where('ats_id', '=', rows[1]!.ats_id).execute();
+    await store.db.updateTable('offer_report').set({ csv_version: CSV_CELLS_VERSION + 1, csv_1: 'stale' }).where('ats_id', '=', rows[3]!.ats_id).execute();
+    const [after, rendered] = await both(base, MARCH, 100);
+    expect(after).toBe(before);
+    expect(after).toBe(rendered);
+    expect(after).not.toContain('stale');
+  });
+
+  it('writes the file with its head and counts the offers', async () => {
+    const chunks: Buffer[] = [];
+    const { Writable } = await import('node:stream');
+    const out = new Writable({ write: (chunk: Buffer, _enc, done) => (chunks.push(Buffer.from(chunk)), done()) });
+    const count = await writeReportCsv(reportCsvPages(store.db, base, AFTER, data.organismsFile, { pageSize: 2 }), out);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const total = Number((await sql<{ n: number }>`select count(*) as n from offer_report where campaign = 2027`.execute(store.db)).rows[0]!.n);
+    expect(count).toBe(total);
+    expect(text.startsWith(reportCsvHead())).toBe(true);
+    expect(text.split('\r\n').length - 2).toBe(total);
+  });
+});
