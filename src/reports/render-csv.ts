@@ -6,7 +6,7 @@ import type { OfferReportCsvRow } from '../store/offer-report.js';
 import { endStream, writeChunk } from './atomic-file.js';
 import { cellText, frenchNumber, recapColumns, reportColumns, type Column } from './columns.js';
 import type { Recap, ReportRow, RowMoment } from './model.js';
-import { finishRow, rowContext, type ReportFacts } from './rows.js';
+import { finishRow, rowContext, type MomentFacts, type ReportFacts } from './rows.js';
 
 /**
  * CSV for French Excel: UTF-8 with a byte order mark (so Excel reads the accents), `;` between
@@ -17,9 +17,9 @@ import { finishRow, rowContext, type ReportFacts } from './rows.js';
  *
  * A large report as it stands does not quote every cell of every row again: the pipeline keeps,
  * with each offer's projection, the CSV text of the runs of columns that do not depend on the
- * report's instant or options (`csvCellsOf`, written by csv-stringify with the same options),
- * and a report joins those runs with the few cells of the row's moment. Both ways give the same
- * bytes (`csv-cells.test.ts`).
+ * report's instant or options and the values those columns are made of (`csvAheadOf`, written
+ * by csv-stringify with the same options), and a report joins those runs with the few cells of
+ * the row's moment. Both ways give the same bytes (`csv-cells.test.ts`).
  */
 
 export const csvOptions: Options = {
@@ -64,36 +64,73 @@ for (const column of reportColumns) {
 }
 const runs = parts.filter((p): p is Extract<Part, { kind: 'run' }> => p.kind === 'run');
 
-/** The CSV text of the fixed columns, as the projection stores it (`offer_report.csv_*`). */
-export interface CsvCells {
-  csv_version: number;
-  csv_1: string;
-  csv_2: string;
-  csv_3: string;
-  csv_4: string;
-  csv_5: string;
+/** Between the runs of `csv_cells` and the values of `csv_moment` (no text of a report holds it; a row that does is not stored ahead). */
+const SEPARATOR = '\u001f';
+
+/** The values of the row's moment that `csv_moment` holds, in order (the networks have their own column). */
+const momentColumns = ['overdue_from', 'published_at', 'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day'] as const satisfies readonly (keyof MomentFacts)[];
+
+/** The CSV record of a projection ahead of the report, as the projection stores it (`offer_report.csv_*`). */
+export interface CsvAhead {
+  csv_version: number | null;
+  csv_cells: string | null;
+  csv_moment: string | null;
 }
 
 /**
- * The rendering `csvCellsOf` gives. Stored text of another version is not used (the row is
+ * The rendering `csvAheadOf` gives. Stored text of another version is not used (the row is
  * rendered whole): raise it whenever the text of a fixed column changes (a title, a label, the
- * quoting), which `csv-cells.test.ts` notices.
+ * quoting) or the columns do, which `csv-cells.test.ts` notices.
  */
 export const CSV_CELLS_VERSION = 1;
-
-const RUN_COUNT = 5;
-if (runs.length !== RUN_COUNT) {
-  throw new Error(`render-csv: the report's columns make ${runs.length} runs of fixed columns, the projection stores ${RUN_COUNT} (offer_report.csv_1 … csv_${RUN_COUNT})`);
-}
 
 // A row's fixed cells do not depend on the instant: any will do to build the row.
 const anyMoment = rowContext('2000-01-01T00:00:00.000Z', 'all');
 
-/** The CSV text of the projection's fixed columns, written with it by the pipeline. */
-export function csvCellsOf(facts: ReportFacts): CsvCells {
+const nothingAhead: CsvAhead = { csv_version: null, csv_cells: null, csv_moment: null };
+
+/**
+ * The projection's CSV record ahead of the report, written with it by the pipeline: the text of
+ * its fixed columns and the values of its moment. Nothing when one of them holds the separator
+ * or a moment value is empty (it could not be told from a missing one): such a row is rendered
+ * whole by the report.
+ */
+export function csvAheadOf(facts: ReportFacts): CsvAhead {
   const row = finishRow(facts, anyMoment);
-  const [a, b, c, d, e] = runs.map((run) => csvText(run.columns.map((column) => cellText(column.cell(row)))));
-  return { csv_version: CSV_CELLS_VERSION, csv_1: a!, csv_2: b!, csv_3: c!, csv_4: d!, csv_5: e! };
+  const texts = runs.map((run) => csvText(run.columns.map((column) => cellText(column.cell(row)))));
+  const values = momentColumns.map((column) => facts[column]);
+  if (texts.some((t) => t.includes(SEPARATOR)) || values.some((v) => v === '' || (v !== null && v.includes(SEPARATOR)))) return nothingAhead;
+  return { csv_version: CSV_CELLS_VERSION, csv_cells: texts.join(SEPARATOR), csv_moment: values.map((v) => v ?? '').join(SEPARATOR) };
+}
+
+/** What a CSV record ahead of the report is read from. */
+export type CsvAheadRow = Pick<OfferReportCsvRow, 'networks' | 'csv_version' | 'csv_cells' | 'csv_moment'>;
+
+/** Whether the projection holds its record ahead, as this version renders it. */
+export function hasCsvAhead(row: CsvAheadRow): row is CsvAheadRow & { csv_cells: string; csv_moment: string } {
+  return row.csv_version === CSV_CELLS_VERSION && row.csv_cells !== null && row.csv_moment !== null;
+}
+
+const noMoment = momentColumns.map(() => '').join(SEPARATOR);
+
+/** The values of the row's moment, from `csv_moment`. */
+export function momentFactsOf(row: CsvAheadRow & { csv_moment: string }): MomentFacts {
+  if (row.csv_moment === noMoment) {
+    return { networks: row.networks, overdue_from: null, published_at: null, published_day: null, channel: null, withdrawn_at: null, withdrawn_day: null, fix_action: null, fix_at: null, fix_day: null };
+  }
+  const v = row.csv_moment.split(SEPARATOR).map((value) => (value === '' ? null : value));
+  return {
+    networks: row.networks,
+    overdue_from: v[0] ?? null,
+    published_at: v[1] ?? null,
+    published_day: v[2] ?? null,
+    channel: v[3] ?? null,
+    withdrawn_at: v[4] ?? null,
+    withdrawn_day: v[5] ?? null,
+    fix_action: v[6] ?? null,
+    fix_at: v[7] ?? null,
+    fix_day: v[8] ?? null,
+  };
 }
 
 /**
@@ -113,9 +150,10 @@ export class MomentCells {
     return text;
   }
 
-  /** The CSV record of a projection whose fixed cells are stored (`csv_version` is this one's), at its moment. */
-  record(row: OfferReportCsvRow, moment: RowMoment): string {
-    const stored = [row.csv_1, row.csv_2, row.csv_3, row.csv_4, row.csv_5];
+  /** The CSV record of a projection from its text ahead (`hasCsvAhead`), at its moment; null when the text does not have the runs of these columns. */
+  record(cells: string, moment: RowMoment): string | null {
+    const stored = cells.split(SEPARATOR);
+    if (stored.length !== runs.length) return null;
     let record = '';
     let run = 0;
     for (let i = 0; i < parts.length; i++) {
@@ -125,11 +163,6 @@ export class MomentCells {
     }
     return `${record}\r\n`;
   }
-}
-
-/** Whether the projection holds its fixed cells as this version renders them. */
-export function hasCsvCells(row: OfferReportCsvRow): boolean {
-  return row.csv_version === CSV_CELLS_VERSION && row.csv_1 !== null && row.csv_2 !== null && row.csv_3 !== null && row.csv_4 !== null && row.csv_5 !== null;
 }
 
 /** A page of the report as CSV records, with the number of offers in it. */

@@ -6,8 +6,8 @@ import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
-import { hasCsvCells, MomentCells, reportCsvPage, type CsvPage } from './render-csv.js';
-import { buildRow, finishRow, momentOf, rowContext, type RowContext } from './rows.js';
+import { hasCsvAhead, MomentCells, momentFactsOf, reportCsvPage, type CsvPage } from './render-csv.js';
+import { buildRow, finishRow, momentOf, rowContext, type MomentFacts, type RowContext } from './rows.js';
 import { snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
 
 /**
@@ -211,10 +211,11 @@ export async function* reportPages(db: Db, options: ReportOptions, referenceAt: 
 
 /**
  * The report's CSV records, one page of text at a time. As it stands, each offer's record is
- * its projection's stored CSV text joined with the cells of its moment (`render-csv.ts`); an
- * offer whose projection holds no text of this version (written before, or by an older
- * rendering) is read whole and rendered as the other formats are. As it stood, every row is
- * rendered from the ledger's fold.
+ * its projection's text ahead of the report joined with the cells of its moment
+ * (`render-csv.ts`); the query applies the filters on régime, states and body type, and only the
+ * body's name and the network are checked here. An offer whose projection holds no text of this
+ * version (written before, or by another rendering) is read whole and rendered as the other
+ * formats are. As it stood, every row is rendered from the ledger's fold.
  */
 export async function* reportCsvPages(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<CsvPage> {
   if (options.asOf !== null) {
@@ -224,20 +225,26 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
   const pageSize = Math.max(1, read.pageSize ?? 250);
   const ctx = rowContext(referenceAt, options.primaryNetworks);
   const keep = rowFilter(options, organisms);
+  const typeFilter = typeFilterOf(options, organisms);
+  // A body named by its type is the query's filter; by its name, it is checked here.
+  const matchBody = typeFilter === null ? bodyMatcher(options.body, organisms) : null;
+  const network = options.network;
   const cells = new MomentCells();
-  const scan: OfferReportScan = { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilterOf(options, organisms) };
+  const scan: OfferReportScan = { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilter };
   let after = read.range?.after ?? null;
   const until = read.range?.until ?? null;
   let count = 0;
   for (;;) {
-    const page = await readOfferReportCsvPage(db, scan, { after, until }, pageSize);
+    const page = await readOfferReportCsvPage(db, scan, { after, until }, pageSize, matchBody !== null);
     const records: string[] = [];
     const whole: { index: number; source: string; ats_id: string }[] = [];
     for (const row of page) {
-      const moment = momentOf(row, ctx);
-      const view: FilteredView = { state: row.state as ReportRow['state'], regime: row.regime, organismType: row.organism_type, organism: row.organism, networks: moment.networks };
-      if (!keep(view)) continue;
-      if (hasCsvCells(row)) records.push(cells.record(row, moment));
+      if (matchBody && !matchBody(row.organism_type ?? null, row.organism ?? '')) continue;
+      const ahead = hasCsvAhead(row);
+      const moment = momentOf(ahead ? momentFactsOf(row) : { ...noMoment, networks: row.networks }, ctx);
+      if (network !== null && !moment.networks.includes(network)) continue;
+      const record = ahead ? cells.record(row.csv_cells, moment) : null;
+      if (record !== null) records.push(record);
       else {
         whole.push({ index: records.length, source: row.source, ats_id: row.ats_id });
         records.push('');
@@ -262,6 +269,11 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
     after = [last.job_number, last.source, last.ats_id];
   }
 }
+
+/** The moment of a row whose values are not at hand: only its networks count, to filter it. */
+const noMoment: Omit<MomentFacts, 'networks'> = {
+  overdue_from: null, published_at: null, published_day: null, channel: null, withdrawn_at: null, withdrawn_day: null, fix_action: null, fix_at: null, fix_day: null,
+};
 
 /** The same rows, one at a time. */
 export async function* reportRows(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow> {

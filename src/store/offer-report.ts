@@ -11,7 +11,7 @@ import type { OfferReportTable } from './schema.js';
 const keyColumns = new Set(['source', 'ats_id', 'campaign']);
 
 /** The CSV text columns (migration 0005), which a writer may leave out. */
-type CsvColumn = 'csv_version' | 'csv_1' | 'csv_2' | 'csv_3' | 'csv_4' | 'csv_5';
+type CsvColumn = 'csv_version' | 'csv_cells' | 'csv_moment';
 /** What the projection says of the offer, without its CSV text. */
 export type OfferReportFacts = Omit<OfferReportTable, CsvColumn>;
 export type OfferReportWrite = OfferReportFacts & Partial<Pick<OfferReportTable, CsvColumn>>;
@@ -137,45 +137,28 @@ function fromArray(v: unknown[]): OfferReportFacts {
   } as OfferReportFacts;
 }
 
-/** What a CSV report as it stands reads of a projection: its key, what the filters and the row's moment need, and the CSV text of the fixed columns. */
-export type OfferReportCsvRow = Pick<
-  OfferReportTable,
-  | 'campaign' | 'job_number' | 'source' | 'ats_id' | 'state' | 'regime' | 'organism' | 'organism_type' | 'networks'
-  | 'overdue_from' | 'published_at' | 'published_day' | 'channel' | 'withdrawn_at' | 'withdrawn_day' | 'fix_action' | 'fix_at' | 'fix_day'
-  | CsvColumn
->;
+/**
+ * What a CSV report as it stands reads of a projection: its key, its networks, its CSV record
+ * ahead of the report, and the body (type and name) only when the report is filtered by a body's
+ * name. The other filters are the query's.
+ */
+export type OfferReportCsvRow = Pick<OfferReportTable, 'job_number' | 'source' | 'ats_id' | 'networks' | CsvColumn> &
+  Partial<Pick<OfferReportTable, 'organism_type' | 'organism'>>;
 
-const csvColumns = [
-  'campaign', 'job_number', 'source', 'ats_id', 'state', 'regime', 'organism', 'organism_type', 'networks', 'overdue_from', 'published_at',
-  'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day', 'csv_version', 'csv_1', 'csv_2', 'csv_3', 'csv_4', 'csv_5',
-] as const satisfies readonly (keyof OfferReportCsvRow)[];
+const csvColumns = ['job_number', 'source', 'ats_id', 'networks', 'csv_version', 'csv_cells', 'csv_moment'] as const satisfies readonly (keyof OfferReportCsvRow)[];
+const csvColumnsWithBody = [...csvColumns, 'organism_type', 'organism'] as const satisfies readonly (keyof OfferReportCsvRow)[];
 
 function csvRowFromArray(v: unknown[]): OfferReportCsvRow {
   return {
-    campaign: v[0],
-    job_number: v[1],
-    source: v[2],
-    ats_id: v[3],
-    state: v[4],
-    regime: v[5],
-    organism: v[6],
+    job_number: v[0],
+    source: v[1],
+    ats_id: v[2],
+    networks: v[3],
+    csv_version: v[4],
+    csv_cells: v[5],
+    csv_moment: v[6],
     organism_type: v[7],
-    networks: v[8],
-    overdue_from: v[9],
-    published_at: v[10],
-    published_day: v[11],
-    channel: v[12],
-    withdrawn_at: v[13],
-    withdrawn_day: v[14],
-    fix_action: v[15],
-    fix_at: v[16],
-    fix_day: v[17],
-    csv_version: v[18],
-    csv_1: v[19],
-    csv_2: v[20],
-    csv_3: v[21],
-    csv_4: v[22],
-    csv_5: v[23],
+    organism: v[8],
   } as OfferReportCsvRow;
 }
 
@@ -219,9 +202,9 @@ export function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferR
   return readPage(db, scan, range, limit, columns, fromArray);
 }
 
-/** One page of what a CSV report reads, in report order. */
-export function readOfferReportCsvPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportCsvRow[]> {
-  return readPage(db, scan, range, limit, csvColumns, csvRowFromArray);
+/** One page of what a CSV report reads, in report order; `withBody`: with the body's type and name too. */
+export function readOfferReportCsvPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number, withBody: boolean): Promise<OfferReportCsvRow[]> {
+  return readPage(db, scan, range, limit, withBody ? csvColumnsWithBody : csvColumns, csvRowFromArray);
 }
 
 /** The whole projections of some offers of a campaign, in report order (those that exist). */

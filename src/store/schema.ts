@@ -125,18 +125,17 @@ export interface OfferReportTable {
   released: number;
   entered_process: number;
   /**
-   * The CSV text of the row's fixed columns, rendered when the row is written (migration 0005):
-   * `csv_1` … `csv_5` are the runs of columns between those that depend on the report's instant
-   * or options, each run's cells already quoted and joined by `;`. `csv_version` says which
-   * rendering wrote them; a report uses them only when it is the one it renders itself, and
-   * renders the row whole otherwise (rows written before 0005 hold nulls).
+   * The CSV record of the row, ahead of the report (migration 0005): `csv_cells`, the text of the
+   * runs of columns that do not depend on the report's instant or options (cells already quoted,
+   * runs separated by U+001F); `csv_moment`, the values the other columns are made of at the
+   * report's instant (overdue from, publication, withdrawal, corrective action, separated by
+   * U+001F); `csv_version`, the rendering that wrote them. A report uses them only when it is the
+   * one it renders itself, and renders the row whole otherwise (rows written before 0005, or
+   * holding U+001F themselves, have nulls).
    */
   csv_version: number | null;
-  csv_1: string | null;
-  csv_2: string | null;
-  csv_3: string | null;
-  csv_4: string | null;
-  csv_5: string | null;
+  csv_cells: string | null;
+  csv_moment: string | null;
 }
 
 export interface LedgerTable {

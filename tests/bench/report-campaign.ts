@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../../src/store/database.js';
-import { csvCellsOf } from '../../src/reports/render-csv.js';
+import { csvAheadOf } from '../../src/reports/render-csv.js';
 import type { ReportFacts } from '../../src/reports/rows.js';
 import { GENESIS_HASH } from '../../src/store/ledger.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -19,7 +19,7 @@ import { ATS, JOB, TITLE, type TemplateRow } from './report-templates.js';
 
 const BATCH = 20_000;
 
-const csvNone = { csv_version: null, csv_1: null, csv_2: null, csv_3: null, csv_4: null, csv_5: null };
+const csvNone = { csv_version: null, csv_cells: null, csv_moment: null };
 
 function jsonText(value: string): string {
   return JSON.stringify(value).slice(1, -1);
@@ -69,7 +69,7 @@ export async function generateReportCampaign(file: string, count: number, templa
         });
       insertOffer.run(copy(template.columns, columns));
       const facts = copy(template.report, factColumns);
-      const cells = csvCellsOf(Object.fromEntries(factColumns.map((c, k) => [c, facts[k]])) as unknown as ReportFacts);
+      const cells = csvAheadOf(Object.fromEntries(factColumns.map((c, k) => [c, facts[k]])) as unknown as ReportFacts);
       insertReport.run([...facts, ...Object.keys(csvNone).map((c) => cells[c as keyof typeof cells])]);
       for (const e of template.ledger) {
         seq += 1;

@@ -3,17 +3,17 @@ import type { Db } from '../database.js';
 import { withinTransaction } from '../transaction.js';
 
 /**
- * The CSV text of each projection's fixed columns (`offer_report.csv_version`, `csv_1` …
- * `csv_5`, see `schema.ts`), rendered by the pipeline when it writes the row, so that a CSV
- * report of a million offers copies text instead of quoting every cell again. The columns start
- * empty: a row without them (written before) is rendered whole, with the same bytes, until the
- * offer's next event writes them.
+ * Each projection's CSV record ahead of the report (`offer_report.csv_version`, `csv_cells`,
+ * `csv_moment`, see `schema.ts`), written by the pipeline with the row, so that a CSV report of
+ * a million offers copies text and reads two columns instead of quoting every cell of a dozen.
+ * The columns start empty: a row without them (written before) is rendered whole, with the same
+ * bytes, until the offer's next event writes them.
  */
 
 // Migrations see the database as it was when they were written, not today's `Database` type.
 type AnyDb = Kysely<any>;
 
-const textColumns = ['csv_1', 'csv_2', 'csv_3', 'csv_4', 'csv_5'];
+const textColumns = ['csv_cells', 'csv_moment'];
 
 export async function up(db: AnyDb): Promise<void> {
   await withinTransaction(db as Db, async (trx) => {
