@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { OrganismsFile } from '../domain/organism-schema.js';
 import { dialectOf, type Db } from '../store/database.js';
-import { readOfferReportCsvPage, readOfferReportPage, readOfferReports, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
+import { readOfferReportCsvPage, readOfferReportPage, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
 import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
@@ -250,8 +250,11 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
         records.push('');
       }
     }
-    if (whole.length > 0) {
-      const facts = new Map((await readOfferReports(db, options.campaign, whole)).map((f) => [`${f.source}\u0000${f.ats_id}`, f]));
+    const last = page[page.length - 1];
+    if (whole.length > 0 && last) {
+      // The page again, whole, by its own range of keys (rows changed meanwhile are read as they are now).
+      const wholePage = await readOfferReportPage(db, scan, { after, until: [last.job_number, last.source, last.ats_id] }, WHOLE_PAGE_LIMIT);
+      const facts = new Map(wholePage.map((f) => [`${f.source}\u0000${f.ats_id}`, f]));
       for (const w of whole) {
         const f = facts.get(`${w.source}\u0000${w.ats_id}`);
         const row = f && finishRow(f, ctx);
@@ -264,11 +267,13 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
     if (rows > 0) yield { text, rows };
     count += page.length;
     read.onProgress?.(count);
-    const last = page[page.length - 1];
     if (!last || page.length < pageSize) return;
     after = [last.job_number, last.source, last.ats_id];
   }
 }
+
+/** The most rows a page's range of keys is read with again (it holds the page's rows, and those written into it since). */
+const WHOLE_PAGE_LIMIT = 100_000;
 
 /** The moment of a row whose values are not at hand: only its networks count, to filter it. */
 const noMoment: Omit<MomentFacts, 'networks'> = {

@@ -206,17 +206,3 @@ export function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferR
 export function readOfferReportCsvPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number, withBody: boolean): Promise<OfferReportCsvRow[]> {
   return readPage(db, scan, range, limit, withBody ? csvColumnsWithBody : csvColumns, csvRowFromArray);
 }
-
-/** The whole projections of some offers of a campaign, in report order (those that exist). */
-export async function readOfferReports(db: Db, campaign: number, keys: readonly { source: string; ats_id: string }[]): Promise<OfferReportTable[]> {
-  if (keys.length === 0) return [];
-  return db
-    .selectFrom('offer_report')
-    .selectAll()
-    .where('campaign', '=', campaign)
-    .where((eb) => eb.or(keys.map((k) => eb.and([eb('source', '=', k.source), eb('ats_id', '=', k.ats_id)]))))
-    .orderBy('job_number')
-    .orderBy('source')
-    .orderBy('ats_id')
-    .execute();
-}
