@@ -3,7 +3,7 @@ import { MAX_BODY_BYTES, parseNotification } from '../../connectors/talentlink/p
 import type { JobDocument, Notification, QueueAlert } from '../../connectors/talentlink/job-document.js';
 import type { Clock, Logger } from '../pipeline/context.js';
 import type { Store } from '../store/database.js';
-import { insertEvent } from '../store/inbox.js';
+import { groupingInboxWriter } from '../store/inbox-writer.js';
 import { internalErrorHandler, payloadAnswer, requestErrorAnswer, sendError, type ErrorAnswer, type IngestErrorCode } from './answers.js';
 import { notificationEvent, storableText } from './inbox-event.js';
 import { createSignatureVerifier, type SignatureCheck } from './signature.js';
@@ -11,7 +11,8 @@ import { createSignatureVerifier, type SignatureCheck } from './signature.js';
 /**
  * `POST /webhooks/talentlink` (spec §2). The checks run cheapest first and each refusal names
  * its reason: media type (415), size (413), signature (401), body (400), id (400); then the
- * event is committed to the inbox and only then acknowledged (202, or 200 for a duplicate).
+ * event is committed to the inbox (with the others that arrived in the same turn of the event
+ * loop, in one transaction) and only then acknowledged (202, or 200 for a duplicate).
  * A store failure answers 503 with Retry-After: the ATS retries anything but 2xx, so nothing is
  * lost as long as no 2xx goes out before the commit.
  *
@@ -55,6 +56,8 @@ export interface WebhookDeps {
 
 export function createWebhookRouter(deps: WebhookDeps): Router {
   const verifier = createSignatureVerifier({ secrets: deps.secrets, toleranceSeconds: deps.toleranceSeconds ?? 300 });
+  // Notifications that arrive together are committed together (one transaction), each acknowledged only once committed.
+  const inbox = groupingInboxWriter(deps.store);
   const log = deps.log;
   const outcome = (value: IngestOutcome) => safely(() => deps.onOutcome?.(value), log);
 
@@ -108,7 +111,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
     if (!text.ok) return refuse(req, res, { status: 400, code: 'INVALID_ENCODING', message: `notification refusée : ${text.reason}` });
     let stored: 'inserted' | 'duplicate';
     try {
-      stored = await insertEvent(deps.store.db, notificationEvent(n, { text: text.text, contentType }, deps.clock.now()));
+      stored = await inbox.insert(notificationEvent(n, { text: text.text, contentType }, deps.clock.now()));
     } catch (error) {
       log.error('webhook not stored', { eventId: n.id, type: n.type, jobId: n.job.id, error: error instanceof Error ? error.message : String(error) });
       const retryAfter = String(deps.retryAfterSeconds ?? 30);
