@@ -5,8 +5,8 @@ import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { OfferReportCsvRow } from '../store/offer-report.js';
 import { endStream, writeChunk } from './atomic-file.js';
 import { cellText, frenchNumber, recapColumns, reportColumns, type Column } from './columns.js';
-import type { Recap, ReportRow, RowMoment } from './model.js';
-import { finishRow, rowContext, type MomentFacts, type ReportFacts } from './rows.js';
+import type { Recap, ReportRow } from './model.js';
+import { finishRow, momentOf, rowContext, type MomentFacts, type ReportFacts, type RowContext } from './rows.js';
 
 /**
  * CSV for French Excel: UTF-8 with a byte order mark (so Excel reads the accents), `;` between
@@ -63,6 +63,7 @@ for (const column of reportColumns) {
   else parts.push({ kind: 'run', columns: [column] });
 }
 const runs = parts.filter((p): p is Extract<Part, { kind: 'run' }> => p.kind === 'run');
+const momentParts = parts.flatMap((p) => (p.kind === 'moment' ? [p.column] : []));
 
 /** Between the runs of `csv_cells` and the values of `csv_moment` (no text of a report holds it; a row that does is not stored ahead). */
 const SEPARATOR = '\u001f';
@@ -111,11 +112,11 @@ export function hasCsvAhead(row: CsvAheadRow): row is CsvAheadRow & { csv_cells:
   return row.csv_version === CSV_CELLS_VERSION && row.csv_cells !== null && row.csv_moment !== null;
 }
 
-const noMoment = momentColumns.map(() => '').join(SEPARATOR);
+const emptyMoment = momentColumns.map(() => '').join(SEPARATOR);
 
 /** The values of the row's moment, from `csv_moment`. */
 export function momentFactsOf(row: CsvAheadRow & { csv_moment: string }): MomentFacts {
-  if (row.csv_moment === noMoment) {
+  if (row.csv_moment === emptyMoment) {
     return { networks: row.networks, overdue_from: null, published_at: null, published_day: null, channel: null, withdrawn_at: null, withdrawn_day: null, fix_action: null, fix_at: null, fix_day: null };
   }
   const v = row.csv_moment.split(SEPARATOR).map((value) => (value === '' ? null : value));
@@ -133,14 +134,25 @@ export function momentFactsOf(row: CsvAheadRow & { csv_moment: string }): Moment
   };
 }
 
+/** The cells of a row's moment as CSV text, in order, and the networks the row is reported under. */
+export interface MomentTexts {
+  networks: string[];
+  texts: string[];
+}
+
 /**
- * The text of the moment's cells. They come from a few values (dates, oui/non, channels,
- * networks, labels), so each text is quoted once by csv-stringify and remembered.
+ * The CSV text of rows' moments, for one report (one instant, one networks rule). The moment's
+ * cells come from a few values (dates, oui/non, channels, networks, labels) and many rows share
+ * the same moment values (most were neither published nor withdrawn), so each text is quoted
+ * once by csv-stringify and each moment rendered once, then remembered (bounded).
  */
 export class MomentCells {
   private readonly texts = new Map<string, string>();
+  private readonly moments = new Map<string, MomentTexts>();
 
-  text(value: string): string {
+  constructor(private readonly ctx: RowContext) {}
+
+  private text(value: string): string {
     let text = this.texts.get(value);
     if (text === undefined) {
       text = csvText([value]);
@@ -150,16 +162,29 @@ export class MomentCells {
     return text;
   }
 
-  /** The CSV record of a projection from its text ahead (`hasCsvAhead`), at its moment; null when the text does not have the runs of these columns. */
-  record(cells: string, moment: RowMoment): string | null {
+  /** The moment of a row whose record is stored ahead (`hasCsvAhead`), at this report's instant. */
+  moment(row: CsvAheadRow & { csv_moment: string }): MomentTexts {
+    const key = `${row.networks}${SEPARATOR}${row.csv_moment}`;
+    let found = this.moments.get(key);
+    if (found === undefined) {
+      const moment = momentOf(momentFactsOf(row), this.ctx);
+      found = { networks: moment.networks, texts: momentParts.map((column) => this.text(cellText(column.cell(moment)))) };
+      if (this.moments.size >= 10_000) this.moments.clear();
+      this.moments.set(key, found);
+    }
+    return found;
+  }
+
+  /** The CSV record from the text of the fixed runs stored ahead and the moment's texts; null when the text does not have the runs of these columns. */
+  record(cells: string, moment: MomentTexts): string | null {
     const stored = cells.split(SEPARATOR);
     if (stored.length !== runs.length) return null;
     let record = '';
     let run = 0;
+    let cell = 0;
     for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
       if (i > 0) record += ';';
-      record += part.kind === 'run' ? stored[run++] : this.text(cellText(part.column.cell(moment)));
+      record += parts[i]!.kind === 'run' ? stored[run++] : moment.texts[cell++];
     }
     return `${record}\r\n`;
   }

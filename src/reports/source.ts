@@ -6,7 +6,7 @@ import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
-import { hasCsvAhead, MomentCells, momentFactsOf, reportCsvPage, type CsvPage } from './render-csv.js';
+import { hasCsvAhead, MomentCells, reportCsvPage, type CsvPage } from './render-csv.js';
 import { buildRow, finishRow, momentOf, rowContext, type MomentFacts, type RowContext } from './rows.js';
 import { snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
 
@@ -229,7 +229,7 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
   // A body named by its type is the query's filter; by its name, it is checked here.
   const matchBody = typeFilter === null ? bodyMatcher(options.body, organisms) : null;
   const network = options.network;
-  const cells = new MomentCells();
+  const cells = new MomentCells(ctx);
   const scan: OfferReportScan = { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilter };
   let after = read.range?.after ?? null;
   const until = read.range?.until ?? null;
@@ -240,10 +240,11 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
     const whole: { index: number; source: string; ats_id: string }[] = [];
     for (const row of page) {
       if (matchBody && !matchBody(row.organism_type ?? null, row.organism ?? '')) continue;
-      const ahead = hasCsvAhead(row);
-      const moment = momentOf(ahead ? momentFactsOf(row) : { ...noMoment, networks: row.networks }, ctx);
-      if (network !== null && !moment.networks.includes(network)) continue;
-      const record = ahead ? cells.record(row.csv_cells, moment) : null;
+      const ahead = hasCsvAhead(row) ? row : null;
+      const moment = ahead && cells.moment(ahead);
+      const networks = moment ? moment.networks : momentOf({ ...noMoment, networks: row.networks }, ctx).networks;
+      if (network !== null && !networks.includes(network)) continue;
+      const record = ahead && moment ? cells.record(ahead.csv_cells, moment) : null;
       if (record !== null) records.push(record);
       else {
         whole.push({ index: records.length, source: row.source, ats_id: row.ats_id });

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportOptions } from '../../../src/reports/options.js';
-import { CSV_CELLS_VERSION, csvAheadOf, hasCsvAhead, MomentCells, momentFactsOf, reportCsvHead, reportCsvPage, writeReportCsv } from '../../../src/reports/render-csv.js';
-import { finishRow, momentOf, rowContext, type ReportFacts } from '../../../src/reports/rows.js';
+import { CSV_CELLS_VERSION, csvAheadOf, hasCsvAhead, MomentCells, reportCsvHead, reportCsvPage, writeReportCsv } from '../../../src/reports/render-csv.js';
+import { finishRow, rowContext, type ReportFacts } from '../../../src/reports/rows.js';
 import { reportCsvPages, reportPages } from '../../../src/reports/source.js';
 import { data } from '../../support/domain.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
@@ -21,7 +21,8 @@ const whole = (facts: ReportFacts, referenceAt: string, rule: 'all' | 'primary' 
 const joined = (facts: ReportFacts, referenceAt: string, rule: 'all' | 'primary' = 'all') => {
   const row = { networks: facts.networks, ...csvAheadOf(facts) };
   if (!hasCsvAhead(row)) return null;
-  return new MomentCells().record(row.csv_cells, momentOf(momentFactsOf(row), rowContext(referenceAt, rule)));
+  const cells = new MomentCells(rowContext(referenceAt, rule));
+  return cells.record(row.csv_cells, cells.moment(row));
 };
 
 /** Text a recruiter or the ATS may type: separators, quotes, line breaks, formula starts, accents. */
