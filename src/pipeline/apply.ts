@@ -70,7 +70,8 @@ async function persist(trx: Transaction<Database>, result: TransitionResult, lea
     const record = recordFromMemory(memory);
     await upsertOffer(trx, record, now);
     // The report's projection is written with the row it comes from, so it never lags behind.
-    await writeOfferReport(trx, key, reportProjection(record));
+    const projected = reportProjection(record);
+    await writeOfferReport(trx, key, projected?.facts ?? null, projected?.ahead);
   }
   // Commands before the ledger: on PostgreSQL the ledger's lock is held to the commit, and an
   // enqueue may wait for a dispatcher that is completing the same command and wants that lock.

@@ -1,8 +1,7 @@
 import type { Decision } from '../domain/decision.js';
 import type { Offer } from '../domain/offer.js';
-import type { OfferReportTable } from '../store/schema.js';
 import { LocalDates } from './local-dates.js';
-import { csvAheadOf } from './render-csv.js';
+import { csvAheadOf, type CsvAhead } from './render-csv.js';
 import { reportFacts, type ReportFacts } from './rows.js';
 import { offerHeader, type OfferHeader } from '../store/offers.js';
 import { snapshotFromRecord, type OfferFacts, type OfferSource } from './snapshot.js';
@@ -51,8 +50,8 @@ export function projectOffer(row: ProjectedFields): ReportFacts | null {
   return snapshot ? reportFacts(source, snapshot, dates) : null;
 }
 
-/** The projection the pipeline writes: what it says of the offer and its CSV record ahead of the report. */
-export function reportProjection(row: ProjectedFields): OfferReportTable | null {
+/** The projections the pipeline writes: what the report says of the offer, and its CSV record ahead of the report. */
+export function reportProjection(row: ProjectedFields): { facts: ReportFacts; ahead: CsvAhead } | null {
   const facts = projectOffer(row);
-  return facts && { ...facts, ...csvAheadOf(facts) };
+  return facts && { facts, ahead: csvAheadOf(facts) };
 }

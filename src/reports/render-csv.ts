@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify, type Options } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
-import type { OfferReportCsvRow } from '../store/offer-report.js';
+import type { CsvAheadColumns, OfferReportCsvRow } from '../store/offer-report.js';
 import { endStream, writeChunk } from './atomic-file.js';
 import { cellText, frenchNumber, recapColumns, reportColumns, type Column } from './columns.js';
 import type { Recap, ReportRow } from './model.js';
@@ -64,6 +64,7 @@ for (const column of reportColumns) {
 }
 const runs = parts.filter((p): p is Extract<Part, { kind: 'run' }> => p.kind === 'run');
 const momentParts = parts.flatMap((p) => (p.kind === 'moment' ? [p.column] : []));
+const lastRunPart = parts.map((p) => p.kind).lastIndexOf('run');
 
 /** Between the runs of `csv_cells` and the values of `csv_moment` (no text of a report holds it; a row that does is not stored ahead). */
 const SEPARATOR = '\u001f';
@@ -71,12 +72,8 @@ const SEPARATOR = '\u001f';
 /** The values of the row's moment that `csv_moment` holds, in order (the networks have their own column). */
 const momentColumns = ['overdue_from', 'published_at', 'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day'] as const satisfies readonly (keyof MomentFacts)[];
 
-/** The CSV record of a projection ahead of the report, as the projection stores it (`offer_report.csv_*`). */
-export interface CsvAhead {
-  csv_version: number | null;
-  csv_cells: string | null;
-  csv_moment: string | null;
-}
+/** The CSV record of an offer ahead of the report, as `offer_report_csv` stores it. */
+export type CsvAhead = CsvAheadColumns;
 
 /**
  * The rendering `csvAheadOf` gives. Stored text of another version is not used (the row is
@@ -148,7 +145,9 @@ export interface MomentTexts {
  */
 export class MomentCells {
   private readonly texts = new Map<string, string>();
-  private readonly moments = new Map<string, MomentTexts>();
+  /** Networks text → moment values → the moment's texts. */
+  private readonly moments = new Map<string, Map<string, MomentTexts>>();
+  private remembered = 0;
 
   constructor(private readonly ctx: RowContext) {}
 
@@ -164,29 +163,45 @@ export class MomentCells {
 
   /** The moment of a row whose record is stored ahead (`hasCsvAhead`), at this report's instant. */
   moment(row: CsvAheadRow & { csv_moment: string }): MomentTexts {
-    const key = `${row.networks}${SEPARATOR}${row.csv_moment}`;
-    let found = this.moments.get(key);
+    let byValues = this.moments.get(row.networks);
+    if (byValues === undefined) this.moments.set(row.networks, (byValues = new Map()));
+    let found = byValues.get(row.csv_moment);
     if (found === undefined) {
       const moment = momentOf(momentFactsOf(row), this.ctx);
       found = { networks: moment.networks, texts: momentParts.map((column) => this.text(cellText(column.cell(moment)))) };
-      if (this.moments.size >= 10_000) this.moments.clear();
-      this.moments.set(key, found);
+      if (++this.remembered > 10_000) {
+        this.moments.clear();
+        this.remembered = 0;
+      }
+      byValues.set(row.csv_moment, found);
     }
     return found;
   }
 
   /** The CSV record from the text of the fixed runs stored ahead and the moment's texts; null when the text does not have the runs of these columns. */
   record(cells: string, moment: MomentTexts): string | null {
-    const stored = cells.split(SEPARATOR);
-    if (stored.length !== runs.length) return null;
     let record = '';
-    let run = 0;
+    let from = 0;
     let cell = 0;
     for (let i = 0; i < parts.length; i++) {
       if (i > 0) record += ';';
-      record += parts[i]!.kind === 'run' ? stored[run++] : moment.texts[cell++];
+      if (parts[i]!.kind === 'moment') {
+        record += moment.texts[cell++];
+        continue;
+      }
+      const end = cells.indexOf(SEPARATOR, from);
+      if (end === -1) {
+        // The last run: the rest of the text, which must come last.
+        if (i !== lastRunPart) return null;
+        record += from === 0 ? cells : cells.slice(from);
+        from = cells.length + 1;
+      } else {
+        if (i === lastRunPart) return null;
+        record += cells.slice(from, end);
+        from = end + 1;
+      }
     }
-    return `${record}\r\n`;
+    return from === cells.length + 1 ? `${record}\r\n` : null;
   }
 }
 

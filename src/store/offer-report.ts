@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sqliteConnectionOf, type Db } from './database.js';
 import type { OfferKey } from './offers.js';
-import type { OfferReportTable } from './schema.js';
+import type { OfferReportCsvTable, OfferReportTable } from './schema.js';
 
 /**
  * The control report's projection of each offer (`offer_report`, see `schema.ts`): written with
@@ -10,25 +10,54 @@ import type { OfferReportTable } from './schema.js';
 
 const keyColumns = new Set(['source', 'ats_id', 'campaign']);
 
-/** The CSV text columns (migration 0005), which a writer may leave out. */
-type CsvColumn = 'csv_version' | 'csv_cells' | 'csv_moment';
-/** What the projection says of the offer, without its CSV text. */
-export type OfferReportFacts = Omit<OfferReportTable, CsvColumn>;
-export type OfferReportWrite = OfferReportFacts & Partial<Pick<OfferReportTable, CsvColumn>>;
+/** What the projection says of the offer. */
+export type OfferReportFacts = OfferReportTable;
+/** The offer's CSV record ahead of the report (`offer_report_csv`). */
+export type CsvAheadColumns = Pick<OfferReportCsvTable, 'csv_cells' | 'csv_moment' | 'csv_version'>;
 
-/** Inserts or replaces the offer's projection; null removes it (the offer is not reportable). */
-export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportWrite | null): Promise<void> {
+/**
+ * Inserts or replaces the offer's projection, and with `ahead` its CSV report's projection
+ * (`offer_report_csv`, which migration 0004's backfill, older than that table, leaves out);
+ * null removes both (the offer is not reportable).
+ */
+export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportFacts | null, ahead?: CsvAheadColumns): Promise<void> {
   if (row === null) {
-    await db.deleteFrom('offer_report').where('source', '=', key.source).where('ats_id', '=', key.ats_id).where('campaign', '=', key.campaign).execute();
+    for (const table of ['offer_report', 'offer_report_csv'] as const) {
+      await db.deleteFrom(table).where('source', '=', key.source).where('ats_id', '=', key.ats_id).where('campaign', '=', key.campaign).execute();
+    }
     return;
   }
   if (row.source !== key.source || row.ats_id !== key.ats_id || row.campaign !== key.campaign) {
     throw new TypeError(`writeOfferReport: the row is for ${row.source}/${row.ats_id}/${row.campaign}, not ${key.source}/${key.ats_id}/${key.campaign}`);
   }
-  const update = Object.fromEntries(Object.entries(row).filter(([column]) => !keyColumns.has(column))) as Partial<OfferReportWrite>;
+  await upsert(db, 'offer_report', row);
+  if (ahead) await upsert(db, 'offer_report_csv', csvRowOf(row, ahead));
+}
+
+/** The CSV report's projection of an offer: its key, what the filters read, its record ahead. */
+export function csvRowOf(row: OfferReportFacts, ahead: CsvAheadColumns): OfferReportCsvTable {
+  return {
+    campaign: row.campaign,
+    job_number: row.job_number,
+    source: row.source,
+    ats_id: row.ats_id,
+    state: row.state,
+    regime: row.regime,
+    organism_type: row.organism_type,
+    organism: row.organism,
+    networks: row.networks,
+    csv_cells: ahead.csv_cells,
+    csv_moment: ahead.csv_moment,
+    csv_version: ahead.csv_version,
+  };
+}
+
+async function upsert<T extends 'offer_report' | 'offer_report_csv'>(db: Db, table: T, row: T extends 'offer_report' ? OfferReportTable : OfferReportCsvTable): Promise<void> {
+  const update = Object.fromEntries(Object.entries(row).filter(([column]) => !keyColumns.has(column)));
+  // The key may have a new job number: the conflict is on the offer, not on the primary key.
   await db
-    .insertInto('offer_report')
-    .values(row)
+    .insertInto(table as 'offer_report')
+    .values(row as OfferReportTable)
     .onConflict((oc) => oc.columns(['source', 'ats_id', 'campaign']).doUpdateSet(update))
     .execute();
 }
@@ -50,8 +79,9 @@ export interface OfferReportRange {
   until: OfferReportPosition | null;
 }
 
-function scanQuery(db: Db, scan: OfferReportScan, range: OfferReportRange) {
-  let query = db.selectFrom('offer_report').where('campaign', '=', scan.campaign);
+/** A scan of `offer_report`, or of `offer_report_csv` (same key and filter columns, in the same order). */
+function scanQuery(db: Db, scan: OfferReportScan, range: OfferReportRange, table: 'offer_report' | 'offer_report_csv' = 'offer_report') {
+  let query = db.selectFrom(table as 'offer_report').where('campaign', '=', scan.campaign);
   const { after, until } = range;
   if (after) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])));
   if (until) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '<=', eb.tuple(until[0], until[1], until[2])));
@@ -83,7 +113,7 @@ const columns = [
   'concerned', 'reason', 'cited_text', 'offer_created_at', 'offer_created_day', 'team_at', 'team_day', 'team_by', 'approval_at', 'approval_day',
   'approval_by', 'due_date', 'overdue_from', 'en3s_answer', 'en3s_at', 'en3s_day', 'answer_days', 'published_at', 'published_day', 'channel',
   'violation', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day', 'state_since', 'state_since_day', 'released', 'entered_process',
-] as const satisfies readonly (keyof OfferReportFacts)[];
+] as const satisfies readonly (keyof OfferReportTable)[];
 
 /**
  * A row read as an array (in `columns` order) as an object. Written out, so that every row gets
@@ -138,12 +168,12 @@ function fromArray(v: unknown[]): OfferReportFacts {
 }
 
 /**
- * What a CSV report as it stands reads of a projection: its key, its networks, its CSV record
- * ahead of the report, and the body (type and name) only when the report is filtered by a body's
- * name. The other filters are the query's.
+ * What a CSV report as it stands reads of an offer (`offer_report_csv`): its key, its networks,
+ * its record ahead of the report, and the body (type and name) only when the report is filtered
+ * by a body's name. The other filters are the query's.
  */
-export type OfferReportCsvRow = Pick<OfferReportTable, 'job_number' | 'source' | 'ats_id' | 'networks' | CsvColumn> &
-  Partial<Pick<OfferReportTable, 'organism_type' | 'organism'>>;
+export type OfferReportCsvRow = Pick<OfferReportCsvTable, 'job_number' | 'source' | 'ats_id' | 'networks' | 'csv_version' | 'csv_cells' | 'csv_moment'> &
+  Partial<Pick<OfferReportCsvTable, 'organism_type' | 'organism'>>;
 
 const csvColumns = ['job_number', 'source', 'ats_id', 'networks', 'csv_version', 'csv_cells', 'csv_moment'] as const satisfies readonly (keyof OfferReportCsvRow)[];
 const csvColumnsWithBody = [...csvColumns, 'organism_type', 'organism'] as const satisfies readonly (keyof OfferReportCsvRow)[];
@@ -181,15 +211,16 @@ function statement(connection: BetterSqlite3.Database, text: string): BetterSqli
  * the connection (objects built by the driver cost more than the read itself), once any
  * transaction in progress on it has ended, and made objects by `fromArray`.
  */
-async function readPage<K extends keyof OfferReportTable, T>(
+async function readPage<T>(
   db: Db,
+  table: 'offer_report' | 'offer_report_csv',
   scan: OfferReportScan,
   range: OfferReportRange,
   limit: number,
-  names: readonly K[],
+  names: readonly (keyof OfferReportTable)[],
   fromArray: (v: unknown[]) => T,
 ): Promise<T[]> {
-  const query = scanQuery(db, scan, range).select(names).orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit);
+  const query = scanQuery(db, scan, range, table).select(names).orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit);
   const connection = sqliteConnectionOf(db);
   if (connection === null) return (await query.execute()) as T[];
   const compiled = query.compile();
@@ -199,10 +230,10 @@ async function readPage<K extends keyof OfferReportTable, T>(
 
 /** One page of projections in report order (on SQLite, from the clustered primary key). */
 export function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportFacts[]> {
-  return readPage(db, scan, range, limit, columns, fromArray);
+  return readPage(db, 'offer_report', scan, range, limit, columns, fromArray);
 }
 
-/** One page of what a CSV report reads, in report order; `withBody`: with the body's type and name too. */
+/** One page of what a CSV report reads (`offer_report_csv`), in report order; `withBody`: with the body's type and name too. */
 export function readOfferReportCsvPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number, withBody: boolean): Promise<OfferReportCsvRow[]> {
-  return readPage(db, scan, range, limit, withBody ? csvColumnsWithBody : csvColumns, csvRowFromArray);
+  return readPage(db, 'offer_report_csv', scan, range, limit, (withBody ? csvColumnsWithBody : csvColumns) as readonly (keyof OfferReportTable)[], csvRowFromArray);
 }

@@ -4,6 +4,7 @@ import { openDatabase } from '../../src/store/database.js';
 import { csvAheadOf } from '../../src/reports/render-csv.js';
 import type { ReportFacts } from '../../src/reports/rows.js';
 import { GENESIS_HASH } from '../../src/store/ledger.js';
+import { csvRowOf } from '../../src/store/offer-report.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { jobTitles } from './body-names.js';
 import { mulberry32 } from './generate-offers.js';
@@ -12,14 +13,12 @@ import { ATS, JOB, TITLE, type TemplateRow } from './report-templates.js';
 /**
  * A campaign of N offers with their ledger, written straight into a SQLite file for the reports
  * bench: each offer is a copy of a template history the real pipeline wrote (`report-templates.ts`)
- * with its own id, number and title, and so is its report projection (`offer_report`, the CSV text of its fixed columns rendered anew). The ledger is a genuine hash chain (same canonical text and
+ * with its own id, number and title, and so are its report projections (`offer_report`, and `offer_report_csv` with its CSV record rendered anew). The ledger is a genuine hash chain (same canonical text and
  * hash as `appendLedger`), so `verifyLedger` accepts it. Rows go in by prepared statements in
  * large transactions; only the bench does this, never the service.
  */
 
 const BATCH = 20_000;
-
-const csvNone = { csv_version: null, csv_cells: null, csv_moment: null };
 
 function jsonText(value: string): string {
   return JSON.stringify(value).slice(1, -1);
@@ -42,10 +41,10 @@ export async function generateReportCampaign(file: string, count: number, templa
   db.pragma('cache_size = -262144');
   const columns = Object.keys(templates[0]!.columns);
   const insertOffer = db.prepare(`insert into offers (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
-  // The CSV text of the fixed columns is rendered for each copy, as the pipeline does (it holds the title and the references).
-  const factColumns = Object.keys(templates[0]!.report).filter((c) => !(c in csvNone));
-  const reportColumns = [...factColumns, ...Object.keys(csvNone)];
+  const reportColumns = Object.keys(templates[0]!.report);
   const insertReport = db.prepare(`insert into offer_report (${reportColumns.join(', ')}) values (${reportColumns.map(() => '?').join(', ')})`);
+  const csvColumns = Object.keys(csvRowOf(templates[0]!.report as unknown as ReportFacts, { csv_cells: null, csv_moment: null, csv_version: null }));
+  const insertCsv = db.prepare(`insert into offer_report_csv (${csvColumns.join(', ')}) values (${csvColumns.map(() => '?').join(', ')})`);
   const insertLedger = db.prepare(
     'insert into ledger (seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, kind, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -68,9 +67,12 @@ export async function generateReportCampaign(file: string, count: number, templa
           return typeof v === 'string' ? fill(v) : v;
         });
       insertOffer.run(copy(template.columns, columns));
-      const facts = copy(template.report, factColumns);
-      const cells = csvAheadOf(Object.fromEntries(factColumns.map((c, k) => [c, facts[k]])) as unknown as ReportFacts);
-      insertReport.run([...facts, ...Object.keys(csvNone).map((c) => cells[c as keyof typeof cells])]);
+      const report = copy(template.report, reportColumns);
+      insertReport.run(report);
+      // The CSV record ahead is rendered for each copy, as the pipeline does (it holds the title and the references).
+      const facts = Object.fromEntries(reportColumns.map((c, k) => [c, report[k]])) as unknown as ReportFacts;
+      const csvRow = csvRowOf(facts, csvAheadOf(facts));
+      insertCsv.run(csvColumns.map((c) => csvRow[c as keyof typeof csvRow]));
       for (const e of template.ledger) {
         seq += 1;
         const data = fill(e.data);

@@ -7,6 +7,7 @@ import { reportProjection } from '../../../src/reports/projection.js';
 import type { ReportOptions } from '../../../src/reports/options.js';
 import { openDatabase, type Store } from '../../../src/store/database.js';
 import { verifyLedger } from '../../../src/store/ledger.js';
+import { csvRowOf } from '../../../src/store/offer-report.js';
 import { getOffer } from '../../../src/store/offers.js';
 import { generateReportCampaign } from '../../bench/report-campaign.js';
 import { buildTemplates, scenarios } from '../../bench/report-templates.js';
@@ -43,9 +44,15 @@ describe('the reports bench campaign', () => {
 
   it('holds for each offer the report projection the pipeline would write for its row', async () => {
     const copied = await store.db.selectFrom('offer_report').selectAll().orderBy('job_number').execute();
+    const copiedCsv = await store.db.selectFrom('offer_report_csv').selectAll().orderBy('job_number').execute();
     const keys = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).orderBy('job_number').execute();
     expect(copied).toHaveLength(500);
-    for (const [i, key] of keys.entries()) expect(copied[i]).toEqual(reportProjection((await getOffer(store.db, key))!));
+    expect(copiedCsv).toHaveLength(500);
+    for (const [i, key] of keys.entries()) {
+      const projected = reportProjection((await getOffer(store.db, key))!)!;
+      expect(copied[i]).toEqual(projected.facts);
+      expect(copiedCsv[i]).toEqual(csvRowOf(projected.facts, projected.ahead));
+    }
   });
 
   it('gives the same report from the rows and from the ledger, with every scenario present', async () => {

@@ -97,6 +97,18 @@ describe('CSV records from the stored text of the fixed columns', () => {
     expect(ahead).toBeGreaterThan(500);
   });
 
+  it('are not made from a stored text with too few or too many runs (the row is rendered whole)', () => {
+    const facts = fc.sample(factsArb.filter((f) => joined(f, MARCH) !== null), { numRuns: 1, seed: 5 })[0]!;
+    const row = { networks: facts.networks, ...csvAheadOf(facts) };
+    if (!hasCsvAhead(row)) throw new Error('expected a row stored ahead');
+    const cells = new MomentCells(rowContext(MARCH, 'all'));
+    const moment = cells.moment(row);
+    expect(cells.record(row.csv_cells, moment)).toBe(whole(facts, MARCH));
+    const runs = row.csv_cells.split('\u001f');
+    expect(cells.record(runs.slice(1).join('\u001f'), moment)).toBeNull();
+    expect(cells.record([...runs, 'x'].join('\u001f'), moment)).toBeNull();
+  });
+
   it('are not stored ahead for a row holding the separator or an empty moment value', () => {
     const facts = fc.sample(factsArb.filter((f) => joined(f, MARCH) !== null), { numRuns: 1, seed: 3 })[0]!;
     expect(csvAheadOf({ ...facts, title: 'a\u001fb' })).toEqual({ csv_version: null, csv_cells: null, csv_moment: null });
@@ -177,15 +189,15 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
   it('renders whole the projections without stored text or with text of another version, with the same bytes', async () => {
     const [before] = await both(base, MARCH, 100);
     expect(before.split('\r\n').length).toBeGreaterThan(5);
-    const rows = await store.db.selectFrom('offer_report').select(['source', 'ats_id']).orderBy('job_number').execute();
-    await store.db.updateTable('offer_report').set({ csv_version: null, csv_cells: null, csv_moment: null }).where('ats_id', '=', rows[1]!.ats_id).execute();
-    await store.db.updateTable('offer_report').set({ csv_version: CSV_CELLS_VERSION + 1, csv_cells: 'stale' }).where('ats_id', '=', rows[3]!.ats_id).execute();
+    const rows = await store.db.selectFrom('offer_report_csv').select(['source', 'ats_id']).orderBy('job_number').execute();
+    await store.db.updateTable('offer_report_csv').set({ csv_version: null, csv_cells: null, csv_moment: null }).where('ats_id', '=', rows[1]!.ats_id).execute();
+    await store.db.updateTable('offer_report_csv').set({ csv_version: CSV_CELLS_VERSION + 1, csv_cells: 'stale' }).where('ats_id', '=', rows[3]!.ats_id).execute();
     const [after, rendered] = await both(base, MARCH, 100);
     expect(after).toBe(before);
     expect(after).toBe(rendered);
     expect(after).not.toContain('stale');
     // A database migrated from before 0005: no row holds its text yet.
-    await store.db.updateTable('offer_report').set({ csv_version: null, csv_cells: null, csv_moment: null }).execute();
+    await store.db.updateTable('offer_report_csv').set({ csv_version: null, csv_cells: null, csv_moment: null }).execute();
     for (const pageSize of [1, 3, 100]) expect((await both(base, MARCH, pageSize))[0]).toBe(before);
     const [filtered, renderedFiltered] = await both({ ...base, network: 'Famille', primaryNetworks: 'primary' }, AFTER, 2);
     expect(filtered).toBe(renderedFiltered);

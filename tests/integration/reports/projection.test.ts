@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportProjection } from '../../../src/reports/projection.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import { getOffer } from '../../../src/store/offers.js';
-import type { OfferReportTable } from '../../../src/store/schema.js';
+import { csvRowOf } from '../../../src/store/offer-report.js';
+import type { OfferReportCsvTable, OfferReportTable } from '../../../src/store/schema.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { buildCampaign, type Campaign } from './campaign.js';
 
@@ -16,16 +17,22 @@ describe.each(testDatabases())('report projection on %s', (dialect) => {
   let store: TestStore;
   let campaign: Campaign;
 
-  const projections = async (): Promise<OfferReportTable[]> => store.db.selectFrom('offer_report').selectAll().orderBy('job_number').execute();
+  /** Both projections as stored, in report order. */
+  const projections = async (): Promise<{ report: OfferReportTable; csv: OfferReportCsvTable }[]> => {
+    const reports = await store.db.selectFrom('offer_report').selectAll().orderBy('job_number').execute();
+    const csv = await store.db.selectFrom('offer_report_csv').selectAll().orderBy('job_number').execute();
+    expect(csv.map((r) => r.ats_id)).toEqual(reports.map((r) => r.ats_id));
+    return reports.map((report, i) => ({ report, csv: csv[i]! }));
+  };
 
-  /** The projection of each stored `offers` row, read back from the database as any reader would. */
-  async function fromOfferRows(): Promise<OfferReportTable[]> {
+  /** The projections of each stored `offers` row, read back from the database as any reader would. */
+  async function fromOfferRows(): Promise<{ report: OfferReportTable; csv: OfferReportCsvTable }[]> {
     const keys = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).orderBy('job_number').execute();
-    const rows: OfferReportTable[] = [];
+    const rows: { report: OfferReportTable; csv: OfferReportCsvTable }[] = [];
     for (const key of keys) {
       const record = await getOffer(store.db, key);
       const projected = record ? reportProjection(record) : null;
-      if (projected) rows.push(projected);
+      if (projected) rows.push({ report: projected.facts, csv: csvRowOf(projected.facts, projected.ahead) });
     }
     return rows;
   }
@@ -38,7 +45,8 @@ describe.each(testDatabases())('report projection on %s', (dialect) => {
 
   it('holds one row per offer, equal to the projection of its offers row, while the window is open', async () => {
     const written = await projections();
-    expect(written.map((r) => r.job_number)).toEqual(Object.values(campaign.ref).sort());
+    expect(written.map((r) => r.report.job_number)).toEqual(Object.values(campaign.ref).sort());
+    expect(written.every((r) => r.csv.csv_version !== null)).toBe(true);
     expect(written).toEqual(await fromOfferRows());
   });
 
@@ -47,20 +55,21 @@ describe.each(testDatabases())('report projection on %s', (dialect) => {
     await campaign.closeWindow();
     const after = await projections();
     expect(after).toEqual(await fromOfferRows());
-    const released = after.filter((r) => r.state === 'released');
+    const released = after.map((r) => r.report).filter((r) => r.state === 'released');
     expect(released.length).toBeGreaterThan(0);
     for (const row of released) {
-      expect(before.find((b) => b.ats_id === row.ats_id)?.state).not.toBe('released');
+      expect(before.find((b) => b.report.ats_id === row.ats_id)?.report.state).not.toBe('released');
       expect(row.released).toBe(1);
     }
   });
 
-  it('is rebuilt by migration 0004 for offers written before it, row for row, without the CSV text that 0005 adds empty', async () => {
+  it('is rebuilt by migrations 0004 and 0005 for offers written before them, row for row, without the CSV records ahead', async () => {
     const expected = await projections();
+    await sql`drop table offer_report_csv`.execute(store.db);
     await sql`drop table offer_report`.execute(store.db);
     await sql`delete from kysely_migration where name in ('0004_offer_report', '0005_offer_report_csv')`.execute(store.db);
     expect(await migrateToLatest(store)).toEqual(['0004_offer_report', '0005_offer_report_csv']);
-    const noText = { csv_version: null, csv_cells: null, csv_moment: null };
-    expect(await projections()).toEqual(expected.map((row) => ({ ...row, ...noText })));
+    const noRecord = { csv_version: null, csv_cells: null, csv_moment: null };
+    expect(await projections()).toEqual(expected.map((row) => ({ report: row.report, csv: { ...row.csv, ...noRecord } })));
   });
 });
