@@ -1,7 +1,8 @@
 import type { Decision } from '../domain/decision.js';
 import type { Offer } from '../domain/offer.js';
 import { LocalDates } from './local-dates.js';
-import { csvAheadOf, type CsvAhead } from './render-csv.js';
+import type { CsvAheadColumns } from '../store/offer-report.js';
+import { csvAheadOf } from './render-csv.js';
 import { reportFacts, type ReportFacts } from './rows.js';
 import { offerHeader, type OfferHeader } from '../store/offers.js';
 import { snapshotFromRecord, type OfferFacts, type OfferSource } from './snapshot.js';
@@ -51,7 +52,7 @@ export function projectOffer(row: ProjectedFields): ReportFacts | null {
 }
 
 /** The projections the pipeline writes: what the report says of the offer, and its CSV record ahead of the report. */
-export function reportProjection(row: ProjectedFields): { facts: ReportFacts; ahead: CsvAhead } | null {
+export function reportProjection(row: ProjectedFields): { facts: ReportFacts; ahead: CsvAheadColumns } | null {
   const facts = projectOffer(row);
   return facts && { facts, ahead: csvAheadOf(facts) };
 }

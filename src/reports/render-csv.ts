@@ -72,8 +72,6 @@ const SEPARATOR = '\u001f';
 /** The values of the row's moment that `csv_moment` holds, in order (the networks have their own column). */
 const momentColumns = ['overdue_from', 'published_at', 'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day'] as const satisfies readonly (keyof MomentFacts)[];
 
-/** The CSV record of an offer ahead of the report, as `offer_report_csv` stores it. */
-export type CsvAhead = CsvAheadColumns;
 
 /**
  * The rendering `csvAheadOf` gives. Stored text of another version is not used (the row is
@@ -85,7 +83,7 @@ export const CSV_CELLS_VERSION = 1;
 // A row's fixed cells do not depend on the instant: any will do to build the row.
 const anyMoment = rowContext('2000-01-01T00:00:00.000Z', 'all');
 
-const nothingAhead: CsvAhead = { csv_version: null, csv_cells: null, csv_moment: null };
+const nothingAhead: CsvAheadColumns = { csv_version: null, csv_cells: null, csv_moment: null };
 
 /**
  * The projection's CSV record ahead of the report, written with it by the pipeline: the text of
@@ -93,7 +91,7 @@ const nothingAhead: CsvAhead = { csv_version: null, csv_cells: null, csv_moment:
  * or a moment value is empty (it could not be told from a missing one): such a row is rendered
  * whole by the report.
  */
-export function csvAheadOf(facts: ReportFacts): CsvAhead {
+export function csvAheadOf(facts: ReportFacts): CsvAheadColumns {
   const row = finishRow(facts, anyMoment);
   const texts = runs.map((run) => csvText(run.columns.map((column) => cellText(column.cell(row)))));
   const values = momentColumns.map((column) => facts[column]);

@@ -1,5 +1,5 @@
 import type { OfferState } from '../domain/workflow-states.js';
-import type { OfferReportFacts } from '../store/offer-report.js';
+import type { OfferReportTable } from '../store/schema.js';
 import { endOfDayMs, type LocalDates } from './local-dates.js';
 import type { Actor, Concerned, CorrectiveAction, En3sAnswer, ReportRow, RowMoment } from './model.js';
 import type { OfferFacts, OfferSource, Snapshot } from './snapshot.js';
@@ -20,8 +20,7 @@ const DAY_MS = 86_400_000;
 const waiting: ReadonlySet<OfferState> = new Set(['awaiting_team', 'team_assigned', 'approval_started', 'published_without_approval']);
 const processStates: ReadonlySet<OfferState> = new Set([...waiting, 'approved', 'refused', 'released']);
 
-/** The projection's columns that say what the offer is (the others hold its CSV text, `render-csv.ts`). */
-export type ReportFacts = OfferReportFacts;
+export type ReportFacts = OfferReportTable;
 
 /** What the row's moment is made of (`RowMoment`): a few of the projection's columns. */
 export type MomentFacts = Pick<
@@ -157,7 +156,8 @@ export function networksOf(networks: readonly string[], rule: 'all' | 'primary')
   return rule === 'primary' ? networks.slice(0, 1) : [...networks];
 }
 
-function reportedNetworks(text: string, ctx: RowContext): string[] {
+/** The networks a row is reported under, from its networks' JSON text (parsed once per distinct text). */
+export function reportedNetworks(text: string, ctx: RowContext): string[] {
   let list = ctx.networks.get(text);
   if (list === undefined) {
     list = networksOf(JSON.parse(text) as string[], ctx.primaryNetworks);

@@ -7,7 +7,7 @@ import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
 import { hasCsvAhead, MomentCells, reportCsvPage, type CsvPage } from './render-csv.js';
-import { buildRow, finishRow, momentOf, rowContext, type MomentFacts, type RowContext } from './rows.js';
+import { buildRow, finishRow, reportedNetworks, rowContext, type RowContext } from './rows.js';
 import { snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
 
 /**
@@ -242,7 +242,7 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
       if (matchBody && !matchBody(row.organism_type ?? null, row.organism ?? '')) continue;
       const ahead = hasCsvAhead(row) ? row : null;
       const moment = ahead && cells.moment(ahead);
-      const networks = moment ? moment.networks : momentOf({ ...noMoment, networks: row.networks }, ctx).networks;
+      const networks = moment ? moment.networks : reportedNetworks(row.networks, ctx);
       if (network !== null && !networks.includes(network)) continue;
       const record = ahead && moment ? cells.record(ahead.csv_cells, moment) : null;
       if (record !== null) records.push(record);
@@ -275,11 +275,6 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
 
 /** The most rows a page's range of keys is read with again (it holds the page's rows, and those written into it since). */
 const WHOLE_PAGE_LIMIT = 100_000;
-
-/** The moment of a row whose values are not at hand: only its networks count, to filter it. */
-const noMoment: Omit<MomentFacts, 'networks'> = {
-  overdue_from: null, published_at: null, published_day: null, channel: null, withdrawn_at: null, withdrawn_day: null, fix_action: null, fix_at: null, fix_day: null,
-};
 
 /** The same rows, one at a time. */
 export async function* reportRows(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow> {

@@ -10,8 +10,6 @@ import type { OfferReportCsvTable, OfferReportTable } from './schema.js';
 
 const keyColumns = new Set(['source', 'ats_id', 'campaign']);
 
-/** What the projection says of the offer. */
-export type OfferReportFacts = OfferReportTable;
 /** The offer's CSV record ahead of the report (`offer_report_csv`). */
 export type CsvAheadColumns = Pick<OfferReportCsvTable, 'csv_cells' | 'csv_moment' | 'csv_version'>;
 
@@ -20,7 +18,7 @@ export type CsvAheadColumns = Pick<OfferReportCsvTable, 'csv_cells' | 'csv_momen
  * (`offer_report_csv`, which migration 0004's backfill, older than that table, leaves out);
  * null removes both (the offer is not reportable).
  */
-export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportFacts | null, ahead?: CsvAheadColumns): Promise<void> {
+export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportTable | null, ahead?: CsvAheadColumns): Promise<void> {
   if (row === null) {
     for (const table of ['offer_report', 'offer_report_csv'] as const) {
       await db.deleteFrom(table).where('source', '=', key.source).where('ats_id', '=', key.ats_id).where('campaign', '=', key.campaign).execute();
@@ -35,7 +33,7 @@ export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportFa
 }
 
 /** The CSV report's projection of an offer: its key, what the filters read, its record ahead. */
-export function csvRowOf(row: OfferReportFacts, ahead: CsvAheadColumns): OfferReportCsvTable {
+export function csvRowOf(row: OfferReportTable, ahead: CsvAheadColumns): OfferReportCsvTable {
   return {
     campaign: row.campaign,
     job_number: row.job_number,
@@ -119,7 +117,7 @@ const columns = [
  * A row read as an array (in `columns` order) as an object. Written out, so that every row gets
  * one and the same shape at once (assigning the keys in a loop would not).
  */
-function fromArray(v: unknown[]): OfferReportFacts {
+function fromArray(v: unknown[]): OfferReportTable {
   return {
     campaign: v[0],
     job_number: v[1],
@@ -164,7 +162,7 @@ function fromArray(v: unknown[]): OfferReportFacts {
     state_since_day: v[40],
     released: v[41],
     entered_process: v[42],
-  } as OfferReportFacts;
+  } as OfferReportTable;
 }
 
 /**
@@ -229,7 +227,7 @@ async function readPage<T>(
 }
 
 /** One page of projections in report order (on SQLite, from the clustered primary key). */
-export function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportFacts[]> {
+export function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportTable[]> {
   return readPage(db, 'offer_report', scan, range, limit, columns, fromArray);
 }
 
