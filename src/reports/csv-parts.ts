@@ -9,7 +9,7 @@ import { offerReportBoundary, type OfferReportPosition, type OfferReportRange, t
 import { endStream, writeChunk } from './atomic-file.js';
 import type { ReportOptions } from './options.js';
 import { reportCsvHead } from './render-csv.js';
-import { reportCsvPages, typeFilterOf } from './source.js';
+import { reportCsvPages, scanOf } from './source.js';
 
 /**
  * The CSV of a large report "as it stands" on SQLite, made on several threads: the report order
@@ -71,10 +71,6 @@ export async function partsSource(db: Db, options: ReportOptions, organisms: Org
 
 const partSizeOf = (parts: CsvPartsOptions) => Math.max(1, parts.partSize ?? DEFAULT_PART_SIZE);
 const threadsOf = (parts: CsvPartsOptions) => Math.max(1, Math.min(parts.threads ?? 1, availableParallelism()));
-
-function scanOf(options: ReportOptions, organisms: OrganismsFile): OfferReportScan {
-  return { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilterOf(options, organisms) };
-}
 
 /** Where each part ends: cut points found one after the other, on demand. */
 class Cuts {

@@ -72,7 +72,6 @@ const SEPARATOR = '\u001f';
 /** The values of the row's moment that `csv_moment` holds, in order (the networks have their own column). */
 const momentColumns = ['overdue_from', 'published_at', 'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day'] as const satisfies readonly (keyof MomentFacts)[];
 
-
 /**
  * The rendering `csvAheadOf` gives. Stored text of another version is not used (the row is
  * rendered whole): raise it whenever the text of a fixed column changes (a title, a label, the
@@ -107,26 +106,11 @@ export function hasCsvAhead(row: CsvAheadRow): row is CsvAheadRow & { csv_cells:
   return row.csv_version === CSV_CELLS_VERSION && row.csv_cells !== null && row.csv_moment !== null;
 }
 
-const emptyMoment = momentColumns.map(() => '').join(SEPARATOR);
-
-/** The values of the row's moment, from `csv_moment`. */
-export function momentFactsOf(row: CsvAheadRow & { csv_moment: string }): MomentFacts {
-  if (row.csv_moment === emptyMoment) {
-    return { networks: row.networks, overdue_from: null, published_at: null, published_day: null, channel: null, withdrawn_at: null, withdrawn_day: null, fix_action: null, fix_at: null, fix_day: null };
-  }
-  const v = row.csv_moment.split(SEPARATOR).map((value) => (value === '' ? null : value));
-  return {
-    networks: row.networks,
-    overdue_from: v[0] ?? null,
-    published_at: v[1] ?? null,
-    published_day: v[2] ?? null,
-    channel: v[3] ?? null,
-    withdrawn_at: v[4] ?? null,
-    withdrawn_day: v[5] ?? null,
-    fix_action: v[6] ?? null,
-    fix_at: v[7] ?? null,
-    fix_day: v[8] ?? null,
-  };
+/** The values of the row's moment, from `csv_moment` (an empty value is a missing one, see `csvAheadOf`). */
+function momentFactsOf(row: CsvAheadRow & { csv_moment: string }): MomentFacts {
+  const values = row.csv_moment.split(SEPARATOR);
+  const facts = Object.fromEntries(momentColumns.map((column, i) => [column, values[i] || null])) as Omit<MomentFacts, 'networks'>;
+  return { ...facts, networks: row.networks };
 }
 
 /** The cells of a row's moment as CSV text, in order, and the networks the row is reported under. */
@@ -161,19 +145,18 @@ export class MomentCells {
 
   /** The moment of a row whose record is stored ahead (`hasCsvAhead`), at this report's instant. */
   moment(row: CsvAheadRow & { csv_moment: string }): MomentTexts {
+    const known = this.moments.get(row.networks)?.get(row.csv_moment);
+    if (known !== undefined) return known;
+    const moment = momentOf(momentFactsOf(row), this.ctx);
+    const made = { networks: moment.networks, texts: momentParts.map((column) => this.text(cellText(column.cell(moment)))) };
+    if (++this.remembered > 10_000) {
+      this.moments.clear();
+      this.remembered = 1;
+    }
     let byValues = this.moments.get(row.networks);
     if (byValues === undefined) this.moments.set(row.networks, (byValues = new Map()));
-    let found = byValues.get(row.csv_moment);
-    if (found === undefined) {
-      const moment = momentOf(momentFactsOf(row), this.ctx);
-      found = { networks: moment.networks, texts: momentParts.map((column) => this.text(cellText(column.cell(moment)))) };
-      if (++this.remembered > 10_000) {
-        this.moments.clear();
-        this.remembered = 0;
-      }
-      byValues.set(row.csv_moment, found);
-    }
-    return found;
+    byValues.set(row.csv_moment, made);
+    return made;
   }
 
   /** The CSV record from the text of the fixed runs stored ahead and the moment's texts; null when the text does not have the runs of these columns. */

@@ -132,12 +132,10 @@ async function ledgerFacts(db: Db, campaign: number, records: readonly OfferSour
   return facts;
 }
 
-/** Rows of one page, before the filters that need the row: as they stand (projection) or as they stood (ledger). */
-async function* unfilteredPages(db: Db, options: ReportOptions, ctx: RowContext, pageSize: number, range: OfferReportRange, typeFilter: string | null): AsyncGenerator<{ rows: ReportRow[]; read: number }> {
+/** Rows of one page, before the filters that need the row: as they stand (projection, `scan` applied by the database) or as they stood (ledger). */
+async function* unfilteredPages(db: Db, options: ReportOptions, ctx: RowContext, pageSize: number, range: OfferReportRange, scan: OfferReportScan): AsyncGenerator<{ rows: ReportRow[]; read: number }> {
   const cache = new ParseCache();
   const dates = new LocalDates();
-  // As it stands: the filters on stored columns go to the database.
-  const scan: OfferReportScan = { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilter };
   let after: OfferReportPosition | null = range.after;
   const until = range.until;
   for (;;) {
@@ -169,9 +167,14 @@ async function* unfilteredPages(db: Db, options: ReportOptions, ctx: RowContext,
 }
 
 /** The body type key the `body` option names, if it names a type (not a body): a filter the database applies. */
-export function typeFilterOf(options: ReportOptions, organisms: OrganismsFile): string | null {
+function typeFilterOf(options: ReportOptions, organisms: OrganismsFile): string | null {
   const body = options.body?.toUpperCase() ?? null;
   return body !== null && organisms.types.some((t) => t.key === body) ? body : null;
+}
+
+/** The filters of a report as it stands that the database applies: campaign, régime, states, body type. */
+export function scanOf(options: ReportOptions, organisms: OrganismsFile): OfferReportScan {
+  return { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilterOf(options, organisms) };
 }
 
 /** What the filters of the options look at in a row. */
@@ -201,7 +204,7 @@ export async function* reportPages(db: Db, options: ReportOptions, referenceAt: 
   const ctx = rowContext(referenceAt, options.primaryNetworks);
   const keep = rowFilter(options, organisms);
   let count = 0;
-  for await (const page of unfilteredPages(db, options, ctx, pageSize, range, typeFilterOf(options, organisms))) {
+  for await (const page of unfilteredPages(db, options, ctx, pageSize, range, scanOf(options, organisms))) {
     const rows = page.rows.filter(keep);
     if (rows.length > 0) yield rows;
     count += page.read;
@@ -225,18 +228,18 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
   const pageSize = Math.max(1, read.pageSize ?? 250);
   const ctx = rowContext(referenceAt, options.primaryNetworks);
   const keep = rowFilter(options, organisms);
-  const typeFilter = typeFilterOf(options, organisms);
+  const scan = scanOf(options, organisms);
   // A body named by its type is the query's filter; by its name, it is checked here.
-  const matchBody = typeFilter === null ? bodyMatcher(options.body, organisms) : null;
+  const matchBody = scan.organismType === null ? bodyMatcher(options.body, organisms) : null;
   const network = options.network;
   const cells = new MomentCells(ctx);
-  const scan: OfferReportScan = { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilter };
   let after = read.range?.after ?? null;
   const until = read.range?.until ?? null;
   let count = 0;
   for (;;) {
     const page = await readOfferReportCsvPage(db, scan, { after, until }, pageSize, matchBody !== null);
     const records: string[] = [];
+    let rows = 0;
     const whole: { index: number; source: string; ats_id: string }[] = [];
     for (const row of page) {
       if (matchBody && !matchBody(row.organism_type ?? null, row.organism ?? '')) continue;
@@ -245,8 +248,10 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
       const networks = moment ? moment.networks : reportedNetworks(row.networks, ctx);
       if (network !== null && !networks.includes(network)) continue;
       const record = ahead && moment ? cells.record(ahead.csv_cells, moment) : null;
-      if (record !== null) records.push(record);
-      else {
+      if (record !== null) {
+        records.push(record);
+        rows += 1;
+      } else {
         whole.push({ index: records.length, source: row.source, ats_id: row.ats_id });
         records.push('');
       }
@@ -260,12 +265,12 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
         const f = facts.get(`${w.source}\u0000${w.ats_id}`);
         const row = f && finishRow(f, ctx);
         // Gone or changed since the page was read (no longer in the report): not in it.
-        records[w.index] = row && keep(row) ? reportCsvPage([row]) : '';
+        if (!row || !keep(row)) continue;
+        records[w.index] = reportCsvPage([row]);
+        rows += 1;
       }
     }
-    const text = records.join('');
-    const rows = records.reduce((n, r) => (r === '' ? n : n + 1), 0);
-    if (rows > 0) yield { text, rows };
+    if (rows > 0) yield { text: records.join(''), rows };
     count += page.length;
     read.onProgress?.(count);
     if (!last || page.length < pageSize) return;

@@ -95,7 +95,8 @@ function scanQuery(db: Db, scan: OfferReportScan, range: OfferReportRange, table
  * alone (SQLite steps over the entries without reading their columns).
  */
 export async function offerReportBoundary(db: Db, scan: OfferReportScan, after: OfferReportPosition | null, count: number): Promise<OfferReportPosition | null> {
-  const row = await scanQuery(db, scan, { after, until: null })
+  // On the CSV's table, the one its parts are read from (same keys as `offer_report`, narrower pages).
+  const row = await scanQuery(db, scan, { after, until: null }, 'offer_report_csv')
     .select(['job_number', 'source', 'ats_id'])
     .orderBy('job_number')
     .orderBy('source')
