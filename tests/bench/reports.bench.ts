@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SQLITE_PAGE_SIZE } from '../../src/store/database.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { generateReportCampaign } from './report-campaign.js';
 import { buildTemplates } from './report-templates.js';
@@ -17,6 +18,11 @@ import { buildTemplates } from './report-templates.js';
  * Generating the campaigns takes minutes, so the SQLite files are kept in the system's temporary
  * folder, named after a digest of everything that shapes them (templates, size, seed, migrations),
  * and reused by the next run; `--fresh` generates them again. The last line is one JSON object.
+ *
+ * The CSV is timed twice: first with the campaign's file dropped from the operating system's page
+ * cache (cold: every page read from the disk, as on the first report after a restart or after
+ * other work filled the cache), then again at once (warm). The target is judged on the cold run;
+ * without a way to drop the cache (not Linux, or no `dd`), the first run is reported as such.
  */
 
 const CSV_OFFERS = 1_000_000;
@@ -53,7 +59,7 @@ const folder = join(tmpdir(), 'en3s-reports-bench');
 mkdirSync(folder, { recursive: true });
 
 async function campaign(offers: number): Promise<string> {
-  const key = createHash('sha256').update(JSON.stringify({ templates, offers, migrations, generator: 2 })).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify({ templates, offers, migrations, generator: 2, pageSize: SQLITE_PAGE_SIZE })).digest('hex').slice(0, 16);
   const file = join(folder, `campaign-${offers}-${key}.sqlite`);
   const done = `${file}.complete`;
   if (!fresh && existsSync(done)) {
@@ -94,16 +100,41 @@ function run(format: 'csv' | 'xlsx', file: string): Run & { load: [number, numbe
   return { ...result, load: [loadBefore, load1()] };
 }
 
+/**
+ * Drops a file's pages from the page cache: written pages are synced first, then `dd` with
+ * `iflag=nocache count=0` advises the kernel to drop the whole file (POSIX_FADV_DONTNEED, which
+ * any user who can read the file may do). Returns false where that is not available.
+ */
+function dropFromPageCache(file: string): boolean {
+  for (const path of [file, `${file}-wal`]) {
+    if (!existsSync(path)) continue;
+    if (spawnSync('sync', [path]).status !== 0) return false;
+    if (spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0'], { stdio: 'ignore' }).status !== 0) return false;
+  }
+  return true;
+}
+
 const big = await campaign(CSV_OFFERS);
 const small = await campaign(XLSX_OFFERS);
 
-const csv = run('csv', big);
-if (csv.rows !== CSV_OFFERS) {
-  console.error(`the CSV holds ${fmt(csv.rows)} offers, ${fmt(CSV_OFFERS)} expected`);
-  process.exit(1);
+function csvRun(label: string): Run & { load: [number, number] } {
+  const csv = run('csv', big);
+  if (csv.rows !== CSV_OFFERS) {
+    console.error(`the CSV holds ${fmt(csv.rows)} offers, ${fmt(CSV_OFFERS)} expected`);
+    process.exit(1);
+  }
+  const rate = csv.rows / (csv.ms / 1000);
+  console.log(
+    `csv ${label} (${threads} thread${threads > 1 ? 's' : ''}): ${fmt(csv.rows)} offers in ${fmt(csv.ms / 1000, 2)} s (${fmt(rate)} offers/s; CPU ${fmt(csv.cpuMs / 1000, 1)} s, ${fmt((csv.cpuMs * 1000) / csv.rows, 1)} µs per offer), ${fmt(csv.bytes / 1e6, 1)} MB, peak RSS ${fmt(csv.maxRssMB)} MB, load ${csv.load.join(' → ')}`,
+  );
+  return csv;
 }
+
+const dropped = dropFromPageCache(big);
+const csv = csvRun(dropped ? 'cold, file dropped from the page cache' : 'first run (the page cache could not be dropped here)');
 const csvRate = csv.rows / (csv.ms / 1000);
-console.log(`csv (${threads} thread${threads > 1 ? 's' : ''}): ${fmt(csv.rows)} offers in ${fmt(csv.ms / 1000, 2)} s (${fmt(csvRate)} offers/s; CPU ${fmt(csv.cpuMs / 1000, 1)} s, ${fmt((csv.cpuMs * 1000) / csv.rows, 1)} µs per offer), ${fmt(csv.bytes / 1e6, 1)} MB, peak RSS ${fmt(csv.maxRssMB)} MB, load ${csv.load.join(' → ')}`);
+const warm = csvRun('warm, right after');
+const warmRate = warm.rows / (warm.ms / 1000);
 
 const xlsx = run('xlsx', small);
 if (xlsx.rows !== XLSX_OFFERS) {
@@ -115,6 +146,16 @@ console.log(`xlsx: ${fmt(xlsx.rows)} offers in ${fmt(xlsx.ms / 1000, 2)} s (${fm
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 console.log(
-  `targets: csv ≤ ${CSV_TARGET_S} s ${verdict(csv.ms <= CSV_TARGET_S * 1000)}, csv peak RSS ≤ ${CSV_TARGET_MB} MB ${verdict(csv.maxRssMB <= CSV_TARGET_MB)}, xlsx ≤ ${XLSX_TARGET_S} s ${verdict(xlsx.ms <= XLSX_TARGET_S * 1000)}`,
+  `targets: csv ≤ ${CSV_TARGET_S} s ${dropped ? 'cold' : 'first run'} ${verdict(csv.ms <= CSV_TARGET_S * 1000)} (warm ${verdict(warm.ms <= CSV_TARGET_S * 1000)}), csv peak RSS ≤ ${CSV_TARGET_MB} MB ${verdict(Math.max(csv.maxRssMB, warm.maxRssMB) <= CSV_TARGET_MB)}, xlsx ≤ ${XLSX_TARGET_S} s ${verdict(xlsx.ms <= XLSX_TARGET_S * 1000)}`,
 );
-console.log(JSON.stringify({ bench: 'reports', csvRowsPerSec: sig3(csvRate), csvPeakRssMB: csv.maxRssMB, xlsxRowsPerSec: sig3(xlsxRate), load1: [...csv.load, ...xlsx.load] }));
+console.log(
+  JSON.stringify({
+    bench: 'reports',
+    csvRowsPerSec: sig3(csvRate),
+    csvPeakRssMB: Math.max(csv.maxRssMB, warm.maxRssMB),
+    xlsxRowsPerSec: sig3(xlsxRate),
+    csvCold: dropped,
+    csvWarmRowsPerSec: sig3(warmRate),
+    load1: [...csv.load, ...warm.load, ...xlsx.load],
+  }),
+);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseConnectionError, DatabaseUrlError, dialectOf, openDatabase } from '../../../src/store/database.js';
+import { DatabaseConnectionError, DatabaseUrlError, dialectOf, openDatabase, SQLITE_PAGE_SIZE } from '../../../src/store/database.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import { inTransaction } from '../../../src/store/transaction.js';
 import { openTestStore, testDatabases, testPostgresUrl, type TestStore } from '../../support/databases.js';
@@ -61,8 +61,27 @@ describe('SQLite file settings', () => {
     expect(await pragma('synchronous')).toBe(1);
     expect(await pragma('busy_timeout')).toBe(5000);
     expect(await pragma('foreign_keys')).toBe(1);
+    expect(await pragma('page_size')).toBe(SQLITE_PAGE_SIZE);
     expect(dialectOf(store.db)).toBe('sqlite');
     await store.close();
+  });
+
+  it('makes a new database with 64 KB pages and leaves an existing one with the size it was made with', async () => {
+    const made = join(dir, 'made-with-4k.sqlite');
+    const old = new BetterSqlite3(made);
+    old.exec('create table kept (id integer primary key); insert into kept values (1)');
+    old.close();
+    const store = await openDatabase(`sqlite:${made}`);
+    await migrateToLatest(store);
+    const { rows } = await sql<{ page_size: number }>`pragma page_size`.execute(store.db);
+    expect(rows[0]?.page_size).toBe(4096);
+    expect((await sql<{ id: number }>`select id from kept`.execute(store.db)).rows).toEqual([{ id: 1 }]);
+    await store.close();
+
+    const fresh = await openDatabase(`sqlite:${join(dir, 'fresh.sqlite')}`);
+    await migrateToLatest(fresh);
+    expect((await sql<{ page_size: number }>`pragma page_size`.execute(fresh.db)).rows[0]?.page_size).toBe(65_536);
+    await fresh.close();
   });
 
   it('starts every transaction with the write lock held (BEGIN IMMEDIATE)', async () => {
