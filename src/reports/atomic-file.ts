@@ -69,7 +69,7 @@ export async function writeAtomically<T>(
 }
 
 /** Writes a chunk and waits when the stream asks to (backpressure), for hand-written writers. */
-export function writeChunk(out: Writable, chunk: string): Promise<void> | void {
+export function writeChunk(out: Writable, chunk: string | Uint8Array): Promise<void> | void {
   if (out.write(chunk)) return;
   return new Promise((resolve, reject) => {
     const onDrain = () => {

@@ -41,7 +41,7 @@ export interface PartRequest {
   range: OfferReportRange;
 }
 
-export type PartAnswer = { index: number; text: string; rows: number; read: number } | { index: number; error: string };
+export type PartAnswer = { index: number; text: Uint8Array; rows: number; read: number } | { index: number; error: string };
 
 export interface WorkerSetup {
   file: string;
@@ -98,22 +98,23 @@ interface PartMaker {
 }
 
 interface PartText {
-  text: string;
+  /** The part's CSV records, in UTF-8. */
+  text: Uint8Array;
   rows: number;
   read: number;
 }
 
 /** The CSV text of a part: what a worker does, and this thread too. */
 export async function partText(db: Db, setup: Omit<WorkerSetup, 'file'>, request: PartRequest): Promise<PartText> {
-  const texts: string[] = [];
+  const texts: Buffer[] = [];
   let rows = 0;
   let read = 0;
   const pages = reportCsvPages(db, setup.options, setup.referenceAt, setup.organisms, { pageSize: setup.pageSize, range: request.range, onProgress: (n) => (read = n) });
   for await (const page of pages) {
-    texts.push(page.text);
+    texts.push(typeof page.text === 'string' ? Buffer.from(page.text) : page.text);
     rows += page.rows;
   }
-  return { text: texts.join(''), rows, read };
+  return { text: Buffer.concat(texts), rows, read };
 }
 
 class LocalPartMaker implements PartMaker {

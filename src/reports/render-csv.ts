@@ -66,6 +66,16 @@ const runs = parts.filter((p): p is Extract<Part, { kind: 'run' }> => p.kind ===
 const momentParts = parts.flatMap((p) => (p.kind === 'moment' ? [p.column] : []));
 const lastRunPart = parts.map((p) => p.kind).lastIndexOf('run');
 
+/** How a record is laid out: its runs of fixed columns, and how many moment cells come before each run (the last entry: after the last run). */
+export function csvRecordParts(): { runCount: number; momentsBefore: number[] } {
+  const momentsBefore = [0];
+  for (const part of parts) {
+    if (part.kind === 'run') momentsBefore.push(0);
+    else momentsBefore[momentsBefore.length - 1]! += 1;
+  }
+  return { runCount: runs.length, momentsBefore };
+}
+
 /** Between the runs of `csv_cells` and the values of `csv_moment` (no text of a report holds it; a row that does is not stored ahead). */
 const SEPARATOR = '\u001f';
 
@@ -186,9 +196,9 @@ export class MomentCells {
   }
 }
 
-/** A page of the report as CSV records, with the number of offers in it. */
+/** A page of the report as CSV records (text, or its UTF-8 bytes), with the number of offers in it. */
 export interface CsvPage {
-  text: string;
+  text: string | Buffer;
   rows: number;
 }
 

@@ -1,7 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { OrganismsFile } from '../domain/organism-schema.js';
 import { dialectOf, type Db } from '../store/database.js';
-import { readOfferReportCsvPage, readOfferReportPage, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
+import { readOfferReportCsvBlock, readOfferReportCsvPage, readOfferReportPage, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
+import { CsvBlockRecordsMaker } from './csv-block.js';
 import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
@@ -225,7 +226,7 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
     for await (const page of reportPages(db, options, referenceAt, organisms, read)) yield { text: reportCsvPage(page), rows: page.length };
     return;
   }
-  const pageSize = Math.max(1, read.pageSize ?? 250);
+  const pageSize = Math.max(1, read.pageSize ?? CSV_PAGE_ROWS);
   const ctx = rowContext(referenceAt, options.primaryNetworks);
   const keep = rowFilter(options, organisms);
   const scan = scanOf(options, organisms);
@@ -233,10 +234,29 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
   const matchBody = scan.organismType === null ? bodyMatcher(options.body, organisms) : null;
   const network = options.network;
   const cells = new MomentCells(ctx);
+  // On SQLite, a page is read as one block of bytes when it can be (see `csv-block.ts`); a body
+  // filtered by its name is checked on rows.
+  let blocks = matchBody === null ? new CsvBlockRecordsMaker(cells, network) : null;
   let after = read.range?.after ?? null;
   const until = read.range?.until ?? null;
   let count = 0;
   for (;;) {
+    if (blocks !== null) {
+      const block = await readOfferReportCsvBlock(db, scan, { after, until }, pageSize, CsvBlockRecordsMaker.version);
+      if (block === null) blocks = null;
+      else if (block.rows === 0) return;
+      else {
+        const made = blocks.render(block);
+        if (made !== null) {
+          if (made.rows > 0) yield { text: made.bytes, rows: made.rows };
+          count += block.rows;
+          read.onProgress?.(count);
+          if (block.rows < pageSize) return;
+          after = made.last;
+          continue;
+        }
+      }
+    }
     const page = await readOfferReportCsvPage(db, scan, { after, until }, pageSize, matchBody !== null);
     const records: string[] = [];
     let rows = 0;
@@ -277,6 +297,13 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
     after = [last.job_number, last.source, last.ats_id];
   }
 }
+
+/**
+ * Rows per page of a CSV report as it stands. A block of 2,000 rows is about 800 KB in and out;
+ * each page costs a query (built, then sought in the key), and at 250 rows a page those made a
+ * fifth of the CSV of 1,000,000 offers (5.4-7.2 s against 4.0-4.9 s at 1,000-4,000 rows).
+ */
+const CSV_PAGE_ROWS = 2_000;
 
 /** The most rows a page's range of keys is read with again (it holds the page's rows, and those written into it since). */
 const WHOLE_PAGE_LIMIT = 100_000;

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CsvBlockRecordsMaker } from '../../../src/reports/csv-block.js';
 import type { ReportOptions } from '../../../src/reports/options.js';
 import { CSV_CELLS_VERSION, csvAheadOf, hasCsvAhead, MomentCells, reportCsvHead, reportCsvPage, writeReportCsv } from '../../../src/reports/render-csv.js';
 import { finishRow, rowContext, type ReportFacts } from '../../../src/reports/rows.js';
 import { reportCsvPages, reportPages } from '../../../src/reports/source.js';
+import { readOfferReportCsvBlock, writeOfferReport } from '../../../src/store/offer-report.js';
 import { data } from '../../support/domain.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { AFTER, buildCampaign, MARCH } from './campaign.js';
@@ -163,7 +165,7 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
   /** The report's text the way it is made, and rendered whole from the rows every format reads. */
   async function both(options: ReportOptions, at: string, pageSize = 3): Promise<[string, string]> {
     let made = '';
-    for await (const page of reportCsvPages(store.db, options, at, data.organismsFile, { pageSize })) made += page.text;
+    for await (const page of reportCsvPages(store.db, options, at, data.organismsFile, { pageSize })) made += page.text.toString();
     let rendered = '';
     for await (const rows of reportPages(store.db, options, at, data.organismsFile, { pageSize })) rendered += reportCsvPage(rows);
     return [made, rendered];
@@ -213,5 +215,122 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
     expect(count).toBe(total);
     expect(text.startsWith(reportCsvHead())).toBe(true);
     expect(text.split('\r\n').length - 2).toBe(total);
+  });
+});
+
+describe('CSV records read as blocks of bytes, on SQLite', () => {
+  let store: TestStore;
+  const base: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+  beforeAll(async () => {
+    store = await openTestStore('sqlite', 'csv-blocks');
+  });
+  afterAll(() => store?.cleanup());
+
+  /** The projections of these offers, as the pipeline writes them, and nothing else. */
+  async function holdOnly(offers: readonly ReportFacts[]): Promise<void> {
+    await store.db.deleteFrom('offer_report').execute();
+    await store.db.deleteFrom('offer_report_csv').execute();
+    for (const facts of offers) await writeOfferReport(store.db, { source: facts.source, ats_id: facts.ats_id, campaign: 2027 }, facts, csvAheadOf(facts));
+  }
+
+  async function both(options: ReportOptions, at: string, pageSize: number): Promise<[string, string]> {
+    let made = '';
+    for await (const page of reportCsvPages(store.db, options, at, data.organismsFile, { pageSize })) made += page.text.toString();
+    let rendered = '';
+    for await (const rows of reportPages(store.db, options, at, data.organismsFile, { pageSize })) rendered += reportCsvPage(rows);
+    return [made, rendered];
+  }
+
+  /** Keys and texts holding now and then the separators of a block (U+001D, U+001E) or of the stored text (U+001F). */
+  const hostile = fc.oneof(
+    { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom('a', 'B', '0', 'é', ';', '"'), minLength: 1, maxLength: 6 }) },
+    { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('a', 'é', '\u001d', '\u001e', '\u001f'), minLength: 1, maxLength: 6 }) },
+  );
+  const offersArb = fc.uniqueArray(
+    fc.tuple(factsArb, hostile, hostile, hostile).map(([facts, job, ats, title]) => ({ ...facts, job_number: job, ats_id: ats, title: `${facts.title}${title}` })),
+    { selector: (f) => f.ats_id, maxLength: 30 },
+  );
+
+  it('give the bytes of the rows rendered whole, for any values and keys, page size, networks rule and network', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        offersArb,
+        instant,
+        fc.constantFrom('all' as const, 'primary' as const),
+        fc.constantFrom(1, 2, 7, 250),
+        fc.constantFrom(null, 'Famille', 'Recouvrement ; URSSAF'),
+        async (offers, at, primaryNetworks, pageSize, network) => {
+          await holdOnly(offers);
+          const [made, rendered] = await both({ ...base, primaryNetworks, network }, at, pageSize);
+          expect(made).toBe(rendered);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  /** The first `limit` rows of the campaign as a block, and what the maker makes of it. */
+  async function firstBlock(limit: number, network: string | null = null) {
+    const scan = { campaign: 2027, regime: null, states: null, organismType: null };
+    const block = await readOfferReportCsvBlock(store.db, scan, { after: null, until: null }, limit, CsvBlockRecordsMaker.version);
+    if (block === null) throw new Error('expected a block on SQLite');
+    return { block, made: new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')), network).render(block) };
+  }
+
+  it('are used when every row holds its record, and refused when a field holds a separator, a row has no record or the order is not kept', async () => {
+    const offers = fc.sample(factsArb.filter((f) => hasCsvAhead({ networks: f.networks, ...csvAheadOf(f) })), { numRuns: 6, seed: 11 }).map((f, i) => ({ ...f, job_number: `R${i}`, ats_id: `J${i}` }));
+    await holdOnly(offers);
+    const good = await firstBlock(10);
+    expect(good.block).toMatchObject({ rows: 6, ready: 6 });
+    expect(good.made?.rows).toBe(6);
+    expect(good.made?.last).toEqual(['R5', 'talentlink', 'J5']);
+    expect(good.made?.bytes.toString()).toBe(offers.map((f) => whole(f, MARCH)).join(''));
+    // A page cut short still names its last row.
+    expect((await firstBlock(2)).made?.last).toEqual(['R1', 'talentlink', 'J1']);
+
+    const refusedWith = async (change: () => Promise<unknown>) => {
+      await holdOnly(offers);
+      await change();
+      return (await firstBlock(10)).made;
+    };
+    const ofRow = (i: number) => store.db.updateTable('offer_report_csv').where('ats_id', '=', `J${i}`);
+    expect(await refusedWith(() => ofRow(2).set({ csv_cells: null, csv_version: null, csv_moment: null }).execute())).toBeNull();
+    expect(await refusedWith(() => ofRow(2).set({ csv_version: CSV_CELLS_VERSION + 1 }).execute())).toBeNull();
+    expect(await refusedWith(() => ofRow(3).set({ ats_id: 'J3\u001e' }).execute())).toBeNull();
+    expect(await refusedWith(() => ofRow(3).set({ job_number: 'R3\u001dx' }).execute())).toBeNull();
+    expect(await refusedWith(() => ofRow(5).set({ networks: '["a\u001eb"]' }).execute())).toBeNull();
+    expect(await refusedWith(() => sql`update offer_report_csv set csv_cells = csv_cells || char(30) where ats_id = 'J4'`.execute(store.db))).toBeNull();
+    expect(await refusedWith(() => sql`update offer_report_csv set csv_cells = csv_cells || char(29) || 'x' where ats_id = 'J4'`.execute(store.db))).toBeNull();
+    expect(await refusedWith(() => sql`update offer_report_csv set csv_cells = csv_cells || char(31) where ats_id = 'J0'`.execute(store.db))).toBeNull();
+
+    // Rows out of order (SQL does not promise the order of the joined rows): refused.
+    await holdOnly(offers);
+    const { block } = await firstBlock(10);
+    const rows = block.block.toString('latin1').split('\u001d');
+    const swapped = Buffer.from([rows[1], rows[0], ...rows.slice(2)].join('\u001d'), 'latin1');
+    expect(new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')), null).render({ ...block, block: swapped })).toBeNull();
+  });
+
+  it('leave out the rows of other networks and still name the page last row', async () => {
+    const offers = fc
+      .sample(factsArb.filter((f) => hasCsvAhead({ networks: f.networks, ...csvAheadOf(f) })), { numRuns: 4, seed: 2 })
+      .map((f, i) => ({ ...f, job_number: `R${i}`, ats_id: `J${i}`, networks: JSON.stringify(i === 1 ? ['Famille'] : ['Assurance maladie']) }));
+    await holdOnly(offers);
+    const { made } = await firstBlock(10, 'Famille');
+    expect(made?.rows).toBe(1);
+    expect(made?.bytes.toString()).toBe(whole(offers[1]!, MARCH));
+    expect(made?.last).toEqual(['R3', 'talentlink', 'J3']);
+  });
+});
+
+describe.each(testDatabases().filter((d) => d !== 'sqlite'))('CSV records on %s', (dialect) => {
+  it('are read as rows (blocks are for SQLite)', async () => {
+    const store = await openTestStore(dialect, 'csv-no-blocks');
+    try {
+      const scan = { campaign: 2027, regime: null, states: null, organismType: null };
+      expect(await readOfferReportCsvBlock(store.db, scan, { after: null, until: null }, 10, CSV_CELLS_VERSION)).toBeNull();
+    } finally {
+      await store.cleanup();
+    }
   });
 });
