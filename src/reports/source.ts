@@ -216,8 +216,9 @@ export async function* reportPages(db: Db, options: ReportOptions, referenceAt: 
 /**
  * The report's CSV records, one page of text at a time. As it stands, each offer's record is
  * its projection's text ahead of the report joined with the cells of its moment
- * (`render-csv.ts`); the query applies the filters on régime, states and body type, and only the
- * body's name and the network are checked here. An offer whose projection holds no text of this
+ * (`render-csv.ts`; on SQLite from a block of bytes, `csv-block.ts`); the query applies the
+ * filters on régime, states and body type, and only the body's name and the network are checked
+ * here. An offer whose projection holds no text of this
  * version (written before, or by another rendering) is read whole and rendered as the other
  * formats are. As it stood, every row is rendered from the ledger's fold.
  */
@@ -235,8 +236,10 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
   const network = options.network;
   const cells = new MomentCells(ctx);
   // On SQLite, a page is read as one block of bytes when it can be (see `csv-block.ts`); a body
-  // filtered by its name is checked on rows.
+  // filtered by its name is checked on rows. Blocks refused twice in a row (a database written
+  // before the records existed) are not asked for again in this report.
   let blocks = matchBody === null ? new CsvBlockRecordsMaker(cells, network) : null;
+  let refused = 0;
   let after = read.range?.after ?? null;
   const until = read.range?.until ?? null;
   let count = 0;
@@ -247,7 +250,9 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
       else if (block.rows === 0) return;
       else {
         const made = blocks.render(block);
+        if (made === null && ++refused >= 2) blocks = null;
         if (made !== null) {
+          refused = 0;
           if (made.rows > 0) yield { text: made.bytes, rows: made.rows };
           count += block.rows;
           read.onProgress?.(count);
