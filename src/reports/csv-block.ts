@@ -114,7 +114,10 @@ export class CsvBlockRecordsMaker {
   }
 }
 
-/** Whether the key at (j0..j1, s0..s1, a0..a1) comes strictly after the previous one, compared as SQLite's BINARY collation does (bytes, then length). */
+/**
+ * Whether the key whose job number is `j0..j1`, source `j1+1..s1` and ATS id `s1+1..a1` comes
+ * strictly after the previous one, compared as SQLite's BINARY collation does (bytes, then length).
+ */
 function increasing(block: Buffer, prev: number[], j0: number, j1: number, s1: number, a1: number): boolean {
   const job = block.compare(block, prev[0]!, prev[1]!, j0, j1);
   if (job !== 0) return job > 0;
