@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { ConfigError, loadConfig } from '../../config.js';
 import { DatabaseConnectionError, DatabaseUrlError, openDatabase, type Store } from '../../store/database.js';
+import { compactSqlite, type CompactResult } from '../../store/compact.js';
 import { migrateToLatest, migrationStatus, type MigrationState } from '../../store/migrate.js';
 import { UsageError } from '../output.js';
 
 /**
  * `en3s db migrate` and `en3s db status`: apply the store's migrations, or list them with when
- * they were applied. The database is the configured one (`EN3S_DATABASE_URL`) unless `--db`.
+ * they were applied. `en3s db compact`: rebuild a SQLite file (see `src/store/compact.ts`). The
+ * database is the configured one (`EN3S_DATABASE_URL`) unless `--db`.
  */
 
 const DB_OPTION = ['--db <url>', 'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut'] as const;
@@ -58,8 +60,46 @@ async function withStore(dbOption: string | undefined, create: boolean, fn: (sto
   }
 }
 
+const frenchNumber = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+
+/** A size in the units an administrator reads: Ko, Mo, Go (of 1,024). */
+function frenchSize(bytes: number): string {
+  const units = ['octets', 'Ko', 'Mo', 'Go', 'To'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${frenchNumber.format(value)} ${units[unit]}`;
+}
+
+function frenchDuration(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${frenchNumber.format(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+/** What `en3s db compact` prints, or the UsageError it exits with. */
+export function describeCompact(result: CompactResult): string {
+  if (!result.ok) {
+    switch (result.reason) {
+      case 'not-sqlite':
+        throw new UsageError('« en3s db compact » ne concerne que SQLite : PostgreSQL range ses pages lui-même (VACUUM automatique)');
+      case 'in-memory':
+        throw new UsageError('« en3s db compact » ne concerne qu’un fichier SQLite, pas une base en mémoire');
+      case 'busy':
+        throw new UsageError('la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « en3s db compact » ; le fichier est inchangé');
+      case 'disk-full':
+        throw new UsageError('place insuffisante sur le disque (il faut environ la taille du fichier en plus) ; le fichier est inchangé');
+    }
+  }
+  const pages = result.pageSizeBefore === result.pageSizeAfter ? `pages de ${frenchSize(result.pageSizeAfter)}` : `pages de ${frenchSize(result.pageSizeBefore)} → ${frenchSize(result.pageSizeAfter)}`;
+  return `Base reconstruite en ${frenchDuration(result.ms)} : ${pages}, ${frenchSize(result.bytesBefore)} → ${frenchSize(result.bytesAfter)}.\n`;
+}
+
 export function registerDb(program: Command): void {
-  const db = program.command('db').description('base de données : migrations');
+  const db = program.command('db').description('base de données : migrations, reconstruction du fichier SQLite');
 
   db.command('migrate')
     .description('applique les migrations en attente')
@@ -73,6 +113,15 @@ export function registerDb(program: Command): void {
             ? 'Base à jour : aucune migration en attente.'
             : `${applied.length} migration${applied.length > 1 ? 's' : ''} appliquée${applied.length > 1 ? 's' : ''} : ${applied.join(', ')}.`;
         process.stdout.write(`${head}\n${states.map(describeState).join('\n')}\n`);
+      }),
+    );
+
+  db.command('compact')
+    .description('SQLite : reconstruit le fichier, chaque table d’un seul tenant, en pages de 64 Ko (service arrêté, place disque de la taille du fichier)')
+    .option(...DB_OPTION)
+    .action((options: { db?: string }) =>
+      withStore(options.db, false, async (store) => {
+        process.stdout.write(describeCompact(await compactSqlite(store)));
       }),
     );
 

@@ -1,10 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.js';
+import { openDatabase } from '../../../src/store/database.js';
 import { appendLedger } from '../../../src/store/ledger.js';
+import { migrateToLatest } from '../../../src/store/migrate.js';
 import { migrationProvider } from '../../../src/store/migrations/index.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 
@@ -119,5 +122,88 @@ describe('en3s audit verify with a bad database', () => {
     const result = await en3s('audit', 'verify', '--db', 'sqlite::memory:', '--batch-size', 'zero');
     expect(result).toMatchObject({ code: 2 });
     expect(result.stderr).toContain('--batch-size : entier de 1 à 100 000 attendu, reçu « zero »');
+  });
+});
+
+describe('en3s db compact', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'en3s-compact-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A database made with 4 KB pages (as before 64 KB pages), migrated, with a ledger. */
+  async function oldDatabase(name: string): Promise<{ file: string; hash: string }> {
+    const file = join(dir, name);
+    const made = new BetterSqlite3(file);
+    made.pragma('page_size = 4096');
+    made.pragma('journal_mode = WAL');
+    made.close();
+    const store = await openDatabase(`sqlite:${file}`);
+    await migrateToLatest(store);
+    const written = await appendLedger(
+      store.db,
+      Array.from({ length: 3000 }, (_, i) => ({ offer_source: 'talentlink', offer_ats_id: `J${i}`, campaign: 2027, actor: 'system' as const, kind: 'decision', data: { i, text: 'x'.repeat(200) } })),
+      '2027-02-01T10:00:00.000Z',
+    );
+    await store.close();
+    return { file, hash: written.at(-1)!.hash };
+  }
+
+  const pragma = (file: string, name: string) => {
+    const handle = new BetterSqlite3(file, { readonly: true });
+    try {
+      return handle.pragma(name, { simple: true });
+    } finally {
+      handle.close();
+    }
+  };
+
+  it('rebuilds the file with 64 KB pages, back in WAL mode, the ledger intact', async () => {
+    const { file, hash } = await oldDatabase('old.sqlite');
+    expect(pragma(file, 'page_size')).toBe(4096);
+    const result = await en3s('db', 'compact', '--db', `sqlite:${file}`);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^Base reconstruite en [\d,]+ s : pages de 4 Ko → 64 Ko, [\d,]+ (Ko|Mo) → [\d,]+ (Ko|Mo)\.\n$/);
+    expect(pragma(file, 'page_size')).toBe(65_536);
+    expect(pragma(file, 'journal_mode')).toBe('wal');
+    const verify = await en3s('audit', 'verify', '--db', `sqlite:${file}`);
+    expect(verify).toMatchObject({ code: 0 });
+    expect(verify.stdout).toContain(`dernière empreinte ${hash} (n° 3\u202f000)`);
+    // Again: already 64 KB, rebuilt all the same (the tables in one stretch each).
+    expect((await en3s('db', 'compact', '--db', `sqlite:${file}`)).stdout).toMatch(/: pages de 64 Ko, /);
+  });
+
+  it('exits 2 and leaves the file as it was while another process has it open (the service)', async () => {
+    const { file } = await oldDatabase('busy.sqlite');
+    const service = new BetterSqlite3(file);
+    try {
+      service.prepare('select count(*) from ledger').get();
+      const result = await en3s('db', 'compact', '--db', `sqlite:${file}`);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « en3s db compact » ; le fichier est inchangé');
+      expect(result.stdout).toBe('');
+    } finally {
+      service.close();
+    }
+    expect(pragma(file, 'page_size')).toBe(4096);
+    expect(pragma(file, 'journal_mode')).toBe('wal');
+    expect((await en3s('audit', 'verify', '--db', `sqlite:${file}`)).code).toBe(0);
+  });
+
+  it('exits 2 on a database in memory and on PostgreSQL, saying why', async () => {
+    const memory = await en3s('db', 'compact', '--db', 'sqlite::memory:');
+    expect(memory.code).toBe(2);
+    expect(memory.stderr).toContain('pas une base en mémoire');
+    if (testDatabases().includes('postgres')) {
+      const store = await openTestStore('postgres', 'cli-compact');
+      try {
+        const result = await en3s('db', 'compact', '--db', store.url);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain('« en3s db compact » ne concerne que SQLite');
+      } finally {
+        await store.cleanup();
+      }
+    }
   });
 });
