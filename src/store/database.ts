@@ -122,21 +122,22 @@ async function openSqlite(location: string, create: boolean): Promise<Store> {
   } catch (error) {
     throw new DatabaseConnectionError(`impossible d'ouvrir la base SQLite « ${path} » : ${messageOf(error)}`, { cause: error });
   }
+  // A new database gets 64 KB pages (SQLite's largest) instead of 4 KB. The pipeline writes a
+  // ledger entry and the offer's projections in one transaction, so the tables grow side by side
+  // in the file and each page of a report's table lies among about fifteen pages of ledger. A
+  // report reads its table in key order: one disk read per page. The CSV of a campaign of
+  // 1,000,000 offers, with the file out of the page cache, went from 24-45 s to 9-12 s. The price
+  // is on the write side, each page a transaction touches being written whole to the WAL: the
+  // webhook route's throughput did not change measurably, and end to end at 40 notifications/s
+  // the median grew by 1-2 ms. The size can be set only before the first table is created, so an
+  // existing database keeps the size it was made with (until `en3s db compact`).
+  handle.pragma(`page_size = ${SQLITE_PAGE_SIZE}`);
   // WAL lets readers work while one writer commits. synchronous=NORMAL in WAL mode syncs at
   // checkpoints, not at every commit: a committed transaction survives a crash of the process
   // (it is in the WAL file, already handed to the operating system) and the file is never
   // corrupted; only a power cut or an OS crash may lose the last commits. Such a loss is
   // recovered by the reconciliation (jobs changed since its cursor), which is worth commits
   // without an fsync each.
-  // A new database gets 64 KB pages (SQLite's largest) instead of 4 KB. The pipeline writes a
-  // ledger entry and the offer's projections in one transaction, so the tables grow side by side
-  // in the file and each page of a report's table lies among about fifteen pages of ledger. A
-  // report reads its table in key order: with 4 KB pages that is one disk read per 4 KB, with
-  // 64 KB pages one per 64 KB. The CSV of a campaign of 1,000,000 offers, with the file out of
-  // the page cache, went from 24-45 s to 9-12 s; the webhook route's cost did not change
-  // measurably (BENCHMARKS.md). The size can be set only before the first table is created, so
-  // an existing database keeps the size it was made with.
-  handle.pragma(`page_size = ${SQLITE_PAGE_SIZE}`);
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
   // Other processes writing the same file wait up to 5 s for the lock instead of failing.

@@ -16,7 +16,7 @@ import { buildTemplates } from './report-templates.js';
  * memory. Run with `npm run build && npm run bench:reports` (`-- --threads 2` for the CSV in parts).
  *
  * Generating the campaigns takes minutes, so the SQLite files are kept in the system's temporary
- * folder, named after a digest of everything that shapes them (templates, size, seed, migrations),
+ * folder, named after a digest of everything that shapes them (templates, size, migrations, page size),
  * and reused by the next run; `--fresh` generates them again. The last line is one JSON object.
  *
  * The CSV is timed twice: first with the campaign's file dropped from the operating system's page
