@@ -81,9 +81,6 @@ export class CsvBlockRecordsMaker {
       const f5 = block.indexOf(BLOCK_FIELD_END, f4 + 1);
       // Six fields exactly: the fifth separator is the row's last one.
       if (f1 === -1 || f2 === -1 || f3 === -1 || f4 === -1 || f5 === -1 || f5 >= end || block.lastIndexOf(BLOCK_FIELD_END, end - 1) !== f5) return null;
-      if (prev !== null && !increasing(block, prev, p, f1, f2, f3)) return null;
-      prev = [p, f1, f1 + 1, f2, f2 + 1, f3];
-      const moment = this.momentOf(block, f3 + 1, f4, f5);
       // The runs of the stored text, exactly as many as the columns have.
       const runs: number[] = [f5 + 1];
       for (let k = 1; k < runCount; k++) {
@@ -93,7 +90,11 @@ export class CsvBlockRecordsMaker {
       }
       if (block.lastIndexOf(RUN_END, end - 1) >= runs[runs.length - 1]!) return null;
       runs.push(end);
+      if (prev !== null && !increasing(block, prev, p, f1, f2, f3)) return null;
+      prev = [p, f1, f1 + 1, f2, f2 + 1, f3];
       p = end + 1;
+      // Only now that the row has its shape are its fields read as what they are.
+      const moment = this.momentOf(block, f3 + 1, f4, f5);
       if (this.network !== null && !moment.networks.includes(this.network)) continue;
       const need = end - f5 + moment.length;
       if (at + need > out.length) {
