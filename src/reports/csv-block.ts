@@ -1,5 +1,5 @@
 import { BLOCK_FIELD_END, BLOCK_ROW_END, type OfferReportCsvBlock, type OfferReportPosition } from '../store/offer-report.js';
-import { CSV_CELLS_VERSION, csvRecordParts, type MomentCells, type MomentTexts } from './render-csv.js';
+import { csvRecordParts, type MomentCells, type MomentTexts } from './render-csv.js';
 
 /**
  * The CSV records of a block of `offer_report_csv` (`readOfferReportCsvBlock`), made from its
@@ -46,16 +46,13 @@ export class CsvBlockRecordsMaker {
     private readonly network: string | null,
   ) {}
 
-  /** The version of the records the block must hold (`readOfferReportCsvBlock`'s `version`). */
-  static readonly version = CSV_CELLS_VERSION;
-
   private momentOf(block: Buffer, from: number, middle: number, to: number): MomentBytes {
     const key = block.toString('latin1', from, to);
     let made = this.moments.get(key);
     if (made !== undefined) return made;
     const networks = block.toString('utf8', from, middle);
     const csv_moment = block.toString('utf8', middle + 1, to);
-    made = momentBytes(this.cells.moment({ networks, csv_moment, csv_version: CSV_CELLS_VERSION, csv_cells: '' }));
+    made = momentBytes(this.cells.moment({ networks, csv_moment }));
     if (this.moments.size >= 10_000) this.moments.clear();
     this.moments.set(key, made);
     return made;

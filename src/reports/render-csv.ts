@@ -109,7 +109,10 @@ export function csvAheadOf(facts: ReportFacts): CsvAheadColumns {
 }
 
 /** What a CSV record ahead of the report is read from. */
-export type CsvAheadRow = Pick<OfferReportCsvRow, 'networks' | 'csv_version' | 'csv_cells' | 'csv_moment'>;
+type CsvAheadRow = Pick<OfferReportCsvRow, 'networks' | 'csv_version' | 'csv_cells' | 'csv_moment'>;
+
+/** What a row's moment is read from: its networks' text and `csv_moment`. */
+type MomentSource = { networks: string; csv_moment: string };
 
 /** Whether the projection holds its record ahead, as this version renders it. */
 export function hasCsvAhead(row: CsvAheadRow): row is CsvAheadRow & { csv_cells: string; csv_moment: string } {
@@ -117,7 +120,7 @@ export function hasCsvAhead(row: CsvAheadRow): row is CsvAheadRow & { csv_cells:
 }
 
 /** The values of the row's moment, from `csv_moment` (an empty value is a missing one, see `csvAheadOf`). */
-function momentFactsOf(row: CsvAheadRow & { csv_moment: string }): MomentFacts {
+function momentFactsOf(row: MomentSource): MomentFacts {
   const values = row.csv_moment.split(SEPARATOR);
   const facts = Object.fromEntries(momentColumns.map((column, i) => [column, values[i] || null])) as Omit<MomentFacts, 'networks'>;
   return { ...facts, networks: row.networks };
@@ -154,7 +157,7 @@ export class MomentCells {
   }
 
   /** The moment of a row whose record is stored ahead (`hasCsvAhead`), at this report's instant. */
-  moment(row: CsvAheadRow & { csv_moment: string }): MomentTexts {
+  moment(row: MomentSource): MomentTexts {
     const known = this.moments.get(row.networks)?.get(row.csv_moment);
     if (known !== undefined) return known;
     const moment = momentOf(momentFactsOf(row), this.ctx);

@@ -7,7 +7,7 @@ import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
-import { hasCsvAhead, MomentCells, reportCsvPage, type CsvPage } from './render-csv.js';
+import { CSV_CELLS_VERSION, hasCsvAhead, MomentCells, reportCsvPage, type CsvPage } from './render-csv.js';
 import { buildRow, finishRow, reportedNetworks, rowContext, type RowContext } from './rows.js';
 import { snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
 
@@ -245,12 +245,11 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
   let count = 0;
   for (;;) {
     if (blocks !== null) {
-      const block = await readOfferReportCsvBlock(db, scan, { after, until }, pageSize, CsvBlockRecordsMaker.version);
-      if (block === null) blocks = null;
+      const block = await readOfferReportCsvBlock(db, scan, { after, until }, pageSize, CSV_CELLS_VERSION);
+      if (block === null) blocks = null; // PostgreSQL
       else if (block.rows === 0) return;
       else {
         const made = blocks.render(block);
-        if (made === null && ++refused >= 2) blocks = null;
         if (made !== null) {
           refused = 0;
           if (made.rows > 0) yield { text: made.bytes, rows: made.rows };
@@ -260,6 +259,8 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
           after = made.last;
           continue;
         }
+        // This page as rows, below.
+        if (++refused >= 2) blocks = null;
       }
     }
     const page = await readOfferReportCsvPage(db, scan, { after, until }, pageSize, matchBody !== null);

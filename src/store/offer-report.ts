@@ -78,7 +78,7 @@ export interface OfferReportRange {
   until: OfferReportPosition | null;
 }
 
-/** A scan of `offer_report`, or of `offer_report_csv` (same key and filter columns, in the same order). */
+/** A scan of `offer_report`, or of `offer_report_csv` (same key and filter columns, in the same order), in report order. */
 function scanQuery(db: Db, scan: OfferReportScan, range: OfferReportRange, table: 'offer_report' | 'offer_report_csv' = 'offer_report') {
   let query = db.selectFrom(table as 'offer_report').where('campaign', '=', scan.campaign);
   const { after, until } = range;
@@ -87,7 +87,7 @@ function scanQuery(db: Db, scan: OfferReportScan, range: OfferReportRange, table
   if (scan.regime !== null) query = query.where('regime', '=', scan.regime);
   if (scan.states !== null) query = query.where('state', 'in', scan.states);
   if (scan.organismType !== null) query = query.where('organism_type', '=', scan.organismType);
-  return query;
+  return query.orderBy('job_number').orderBy('source').orderBy('ats_id');
 }
 
 /**
@@ -99,9 +99,6 @@ export async function offerReportBoundary(db: Db, scan: OfferReportScan, after: 
   // On the CSV's table, the one its parts are read from (same keys as `offer_report`, narrower pages).
   const row = await scanQuery(db, scan, { after, until: null }, 'offer_report_csv')
     .select(['job_number', 'source', 'ats_id'])
-    .orderBy('job_number')
-    .orderBy('source')
-    .orderBy('ats_id')
     .limit(1)
     .offset(Math.max(0, count - 1))
     .executeTakeFirst();
@@ -220,7 +217,7 @@ async function readPage<T>(
   names: readonly (keyof OfferReportTable)[],
   fromArray: (v: unknown[]) => T,
 ): Promise<T[]> {
-  const query = scanQuery(db, scan, range, table).select(names).orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit);
+  const query = scanQuery(db, scan, range, table).select(names).limit(limit);
   const connection = sqliteConnectionOf(db);
   if (connection === null) return (await query.execute()) as T[];
   const compiled = query.compile();
@@ -272,9 +269,6 @@ export async function readOfferReportCsvBlock(db: Db, scan: OfferReportScan, ran
       sql<number>`csv_version = ${eb.val(version)} and csv_cells is not null and csv_moment is not null`.as('ready'),
       sql<string>`job_number || char(30) || source || char(30) || ats_id || char(30) || networks || char(30) || csv_moment || char(30) || csv_cells`.as('frame'),
     ])
-    .orderBy('job_number')
-    .orderBy('source')
-    .orderBy('ats_id')
     .limit(limit)
     .compile();
   // SQLite runs the page as a co-routine and joins its rows in the order it gives them; the

@@ -117,7 +117,7 @@ function dropFromPageCache(file: string): boolean {
 const big = await campaign(CSV_OFFERS);
 const small = await campaign(XLSX_OFFERS);
 
-function csvRun(label: string): Run & { load: [number, number] } {
+function csvRun(label: string): Run & { load: [number, number]; rate: number } {
   const csv = run('csv', big);
   if (csv.rows !== CSV_OFFERS) {
     console.error(`the CSV holds ${fmt(csv.rows)} offers, ${fmt(CSV_OFFERS)} expected`);
@@ -127,14 +127,12 @@ function csvRun(label: string): Run & { load: [number, number] } {
   console.log(
     `csv ${label} (${threads} thread${threads > 1 ? 's' : ''}): ${fmt(csv.rows)} offers in ${fmt(csv.ms / 1000, 2)} s (${fmt(rate)} offers/s; CPU ${fmt(csv.cpuMs / 1000, 1)} s, ${fmt((csv.cpuMs * 1000) / csv.rows, 1)} µs per offer), ${fmt(csv.bytes / 1e6, 1)} MB, peak RSS ${fmt(csv.maxRssMB)} MB, load ${csv.load.join(' → ')}`,
   );
-  return csv;
+  return { ...csv, rate };
 }
 
 const dropped = dropFromPageCache(big);
 const csv = csvRun(dropped ? 'cold, file dropped from the page cache' : 'first run (the page cache could not be dropped here)');
-const csvRate = csv.rows / (csv.ms / 1000);
 const warm = csvRun('warm, right after');
-const warmRate = warm.rows / (warm.ms / 1000);
 
 const xlsx = run('xlsx', small);
 if (xlsx.rows !== XLSX_OFFERS) {
@@ -151,11 +149,11 @@ console.log(
 console.log(
   JSON.stringify({
     bench: 'reports',
-    csvRowsPerSec: sig3(csvRate),
+    csvRowsPerSec: sig3(csv.rate),
     csvPeakRssMB: Math.max(csv.maxRssMB, warm.maxRssMB),
     xlsxRowsPerSec: sig3(xlsxRate),
     csvCold: dropped,
-    csvWarmRowsPerSec: sig3(warmRate),
+    csvWarmRowsPerSec: sig3(warm.rate),
     load1: [...csv.load, ...warm.load, ...xlsx.load],
   }),
 );

@@ -272,7 +272,7 @@ describe('CSV records read as blocks of bytes, on SQLite', () => {
   /** The first `limit` rows of the campaign as a block, and what the maker makes of it. */
   async function firstBlock(limit: number, network: string | null = null) {
     const scan = { campaign: 2027, regime: null, states: null, organismType: null };
-    const block = await readOfferReportCsvBlock(store.db, scan, { after: null, until: null }, limit, CsvBlockRecordsMaker.version);
+    const block = await readOfferReportCsvBlock(store.db, scan, { after: null, until: null }, limit, CSV_CELLS_VERSION);
     if (block === null) throw new Error('expected a block on SQLite');
     return { block, made: new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')), network).render(block) };
   }
