@@ -44,37 +44,31 @@ export const settings = {
   },
   httpHost: { env: 'EN3S_HTTP_HOST', schema: z.string(), default: '127.0.0.1', description: 'Address the service listens on.' },
   httpPort: { env: 'EN3S_HTTP_PORT', schema: int(0, 65535), default: 3000, description: 'Port of the service (webhooks, dashboard, API, metrics).' },
-  webhookSecrets: {
-    env: 'EN3S_WEBHOOK_SECRETS',
-    schema: list.pipe(z.array(z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'expected whsec_<base64 key>'))),
+  alertTokens: {
+    env: 'EN3S_ALERT_TOKEN',
+    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{32,200}$/, 'expected a token of 32 to 200 letters, digits, . _ ~ -'))),
     default: [],
-    description: 'Standard Webhooks secrets (`whsec_…`), space-separated; several during a rotation. Required by `en3s serve`.',
+    description:
+      "Secret tokens of the alert URL `POST /webhooks/talentlink/<token>` that the tenant's queues call when an element is added, space-separated (several during a rotation). The alert is only a poke: it grants nothing but a read of the queues. Required by `en3s serve`.",
     secret: true,
   },
-  webhookToleranceSeconds: {
-    env: 'EN3S_WEBHOOK_TOLERANCE_SECONDS',
-    schema: int(1, 3600),
-    default: 300,
-    description: 'Largest gap accepted between `webhook-timestamp` and the clock of the service, either way (replay protection).',
+  positionQueue: {
+    env: 'EN3S_QUEUE_POSITIONS',
+    schema: z.string().min(1).max(200),
+    default: 'en3s-positions',
+    description: 'Name of the tenant\'s queue of jobs (events JOB_CREATED_EVENT, JOB_STATUS_CHANGED_EVENT, JOB_APPROVED_EVENT); names may hold spaces.',
   },
-  ingestModes: {
-    env: 'EN3S_INGEST_MODES',
-    schema: list.pipe(z.array(z.enum(['push', 'pull', 'alert'])).min(1, 'expected at least one of push, pull, alert')),
-    default: ['push'],
-    description:
-      'How notifications arrive, space-separated: `push` (full notifications on the webhook), `pull` (the queues of `queueNames` read every `queuePollMs`), `alert` (signed queue alerts on the webhook trigger a read of the named queue). `push pull` misses nothing even if a push is lost.',
-  },
-  queueNames: {
-    env: 'EN3S_QUEUE_NAMES',
-    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a queue name of letters, digits, . _ -'))),
-    default: [],
-    description: 'Event queues of the ATS to read in `pull` and `alert` modes, space-separated; an alert naming another queue is refused.',
+  postingQueue: {
+    env: 'EN3S_QUEUE_POSTINGS',
+    schema: z.string().min(1).max(200),
+    default: 'en3s-postings',
+    description: "Name of the tenant's queue of posting targets (event POSTING_CREATED).",
   },
   queuePollMs: {
     env: 'EN3S_QUEUE_POLL_MS',
     schema: int(1000, 86_400_000),
     default: 60_000,
-    description: 'Interval between two reads of every queue (also a safety net in `alert` mode, for a lost alert).',
+    description: 'Interval between two reads of every queue, whatever the alerts (a lost alert costs at most this long).',
   },
   atsBaseUrl: {
     env: 'EN3S_ATS_BASE_URL',
@@ -84,12 +78,32 @@ export const settings = {
   },
   atsUser: { env: 'EN3S_ATS_USER', schema: z.string(), default: '', description: 'API user name, `Company:user:BO`.', secret: true },
   atsPassword: { env: 'EN3S_ATS_PASSWORD', schema: z.string(), default: '', description: 'API password.', secret: true },
-  atsApiKey: { env: 'EN3S_ATS_API_KEY', schema: z.string(), default: '', description: 'API key (`api_key` header).', secret: true },
-  atsRequestsPerSecond: {
-    env: 'EN3S_ATS_REQUESTS_PER_SECOND',
-    schema: int(1, 1000),
-    default: 10,
-    description: 'Client-side rate limit towards the ATS (the contract allows 10 per second per tenant).',
+  atsApiKey: {
+    env: 'EN3S_ATS_API_KEY',
+    schema: z.string(),
+    default: '',
+    description: 'API key, sent as the `api_key` query parameter (redacted from every URL written anywhere).',
+    secret: true,
+  },
+  atsCallsPerSecond: {
+    env: 'EN3S_ATS_CALLS_PER_SECOND',
+    schema: int(1, 100),
+    default: 8,
+    description:
+      "The connector's own budget of ATS calls per second, shared by all its instances through the database (the vendor's gateway allows 8 per API key; lower it when other integrations share the key).",
+  },
+  atsMonthlyQuota: {
+    env: 'EN3S_ATS_MONTHLY_QUOTA',
+    schema: int(0, 1_000_000_000),
+    default: 0,
+    description: 'Calls allowed over a rolling 30 days when the API key has a monthly quota; 0 (default): none.',
+  },
+  atsTakedownReserve: {
+    env: 'EN3S_ATS_TAKEDOWN_RESERVE',
+    schema: int(0, 50),
+    default: 2,
+    description:
+      'Calls of each second kept for reading the posting queue and taking postings down, so that a surge of approvers to set never leaves a premature posting up.',
   },
   atsTimeoutMs: { env: 'EN3S_ATS_TIMEOUT_MS', schema: int(100, 120_000), default: 10_000, description: 'Time-out of one ATS call.' },
   atsCircuitCoolDownMs: {
@@ -117,25 +131,7 @@ export const settings = {
     env: 'EN3S_POLICY_MODE',
     schema: z.enum(['enforce', 'monitor']),
     default: 'enforce',
-    description: '`enforce`: act in the ATS (team, approval, lock, withdrawal). `monitor`: only record and report.',
-  },
-  policyAutoAssignTeam: {
-    env: 'EN3S_POLICY_AUTO_ASSIGN_TEAM',
-    schema: bool,
-    default: true,
-    description: 'Assign the approval team "EN3S dérogation" to concerned offers.',
-  },
-  policyAutoStartApproval: {
-    env: 'EN3S_POLICY_AUTO_START_APPROVAL',
-    schema: bool,
-    default: true,
-    description: 'Start the approval process ("soumettre pour approbation") once the team is assigned.',
-  },
-  policyDueDays: {
-    env: 'EN3S_POLICY_DUE_DAYS',
-    schema: int(1, 120),
-    default: 10,
-    description: 'Due date ("date d\'échéance") given to EN3S, in calendar days after the start of the approval.',
+    description: '`enforce`: act in the ATS (EN3S approver, postings taken down, recruiters asked). `monitor`: only record and report.',
   },
   policyUndetermined: {
     env: 'EN3S_POLICY_UNDETERMINED',
@@ -143,23 +139,17 @@ export const settings = {
     default: 'treat-as-concerned',
     description: 'Undetermined offers: `treat-as-concerned` (default; act and flag for review) or `flag-only` (flag, do not act).',
   },
-  policyReleaseAtWindowEnd: {
-    env: 'EN3S_POLICY_RELEASE_AT_WINDOW_END',
+  policyRemoveApproverAtWindowEnd: {
+    env: 'EN3S_POLICY_REMOVE_APPROVER_AT_WINDOW_END',
+    schema: bool,
+    default: false,
+    description: 'When the window closes, take the EN3S approver off the jobs still waiting for its answer (the rest of the team kept, then read back).',
+  },
+  policyAskRecruiters: {
+    env: 'EN3S_POLICY_ASK_RECRUITERS',
     schema: bool,
     default: true,
-    description: 'Unlock offers still waiting for EN3S when the window closes (refused offers stay locked).',
-  },
-  approvalTeamName: {
-    env: 'EN3S_APPROVAL_TEAM_NAME',
-    schema: z.string().min(1),
-    default: 'EN3S dérogation',
-    description: 'Name of the approval team of EN3S in the ATS.',
-  },
-  approvalProcessName: {
-    env: 'EN3S_APPROVAL_PROCESS_NAME',
-    schema: z.string().min(1),
-    default: 'Validation en période EN3S',
-    description: 'Name of the approval process started in the ATS.',
+    description: 'E-mail the recruiters of a concerned job to "Soumettre pour approbation" once the EN3S approver is set (the API cannot submit it).',
   },
   primaryNetworks: {
     env: 'EN3S_PRIMARY_NETWORKS',

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The canonical offer: what the domain knows of one job offer, whatever the ATS.
- * Built from a TalentLink-style job document by `connectors/talentlink/mapping.ts` through
- * `mappings/talentlink.yaml` and `mappings/organismes.yaml`. No personal data: people are ids.
+ * The canonical offer: the facts the rules read of one job offer, whatever the ATS (its body,
+ * its classification, what could not be read). A job as observed in the ATS, with its status,
+ * team and postings, is a `JobSnapshot` (`job-snapshot.ts`), which extends these facts.
+ * No personal data.
  */
 
 export const classificationGrids = ['RG', 'MSA', 'MINES', 'RS', 'ARS', 'RSI'] as const;
@@ -29,13 +30,12 @@ export type Organism = z.infer<typeof organismSchema>;
 export const offerSchema = z.object({
   source: z.string().min(1),
   atsId: z.string().min(1),
-  version: z.number().int().min(0),
   jobNumber: z.string().min(1),
   requisitionNumber: z.string().nullable(),
   title: z.string(),
   createdAt: z.string(),
-  createdBy: z.string().nullable(),
-  organization: z.object({ atsId: z.string(), code: z.string(), name: z.string() }),
+  /** The body as the ATS names it (`code` only where the ATS gives one). */
+  organization: z.object({ atsId: z.string(), code: z.string().optional(), name: z.string() }),
   /** `null` when the body was not recognised: the decision is then undetermined. */
   organism: organismSchema.nullable(),
   classification: z.object({
@@ -49,32 +49,5 @@ export const offerSchema = z.object({
   }),
   /** Custom-field values the mapping could not read, e.g. a grid "XX": the field is then null. */
   unreadable: z.array(z.object({ field: z.string(), key: z.string(), value: z.string(), expected: z.string() })),
-  /** Names of the approval teams on the job. */
-  approvalTeams: z.array(z.string()),
-  approval: z
-    .object({
-      name: z.string(),
-      version: z.number().int(),
-      status: z.enum(['NOT_STARTED', 'IN_PROGRESS', 'APPROVED', 'REJECTED', 'CANCELLED']),
-      startedAt: z.string().nullable(),
-      startedBy: z.string().nullable(),
-      dueDate: z.string().nullable(),
-      /** The EN3S step's outcome, when the EN3S team decided. */
-      en3sDecision: z.enum(['APPROVED', 'REJECTED']).nullable(),
-      decidedAt: z.string().nullable(),
-      decidedBy: z.string().nullable(),
-    })
-    .nullable(),
-  publicationLocked: z.boolean(),
-  postings: z.array(
-    z.object({
-      id: z.string(),
-      channel: z.string(),
-      status: z.enum(['DRAFT', 'PUBLISHED', 'WITHDRAWN', 'EXPIRED']),
-      publishedAt: z.string().nullable(),
-      withdrawnAt: z.string().nullable(),
-    }),
-  ),
-  status: z.enum(['DRAFT', 'OPEN', 'CLOSED', 'CANCELLED']),
 });
 export type Offer = z.infer<typeof offerSchema>;

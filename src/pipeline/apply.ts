@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { JobDocument } from '../../connectors/talentlink/job-document.js';
-import { toOffer } from '../../connectors/talentlink/mapping.js';
 import { evaluate } from '../domain/eligibility.js';
-import type { Offer } from '../domain/offer.js';
-import { campaignOf, transition, type Fact, type OfferMemory, type TransitionResult, type WorkflowEvent } from '../domain/workflow.js';
+import type { JobSnapshot } from '../domain/job-snapshot.js';
+import { campaignOf, stepProcess, type ProcessEvent, type ProcessFact, type ProcessMemory, type ProcessResult } from '../domain/job-process.js';
 import { reportProjection } from '../reports/projection.js';
 import { appendLedger, type NewLedgerEntry } from '../store/ledger.js';
 import { getOffer, upsertOffer, type OfferKey } from '../store/offers.js';
@@ -16,22 +14,22 @@ import { memoryFromRecord, recordFromMemory, SKIPPED_MARK } from './offer-memory
 
 /**
  * The one place where an event meets the store: inside the caller's transaction, load the
- * offer's memory (locked), run the pure workflow, and write the new state, the ledger entries
- * and the outbox commands together. Everything here is idempotent: the same document applied
- * twice changes nothing the second time.
+ * job's memory (locked), run the pure process, and write the new state, the ledger entries and
+ * the outbox commands together. Everything here is idempotent: the same snapshot applied twice
+ * changes nothing the second time.
  */
 
 export interface EventMeta {
   eventId: string;
   type: string;
-  /** Where it came from: `webhook`, `queue`, `reconciliation`, `command`. */
+  /** How the snapshot was read: `queue`, `listing`, `read-back`, `fetch`. */
   origin: string;
   body?: string;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function ledgerEntries(key: OfferKey, facts: readonly Fact[]): NewLedgerEntry[] {
+function ledgerEntries(key: OfferKey, facts: readonly ProcessFact[]): NewLedgerEntry[] {
   return facts.map((fact) => ({
     offer_source: key.source,
     offer_ats_id: key.ats_id,
@@ -63,9 +61,9 @@ async function reviveSkippedCommand(trx: Transaction<Database>, idempotencyKey: 
  * have been skipped meanwhile (the dispatcher skips under the offer's lock what the latest
  * evaluation does not want), so only those are looked for among the skipped ones.
  */
-async function persist(trx: Transaction<Database>, result: TransitionResult, leading: Fact[], now: string, wantedBefore: readonly string[], requestId: string): Promise<void> {
+async function persist(trx: Transaction<Database>, result: ProcessResult, leading: ProcessFact[], now: string, wantedBefore: readonly string[], requestId: string): Promise<void> {
   const memory = result.memory;
-  const key = { source: memory.offer.source, ats_id: memory.offer.atsId, campaign: memory.campaign };
+  const key = { source: memory.snapshot.source, ats_id: memory.snapshot.atsId, campaign: memory.campaign };
   if (result.changed) {
     const record = recordFromMemory(memory);
     await upsertOffer(trx, record, now);
@@ -90,19 +88,25 @@ async function persist(trx: Transaction<Database>, result: TransitionResult, lea
   if (entries.length > 0) await appendLedger(trx, entries, now);
 }
 
-/** A job document (pushed, pulled, listed or returned by a command) applied at `now`. */
-export async function applyDocument(ctx: PipelineContext, trx: Transaction<Database>, doc: JobDocument, meta: EventMeta, now: Date): Promise<TransitionResult> {
-  const offer: Offer = toOffer(doc, ctx.mapping, ctx.domain.organisms);
-  const decision = evaluate(offer, now, ctx.domain.ruleSets);
+/** A snapshot of a job (read from a queue, the change listing or a command's read-back) applied at `now`. */
+export async function applySnapshot(ctx: PipelineContext, trx: Transaction<Database>, snapshot: JobSnapshot, meta: EventMeta, now: Date): Promise<ProcessResult> {
+  const decision = evaluate(snapshot, now, ctx.domain.ruleSets);
   const at = now.toISOString();
   const campaign = campaignOf(decision, now.getTime());
-  const key = { source: offer.source, ats_id: offer.atsId, campaign };
+  const key = { source: snapshot.source, ats_id: snapshot.atsId, campaign };
   const memory = memoryFromRecord(await getOffer(trx, key, { forUpdate: true }));
-  const result = transition(memory, { kind: 'document', at, offer }, decision, ctx.policy);
-  const received: Fact = {
+  const result = stepProcess(memory, { kind: 'snapshot', at, snapshot }, decision, ctx.policy);
+  const received: ProcessFact = {
     kind: 'event.received',
     actor: 'system',
-    data: { eventId: meta.eventId, type: meta.type, origin: meta.origin, version: doc.version, ...(meta.body ? { bodySha256: sha256(meta.body) } : {}) },
+    data: {
+      eventId: meta.eventId,
+      type: meta.type,
+      origin: meta.origin,
+      updatedAt: snapshot.updatedAt,
+      atsStatus: snapshot.atsStatus,
+      ...(meta.body ? { bodySha256: sha256(meta.body) } : {}),
+    },
   };
   await persist(trx, result, [received], at, memory?.wanted ?? [], meta.eventId);
   return result;
@@ -113,13 +117,13 @@ export async function applyToKnownOffer(
   ctx: PipelineContext,
   trx: Transaction<Database>,
   key: OfferKey,
-  event: Extract<WorkflowEvent, { kind: 'tick' | 'override' }>,
+  event: Extract<ProcessEvent, { kind: 'tick' | 'override' }>,
   now: Date,
-): Promise<TransitionResult | null> {
-  const memory: OfferMemory | null = memoryFromRecord(await getOffer(trx, key, { forUpdate: true }));
+): Promise<ProcessResult | null> {
+  const memory: ProcessMemory | null = memoryFromRecord(await getOffer(trx, key, { forUpdate: true }));
   if (!memory) return null;
-  const decision = evaluate(memory.offer, now, ctx.domain.ruleSets);
-  const result = transition(memory, event, decision, ctx.policy);
+  const decision = evaluate(memory.snapshot, now, ctx.domain.ruleSets);
+  const result = stepProcess(memory, event, decision, ctx.policy);
   await persist(trx, result, [], now.toISOString(), memory.wanted, event.kind === 'tick' ? `tick:${event.at}` : `admin:${event.by}:${event.at}`);
   return result;
 }

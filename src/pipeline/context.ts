@@ -1,10 +1,10 @@
-import type { AtsConnector } from '../../connectors/ats-connector.js';
-import type { TalentLinkMapping } from '../../connectors/talentlink/mapping-schema.js';
-import { defaultApprovalMessage, type Policy } from '../domain/workflow.js';
+import type { AtsPort } from '../../connectors/ats-port.js';
+import type { TeamMember } from '../domain/job-snapshot.js';
+import type { ProcessPolicy } from '../domain/job-process.js';
 import type { Config } from '../config.js';
 import type { DomainData } from '../mappings/load.js';
 import type { Store } from '../store/database.js';
-import type { ParsedDocuments } from './parsed-documents.js';
+import type { HandedSnapshots } from './handed-snapshots.js';
 
 /** What every stage of the pipeline needs, built once at start-up and passed down. */
 
@@ -33,26 +33,27 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() 
 export interface PipelineContext {
   store: Store;
   domain: DomainData;
-  mapping: TalentLinkMapping;
-  policy: Policy;
+  policy: ProcessPolicy;
   clock: Clock;
   log: Logger;
-  /** Absent in tests of the inbox alone; the dispatcher and the reconciler need it. */
-  ats?: AtsConnector;
-  /** Documents parsed when their inbox rows were stored in this process (see `ParsedDocuments`). */
-  documents?: ParsedDocuments;
+  /** The ATS behind its port: it decodes the snapshots kept in the inbox, and the dispatcher and the reconciler call it. */
+  ats: AtsPort;
+  /** Snapshots decoded when their inbox rows were stored in this process (see `HandedSnapshots`). */
+  snapshots?: HandedSnapshots;
 }
 
-export function policyFromConfig(config: Config): Policy {
+/**
+ * The policy the settings ask for, with the EN3S approver as the tenant knows it (`null` when
+ * its user could not be found: the process then tells the administrators instead of acting).
+ */
+export function policyFromConfig(config: Config, en3s: TeamMember | null): ProcessPolicy {
   return {
     mode: config.policyMode,
-    autoAssignTeam: config.policyAutoAssignTeam,
-    autoStartApproval: config.policyAutoStartApproval,
-    dueDays: config.policyDueDays,
     undetermined: config.policyUndetermined,
-    releaseAtWindowEnd: config.policyReleaseAtWindowEnd,
-    approvalTeamName: config.approvalTeamName,
-    approvalProcessName: config.approvalProcessName,
-    approvalMessage: defaultApprovalMessage,
+    removeApproverAtWindowEnd: config.policyRemoveApproverAtWindowEnd,
+    askRecruiters: config.policyAskRecruiters,
+    en3s: en3s
+      ? { userId: en3s.userId, order: en3s.order, stepOrder: en3s.stepOrder ?? 1, role: en3s.role }
+      : { userId: null, order: 0, stepOrder: 1, role: null },
   };
 }

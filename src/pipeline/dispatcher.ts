@@ -1,26 +1,32 @@
-import type { AtsConnector, AtsError, AtsResult } from '../../connectors/ats-connector.js';
-import type { JobDocument } from '../../connectors/talentlink/job-document.js';
-import type { CommandBody } from '../domain/workflow.js';
-import { insertEvent } from '../store/inbox.js';
+import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../connectors/ats-port.js';
+import type { ProcessCommand, ProcessCommandBody } from '../domain/job-process.js';
+import type { JobSnapshot } from '../domain/job-snapshot.js';
 import { getOffer } from '../store/offers.js';
 import { appendLedger } from '../store/ledger.js';
 import { claimCommands, completeCommand, deadLetterCommand, retryCommand, type OutboxCommand } from '../store/outbox.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PipelineContext } from './context.js';
-import { SNAPSHOT_EVENT } from './inbox-worker.js';
+import { storeSnapshots } from './snapshot-events.js';
 import { Loop, type LoopOptions } from './loop.js';
 import { withRequestId } from './request-context.js';
 import { stillWanted } from './offer-memory.js';
 
 /**
- * Carries outbox commands to the ATS. A command is done only once the ATS answered it; the job
- * document the ATS returns goes back into the inbox as a snapshot, so the workflow sees the
- * effect through the same path as any other change. Transient failures are retried with
- * exponential backoff and full jitter (at least `Retry-After`); after `maxAttempts` — or at once
- * on a permanent failure — the command goes to dead-letter with its last error. A command the
- * workflow no longer wants when its turn comes (its key is not among the offer's `wanted`) is
- * marked done without being sent: a lock still retrying must not lock an offer EN3S approved.
+ * Carries outbox commands to the ATS (through its port) and to the recruiters. A command is done
+ * only once the ATS answered it; the job is then read back and goes into the inbox as a
+ * snapshot, so the process sees the effect through the same path as any other change — a team
+ * call is believed only once a snapshot shows it. The read-backs of the team calls of one batch
+ * are made together (one call for up to 100 jobs). Transient failures are retried with
+ * exponential backoff and full jitter; a gateway limit ("throttled") is a wait that spends no
+ * attempt; after `maxAttempts` — or at once on a permanent failure — the command goes to
+ * dead-letter with its last error. A command the process no longer wants when its turn comes
+ * (its key is not among the job's `wanted`) is marked done without being sent.
  */
+
+/** Sends what the ATS cannot: the e-mail asking a recruiter to submit the approval. */
+export interface RecruiterMail {
+  ask(command: Extract<ProcessCommand, { kind: 'ask_recruiter' }>): Promise<AtsOutcome<{ note: string }>>;
+}
 
 export interface DispatcherOptions extends Partial<LoopOptions> {
   owner: string;
@@ -35,30 +41,35 @@ export interface DispatcherOptions extends Partial<LoopOptions> {
   random?: () => number;
 }
 
-/** The connector refused to call the ATS (circuit open): the command was not sent at all. */
-const notSent = (error: AtsError): boolean => error.code === 'CIRCUIT_OPEN';
+/** The connector did not call the ATS (circuit open, a gateway limit): the command was not sent at all. */
+const notSent = (error: AtsFailure): boolean => error.code === 'CIRCUIT_OPEN' || error.kind === 'throttled';
 
 /**
  * Whether a failure uses up one of the command's attempts. Not when it was not sent, nor when the
  * ATS as a whole was failing (the call opened the circuit or was the trial of an open one): an
  * outage of any length must not dead-letter commands that would go through once it ends.
  */
-const counted = (error: AtsError): boolean => !notSent(error) && error.outage !== true;
+const counted = (error: AtsFailure): boolean => !notSent(error) && error.outage !== true;
 
-type Outcome = { kind: 'done'; doc: JobDocument | null; note: string; skipped?: true } | { kind: 'retry'; error: AtsError } | { kind: 'dead'; error: AtsError };
+type Outcome =
+  | { kind: 'done'; reads: JobRead[]; note: string; skipped?: true; readBack?: true }
+  | { kind: 'retry'; error: AtsFailure }
+  | { kind: 'dead'; error: AtsFailure };
+
+const READ_BACK_BATCH = 100;
 
 export class Dispatcher extends Loop {
   private readonly o: Required<Omit<DispatcherOptions, keyof LoopOptions>>;
 
   constructor(
-    private readonly ctx: PipelineContext & { ats: AtsConnector },
+    private readonly ctx: PipelineContext & { recruiterMail?: RecruiterMail },
     options: DispatcherOptions,
   ) {
     super('dispatcher', ctx.log, options);
     this.o = {
       owner: options.owner,
       leaseMs: options.leaseMs ?? 60_000,
-      batchSize: options.batchSize ?? 20,
+      batchSize: options.batchSize ?? 100,
       concurrency: options.concurrency ?? 8,
       maxAttempts: options.maxAttempts ?? 8,
       baseDelayMs: options.baseDelayMs ?? 1000,
@@ -81,6 +92,7 @@ export class Dispatcher extends Loop {
       else lanes.set(lane, [command]);
     }
     const pending = [...lanes.values()];
+    const readBack = new Set<string>();
     const runLane = async (): Promise<void> => {
       for (let lane = pending.shift(); lane; lane = pending.shift()) {
         for (const command of lane) {
@@ -91,12 +103,33 @@ export class Dispatcher extends Loop {
             this.ctx.log.warn('outbox lease expired before dispatch, command left to its new owner', { outboxId: command.id });
             continue;
           }
-          await this.dispatch(command);
+          if (await this.dispatch(command)) readBack.add(command.ats_id);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, pending.length) }, runLane));
+    await this.readBack([...readBack]);
     return commands.length;
+  }
+
+  /**
+   * The jobs whose team was set, read back together and kept as snapshots. A read-back that fails
+   * is not retried here: the command is done (the ATS answered 204), and the change listing
+   * brings the job's next snapshot, which the process needs before it believes the change.
+   */
+  private async readBack(jobIds: string[]): Promise<void> {
+    const { store, clock, log, ats } = this.ctx;
+    for (let i = 0; i < jobIds.length; i += READ_BACK_BATCH) {
+      const ids = jobIds.slice(i, i + READ_BACK_BATCH);
+      const read = await ats.fetchJobs(ids, { lane: 'approver' });
+      if (!read.ok) {
+        log.warn('read-back after team calls failed, left to the change listing', { jobs: ids.length, code: read.error.code });
+        continue;
+      }
+      const nowIso = clock.now().toISOString();
+      const stored = await inTransaction(store, (trx) => storeSnapshots(trx, ats.name, read.value, nowIso, 'read-back'));
+      for (const s of stored) this.ctx.snapshots?.put(ats.name, s.eventId, s.snapshot);
+    }
   }
 
   /** Backoff before attempt `attempt + 1`: full jitter over an exponential ceiling, never below Retry-After. */
@@ -107,45 +140,53 @@ export class Dispatcher extends Loop {
 
   private async execute(command: OutboxCommand): Promise<Outcome> {
     const { ats } = this.ctx;
-    const body = { kind: command.kind, ...(command.payload as object) } as CommandBody;
-    const key = command.idempotency_key;
+    const body = { kind: command.kind, ...(command.payload as object) } as ProcessCommandBody;
     const job = command.ats_id;
-    let result: AtsResult<JobDocument>;
-    if (body.kind !== 'notify' && !stillWanted(await getOffer(this.ctx.store.db, { source: command.source, ats_id: command.ats_id, campaign: command.campaign }), key)) {
-      // EN3S answered, the offer left the scope or was closed, or the effect already shows:
-      // the workflow's latest evaluation no longer asks for it.
-      return { kind: 'done', doc: null, note: 'no longer wanted by the workflow: not sent', skipped: true };
+    if (body.kind !== 'notify_admins' && !stillWanted(await getOffer(this.ctx.store.db, { source: command.source, ats_id: command.ats_id, campaign: command.campaign }), command.idempotency_key)) {
+      // EN3S answered, the job left the scope or was closed, or a newer snapshot asks for another
+      // call: the process's latest evaluation no longer asks for this one.
+      return { kind: 'done', reads: [], note: 'no longer wanted by the process: not sent', skipped: true };
     }
     switch (body.kind) {
-      case 'notify':
-        // Administrators see alerts on the dashboard (from the offers and the ledger); the log line
-        // names the offer by its reference only.
-        this.ctx.log.warn('alert', { topic: body.topic, offer: job, message: body.message });
-        return { kind: 'done', doc: null, note: 'notified' };
-      case 'assign_team':
-        result = await ats.assignApprovalTeam(job, body.teamName, key);
-        break;
-      case 'start_approval':
-        result = await ats.startApproval(job, { processName: body.processName, message: body.message, dueDate: body.dueDate, alertOnAction: body.alertOnAction }, key);
-        break;
-      case 'set_lock':
-        result = await ats.setPublicationLock(job, body.locked, body.reason, key);
-        break;
-      case 'withdraw_posting':
-        result = await ats.withdrawPosting(job, body.postingId, body.reason, key);
-        break;
+      case 'notify_admins':
+        // Administrators see alerts on the dashboard (from the jobs and the ledger); the log line
+        // names the job by its id only.
+        this.ctx.log.warn('alert', { topic: body.topic, job, message: body.message });
+        return { kind: 'done', reads: [], note: 'notified' };
+      case 'set_approver':
+      case 'remove_approver': {
+        const sent = await ats.setTeam(job, body.team);
+        return sent.ok ? { kind: 'done', reads: [], note: 'applied', readBack: true } : this.failed(command, sent.error);
+      }
+      case 'take_down': {
+        const sent = await ats.takeDownPostings(body.postingIds);
+        if (!sent.ok && sent.error.kind !== 'already-applied') return this.failed(command, sent.error);
+        const read = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
+        const note = sent.ok ? 'applied' : `already applied (${sent.error.code})`;
+        return { kind: 'done', reads: read.ok ? [read.value] : [], note };
+      }
+      case 'read_postings': {
+        const read = await ats.fetchJob(job, { withPostings: true });
+        return read.ok ? { kind: 'done', reads: [read.value], note: 'read' } : this.failed(command, read.error);
+      }
+      case 'ask_recruiter': {
+        const mail = this.ctx.recruiterMail;
+        if (!mail) return { kind: 'dead', error: { kind: 'permanent', code: 'NO_MAILER', message: 'no mailer configured to ask the recruiter' } };
+        const sent = await mail.ask({ ...body, idempotencyKey: command.idempotency_key, source: command.source, atsId: command.ats_id, campaign: command.campaign });
+        return sent.ok ? { kind: 'done', reads: [], note: sent.value.note } : this.failed(command, sent.error);
+      }
     }
-    if (result.ok) return { kind: 'done', doc: result.value, note: 'applied' };
-    if (result.error.kind === 'already-applied') {
-      // The ATS already holds the effect (409 ALREADY_STARTED…): a success; read the job back.
-      const current = await ats.getJob(job);
-      return { kind: 'done', doc: current.ok ? current.value : null, note: `already applied (${result.error.code})` };
-    }
-    if (result.error.kind === 'transient' && (!counted(result.error) || command.attempts + 1 < this.o.maxAttempts)) return { kind: 'retry', error: result.error };
-    return { kind: 'dead', error: result.error };
   }
 
-  private async dispatch(command: OutboxCommand): Promise<void> {
+  private failed(command: OutboxCommand, error: AtsFailure): Outcome {
+    if (error.kind === 'already-applied') return { kind: 'done', reads: [], note: `already applied (${error.code})` };
+    if (error.kind === 'throttled') return { kind: 'retry', error };
+    if (error.kind === 'transient' && (!counted(error) || command.attempts + 1 < this.o.maxAttempts)) return { kind: 'retry', error };
+    return { kind: 'dead', error };
+  }
+
+  /** Sends one command and records its outcome; true when its job is to be read back. */
+  private async dispatch(command: OutboxCommand): Promise<boolean> {
     const { store, clock, log } = this.ctx;
     let outcome: Outcome;
     try {
@@ -157,8 +198,8 @@ export class Dispatcher extends Loop {
     const now = clock.now();
     const nowIso = now.toISOString();
     const offer = { offer_source: command.source, offer_ats_id: command.ats_id, campaign: command.campaign, actor: 'system' as const };
-    // Returns the ATS's answer stored as a snapshot row, handed to the inbox worker once committed.
-    const snapshot = await inTransaction(store, async (trx): Promise<{ eventId: string; doc: JobDocument } | null> => {
+    // Returns the snapshots stored from the ATS's answer, handed to the inbox worker once committed.
+    const stored = await inTransaction(store, async (trx): Promise<{ eventId: string; snapshot: JobSnapshot }[] | null> => {
       if (outcome.kind === 'done') {
         if (outcome.skipped) {
           // Under the offer's lock (the workflow writes under it too): if an evaluation since
@@ -169,33 +210,23 @@ export class Dispatcher extends Loop {
             return null;
           }
         }
-        let answer: { eventId: string; doc: JobDocument } | null = null;
-        if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, version: outcome.doc?.version ?? null, ...(outcome.skipped ? { skipped: true } : {}) } }))) return null;
-        if (outcome.doc) {
-          const eventId = `cmd:${command.idempotency_key}:v${outcome.doc.version}`;
-          const stored = await insertEvent(trx, {
-            source: command.source,
-            event_id: eventId,
-            event_type: SNAPSHOT_EVENT,
-            occurred_at: null,
-            received_at: nowIso,
-            content_type: 'application/json',
-            body: JSON.stringify(outcome.doc),
-            job_id: outcome.doc.id,
-            job_version: outcome.doc.version,
-          });
-          if (stored === 'inserted') answer = { eventId, doc: outcome.doc };
+        if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, ...(outcome.skipped ? { skipped: true } : {}) } }))) return null;
+        const answer = await storeSnapshots(trx, command.source, outcome.reads, nowIso, 'read-back');
+        if (!outcome.skipped) {
+          await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1 } }], nowIso);
+        } else {
+          await appendLedger(trx, [{ ...offer, kind: 'command.skipped', data: { command: command.kind, idempotencyKey: command.idempotency_key } }], nowIso);
         }
-        await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1 } }], nowIso);
         return answer;
       }
       const error = outcome.error;
       const summary = `${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`;
       if (outcome.kind === 'retry') {
         if (notSent(error)) {
-          // The ATS was not called (its circuit is open): not an attempt, nothing for the ledger.
-          // Wait for the breaker's trial, spread over a second so the waiting commands do not all
-          // ask at once. Counting these would dead-letter every command of an outage of minutes.
+          // The ATS was not called (its circuit is open, or the call budget or its gateway said
+          // "not now"): not an attempt, nothing for the ledger. Wait, spread over a second so the
+          // waiting commands do not all ask at once. Counting these would dead-letter every
+          // command of an outage of minutes.
           const wait = (error.retryAfterMs ?? 0) + Math.round(250 + this.o.random() * 1000);
           await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: new Date(now.getTime() + wait).toISOString(), uncounted: true });
           return null;
@@ -212,7 +243,8 @@ export class Dispatcher extends Loop {
       }
       return null;
     });
-    if (snapshot) this.ctx.documents?.put(command.source, snapshot.eventId, snapshot.doc);
+    for (const s of stored ?? []) this.ctx.snapshots?.put(command.source, s.eventId, s.snapshot);
     if (outcome.kind === 'dead') log.error('command dead-lettered', { command: command.kind, offer: command.ats_id, error: outcome.error.code });
+    return outcome.kind === 'done' && outcome.readBack === true && stored !== null;
   }
 }

@@ -1,18 +1,18 @@
-import { parseJobDocument, parseNotification } from '../../connectors/talentlink/payload.js';
-import type { JobDocument } from '../../connectors/talentlink/job-document.js';
 import { appendLedger } from '../store/ledger.js';
 import { claimEvents, completeEvent, failEvent, type InboxRow } from '../store/inbox.js';
 import { inTransaction } from '../store/transaction.js';
 import { dialectOf } from '../store/database.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { stateLabel, type OfferState } from '../domain/workflow-states.js';
-import type { TransitionResult } from '../domain/workflow.js';
-import { applyDocument } from './apply.js';
+import { jobProcessLabel, type JobProcessState } from '../domain/job-process-states.js';
+import type { ProcessResult } from '../domain/job-process.js';
+import type { JobSnapshot } from '../domain/job-snapshot.js';
+import { applySnapshot } from './apply.js';
 import type { PipelineContext } from './context.js';
 import { Loop, type LoopOptions } from './loop.js';
 import { withRequestId } from './request-context.js';
-import type { ParsedDocuments } from './parsed-documents.js';
+import type { HandedSnapshots } from './handed-snapshots.js';
+import { isSnapshotEvent, snapshotOrigin } from './snapshot-events.js';
 
 /**
  * Takes inbox rows under a lease and applies each in one transaction with its completion: a
@@ -20,21 +20,18 @@ import type { ParsedDocuments } from './parsed-documents.js';
  * result. A row that cannot be read is failed with the reason (never retried forever).
  */
 
-export const SNAPSHOT_EVENT = 'job.snapshot';
+type Readable = { ok: true; snapshot: JobSnapshot } | { ok: false; error: string };
 
-type Readable = { ok: true; doc: JobDocument | null } | { ok: false; error: string };
-
-/** The job document an inbox row carries (`null` for a queue alert, which carries none). */
-export function readInboxRow(row: InboxRow, documents?: ParsedDocuments): Readable {
-  const handed = documents?.take(row.source, row.event_id);
-  if (handed) return { ok: true, doc: handed };
-  if (row.event_type === SNAPSHOT_EVENT) {
-    const parsed = parseJobDocument(row.body, 'json');
-    return parsed.ok ? { ok: true, doc: parsed.job } : { ok: false, error: `${parsed.error.code}: ${parsed.error.message}` };
-  }
-  const parsed = parseNotification(row.body, row.content_type);
-  if (!parsed.ok) return { ok: false, error: `${parsed.error.code}: ${parsed.error.message}` };
-  return { ok: true, doc: parsed.kind === 'notification' ? parsed.notification.job : null };
+/**
+ * The snapshot an inbox row carries, decoded by the ATS's port. A row of another kind (a
+ * notification of the earlier, invented ATS left in an old database) is refused with the reason.
+ */
+export function readInboxRow(row: InboxRow, ats: PipelineContext['ats'], handed?: HandedSnapshots): Readable {
+  const taken = handed?.take(row.source, row.event_id);
+  if (taken) return { ok: true, snapshot: taken };
+  if (!isSnapshotEvent(row.event_type)) return { ok: false, error: `UNSUPPORTED_EVENT: « ${row.event_type} » is not a job snapshot` };
+  const decoded = ats.decodeJob(row.body, row.received_at);
+  return decoded.ok ? { ok: true, snapshot: decoded.value } : { ok: false, error: `${decoded.error.code}: ${decoded.error.message}` };
 }
 
 export interface InboxWorkerOptions extends Partial<LoopOptions> {
@@ -72,7 +69,7 @@ export class InboxWorker extends Loop {
   async runOnce(): Promise<number> {
     const { store, clock } = this.ctx;
     const rows = await claimEvents(store.db, { owner: this.owner, leaseMs: this.leaseMs, limit: this.batchSize, now: clock.now().toISOString() });
-    const read = rows.map((row) => ({ row, readable: readInboxRow(row, this.ctx.documents) }));
+    const read = rows.map((row) => ({ row, readable: readInboxRow(row, this.ctx.ats, this.ctx.snapshots) }));
     // A stop lets the claimed batch finish (see `Loop`): rows left leased would wait for their
     // lease to expire before anyone, this service restarted included, could take them.
     for (let i = 0; i < read.length; i += this.eventsPerTransaction) {
@@ -97,13 +94,13 @@ export class InboxWorker extends Loop {
    */
   private async applyTogether(group: { row: InboxRow; readable: Readable }[]): Promise<boolean> {
     const { store, clock, log } = this.ctx;
-    if (group.some(({ readable }) => !readable.ok || readable.doc === null)) return false;
+    if (group.some(({ readable }) => !readable.ok)) return false;
     try {
       const results = await inTransaction(store, async (trx) => {
-        const applied: TransitionResult[] = [];
+        const applied: ProcessResult[] = [];
         for (const { row, readable } of group) {
-          const doc = (readable as { ok: true; doc: JobDocument }).doc;
-          applied.push(await withRequestId(row.event_id, () => this.applyAndComplete(trx, row, doc)));
+          const snapshot = (readable as { ok: true; snapshot: JobSnapshot }).snapshot;
+          applied.push(await withRequestId(row.event_id, () => this.applyAndComplete(trx, row, snapshot)));
         }
         return applied;
       });
@@ -115,10 +112,10 @@ export class InboxWorker extends Loop {
     }
   }
 
-  /** The row's document applied and the row completed, in the caller's transaction. */
-  private async applyAndComplete(trx: Transaction<Database>, row: InboxRow, doc: JobDocument): Promise<TransitionResult> {
+  /** The row's snapshot applied and the row completed, in the caller's transaction. */
+  private async applyAndComplete(trx: Transaction<Database>, row: InboxRow, snapshot: JobSnapshot): Promise<ProcessResult> {
     const now = this.ctx.clock.now();
-    const applied = await applyDocument(this.ctx, trx, doc, { eventId: row.event_id, type: row.event_type, origin: originOf(row), body: row.body }, now);
+    const applied = await applySnapshot(this.ctx, trx, snapshot, { eventId: row.event_id, type: row.event_type, origin: snapshotOrigin(row.event_type), body: row.body }, now);
     // Our lease expired and another worker took the row: roll back, it will apply it.
     if (!(await completeEvent(trx, row.id, this.owner, now.toISOString()))) throw new LeaseLostError(row.id);
     return applied;
@@ -126,22 +123,18 @@ export class InboxWorker extends Loop {
 
   private async handle(row: InboxRow, readable: Readable): Promise<void> {
     const { store, clock, log } = this.ctx;
-    if (!readable.ok || readable.doc === null) {
+    if (!readable.ok) {
       const now = clock.now().toISOString();
       await inTransaction(store, async (trx) => {
-        if (!readable.ok) {
-          await failEvent(trx, row.id, this.owner, readable.error, now, { maxAttempts: 1 });
-          await appendLedger(trx, [{ offer_source: row.source, offer_ats_id: row.job_id, campaign: null, actor: 'system', kind: 'event.rejected', data: { eventId: row.event_id, error: readable.error } }], now);
-        } else {
-          await completeEvent(trx, row.id, this.owner, now);
-        }
+        await failEvent(trx, row.id, this.owner, readable.error, now, { maxAttempts: 1 });
+        await appendLedger(trx, [{ offer_source: row.source, offer_ats_id: row.job_id, campaign: null, actor: 'system', kind: 'event.rejected', data: { eventId: row.event_id, error: readable.error } }], now);
       });
-      if (!readable.ok) log.warn('inbox event unreadable', { eventId: row.event_id, error: readable.error });
+      log.warn('inbox event unreadable', { eventId: row.event_id, error: readable.error });
       return;
     }
-    const doc = readable.doc;
+    const snapshot = readable.snapshot;
     try {
-      const result = await inTransaction(store, (trx) => this.applyAndComplete(trx, row, doc));
+      const result = await inTransaction(store, (trx) => this.applyAndComplete(trx, row, snapshot));
       logStateChange(log, result);
     } catch (error) {
       if (error instanceof LeaseLostError) {
@@ -164,25 +157,18 @@ class LeaseLostError extends Error {
 }
 
 /** One line per change of state, after the commit: what an operator follows in the log. */
-export function logStateChange(log: PipelineContext['log'], result: TransitionResult): void {
+export function logStateChange(log: PipelineContext['log'], result: ProcessResult): void {
   const change = result.facts.find((f) => f.kind === 'state.changed');
   if (!change) return;
-  const { from, to } = change.data as { from: OfferState | null; to: OfferState };
-  const offer = result.memory.offer;
+  const { from, to } = change.data as { from: JobProcessState | null; to: JobProcessState };
+  const offer = result.memory.snapshot;
   log.info('offer state changed', {
     jobNumber: offer.jobNumber,
     jobId: offer.atsId,
     campaign: result.memory.campaign,
     from,
     to,
-    label: stateLabel(to),
+    label: jobProcessLabel(to),
     commands: result.commands.map((c) => c.kind),
   });
-}
-
-function originOf(row: InboxRow): string {
-  if (row.event_id.startsWith('cmd:')) return 'command';
-  if (row.event_id.startsWith('recon:')) return 'reconciliation';
-  if (row.event_id.startsWith('fetch:')) return 'fetch';
-  return row.content_type.includes('queue') ? 'queue' : 'webhook';
 }

@@ -1,52 +1,51 @@
-import type { OfferMemory } from '../domain/workflow.js';
+import type { ProcessMemory } from '../domain/job-process.js';
+import type { JobSnapshot } from '../domain/job-snapshot.js';
 import type { OfferRecord, OfferWrite } from '../store/offers.js';
 
 /**
- * Between two events the workflow's memory lives in the `offers` row: the document and the
- * decision in their own columns, the rest (sticky facts) in `timeline_data`.
+ * Between two events the process's memory lives in the `offers` row: the latest snapshot and
+ * the decision in their own columns, the rest (sticky observations) in `timeline_data`.
  */
 
-type Sticky = Omit<OfferMemory, 'offer' | 'decision'>;
+type Sticky = Omit<ProcessMemory, 'snapshot' | 'decision'>;
 
-/** Sticky fields added after the first release: rows written before them read as these. */
-const laterFields: Pick<Sticky, 'lockWanted' | 'lockTurn' | 'wanted'> = { lockWanted: null, lockTurn: 0, wanted: [] };
-
-export function memoryFromRecord(record: OfferRecord | null): OfferMemory | null {
-  if (!record || !record.decision || !record.timeline_data) return null;
-  return { ...laterFields, ...(record.timeline_data as unknown as Sticky), offer: record.offer, decision: record.decision };
+export function memoryFromRecord(record: OfferRecord | null): ProcessMemory | null {
+  // A row of the earlier, invented ATS (no `updatedAt`) is a job not yet seen (migration 0009).
+  if (!record || !record.decision || !record.timeline_data || record.last_updated_at === null) return null;
+  return { ...(record.timeline_data as unknown as Sticky), snapshot: record.offer as JobSnapshot, decision: record.decision };
 }
 
 /** In a done command's result (canonical JSON): the dispatcher skipped it, the ATS was not called. */
 export const SKIPPED_MARK = '"skipped":true';
 
 /**
- * Whether the latest evaluation of the offer still asks for this command. Unknown (true) when
- * the offer or its list of wanted commands is missing, so that nothing is dropped by mistake.
+ * Whether the latest evaluation of the job still asks for this command. Unknown (true) when
+ * the job or its list of wanted commands is missing, so that nothing is dropped by mistake.
  */
 export function stillWanted(record: OfferRecord | null, idempotencyKey: string): boolean {
   const wanted = record?.timeline_data?.wanted;
   return !Array.isArray(wanted) || wanted.includes(idempotencyKey);
 }
 
-export function recordFromMemory(memory: OfferMemory): OfferWrite {
-  const { offer, decision, ...sticky } = memory;
+export function recordFromMemory(memory: ProcessMemory): OfferWrite {
+  const { snapshot, decision, ...sticky } = memory;
   const concerned = memory.override ? memory.override.concerned : decision.concerned;
   return {
-    source: offer.source,
-    ats_id: offer.atsId,
+    source: snapshot.source,
+    ats_id: snapshot.atsId,
     campaign: memory.campaign,
     state: memory.state,
-    last_version: memory.lastVersion,
-    job_number: offer.jobNumber,
-    title: offer.title,
-    organism_type: offer.organism?.type ?? null,
-    organism_name: offer.organization.name || offer.organization.code || null,
+    last_updated_at: snapshot.updatedAt,
+    job_number: snapshot.jobNumber,
+    title: snapshot.title,
+    organism_type: snapshot.organism?.type ?? null,
+    organism_name: snapshot.organization.name || null,
     regime: decision.regime,
-    networks: offer.organism?.networks ?? [],
+    networks: snapshot.organism?.networks ?? [],
     concerned: concerned === null ? 'undetermined' : concerned ? 'yes' : 'no',
     review_needed: memory.reviewNeeded,
     violation: memory.violations.length > 0,
-    offer,
+    offer: snapshot,
     decision,
     timeline_data: sticky as unknown as Record<string, unknown>,
   };

@@ -1,4 +1,4 @@
-import { stateTable, offerStates } from '../domain/workflow-states.js';
+import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
 import { getCursor, setCursor } from '../store/cursors.js';
 import { appendLedger } from '../store/ledger.js';
 import { inTransaction } from '../store/transaction.js';
@@ -14,7 +14,7 @@ import { Loop, type LoopOptions } from './loop.js';
  */
 
 const CURSOR = 'timekeeper';
-const open = offerStates.filter((s) => !stateTable[s].final);
+const open = jobProcessStates.filter((s) => !jobProcessTable[s].final);
 
 export interface Boundary {
   atMs: number;

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Decision } from '../domain/decision.js';
-import type { Offer } from '../domain/offer.js';
+import type { JobSnapshot } from '../domain/job-snapshot.js';
 import { canonicalJson } from './canonical-json.js';
 import { dialectOf, type Db } from './database.js';
 import { assertInstant } from './instant.js';
@@ -19,7 +19,7 @@ export interface OfferKey {
 
 export interface OfferRecord extends OfferKey {
   state: string;
-  last_version: number;
+  last_updated_at: string | null;
   job_number: string;
   title: string;
   organism_type: string | null;
@@ -29,7 +29,8 @@ export interface OfferRecord extends OfferKey {
   concerned: Concerned;
   review_needed: boolean;
   violation: boolean;
-  offer: Offer;
+  /** The latest snapshot of the job. */
+  offer: JobSnapshot;
   decision: Decision | null;
   /** Owned by the workflow (deadlines, reminders…). */
   timeline_data: Record<string, unknown> | null;
@@ -96,7 +97,7 @@ export async function upsertOffer(db: Db, offer: OfferWrite, now: string): Promi
   assertInstant(now, 'upsertOffer now');
   const values = {
     state: offer.state,
-    last_version: offer.last_version,
+    last_updated_at: offer.last_updated_at,
     job_number: offer.job_number,
     title: offer.title,
     organism_type: offer.organism_type,
@@ -167,7 +168,7 @@ function parseOffer(row: Selectable<OffersTable>): OfferRecord {
     networks: JSON.parse(row.networks) as string[],
     review_needed: row.review_needed === 1,
     violation: row.violation === 1,
-    offer: JSON.parse(row.offer) as Offer,
+    offer: JSON.parse(row.offer) as JobSnapshot,
     decision: row.decision === null ? null : (JSON.parse(row.decision) as Decision),
     timeline_data: row.timeline_data === null ? null : (JSON.parse(row.timeline_data) as Record<string, unknown>),
   };

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { ProcessCommandKind } from '../domain/job-process.js';
 
 /**
  * The tables of the store, as Kysely sees them. Table and column names are a contract shared by
@@ -12,7 +13,8 @@ import type { Generated } from 'kysely';
 
 export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed';
 export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'dead';
-export type CommandKind = 'assign_team' | 'start_approval' | 'set_lock' | 'withdraw_posting' | 'notify';
+/** The commands the process asks for (one type, declared with them in the domain). */
+export type CommandKind = ProcessCommandKind;
 export type Concerned = 'yes' | 'no' | 'undetermined';
 export type LedgerActor = 'system' | 'recruiter' | 'en3s' | 'administrator';
 
@@ -44,7 +46,8 @@ export interface OffersTable {
   ats_id: string;
   campaign: number;
   state: string;
-  last_version: number;
+  /** The job's last change in the ATS as of the snapshot kept (ISO 8601); null on rows of the earlier ATS. */
+  last_updated_at: string | null;
   job_number: string;
   title: string;
   organism_type: string | null;
