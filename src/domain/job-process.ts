@@ -33,6 +33,8 @@ export interface ProcessViolation {
   detectedAt: string;
   /** Taken down by the connector (enforce) or only reported (monitor). */
   action: 'take_down' | 'report';
+  /** When a snapshot with its postings read first no longer listed it (taken down by anyone, or expired). */
+  goneAt: string | null;
 }
 
 export type AskReason = 'submit' | 'resubmit';
@@ -176,6 +178,14 @@ function observe(step: Step, previous: ProcessMemory | null): void {
     next.approver = { observedAt: step.at, by };
     step.fact('approver.observed', by === 'connector' ? 'system' : 'recruiter', { by });
   }
+  if (snapshot.postings !== null) {
+    for (const violation of next.violations) {
+      if (violation.goneAt === null && !snapshot.postings.some((p) => p.id === violation.postingId)) {
+        violation.goneAt = step.at;
+        step.fact('posting.gone', 'system', { postingId: violation.postingId });
+      }
+    }
+  }
   const submission = observeSubmission(previous?.snapshot ?? null, previous?.submission ?? null, snapshot, step.at, step.policy);
   if (submission !== next.submission) {
     next.submission = submission;
@@ -209,7 +219,7 @@ function recordViolations(step: Step): boolean {
   });
   for (const posting of premature) {
     if (next.violations.some((v) => v.postingId === posting.id)) continue;
-    const violation: ProcessViolation = { postingId: posting.id, postedAt: posting.postedAt, detectedAt: step.at, action: step.enforce ? 'take_down' : 'report' };
+    const violation: ProcessViolation = { postingId: posting.id, postedAt: posting.postedAt, detectedAt: step.at, action: step.enforce ? 'take_down' : 'report', goneAt: null };
     next.violations.push(violation);
     step.fact('violation.detected', 'recruiter', { ...violation, atsStatus: posting.atsStatus });
     step.command(
@@ -338,7 +348,7 @@ export function stepProcess(memory: ProcessMemory | null, event: ProcessEvent, d
   const at = event.at;
   const snapshot = event.kind === 'snapshot' ? withKnownPostings(event.snapshot, memory?.snapshot ?? null) : memory!.snapshot;
   const base = memory ?? initialMemory(snapshot, decision, campaignOf(decision, Date.parse(at)), at);
-  const next: ProcessMemory = { ...base, snapshot, decision, violations: [...base.violations], requested: [...base.requested] };
+  const next: ProcessMemory = { ...base, snapshot, decision, violations: base.violations.map((v) => ({ ...v })), requested: [...base.requested] };
   const step = new Step(next, at, policy);
 
   if (!memory || !sameDecision(base.decision, decision)) step.fact('decision', 'system', { ...decision });

@@ -137,7 +137,10 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     const enforced = seen(r.memory, posted);
     expect(enforced.memory.state).toBe('published_without_approval');
     expect(enforced.commands).toContainEqual(expect.objectContaining({ kind: 'take_down', postingIds: ['7001'] }));
-    expect(enforced.memory.violations).toEqual([{ postingId: '7001', postedAt: T('06', '09:00:00'), detectedAt: posted.fetchedAt, action: 'take_down' }]);
+    expect(enforced.memory.violations).toEqual([{ postingId: '7001', postedAt: T('06', '09:00:00'), detectedAt: posted.fetchedAt, action: 'take_down', goneAt: null }]);
+    const down = seen(enforced.memory, job.change(T('06', '10:05:00'), { postings: [] }));
+    expect(down.memory.violations[0]!.goneAt).toBe(job.snapshot.fetchedAt);
+    expect(down.facts).toContainEqual(expect.objectContaining({ kind: 'posting.gone', data: { postingId: '7001' } }));
 
     const monitor = { ...policy, mode: 'monitor' as const };
     r = seen(null, new Job(cpam7, T('05')).approvers(T('05'), [en3s]), monitor);
