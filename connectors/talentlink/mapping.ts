@@ -7,8 +7,9 @@ import type { JobDocument } from './job-document.js';
 import { talentLinkMappingSchema, type TalentLinkMapping } from './mapping-schema.js';
 
 /**
- * TalentLink job document → canonical Offer, through `mappings/talentlink.yaml` (LOV keys and
- * values) and `mappings/organismes.yaml` (the body). A value the mapping cannot read becomes
+ * A job document of the earlier, invented format (still read by `en3s evaluate`) → the facts
+ * the rules read (`Offer`), through `mappings/talentlink.yaml` (LOV keys and values) and
+ * `mappings/organismes.yaml` (the body). A value the mapping cannot read becomes
  * `null` and is listed in `offer.unreadable`, so the decision says "à vérifier" and names it.
  */
 
@@ -75,21 +76,14 @@ export function toOffer(doc: JobDocument, mapping: TalentLinkMapping, organisms:
   const collectiveAgreement = enumValue(fields.get(cf.collectiveAgreement.key), cf.collectiveAgreement, 'classification.collectiveAgreement', unreadable);
   const jobFamilyRaw = fields.get(cf.jobFamily.key)?.trim();
 
-  const en3sTeam = fold(mapping.approvalTeam);
-  const approval = doc.approvalProcess;
-  const en3sStep = approval?.steps.find((step) => fold(step.team) === en3sTeam);
-  const decided = en3sStep && en3sStep.status !== 'PENDING' ? en3sStep : undefined;
-
   const recognition = organisms.recognize(doc.organization.code, doc.organization.name);
   return {
     source: 'talentlink',
     atsId: doc.id,
-    version: doc.version,
     jobNumber: doc.jobNumber,
     requisitionNumber: doc.requisitionNumber ?? null,
     title: doc.openingName,
     createdAt: doc.creationDate,
-    createdBy: doc.createdBy?.userId ?? null,
     organization: { atsId: doc.organization.id, code: doc.organization.code, name: doc.organization.name },
     organism: recognition.organism,
     classification: {
@@ -102,34 +96,5 @@ export function toOffer(doc: JobDocument, mapping: TalentLinkMapping, organisms:
       collectiveAgreement,
     },
     unreadable,
-    approvalTeams: doc.teams.filter((t) => t.role === 'approval' && t.name).map((t) => t.name!),
-    approval: approval
-      ? {
-          name: approval.name,
-          version: approval.version,
-          status: approval.status,
-          startedAt: approval.startedAt ?? null,
-          startedBy: approval.startedBy ?? null,
-          dueDate: approval.dueDate ?? null,
-          en3sDecision: decided ? (decided.status as 'APPROVED' | 'REJECTED') : null,
-          decidedAt: decided?.decidedAt ?? null,
-          decidedBy: decided?.decidedBy ?? null,
-        }
-      : null,
-    publicationLocked: doc.publicationLock?.locked ?? false,
-    postings: doc.postings.map((p) => ({
-      id: p.id,
-      channel: p.channel,
-      status: p.status,
-      publishedAt: p.publishedAt ?? null,
-      withdrawnAt: p.withdrawnAt ?? null,
-    })),
-    status: doc.status,
   };
-}
-
-/** Whether the job carries the EN3S approval team, names compared without case or accents. */
-export function hasEn3sTeam(offer: Offer, mapping: TalentLinkMapping): boolean {
-  const en3s = fold(mapping.approvalTeam);
-  return offer.approvalTeams.some((name) => fold(name) === en3s);
 }

@@ -60,7 +60,7 @@ export function registerEvaluate(program: Command): void {
         }
         const offer = toOffer(parsed.job, mapping, domain.organisms);
         const decision = evaluate(offer, instant, domain.ruleSets);
-        return { ok: true as const, value: { job: { id: offer.atsId, version: offer.version, jobNumber: offer.jobNumber, organization: offer.organization.name || offer.organization.code }, at: instant.toISOString(), ...decision } };
+        return { ok: true as const, value: { job: { id: offer.atsId, jobNumber: offer.jobNumber, organization: offer.organization.name || offer.organization.code }, at: instant.toISOString(), ...decision } };
       };
       if (!options.ndjson) {
         const result = decide(text);
