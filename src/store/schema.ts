@@ -201,6 +201,27 @@ export interface CursorsTable {
   updated_at: string;
 }
 
+/** One budget of ATS calls (one per API key), shared by every instance; see `call-budget.ts`. */
+export interface AtsCallBudgetTable {
+  budget: string;
+  /** No call before this instant: the gateway said the monthly quota is spent. */
+  stopped_until: string | null;
+}
+
+/** A call granted recently (kept a few seconds past the window, then pruned). */
+export interface AtsCallGrantsTable {
+  budget: string;
+  granted_at: string;
+  lane: string;
+}
+
+/** Calls granted per UTC day (`YYYY-MM-DD`), for the rolling 30 days of a monthly quota. */
+export interface AtsCallDaysTable {
+  budget: string;
+  day: string;
+  calls: number;
+}
+
 export interface Database {
   inbox: InboxTable;
   offers: OffersTable;
@@ -209,4 +230,7 @@ export interface Database {
   ledger: LedgerTable;
   outbox: OutboxTable;
   cursors: CursorsTable;
+  ats_call_budget: AtsCallBudgetTable;
+  ats_call_grants: AtsCallGrantsTable;
+  ats_call_days: AtsCallDaysTable;
 }

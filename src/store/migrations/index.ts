@@ -4,6 +4,7 @@ import * as m0002 from './0002_report_runs.js';
 import * as m0003 from './0003_admin.js';
 import * as m0004 from './0004_offer_report.js';
 import * as m0005 from './0005_offer_report_csv.js';
+import * as m0006 from './0006_ats_call_budget.js';
 import * as m0009 from './0009_job_snapshots.js';
 
 /**
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003_admin': m0003,
   '0004_offer_report': m0004,
   '0005_offer_report_csv': m0005,
+  '0006_ats_call_budget': m0006,
   '0009_job_snapshots': m0009,
 };
 
