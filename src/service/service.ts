@@ -4,19 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import express, { type Express } from 'express';
 import cron from 'node-cron';
-import type { AtsConnector } from '../../connectors/ats-connector.js';
-import { createTalentLinkClient, type TalentLinkClient } from '../../connectors/talentlink/client.js';
+import type { AtsPort, QueueRef } from '../../connectors/ats-port.js';
+import { createConnector } from '../../connectors/registry.js';
 import { createAdminRouter, metricsGuard } from '../admin/index.js';
 import { createReportMailer } from '../reports/mail.js';
 import { ReportScheduler } from '../reports/schedule.js';
-import { loadTalentLinkMapping } from '../../connectors/talentlink/mapping.js';
 import type { Config } from '../config.js';
 import { loadDomainData } from '../mappings/load.js';
+import { createCallBudget } from '../pipeline/call-budget.js';
 import { policyFromConfig, systemClock, type Clock, type Logger, type PipelineContext } from '../pipeline/context.js';
-import { Dispatcher } from '../pipeline/dispatcher.js';
+import { Dispatcher, type RecruiterMail } from '../pipeline/dispatcher.js';
+import { HandedSnapshots } from '../pipeline/handed-snapshots.js';
 import { InboxWorker } from '../pipeline/inbox-worker.js';
-import { ParsedDocuments } from '../pipeline/parsed-documents.js';
-import { TALENTLINK_SOURCE } from '../ingest/inbox-event.js';
 import { reconcile } from '../pipeline/reconciler.js';
 import { currentRequestId } from '../pipeline/request-context.js';
 import { Timekeeper } from '../pipeline/timekeeper.js';
@@ -36,8 +35,10 @@ export interface ServiceOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
-  /** Another ATS connector than the TalentLink client (tests). */
-  ats?: AtsConnector;
+  /** Another ATS behind the port than the TalentLink client (tests), with its queues. */
+  ats?: { port: AtsPort; queues: readonly QueueRef[] };
+  /** Sends the e-mails to recruiters (tests); built from the settings otherwise. */
+  recruiterMail?: RecruiterMail;
   /** Name of this instance in leases; several instances share one PostgreSQL database. */
   instanceId?: string;
 }
@@ -45,7 +46,7 @@ export interface ServiceOptions {
 export interface RunningService {
   url: string;
   app: Express;
-  ctx: PipelineContext & { ats: AtsConnector };
+  ctx: PipelineContext;
   metrics: Metrics;
   worker: InboxWorker;
   dispatcher: Dispatcher;
@@ -68,26 +69,48 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       if (applied.length > 0) log.info('database migrated', { applied });
     }
     const domain = loadDomainData();
-    const mapping = loadTalentLinkMapping();
     const metrics = createMetrics(store, { campaign: () => campaignOfInstant(clock.now()), now: () => clock.now().getTime() });
-    const ats =
-      options.ats ??
-      createTalentLinkClient({
-        baseUrl: config.atsBaseUrl,
-        user: config.atsUser,
-        password: config.atsPassword,
-        apiKey: config.atsApiKey,
-        timeoutMs: config.atsTimeoutMs,
-        requestsPerSecond: config.atsRequestsPerSecond,
-        requestId: currentRequestId,
-        circuitBreaker: { coolDownMs: config.atsCircuitCoolDownMs },
-        onCall: (info) => {
-          metrics.atsCalls.inc({ op: info.op, outcome: info.outcome });
-          metrics.atsLatency.observe({ op: info.op }, info.ms / 1000);
-        },
-      });
-    const documents = new ParsedDocuments();
-    const ctx = { store, domain, mapping, policy: policyFromConfig(config), clock, log, ats, documents };
+    // The budget counts calls as the vendor's gateway does, on real time, whatever the business clock.
+    const budget = createCallBudget({
+      db: store.db,
+      callsPerSecond: config.atsCallsPerSecond,
+      monthlyQuota: config.atsMonthlyQuota > 0 ? config.atsMonthlyQuota : null,
+      reservedForTakedowns: Math.min(config.atsTakedownReserve, config.atsCallsPerSecond - 1),
+      clock: systemClock,
+    });
+    const connector = options.ats
+      ? { ...options.ats, circuit: () => undefined }
+      : createConnector({
+          baseUrl: config.atsBaseUrl,
+          user: config.atsUser,
+          password: config.atsPassword,
+          apiKey: config.atsApiKey,
+          timeoutMs: config.atsTimeoutMs,
+          circuitCoolDownMs: config.atsCircuitCoolDownMs,
+          budget,
+          positionQueue: config.positionQueue,
+          postingQueue: config.postingQueue,
+          organisms: domain.organisms,
+          requestId: currentRequestId,
+          onCall: (info) => {
+            metrics.atsCalls.inc({ op: info.op, outcome: info.outcome });
+            metrics.atsLatency.observe({ op: info.op }, info.ms / 1000);
+          },
+        });
+    const ats = connector.port;
+    const en3s = 'en3sApprover' in connector ? await connector.en3sApprover() : null;
+    if (en3s && !en3s.ok) log.error("EN3S approver not found in the ATS: concerned jobs are flagged to the administrators instead", { code: en3s.error.code });
+    const snapshots = new HandedSnapshots();
+    const ctx: PipelineContext & { recruiterMail?: RecruiterMail } = {
+      store,
+      domain,
+      policy: policyFromConfig(config, en3s?.ok ? en3s.value : null),
+      clock,
+      log,
+      ats,
+      snapshots,
+      ...(options.recruiterMail ? { recruiterMail: options.recruiterMail } : {}),
+    };
     const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher`, leaseMs: config.outboxLeaseMs });
     // The commands a batch queued are sent at once rather than at the dispatcher's next poll.
     const worker = new InboxWorker(ctx, { owner: `${instanceId}:inbox`, leaseMs: config.inboxLeaseMs, onBatch: () => dispatcher.poke() });
@@ -146,7 +169,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         ctx,
         config,
         reconcileNow,
-        circuit: () => (ats as Partial<TalentLinkClient>).circuitBreaker?.snapshot(),
+        circuit: () => connector.circuit(),
         reports: { onRun: (run) => metrics.reportRuns.inc({ format: run.format, trigger: run.trigger }) },
       }),
     );

@@ -9,12 +9,12 @@ import { UsageError } from '../output.js';
 /**
  * `en3s serve`: the service for production. Every setting comes from the environment or the
  * config file, validated at start-up with one message listing every problem; it refuses to
- * start without webhook secrets and ATS credentials.
+ * start without an alert token and ATS credentials.
  */
 
 export function productionProblems(config: Config): string[] {
   const problems: string[] = [];
-  if (config.webhookSecrets.length === 0) problems.push('EN3S_WEBHOOK_SECRETS : au moins un secret whsec_… est requis pour vérifier les notifications');
+  if (config.alertTokens.length === 0) problems.push("EN3S_ALERT_TOKEN : au moins un jeton est requis pour l'adresse d'alerte des files de l'ATS");
   if (!config.atsBaseUrl) problems.push("EN3S_ATS_BASE_URL : l'adresse de TalentLink est requise");
   if (!config.atsUser) problems.push("EN3S_ATS_USER : l'utilisateur API (Société:utilisateur:BO) est requis");
   else if (!/^[^:]+:[^:]+:BO$/.test(config.atsUser)) problems.push('EN3S_ATS_USER : attendu Société:utilisateur:BO');

@@ -1,0 +1,71 @@
+import type { AtsOutcome, AtsPort, CallBudget, QueueRef } from './ats-port.js';
+import type { TeamMember } from '../src/domain/job-snapshot.js';
+import type { OrganismRecognizer } from '../src/domain/organisms.js';
+import type { CircuitSnapshot } from './talentlink/circuit-breaker.js';
+import { createOpeningMapper, loadOpeningMapping } from './talentlink/opening-mapping.js';
+import { createTalentLinkPort, type TalentLinkPort } from './talentlink/rest/port.js';
+import type { RestCallInfo } from './talentlink/rest/http.js';
+
+/**
+ * The one place `src/` reaches a vendor's folder through: it builds the connector the settings
+ * name (today TalentLink) behind the neutral `AtsPort`, with what the pipeline needs to know of
+ * the tenant (its queues, the EN3S approver as a team member). A second ATS is a second folder
+ * and a second branch here, nothing more.
+ */
+
+export interface ConnectorSettings {
+  baseUrl: string;
+  user: string;
+  password: string;
+  apiKey: string;
+  timeoutMs: number;
+  circuitCoolDownMs: number;
+  budget: CallBudget;
+  positionQueue: string;
+  postingQueue: string;
+  organisms: OrganismRecognizer;
+  requestId?: () => string | undefined;
+  onCall?: (info: RestCallInfo) => void;
+  /** Mappings folder (tests); the shipped `mappings/` by default. */
+  mappingsDir?: string;
+}
+
+export interface Connector {
+  port: AtsPort;
+  /** The queues the tenant is set up with (spec §5): jobs, then postings. */
+  queues: readonly QueueRef[];
+  /** The EN3S approver as the tenant knows it: its user found by login, its order, step and role from the mapping. */
+  en3sApprover(): Promise<AtsOutcome<TeamMember>>;
+  /** The client's circuit breaker, for the dashboard. */
+  circuit(): CircuitSnapshot;
+}
+
+export function createConnector(settings: ConnectorSettings): Connector {
+  const mapping = loadOpeningMapping(settings.mappingsDir);
+  const port: TalentLinkPort = createTalentLinkPort({
+    baseUrl: settings.baseUrl,
+    user: settings.user,
+    password: settings.password,
+    apiKey: settings.apiKey,
+    budget: settings.budget,
+    timeoutMs: settings.timeoutMs,
+    circuitBreaker: { coolDownMs: settings.circuitCoolDownMs },
+    mapOpening: createOpeningMapper(mapping, settings.organisms),
+    ...(settings.requestId ? { requestId: settings.requestId } : {}),
+    ...(settings.onCall ? { onCall: settings.onCall } : {}),
+  });
+  const approver = mapping.en3sApprover;
+  return {
+    port,
+    queues: [
+      { name: settings.positionQueue, kind: 'job' },
+      { name: settings.postingQueue, kind: 'posting' },
+    ],
+    async en3sApprover() {
+      const found = await port.findUserId(approver.login);
+      if (!found.ok) return found;
+      return { ok: true, value: { userId: found.value, order: approver.order, stepOrder: approver.stepOrder, role: approver.lovValue } };
+    },
+    circuit: () => port.circuitBreaker.snapshot(),
+  };
+}
