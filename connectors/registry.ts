@@ -1,8 +1,12 @@
 import type { AtsOutcome, AtsPort, CallBudget, QueueRef } from './ats-port.js';
 import type { TeamMember } from '../src/domain/job-snapshot.js';
+import type { Offer } from '../src/domain/offer.js';
 import type { OrganismRecognizer } from '../src/domain/organisms.js';
 import type { CircuitSnapshot } from './talentlink/circuit-breaker.js';
+import { loadTalentLinkMapping, toOffer } from './talentlink/mapping.js';
 import { createOpeningMapper, loadOpeningMapping } from './talentlink/opening-mapping.js';
+import { parseJobDocument } from './talentlink/payload.js';
+import type { PayloadError } from './talentlink/payload-errors.js';
 import { createTalentLinkPort, type TalentLinkPort } from './talentlink/rest/port.js';
 import type { RestCallInfo } from './talentlink/rest/http.js';
 
@@ -67,5 +71,26 @@ export function createConnector(settings: ConnectorSettings): Connector {
       return { ok: true, value: { userId: found.value, order: approver.order, stepOrder: approver.stepOrder, role: approver.lovValue } };
     },
     circuit: () => port.circuitBreaker.snapshot(),
+  };
+}
+
+export type JobFactsResult = { ok: true; offer: Offer } | { ok: false; error: PayloadError };
+
+/**
+ * Reads the facts the rules need from a job document given as text (`en3s evaluate`): a job of
+ * the real API (`OpeningFullDto`, JSON), or a document of the earlier format (JSON or XML job,
+ * or a whole notification), every one behind the same guards (size, encoding, depth, DTD…).
+ * Built once per run: it loads the mapping files.
+ */
+export function createJobFactsReader(organisms: OrganismRecognizer, mappingsDir?: string): (text: string, format: 'json' | 'xml' | 'auto', at: Date) => JobFactsResult {
+  const legacy = loadTalentLinkMapping(mappingsDir);
+  const mapOpening = createOpeningMapper(loadOpeningMapping(mappingsDir), organisms);
+  return (text, format, at) => {
+    const parsed = parseJobDocument(text, format);
+    if (!parsed.ok) return parsed;
+    if (parsed.kind === 'job') return { ok: true, offer: toOffer(parsed.job, legacy, organisms) };
+    const mapped = mapOpening(parsed.opening, null, at.toISOString());
+    if (mapped.ok) return { ok: true, offer: mapped.value };
+    return { ok: false, error: { code: 'INVALID_JOB', message: mapped.error.message } };
   };
 }

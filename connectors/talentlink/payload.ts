@@ -22,6 +22,7 @@ import { findJsonSyntaxError } from './json-syntax.js';
 import { rootNamespace, scanXml, type XmlRoot } from './xml-scan.js';
 import { createXmlParser, jobShape, normalise, notificationShape, UndefinedEntityError } from './xml-normalise.js';
 import { formatIssues, showValue, summariseIssues } from './zod-issues.js';
+import { openingDtoSchema, type OpeningDto } from './rest/dto.js';
 
 /**
  * Parsing of what the ATS sends (spec §2) into the typed shapes of `job-document.ts`. Every
@@ -40,7 +41,11 @@ export type NotificationParseResult =
   | { ok: true; kind: 'queue-alert'; alert: QueueAlert }
   | { ok: false; error: PayloadError };
 
-export type JobParseResult = { ok: true; kind: 'job'; job: JobDocument } | { ok: false; error: PayloadError };
+export type JobParseResult =
+  | { ok: true; kind: 'job'; job: JobDocument }
+  /** A job of the real API (`OpeningFullDto`, bare or as a `GET /position` answer of one job). */
+  | { ok: true; kind: 'opening'; opening: OpeningDto }
+  | { ok: false; error: PayloadError };
 
 type Tree = { ok: true; value: unknown } | Failure;
 
@@ -57,7 +62,9 @@ export function parseNotification(body: Buffer | string, contentType: string): N
 
 /**
  * A job document from text: a bare job (`<job>` or the JSON job) or a whole notification, of
- * which the job is taken. `auto` tells XML from JSON by the first character.
+ * which the job is taken; or, in JSON, a job of the real API (`OpeningFullDto`, whose id is a
+ * number, bare or inside a `GET /position` answer), read behind the same guards. `auto` tells
+ * XML from JSON by the first character.
  */
 export function parseJobDocument(text: string, format: 'json' | 'xml' | 'auto'): JobParseResult {
   const tooLarge = checkSize(text);
@@ -71,11 +78,34 @@ export function parseJobDocument(text: string, format: 'json' | 'xml' | 'auto'):
   const tree = actual === 'xml' ? readXml(decoded.text, 'job') : readJson(decoded.text);
   if (!tree.ok) return tree;
   let job = tree.value;
+  if (actual === 'json') {
+    const opening = openingOf(job);
+    if (opening) return opening;
+  }
   if (actual === 'json' && isRecord(job) && isRecord(own(job, 'job'))) job = own(job, 'job');
   const parsed = jobDocumentSchema.safeParse(job);
   if (parsed.success) return { ok: true, kind: 'job', job: parsed.data };
   const issues = formatIssues(parsed.error, job, 'job');
   return fail('INVALID_JOB', summariseIssues(issues), { path: issues[0]?.path ?? 'job' });
+}
+
+/** The real API's job, when the JSON is one (a numeric `id`, or `{data: {positions: [one job]}}`). */
+function openingOf(value: unknown): JobParseResult | undefined {
+  let candidate = value;
+  let path = 'opening';
+  const data = isRecord(value) ? own(value, 'data') : undefined;
+  const positions = isRecord(data) ? own(data, 'positions') : undefined;
+  if (Array.isArray(positions)) {
+    if (positions.length !== 1) return fail('INVALID_JOB', `data.positions: expected exactly one job, got ${positions.length}`, { path: 'data.positions' });
+    candidate = positions[0];
+    path = 'data.positions[0]';
+  } else if (!(isRecord(value) && typeof own(value, 'id') === 'number')) {
+    return undefined;
+  }
+  const parsed = openingDtoSchema.safeParse(candidate);
+  if (parsed.success) return { ok: true, kind: 'opening', opening: parsed.data };
+  const issues = formatIssues(parsed.error, candidate, path);
+  return fail('INVALID_JOB', summariseIssues(issues), { path: issues[0]?.path ?? path });
 }
 
 /**

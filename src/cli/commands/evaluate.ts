@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parseJobDocument } from '../../../connectors/talentlink/payload.js';
-import { loadTalentLinkMapping, toOffer } from '../../../connectors/talentlink/mapping.js';
+import { createJobFactsReader } from '../../../connectors/registry.js';
 import { evaluate } from '../../domain/eligibility.js';
 import { loadDomainData } from '../../mappings/load.js';
 import { MappingError } from '../../mappings/yaml-file.js';
@@ -9,7 +8,9 @@ import { UsageError, writeError } from '../output.js';
 
 /**
  * `en3s evaluate [--at <instant>] [--ndjson] <file|->`: the decision for job documents, as JSON.
- * Accepts a JSON job (spec §1), the XML `<job>` element, or a whole notification (XML or JSON).
+ * Accepts a job of the real TalentLink API (`OpeningFullDto`, JSON, bare or as a `GET /position`
+ * answer), or a document of the earlier format: a JSON job, the XML `<job>` element, or a whole
+ * notification (XML or JSON).
  */
 
 export function parseInstant(text: string | undefined, option: string): Date {
@@ -30,7 +31,8 @@ function readInput(path: string): { text: string; name: string } {
 
 function loadData() {
   try {
-    return { domain: loadDomainData(), mapping: loadTalentLinkMapping() };
+    const domain = loadDomainData();
+    return { domain, read: createJobFactsReader(domain.organisms) };
   } catch (error) {
     if (error instanceof MappingError) throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
     throw error;
@@ -44,21 +46,21 @@ function where(name: string, line: number | undefined, column: number | undefine
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description("décision d'éligibilité à la période EN3S pour une offre (JSON, XML <job> ou notification)")
+    .description("décision d'éligibilité à la période EN3S pour une offre (job de l'API TalentLink en JSON, ou document de l'ancien format : JSON, XML <job> ou notification)")
     .argument('<fichier>', 'le document, ou - pour l’entrée standard')
     .option('--at <instant>', 'instant de la décision (ISO 8601), maintenant par défaut')
     .option('--ndjson', 'un document JSON par ligne en entrée, une décision par ligne en sortie')
     .action((file: string, options: { at?: string; ndjson?: boolean }) => {
       const instant = parseInstant(options.at, '--at');
       const { text, name } = readInput(file);
-      const { domain, mapping } = loadData();
+      const { domain, read } = loadData();
       const decide = (input: string, lineNumber?: number) => {
-        const parsed = parseJobDocument(input, options.ndjson ? 'json' : 'auto');
+        const parsed = read(input, options.ndjson ? 'json' : 'auto', instant);
         if (!parsed.ok) {
           const w = parsed.error.where;
           return { ok: false as const, message: `${where(name, lineNumber ?? w?.line, lineNumber ? undefined : w?.column, w?.path)} : ${parsed.error.message}` };
         }
-        const offer = toOffer(parsed.job, mapping, domain.organisms);
+        const offer = parsed.offer;
         const decision = evaluate(offer, instant, domain.ruleSets);
         return { ok: true as const, value: { job: { id: offer.atsId, jobNumber: offer.jobNumber, organization: offer.organization.name || offer.organization.code }, at: instant.toISOString(), ...decision } };
       };
