@@ -1,4 +1,4 @@
-import { offerStates, stateLabel, type OfferState } from '../domain/workflow-states.js';
+import { jobProcessLabel, jobProcessStates, type JobProcessState } from '../domain/job-process-states.js';
 import { frenchDay } from './local-dates.js';
 import type { WeekCount } from './model.js';
 
@@ -8,14 +8,15 @@ import type { WeekCount } from './model.js';
  * rounded to one decimal so the same data always gives the same text.
  */
 
-export const stateColors: Record<OfferState, string> = {
+export const stateColors: Record<JobProcessState, string> = {
   not_concerned: '#b8b8b8',
   undetermined: '#e6a117',
   outside_window: '#8fa9c9',
   published_before_window: '#7d7d7d',
-  awaiting_team: '#f2c94c',
-  team_assigned: '#f29e4c',
-  approval_started: '#4c8df2',
+  awaiting_approver: '#f2c94c',
+  awaiting_submission: '#f29e4c',
+  submitted: '#4c8df2',
+  refusal_observed: '#a98bd1',
   published_without_approval: '#d7263d',
   approved: '#2e9e5b',
   refused: '#6b3fa0',
@@ -49,7 +50,7 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
   const y = (v: number) => top + plotH - (v / yMax) * plotH;
   const slot = weeks.length > 0 ? plotW / weeks.length : plotW;
   const barW = Math.max(1, slot * 0.7);
-  const present = offerStates.filter((s) => weeks.some((w) => (w.byState[s] ?? 0) > 0));
+  const present = jobProcessStates.filter((s) => weeks.some((w) => (w.byState[s] ?? 0) > 0));
 
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height + 24 * Math.ceil(present.length / 4)}" role="img" aria-labelledby="chart-title" class="chart">`);
@@ -61,10 +62,10 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
   weeks.forEach((w, i) => {
     const x = left + i * slot + (slot - barW) / 2;
     let base = 0;
-    for (const s of offerStates) {
+    for (const s of jobProcessStates) {
       const n = w.byState[s] ?? 0;
       if (n === 0) continue;
-      const label = `${w.week ? `Semaine du ${frenchDay(w.week)}` : 'Avant la période'} — ${stateLabel(s)} : ${n}`;
+      const label = `${w.week ? `Semaine du ${frenchDay(w.week)}` : 'Avant la période'} — ${jobProcessLabel(s)} : ${n}`;
       parts.push(`<rect x="${r1(x)}" y="${r1(y(base + n))}" width="${r1(barW)}" height="${r1(y(base) - y(base + n))}" fill="${stateColors[s]}"><title>${escape(label)}</title></rect>`);
       base += n;
     }
@@ -77,7 +78,7 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
   present.forEach((s, i) => {
     const lx = left + (i % 4) * 220;
     const ly = height + 8 + Math.floor(i / 4) * 24;
-    parts.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${stateColors[s]}"/><text x="${lx + 18}" y="${ly + 11}" font-size="12">${escape(stateLabel(s))}</text>`);
+    parts.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${stateColors[s]}"/><text x="${lx + 18}" y="${ly + 11}" font-size="12">${escape(jobProcessLabel(s))}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');

@@ -1,6 +1,6 @@
-import { stateLabel } from '../domain/workflow-states.js';
+import { jobProcessLabel } from '../domain/job-process-states.js';
 import { frenchDay } from './local-dates.js';
-import type { Actor, Concerned, CorrectiveAction, En3sAnswer, RecapStatus, ReportRow, RowMoment } from './model.js';
+import type { Actor, Concerned, CorrectiveAction, ObservedAnswer, RecapStatus, ReportRow, RowMoment, SubmissionApprovers } from './model.js';
 import { regimeLabels } from './options.js';
 
 /**
@@ -36,17 +36,19 @@ export type Column = FixedColumn | MomentColumn;
 
 const concernedLabels: Record<Concerned, string> = { yes: 'oui', no: 'non', undetermined: 'à vérifier' };
 const actorLabels: Record<Actor, string> = { connector: 'le connecteur', recruiter: 'le recruteur' };
-const answerLabels: Record<En3sAnswer, string> = { approved: 'validé', refused: 'refusé', none: 'sans réponse' };
+const approversLabels: Record<SubmissionApprovers, string> = { en3s_only: "l'EN3S seule", with_others: "l'EN3S et d'autres approbateurs" };
+/** The status seen, never more: whether it is EN3S's own is the next column. */
+const answerLabels: Record<ObservedAnswer, string> = { approved: 'approbation', refused: 'refus', none: 'aucune' };
 export const actionLabels: Record<CorrectiveAction, string> = {
-  withdrawn: 'annonce retirée',
-  'withdrawal-requested': 'retrait demandé',
+  'taken-down': 'annonce retirée',
+  'take-down-requested': 'retrait demandé par le connecteur',
   reported: 'signalée (mode surveillance)',
 };
 export const recapStatusLabels: Record<RecapStatus, string> = {
-  refused: 'dérogation refusée : poste offert aux élèves',
-  granted: 'dérogation accordée',
-  pending: 'en attente de réponse',
-  released: 'libérée sans réponse en fin de période',
+  refused: "refusée par l'EN3S : poste offert aux élèves",
+  approved: 'approuvée (statut observé)',
+  pending: "en attente (approbateur, soumission ou réponse de l'EN3S)",
+  released: 'période close sans réponse observée',
 };
 
 const text = (value: string | null): Cell => ({ kind: 'text', value });
@@ -69,23 +71,21 @@ export const reportColumns: readonly Column[] = [
   { title: 'Concernée', width: 11, cell: (r) => text(concernedLabels[r.concerned]) },
   { title: 'Raison', width: 50, cell: (r) => text(r.reason) },
   { title: 'Texte cité', width: 30, cell: (r) => text(r.citedText) },
-  { title: 'Équipe EN3S : date', width: 12, cell: (r) => day(r.days.team) },
-  { title: 'Équipe EN3S : posée par', width: 15, cell: (r) => text(r.team ? actorLabels[r.team.by] : null) },
-  { title: "Processus d'approbation lancé", width: 11, cell: (r) => ({ kind: 'yesno', value: r.approval !== null }) },
-  { title: "Processus d'approbation : date", width: 12, cell: (r) => day(r.days.approval) },
-  { title: "Processus d'approbation : lancé par", width: 15, cell: (r) => text(r.approval ? actorLabels[r.approval.by] : null) },
-  { title: 'Échéance', width: 12, cell: (r) => day(r.dueDate) },
-  { title: 'Échéance dépassée', width: 10, moment: true, cell: (r) => ({ kind: 'yesno', value: r.overdue }) },
-  { title: 'Décision EN3S', width: 13, cell: (r) => text(r.en3sAnswer ? answerLabels[r.en3sAnswer] : null) },
-  { title: 'Décision EN3S : date', width: 12, cell: (r) => day(r.days.en3s) },
-  { title: 'Délai de réponse (jours)', width: 10, cell: (r) => ({ kind: 'number', value: r.answerDays }) },
+  { title: 'Approbateur EN3S : posé le', width: 12, cell: (r) => day(r.days.approver) },
+  { title: 'Approbateur EN3S : posé par', width: 15, cell: (r) => text(r.approver ? actorLabels[r.approver.by] : null) },
+  { title: "Soumise à l'EN3S (observée le)", width: 12, cell: (r) => day(r.days.submission) },
+  { title: 'Approbateurs de la soumission', width: 18, cell: (r) => text(r.submission ? approversLabels[r.submission.approvers] : null) },
+  { title: 'Réponse observée', width: 12, cell: (r) => text(r.answer ? answerLabels[r.answer] : null) },
+  { title: 'Réponse observée le', width: 12, cell: (r) => day(r.days.answer) },
+  { title: "Réponse : attribuée à l'EN3S seule", width: 11, cell: (r) => text(r.answerByEn3s === null ? null : r.answerByEn3s ? 'oui' : 'non') },
+  { title: 'Délai entre soumission et réponse observées (jours)', width: 12, cell: (r) => ({ kind: 'number', value: r.answerDays }) },
   { title: 'Publiée', width: 8, moment: true, cell: (r) => ({ kind: 'yesno', value: r.published }) },
   { title: 'Publication : date', width: 12, moment: true, cell: (r) => day(r.days.published) },
-  { title: 'Publication : canal', width: 12, moment: true, cell: (r) => text(r.channel) },
-  { title: 'Publiée avant décision (manquement)', width: 12, cell: (r) => ({ kind: 'yesno', value: r.publishedBeforeDecision }) },
+  { title: 'Publication : annonce (identifiant ATS)', width: 12, moment: true, cell: (r) => text(r.postingId) },
+  { title: "Publiée sans l'approbation de l'EN3S (manquement)", width: 12, cell: (r) => ({ kind: 'yesno', value: r.publishedWithoutApproval }) },
   { title: 'Action corrective', width: 20, moment: true, cell: (r) => text(r.correctiveAction ? actionLabels[r.correctiveAction] : null) },
   { title: 'Action corrective : date', width: 12, moment: true, cell: (r) => day(r.days.correctiveAction) },
-  { title: 'État actuel', width: 22, cell: (r) => text(stateLabel(r.state)) },
+  { title: 'État actuel', width: 22, cell: (r) => text(jobProcessLabel(r.state)) },
   { title: 'État depuis le', width: 12, cell: (r) => day(r.days.stateSince) },
 ];
 
@@ -108,4 +108,14 @@ export function cellText(cell: Cell): string {
   }
 }
 
-export const recapColumns = ['Réseau', 'Postes offerts aux élèves (dérogations refusées)', 'Dérogations accordées', 'En attente de réponse', 'Libérées sans réponse', 'Total'] as const;
+export const recapColumns = [
+  'Réseau',
+  "Postes offerts aux élèves (refusées par l'EN3S)",
+  'Approuvées',
+  'En attente',
+  'Période close sans réponse',
+  'Total',
+] as const;
+
+/** The columns of a network's detail in the recap. */
+export const recapDetailColumns = ['Référence', 'Intitulé', 'Organisme', 'Grille et niveau', 'Statut', 'Réponse observée le'];

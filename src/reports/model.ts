@@ -1,4 +1,4 @@
-import type { OfferState } from '../domain/workflow-states.js';
+import type { JobProcessState } from '../domain/job-process-states.js';
 
 /**
  * The report model: what the control report of a campaign says about each offer, its summary,
@@ -9,9 +9,12 @@ import type { OfferState } from '../domain/workflow-states.js';
 
 export type Concerned = 'yes' | 'no' | 'undetermined';
 export type Actor = 'connector' | 'recruiter';
-export type En3sAnswer = 'approved' | 'refused' | 'none';
-/** The corrective action after a publication without EN3S's answer. */
-export type CorrectiveAction = 'withdrawn' | 'withdrawal-requested' | 'reported';
+/** The answer observed to the submission to EN3S; `none` while it is still awaited. */
+export type ObservedAnswer = 'approved' | 'refused' | 'none';
+/** Who the submission to EN3S went to: EN3S alone, or EN3S among other approvers. */
+export type SubmissionApprovers = 'en3s_only' | 'with_others';
+/** What was done about a posting live without EN3S's approval: taken down (seen gone), its take-down asked, or only reported (monitor mode). */
+export type CorrectiveAction = 'taken-down' | 'take-down-requested' | 'reported';
 
 export interface ReportRow {
   source: string;
@@ -39,28 +42,30 @@ export interface ReportRow {
   reason: string;
   citedText: string;
   reviewNeeded: boolean;
-  team: { at: string; by: Actor } | null;
-  approval: { at: string; by: Actor } | null;
-  /** Date d'échéance given to EN3S (`YYYY-MM-DD`). */
-  dueDate: string | null;
-  /** Approval started, no answer, still waiting, and the due date passed at the reference instant. */
-  overdue: boolean;
-  /** `none` when the approval was started and EN3S has not answered; null when never submitted. */
-  en3sAnswer: En3sAnswer | null;
-  en3sAt: string | null;
-  /** Days from the start of the approval to EN3S's answer, one decimal. */
+  /** When the EN3S approver was first seen on the job's team, and whose act it was. */
+  approver: { at: string; by: Actor } | null;
+  /** When a submission with EN3S among its approvers was seen; null when none was. */
+  submission: { at: string; approvers: SubmissionApprovers } | null;
+  /** `none` when the submission to EN3S was seen and no answer yet; null when it never was. */
+  answer: ObservedAnswer | null;
+  /** When the connector saw the answer's status (not when the approver acted). */
+  answerAt: string | null;
+  /** The answer is EN3S's own: EN3S was the only approver of the submission. Null without an answer. */
+  answerByEn3s: boolean | null;
+  /** Days from the submission seen to the answer seen, one decimal; null when the pending status was never seen. */
   answerDays: number | null;
   published: boolean;
   publishedAt: string | null;
-  channel: string | null;
-  /** Published inside the window before EN3S's "validé": a breach of the période EN3S. */
-  publishedBeforeDecision: boolean;
+  /** The ATS id of the posting that went out first. */
+  postingId: string | null;
+  /** A posting live inside the window without EN3S's approval: a breach of the période EN3S. */
+  publishedWithoutApproval: boolean;
   correctiveAction: CorrectiveAction | null;
   correctiveActionAt: string | null;
-  state: OfferState;
+  state: JobProcessState;
   stateSince: string;
   released: boolean;
-  /** Went into the process of the période EN3S (team, approval, EN3S's answer or release). */
+  /** Went into the process of the période EN3S (approver, submission, answer or release). */
   enteredProcess: boolean;
   /** The calendar dates (`YYYY-MM-DD`, body's legal time) of the row's instants, as the renderers show them. */
   days: RowDays;
@@ -68,24 +73,23 @@ export interface ReportRow {
 
 export interface RowDays {
   createdAt: string | null;
-  team: string | null;
-  approval: string | null;
-  en3s: string | null;
+  approver: string | null;
+  submission: string | null;
+  answer: string | null;
   published: string | null;
   correctiveAction: string | null;
   stateSince: string | null;
 }
 
 /**
- * What a row says at the report's instant and under its options: whether the due date had
- * passed, the publication and the withdrawal had come, which networks are shown. Everything else
- * in a row is the same whatever the report's instant.
+ * What a row says at the report's instant and under its options: whether the publication and
+ * the take-down had come, which networks are shown. Everything else in a row is the same
+ * whatever the report's instant.
  */
 export interface RowMoment {
   networks: string[];
-  overdue: boolean;
   published: boolean;
-  channel: string | null;
+  postingId: string | null;
   correctiveAction: CorrectiveAction | null;
   days: Pick<RowDays, 'published' | 'correctiveAction'>;
 }
@@ -93,18 +97,19 @@ export interface RowMoment {
 export interface GroupStats {
   offers: number;
   /** Every state, zeros included, in the order of the state table. */
-  byState: Record<OfferState, number>;
+  byState: Record<JobProcessState, number>;
   concerned: number;
   toVerify: number;
   /** Concerned offers that went into the process during the window. */
   subject: number;
-  /** Of those, the ones whose approval process was started (or answered). */
+  /** Of those, the ones whose submission to EN3S was seen (or answered). */
   throughProcess: number;
   /** throughProcess / subject, null when subject is 0. */
   throughProcessShare: number | null;
   publishedWithoutApproval: number;
-  overdue: number;
+  /** Answers seen (approved or refused), and those attributed to EN3S alone. */
   answered: number;
+  answeredByEn3s: number;
   answerDaysMedian: number | null;
   answerDaysP90: number | null;
 }
@@ -118,7 +123,7 @@ export interface Group {
 export interface WeekCount {
   /** Monday of the week (`YYYY-MM-DD`), null for offers created before the window's first week. */
   week: string | null;
-  byState: Partial<Record<OfferState, number>>;
+  byState: Partial<Record<JobProcessState, number>>;
 }
 
 export interface Summary {
@@ -132,15 +137,18 @@ export interface Summary {
 
 export interface RecapLine {
   network: string;
-  /** Refused dérogations: posts kept for the students ("postes offerts aux élèves"). */
+  /** Refused by EN3S (its only approver): posts kept for the students ("postes offerts aux élèves"). */
   offeredToStudents: number;
-  granted: number;
+  /** Status « approuvée » seen for a submission with EN3S among its approvers. */
+  approved: number;
+  /** Still in the process: approver, submission or answer awaited, or a breach being corrected. */
   pending: number;
+  /** The window closed without an answer seen. */
   releasedWithoutAnswer: number;
   total: number;
 }
 
-export type RecapStatus = 'refused' | 'granted' | 'pending' | 'released';
+export type RecapStatus = 'refused' | 'approved' | 'pending' | 'released';
 
 export interface RecapOffer {
   reference: string;
@@ -149,7 +157,8 @@ export interface RecapOffer {
   grid: string | null;
   level: string | null;
   status: RecapStatus;
-  en3sAt: string | null;
+  /** When the answer was seen. */
+  answerAt: string | null;
   timeZone: string;
 }
 
@@ -166,7 +175,7 @@ export interface ReportHeader {
   /** The instant the report shows: `asOf` when asked, else the generation instant. */
   reference: string;
   asOf: string | null;
-  filters: { network: string | null; regime: string | null; body: string | null; states: OfferState[] | null };
+  filters: { network: string | null; regime: string | null; body: string | null; states: JobProcessState[] | null };
   primaryNetworks: 'all' | 'primary';
 }
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { fold } from '../domain/organisms.js';
 import type { OrganismsFile } from '../domain/organism-schema.js';
-import { offerStates, type OfferState } from '../domain/workflow-states.js';
+import { jobProcessStates, type JobProcessState } from '../domain/job-process-states.js';
 
 /**
  * The options of a report, as the CLI, the scheduler and the admin API give them, checked once
@@ -31,7 +31,7 @@ export interface ReportOptions {
   regime: string | null;
   /** A body type key (`CARSAT`) or a body's name (compared folded). */
   body: string | null;
-  states: OfferState[] | null;
+  states: JobProcessState[] | null;
   /** Bodies with several networks: counted under each (`all`) or the first one only (`primary`). */
   primaryNetworks: 'all' | 'primary';
 }
@@ -102,12 +102,12 @@ export function parseReportOptions(raw: RawReportOptions, organisms: OrganismsFi
 
   const body = text(raw.body);
 
-  let states: OfferState[] | null = null;
+  let states: JobProcessState[] | null = null;
   const stateList = Array.isArray(raw.state) ? raw.state.map(text) : text(raw.state)?.split(',').map((s) => s.trim());
   if (stateList && stateList.length > 0) {
-    const unknown = stateList.filter((s) => s === null || !(offerStates as readonly string[]).includes(s));
-    if (unknown.length > 0) problems.push(`état : « ${unknown.join(', ')} » inconnu ; états connus : ${offerStates.join(', ')}`);
-    else states = [...new Set(stateList as OfferState[])];
+    const unknown = stateList.filter((s) => s === null || !(jobProcessStates as readonly string[]).includes(s));
+    if (unknown.length > 0) problems.push(`état : « ${unknown.join(', ')} » inconnu ; états connus : ${jobProcessStates.join(', ')}`);
+    else states = [...new Set(stateList as JobProcessState[])];
   }
 
   const primaryNetworks = raw.primaryNetworks ?? 'all';

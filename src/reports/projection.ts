@@ -1,5 +1,5 @@
 import type { Decision } from '../domain/decision.js';
-import type { Offer } from '../domain/offer.js';
+import type { JobSnapshot } from '../domain/job-snapshot.js';
 import { LocalDates } from './local-dates.js';
 import type { CsvAheadColumns } from '../store/offer-report.js';
 import { csvAheadOf } from './render-csv.js';
@@ -14,21 +14,22 @@ import { snapshotFromRecord, type OfferFacts, type OfferSource } from './snapsho
  * "as it stands" then reads plain columns instead of parsing each offer's JSON.
  */
 
-/** What the report reads of the job document, from the canonical Offer. */
-export function offerFacts(offer: Offer): OfferFacts {
+/** What the report reads of the job's latest snapshot. */
+export function offerFacts(snapshot: JobSnapshot): OfferFacts {
   return {
-    createdAt: offer.createdAt,
-    organizationName: offer.organization.name,
-    grid: offer.classification.grid,
-    level: offer.classification.level,
-    minesScale: offer.classification.minesScale,
-    networks: offer.organism?.networks ?? [],
-    postings: offer.postings,
+    createdAt: snapshot.createdAt,
+    organizationName: snapshot.organization.name,
+    grid: snapshot.classification.grid,
+    level: snapshot.classification.level,
+    minesScale: snapshot.classification.minesScale,
+    networks: snapshot.organism?.networks ?? [],
+    postings: (snapshot.postings ?? []).map((p) => ({ id: p.id, postedAt: p.postedAt })),
   };
 }
 
 type ProjectedFields = OfferHeader & {
-  offer: Offer;
+  /** The job's latest snapshot; an `offers` row of the earlier, invented ATS holds another document (see `projectOffer`). */
+  offer: JobSnapshot;
   decision: Decision | null;
   timeline_data: Record<string, unknown> | null;
 };
@@ -37,10 +38,13 @@ type ProjectedFields = OfferHeader & {
 const dates = new LocalDates();
 
 /**
- * What the projection says of an offer row, or null when the offer has no decision yet (no
- * report shows it). Migration 0004 projects the offers written before it with this.
+ * What the projection says of an offer row, or null when the offer has no decision yet, or is a
+ * row of the earlier, invented ATS (no `updatedAt`: read as a job not yet seen until its next
+ * snapshot, migration 0009): no report shows it. Migration 0004 projects the offers written
+ * before it with this.
  */
 export function projectOffer(row: ProjectedFields): ReportFacts | null {
+  if (typeof (row.offer as Partial<JobSnapshot>).updatedAt !== 'string') return null;
   const source: OfferSource = {
     ...offerHeader(row),
     offer: offerFacts(row.offer),

@@ -80,14 +80,15 @@ export function csvRecordParts(): { runCount: number; momentsBefore: number[] } 
 const SEPARATOR = '\u001f';
 
 /** The values of the row's moment that `csv_moment` holds, in order (the networks have their own column). */
-const momentColumns = ['overdue_from', 'published_at', 'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day'] as const satisfies readonly (keyof MomentFacts)[];
+const momentColumns = ['published_at', 'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day'] as const satisfies readonly (keyof MomentFacts)[];
 
 /**
  * The rendering `csvAheadOf` gives. Stored text of another version is not used (the row is
  * rendered whole): raise it whenever the text of a fixed column changes (a title, a label, the
  * quoting) or the columns do, which `csv-cells.test.ts` notices.
+ * 2: the columns of the real ATS (EN3S approver, submission and answer observed; no due date).
  */
-export const CSV_CELLS_VERSION = 1;
+export const CSV_CELLS_VERSION = 2;
 
 // A row's fixed cells do not depend on the instant: any will do to build the row.
 const anyMoment = rowContext('2000-01-01T00:00:00.000Z', 'all');
@@ -221,7 +222,7 @@ export async function writeReportCsv(pages: AsyncIterable<CsvPage>, out: Writabl
 }
 
 export async function writeRecapCsv(recap: Recap, out: Writable): Promise<void> {
-  const line = (l: Recap['total']) => [l.network, l.offeredToStudents, l.granted, l.pending, l.releasedWithoutAnswer, l.total].map((v) => (typeof v === 'number' ? frenchNumber(v) : v));
+  const line = (l: Recap['total']) => [l.network, l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total].map((v) => (typeof v === 'number' ? frenchNumber(v) : v));
   async function* records(): AsyncGenerator<string[]> {
     yield [...recapColumns];
     for (const l of recap.lines) yield line(l);

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { endStream, writeChunk } from './atomic-file.js';
 import { weeklyChartSvg } from './chart-svg.js';
-import { cellText, gridAndLevel, recapColumns, recapStatusLabels, reportColumns } from './columns.js';
+import { cellText, gridAndLevel, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns } from './columns.js';
 import { frenchDay, LocalDates } from './local-dates.js';
 import type { Group, Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
@@ -85,7 +85,7 @@ export async function writeReportHtml(header: ReportHeader, summary: Summary, ro
 
 export async function writeRecapHtml(header: ReportHeader, recap: Recap, out: Writable): Promise<void> {
   const line = (l: Recap['total'], bold = false) => {
-    const cells = [td(l.network), ...[l.offeredToStudents, l.granted, l.pending, l.releasedWithoutAnswer, l.total].map((n) => td(String(n), true))].join('');
+    const cells = [td(l.network), ...[l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total].map((n) => td(String(n), true))].join('');
     return bold ? `<tr style="font-weight:bold">${cells}</tr>` : `<tr>${cells}</tr>`;
   };
   const parts = [
@@ -95,10 +95,10 @@ export async function writeRecapHtml(header: ReportHeader, recap: Recap, out: Wr
   const dates = new LocalDates();
   for (const { network, offers } of recap.detail) {
     const rows = offers
-      .map((o) => `<tr>${td(o.reference)}${td(o.title)}${td(o.organism)}${td(gridAndLevel(o.grid, o.level) ?? '')}${td(recapStatusLabels[o.status])}${td(o.en3sAt ? frenchDay(dates.isoDate(o.en3sAt, o.timeZone)) : '')}</tr>`)
+      .map((o) => `<tr>${td(o.reference)}${td(o.title)}${td(o.organism)}${td(gridAndLevel(o.grid, o.level) ?? '')}${td(recapStatusLabels[o.status])}${td(o.answerAt ? frenchDay(dates.isoDate(o.answerAt, o.timeZone)) : '')}</tr>`)
       .join('\n');
     parts.push(
-      `<h2>${escapeHtml(network)}</h2>\n<table>\n<thead><tr>${['Référence', 'Intitulé', 'Organisme', 'Grille et niveau', 'Statut de la dérogation', "Réponse de l'EN3S"].map(th).join('')}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n`,
+      `<h2>${escapeHtml(network)}</h2>\n<table>\n<thead><tr>${recapDetailColumns.map(th).join('')}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n`,
     );
   }
   parts.push('</body>\n</html>\n');

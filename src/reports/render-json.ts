@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { stateLabel } from '../domain/workflow-states.js';
+import { jobProcessLabel } from '../domain/job-process-states.js';
 import { endStream, writeChunk } from './atomic-file.js';
 import type { Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
@@ -31,21 +31,20 @@ export function jsonRow(r: ReportRow) {
     reason: r.reason,
     citedText: r.citedText,
     reviewNeeded: r.reviewNeeded,
-    team: r.team ? { at: utc(r.team.at), by: r.team.by } : null,
-    approval: r.approval ? { at: utc(r.approval.at), by: r.approval.by } : null,
-    dueDate: r.dueDate,
-    overdue: r.overdue,
-    en3sAnswer: r.en3sAnswer,
-    en3sAt: utc(r.en3sAt),
+    approver: r.approver ? { observedAt: utc(r.approver.at), by: r.approver.by } : null,
+    submission: r.submission ? { observedAt: utc(r.submission.at), approvers: r.submission.approvers } : null,
+    answer: r.answer,
+    answerObservedAt: utc(r.answerAt),
+    answerByEn3s: r.answerByEn3s,
     answerDays: r.answerDays,
     published: r.published,
     publishedAt: utc(r.publishedAt),
-    channel: r.channel,
-    publishedBeforeDecision: r.publishedBeforeDecision,
+    postingId: r.postingId,
+    publishedWithoutApproval: r.publishedWithoutApproval,
     correctiveAction: r.correctiveAction,
     correctiveActionAt: utc(r.correctiveActionAt),
     state: r.state,
-    stateLabel: stateLabel(r.state),
+    stateLabel: jobProcessLabel(r.state),
     stateSince: utc(r.stateSince),
     released: r.released,
     enteredProcess: r.enteredProcess,
@@ -70,7 +69,7 @@ function head(schema: string, h: ReportHeader): string {
 export async function writeReportJson(header: ReportHeader, rows: AsyncIterable<ReportRow>, out: Writable): Promise<{ count: number; summary: Summary }> {
   const summary = new SummaryBuilder(header.campaign);
   let count = 0;
-  await writeChunk(out, `${head('en3s-report/1', header)},"offers":[`);
+  await writeChunk(out, `${head('en3s-report/2', header)},"offers":[`);
   for await (const row of rows) {
     summary.add(row);
     await writeChunk(out, `${count === 0 ? '\n' : ',\n'}${JSON.stringify(jsonRow(row))}`);
@@ -83,7 +82,10 @@ export async function writeReportJson(header: ReportHeader, rows: AsyncIterable<
 }
 
 export async function writeRecapJson(header: ReportHeader, recap: Recap, out: Writable): Promise<void> {
-  const detail = recap.detail.map((d) => ({ network: d.network, offers: d.offers.map((o) => ({ ...o, en3sAt: utc(o.en3sAt) })) }));
-  await writeChunk(out, `${head('en3s-recap/1', header)},"lines":${JSON.stringify(recap.lines)},"total":${JSON.stringify(recap.total)},"detail":${JSON.stringify(detail)}}\n`);
+  const detail = recap.detail.map((d) => ({
+    network: d.network,
+    offers: d.offers.map(({ answerAt, timeZone, ...o }) => ({ ...o, answerObservedAt: utc(answerAt), timeZone })),
+  }));
+  await writeChunk(out, `${head('en3s-recap/2', header)},"lines":${JSON.stringify(recap.lines)},"total":${JSON.stringify(recap.total)},"detail":${JSON.stringify(detail)}}\n`);
   await endStream(out);
 }

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { type Cell as ColumnCell, gridAndLevel, recapColumns, recapStatusLabels, reportColumns } from './columns.js';
+import { type Cell as ColumnCell, gridAndLevel, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns } from './columns.js';
 import { LocalDates } from './local-dates.js';
 import type { Group, Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
@@ -188,7 +188,7 @@ export async function writeRecapXlsx(header: ReportHeader, recap: Recap, out: Wr
   sheet.columns = [{ width: 28 }, ...recapColumns.slice(1).map(() => ({ width: 18 }))];
   addTitleRows(sheet, header);
   addBoldRow(sheet, [...recapColumns]);
-  const line = (l: Recap['total']) => [l.network, l.offeredToStudents, l.granted, l.pending, l.releasedWithoutAnswer, l.total];
+  const line = (l: Recap['total']) => [l.network, l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total];
   for (const l of recap.lines) sheet.addRow(line(l)).commit();
   addBoldRow(sheet, line(recap.total));
   sheet.commit();
@@ -196,10 +196,10 @@ export async function writeRecapXlsx(header: ReportHeader, recap: Recap, out: Wr
   for (const { network, offers } of recap.detail) {
     const detail = book.addWorksheet(sheetName(network, taken), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
     detail.columns = [{ width: 16 }, { width: 40 }, { width: 32 }, { width: 14 }, { width: 40 }, { width: 14 }];
-    addBoldRow(detail, ['Référence', 'Intitulé', 'Organisme', 'Grille et niveau', 'Statut de la dérogation', 'Réponse de l’EN3S']);
+    addBoldRow(detail, recapDetailColumns);
     for (const o of offers) {
-      const row = detail.addRow([o.reference, o.title, o.organism, gridAndLevel(o.grid, o.level) ?? '', recapStatusLabels[o.status], o.en3sAt ? excelDate(dates.isoDate(o.en3sAt, o.timeZone)) : null]);
-      if (o.en3sAt) row.getCell(6).numFmt = DATE_FORMAT;
+      const row = detail.addRow([o.reference, o.title, o.organism, gridAndLevel(o.grid, o.level) ?? '', recapStatusLabels[o.status], o.answerAt ? excelDate(dates.isoDate(o.answerAt, o.timeZone)) : null]);
+      if (o.answerAt) row.getCell(6).numFmt = DATE_FORMAT;
       row.commit();
     }
     detail.commit();

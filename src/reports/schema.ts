@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { offerStates } from '../domain/workflow-states.js';
+import { jobProcessStates } from '../domain/job-process-states.js';
 
 /**
  * The JSON formats of the reports, as zod schemas: the contract for whoever reads the files
  * (documented in docs/reports.md; `z.toJSONSchema(reportJsonSchema)` gives the JSON Schema).
  * Instants are ISO-8601 UTC (`2027-01-12T08:00:00.000Z`), calendar dates `YYYY-MM-DD` in the
  * body's legal time (`timeZone`), codes in English, labels in French. Keys always come in the
- * order below.
+ * order below. Every instant of the process (approver, submission, answer, take-down) is the one
+ * the connector observed the fact at in the ATS, which does not date its approvals.
+ * Version 2: the real ATS (EN3S approver, submission and answer observed; no due date, no lock).
  */
 
 const instant = z.iso.datetime();
 const calendarDate = z.iso.date();
-const state = z.enum(offerStates);
+const state = z.enum(jobProcessStates);
 const actor = z.enum(['connector', 'recruiter']);
 
 export const reportRowJsonSchema = z.strictObject({
@@ -32,18 +34,17 @@ export const reportRowJsonSchema = z.strictObject({
   reason: z.string(),
   citedText: z.string(),
   reviewNeeded: z.boolean(),
-  team: z.strictObject({ at: instant, by: actor }).nullable(),
-  approval: z.strictObject({ at: instant, by: actor }).nullable(),
-  dueDate: calendarDate.nullable(),
-  overdue: z.boolean(),
-  en3sAnswer: z.enum(['approved', 'refused', 'none']).nullable(),
-  en3sAt: instant.nullable(),
+  approver: z.strictObject({ observedAt: instant, by: actor }).nullable(),
+  submission: z.strictObject({ observedAt: instant, approvers: z.enum(['en3s_only', 'with_others']) }).nullable(),
+  answer: z.enum(['approved', 'refused', 'none']).nullable(),
+  answerObservedAt: instant.nullable(),
+  answerByEn3s: z.boolean().nullable(),
   answerDays: z.number().nullable(),
   published: z.boolean(),
   publishedAt: instant.nullable(),
-  channel: z.string().nullable(),
-  publishedBeforeDecision: z.boolean(),
-  correctiveAction: z.enum(['withdrawn', 'withdrawal-requested', 'reported']).nullable(),
+  postingId: z.string().nullable(),
+  publishedWithoutApproval: z.boolean(),
+  correctiveAction: z.enum(['taken-down', 'take-down-requested', 'reported']).nullable(),
   correctiveActionAt: instant.nullable(),
   state,
   stateLabel: z.string(),
@@ -54,15 +55,15 @@ export const reportRowJsonSchema = z.strictObject({
 
 const stats = z.strictObject({
   offers: z.number().int(),
-  byState: z.strictObject(Object.fromEntries(offerStates.map((s) => [s, z.number().int()])) as Record<(typeof offerStates)[number], z.ZodNumber>),
+  byState: z.strictObject(Object.fromEntries(jobProcessStates.map((s) => [s, z.number().int()])) as Record<(typeof jobProcessStates)[number], z.ZodNumber>),
   concerned: z.number().int(),
   toVerify: z.number().int(),
   subject: z.number().int(),
   throughProcess: z.number().int(),
   throughProcessShare: z.number().min(0).max(1).nullable(),
   publishedWithoutApproval: z.number().int(),
-  overdue: z.number().int(),
   answered: z.number().int(),
+  answeredByEn3s: z.number().int(),
   answerDaysMedian: z.number().nullable(),
   answerDaysP90: z.number().nullable(),
 });
@@ -79,7 +80,7 @@ const header = {
 };
 
 export const reportJsonSchema = z.strictObject({
-  schema: z.literal('en3s-report/1'),
+  schema: z.literal('en3s-report/2'),
   kind: z.literal('report'),
   ...header,
   offers: z.array(reportRowJsonSchema),
@@ -95,14 +96,14 @@ export const reportJsonSchema = z.strictObject({
 const recapLine = z.strictObject({
   network: z.string(),
   offeredToStudents: z.number().int(),
-  granted: z.number().int(),
+  approved: z.number().int(),
   pending: z.number().int(),
   releasedWithoutAnswer: z.number().int(),
   total: z.number().int(),
 });
 
 export const recapJsonSchema = z.strictObject({
-  schema: z.literal('en3s-recap/1'),
+  schema: z.literal('en3s-recap/2'),
   kind: z.literal('recap'),
   ...header,
   lines: z.array(recapLine),
@@ -117,8 +118,8 @@ export const recapJsonSchema = z.strictObject({
           organism: z.string(),
           grid: z.string().nullable(),
           level: z.string().nullable(),
-          status: z.enum(['refused', 'granted', 'pending', 'released']),
-          en3sAt: instant.nullable(),
+          status: z.enum(['refused', 'approved', 'pending', 'released']),
+          answerObservedAt: instant.nullable(),
           timeZone: z.string(),
         }),
       ),

@@ -9,7 +9,7 @@ import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
 import { CSV_CELLS_VERSION, hasCsvAhead, MomentCells, reportCsvPage, type CsvPage } from './render-csv.js';
 import { buildRow, finishRow, reportedNetworks, rowContext, type RowContext } from './rows.js';
-import { snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
+import { SNAPSHOT_FACT_KINDS, snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
 
 /**
  * Reads the rows of a report from the store, one page at a time (keyset pagination on
@@ -21,7 +21,6 @@ import { snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource 
  *   to that instant read in one query and folded into the offers' snapshots.
  */
 
-const LEDGER_KINDS = ['decision', 'admin.override', 'team.assigned', 'approval.started', 'approval.cancelled', 'en3s.decision', 'violation.detected', 'state.changed'];
 
 export interface ReadOptions {
   /** Offers per page (default 250: small pages are garbage-collected young, large ones are promoted and cost more). */
@@ -40,8 +39,8 @@ interface Page {
 }
 
 /**
- * Only the few fields of the job document the report shows are taken out of the `offer` JSON,
- * by the database (it reads JSON in C, much faster than parsing the whole document here).
+ * Only the few fields of the job snapshot the report shows are taken out of the `offer` JSON,
+ * by the database (it reads JSON in C, much faster than parsing the whole snapshot here).
  * Objects and arrays come back as JSON text.
  */
 function offerField(db: Db, path: string[]): RawBuilder<string | number | null> {
@@ -51,8 +50,8 @@ function offerField(db: Db, path: string[]): RawBuilder<string | number | null> 
 }
 
 /**
- * Many offers share the same networks or postings text (same body type, level and
- * window; postings still in draft): each distinct text is parsed once. Bounded, then reset.
+ * Many offers share the same networks or postings text (same body type; no posting yet):
+ * each distinct text is parsed once. Bounded, then reset.
  */
 class ParseCache {
   private readonly map = new Map<string, unknown>();
@@ -67,7 +66,7 @@ class ParseCache {
   }
 }
 
-/** A page of offers for a report as it stood at `asOf`: their snapshots come from the ledger, only the document's fields from here. */
+/** A page of offers for a report as it stood at `asOf`: their snapshots come from the ledger, only the snapshot's fields from here. */
 async function readPage(db: Db, campaign: number, asOf: string, after: Key | null, limit: number, cache: ParseCache): Promise<Page> {
   let query = db
     .selectFrom('offers')
@@ -94,7 +93,8 @@ async function readPage(db: Db, campaign: number, asOf: string, after: Key | nul
       level: row.o_level === null ? null : String(row.o_level),
       minesScale: row.o_scale === null ? null : Number(row.o_scale),
       networks: row.o_networks === null ? [] : cache.parse<string[]>(String(row.o_networks)),
-      postings: row.o_postings === null ? [] : cache.parse<OfferFacts['postings']>(String(row.o_postings)),
+      // Null when the latest snapshot did not read them (JSON null comes back as SQL null).
+      postings: row.o_postings === null ? [] : cache.parse<OfferFacts['postings'] | null>(String(row.o_postings)) ?? [],
     };
     return {
       ...offerHeader(row),
@@ -120,7 +120,7 @@ async function ledgerFacts(db: Db, campaign: number, records: readonly OfferSour
       .where('offer_ats_id', 'in', ids)
       .where('campaign', '=', campaign)
       .where('at', '<=', asOf)
-      .where('kind', 'in', LEDGER_KINDS)
+      .where('kind', 'in', [...SNAPSHOT_FACT_KINDS])
       .orderBy('seq')
       .execute();
     for (const row of rows) {

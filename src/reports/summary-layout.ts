@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { offerStates, stateLabel } from '../domain/workflow-states.js';
+import { jobProcessLabel, jobProcessStates } from '../domain/job-process-states.js';
 import type { Group, GroupStats, ReportHeader } from './model.js';
 import { regimeLabels } from './options.js';
 
@@ -27,7 +27,7 @@ export function headerLines(header: ReportHeader): string[] {
     f.network ? `réseau ${f.network}` : null,
     f.regime ? `régime ${regimeLabels[f.regime] ?? f.regime}` : null,
     f.body ? `organisme ${f.body}` : null,
-    f.states ? `états ${f.states.map(stateLabel).join(', ')}` : null,
+    f.states ? `états ${f.states.map(jobProcessLabel).join(', ')}` : null,
   ].filter((v) => v !== null);
   return [
     header.asOf
@@ -38,7 +38,7 @@ export function headerLines(header: ReportHeader): string[] {
     header.primaryNetworks === 'primary'
       ? 'Organismes à plusieurs réseaux (CARSAT, CGSS…) : comptés dans leur réseau principal'
       : 'Organismes à plusieurs réseaux (CARSAT, CGSS…) : comptés dans chacun de leurs réseaux',
-    'Dates en heure légale de chaque organisme ; délais en jours.',
+    "Dates en heure légale de chaque organisme. La création et la publication sont datées par l'ATS ; les autres dates sont celles où le connecteur a constaté le fait (l'ATS ne date ni la soumission ni la réponse). Délais en jours.",
   ];
 }
 
@@ -48,18 +48,18 @@ export function indicators(s: GroupStats): [string, Figure][] {
     ['Offres concernées', { kind: 'int', value: s.concerned }],
     ['Offres à vérifier (données manquantes)', { kind: 'int', value: s.toVerify }],
     ['Offres concernées entrées dans le processus pendant la période', { kind: 'int', value: s.subject }],
-    ["dont processus d'approbation lancé", { kind: 'int', value: s.throughProcess }],
-    ["Part des offres concernées passées par le processus d'approbation", { kind: 'share', value: s.throughProcessShare }],
-    ["Offres publiées sans l'accord de l'EN3S (manquements)", { kind: 'int', value: s.publishedWithoutApproval }],
-    ["Réponses de l'EN3S en retard (échéance dépassée)", { kind: 'int', value: s.overdue }],
-    ["Réponses de l'EN3S reçues", { kind: 'int', value: s.answered }],
-    ['Délai de réponse médian (jours)', { kind: 'days', value: s.answerDaysMedian }],
-    ['Délai de réponse, 90e centile (jours)', { kind: 'days', value: s.answerDaysP90 }],
+    ["dont soumission à l'EN3S observée", { kind: 'int', value: s.throughProcess }],
+    ["Part des offres concernées soumises à l'EN3S", { kind: 'share', value: s.throughProcessShare }],
+    ["Offres publiées sans l'approbation de l'EN3S (manquements)", { kind: 'int', value: s.publishedWithoutApproval }],
+    ['Réponses observées (approbation ou refus)', { kind: 'int', value: s.answered }],
+    ["dont attribuées à l'EN3S seule", { kind: 'int', value: s.answeredByEn3s }],
+    ['Délai médian entre soumission et réponse observées (jours)', { kind: 'days', value: s.answerDaysMedian }],
+    ['Délai entre soumission et réponse observées, 90e centile (jours)', { kind: 'days', value: s.answerDaysP90 }],
   ];
 }
 
 export function stateLines(s: GroupStats): [string, number][] {
-  return offerStates.map((state) => [stateLabel(state), s.byState[state]]);
+  return jobProcessStates.map((state) => [jobProcessLabel(state), s.byState[state]]);
 }
 
 export const groupTitles = [
@@ -67,10 +67,11 @@ export const groupTitles = [
   'Concernées',
   'À vérifier',
   'Entrées dans le processus',
-  'Processus lancé',
+  "Soumises à l'EN3S",
   'Part',
-  'Publiées sans accord',
-  'Réponses en retard',
+  'Publiées sans approbation',
+  'Réponses observées',
+  "Attribuées à l'EN3S seule",
   'Délai médian (j)',
   'Délai 90e centile (j)',
 ] as const;
@@ -85,7 +86,8 @@ export function groupFigures(g: Group): Figure[] {
     { kind: 'int', value: s.throughProcess },
     { kind: 'share', value: s.throughProcessShare },
     { kind: 'int', value: s.publishedWithoutApproval },
-    { kind: 'int', value: s.overdue },
+    { kind: 'int', value: s.answered },
+    { kind: 'int', value: s.answeredByEn3s },
     { kind: 'days', value: s.answerDaysMedian },
     { kind: 'days', value: s.answerDaysP90 },
   ];

@@ -1,4 +1,4 @@
-import { offerStates, type OfferState } from '../domain/workflow-states.js';
+import { jobProcessStates, type JobProcessState } from '../domain/job-process-states.js';
 import { mondayOf } from './local-dates.js';
 import type { Group, GroupStats, Recap, RecapLine, RecapOffer, RecapStatus, ReportRow, Summary, WeekCount } from './model.js';
 import { regimeLabels } from './options.js';
@@ -24,13 +24,14 @@ export function median(sorted: Float64Array | number[]): number | null {
 
 class StatsBuilder {
   offers = 0;
-  byState = new Map<OfferState, number>();
+  byState = new Map<JobProcessState, number>();
   concerned = 0;
   toVerify = 0;
   subject = 0;
   throughProcess = 0;
   publishedWithoutApproval = 0;
-  overdue = 0;
+  answered = 0;
+  answeredByEn3s = 0;
   answerDays: number[] = [];
 
   add(row: ReportRow): void {
@@ -40,10 +41,13 @@ class StatsBuilder {
     if (row.concerned === 'undetermined') this.toVerify += 1;
     if (row.concerned === 'yes' && row.enteredProcess) {
       this.subject += 1;
-      if (row.approval !== null || row.en3sAnswer === 'approved' || row.en3sAnswer === 'refused') this.throughProcess += 1;
+      if (row.submission !== null || row.answer === 'approved' || row.answer === 'refused') this.throughProcess += 1;
     }
-    if (row.publishedBeforeDecision) this.publishedWithoutApproval += 1;
-    if (row.overdue) this.overdue += 1;
+    if (row.publishedWithoutApproval) this.publishedWithoutApproval += 1;
+    if (row.answer === 'approved' || row.answer === 'refused') {
+      this.answered += 1;
+      if (row.answerByEn3s === true) this.answeredByEn3s += 1;
+    }
     if (row.answerDays !== null) this.answerDays.push(row.answerDays);
   }
 
@@ -51,15 +55,15 @@ class StatsBuilder {
     const days = Float64Array.from(this.answerDays).sort();
     return {
       offers: this.offers,
-      byState: Object.fromEntries(offerStates.map((s) => [s, this.byState.get(s) ?? 0])) as Record<OfferState, number>,
+      byState: Object.fromEntries(jobProcessStates.map((s) => [s, this.byState.get(s) ?? 0])) as Record<JobProcessState, number>,
       concerned: this.concerned,
       toVerify: this.toVerify,
       subject: this.subject,
       throughProcess: this.throughProcess,
       throughProcessShare: this.subject === 0 ? null : Math.round((this.throughProcess / this.subject) * 10_000) / 10_000,
       publishedWithoutApproval: this.publishedWithoutApproval,
-      overdue: this.overdue,
-      answered: days.length,
+      answered: this.answered,
+      answeredByEn3s: this.answeredByEn3s,
       answerDaysMedian: median(days),
       answerDaysP90: percentile(days, 0.9),
     };
@@ -89,7 +93,7 @@ export class SummaryBuilder {
   private readonly regimes = new Groups();
   private readonly networks = new Groups();
   private readonly bodies = new Groups();
-  private readonly weeks = new Map<string, Map<OfferState, number>>();
+  private readonly weeks = new Map<string, Map<JobProcessState, number>>();
   private readonly weekOfDay = new Map<string, string>();
   private readonly windowStart: string;
 
@@ -114,31 +118,34 @@ export class SummaryBuilder {
   result(): Summary {
     const weeks: WeekCount[] = [...this.weeks.keys()].sort().map((week) => ({
       week: week === '' ? null : week,
-      byState: Object.fromEntries(offerStates.filter((s) => this.weeks.get(week)!.has(s)).map((s) => [s, this.weeks.get(week)!.get(s)!])),
+      byState: Object.fromEntries(jobProcessStates.filter((s) => this.weeks.get(week)!.has(s)).map((s) => [s, this.weeks.get(week)!.get(s)!])),
     }));
     return { total: this.total.result(), byRegime: this.regimes.result(), byNetwork: this.networks.result(), byBody: this.bodies.result(), weeks };
   }
 }
 
+/** States of an offer still in the process, waiting for EN3S's approval (a refusal seen with other approvers included). */
+const pendingStates: ReadonlySet<JobProcessState> = new Set(['awaiting_approver', 'awaiting_submission', 'submitted', 'refusal_observed', 'published_without_approval']);
+
 function recapStatus(row: ReportRow): RecapStatus | null {
   if (row.state === 'refused') return 'refused';
-  if (row.state === 'approved') return 'granted';
+  if (row.state === 'approved') return 'approved';
   if (row.state === 'released') return 'released';
-  if (row.state === 'awaiting_team' || row.state === 'team_assigned' || row.state === 'approval_started' || row.state === 'published_without_approval') return 'pending';
+  if (pendingStates.has(row.state)) return 'pending';
   return null;
 }
 
-const emptyLine = (network: string): RecapLine => ({ network, offeredToStudents: 0, granted: 0, pending: 0, releasedWithoutAnswer: 0, total: 0 });
+const emptyLine = (network: string): RecapLine => ({ network, offeredToStudents: 0, approved: 0, pending: 0, releasedWithoutAnswer: 0, total: 0 });
 
 function count(line: RecapLine, status: RecapStatus): void {
   if (status === 'refused') line.offeredToStudents += 1;
-  else if (status === 'granted') line.granted += 1;
+  else if (status === 'approved') line.approved += 1;
   else if (status === 'pending') line.pending += 1;
   else line.releasedWithoutAnswer += 1;
   line.total += 1;
 }
 
-/** The recap per network: the dérogations refused (posts kept for the students), granted, pending. */
+/** The recap per network: refused by EN3S (posts kept for the students), approved, still pending, released without an answer. */
 export class RecapBuilder {
   private readonly lines = new Map<string, { line: RecapLine; offers: RecapOffer[] }>();
   private readonly total = emptyLine('Total');
@@ -147,7 +154,7 @@ export class RecapBuilder {
     const status = recapStatus(row);
     if (status === null) return;
     count(this.total, status);
-    const offer: RecapOffer = { reference: row.reference, title: row.title, organism: row.organism, grid: row.grid, level: row.level, status, en3sAt: row.en3sAt, timeZone: row.timeZone };
+    const offer: RecapOffer = { reference: row.reference, title: row.title, organism: row.organism, grid: row.grid, level: row.level, status, answerAt: row.answerAt, timeZone: row.timeZone };
     for (const network of row.networks.length > 0 ? row.networks : [NO_NETWORK]) {
       let entry = this.lines.get(network);
       if (!entry) this.lines.set(network, (entry = { line: emptyLine(network), offers: [] }));

@@ -73,8 +73,13 @@ export interface OffersTable {
  * pipeline in the same transaction as the `offers` row it is computed from: the report's columns
  * already taken out of the JSON columns, and every instant also as its calendar date in the
  * body's legal time (`*_day`, `YYYY-MM-DD`). The few facts that depend on the instant a report
- * shows are kept as candidates that the report checks against that instant (`overdue_from`,
- * `published_at`, `withdrawn_at`). Built by `src/reports/projection.ts`.
+ * shows are kept as candidates that the report checks against that instant (`published_at`,
+ * `withdrawn_at`). Built by `src/reports/rows.ts`.
+ *
+ * The columns were named for the earlier, invented ATS (a team, an approval process with a due
+ * date); since the switch to the real TalentLink API they keep their names and hold what the
+ * connector observes (see each column). Every instant of the process is the one the connector
+ * observed the fact at: the ATS does not date approvals.
  */
 export interface OfferReportTable {
   campaign: number;
@@ -98,28 +103,42 @@ export interface OfferReportTable {
   cited_text: string;
   offer_created_at: string;
   offer_created_day: string | null;
+  /** When the EN3S approver was first seen on the job's team. */
   team_at: string | null;
   team_day: string | null;
+  /** Whose act that was: `connector` (after its team call) or `recruiter`. */
   team_by: string | null;
+  /** When a submission with EN3S among its approvers was seen (null when none was). */
   approval_at: string | null;
   approval_day: string | null;
+  /** Who that submission went to: `en3s_only` or `with_others`. */
   approval_by: string | null;
+  /** Always null since the switch: the real ATS gives EN3S no due date. */
   due_date: string | null;
-  /** The first instant at which the offer counts as overdue, if it stays as it is; null: never. */
+  /** Always null since the switch (no due date, nothing overdue). */
   overdue_from: string | null;
+  /**
+   * The answer seen to the submission to EN3S: `approved_by_en3s`, `refused_by_en3s` (EN3S its
+   * only approver), `approved_observed`, `refused_observed` (EN3S one approver among several: the
+   * status alone does not say who decided), `none` (still awaited); null when never submitted to EN3S.
+   */
   en3s_answer: string | null;
+  /** When the answer's status was seen. */
   en3s_at: string | null;
   en3s_day: string | null;
+  /** Days from the submission seen to the answer seen (null when the pending status was never seen). */
   answer_days: number | null;
-  /** The earliest publication (posting or breach), shown when it is not after the report's instant. */
+  /** The earliest posting known (live, or a breach), shown when it is not after the report's instant. */
   published_at: string | null;
   published_day: string | null;
+  /** The ATS id of that posting (the exchange is the only channel). */
   channel: string | null;
+  /** A posting live without EN3S's approval was seen (a breach). */
   violation: number;
-  /** The withdrawal of the breached posting, shown when it is not after the report's instant. */
+  /** When the first breach's posting was seen gone, shown when it is not after the report's instant. */
   withdrawn_at: string | null;
   withdrawn_day: string | null;
-  /** The corrective action otherwise (`withdrawal-requested` or `reported`) and its instant. */
+  /** The corrective action otherwise (`take-down-requested` or `reported`) and when the breach was seen. */
   fix_action: string | null;
   fix_at: string | null;
   fix_day: string | null;
@@ -152,7 +171,7 @@ export interface OfferReportCsvTable {
    * (it holds U+001F) or was written before 0005: the report renders it whole.
    */
   csv_cells: string | null;
-  /** The values the other columns are made of (overdue from, publication, withdrawal, corrective action), separated by U+001F. */
+  /** The values the other columns are made of (publication, take-down, corrective action), separated by U+001F. */
   csv_moment: string | null;
   /** Which rendering wrote the two columns above: a report uses them only when it is its own. */
   csv_version: number | null;

@@ -196,10 +196,11 @@ export function generateOffers(count: number, data: DomainData, mapping: TalentL
   for (let i = 0; i < count; i++) {
     const type = pick(rand, byRegime.get(weighted(rand, regimes))!);
     const template = pick(rand, type.templates);
+    // Was a document version (the real ATS has none): drawn all the same, so the offers stay those measured before.
+    rand();
     offers[i] = {
       ...template,
       atsId: `tl-${i + 1}`,
-      version: 1 + Math.floor(rand() * 4),
       jobNumber: `NVHADD${String(i + 1).padStart(7, '0')}`,
       title: pick(rand, jobTitles),
       createdAt: new Date(instants[i]! - Math.floor(rand() * 20) * DAY).toISOString(),

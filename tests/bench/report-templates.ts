@@ -1,16 +1,15 @@
-import { loadTalentLinkMapping } from '../../connectors/talentlink/mapping.js';
-import type { JobDocument } from '../../connectors/talentlink/job-document.js';
+import type { JobSnapshot } from '../../src/domain/job-snapshot.js';
 import { loadDomainData } from '../../src/mappings/load.js';
-import { applyDocument, applyToKnownOffer } from '../../src/pipeline/apply.js';
+import { applySnapshot, applyToKnownOffer } from '../../src/pipeline/apply.js';
 import { silentLogger, type PipelineContext } from '../../src/pipeline/context.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { inTransaction } from '../../src/store/transaction.js';
-import { JobStory, policy } from '../support/workflow.js';
+import { drhApprover, JobStory, testPolicy, unreachableAts } from '../support/job-snapshots.js';
 
 /**
  * Offer histories as the real pipeline writes them, to be copied a million times by the reports
- * bench. Each template is one job's life (documents applied by `applyDocument`, time passing by
+ * bench. Each template is one job's life (snapshots applied by `applySnapshot`, time passing by
  * `applyToKnownOffer`) in an in-memory store; what is kept is the `offers` row, its report
  * projection (`offer_report`) and the ledger entries exactly as stored, with the job's id, number and title replaced by placeholders.
  */
@@ -19,8 +18,31 @@ export const ATS = '__ATS__';
 export const JOB = '__JOB__';
 export const TITLE = '__TITLE__';
 
-export type Scenario = 'approved' | 'refused' | 'pending' | 'breach' | 'released' | 'awaiting' | 'not-concerned' | 'undetermined';
-export const scenarios: readonly Scenario[] = ['approved', 'refused', 'pending', 'breach', 'released', 'awaiting', 'not-concerned', 'undetermined'];
+export type Scenario =
+  | 'approved'
+  | 'refused'
+  | 'pending'
+  | 'breach'
+  | 'released'
+  | 'awaiting'
+  | 'unsubmitted'
+  | 'shared-approval'
+  | 'shared-refusal'
+  | 'not-concerned'
+  | 'undetermined';
+export const scenarios: readonly Scenario[] = [
+  'approved',
+  'refused',
+  'pending',
+  'breach',
+  'released',
+  'awaiting',
+  'unsubmitted',
+  'shared-approval',
+  'shared-refusal',
+  'not-concerned',
+  'undetermined',
+];
 
 export interface TemplateRow {
   columns: Record<string, string | number | null>;
@@ -57,28 +79,34 @@ async function play(ctx: PipelineContext, scenario: Scenario, body: Body, start:
     agreement: 'CCNT_RG',
     creationDate: iso(start, 8),
   };
-  const story = new JobStory(spec);
-  story.doc.jobNumber = `${JOB}${n}`;
-  story.doc.openingName = TITLE;
+  const job = new JobStory(spec, iso(start, 9), { jobNumber: `${JOB}${n}`, title: TITLE });
   let seq = 0;
-  const apply = (doc: JobDocument, hours: number) =>
-    inTransaction(ctx.store, (trx) => applyDocument(ctx, trx, doc, { eventId: `e-${n}-${++seq}`, type: 'job.updated', origin: 'webhook' }, new Date(iso(start, hours))));
-  await apply(story.doc, 9);
+  const see = (snapshot: JobSnapshot) => {
+    const at = new Date(snapshot.fetchedAt);
+    return inTransaction(ctx.store, (trx) => applySnapshot(ctx, trx, snapshot, { eventId: `e-${n}-${++seq}`, type: 'job.updated', origin: 'queue' }, at));
+  };
+  const shared = scenario === 'shared-approval' || scenario === 'shared-refusal';
+  if (shared) {
+    // The recruiter set EN3S beside the body's own approver before the job was first read.
+    job.addEn3s(iso(start, 9), [drhApprover]);
+  }
+  await see(job.snapshot);
   if (scenario === 'awaiting' || scenario === 'not-concerned' || scenario === 'undetermined') return;
-  await apply(story.addTeam(), 10);
-  await apply(story.startApproval(iso(start, 11)), 11);
+  if (!shared) await see(job.addEn3s(iso(start, 10)));
+  if (scenario === 'unsubmitted') return;
   if (scenario === 'breach') {
-    await apply(story.publish(iso(start, 30)), 30);
-    await apply(story.withdraw(iso(start, 31)), 31);
+    await see(job.post(iso(start, 30), 'p-1', iso(start, 30), 'OPEN'));
+    await see(job.takeDown(iso(start, 31), 'p-1'));
   }
-  if (scenario === 'approved' || scenario === 'breach') {
-    await apply(story.decide('APPROVED', iso(start, 24 * 5 + 8)), 24 * 5 + 8);
-    await apply(story.publish(iso(start, 24 * 6), 'p-2'), 24 * 6);
+  await see(job.submit(iso(start, scenario === 'breach' ? 32 : 11)));
+  if (scenario === 'approved' || scenario === 'breach' || scenario === 'shared-approval') {
+    await see(job.approve(iso(start, 24 * 5 + 8)));
+    await see(job.post(iso(start, 24 * 6), 'p-2'));
   }
-  if (scenario === 'refused') await apply(story.decide('REJECTED', iso(start, 24 * 8 + 15)), 24 * 8 + 15);
+  if (scenario === 'refused' || scenario === 'shared-refusal') await see(job.refuse(iso(start, 24 * 8 + 15)));
   if (scenario === 'released') {
     const end = new Date('2027-04-30T22:00:00.000Z');
-    const key = { source: 'talentlink', ats_id: story.doc.id, campaign: 2027 };
+    const key = { source: job.snapshot.source, ats_id: job.snapshot.atsId, campaign: 2027 };
     await inTransaction(ctx.store, (trx) => applyToKnownOffer(ctx, trx, key, { kind: 'tick', at: end.toISOString() }, end));
   }
 }
@@ -90,7 +118,7 @@ async function play(ctx: PipelineContext, scenario: Scenario, body: Body, start:
 export async function buildTemplates(days = 6): Promise<TemplateRow[]> {
   const store = await openDatabase('sqlite::memory:');
   await migrateToLatest(store);
-  const ctx: PipelineContext = { store, domain: loadDomainData(), mapping: loadTalentLinkMapping(), policy, clock: { now: () => new Date() }, log: silentLogger };
+  const ctx: PipelineContext = { store, domain: loadDomainData(), policy: testPolicy, clock: { now: () => new Date() }, log: silentLogger, ats: unreachableAts };
   let n = 0;
   for (let d = 0; d < days; d++) {
     const start = new Date(Date.UTC(2027, 0, 4 + d * 9));

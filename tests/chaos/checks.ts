@@ -91,13 +91,13 @@ export async function checkLedger(databaseUrl: string): Promise<string[]> {
   return code === 0 && run.stdout().includes('Registre intact') ? [] : [`en3s audit verify exited ${code}: ${run.stdout()} ${run.stderr()}`];
 }
 
-/** `en3s report --format json`: the offers published before EN3S's answer are exactly the scenario's violations. */
+/** `en3s report --format json`: the offers published without EN3S's approval are exactly the scenario's violations. */
 export async function checkReport(scenario: Scenario, databaseUrl: string, out: string, generatedAt: string): Promise<string[]> {
   const run = startProcess(en3sBin(), ['report', '--campaign', String(CAMPAIGN), '--format', 'json', '--out', out, '--generated-at', generatedAt, '--db', databaseUrl]);
   const code = await run.exited;
   if (code !== 0) return [`en3s report exited ${code}: ${run.stderr()}`];
-  const report = JSON.parse(readFileSync(out, 'utf8')) as { offers: { reference: string; publishedBeforeDecision: boolean; correctiveAction: string | null }[] };
-  const listed = report.offers.filter((o) => o.publishedBeforeDecision).map((o) => o.reference).sort();
+  const report = JSON.parse(readFileSync(out, 'utf8')) as { offers: { reference: string; publishedWithoutApproval: boolean; correctiveAction: string | null }[] };
+  const listed = report.offers.filter((o) => o.publishedWithoutApproval).map((o) => o.reference).sort();
   const expected = expectedViolations(scenario);
   const problems: string[] = [];
   if (report.offers.length !== scenario.offers.length) problems.push(`the report lists ${report.offers.length} offers for ${scenario.offers.length} in the scenario`);

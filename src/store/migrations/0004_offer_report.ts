@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Decision } from '../../domain/decision.js';
-import type { Offer } from '../../domain/offer.js';
+import type { JobSnapshot } from '../../domain/job-snapshot.js';
 import { projectOffer } from '../../reports/projection.js';
 import { dialectOf, type Db } from '../database.js';
 import { writeOfferReport } from '../offer-report.js';
@@ -90,7 +90,8 @@ async function backfill(db: Db): Promise<void> {
       const key = { source: row.source, ats_id: row.ats_id, campaign: row.campaign };
       const projected = projectOffer({
         ...row,
-        offer: JSON.parse(row.offer) as Offer,
+        // A row of the earlier, invented ATS is not projected (`projectOffer` tells it by its shape).
+        offer: JSON.parse(row.offer) as JobSnapshot,
         decision: row.decision === null ? null : (JSON.parse(row.decision) as Decision),
         timeline_data: row.timeline_data === null ? null : (JSON.parse(row.timeline_data) as Record<string, unknown>),
       });

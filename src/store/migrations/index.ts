@@ -6,6 +6,7 @@ import * as m0004 from './0004_offer_report.js';
 import * as m0005 from './0005_offer_report_csv.js';
 import * as m0006 from './0006_ats_call_budget.js';
 import * as m0009 from './0009_job_snapshots.js';
+import * as m0010 from './0010_real_ats_process.js';
 
 /**
  * Every migration, in order. They live in code (not read from a folder at run time) so the
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_offer_report_csv': m0005,
   '0006_ats_call_budget': m0006,
   '0009_job_snapshots': m0009,
+  '0010_real_ats_process': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -62,8 +62,11 @@ describe('the reports bench campaign', () => {
     expect(live.rows).toHaveLength(500);
     expect(asOf.rows).toEqual(live.rows);
     const states = new Set(live.rows.map((r) => r.state));
-    for (const state of ['approved', 'refused', 'approval_started', 'released', 'awaiting_team', 'not_concerned']) expect(states).toContain(state);
-    expect(live.rows.some((r) => r.publishedBeforeDecision && r.correctiveAction === 'withdrawn')).toBe(true);
+    for (const state of ['approved', 'refused', 'submitted', 'refusal_observed', 'released', 'awaiting_approver', 'awaiting_submission', 'not_concerned']) {
+      expect(states).toContain(state);
+    }
+    expect(live.rows.some((r) => r.publishedWithoutApproval && r.correctiveAction === 'taken-down')).toBe(true);
+    expect(live.rows.some((r) => r.answer === 'approved' && r.answerByEn3s === false)).toBe(true);
     expect(new Set(live.rows.map((r) => r.reference)).size).toBe(500);
   });
 });

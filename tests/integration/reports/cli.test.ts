@@ -33,9 +33,9 @@ describe.each(testDatabases())('en3s report on %s', (dialect) => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const sha = createHash('sha256').update(readFileSync(out)).digest('hex');
-    expect(result.stdout).toBe(`Rapport de contrôle écrit : ${out} (8 offres, SHA-256 ${sha}).\n`);
+    expect(result.stdout).toBe(`Rapport de contrôle écrit : ${out} (10 offres, SHA-256 ${sha}).\n`);
     const [run] = await listReportRuns(store.db, { trigger: 'cli' });
-    expect(run).toMatchObject({ kind: 'report', format: 'csv', generatedAt: '2027-03-01T07:00:00.000Z', rowCount: 8, fileName: 'rapport.csv' });
+    expect(run).toMatchObject({ kind: 'report', format: 'csv', generatedAt: '2027-03-01T07:00:00.000Z', rowCount: 10, fileName: 'rapport.csv' });
     expect(run?.files[0]?.sha256).toBe(sha);
     // Same data, options and instant: the same file.
     const again = report('--campaign', '2027', '--format', 'csv', '--out', join(dir, 'encore.csv'), '--generated-at', '2027-03-01T07:00:00Z');

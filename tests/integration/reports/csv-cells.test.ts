@@ -44,7 +44,7 @@ const factsArb: fc.Arbitrary<ReportFacts> = fc.record({
   source: fc.constant('talentlink'),
   ats_id: typed,
   title: typed,
-  state: fc.constantFrom('approved', 'refused', 'approval_started', 'released', 'awaiting_team', 'not_concerned', 'published_without_approval'),
+  state: fc.constantFrom('approved', 'refused', 'submitted', 'refusal_observed', 'released', 'awaiting_approver', 'awaiting_submission', 'not_concerned', 'published_without_approval'),
   regime: maybe(fc.constantFrom('general', 'agricole', 'mines', 'inconnu')),
   organism: typed,
   organism_type: maybe(typed),
@@ -62,10 +62,10 @@ const factsArb: fc.Arbitrary<ReportFacts> = fc.record({
   team_by: fc.constantFrom('connector', 'recruiter'),
   approval_at: maybe(instant),
   approval_day: maybe(day),
-  approval_by: fc.constantFrom('connector', 'recruiter'),
-  due_date: maybe(day),
-  overdue_from: maybe(instant),
-  en3s_answer: maybe(fc.constantFrom('approved', 'refused', 'none')),
+  approval_by: fc.constantFrom('en3s_only', 'with_others'),
+  due_date: fc.constant(null),
+  overdue_from: fc.constant(null),
+  en3s_answer: maybe(fc.constantFrom('approved_by_en3s', 'approved_observed', 'refused_by_en3s', 'refused_observed', 'none')),
   en3s_at: maybe(instant),
   en3s_day: maybe(day),
   answer_days: maybe(fc.constantFrom(0, 4.9, 12, 30.5)),
@@ -75,7 +75,7 @@ const factsArb: fc.Arbitrary<ReportFacts> = fc.record({
   violation: fc.constantFrom(0, 1),
   withdrawn_at: maybe(instant),
   withdrawn_day: maybe(day),
-  fix_action: maybe(fc.constantFrom('withdrawal-requested', 'reported')),
+  fix_action: maybe(fc.constantFrom('take-down-requested', 'reported')),
   fix_at: maybe(instant),
   fix_day: maybe(day),
   state_since: instant,
@@ -115,7 +115,7 @@ describe('CSV records from the stored text of the fixed columns', () => {
     const facts = fc.sample(factsArb.filter((f) => joined(f, MARCH) !== null), { numRuns: 1, seed: 3 })[0]!;
     expect(csvAheadOf({ ...facts, title: 'a\u001fb' })).toEqual({ csv_version: null, csv_cells: null, csv_moment: null });
     expect(csvAheadOf({ ...facts, channel: '' })).toEqual({ csv_version: null, csv_cells: null, csv_moment: null });
-    expect(csvAheadOf({ ...facts, channel: 'UCANSS' }).csv_version).toBe(CSV_CELLS_VERSION);
+    expect(csvAheadOf({ ...facts, channel: '7001' }).csv_version).toBe(CSV_CELLS_VERSION);
   });
 
   it('quote a field holding a lone line feed or carriage return, which Excel would take for the end of the row', () => {
@@ -131,22 +131,21 @@ describe('CSV records from the stored text of the fixed columns', () => {
       organism: 'CPAM de la Gironde', organism_type: 'CPAM', networks: '["Assurance maladie"]', grid: 'RG', level: '8', time_zone: 'Europe/Paris',
       concerned: 'yes', reason: 'Régime général, niveau 8 : concernée', cited_text: 'Instruction §1.1', offer_created_at: '2027-01-04T08:00:00.000Z',
       offer_created_day: '2027-01-04', team_at: '2027-01-04T09:00:00.000Z', team_day: '2027-01-04', team_by: 'connector', approval_at: '2027-01-04T10:00:00.000Z',
-      approval_day: '2027-01-04', approval_by: 'recruiter', due_date: '2027-02-11', overdue_from: null, en3s_answer: 'approved', en3s_at: '2027-01-09T08:00:00.000Z',
+      approval_day: '2027-01-04', approval_by: 'en3s_only', due_date: null, overdue_from: null, en3s_answer: 'approved_by_en3s', en3s_at: '2027-01-09T08:00:00.000Z',
       en3s_day: '2027-01-09', answer_days: 4.9, published_at: null, published_day: null, channel: null, violation: 1, withdrawn_at: null, withdrawn_day: null,
       fix_action: 'reported', fix_at: '2027-01-05T08:00:00.000Z', fix_day: '2027-01-05', state_since: '2027-01-09T08:00:00.000Z', state_since_day: '2027-01-09',
       released: 0, entered_process: 1,
     };
-    expect(CSV_CELLS_VERSION).toBe(1);
+    expect(CSV_CELLS_VERSION).toBe(2);
     expect(csvAheadOf(facts)).toEqual({
-      csv_version: 1,
+      csv_version: 2,
       csv_cells: [
         'NVHADD0000001;"\'=Chef ; ""adjoint""";CPAM de la Gironde;CPAM;Régime général',
-        'RG 8;04/01/2027;oui;Régime général, niveau 8 : concernée;Instruction §1.1;04/01/2027;le connecteur;oui;04/01/2027;le recruteur;11/02/2027',
-        'validé;09/01/2027;4,9',
+        "RG 8;04/01/2027;oui;Régime général, niveau 8 : concernée;Instruction §1.1;04/01/2027;le connecteur;04/01/2027;l'EN3S seule;approbation;09/01/2027;oui;4,9",
         'oui',
-        "Validée par l'EN3S;09/01/2027",
+        'Approuvée;09/01/2027',
       ].join('\u001f'),
-      csv_moment: ['', '', '', '', '', '', 'reported', '2027-01-05T08:00:00.000Z', '2027-01-05'].join('\u001f'),
+      csv_moment: ['', '', '', '', '', 'reported', '2027-01-05T08:00:00.000Z', '2027-01-05'].join('\u001f'),
     });
   });
 });
@@ -174,7 +173,8 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
   const cases: [string, Partial<ReportOptions>][] = [
     ['every offer', {}],
     ['primary networks only', { primaryNetworks: 'primary' }],
-    ['one network', { network: 'Famille' }],
+    ['one network', { network: 'Cnaf' }],
+    ['a second network of a body', { network: 'Cnav' }],
     ['one régime', { regime: 'agricole' }],
     ['one body type', { body: 'CPAM' }],
     ['one body by name', { body: 'CAF du Nord' }],
@@ -201,7 +201,7 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
     // A database migrated from before 0005: no row holds its text yet.
     await store.db.updateTable('offer_report_csv').set({ csv_version: null, csv_cells: null, csv_moment: null }).execute();
     for (const pageSize of [1, 3, 100]) expect((await both(base, MARCH, pageSize))[0]).toBe(before);
-    const [filtered, renderedFiltered] = await both({ ...base, network: 'Famille', primaryNetworks: 'primary' }, AFTER, 2);
+    const [filtered, renderedFiltered] = await both({ ...base, network: 'Cnav', primaryNetworks: 'primary' }, AFTER, 2);
     expect(filtered).toBe(renderedFiltered);
   });
 

@@ -55,7 +55,7 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
 
   it('CSV for French Excel: BOM, ";", CRLF, RFC 4180 quoting, formulas defused; parsed back it gives the rows', async () => {
     const { bytes, rowCount } = await write('report', 'csv', 'rapport.csv');
-    expect(rowCount).toBe(8);
+    expect(rowCount).toBe(10);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
     expect(text.startsWith('Référence;Intitulé;Organisme;')).toBe(true);
@@ -75,25 +75,27 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     expect(book.worksheets.map((s) => s.name)).toEqual(['Offres', 'Synthèse']);
     const offers = book.getWorksheet('Offres')!;
     expect(offers.getRow(1).values).toEqual([undefined, ...reportColumns.map((c) => c.title)]);
-    expect(offers.rowCount).toBe(9);
+    expect(offers.rowCount).toBe(11);
     expect(offers.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(offers.autoFilter).toBe('A1:AC1');
+    expect(offers.autoFilter).toBe('A1:AA1');
     const col = (title: string) => reportColumns.findIndex((c) => c.title === title) + 1;
-    const rowOf = (ref: string) => offers.getRows(2, 8)!.find((r) => r.getCell(1).value === ref)!;
+    const rowOf = (ref: string) => offers.getRows(2, 10)!.find((r) => r.getCell(1).value === ref)!;
     const a = rowOf(campaign.ref.A);
     expect(a.getCell(col('Date de création')).value).toEqual(new Date('2027-01-05T00:00:00.000Z'));
     expect(a.getCell(col('Date de création')).numFmt).toBe('dd/mm/yyyy');
-    expect(a.getCell(col('Délai de réponse (jours)')).value).toBe(6.9);
-    expect(a.getCell(col('Décision EN3S')).value).toBe('validé');
+    expect(a.getCell(col('Délai entre soumission et réponse observées (jours)')).value).toBe(6.9);
+    expect(a.getCell(col('Réponse observée')).value).toBe('approbation');
+    expect(a.getCell(col("Soumise à l'EN3S (observée le)")).value).toEqual(new Date('2027-01-05T00:00:00.000Z'));
     // A title typed as a formula stays text in a workbook.
     const h = rowOf(campaign.ref.H).getCell(col('Intitulé'));
     expect([h.type, h.value]).toEqual([ExcelJS.ValueType.String, '=HYPERLINK("http://example.invalid")']);
     const summary = book.getWorksheet('Synthèse')!;
     const line = (label: string) => summary.getRows(1, summary.rowCount)!.find((r) => r.getCell(1).value === label);
     expect(summary.getRow(1).getCell(1).value).toBe('Rapport de contrôle de la période EN3S — campagne 2027');
-    expect(line('Offres concernées')?.getCell(2).value).toBe(6);
-    expect(line("Réponses de l'EN3S en retard (échéance dépassée)")?.getCell(2).value).toBe(1);
-    expect(line("Part des offres concernées passées par le processus d'approbation")?.getCell(2).numFmt).toBe('0.0%');
+    expect(line('Offres concernées')?.getCell(2).value).toBe(8);
+    expect(line('Réponses observées (approbation ou refus)')?.getCell(2).value).toBe(5);
+    expect(line("dont attribuées à l'EN3S seule")?.getCell(2).value).toBe(3);
+    expect(line("Part des offres concernées soumises à l'EN3S")?.getCell(2).numFmt).toBe('0.0%');
     expect(book.creator).toBe('Connecteur EN3S');
     expect(book.created).toEqual(new Date(MARCH));
     const entries = zipEntries(bytes);
@@ -108,12 +110,12 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     expect(book.worksheets.map((s) => s.name)).toEqual(['Récapitulatif', 'CCMSA', 'Cnaf', 'Cnam', 'Cnav', 'Urssaf Caisse nationale']);
     const cnav = book.getWorksheet('Cnav')!;
     expect(cnav.getRows(2, cnav.rowCount - 1)!.map((r) => [r.getCell(1).value, r.getCell(5).value])).toEqual([
-      [campaign.ref.G, 'en attente de réponse'],
-      [campaign.ref.D, 'en attente de réponse'],
+      [campaign.ref.G, "en attente (approbateur, soumission ou réponse de l'EN3S)"],
+      [campaign.ref.D, "en attente (approbateur, soumission ou réponse de l'EN3S)"],
     ]);
     const recap = book.getWorksheet('Récapitulatif')!;
     const total = recap.getRows(1, recap.rowCount)!.find((r) => r.getCell(1).value === 'Total')!;
-    expect(total.values).toEqual([undefined, 'Total', 1, 2, 4, 0, 7]);
+    expect(total.values).toEqual([undefined, 'Total', 1, 3, 5, 0, 9]);
   });
 
   it('JSON: validates against its schema, ISO instants, the same rows and summary as the model', async () => {
@@ -121,10 +123,20 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     const parsed = reportJsonSchema.parse(JSON.parse(bytes.toString('utf8')));
     expect(parsed.offers).toEqual(JSON.parse(JSON.stringify(model.rows.map(jsonRow))));
     expect(parsed.summary).toEqual(model.summary);
-    expect(parsed.offers.find((o) => o.reference === campaign.ref.A)?.approval).toEqual({ at: '2027-01-05T11:00:00.000Z', by: 'connector' });
+    const a = parsed.offers.find((o) => o.reference === campaign.ref.A)!;
+    expect(a).toMatchObject({
+      approver: { observedAt: '2027-01-05T10:00:00.000Z', by: 'connector' },
+      submission: { observedAt: '2027-01-05T11:00:00.000Z', approvers: 'en3s_only' },
+      answer: 'approved',
+      answerObservedAt: '2027-01-12T08:00:00.000Z',
+      answerByEn3s: true,
+      postingId: '7001',
+      stateLabel: 'Approuvée',
+    });
+    expect(parsed.schema).toBe('en3s-report/2');
     expect(Object.keys(parsed)).toEqual(['schema', 'kind', 'campaign', 'generatedAt', 'asOf', 'reference', 'filters', 'primaryNetworks', 'offers', 'summary']);
     const recap = await write('recap', 'json', 'recap.json');
-    expect(recapJsonSchema.parse(JSON.parse(recap.bytes.toString('utf8'))).total.total).toBe(7);
+    expect(recapJsonSchema.parse(JSON.parse(recap.bytes.toString('utf8'))).total.total).toBe(9);
   });
 
   it('HTML: one self-contained French page, the chart drawn inline, every offer in the table', async () => {
@@ -135,7 +147,7 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     expect(html).not.toMatch(/<script|<link|src=|url\(|@import/i);
     expect(html.match(/https?:\/\/[^"\s&<]+/g)).toEqual(['http://www.w3.org/2000/svg', 'http://example.invalid']);
     expect(html).toContain('Responsable &quot;qualité&quot; ; pôle\nNord');
-    expect(html.match(/<tr>/g)?.length).toBeGreaterThan(8);
+    expect(html.match(/<tr>/g)?.length).toBeGreaterThan(10);
     for (const ref of Object.values(campaign.ref)) expect(html).toContain(`<td>${ref}</td>`);
     expect(html).toContain('Situation au 01/03/2027 à 08:00 (heure de Paris)');
   });
@@ -164,7 +176,7 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
       expect(run).toMatchObject({ campaign: 2027, trigger: 'api', dueAt: null, scheduleKey: null });
     }
     const csvRun = list.find((r) => r.fileName === 'rapport.csv')!;
-    expect(csvRun).toMatchObject({ kind: 'report', format: 'csv', rowCount: 8, generatedAt: MARCH, options: { ...base } });
+    expect(csvRun).toMatchObject({ kind: 'report', format: 'csv', rowCount: 10, generatedAt: MARCH, options: { ...base } });
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

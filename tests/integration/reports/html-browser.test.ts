@@ -53,7 +53,7 @@ describe.each(testDatabases())('HTML report in Chromium on %s', (dialect) => {
       expect(chart?.width).toBeGreaterThan(400);
       expect(chart?.height).toBeGreaterThan(150);
       expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(5);
-      expect(await page.locator('table.offers tbody tr').count()).toBe(8);
+      expect(await page.locator('table.offers tbody tr').count()).toBe(10);
       expect(await page.locator('table.offers tbody').innerText()).toContain(campaign.ref.D);
       const artifacts = join(packageRoot(), 'test-artifacts', 'reports');
       mkdirSync(artifacts, { recursive: true });

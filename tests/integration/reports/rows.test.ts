@@ -39,7 +39,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(march.rows.map((r) => r.reference)).toEqual(Object.values(campaign.ref).sort());
   });
 
-  it('A: team and approval by the connector, "validé" after 6.9 days, then published', () => {
+  it('A: approver set by the connector, submitted, approved by EN3S alone after 6.9 days, then posted', () => {
     expect(cells(row(march, 'A'))).toMatchObject({
       Organisme: 'CPAM de la Gironde',
       Régime: 'Régime général',
@@ -49,70 +49,70 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
       Concernée: 'oui',
       Raison: 'Régime général, niveau 8 : concernée (niveaux 7 à 9)',
       'Texte cité': 'Instruction DSS/4B/2026/34 §1.1',
-      'Équipe EN3S : date': '05/01/2027',
-      'Équipe EN3S : posée par': 'le connecteur',
-      "Processus d'approbation lancé": 'oui',
-      "Processus d'approbation : date": '05/01/2027',
-      "Processus d'approbation : lancé par": 'le connecteur',
-      Échéance: '11/02/2027',
-      'Échéance dépassée': 'non',
-      'Décision EN3S': 'validé',
-      'Décision EN3S : date': '12/01/2027',
-      'Délai de réponse (jours)': '6,9',
+      'Approbateur EN3S : posé le': '05/01/2027',
+      'Approbateur EN3S : posé par': 'le connecteur',
+      "Soumise à l'EN3S (observée le)": '05/01/2027',
+      'Approbateurs de la soumission': "l'EN3S seule",
+      'Réponse observée': 'approbation',
+      'Réponse observée le': '12/01/2027',
+      "Réponse : attribuée à l'EN3S seule": 'oui',
+      'Délai entre soumission et réponse observées (jours)': '6,9',
       Publiée: 'oui',
       'Publication : date': '13/01/2027',
-      'Publication : canal': 'UCANSS',
-      'Publiée avant décision (manquement)': 'non',
+      'Publication : annonce (identifiant ATS)': '7001',
+      "Publiée sans l'approbation de l'EN3S (manquement)": 'non',
       'Action corrective': '',
-      'État actuel': "Validée par l'EN3S",
+      'État actuel': 'Approuvée',
     });
   });
 
-  it('B: set up by the recruiter, "refusé": the post stays unpublished for the students', () => {
+  it('B: EN3S set and submitted by the recruiter, refused by EN3S alone: the post stays unpublished for the students', () => {
     expect(cells(row(march, 'B'))).toMatchObject({
-      'Équipe EN3S : posée par': 'le recruteur',
-      "Processus d'approbation : lancé par": 'le recruteur',
-      "Processus d'approbation : date": '06/01/2027',
-      'Décision EN3S': 'refusé',
-      'Décision EN3S : date': '20/01/2027',
-      'Délai de réponse (jours)': '14,2',
+      'Approbateur EN3S : posé par': 'le recruteur',
+      "Soumise à l'EN3S (observée le)": '06/01/2027',
+      'Réponse observée': 'refus',
+      'Réponse observée le': '20/01/2027',
+      "Réponse : attribuée à l'EN3S seule": 'oui',
+      'Délai entre soumission et réponse observées (jours)': '14,2',
       Publiée: 'non',
       'État actuel': "Refusée par l'EN3S",
     });
   });
 
-  it('C: published before the answer (a breach), withdrawn five minutes later, then "validé"', () => {
+  it('C: posted before any submission (a breach), seen gone five minutes later, then submitted and approved', () => {
     const c = row(march, 'C');
-    expect(c).toMatchObject({ publishedBeforeDecision: true, correctiveAction: 'withdrawn', correctiveActionAt: '2027-01-08T14:05:00Z', answerDays: 8 });
+    expect(c).toMatchObject({ publishedWithoutApproval: true, correctiveAction: 'taken-down', correctiveActionAt: '2027-01-08T14:05:00.000Z', answerDays: 6.8 });
     expect(cells(c)).toMatchObject({
       Publiée: 'oui',
       'Publication : date': '08/01/2027',
-      'Publiée avant décision (manquement)': 'oui',
+      'Publication : annonce (identifiant ATS)': '7301',
+      "Publiée sans l'approbation de l'EN3S (manquement)": 'oui',
       'Action corrective': 'annonce retirée',
       'Action corrective : date': '08/01/2027',
-      'Décision EN3S': 'validé',
-      'État actuel': "Validée par l'EN3S",
+      'Réponse observée': 'approbation',
+      'État actuel': 'Approuvée',
     });
   });
 
-  it('D: no answer past the échéance of 11/02 is overdue on 01/03; a CARSAT counts under Cnav and Cnam', () => {
+  it('D: submitted, no answer on 01/03: the answer is awaited, with no due date; a CARSAT counts under Cnav and Cnam', () => {
     expect(cells(row(march, 'D'))).toMatchObject({
       'Réseau(x)': 'Cnav, Cnam',
-      Échéance: '11/02/2027',
-      'Échéance dépassée': 'oui',
-      'Décision EN3S': 'sans réponse',
-      'Délai de réponse (jours)': '',
+      "Soumise à l'EN3S (observée le)": '11/01/2027',
+      'Réponse observée': 'aucune',
+      'Réponse observée le': '',
+      "Réponse : attribuée à l'EN3S seule": '',
+      'Délai entre soumission et réponse observées (jours)': '',
       'État actuel': "Soumise à l'EN3S",
     });
-    expect(march.rows.filter((r) => r.overdue).map((r) => r.reference)).toEqual([campaign.ref.D]);
+    expect(reportColumns.map((c) => c.title).filter((t) => /échéance|verrou|lancé/i.test(t))).toEqual([]);
   });
 
-  it('E: still waiting on 01/03 (échéance 15/03), released without an answer when the window closes in Paris', () => {
-    expect(row(march, 'E')).toMatchObject({ state: 'approval_started', overdue: false, en3sAnswer: 'none', regime: 'agricole' });
+  it('E: the approver set but never submitted on 01/03, released without an answer when the window closes in Paris', () => {
+    expect(row(march, 'E')).toMatchObject({ state: 'awaiting_submission', submission: null, answer: null, regime: 'agricole' });
+    expect(cells(row(march, 'E'))).toMatchObject({ 'Approbateur EN3S : posé le': '18/01/2027', "Soumise à l'EN3S (observée le)": '', 'État actuel': 'En attente de soumission' });
     expect(cells(row(after, 'E'))).toMatchObject({
-      'Décision EN3S': 'sans réponse',
-      'Échéance dépassée': 'non',
-      'État actuel': 'Libérée sans réponse',
+      'Réponse observée': '',
+      'État actuel': 'Période close sans réponse',
       'État depuis le': '01/05/2027',
     });
     expect(row(after, 'E').released).toBe(true);
@@ -123,7 +123,8 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
       Concernée: 'à vérifier',
       Raison: 'Régime général : niveau de classification absent, à vérifier',
       'Grille et niveau': 'RG',
-      'État actuel': 'Équipe EN3S à poser',
+      'Approbateur EN3S : posé le': '',
+      'État actuel': 'Approbateur EN3S à poser',
     });
     expect(row(march, 'F').reviewNeeded).toBe(true);
   });
@@ -137,23 +138,60 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
   });
 
   it('H: an agent de direction offer is not concerned, citing R. 123-37', () => {
-    expect(cells(row(march, 'H'))).toMatchObject({ Concernée: 'non', "Processus d'approbation lancé": 'non', 'Décision EN3S': '', 'État actuel': 'Non concernée' });
+    expect(cells(row(march, 'H'))).toMatchObject({ Concernée: 'non', "Soumise à l'EN3S (observée le)": '', 'Réponse observée': '', 'État actuel': 'Non concernée' });
     expect(row(march, 'H').citedText).toContain('R. 123-37');
   });
 
-  it('summarises the campaign: states, share through the process, breaches, overdue, answer times', () => {
+  it('I: approved with EN3S among several approvers: an approval observed, not attributed to EN3S', () => {
+    expect(cells(row(march, 'I'))).toMatchObject({
+      'Approbateur EN3S : posé par': 'le recruteur',
+      'Approbateurs de la soumission': "l'EN3S et d'autres approbateurs",
+      'Réponse observée': 'approbation',
+      'Réponse observée le': '26/01/2027',
+      "Réponse : attribuée à l'EN3S seule": 'non',
+      'Délai entre soumission et réponse observées (jours)': '7',
+      'État actuel': 'Approuvée',
+    });
+  });
+
+  it('J: « Refusée » seen with EN3S among several approvers: a refusal observed, not EN3S\'s, and the offer still waits', () => {
+    expect(row(march, 'J')).toMatchObject({ state: 'refusal_observed', answer: 'refused', answerByEn3s: false, answerAt: '2027-01-25T09:00:00.000Z' });
+    expect(cells(row(march, 'J'))).toMatchObject({ 'Réponse observée': 'refus', "Réponse : attribuée à l'EN3S seule": 'non', 'État actuel': 'Approbation refusée' });
+    expect(row(after, 'J').state).toBe('released');
+  });
+
+  it('summarises the campaign: states, share submitted to EN3S, breaches, answers observed and attributed, answer times', () => {
     const t = march.summary.total;
-    expect(t).toMatchObject({ offers: 8, concerned: 6, toVerify: 1, subject: 6, throughProcess: 6, throughProcessShare: 1, publishedWithoutApproval: 1, overdue: 1, answered: 3 });
-    expect(t.byState).toMatchObject({ approved: 2, refused: 1, approval_started: 3, awaiting_team: 1, not_concerned: 1, released: 0 });
-    // Answer times 6.9, 8 and 14.2 days: median 8, 90th percentile (nearest rank) 14.2.
-    expect([t.answerDaysMedian, t.answerDaysP90]).toEqual([8, 14.2]);
+    expect(t).toMatchObject({
+      offers: 10,
+      concerned: 8,
+      toVerify: 1,
+      subject: 8,
+      throughProcess: 7,
+      throughProcessShare: 0.875,
+      publishedWithoutApproval: 1,
+      answered: 5,
+      answeredByEn3s: 3,
+    });
+    expect(t.byState).toMatchObject({
+      approved: 3,
+      refused: 1,
+      submitted: 2,
+      awaiting_submission: 1,
+      awaiting_approver: 1,
+      refusal_observed: 1,
+      not_concerned: 1,
+      released: 0,
+    });
+    // Answer times 4, 6.8, 6.9, 7 and 14.2 days: median 6.9, 90th percentile (nearest rank) 14.2.
+    expect([t.answerDaysMedian, t.answerDaysP90]).toEqual([6.9, 14.2]);
     const byNetwork = Object.fromEntries(march.summary.byNetwork.map((g) => [g.key, g.stats.offers]));
-    expect(byNetwork).toEqual({ CCMSA: 1, Cnaf: 1, Cnam: 5, Cnav: 2, 'Urssaf Caisse nationale': 2 });
+    expect(byNetwork).toEqual({ CCMSA: 1, Cnaf: 1, Cnam: 6, Cnav: 2, 'Urssaf Caisse nationale': 3 });
     expect(march.summary.byRegime.map((g) => [g.label, g.stats.offers])).toEqual([
       ['Régime agricole', 1],
-      ['Régime général', 7],
+      ['Régime général', 9],
     ]);
-    expect(march.summary.byBody.find((g) => g.key === 'CARSAT Alsace-Moselle')?.stats.overdue).toBe(1);
+    expect(march.summary.byBody.find((g) => g.key === 'URSSAF Île-de-France')?.stats.publishedWithoutApproval).toBe(1);
     expect(march.summary.weeks.map((w) => w.week)).toEqual(['2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18', '2027-02-01']);
   });
 
@@ -168,15 +206,16 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(asOf.rows).toEqual(after.rows);
   });
 
-  it('as it stood on 08/01 at 14:02: C live on the exchange without an answer, its withdrawal asked; later offers absent', async () => {
+  it('as it stood on 08/01 at 14:02: C live on the exchange without approval, its take-down asked; later offers absent', async () => {
     const early = await report({ asOf: '2027-01-08T14:02:00.000Z' });
     expect(early.rows.map((r) => r.reference)).toEqual([campaign.ref.G, campaign.ref.A, campaign.ref.B, campaign.ref.C].sort());
-    expect(row(early, 'A')).toMatchObject({ state: 'approval_started', en3sAnswer: 'none', published: false });
+    expect(row(early, 'A')).toMatchObject({ state: 'submitted', answer: 'none', published: false });
     expect(row(early, 'C')).toMatchObject({
       state: 'published_without_approval',
+      submission: null,
       published: true,
-      publishedBeforeDecision: true,
-      correctiveAction: 'withdrawal-requested',
+      publishedWithoutApproval: true,
+      correctiveAction: 'take-down-requested',
       correctiveActionAt: '2027-01-08T14:00:00.000Z',
     });
   });
@@ -184,15 +223,17 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
   it('at the window edge: one hour after Saint-Denis closed, G is released while Paris offers still wait', async () => {
     const edge = await report({ asOf: '2027-04-30T21:00:00.000Z' });
     expect(row(edge, 'G').state).toBe('released');
-    expect(row(edge, 'E').state).toBe('approval_started');
+    expect(row(edge, 'D').state).toBe('submitted');
+    expect(row(edge, 'E').state).toBe('awaiting_submission');
     const first = await report({ asOf: '2026-12-31T21:00:00.000Z' });
-    expect(first.rows.map((r) => [r.reference, r.state])).toEqual([[campaign.ref.G, 'awaiting_team']]);
+    expect(first.rows.map((r) => [r.reference, r.state])).toEqual([[campaign.ref.G, 'awaiting_approver']]);
     expect(PARIS_END > REUNION_END).toBe(true);
   });
 
   it('filters by network (each network, or the primary one), régime, body and state', async () => {
     const refs = (r: BuiltReport) => r.rows.map((x) => x.reference);
     expect(refs(await report({ network: 'Cnav' }))).toEqual([campaign.ref.G, campaign.ref.D].sort());
+    expect(refs(await report({ network: 'Urssaf Caisse nationale', primaryNetworks: 'primary' }))).toEqual([campaign.ref.C, campaign.ref.I].sort());
     expect(refs(await report({ network: 'Cnav', primaryNetworks: 'primary' }))).toEqual([campaign.ref.D]);
     expect(refs(await report({ network: 'Cnam', primaryNetworks: 'primary' }))).not.toContain(campaign.ref.D);
     expect(refs(await report({ regime: 'agricole' }))).toEqual([campaign.ref.E]);
@@ -200,19 +241,20 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(refs(await report({ body: 'cpam du rhone' }))).toEqual([campaign.ref.F]);
     expect(refs(await report({ states: ['refused', 'not_concerned'] }))).toEqual([campaign.ref.B, campaign.ref.H].sort());
     // Filters apply to the state as it stood.
-    expect(refs(await report({ states: ['approval_started'], asOf: MARCH }))).toEqual([campaign.ref.G, campaign.ref.D, campaign.ref.E].sort());
+    expect(refs(await report({ states: ['submitted'], asOf: MARCH }))).toEqual([campaign.ref.G, campaign.ref.D].sort());
   });
 
-  it('recaps per network after the window: posts offered to the students, dérogations granted, pending, released', () => {
-    const lines = Object.fromEntries(after.recap.lines.map((l) => [l.network, [l.offeredToStudents, l.granted, l.pending, l.releasedWithoutAnswer, l.total]]));
+  it('recaps per network after the window: posts offered to the students, approved, pending, released', () => {
+    const lines = Object.fromEntries(after.recap.lines.map((l) => [l.network, [l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total]]));
     expect(lines).toEqual({
       CCMSA: [0, 0, 0, 1, 1],
       Cnaf: [1, 0, 0, 0, 1],
-      Cnam: [0, 1, 0, 3, 4],
+      Cnam: [0, 1, 0, 4, 5],
       Cnav: [0, 0, 0, 2, 2],
-      'Urssaf Caisse nationale': [0, 1, 0, 1, 2],
+      'Urssaf Caisse nationale': [0, 2, 0, 1, 3],
     });
-    expect(after.recap.total).toMatchObject({ offeredToStudents: 1, granted: 2, pending: 0, releasedWithoutAnswer: 4, total: 7 });
-    expect(march.recap.total).toMatchObject({ offeredToStudents: 1, granted: 2, pending: 4, releasedWithoutAnswer: 0 });
+    expect(after.recap.total).toMatchObject({ offeredToStudents: 1, approved: 3, pending: 0, releasedWithoutAnswer: 5, total: 9 });
+    // A refusal seen with other approvers (J) is not EN3S's: the offer still counts as pending.
+    expect(march.recap.total).toMatchObject({ offeredToStudents: 1, approved: 3, pending: 5, releasedWithoutAnswer: 0 });
   });
 });

@@ -109,7 +109,7 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
     await first.stop();
     expect(made.map((m) => m.run.fileName)).toEqual(['en3s-rapport-2027-semaine-2027-01-11.csv', 'en3s-rapport-2027-semaine-2027-01-11.xlsx']);
     const csv = readFileSync(join(dir, 'en3s-rapport-2027-semaine-2027-01-11.csv'), 'utf8');
-    // Monday 11 January 07:00: A validé (12/01) not yet, D not created yet.
+    // Monday 11 January 07:00: A approved (12/01) not yet, D not created yet.
     expect(csv).toContain(`${campaign.ref.A};`);
     expect(csv).not.toContain(`${campaign.ref.D};`);
     expect(csv.split('\r\n').find((l) => l.startsWith(campaign.ref.A))).toContain("Soumise à l'EN3S");
@@ -141,7 +141,7 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
       'en3s-recapitulatif-2027-final.xlsx',
     ]);
     const recap = readFileSync(join(dir, 'en3s-recapitulatif-2027-final.csv'), 'utf8');
-    expect(recap).toContain('\r\nTotal;1;2;0;4;7\r\n');
+    expect(recap).toContain('\r\nTotal;1;3;0;5;9\r\n');
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;
     expect([mail.from, mail.to]).toEqual(['connecteur-en3s@example.invalid', ['bourse-emplois@example.invalid']]);
