@@ -5,6 +5,7 @@ import * as m0003 from './0003_admin.js';
 import * as m0004 from './0004_offer_report.js';
 import * as m0005 from './0005_offer_report_csv.js';
 import * as m0006 from './0006_ats_call_budget.js';
+import * as m0007 from './0007_recruiter_mail.js';
 
 /**
  * Every migration, in order. They live in code (not read from a folder at run time) so the
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_offer_report': m0004,
   '0005_offer_report_csv': m0005,
   '0006_ats_call_budget': m0006,
+  '0007_recruiter_mail': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
