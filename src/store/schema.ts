@@ -292,6 +292,37 @@ export interface Database {
   ats_call_budget: AtsCallBudgetTable;
   ats_call_grants: AtsCallGrantsTable;
   ats_call_days: AtsCallDaysTable;
+  queue_drain_leases: QueueDrainLeasesTable;
+  queue_poison_elements: QueuePoisonElementsTable;
   recruiter_mails: RecruiterMailsTable;
   mailbox_messages: MailboxMessagesTable;
+}
+
+/** Who drains a queue of the ATS now (one drain per queue across all instances); see `queue-drains.ts`. */
+export interface QueueDrainLeasesTable {
+  queue_name: string;
+  owner: string;
+  /** The lease is free from this instant on, unless renewed. */
+  lease_until: string;
+  taken_at: string;
+  renewed_at: string;
+}
+
+/** A queue element that could not be handled, recorded before it was cleared from its queue. */
+export interface QueuePoisonElementsTable {
+  id: Generated<number>;
+  queue_name: string;
+  queue_kind: 'job' | 'posting';
+  /** Null when the read of the oldest element itself failed (no id is given then). */
+  element_id: string | null;
+  job_id: string | null;
+  posting_id: string | null;
+  /** The port's failure code, e.g. `ELEMENT_GONE`, `NOT_FOUND`, `INVALID_RESPONSE`. */
+  code: string;
+  message: string;
+  recorded_at: string;
+  last_seen_at: string;
+  occurrences: number;
+  /** When the element was known gone from the queue; null while not confirmed. */
+  cleared_at: string | null;
 }

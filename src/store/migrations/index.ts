@@ -6,6 +6,7 @@ import * as m0004 from './0004_offer_report.js';
 import * as m0005 from './0005_offer_report_csv.js';
 import * as m0006 from './0006_ats_call_budget.js';
 import * as m0007 from './0007_recruiter_mail.js';
+import * as m0008 from './0008_queue_drains.js';
 
 /**
  * Every migration, in order. They live in code (not read from a folder at run time) so the
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_offer_report_csv': m0005,
   '0006_ats_call_budget': m0006,
   '0007_recruiter_mail': m0007,
+  '0008_queue_drains': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
