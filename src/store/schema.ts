@@ -241,6 +241,68 @@ export interface AtsCallDaysTable {
   calls: number;
 }
 
+/** Which e-mail about a job (migration 0007): a request to submit, to submit again, a reminder, the administrators' alert. */
+export type RecruiterMailKind = 'submit_request' | 'resubmit_request' | 'reminder' | 'admin_alert';
+/** `sending` under a lease (claimed, maybe sent), `sent`, or `failed` (tried again from `retry_at`, never when null). */
+export type RecruiterMailStatus = 'sending' | 'sent' | 'failed';
+
+/**
+ * One e-mail the connector decided to send about a job, once per key (job, campaign, reason,
+ * turn, kind, reminder number): the ledger of what was asked of people and when. Recipients are
+ * ATS user ids, never addresses. See `recruiter-mails.ts`.
+ */
+export interface RecruiterMailsTable {
+  id: Generated<number>;
+  /** `source:ats_id:campaign:reason:turn:kind:sequence`, unique. */
+  mail_key: string;
+  source: string;
+  ats_id: string;
+  campaign: number;
+  kind: RecruiterMailKind;
+  /** What the recruiters are asked: `submit`, or `resubmit` (a submission went out without EN3S). */
+  reason: 'submit' | 'resubmit';
+  /** The workflow's ask turn (the submission turn a re-submission is asked after; 0 for a first one). */
+  turn: number;
+  /** The reminder's number from 1; 0 for the other kinds. */
+  sequence: number;
+  audience: 'recruiters' | 'administrators';
+  /** JSON array of the ATS user ids written to; `[]` for the administrators (their addresses are settings). */
+  recipient_ids: string;
+  subject: string;
+  status: RecruiterMailStatus;
+  /** Sends tried so far (a claim counts as one). */
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: string | null;
+  retry_at: string | null;
+  /** Which mailer carried it: `smtp` or `mailbox`. */
+  mailer: string | null;
+  sent_at: string | null;
+  /** The Message-ID of the mail sent (joins `mailbox_messages` in the demo). */
+  message_id: string | null;
+  accepted: number | null;
+  rejected: number | null;
+  /** The port's failure code (`SMTP_REJECTED`, `TIMEOUT`…), its message (no address), and the SMTP reply code. */
+  error_code: string | null;
+  error_message: string | null;
+  smtp_code: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The demo's local mailbox: the messages as a mail server would have received them, without one. */
+export interface MailboxMessagesTable {
+  id: Generated<number>;
+  /** Unique: the same message stored twice (a send repeated after a crash) is kept once. */
+  message_id: string;
+  stored_at: string;
+  /** JSON array of the addresses, as a mailbox holds them (demo users of the sandbox). */
+  to_addresses: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+}
+
 export interface Database {
   inbox: InboxTable;
   offers: OffersTable;
@@ -252,4 +314,37 @@ export interface Database {
   ats_call_budget: AtsCallBudgetTable;
   ats_call_grants: AtsCallGrantsTable;
   ats_call_days: AtsCallDaysTable;
+  queue_drain_leases: QueueDrainLeasesTable;
+  queue_poison_elements: QueuePoisonElementsTable;
+  recruiter_mails: RecruiterMailsTable;
+  mailbox_messages: MailboxMessagesTable;
+}
+
+/** Who drains a queue of the ATS now (one drain per queue across all instances); see `queue-drains.ts`. */
+export interface QueueDrainLeasesTable {
+  queue_name: string;
+  owner: string;
+  /** The lease is free from this instant on, unless renewed. */
+  lease_until: string;
+  taken_at: string;
+  renewed_at: string;
+}
+
+/** A queue element that could not be handled, recorded before it was cleared from its queue. */
+export interface QueuePoisonElementsTable {
+  id: Generated<number>;
+  queue_name: string;
+  queue_kind: 'job' | 'posting';
+  /** Null when the read of the oldest element itself failed (no id is given then). */
+  element_id: string | null;
+  job_id: string | null;
+  posting_id: string | null;
+  /** The port's failure code, e.g. `ELEMENT_GONE`, `NOT_FOUND`, `INVALID_RESPONSE`. */
+  code: string;
+  message: string;
+  recorded_at: string;
+  last_seen_at: string;
+  occurrences: number;
+  /** When the element was known gone from the queue; null while not confirmed. */
+  cleared_at: string | null;
 }

@@ -5,6 +5,8 @@ import * as m0003 from './0003_admin.js';
 import * as m0004 from './0004_offer_report.js';
 import * as m0005 from './0005_offer_report_csv.js';
 import * as m0006 from './0006_ats_call_budget.js';
+import * as m0007 from './0007_recruiter_mail.js';
+import * as m0008 from './0008_queue_drains.js';
 import * as m0009 from './0009_job_snapshots.js';
 import * as m0010 from './0010_real_ats_process.js';
 
@@ -19,6 +21,8 @@ const migrations: Record<string, Migration> = {
   '0004_offer_report': m0004,
   '0005_offer_report_csv': m0005,
   '0006_ats_call_budget': m0006,
+  '0007_recruiter_mail': m0007,
+  '0008_queue_drains': m0008,
   '0009_job_snapshots': m0009,
   '0010_real_ats_process': m0010,
 };
