@@ -76,7 +76,7 @@ export type ProcessCommand = ProcessCommandBody & { idempotencyKey: string; sour
 
 export type ProcessEvent =
   /** A snapshot of the job: from a queue, the change listing, or a command's read-back. */
-  | { kind: 'snapshot'; at: string; snapshot: JobSnapshot }
+  | { kind: 'snapshot'; at: string; snapshot: JobSnapshot; posting?: JobPosting }
   /** Time passed (the window opened or closed, a text came into force): evaluate again. */
   | { kind: 'tick'; at: string }
   /** An administrator sets the scope by hand; `concerned: null` removes the override. */
@@ -127,10 +127,15 @@ function sameDecision(a: Decision, b: Decision): boolean {
   );
 }
 
-/** A snapshot that did not read postings keeps the ones known from an earlier read. */
-function withKnownPostings(next: JobSnapshot, previous: JobSnapshot | null): JobSnapshot {
-  if (next.postings !== null || !previous || previous.postings === null) return next;
-  return { ...next, postings: previous.postings };
+/**
+ * A snapshot that did not read postings keeps the ones known from an earlier read, with the one
+ * a posting queue named (a posting queue reads one posting with its job, not all of them).
+ */
+function withKnownPostings(next: JobSnapshot, previous: JobSnapshot | null, posting: JobPosting | undefined): JobSnapshot {
+  if (next.postings !== null) return next;
+  const known = previous?.postings ?? null;
+  if (!posting) return known === null ? next : { ...next, postings: known };
+  return { ...next, postings: [...(known ?? []).filter((p) => p.id !== posting.id), posting] };
 }
 
 function staleOrDuplicate(memory: ProcessMemory, snapshot: JobSnapshot): ProcessFact | null {
@@ -151,6 +156,8 @@ class Step {
     readonly next: ProcessMemory,
     readonly at: string,
     readonly policy: ProcessPolicy,
+    /** The event's snapshot read all the job's postings: one no longer listed is gone. */
+    readonly postingsRead: boolean,
   ) {}
 
   get enforce(): boolean {
@@ -178,7 +185,7 @@ function observe(step: Step, previous: ProcessMemory | null): void {
     next.approver = { observedAt: step.at, by };
     step.fact('approver.observed', by === 'connector' ? 'system' : 'recruiter', { by });
   }
-  if (snapshot.postings !== null) {
+  if (step.postingsRead && snapshot.postings !== null) {
     for (const violation of next.violations) {
       if (violation.goneAt === null && !snapshot.postings.some((p) => p.id === violation.postingId)) {
         violation.goneAt = step.at;
@@ -346,10 +353,10 @@ export function stepProcess(memory: ProcessMemory | null, event: ProcessEvent, d
   }
   if (!memory && event.kind !== 'snapshot') throw new Error(`a ${event.kind} event needs a job already known`);
   const at = event.at;
-  const snapshot = event.kind === 'snapshot' ? withKnownPostings(event.snapshot, memory?.snapshot ?? null) : memory!.snapshot;
+  const snapshot = event.kind === 'snapshot' ? withKnownPostings(event.snapshot, memory?.snapshot ?? null, event.posting) : memory!.snapshot;
   const base = memory ?? initialMemory(snapshot, decision, campaignOf(decision, Date.parse(at)), at);
   const next: ProcessMemory = { ...base, snapshot, decision, violations: base.violations.map((v) => ({ ...v })), requested: [...base.requested] };
-  const step = new Step(next, at, policy);
+  const step = new Step(next, at, policy, event.kind === 'snapshot' && event.snapshot.postings !== null);
 
   if (!memory || !sameDecision(base.decision, decision)) step.fact('decision', 'system', { ...decision });
   if (event.kind === 'override') {

@@ -4,7 +4,7 @@ import type { Clock, Logger } from '../pipeline/context.js';
 import type { Store } from '../store/database.js';
 import { insertEvent } from '../store/inbox.js';
 import { confirmPoisonCleared, markPoisonCleared, recordPoisonElement, releaseDrainLease, renewDrainLease, takeDrainLease } from '../store/queue-drains.js';
-import { snapshotEvent } from './snapshot-event.js';
+import { snapshotEvent } from '../pipeline/snapshot-events.js';
 
 /**
  * Drains one queue of the ATS (spec §5): peek the oldest element → read its job (a posting
@@ -134,7 +134,7 @@ export function createQueueDrain(deps: QueueDrainDeps): (queue: QueueRef, signal
           if (stop) return stop;
           continue;
         }
-        const row = snapshotEvent(ats.name, element, read.value.job, read.value.posting);
+        const row = snapshotEvent(ats.name, read.value.job, { origin: 'queue', element, posting: read.value.posting });
         if (!row.ok) {
           const stop = await poison(element, { kind: 'permanent', code: 'INVALID_RESPONSE', message: row.message });
           if (stop) return stop;

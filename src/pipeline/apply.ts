@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { evaluate } from '../domain/eligibility.js';
-import type { JobSnapshot } from '../domain/job-snapshot.js';
+import type { ReadSnapshot } from './snapshot-events.js';
 import { campaignOf, stepProcess, type ProcessEvent, type ProcessFact, type ProcessMemory, type ProcessResult } from '../domain/job-process.js';
 import { reportProjection } from '../reports/projection.js';
 import { appendLedger, type NewLedgerEntry } from '../store/ledger.js';
@@ -22,8 +22,6 @@ import { memoryFromRecord, recordFromMemory, SKIPPED_MARK } from './offer-memory
 export interface EventMeta {
   eventId: string;
   type: string;
-  /** How the snapshot was read: `queue`, `listing`, `read-back`, `fetch`. */
-  origin: string;
   body?: string;
 }
 
@@ -89,20 +87,21 @@ async function persist(trx: Transaction<Database>, result: ProcessResult, leadin
 }
 
 /** A snapshot of a job (read from a queue, the change listing or a command's read-back) applied at `now`. */
-export async function applySnapshot(ctx: PipelineContext, trx: Transaction<Database>, snapshot: JobSnapshot, meta: EventMeta, now: Date): Promise<ProcessResult> {
+export async function applySnapshot(ctx: PipelineContext, trx: Transaction<Database>, read: ReadSnapshot, meta: EventMeta, now: Date): Promise<ProcessResult> {
+  const { snapshot, posting } = read;
   const decision = evaluate(snapshot, now, ctx.domain.ruleSets);
   const at = now.toISOString();
   const campaign = campaignOf(decision, now.getTime());
   const key = { source: snapshot.source, ats_id: snapshot.atsId, campaign };
   const memory = memoryFromRecord(await getOffer(trx, key, { forUpdate: true }));
-  const result = stepProcess(memory, { kind: 'snapshot', at, snapshot }, decision, ctx.policy);
+  const result = stepProcess(memory, { kind: 'snapshot', at, snapshot, ...(posting ? { posting } : {}) }, decision, ctx.policy);
   const received: ProcessFact = {
     kind: 'event.received',
     actor: 'system',
     data: {
       eventId: meta.eventId,
       type: meta.type,
-      origin: meta.origin,
+      origin: read.origin,
       updatedAt: snapshot.updatedAt,
       atsStatus: snapshot.atsStatus,
       ...(meta.body ? { bodySha256: sha256(meta.body) } : {}),

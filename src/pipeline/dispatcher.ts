@@ -1,12 +1,11 @@
 import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../connectors/ats-port.js';
 import type { ProcessCommand, ProcessCommandBody } from '../domain/job-process.js';
-import type { JobSnapshot } from '../domain/job-snapshot.js';
 import { getOffer } from '../store/offers.js';
 import { appendLedger } from '../store/ledger.js';
 import { claimCommands, completeCommand, deadLetterCommand, retryCommand, type OutboxCommand } from '../store/outbox.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PipelineContext } from './context.js';
-import { storeSnapshots } from './snapshot-events.js';
+import { storeSnapshots, type ReadSnapshot } from './snapshot-events.js';
 import { Loop, type LoopOptions } from './loop.js';
 import { withRequestId } from './request-context.js';
 import { stillWanted } from './offer-memory.js';
@@ -127,8 +126,8 @@ export class Dispatcher extends Loop {
         continue;
       }
       const nowIso = clock.now().toISOString();
-      const stored = await inTransaction(store, (trx) => storeSnapshots(trx, ats.name, read.value, nowIso, 'read-back'));
-      for (const s of stored) this.ctx.snapshots?.put(ats.name, s.eventId, s.snapshot);
+      const stored = await inTransaction(store, (trx) => storeSnapshots(trx, ats.name, read.value, 'read-back'));
+      for (const s of stored) this.ctx.snapshots?.put(ats.name, s.eventId, s.read);
     }
   }
 
@@ -199,7 +198,7 @@ export class Dispatcher extends Loop {
     const nowIso = now.toISOString();
     const offer = { offer_source: command.source, offer_ats_id: command.ats_id, campaign: command.campaign, actor: 'system' as const };
     // Returns the snapshots stored from the ATS's answer, handed to the inbox worker once committed.
-    const stored = await inTransaction(store, async (trx): Promise<{ eventId: string; snapshot: JobSnapshot }[] | null> => {
+    const stored = await inTransaction(store, async (trx): Promise<{ eventId: string; read: ReadSnapshot }[] | null> => {
       if (outcome.kind === 'done') {
         if (outcome.skipped) {
           // Under the offer's lock (the workflow writes under it too): if an evaluation since
@@ -211,7 +210,7 @@ export class Dispatcher extends Loop {
           }
         }
         if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, ...(outcome.skipped ? { skipped: true } : {}) } }))) return null;
-        const answer = await storeSnapshots(trx, command.source, outcome.reads, nowIso, 'read-back');
+        const answer = await storeSnapshots(trx, command.source, outcome.reads, 'read-back');
         if (!outcome.skipped) {
           await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1 } }], nowIso);
         } else {
@@ -243,7 +242,7 @@ export class Dispatcher extends Loop {
       }
       return null;
     });
-    for (const s of stored ?? []) this.ctx.snapshots?.put(command.source, s.eventId, s.snapshot);
+    for (const s of stored ?? []) this.ctx.snapshots?.put(command.source, s.eventId, s.read);
     if (outcome.kind === 'dead') log.error('command dead-lettered', { command: command.kind, offer: command.ats_id, error: outcome.error.code });
     return outcome.kind === 'done' && outcome.readBack === true && stored !== null;
   }

@@ -1,4 +1,4 @@
-import type { JobSnapshot } from '../domain/job-snapshot.js';
+import type { ReadSnapshot } from './snapshot-events.js';
 
 /**
  * Snapshots already decoded by whoever stored an inbox row in this process (a queue drain, the
@@ -13,15 +13,15 @@ import type { JobSnapshot } from '../domain/job-snapshot.js';
  */
 
 export class HandedSnapshots {
-  private readonly entries = new Map<string, JobSnapshot>();
+  private readonly entries = new Map<string, ReadSnapshot>();
 
   constructor(private readonly capacity = 5_000) {}
 
   /** The snapshot of the row (`source`, `eventId`), just committed. */
-  put(source: string, eventId: string, snapshot: JobSnapshot): void {
+  put(source: string, eventId: string, read: ReadSnapshot): void {
     const key = `${source}\u0000${eventId}`;
     this.entries.delete(key);
-    this.entries.set(key, snapshot);
+    this.entries.set(key, read);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
@@ -29,11 +29,11 @@ export class HandedSnapshots {
   }
 
   /** The snapshot of that row, once: it is forgotten as it is taken. */
-  take(source: string, eventId: string): JobSnapshot | undefined {
+  take(source: string, eventId: string): ReadSnapshot | undefined {
     const key = `${source}\u0000${eventId}`;
-    const snapshot = this.entries.get(key);
-    if (snapshot !== undefined) this.entries.delete(key);
-    return snapshot;
+    const read = this.entries.get(key);
+    if (read !== undefined) this.entries.delete(key);
+    return read;
   }
 
   get size(): number {

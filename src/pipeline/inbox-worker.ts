@@ -6,13 +6,12 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { jobProcessLabel, type JobProcessState } from '../domain/job-process-states.js';
 import type { ProcessResult } from '../domain/job-process.js';
-import type { JobSnapshot } from '../domain/job-snapshot.js';
 import { applySnapshot } from './apply.js';
 import type { PipelineContext } from './context.js';
 import { Loop, type LoopOptions } from './loop.js';
 import { withRequestId } from './request-context.js';
 import type { HandedSnapshots } from './handed-snapshots.js';
-import { isSnapshotEvent, snapshotOrigin } from './snapshot-events.js';
+import { parseSnapshotBody, SNAPSHOT_EVENT, type ReadSnapshot } from './snapshot-events.js';
 
 /**
  * Takes inbox rows under a lease and applies each in one transaction with its completion: a
@@ -20,7 +19,7 @@ import { isSnapshotEvent, snapshotOrigin } from './snapshot-events.js';
  * result. A row that cannot be read is failed with the reason (never retried forever).
  */
 
-type Readable = { ok: true; snapshot: JobSnapshot } | { ok: false; error: string };
+type Readable = { ok: true; read: ReadSnapshot } | { ok: false; error: string };
 
 /**
  * The snapshot an inbox row carries, decoded by the ATS's port. A row of another kind (a
@@ -28,10 +27,13 @@ type Readable = { ok: true; snapshot: JobSnapshot } | { ok: false; error: string
  */
 export function readInboxRow(row: InboxRow, ats: PipelineContext['ats'], handed?: HandedSnapshots): Readable {
   const taken = handed?.take(row.source, row.event_id);
-  if (taken) return { ok: true, snapshot: taken };
-  if (!isSnapshotEvent(row.event_type)) return { ok: false, error: `UNSUPPORTED_EVENT: « ${row.event_type} » is not a job snapshot` };
-  const decoded = ats.decodeJob(row.body, row.received_at);
-  return decoded.ok ? { ok: true, snapshot: decoded.value } : { ok: false, error: `${decoded.error.code}: ${decoded.error.message}` };
+  if (taken) return { ok: true, read: taken };
+  if (row.event_type !== SNAPSHOT_EVENT) return { ok: false, error: `UNSUPPORTED_EVENT: « ${row.event_type} » is not a job snapshot` };
+  const body = parseSnapshotBody(row.body);
+  if (!body.ok) return { ok: false, error: `INVALID_BODY: ${body.message}` };
+  const decoded = ats.decodeJob(body.value.document, body.value.fetchedAt);
+  if (!decoded.ok) return { ok: false, error: `${decoded.error.code}: ${decoded.error.message}` };
+  return { ok: true, read: { snapshot: decoded.value, posting: body.value.posting, origin: body.value.origin } };
 }
 
 export interface InboxWorkerOptions extends Partial<LoopOptions> {
@@ -99,8 +101,8 @@ export class InboxWorker extends Loop {
       const results = await inTransaction(store, async (trx) => {
         const applied: ProcessResult[] = [];
         for (const { row, readable } of group) {
-          const snapshot = (readable as { ok: true; snapshot: JobSnapshot }).snapshot;
-          applied.push(await withRequestId(row.event_id, () => this.applyAndComplete(trx, row, snapshot)));
+          const read = (readable as { ok: true; read: ReadSnapshot }).read;
+          applied.push(await withRequestId(row.event_id, () => this.applyAndComplete(trx, row, read)));
         }
         return applied;
       });
@@ -113,9 +115,9 @@ export class InboxWorker extends Loop {
   }
 
   /** The row's snapshot applied and the row completed, in the caller's transaction. */
-  private async applyAndComplete(trx: Transaction<Database>, row: InboxRow, snapshot: JobSnapshot): Promise<ProcessResult> {
+  private async applyAndComplete(trx: Transaction<Database>, row: InboxRow, read: ReadSnapshot): Promise<ProcessResult> {
     const now = this.ctx.clock.now();
-    const applied = await applySnapshot(this.ctx, trx, snapshot, { eventId: row.event_id, type: row.event_type, origin: snapshotOrigin(row.event_type), body: row.body }, now);
+    const applied = await applySnapshot(this.ctx, trx, read, { eventId: row.event_id, type: row.event_type, body: row.body }, now);
     // Our lease expired and another worker took the row: roll back, it will apply it.
     if (!(await completeEvent(trx, row.id, this.owner, now.toISOString()))) throw new LeaseLostError(row.id);
     return applied;
@@ -132,9 +134,9 @@ export class InboxWorker extends Loop {
       log.warn('inbox event unreadable', { eventId: row.event_id, error: readable.error });
       return;
     }
-    const snapshot = readable.snapshot;
+    const read = readable.read;
     try {
-      const result = await inTransaction(store, (trx) => this.applyAndComplete(trx, row, snapshot));
+      const result = await inTransaction(store, (trx) => this.applyAndComplete(trx, row, read));
       logStateChange(log, result);
     } catch (error) {
       if (error instanceof LeaseLostError) {

@@ -61,11 +61,11 @@ export async function reconcile(ctx: PipelineContext, options: ListOptions = {})
     const pageResult = result.value;
     const nowIso = clock.now().toISOString();
     const stored = await inTransaction(store, async (trx) => {
-      const rows = await storeSnapshots(trx, ats.name, pageResult.jobs, nowIso, 'listing');
+      const rows = await storeSnapshots(trx, ats.name, pageResult.jobs, 'listing');
       await setCursor(trx, CURSOR, JSON.stringify(pageResult.next), nowIso);
       return rows;
     });
-    for (const s of stored) ctx.snapshots?.put(ats.name, s.eventId, s.snapshot);
+    for (const s of stored) ctx.snapshots?.put(ats.name, s.eventId, s.read);
     listed += pageResult.jobs.length;
     inserted += stored.length;
     cursor = pageResult.next;

@@ -1,7 +1,7 @@
 import { InsertQueryNode, type KyselyPlugin } from 'kysely';
 import type { Clock } from '../../../src/pipeline/context.js';
 import type { Db, Store } from '../../../src/store/database.js';
-import { JOB_SNAPSHOT_EVENT, parseSnapshotBody } from '../../../src/ingest/snapshot-event.js';
+import { SNAPSHOT_EVENT as JOB_SNAPSHOT_EVENT, parseSnapshotBody } from '../../../src/pipeline/snapshot-events.js';
 
 /** Shared pieces of the queue drain tests: a store that crashes on a chosen insert, the inbox as observations. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRead, QueueElement } from '../../../connectors/ats-port.js';
-import { JOB_SNAPSHOT_EVENT, parseSnapshotBody, snapshotEvent, snapshotEventId } from '../../../src/ingest/snapshot-event.js';
+import { SNAPSHOT_EVENT as JOB_SNAPSHOT_EVENT, parseSnapshotBody, snapshotEvent, snapshotEventId } from '../../../src/pipeline/snapshot-events.js';
 import { MemoryQueueAts } from '../../support/memory-queue-ats.js';
 
 /** The inbox row of a job read because a queue named it: its key comes from what was read, not from the element. */
@@ -19,11 +19,11 @@ describe('snapshot events', () => {
     const ats = new MemoryQueueAts({ now: () => new Date(now) });
     ats.addQueue('EN3S offres', 'job');
     ats.putJob('31');
-    const first = snapshotEvent('talentlink', element('1001'), await readJob(ats, '31'), null);
+    const first = snapshotEvent('talentlink', await readJob(ats, '31'), { origin: 'queue', element: element('1001'), posting: null });
     now += 60_000;
-    const again = snapshotEvent('talentlink', element('1002'), await readJob(ats, '31'), null);
+    const again = snapshotEvent('talentlink', await readJob(ats, '31'), { origin: 'queue', element: element('1002'), posting: null });
     ats.putJob('31', { status: 'En attente d’approbation' });
-    const changed = snapshotEvent('talentlink', element('1003'), await readJob(ats, '31'), null);
+    const changed = snapshotEvent('talentlink', await readJob(ats, '31'), { origin: 'queue', element: element('1003'), posting: null });
     if (!first.ok || !again.ok || !changed.ok) throw new Error('expected rows');
     expect(again.event.event_id).toBe(first.event.event_id);
     expect(changed.event.event_id).not.toBe(first.event.event_id);
@@ -32,7 +32,7 @@ describe('snapshot events', () => {
     expect(first.event.occurred_at).toBe('2027-01-18T10:00:00.000Z');
     expect(first.event.event_id).toMatch(new RegExp(`^job-read:31:${Date.parse('2027-01-18T10:00:00.000Z')}:`));
     const body = parseSnapshotBody(first.event.body);
-    expect(body).toMatchObject({ ok: true, value: { fetchedAt: '2027-01-18T10:00:00.000Z', queue: { name: 'EN3S offres', kind: 'job', elementId: '1001' }, posting: null } });
+    expect(body).toMatchObject({ ok: true, value: { fetchedAt: '2027-01-18T10:00:00.000Z', origin: 'queue', queue: { name: 'EN3S offres', kind: 'job', elementId: '1001' }, posting: null } });
   });
 
   it('the same job with a posting is another observation than without', () => {
@@ -48,10 +48,10 @@ describe('snapshot events', () => {
     ats.addQueue('EN3S offres', 'job');
     ats.putJob('31');
     const read = await readJob(ats, '31');
-    const bad = snapshotEvent('talentlink', element('1001'), { ...read, snapshot: { ...read.snapshot, updatedAt: 'hier' } }, null);
+    const bad = snapshotEvent('talentlink', { ...read, snapshot: { ...read.snapshot, updatedAt: 'hier' } }, { origin: 'queue', element: element('1001'), posting: null });
     expect(bad).toEqual({ ok: false, message: 'job 31: snapshot.updatedAt: expected an ISO 8601 instant, got "hier"' });
     expect(parseSnapshotBody('<xml/>')).toEqual({ ok: false, message: 'job.snapshot body: expected JSON, got text that does not parse' });
-    expect(parseSnapshotBody('{"format":"en3s.job-read/1","fetchedAt":"x","queue":{"name":"q","kind":"job","elementId":"1"},"posting":null}')).toMatchObject({
+    expect(parseSnapshotBody('{"format":"en3s.job-read/1","fetchedAt":"x","origin":"queue","queue":{"name":"q","kind":"job","elementId":"1"},"posting":null}')).toMatchObject({
       ok: false,
       message: expect.stringMatching(/^job\.snapshot body > document: /),
     });
