@@ -46,7 +46,7 @@ export const settings = {
   httpPort: { env: 'EN3S_HTTP_PORT', schema: int(0, 65535), default: 3000, description: 'Port of the service (webhooks, dashboard, API, metrics).' },
   alertTokens: {
     env: 'EN3S_ALERT_TOKEN',
-    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{32,200}$/, 'expected a token of 32 to 200 letters, digits, . _ ~ -'))),
+    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{24,200}$/, 'expected a token of 24 to 200 letters, digits, . _ ~ -'))),
     default: [],
     description:
       "Secret tokens of the alert URL `POST /webhooks/talentlink/<token>` that the tenant's queues call when an element is added, space-separated (several during a rotation). The alert is only a poke: it grants nothing but a read of the queues. Required by `en3s serve`.",
@@ -150,6 +150,51 @@ export const settings = {
     schema: bool,
     default: true,
     description: 'E-mail the recruiters of a concerned job to "Soumettre pour approbation" once the EN3S approver is set (the API cannot submit it).',
+  },
+  mailMode: {
+    env: 'EN3S_MAIL_MODE',
+    schema: z.enum(['off', 'smtp', 'mailbox']),
+    default: 'off',
+    description:
+      'How the e-mails to recruiters and administrators go: `smtp` (through `mailSmtpUrl`), `mailbox` (kept in the database and shown on the dashboard, for the demo), or `off` (none: the dashboard lists the jobs awaiting their submission).',
+  },
+  mailSmtpUrl: {
+    env: 'EN3S_MAIL_SMTP_URL',
+    schema: z.string().regex(/^(smtps?:\/\/.+)?$/, 'expected smtp://… or smtps://…'),
+    default: '',
+    description: 'SMTP server of the e-mails to recruiters and administrators, `smtp://[user:password@]host:port` or `smtps://…`.',
+    secret: true,
+  },
+  mailFrom: {
+    env: 'EN3S_MAIL_FROM',
+    schema: z.string(),
+    default: '',
+    description: 'Sender of the e-mails to recruiters and administrators; required in `smtp` mode.',
+  },
+  mailAdmins: {
+    env: 'EN3S_MAIL_ADMINS',
+    schema: list.pipe(z.array(z.email({ error: 'expected an e-mail address' }))),
+    default: [],
+    description: 'Administrators told by e-mail when a job stays unsubmitted, space-separated addresses.',
+    secret: true,
+  },
+  mailReminderAfterHours: {
+    env: 'EN3S_MAIL_REMINDER_AFTER_HOURS',
+    schema: int(1, 24 * 60),
+    default: 48,
+    description: 'Hours after the last e-mail to a job\'s recruiters before the next reminder.',
+  },
+  mailMaxReminders: {
+    env: 'EN3S_MAIL_MAX_REMINDERS',
+    schema: int(0, 20),
+    default: 2,
+    description: 'Reminders at most after the request to submit (0: none).',
+  },
+  mailAlertAdminsAfterHours: {
+    env: 'EN3S_MAIL_ALERT_ADMINS_AFTER_HOURS',
+    schema: int(0, 24 * 120),
+    default: 120,
+    description: 'Hours after the request when the administrators are told that the job is still unsubmitted (0: never).',
   },
   primaryNetworks: {
     env: 'EN3S_PRIMARY_NETWORKS',

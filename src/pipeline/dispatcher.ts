@@ -24,7 +24,7 @@ import { stillWanted } from './offer-memory.js';
 
 /** Sends what the ATS cannot: the e-mail asking a recruiter to submit the approval. */
 export interface RecruiterMail {
-  ask(command: Extract<ProcessCommand, { kind: 'ask_recruiter' }>): Promise<AtsOutcome<{ note: string }>>;
+  ask(command: Extract<ProcessCommand, { kind: 'ask_recruiter' }>): Promise<AtsOutcome<{ note: string; recipientIds: string[] }>>;
 }
 
 export interface DispatcherOptions extends Partial<LoopOptions> {
@@ -51,7 +51,7 @@ const notSent = (error: AtsFailure): boolean => error.code === 'CIRCUIT_OPEN' ||
 const counted = (error: AtsFailure): boolean => !notSent(error) && error.outage !== true;
 
 type Outcome =
-  | { kind: 'done'; reads: JobRead[]; note: string; skipped?: true; readBack?: true }
+  | { kind: 'done'; reads: JobRead[]; note: string; skipped?: true; readBack?: true; recipientIds?: string[] }
   | { kind: 'retry'; error: AtsFailure }
   | { kind: 'dead'; error: AtsFailure };
 
@@ -172,7 +172,8 @@ export class Dispatcher extends Loop {
         const mail = this.ctx.recruiterMail;
         if (!mail) return { kind: 'dead', error: { kind: 'permanent', code: 'NO_MAILER', message: 'no mailer configured to ask the recruiter' } };
         const sent = await mail.ask({ ...body, idempotencyKey: command.idempotency_key, source: command.source, atsId: command.ats_id, campaign: command.campaign });
-        return sent.ok ? { kind: 'done', reads: [], note: sent.value.note } : this.failed(command, sent.error);
+        // The ledger names who was written to by their ATS user ids, never an address.
+        return sent.ok ? { kind: 'done', reads: [], note: sent.value.note, recipientIds: sent.value.recipientIds } : this.failed(command, sent.error);
       }
     }
   }
@@ -212,7 +213,7 @@ export class Dispatcher extends Loop {
         if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, ...(outcome.skipped ? { skipped: true } : {}) } }))) return null;
         const answer = await storeSnapshots(trx, command.source, outcome.reads, 'read-back');
         if (!outcome.skipped) {
-          await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1 } }], nowIso);
+          await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1, ...(outcome.recipientIds ? { recipientIds: outcome.recipientIds } : {}) } }], nowIso);
         } else {
           await appendLedger(trx, [{ ...offer, kind: 'command.skipped', data: { command: command.kind, idempotencyKey: command.idempotency_key } }], nowIso);
         }

@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import { offerStates } from '../domain/workflow-states.js';
+import { jobProcessStates } from '../domain/job-process-states.js';
 import type { Store } from '../store/database.js';
 
 /**
@@ -80,7 +80,7 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
       for (const { queue, rows } of depth) for (const row of rows) queueDepth.set({ queue, status: row.status }, Number(row.n));
       queueAge.set({ queue: 'inbox' }, oldestInbox?.t ? Math.max(0, now - Date.parse(String(oldestInbox.t))) / 1000 : 0);
       queueAge.set({ queue: 'outbox' }, oldestOutbox?.t ? Math.max(0, now - Date.parse(String(oldestOutbox.t))) / 1000 : 0);
-      for (const state of offerStates) offersByState.set({ state }, Number(states.find((s) => s.state === state)?.n ?? 0));
+      for (const state of jobProcessStates) offersByState.set({ state }, Number(states.find((s) => s.state === state)?.n ?? 0));
       violations.set(Number(v?.n ?? 0));
       return true;
     } catch {

@@ -1,47 +1,53 @@
 import type { Express } from 'express';
-import type { AtsConnector } from '../../connectors/ats-connector.js';
+import type { QueueRef } from '../../connectors/ats-port.js';
 import type { Config } from '../config.js';
-import { webhookOptionsFromConfig } from '../ingest/app.js';
-import { QueuePoller } from '../ingest/queue-poller.js';
-import { createWebhookRouter, type AcceptedEvent } from '../ingest/webhook-route.js';
-import { systemClock, type PipelineContext } from '../pipeline/context.js';
+import { createAlertRouter } from '../ingest/alert-route.js';
+import { createQueueDrain } from '../ingest/queue-drain.js';
+import { QueueScheduler } from '../ingest/queue-scheduler.js';
+import type { PipelineContext } from '../pipeline/context.js';
 import type { Metrics } from './metrics.js';
 
 /**
- * The ways events come in, as configured (`EN3S_INGEST_MODES`): pushed notifications on the
- * webhook route, queue alerts that wake the poller, and the poller draining the named queues.
- * The webhook router reads the raw body itself, so it is mounted before any JSON parser.
+ * How changes come in from the real ATS (spec §5): the tenant's queues, drained on a timer and
+ * whenever an alert pokes the route `POST /webhooks/talentlink/<token>`. The route reads no body
+ * before the token is checked, so it is mounted before any body parser.
  */
 export function mountIngest(
   app: Express,
-  deps: { config: Config; ctx: PipelineContext & { ats: AtsConnector }; metrics: Metrics; onAccepted: (event: AcceptedEvent) => void },
-): { start(): void; stop(): Promise<void>; poller: QueuePoller | null } {
-  const { config, ctx, metrics, onAccepted } = deps;
-  const modes = new Set(config.ingestModes);
-  const poller =
-    (modes.has('pull') || modes.has('alert')) && config.queueNames.length > 0
-      ? new QueuePoller(
-          { store: ctx.store, ats: ctx.ats, clock: ctx.clock, log: ctx.log, queueNames: config.queueNames, onAccepted, onOutcome: (o) => metrics.notifications.inc({ outcome: `queue:${o}` }) },
-          { intervalMs: config.queuePollMs },
-        )
-      : null;
+  deps: { config: Config; ctx: PipelineContext; queues: readonly QueueRef[]; owner: string; metrics: Metrics; onCommitted: () => void },
+): { start(): void; stop(): Promise<void>; scheduler: QueueScheduler; drainNow(): Promise<void> } {
+  const { config, ctx, queues, metrics } = deps;
+  const drain = createQueueDrain({ store: ctx.store, ats: ctx.ats, clock: ctx.clock, log: ctx.log, owner: deps.owner, onCommitted: deps.onCommitted });
+  const scheduler = new QueueScheduler({
+    queues,
+    drain,
+    clock: ctx.clock,
+    log: ctx.log,
+    intervalMs: config.queuePollMs,
+    onRun: (report) => {
+      if (report.committed > 0) metrics.notifications.inc({ outcome: 'queue:committed' }, report.committed);
+      if (report.duplicates > 0) metrics.notifications.inc({ outcome: 'queue:duplicate' }, report.duplicates);
+      if (report.poison > 0) metrics.notifications.inc({ outcome: 'queue:poison' }, report.poison);
+    },
+  });
   app.use(
-    createWebhookRouter({
-      store: ctx.store,
-      // Signatures are about transport: their tolerance is checked against real time, even when
-      // the business clock is placed elsewhere (the demo).
-      clock: systemClock,
+    createAlertRouter({
+      tokens: config.alertTokens,
+      queueNames: queues.map((q) => q.name),
+      requestDrain: (names) => {
+        for (const name of names) scheduler.request(name);
+      },
       log: ctx.log,
-      ...webhookOptionsFromConfig(config, (queueName) => poller?.poke(queueName)),
-      onAccepted,
-      onOutcome: (outcome) => metrics.notifications.inc({ outcome }),
+      onOutcome: (outcome) => metrics.notifications.inc({ outcome: `alert:${outcome}` }),
     }),
   );
   return {
-    poller,
-    start: () => poller?.start(),
-    stop: async () => {
-      await poller?.stop();
+    scheduler,
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
+    async drainNow() {
+      for (const queue of queues) scheduler.request(queue.name);
+      await scheduler.idle();
     },
   };
 }

@@ -8,6 +8,10 @@ import type { AtsPort, QueueRef } from '../../connectors/ats-port.js';
 import { createConnector } from '../../connectors/registry.js';
 import { createAdminRouter, metricsGuard } from '../admin/index.js';
 import { createReportMailer } from '../reports/mail.js';
+import { createMailboxMailer } from '../mail/mailbox-mailer.js';
+import type { Mailer } from '../mail/mailer.js';
+import { createRecruiterFollowUp } from '../mail/recruiter-follow-up.js';
+import { createSmtpMailer } from '../mail/smtp-mailer.js';
 import { ReportScheduler } from '../reports/schedule.js';
 import type { Config } from '../config.js';
 import { loadDomainData } from '../mappings/load.js';
@@ -37,14 +41,16 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Another ATS behind the port than the TalentLink client (tests), with its queues. */
   ats?: { port: AtsPort; queues: readonly QueueRef[] };
-  /** Sends the e-mails to recruiters (tests); built from the settings otherwise. */
-  recruiterMail?: RecruiterMail;
+  /** The mailer of the e-mails to recruiters and administrators (tests); built from the settings otherwise. */
+  mailer?: Mailer;
   /** Name of this instance in leases; several instances share one PostgreSQL database. */
   instanceId?: string;
 }
 
 export interface RunningService {
   url: string;
+  /** Drains every queue now and waits for the drains to end (tests, the demo). */
+  drainNow(): Promise<void>;
   app: Express;
   ctx: PipelineContext;
   metrics: Metrics;
@@ -101,15 +107,36 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const en3s = 'en3sApprover' in connector ? await connector.en3sApprover() : null;
     if (en3s && !en3s.ok) log.error("EN3S approver not found in the ATS: concerned jobs are flagged to the administrators instead", { code: en3s.error.code });
     const snapshots = new HandedSnapshots();
+    const mailer = options.mailer ?? recruiterMailer(config, store, clock);
+    const followUp = mailer
+      ? createRecruiterFollowUp({
+          db: store.db,
+          ats,
+          mailer,
+          settings: {
+            reminderAfterHours: config.mailReminderAfterHours,
+            maxReminders: config.mailMaxReminders,
+            alertAdminsAfterHours: config.mailAlertAdminsAfterHours > 0 ? config.mailAlertAdminsAfterHours : null,
+          },
+          adminAddresses: config.mailAdmins,
+          approverLabel: 'EN3S dérogation',
+          owner: `${instanceId}:mail`,
+          leaseMs: 120_000,
+          clock,
+        })
+      : null;
+    const policy = policyFromConfig(config, en3s?.ok ? en3s.value : null);
+    // Without a mailer nobody can be asked: the dashboard lists the jobs awaiting their submission.
+    if (!followUp) policy.askRecruiters = false;
     const ctx: PipelineContext & { recruiterMail?: RecruiterMail } = {
       store,
       domain,
-      policy: policyFromConfig(config, en3s?.ok ? en3s.value : null),
+      policy,
       clock,
       log,
       ats,
       snapshots,
-      ...(options.recruiterMail ? { recruiterMail: options.recruiterMail } : {}),
+      ...(followUp ? { recruiterMail: followUp } : {}),
     };
     const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher`, leaseMs: config.outboxLeaseMs });
     // The commands a batch queued are sent at once rather than at the dispatcher's next poll.
@@ -144,11 +171,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     app.get('/metrics', metricsGuard(config), async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    const ingest = mountIngest(app, { config, ctx, metrics, onAccepted: (event) => {
-        if (event.job) documents.put(TALENTLINK_SOURCE, event.id, event.job);
-        worker.poke();
-      },
-    });
+    const ingest = mountIngest(app, { config, ctx, queues: connector.queues, owner: `${instanceId}:drain`, metrics, onCommitted: () => worker.poke() });
 
     let reconciling: Promise<unknown> | null = null;
     const reconcileNow = () => {
@@ -174,6 +197,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       }),
     );
     const reconcileTask = cron.schedule(config.reconcileCron, () => void reconcileNow(), { timezone: 'Europe/Paris' });
+    // Reminders and the administrators' alert for jobs still awaiting their submission.
+    const followUpTask = followUp
+      ? cron.schedule(
+          '*/10 * * * *',
+          () =>
+            void followUp.sweep(campaignOfInstant(clock.now())).catch((error: unknown) => log.error('recruiter follow-up failed', { error: error instanceof Error ? error.message : String(error) })),
+          { timezone: 'Europe/Paris' },
+        )
+      : null;
 
     // Scheduled reports: weekly during the window, final report and recap on 2 May, missed runs caught up.
     const reports = config.reportsSchedule
@@ -215,6 +247,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await reconcileTask.stop();
+      await followUpTask?.stop();
       await reports?.stop();
       await ingest.stop();
       await Promise.all([worker.stop(), dispatcher.stop(), timekeeper.stop()]);
@@ -224,7 +257,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await store.close();
       log.info('service stopped');
     };
-    return { url, app, ctx, metrics, worker, dispatcher, timekeeper, reconcileNow, readiness, stop };
+    return { url, app, ctx, metrics, worker, dispatcher, timekeeper, reconcileNow, drainNow: ingest.drainNow, readiness, stop };
   } catch (error) {
     if (!stopped) await store.close().catch(() => undefined);
     throw error;
@@ -246,4 +279,13 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
 /** The campaign shown by default: the year of the instant in Paris (January–December). */
 export function campaignOfInstant(now: Date): number {
   return Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(now));
+}
+
+/** The mailer the settings ask for, or null when e-mails are off. A broken SMTP setting is refused by `en3s serve` first. */
+function recruiterMailer(config: Config, store: Store, clock: Clock): Mailer | null {
+  if (config.mailMode === 'mailbox') return createMailboxMailer({ db: store.db, clock: () => clock.now(), domain: config.mailFrom.split('@')[1] || 'en3s.local' });
+  if (config.mailMode !== 'smtp') return null;
+  const smtp = createSmtpMailer({ url: config.mailSmtpUrl, from: config.mailFrom, timeoutMs: 15_000 });
+  if (!smtp.ok) throw new Error(`EN3S_MAIL_SMTP_URL / EN3S_MAIL_FROM: ${smtp.error.message}`);
+  return smtp.value;
 }

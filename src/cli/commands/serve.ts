@@ -20,6 +20,8 @@ export function productionProblems(config: Config): string[] {
   else if (!/^[^:]+:[^:]+:BO$/.test(config.atsUser)) problems.push('EN3S_ATS_USER : attendu Société:utilisateur:BO');
   if (!config.atsPassword) problems.push('EN3S_ATS_PASSWORD : le mot de passe API est requis');
   if (!config.atsApiKey) problems.push("EN3S_ATS_API_KEY : la clé d'API est requise");
+  if (config.mailMode === 'smtp' && !config.mailSmtpUrl) problems.push("EN3S_MAIL_SMTP_URL : l'adresse du serveur SMTP est requise en mode smtp");
+  if (config.mailMode === 'smtp' && !config.mailFrom) problems.push("EN3S_MAIL_FROM : l'expéditeur des courriels est requis en mode smtp");
   return problems;
 }
 
