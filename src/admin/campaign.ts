@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
 import { ruleSetAt, type CompiledRuleSet } from '../domain/rulesets.js';
 import type { DomainData } from '../mappings/load.js';
-import { isoDateIn } from './format.js';
 
 /**
  * The campaign the dashboard shows by default and its window in mainland France, from the rule
@@ -44,12 +43,4 @@ export function campaignView(domain: DomainData, campaign: number, now: Date): C
     status: ms < window.startMs ? 'upcoming' : ms < window.endMs ? 'open' : 'closed',
     ruleSetNow: ruleSetAt(domain.ruleSets, ms),
   };
-}
-
-/** Today's calendar date in every legal time zone a body can be in (for the overdue filter). */
-export function todayByZone(domain: DomainData, now: Date): { todayByZone: Record<string, string>; todayDefault: string } {
-  const zones = [domain.organismsFile.defaultTimeZone, ...domain.organismsFile.territories.map((t) => t.timeZone)];
-  const todayByZone: Record<string, string> = {};
-  for (const zone of zones) todayByZone[zone] = isoDateIn(now, zone);
-  return { todayByZone, todayDefault: isoDateIn(now, domain.organismsFile.defaultTimeZone) };
 }

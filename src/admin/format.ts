@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
+import type { ProcessCommandKind } from '../domain/job-process.js';
 import { capitalise } from '../domain/rulesets.js';
-import { offerStates, stateTable, type OfferState } from '../domain/workflow-states.js';
+import { jobProcessStates, jobProcessTable, type JobProcessState } from '../domain/job-process-states.js';
 import type { DomainData } from '../mappings/load.js';
 
 /**
@@ -31,13 +32,8 @@ export function frenchDate(value: string | null | undefined, zone: string = PARI
   return dt.isValid ? dt.toFormat('dd/LL/yyyy') : '—';
 }
 
-/** The calendar date `YYYY-MM-DD` of an instant in a zone. */
-export function isoDateIn(instant: Date, zone: string = PARIS): string {
-  return DateTime.fromJSDate(instant, { zone }).toISODate()!;
-}
-
 export function stateLabelOf(state: string): string {
-  return (offerStates as readonly string[]).includes(state) ? stateTable[state as OfferState].label : state;
+  return (jobProcessStates as readonly string[]).includes(state) ? jobProcessTable[state as JobProcessState].label : state;
 }
 
 export const actorLabels: Record<string, string> = {
@@ -49,13 +45,17 @@ export const actorLabels: Record<string, string> = {
 
 export const concernedLabels: Record<string, string> = { yes: 'Concernée', no: 'Non concernée', undetermined: 'À vérifier' };
 
-export const commandLabels: Record<string, string> = {
-  assign_team: 'Poser l’équipe « EN3S dérogation »',
-  start_approval: 'Lancer le processus d’approbation',
-  set_lock: 'Verrouiller ou déverrouiller la publication',
-  withdraw_posting: 'Retirer l’annonce publiée',
-  notify: 'Prévenir les administrateurs',
+/** The commands of the process (`ProcessCommand`), as administrators read them: one for each kind, or it does not compile. */
+const processCommandLabels: Record<ProcessCommandKind, string> = {
+  set_approver: 'Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre',
+  remove_approver: 'Retirer l’approbateur EN3S de l’équipe (fin de période)',
+  read_postings: 'Relire les annonces de l’offre',
+  take_down: 'Retirer les annonces publiées sans l’approbation de l’EN3S',
+  ask_recruiter: 'Demander par e-mail au recruteur de « Soumettre pour approbation »',
+  notify_admins: 'Prévenir les administrateurs',
 };
+/** Looked up by the kind stored in the outbox or the ledger (rows of the earlier connector show their kind as stored). */
+export const commandLabels: Readonly<Record<string, string>> = processCommandLabels;
 
 export const outboxStatusLabels: Record<string, string> = {
   pending: 'En attente',
@@ -64,22 +64,37 @@ export const outboxStatusLabels: Record<string, string> = {
   dead: 'En échec (abandonnée)',
 };
 
-export const postingStatusLabels: Record<string, string> = {
-  DRAFT: 'Brouillon',
-  PUBLISHED: 'Publiée',
-  WITHDRAWN: 'Retirée',
-  EXPIRED: 'Expirée',
+/** What a job's status means (the tenant's mapping), beside the status text the ATS gives. */
+export const jobStatusLabels: Record<string, string> = {
+  DRAFT: 'brouillon',
+  PENDING_APPROVAL: 'en attente d’approbation',
+  APPROVED: 'approuvée',
+  REFUSED: 'refusée',
+  OPEN: 'ouverte',
+  CLOSED: 'clôturée',
+  CANCELLED: 'annulée',
+  UNKNOWN: 'sens inconnu (statut absent de la correspondance)',
 };
 
-export const jobStatusLabels: Record<string, string> = { DRAFT: 'Brouillon', OPEN: 'Ouverte', CLOSED: 'Clôturée', CANCELLED: 'Annulée' };
-
-export const approvalStatusLabels: Record<string, string> = {
-  NOT_STARTED: 'Non lancé',
-  IN_PROGRESS: 'En cours',
-  APPROVED: 'Approuvé',
-  REJECTED: 'Rejeté',
-  CANCELLED: 'Annulé',
+/** Why the recruiter was asked to submit. */
+export const askReasonLabels: Record<string, string> = {
+  submit: '« Soumettre pour approbation »',
+  resubmit: 'soumettre de nouveau pour approbation (la soumission observée n’avait pas l’EN3S établie parmi ses approbateurs)',
 };
+
+/** Where EN3S stood in a submission the connector observed (`en3sIncluded`, `en3sOnly`). */
+export function en3sInSubmission(included: unknown, only: unknown): string {
+  if (included === true) return only === true ? 'EN3S seul approbateur' : only === false ? 'EN3S parmi d’autres approbateurs' : 'EN3S parmi les approbateurs';
+  if (included === false) return 'EN3S absente des approbateurs';
+  return 'EN3S non établi';
+}
+
+/** An answer observed (`status`, `byEn3s`): attributed to EN3S only when it was the only approver. */
+export function answerLabel(status: unknown, byEn3s: unknown): string {
+  if (status === 'APPROVED') return byEn3s === true ? 'approuvée par l’EN3S (seul approbateur)' : 'approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ne dit pas qui a approuvé)';
+  if (status === 'REFUSED') return byEn3s === true ? 'refusée par l’EN3S (seul approbateur)' : 'refus observé (l’ATS ne dit pas qui a refusé)';
+  return String(status);
+}
 
 /** Régime keys and their labels, as the texts name them (the latest text wins; RSI from the older one). */
 export function regimeLabels(domain: DomainData): Map<string, string> {

@@ -71,7 +71,7 @@ export function createPageRouter(deps: RouteDeps): Router {
     const commands = await listOfferCommands(ctx.store.db, key);
     const entries = await readLedger(ctx.store.db, { offer: key, limit: TIMELINE_LIMIT });
     const principal = requirePrincipal(res);
-    show(req, res, `Offre ${record.job_number} — ${record.title}`, 'offers', offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal));
+    show(req, res, `Offre ${record.job_number} — ${record.title}`, 'offers', offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal, ctx.policy.en3s.userId));
   });
 
   router.post('/offres/:source/:atsId/:campaign/perimetre', async (req, res) => {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
-import type { AtsConnector } from '../../connectors/ats-connector.js';
 import type { Config } from '../config.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { packageRoot } from '../paths.js';
@@ -27,7 +26,7 @@ import type { RouteDeps } from './route-deps.js';
  */
 
 export interface AdminDeps {
-  ctx: PipelineContext & { ats: AtsConnector };
+  ctx: PipelineContext;
   config: Config;
   /** Runs a reconciliation now (the service's, shared with its schedule). */
   reconcileNow: () => Promise<unknown>;

@@ -1,6 +1,6 @@
-import { offerStates, type OfferState } from '../domain/workflow-states.js';
+import { jobProcessStates, type JobProcessState } from '../domain/job-process-states.js';
 import type { DomainData } from '../mappings/load.js';
-import { currentCampaign, todayByZone } from './campaign.js';
+import { currentCampaign } from './campaign.js';
 import { badRequest } from './errors.js';
 import { networksOf, regimeLabels, typesOfNetwork } from './format.js';
 import { decodeKey, offerSorts, type AdminOfferFilter, type OfferSort } from './offer-queries.js';
@@ -8,7 +8,7 @@ import { decodeKey, offerSorts, type AdminOfferFilter, type OfferSort } from './
 /**
  * The offer list's query string, shared by the page and the API:
  * `campaign, q, state (repeatable or comma-separated), regime, network, body, concerned,
- * review, violation, overdue, sort, after, limit`. Anything unexpected is refused with a French
+ * review, violation, unansweredDays, sort, after, limit`. Anything unexpected is refused with a French
  * message naming the parameter and what was expected (400), never ignored silently.
  */
 
@@ -21,7 +21,7 @@ export interface OfferQuery {
   params: Record<string, string>;
 }
 
-const known = new Set(['campaign', 'q', 'state', 'regime', 'network', 'body', 'concerned', 'review', 'violation', 'overdue', 'sort', 'after', 'limit', 'done']);
+const known = new Set(['campaign', 'q', 'state', 'regime', 'network', 'body', 'concerned', 'review', 'violation', 'unansweredDays', 'sort', 'after', 'limit', 'done']);
 const concernedValues = ['yes', 'no', 'undetermined'] as const;
 
 function one(query: Record<string, unknown>, name: string): string | null {
@@ -40,6 +40,11 @@ function flag(query: Record<string, unknown>, name: string): boolean {
   throw badRequest(`paramètre « ${name} » : 1 ou 0 attendu, reçu « ${value} »`);
 }
 
+/** The instant before which a submission still unanswered has waited more than `days` days. */
+export function unansweredSinceOf(now: Date, days: number): string {
+  return new Date(now.getTime() - days * 86_400_000).toISOString();
+}
+
 export function parseOfferQuery(query: Record<string, unknown>, domain: DomainData, now: Date, defaultLimit = 50): OfferQuery {
   for (const name of Object.keys(query)) if (!known.has(name)) throw badRequest(`paramètre inconnu « ${name.slice(0, 50)} » ; connus : ${[...known].filter((k) => k !== 'done').join(', ')}`);
   const params: Record<string, string> = {};
@@ -55,12 +60,12 @@ export function parseOfferQuery(query: Record<string, unknown>, domain: DomainDa
   }
 
   const rawStates = query.state === undefined ? [] : Array.isArray(query.state) ? query.state : [query.state];
-  const states: OfferState[] = [];
+  const states: JobProcessState[] = [];
   for (const entry of rawStates) {
     if (typeof entry !== 'string') throw badRequest('paramètre « state » : texte attendu');
     for (const s of entry.split(',').map((x) => x.trim()).filter(Boolean)) {
-      if (!(offerStates as readonly string[]).includes(s)) throw badRequest(`paramètre « state » : « ${s.slice(0, 50)} » inconnu ; états connus : ${offerStates.join(', ')}`);
-      if (!states.includes(s as OfferState)) states.push(s as OfferState);
+      if (!(jobProcessStates as readonly string[]).includes(s)) throw badRequest(`paramètre « state » : « ${s.slice(0, 50)} » inconnu ; états connus : ${jobProcessStates.join(', ')}`);
+      if (!states.includes(s as JobProcessState)) states.push(s as JobProcessState);
     }
   }
   if (states.length > 0) params.state = states.join(',');
@@ -90,10 +95,13 @@ export function parseOfferQuery(query: Record<string, unknown>, domain: DomainDa
   const q = keep('q', one(query, 'q'));
   const review = flag(query, 'review');
   const violation = flag(query, 'violation');
-  const overdue = flag(query, 'overdue');
   if (review) params.review = '1';
   if (violation) params.violation = '1';
-  if (overdue) params.overdue = '1';
+  const unansweredText = keep('unansweredDays', one(query, 'unansweredDays'));
+  const unansweredDays = unansweredText === null ? null : Number(unansweredText);
+  if (unansweredText !== null && !(/^\d{1,3}$/.test(unansweredText) && unansweredDays! >= 1 && unansweredDays! <= 366)) {
+    throw badRequest(`paramètre « unansweredDays » : nombre de jours de 1 à 366 attendu, reçu « ${unansweredText} »`);
+  }
 
   const sortText = one(query, 'sort') ?? 'recent';
   if (!(offerSorts as readonly string[]).includes(sortText)) throw badRequest(`paramètre « sort » : ${offerSorts.join(', ')} attendu, reçu « ${sortText} »`);
@@ -118,7 +126,7 @@ export function parseOfferQuery(query: Record<string, unknown>, domain: DomainDa
       concerned: concerned as AdminOfferFilter['concerned'],
       review,
       violation,
-      overdue: overdue ? todayByZone(domain, now) : null,
+      unansweredSince: unansweredDays === null ? null : unansweredSinceOf(now, unansweredDays),
     },
     sort: sortText as OfferSort,
     limit,

@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
-import type { OfferState } from '../domain/workflow-states.js';
+import type { JobProcessState } from '../domain/job-process-states.js';
 import { dialectOf, type Db } from '../store/database.js';
 import type { OfferHeader } from '../store/offers.js';
 import type { Concerned, Database } from '../store/schema.js';
@@ -14,22 +14,23 @@ import type { Concerned, Database } from '../store/schema.js';
 export const offerSorts = ['recent', 'oldest', 'reference', 'title'] as const;
 export type OfferSort = (typeof offerSorts)[number];
 
-/** States in which an offer still waits for EN3S inside the process: the ones that can be overdue. */
-export const waitingStates: readonly OfferState[] = ['awaiting_team', 'team_assigned', 'approval_started', 'published_without_approval'];
 
 export interface AdminOfferFilter {
   campaign: number;
   /** Part of the référence, of the title or of the body's name (case-insensitive). */
   q: string | null;
-  states: OfferState[];
+  states: JobProcessState[];
   regime: string | null;
   /** Body types (the network filter becomes the types of the network). Empty: any. */
   types: string[] | null;
   concerned: Concerned | null;
   review: boolean;
   violation: boolean;
-  /** Overdue answers: the date d'échéance passed in the body's legal time, per zone. */
-  overdue: { todayByZone: Record<string, string>; todayDefault: string } | null;
+  /**
+   * Submitted to EN3S and still unanswered: the submission was observed before this instant (ISO).
+   * No text sets EN3S a deadline: this only finds the long waits an administrator may follow up.
+   */
+  unansweredSince: string | null;
 }
 
 export interface OfferPage {
@@ -44,7 +45,10 @@ export interface OfferListItem extends OfferHeader {
   review_needed: boolean;
   violation: boolean;
   updated_at: string;
-  due_date: string | null;
+  /** When the connector observed the submission, and when it asked the recruiter (from the process's memory). */
+  submitted_at: string | null;
+  asked_at: string | null;
+  asked_reason: string | null;
 }
 
 const sortColumn: Record<OfferSort, 'updated_at' | 'job_number' | 'title'> = {
@@ -59,8 +63,7 @@ type OffersEb = ExpressionBuilder<Database, 'offers'>;
 
 /**
  * A text value inside a JSON column, the same on both databases (SQL NULL for JSON null). The
- * path is a literal, not a parameter: the due date's expression must match the index of
- * migration `0003_admin` word for word to be served by it.
+ * path is a literal, not a parameter, checked to be plain words.
  */
 function jsonText(db: Db, column: 'timeline_data' | 'decision', path: readonly string[]): RawBuilder<string | null> {
   if (!path.every((p) => /^[A-Za-z]+$/.test(p))) throw new TypeError(`jsonText: unexpected path ${path.join('.')}`);
@@ -68,7 +71,7 @@ function jsonText(db: Db, column: 'timeline_data' | 'decision', path: readonly s
   return sql<string | null>`json_extract(${sql.raw(column)}, '$.${sql.raw(path.join('.'))}')`;
 }
 
-const DUE_DATE = ['approval', 'dueDate'] as const;
+const SUBMITTED_AT = ['submission', 'observedAt'] as const;
 
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -89,19 +92,10 @@ function conditions(db: Db, filter: AdminOfferFilter) {
       const haystack = sql`lower(${sql.ref('job_number')} || ${'\n'} || ${sql.ref('title')} || ${'\n'} || coalesce(${sql.ref('organism_name')}, ''))`;
       all.push(sql<SqlBool>`${haystack} like ${likePattern(filter.q)} escape '\\'`);
     }
-    if (filter.overdue) {
-      const due = jsonText(db, 'timeline_data', DUE_DATE);
-      const zone = jsonText(db, 'decision', ['window', 'timeZone']);
-      const zones = Object.entries(filter.overdue.todayByZone);
-      const today = zones.length
-        ? sql<string>`case ${zone} ${sql.join(zones.map(([z, d]) => sql`when ${z} then ${d}`), sql` `)} else ${filter.overdue.todayDefault} end`
-        : sql<string>`${filter.overdue.todayDefault}`;
-      all.push(eb('state', 'in', waitingStates));
-      // The bound the index can use is the latest "today" of all zones; the zone of the offer
-      // (a JSON read) is only looked at for the dates between the earliest and the latest.
-      const days = [filter.overdue.todayDefault, ...zones.map(([, d]) => d)].sort();
-      all.push(sql<SqlBool>`${due} < ${days[days.length - 1]!}`);
-      all.push(sql<SqlBool>`(${due} < ${days[0]!} or ${due} < ${today})`);
+    if (filter.unansweredSince !== null) {
+      // Few offers wait in `submitted`: the state's index finds them, then only their JSON is read.
+      all.push(eb('state', '=', 'submitted'));
+      all.push(sql<SqlBool>`${jsonText(db, 'timeline_data', SUBMITTED_AT)} < ${filter.unansweredSince}`);
     }
     return eb.and(all);
   };
@@ -152,7 +146,9 @@ export async function listAdminOffers(
       'violation',
       'updated_at',
     ])
-    .select(jsonText(db, 'timeline_data', DUE_DATE).as('due_date'))
+    .select(jsonText(db, 'timeline_data', SUBMITTED_AT).as('submitted_at'))
+    .select(jsonText(db, 'timeline_data', ['asked', 'at']).as('asked_at'))
+    .select(jsonText(db, 'timeline_data', ['asked', 'reason']).as('asked_reason'))
     .orderBy(column, direction)
     .orderBy('source', direction)
     .orderBy('ats_id', direction)

@@ -20,7 +20,7 @@ export function commandsBody(commands: OutboxCommand[], page: number, principal:
     <td>${retryForm(c, principal)}</td>
   </tr>`,
   );
-  return html`<p>Le connecteur a renoncé à ces commandes après plusieurs essais (l’ATS les a refusées ou n’a pas répondu).
+  return html`<p>Le connecteur a renoncé à ces commandes après plusieurs essais (l’ATS, ou le serveur d’e-mails pour les demandes aux recruteurs, les a refusées ou n’a pas répondu).
 Relancez-les une fois la cause corrigée ; la relance est inscrite au registre avec votre nom et le motif.</p>
 <table>
   <caption>Commandes en échec${page > 1 ? ` — page ${page}` : ''}</caption>

@@ -1,13 +1,65 @@
+import type { ProcessMemory } from '../domain/job-process.js';
 import type { OfferRecord } from '../store/offers.js';
 import type { OutboxCommand } from '../store/outbox.js';
 import { REASON_MAX, REASON_MIN } from './actions.js';
 import type { Principal } from './auth.js';
-import { commandLabels, frenchDateTime, outboxStatusLabels } from './format.js';
+import { answerLabel, askReasonLabels, commandLabels, en3sInSubmission, frenchDateTime, outboxStatusLabels, stateLabelOf } from './format.js';
 import { html, pathOf, type SafeHtml } from './html.js';
 import { csrfField } from './layout.js';
 import type { TimelineLine } from './timeline.js';
 
-/** The lower half of the offer page: the action forms, the commands sent to the ATS, the ledger timeline. */
+/**
+ * Parts of the offer page: the follow-up in the campaign (what the connector observed, each
+ * with the instant it observed it), the action forms, the commands, the ledger timeline.
+ */
+
+/** The process's memory as the `offers` row keeps it; a row may predate any field. */
+export type Sticky = Partial<Omit<ProcessMemory, 'snapshot' | 'decision'>>;
+
+function row(label: string, value: SafeHtml | string) {
+  return html`<dt>${label}</dt><dd>${value}</dd>`;
+}
+
+export function offerFollowUp(record: OfferRecord, m: Sticky): SafeHtml {
+  const s = m.submission;
+  const violations = m.violations ?? [];
+  return html`<section aria-labelledby="suivi-titre">
+  <h2 id="suivi-titre">Suivi dans la campagne ${record.campaign}</h2>
+  <p class="muted">Chaque date est celle où le connecteur a constaté le fait dans l’ATS, qui ne date ni les soumissions ni les réponses.</p>
+  <dl class="facts">
+    ${row('État', `${stateLabelOf(record.state)}${m.stateSince ? ` depuis le ${frenchDateTime(m.stateSince)}` : ''}`)}
+    ${row(
+      'Approbateur EN3S',
+      m.approver
+        ? m.approver.by === 'connector'
+          ? `posé par le connecteur, vu dans l’équipe le ${frenchDateTime(m.approver.observedAt)}`
+          : `posé par le recruteur, vu dans l’équipe le ${frenchDateTime(m.approver.observedAt)}`
+        : 'pas encore vu dans l’équipe de l’offre',
+    )}
+    ${row(
+      'Soumission observée',
+      s
+        ? `le ${frenchDateTime(s.observedAt)}${s.turn > 0 ? ` (soumission n° ${s.turn + 1})` : ''} : ${en3sInSubmission(s.en3sIncluded, s.en3sOnly)}${s.basis === 'pending_not_seen' ? ' — statut « en attente d’approbation » jamais lu, soumission déduite du statut suivant' : ''}`
+        : 'aucune',
+    )}
+    ${row('Réponse observée', m.answer ? `${answerLabel(m.answer.status, m.answer.byEn3s)}, le ${frenchDateTime(m.answer.observedAt)}` : 'aucune')}
+    ${row('Recruteur sollicité', m.asked ? `le ${frenchDateTime(m.asked.at)} : ${askReasonLabels[m.asked.reason] ?? m.asked.reason}` : 'non')}
+    ${row('Fin de période sans réponse', m.released ? `constatée le ${frenchDateTime(m.released.at)}` : 'non')}
+  </dl>
+  <table>
+    <caption>Manquements (annonces en ligne sans l’approbation de l’EN3S)</caption>
+    <thead><tr><th scope="col">Annonce</th><th scope="col">Publiée le</th><th scope="col">Constatée le</th><th scope="col">Suite</th><th scope="col">Plus en ligne le</th></tr></thead>
+    <tbody>${
+      violations.length > 0
+        ? violations.map(
+            (v) => html`<tr><td>${v.postingId}</td><td>${frenchDateTime(v.postedAt)}</td><td>${frenchDateTime(v.detectedAt)}</td>
+            <td>${v.action === 'take_down' ? 'retrait demandé' : 'signalée (mode observation)'}</td><td>${v.goneAt ? frenchDateTime(v.goneAt) : 'encore en ligne à la dernière relecture'}</td></tr>`,
+          )
+        : html`<tr><td colspan="5">Aucun manquement constaté.</td></tr>`
+    }</tbody>
+  </table>
+</section>`;
+}
 
 export function reasonField(id: string): SafeHtml {
   return html`<div><label for="${id}">Motif (obligatoire, inscrit au registre)</label>
@@ -50,7 +102,7 @@ export function retryForm(command: OutboxCommand, principal: Principal): SafeHtm
 
 export function offerCommands(commands: OutboxCommand[], principal: Principal): SafeHtml {
   return html`<section aria-labelledby="commandes-titre">
-  <h2 id="commandes-titre">Commandes envoyées à l’ATS</h2>
+  <h2 id="commandes-titre">Commandes du connecteur</h2>
   <table>
     <thead><tr><th scope="col">N°</th><th scope="col">Commande</th><th scope="col">État</th><th scope="col">Essais</th><th scope="col">Créée le</th><th scope="col">Faite le</th><th scope="col">Dernière erreur</th></tr></thead>
     <tbody>${

@@ -1,48 +1,46 @@
-import type { OfferMemory } from '../domain/workflow.js';
+import type { ProcessMemory } from '../domain/job-process.js';
+import type { TeamMember } from '../domain/job-snapshot.js';
 import type { DomainData } from '../mappings/load.js';
 import type { OfferRecord } from '../store/offers.js';
 import type { OutboxCommand } from '../store/outbox.js';
 import type { Principal } from './auth.js';
-import {
-  approvalStatusLabels,
-  concernedLabels,
-  frenchDate,
-  frenchDateTime,
-  jobStatusLabels,
-  postingStatusLabels,
-  regimeLabels,
-  stateLabelOf,
-} from './format.js';
+import { concernedLabels, frenchDate, frenchDateTime, jobStatusLabels, regimeLabels, stateLabelOf } from './format.js';
 import { html, type SafeHtml } from './html.js';
-import { offerActions, offerCommands, offerTimeline } from './page-offer-parts.js';
+import { offerActions, offerCommands, offerFollowUp, offerTimeline, type Sticky } from './page-offer-parts.js';
 import type { TimelineLine } from './timeline.js';
 
 /**
- * "Fiche offre": the job as the ATS last described it, the decision with its reasons and the
- * texts cited, where the offer stands in the campaign, the actions, the commands sent to the
- * ATS, and the timeline from the ledger.
+ * "Fiche offre": the decision with its reasons and the texts cited, where the offer stands in
+ * the campaign as the connector observed it, the actions, the job as the ATS last described it
+ * (status, team as user ids, postings), the commands, and the timeline from the ledger.
  */
-
-const yesNo = (v: boolean | null | undefined) => (v === true ? 'oui' : v === false ? 'non' : '—');
-const by = (who: string) => (who === 'connector' ? 'le connecteur' : 'le recruteur');
 
 function fact(label: string, value: SafeHtml | string | null | undefined) {
   return html`<dt>${label}</dt><dd>${value === null || value === undefined || value === '' ? '—' : value}</dd>`;
 }
 
-function jobSection(record: OfferRecord): SafeHtml {
+function members(list: readonly TeamMember[], en3sUserId: string | null): string {
+  if (list.length === 0) return 'aucun';
+  return list
+    .map((m) => `utilisateur ${m.userId}${m.role ? ` (${m.role})` : ''}${m.stepOrder !== null ? `, étape ${m.stepOrder}` : ''}${m.userId === en3sUserId ? ' — EN3S' : ''}`)
+    .join(' ; ');
+}
+
+function jobSection(record: OfferRecord, en3sUserId: string | null): SafeHtml {
   const o = record.offer;
   const c = o.classification;
   const zone = o.organism?.timeZone ?? 'Europe/Paris';
+  const ancestors = o.organization.ancestors.map((a) => a.name).join(' › ');
   return html`<section aria-labelledby="offre-titre">
-  <h2 id="offre-titre">L’offre telle que l’ATS l’a décrite en dernier (version ${o.version})</h2>
+  <h2 id="offre-titre">L’offre telle que l’ATS l’a décrite en dernier</h2>
+  <p class="muted">Modifiée dans l’ATS le ${frenchDateTime(o.updatedAt)}, lue par le connecteur le ${frenchDateTime(o.fetchedAt)}.</p>
   <dl class="facts">
     ${fact('Référence', o.jobNumber)}
     ${fact('N° de réquisition', o.requisitionNumber)}
     ${fact('Intitulé', o.title)}
-    ${fact('Statut dans l’ATS', jobStatusLabels[o.status] ?? o.status)}
+    ${fact('Statut dans l’ATS', `« ${o.atsStatus} » (${jobStatusLabels[o.status] ?? o.status})`)}
     ${fact('Créée le', frenchDateTime(o.createdAt, zone))}
-    ${fact('Organisme', `${o.organization.name}${o.organization.code ? ` (${o.organization.code})` : ''}`)}
+    ${fact('Organisme', `${o.organization.name}${ancestors ? ` (rattaché à ${ancestors})` : ''}`)}
     ${fact('Type d’organisme', o.organism ? `${o.organism.type} — ${o.organism.label}` : 'non reconnu')}
     ${fact('Réseaux', o.organism?.networks.join(', '))}
     ${fact('Heure légale', o.organism?.timeZone ?? 'inconnue')}
@@ -51,30 +49,24 @@ function jobSection(record: OfferRecord): SafeHtml {
     ${fact('Convention collective', c.collectiveAgreement)}
     ${c.minesScale !== null ? fact('Échelle (mines)', `${c.minesScale}${c.minesCareerStart ? ', début de carrière' : ''}`) : ''}
     ${o.unreadable.length > 0 ? fact('Valeurs illisibles', o.unreadable.map((u) => `${u.key} = « ${u.value} » (attendu ${u.expected})`).join(' ; ')) : ''}
-    ${fact('Équipes d’approbation', o.approvalTeams.join(', '))}
-    ${fact(
-      'Processus d’approbation',
-      o.approval
-        ? `${o.approval.name} : ${approvalStatusLabels[o.approval.status] ?? o.approval.status}${o.approval.startedAt ? `, lancé le ${frenchDateTime(o.approval.startedAt, zone)}` : ''}${o.approval.dueDate ? `, échéance le ${frenchDate(o.approval.dueDate)}` : ''}`
-        : 'aucun',
-    )}
-    ${fact('Publication verrouillée', yesNo(o.publicationLocked))}
+    ${fact('Recruteurs', members(o.team.recruiters, en3sUserId))}
+    ${fact('Approbateurs', members(o.team.approvers, en3sUserId))}
   </dl>
   <table>
-    <caption>Annonces</caption>
-    <thead><tr><th scope="col">Canal</th><th scope="col">Statut</th><th scope="col">Publiée le</th><th scope="col">Retirée le</th></tr></thead>
+    <caption>Annonces en ligne</caption>
+    <thead><tr><th scope="col">Annonce</th><th scope="col">Statut dans l’ATS</th><th scope="col">En ligne depuis</th></tr></thead>
     <tbody>${
-      o.postings.length > 0
-        ? o.postings.map(
-            (p) => html`<tr><td>${p.channel}</td><td>${postingStatusLabels[p.status] ?? p.status}</td><td>${frenchDateTime(p.publishedAt, zone)}</td><td>${frenchDateTime(p.withdrawnAt, zone)}</td></tr>`,
-          )
-        : html`<tr><td colspan="4">Aucune annonce.</td></tr>`
+      o.postings === null
+        ? html`<tr><td colspan="3">Annonces non relues avec cette lecture de l’offre.</td></tr>`
+        : o.postings.length > 0
+          ? o.postings.map((p) => html`<tr><td>${p.id}</td><td>${p.atsStatus ?? '—'}</td><td>${frenchDateTime(p.postedAt, zone)}</td></tr>`)
+          : html`<tr><td colspan="3">Aucune annonce en ligne.</td></tr>`
     }</tbody>
   </table>
 </section>`;
 }
 
-function decisionSection(domain: DomainData, record: OfferRecord, memory: Partial<OfferMemory>): SafeHtml {
+function decisionSection(domain: DomainData, record: OfferRecord, memory: Sticky): SafeHtml {
   const d = record.decision;
   if (!d) return html`<section><h2>Décision</h2><p>Aucune décision enregistrée.</p></section>`;
   const override = memory.override;
@@ -97,33 +89,15 @@ function decisionSection(domain: DomainData, record: OfferRecord, memory: Partia
 </section>`;
 }
 
-function campaignSection(record: OfferRecord, memory: Partial<OfferMemory>): SafeHtml {
-  return html`<section aria-labelledby="suivi-titre">
-  <h2 id="suivi-titre">Suivi dans la campagne ${record.campaign}</h2>
-  <dl class="facts">
-    ${fact('État', `${stateLabelOf(record.state)}${memory.stateSince ? ` depuis le ${frenchDateTime(memory.stateSince)}` : ''}`)}
-    ${fact('Équipe « EN3S dérogation »', memory.team ? `posée par ${by(memory.team.by)} le ${frenchDateTime(memory.team.at)}` : 'non posée')}
-    ${fact('Soumission à l’EN3S', memory.approval ? `par ${by(memory.approval.by)} le ${frenchDateTime(memory.approval.at)}${memory.approval.dueDate ? `, échéance le ${frenchDate(memory.approval.dueDate)}` : ''}` : 'non soumise')}
-    ${fact('Réponse de l’EN3S', memory.en3s ? `${memory.en3s.decision === 'APPROVED' ? 'validé' : 'refusé'}${memory.en3s.at ? ` le ${frenchDateTime(memory.en3s.at)}` : ''}` : 'aucune')}
-    ${fact('Libérée en fin de période', memory.released ? `le ${frenchDateTime(memory.released.at)}` : 'non')}
-    ${fact(
-      'Manquements',
-      memory.violations && memory.violations.length > 0
-        ? memory.violations.map((v) => `publiée sur ${v.channel} le ${frenchDateTime(v.publishedAt)}, constaté le ${frenchDateTime(v.detectedAt)} (${v.action === 'withdraw' ? 'retrait demandé' : 'signalé'})`).join(' ; ')
-        : 'aucun',
-    )}
-  </dl>
-</section>`;
-}
-
 export function offerBody(
   domain: DomainData,
   record: OfferRecord,
   commands: OutboxCommand[],
   timeline: TimelineLine[],
   principal: Principal,
+  en3sUserId: string | null = null,
 ): SafeHtml {
-  const memory = (record.timeline_data ?? {}) as Partial<OfferMemory>;
+  const memory = (record.timeline_data ?? {}) as Partial<Omit<ProcessMemory, 'snapshot' | 'decision'>>;
   return html`<p>
   <span class="badge">${stateLabelOf(record.state)}</span>
   ${record.review_needed ? html`<span class="badge alert">à vérifier</span>` : ''}
@@ -131,9 +105,9 @@ export function offerBody(
   <a href="#historique">Aller à l’historique</a>
 </p>
 ${decisionSection(domain, record, memory)}
-${campaignSection(record, memory)}
+${offerFollowUp(record, memory)}
 ${offerActions(record, principal)}
-${jobSection(record)}
+${jobSection(record, en3sUserId)}
 ${offerCommands(commands, principal)}
 ${offerTimeline(timeline)}`;
 }

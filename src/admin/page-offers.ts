@@ -1,6 +1,6 @@
-import { offerStates, stateTable } from '../domain/workflow-states.js';
+import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
 import type { DomainData } from '../mappings/load.js';
-import { concernedLabels, frenchDate, frenchDateTime, frenchNumber, networksOf, regimeLabels, stateLabelOf } from './format.js';
+import { concernedLabels, frenchDateTime, frenchNumber, networksOf, regimeLabels, stateLabelOf } from './format.js';
 import { html, pathOf, queryString, type SafeHtml } from './html.js';
 import type { OfferQuery } from './offer-filters.js';
 import type { OfferPage } from './offer-queries.js';
@@ -29,14 +29,14 @@ export function offersBody(domain: DomainData, query: OfferQuery, page: OfferPag
   const form = html`<form method="get" action="/admin/offres" class="filters" role="search" aria-label="Filtrer les offres">
   <div><label for="q">Rechercher (référence, intitulé, organisme)</label><input type="search" id="q" name="q" value="${p.q ?? ''}" maxlength="200"></div>
   ${select('campaign', 'Campagne', [...new Set([campaign, ...campaigns])].sort((a, b) => b - a).map((c): [string, string] => [String(c), String(c)]), String(campaign), 'Campagne en cours')}
-  ${select('state', 'État', offerStates.map((s): [string, string] => [s, stateTable[s].label]), singleState)}
+  ${select('state', 'État', jobProcessStates.map((s): [string, string] => [s, jobProcessTable[s].label]), singleState)}
   ${select('regime', 'Régime', regimes, p.regime)}
   ${select('network', 'Réseau', networksOf(domain).map((n): [string, string] => [n, n]), p.network)}
   ${select('body', 'Type d’organisme', types, p.body)}
   ${select('concerned', 'Périmètre', Object.entries(concernedLabels), p.concerned)}
   ${checkbox('review', 'À vérifier', query.filter.review)}
   ${checkbox('violation', 'Manquement constaté', query.filter.violation)}
-  ${checkbox('overdue', 'Réponse de l’EN3S en retard', query.filter.overdue !== null)}
+  <div><label for="unansweredDays">Soumise sans réponse observée depuis plus de (jours)</label><input type="number" id="unansweredDays" name="unansweredDays" min="1" max="366" value="${p.unansweredDays ?? ''}"></div>
   ${select('sort', 'Tri', Object.entries(sortLabels), query.sort, sortLabels.recent)}
   <div><button type="submit">Filtrer</button></div>
   <div><a href="/admin/offres">Effacer les filtres</a></div>
@@ -51,7 +51,7 @@ export function offersBody(domain: DomainData, query: OfferQuery, page: OfferPag
     <td>${stateLabelOf(o.state)}</td>
     <td>${concernedLabels[o.concerned] ?? o.concerned}${o.review_needed ? html` <span class="badge alert">à vérifier</span>` : ''}</td>
     <td>${o.violation ? html`<span class="badge alert">oui</span>` : 'non'}</td>
-    <td>${frenchDate(o.due_date)}</td>
+    <td>${frenchDateTime(o.submitted_at)}</td>
     <td>${frenchDateTime(o.updated_at)}</td>
   </tr>`,
   );
@@ -65,7 +65,7 @@ export function offersBody(domain: DomainData, query: OfferQuery, page: OfferPag
   <caption>${frenchNumber(total)} offre${total > 1 ? 's' : ''} — campagne ${campaign}</caption>
   <thead><tr>
     <th scope="col">Référence</th><th scope="col">Intitulé</th><th scope="col">Organisme</th><th scope="col">Régime</th>
-    <th scope="col">État</th><th scope="col">Périmètre</th><th scope="col">Manquement</th><th scope="col">Échéance EN3S</th><th scope="col">Mise à jour</th>
+    <th scope="col">État</th><th scope="col">Périmètre</th><th scope="col">Manquement</th><th scope="col">Soumission observée le</th><th scope="col">Mise à jour</th>
   </tr></thead>
   <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="9">Aucune offre ne répond à ces critères.</td></tr>`}</tbody>
 </table>

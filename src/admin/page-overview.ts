@@ -1,11 +1,32 @@
-import { offerStates, stateTable } from '../domain/workflow-states.js';
-import { frenchDate, frenchDateTime, frenchNumber } from './format.js';
-import { html, queryString, type SafeHtml } from './html.js';
+import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
+import { askReasonLabels, frenchDate, frenchDateTime, frenchNumber } from './format.js';
+import { html, pathOf, queryString, type SafeHtml } from './html.js';
 import type { Overview } from './status.js';
 
 /** "Vue d'ensemble": what needs an administrator today, then where every offer of the campaign stands. */
 
 const windowStatus = { upcoming: 'à venir', open: 'en cours', closed: 'close' } as const;
+
+/** The jobs whose recruiter has still to « Soumettre pour approbation »: the API cannot do it for them. */
+function awaitingSubmissionSection(data: Overview): SafeHtml {
+  const { items, total, href } = data.awaitingSubmission;
+  return html`<section aria-labelledby="soumission-titre">
+  <h2 id="soumission-titre">Offres en attente de soumission par le recruteur</h2>
+  <p class="muted">L’approbateur EN3S est dans l’équipe de l’offre ; seul le recruteur peut « Soumettre pour approbation » dans l’ATS.</p>
+  <table id="attente-soumission">
+    <caption>${frenchNumber(total)} offre${total > 1 ? 's' : ''} en attente de soumission${total > items.length ? html` — les ${items.length} modifiées il y a le plus longtemps ; <a href="${href}">toute la liste</a>` : ''}</caption>
+    <thead><tr><th scope="col">Référence</th><th scope="col">Intitulé</th><th scope="col">Organisme</th><th scope="col">Recruteur sollicité le</th><th scope="col">Demande</th></tr></thead>
+    <tbody>${
+      items.length > 0
+        ? items.map(
+            (o) => html`<tr><td><a href="${pathOf('/admin/offres', o.source, o.ats_id, o.campaign)}">${o.job_number}</a></td><td>${o.title}</td><td>${o.organism_name ?? '—'}</td>
+            <td>${frenchDateTime(o.asked_at)}</td><td>${o.asked_reason ? (askReasonLabels[o.asked_reason] ?? o.asked_reason) : '—'}</td></tr>`,
+          )
+        : html`<tr><td colspan="5">Aucune offre en attente de soumission.</td></tr>`
+    }</tbody>
+  </table>
+</section>`;
+}
 
 function campaignSelector(current: number, campaigns: number[]): SafeHtml {
   const options = [...new Set([current, ...campaigns])].sort((a, b) => b - a);
@@ -36,21 +57,22 @@ export function overviewBody(data: Overview, campaigns: number[]): SafeHtml {
   )}</ul>
   ${operations.atsUnreachable ? html`<p class="error" role="alert">L’ATS ne répond pas : ${operations.circuit && operations.circuit.state !== 'closed' ? 'les appels sont suspendus (disjoncteur ouvert)' : `la dernière réconciliation a échoué (${operations.lastReconcile?.error ?? ''})`}. Les commandes attendent et seront envoyées dès son retour.</p>` : ''}
 </section>
+${awaitingSubmissionSection(data)}
 <section aria-labelledby="etats-titre">
   <h2 id="etats-titre">Offres par état</h2>
   <table>
     <caption>${frenchNumber(data.total)} offre${data.total > 1 ? 's' : ''} dans la campagne ${campaign.campaign}</caption>
     <thead><tr><th scope="col">État</th><th scope="col">Signification</th><th scope="col" class="num">Offres</th></tr></thead>
-    <tbody>${offerStates.map(
-      (s) => html`<tr><th scope="row"><a href="/admin/offres${queryString({ campaign: campaign.campaign, state: s })}">${stateTable[s].label}</a></th>
-        <td>${stateTable[s].description}</td><td class="num">${frenchNumber(counts[s] ?? 0)}</td></tr>`,
+    <tbody>${jobProcessStates.map(
+      (s) => html`<tr><th scope="row"><a href="/admin/offres${queryString({ campaign: campaign.campaign, state: s })}">${jobProcessTable[s].label}</a></th>
+        <td>${jobProcessTable[s].description}</td><td class="num">${frenchNumber(counts[s] ?? 0)}</td></tr>`,
     )}</tbody>
   </table>
 </section>
 <section aria-labelledby="ops-titre">
   <h2 id="ops-titre">Fonctionnement</h2>
   <ul>
-    <li>Notifications en attente : ${frenchNumber(operations.inbox.byStatus.pending + operations.inbox.byStatus.processing)} ; en échec : ${frenchNumber(operations.inbox.byStatus.failed)}.</li>
+    <li>Lectures de l’ATS à traiter : ${frenchNumber(operations.inbox.byStatus.pending + operations.inbox.byStatus.processing)} ; en échec : ${frenchNumber(operations.inbox.byStatus.failed)}.</li>
     <li>Commandes à l’ATS en attente : ${frenchNumber(operations.outbox.byStatus.pending + operations.outbox.byStatus.in_flight)} ; en échec : <a href="/admin/commandes">${frenchNumber(operations.outbox.byStatus.dead)}</a>.</li>
     <li>Dernière réconciliation réussie : ${frenchDateTime(operations.reconcileCursorAt)}.</li>
   </ul>

@@ -1,8 +1,8 @@
-import { offerStates, stateTable } from '../domain/workflow-states.js';
+import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
 import type { DomainData } from '../mappings/load.js';
 import type { ReportRun } from '../reports/index.js';
 import type { Principal } from './auth.js';
-import { frenchDateTime, frenchNumber, networksOf, regimeLabels } from './format.js';
+import { frenchDateTime, frenchNumber, networksOf, regimeLabels, stateLabelOf } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { csrfField } from './layout.js';
 
@@ -18,7 +18,7 @@ function optionsText(run: ReportRun): string {
   for (const [key, label] of [['network', 'réseau'], ['regime', 'régime'], ['body', 'organisme']] as const) {
     if (typeof o[key] === 'string') parts.push(`${label} ${String(o[key])}`);
   }
-  if (Array.isArray(o.states) && o.states.length > 0) parts.push(`états ${o.states.join(', ')}`);
+  if (Array.isArray(o.states) && o.states.length > 0) parts.push(`états ${o.states.map((s) => stateLabelOf(String(s))).join(', ')}`);
   return parts.length > 0 ? parts.join(', ') : 'toutes les offres';
 }
 
@@ -41,7 +41,7 @@ export function reportsBody(domain: DomainData, campaign: number, runs: { run: R
     <div><label for="r-network">Réseau</label><select id="r-network" name="network">${options(networksOf(domain).map((n) => [n, n]), 'Tous')}</select></div>
     <div><label for="r-regime">Régime</label><select id="r-regime" name="regime">${options([...regimeLabels(domain)], 'Tous')}</select></div>
     <div><label for="r-body">Type d’organisme</label><select id="r-body" name="body">${options(domain.organismsFile.types.map((t) => [t.key, `${t.key} — ${t.label}`]), 'Tous')}</select></div>
-    <div><label for="r-state">État</label><select id="r-state" name="state">${options(offerStates.map((s) => [s, stateTable[s].label]), 'Tous')}</select></div>
+    <div><label for="r-state">État</label><select id="r-state" name="state">${options(jobProcessStates.map((s) => [s, jobProcessTable[s].label]), 'Tous')}</select></div>
     <div><button type="submit">Produire le rapport</button></div>
   </form>
 </section>

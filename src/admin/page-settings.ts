@@ -11,15 +11,26 @@ import type { Operations } from './status.js';
 /** "Paramètres": the policy, the texts and their dates, the connector's status — read only, secrets masked. */
 
 const policyRows = (c: Config): [string, string][] => [
-  ['Mode', c.policyMode === 'enforce' ? 'Application (le connecteur agit dans l’ATS)' : 'Observation (il constate et rend compte, sans agir)'],
-  ['Poser l’équipe « EN3S dérogation »', c.policyAutoAssignTeam ? 'oui' : 'non'],
-  ['Lancer le processus d’approbation', c.policyAutoStartApproval ? 'oui' : 'non'],
-  ['Échéance donnée à l’EN3S', `${c.policyDueDays} jours après la soumission`],
+  [
+    'Mode',
+    c.policyMode === 'enforce'
+      ? 'Application : le connecteur pose l’approbateur EN3S, retire les annonces publiées trop tôt et sollicite les recruteurs'
+      : 'Observation : il constate et rend compte, sans rien faire dans l’ATS',
+  ],
   ['Offres à vérifier', c.policyUndetermined === 'treat-as-concerned' ? 'traitées comme concernées et signalées' : 'signalées seulement'],
-  ['Fin de période sans réponse', c.policyReleaseAtWindowEnd ? 'publication déverrouillée' : 'publication laissée verrouillée'],
-  ['Équipe d’approbation', c.approvalTeamName],
-  ['Processus d’approbation', c.approvalProcessName],
+  ['Fin de période sans réponse', c.policyRemoveApproverAtWindowEnd ? 'l’approbateur EN3S est retiré de l’équipe des offres encore en attente' : 'l’approbateur EN3S est laissé dans l’équipe'],
+  ['Solliciter les recruteurs', c.policyAskRecruiters ? 'oui : un e-mail leur demande de « Soumettre pour approbation »' : 'non'],
   ['Organismes à deux réseaux', c.primaryNetworks === 'all' ? 'comptés sous chacun' : 'comptés sous le premier seulement'],
+];
+
+/** How the connector reads the ATS and spends its calls: the queues it drains and its call budget. */
+const atsRows = (c: Config): [string, string][] => [
+  ['File d’attente des offres', c.positionQueue],
+  ['File d’attente des annonces', c.postingQueue],
+  ['Lecture des files', `toutes les ${frenchNumber(Math.round(c.queuePollMs / 1000))} s, et à chaque alerte`],
+  ['Appels à l’ATS par seconde', `${frenchNumber(c.atsCallsPerSecond)}, partagés par toutes les instances`],
+  ['Quota mensuel d’appels', c.atsMonthlyQuota > 0 ? `${frenchNumber(c.atsMonthlyQuota)} sur 30 jours glissants` : 'aucun'],
+  ['Réserve pour retirer les annonces', `${frenchNumber(c.atsTakedownReserve)} appel${c.atsTakedownReserve > 1 ? 's' : ''} par seconde`],
 ];
 
 const circuitLabels: Record<string, string> = { closed: 'fermé (appels normaux)', open: 'ouvert (appels suspendus)', 'half-open': 'semi-ouvert (essai en cours)' };
@@ -36,6 +47,8 @@ export function settingsBody(config: Config, access: AccessSettings, domain: Dom
   return html`<section aria-labelledby="politique-titre">
   <h2 id="politique-titre">Politique en vigueur</h2>
   <table><tbody>${policyRows(config).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>
+  <h3>Lecture de l’ATS et budget d’appels</h3>
+  <table><tbody>${atsRows(config).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>
 </section>
 <section aria-labelledby="textes-titre">
   <h2 id="textes-titre">Textes appliqués</h2>
@@ -56,14 +69,14 @@ export function settingsBody(config: Config, access: AccessSettings, domain: Dom
     <tr><th scope="row">Disjoncteur des appels à l’ATS</th><td>${ops.circuit ? `${circuitLabels[ops.circuit.state] ?? ops.circuit.state}${ops.circuit.consecutiveFailures ? `, ${ops.circuit.consecutiveFailures} échecs de suite` : ''}` : 'non suivi par cette instance'}</td></tr>
     <tr><th scope="row">Dernière réconciliation lancée d’ici</th><td>${ops.lastReconcile ? `${frenchDateTime(ops.lastReconcile.at)} : ${ops.lastReconcile.ok ? `réussie (${ops.lastReconcile.listed ?? 0} offres lues, ${ops.lastReconcile.inserted ?? 0} nouvelles)` : `échec (${ops.lastReconcile.error ?? ''})`}` : 'aucune'}</td></tr>
     <tr><th scope="row">Dernière réconciliation réussie</th><td>${frenchDateTime(ops.reconcileCursorAt)}</td></tr>
-    <tr><th scope="row">Notifications</th><td>${frenchNumber(ops.inbox.byStatus.pending)} en attente, ${frenchNumber(ops.inbox.byStatus.processing)} en cours, ${frenchNumber(ops.inbox.byStatus.failed)} en échec</td></tr>
+    <tr><th scope="row">Lectures de l’ATS (file d’entrée)</th><td>${frenchNumber(ops.inbox.byStatus.pending)} en attente, ${frenchNumber(ops.inbox.byStatus.processing)} en cours, ${frenchNumber(ops.inbox.byStatus.failed)} en échec</td></tr>
     <tr><th scope="row">Commandes à l’ATS</th><td>${frenchNumber(ops.outbox.byStatus.pending)} en attente, ${frenchNumber(ops.outbox.byStatus.in_flight)} en cours, <a href="/admin/commandes">${frenchNumber(ops.outbox.byStatus.dead)} en échec</a></td></tr>
     <tr><th scope="row">Accès</th><td>${access.users.size} administrateur${access.users.size > 1 ? 's' : ''}, ${access.tokens.size} jeton${access.tokens.size > 1 ? 's' : ''} d’API, proxy ${access.proxyHeader ? `de confiance (en-tête ${access.proxyHeader})` : 'désactivé'} ; session close après ${Math.round(access.idleMs / 60_000)} min sans activité</td></tr>
   </tbody></table>
   <form method="post" action="/admin/reconciliation" class="action">
     ${csrfField(principal)}
     <fieldset><legend>Lancer une réconciliation avec l’ATS maintenant</legend>
-    <p class="muted">Relit dans l’ATS les offres modifiées depuis la dernière réconciliation, pour rattraper une notification perdue.</p></fieldset>
+    <p class="muted">Relit dans l’ATS les offres modifiées depuis la dernière réconciliation (listage des changements), pour rattraper une alerte ou une file d’attente en défaut.</p></fieldset>
     ${reasonField('motif-reconciliation')}
     <div><button type="submit">Lancer la réconciliation</button></div>
   </form>

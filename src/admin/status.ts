@@ -1,11 +1,13 @@
-import { offerStates } from '../domain/workflow-states.js';
+import { jobProcessStates } from '../domain/job-process-states.js';
 import type { PipelineContext } from '../pipeline/context.js';
+import { RECONCILE_CURSOR } from '../pipeline/reconciler.js';
 import { inboxStats, type InboxStats } from '../store/inbox.js';
 import { countByState } from '../store/offers.js';
 import { outboxStats, type OutboxStats } from '../store/outbox.js';
 import type { ReconcileOutcome } from './actions.js';
-import { campaignView, todayByZone, type CampaignView } from './campaign.js';
-import { countAdminOffers, type AdminOfferFilter } from './offer-queries.js';
+import { campaignView, type CampaignView } from './campaign.js';
+import { unansweredSinceOf } from './offer-filters.js';
+import { countAdminOffers, listAdminOffers, type AdminOfferFilter, type OfferListItem } from './offer-queries.js';
 
 /**
  * What the overview and the status pages show: the campaign, counts per state, and the alerts
@@ -27,7 +29,7 @@ export interface OperationsDeps {
 }
 
 export interface Alert {
-  key: 'published_without_approval' | 'violations' | 'undetermined' | 'overdue' | 'dead_letters' | 'ats_unreachable';
+  key: 'published_without_approval' | 'violations' | 'undetermined' | 'awaiting_submission' | 'unanswered' | 'dead_letters' | 'ats_unreachable';
   label: string;
   count: number;
   /** Link to the filtered list (or the page that deals with it). */
@@ -41,8 +43,18 @@ export interface Overview {
   counts: Record<string, number>;
   total: number;
   alerts: Alert[];
+  /** The offers the recruiter has not submitted yet (EN3S approver set), the least recently changed first. */
+  awaitingSubmission: { items: OfferListItem[]; total: number; href: string };
   operations: Operations;
 }
+
+/**
+ * Days after which a submission still unanswered is shown to administrators. No text sets EN3S a
+ * deadline: this is only when a wait becomes worth a follow-up, never "late".
+ */
+export const UNANSWERED_DAYS = 15;
+/** How many offers awaiting submission the overview lists (the rest are a link away). */
+export const AWAITING_SUBMISSION_SHOWN = 20;
 
 export interface Operations {
   circuit: CircuitView | null;
@@ -53,6 +65,7 @@ export interface Operations {
   inbox: InboxStats;
   outbox: OutboxStats;
 }
+
 
 function circuitOf(deps: OperationsDeps): CircuitView | null {
   const raw = deps.circuit?.() as { state?: unknown; consecutiveFailures?: unknown; retryInMs?: unknown } | null | undefined;
@@ -69,7 +82,7 @@ export async function operations(deps: OperationsDeps): Promise<Operations> {
   const now = clock.now().toISOString();
   const circuit = circuitOf(deps);
   const lastReconcile = deps.lastReconcile();
-  const cursor = await store.db.selectFrom('cursors').select('updated_at').where('name', '=', 'reconcile:talentlink').executeTakeFirst();
+  const cursor = await store.db.selectFrom('cursors').select('updated_at').where('name', '=', RECONCILE_CURSOR).executeTakeFirst();
   return {
     circuit,
     atsUnreachable: (circuit !== null && circuit.state !== 'closed') || (lastReconcile !== null && !lastReconcile.ok),
@@ -81,7 +94,7 @@ export async function operations(deps: OperationsDeps): Promise<Operations> {
 }
 
 function base(campaign: number): AdminOfferFilter {
-  return { campaign, q: null, states: [], regime: null, types: null, concerned: null, review: false, violation: false, overdue: null };
+  return { campaign, q: null, states: [], regime: null, types: null, concerned: null, review: false, violation: false, unansweredSince: null };
 }
 
 export async function overview(deps: OperationsDeps, campaign: number): Promise<Overview> {
@@ -90,7 +103,7 @@ export async function overview(deps: OperationsDeps, campaign: number): Promise<
   const db = ctx.store.db;
   const byState = await countByState(db, campaign);
   const counts: Record<string, number> = {};
-  for (const state of offerStates) counts[state] = byState[state] ?? 0;
+  for (const state of jobProcessStates) counts[state] = byState[state] ?? 0;
   const ops = await operations(deps);
   const c = String(campaign);
   const list = (filter: Record<string, string>) => ({ href: `/admin/offres?${new URLSearchParams({ campaign: c, ...filter }).toString()}`, filter: { campaign: c, ...filter } });
@@ -98,15 +111,23 @@ export async function overview(deps: OperationsDeps, campaign: number): Promise<
     { key: 'published_without_approval', label: 'Offres publiées sans accord de l’EN3S', count: counts.published_without_approval ?? 0, ...list({ state: 'published_without_approval' }) },
     { key: 'violations', label: 'Manquements constatés (publication avant la réponse)', count: await countAdminOffers(db, { ...base(campaign), violation: true }), ...list({ violation: '1' }) },
     { key: 'undetermined', label: 'Offres à vérifier (données manquantes)', count: await countAdminOffers(db, { ...base(campaign), review: true }), ...list({ review: '1' }) },
-    { key: 'overdue', label: 'Réponses de l’EN3S en retard (échéance passée)', count: await countAdminOffers(db, { ...base(campaign), overdue: todayByZone(ctx.domain, now) }), ...list({ overdue: '1' }) },
+    { key: 'awaiting_submission', label: 'Offres en attente de soumission par le recruteur', count: counts.awaiting_submission ?? 0, ...list({ state: 'awaiting_submission' }) },
+    {
+      key: 'unanswered',
+      label: `Soumissions à l’EN3S sans réponse observée depuis plus de ${UNANSWERED_DAYS} jours`,
+      count: await countAdminOffers(db, { ...base(campaign), unansweredSince: unansweredSinceOf(now, UNANSWERED_DAYS) }),
+      ...list({ unansweredDays: String(UNANSWERED_DAYS) }),
+    },
     { key: 'dead_letters', label: 'Commandes à l’ATS en échec', count: ops.outbox.byStatus.dead, href: '/admin/commandes', filter: null },
     { key: 'ats_unreachable', label: 'ATS injoignable', count: ops.atsUnreachable ? 1 : 0, href: '/admin/parametres#connecteur', filter: null },
   ];
+  const awaiting = await listAdminOffers(db, { ...base(campaign), states: ['awaiting_submission'] }, { sort: 'oldest', limit: AWAITING_SUBMISSION_SHOWN, after: null });
   return {
     campaign: campaignView(ctx.domain, campaign, now),
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
     alerts,
+    awaitingSubmission: { items: awaiting.items, total: counts.awaiting_submission ?? 0, href: list({ state: 'awaiting_submission', sort: 'oldest' }).href },
     operations: ops,
   };
 }

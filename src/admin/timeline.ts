@@ -1,10 +1,14 @@
 import type { LedgerEntry } from '../store/ledger.js';
-import { actorLabels, commandLabels, frenchDate, frenchDateTime, stateLabelOf } from './format.js';
+import { actorLabels, answerLabel, askReasonLabels, commandLabels, en3sInSubmission, frenchDateTime, stateLabelOf } from './format.js';
 
 /**
  * The ledger of one offer read as a story: who did what, when. Each entry becomes one line in
  * French (its kind and data say what happened, its actor who did it: the connector, the
  * recruiter, EN3S or an administrator by name); the raw entry stays one click away for audits.
+ *
+ * The wordings say what the connector observed, and when it observed it: the real ATS dates
+ * neither submissions nor answers, and the connector starts no approval and locks nothing. An
+ * answer is EN3S's own only when EN3S was the only approver of the submission.
  */
 
 export interface TimelineLine {
@@ -22,64 +26,95 @@ export interface TimelineLine {
 type Data = Record<string, unknown>;
 const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v));
 const command = (kind: unknown) => commandLabels[text(kind)] ?? text(kind);
+const when = (v: unknown) => frenchDateTime(typeof v === 'string' ? v : null);
 
-const origins: Record<string, string> = {
-  webhook: 'notification',
-  queue: 'file d’événements',
-  reconciliation: 'réconciliation',
-  command: 'réponse à une commande',
-  fetch: 'lecture dans l’ATS',
+/** How a snapshot of the job was read (`EventMeta.origin` of `src/pipeline/apply.ts`). */
+export const originLabels: Record<string, string> = {
+  queue: 'file d’attente',
+  listing: 'listage des changements',
+  'read-back': 'relecture après une commande',
 };
 
 function scope(concerned: unknown): string {
   return concerned === true ? 'concernée' : concerned === false ? 'non concernée' : 'à vérifier';
 }
 
+/** The outcome of a command the dispatcher carried: only the team and posting calls go to the ATS. */
+function commandDone(d: Data): string {
+  const already = text(d.note).startsWith('already applied') ? ' (déjà fait)' : '';
+  const attempt = d.attempt !== undefined ? ` (essai ${text(d.attempt)})` : '';
+  switch (d.command) {
+    case 'ask_recruiter':
+      return `E-mail envoyé au recruteur : ${command(d.command)}${attempt}`;
+    case 'notify_admins':
+      return `Administrateurs prévenus${attempt}`;
+    case 'read_postings':
+      return `Annonces relues dans l’ATS${attempt}`;
+    default:
+      return `L’ATS a accepté : ${command(d.command)}${already}${attempt}`;
+  }
+}
+
+/** The one table of wordings: every kind of ledger entry the process, the pipeline and the actions write. */
 const describe: Record<string, (d: Data) => string> = {
-  'event.received': (d) => `Offre reçue de l’ATS (${origins[text(d.origin)] ?? text(d.origin)}, version ${text(d.version)})`,
-  'event.duplicate': (d) => `Version ${text(d.version)} déjà traitée : rien ne change`,
-  'event.stale': (d) => `Version ${text(d.version)} plus ancienne que la ${text(d.lastVersion)} déjà traitée : ignorée`,
-  'event.rejected': (d) => `Notification refusée : ${text(d.error)}`,
+  'event.received': (d) =>
+    `Offre lue dans l’ATS (${originLabels[text(d.origin)] ?? text(d.origin)}) : modifiée le ${when(d.updatedAt)}, statut « ${text(d.atsStatus)} »`,
+  'event.duplicate': (d) => `Lecture déjà traitée (offre modifiée le ${when(d.updatedAt)}) : rien ne change`,
+  'event.stale': (d) => `Lecture plus ancienne (offre modifiée le ${when(d.updatedAt)}) que celle déjà traitée (modifiée le ${when(d.knownUpdatedAt)}) : ignorée`,
+  'event.rejected': (d) => `Lecture refusée : ${text(d.error)}`,
   decision: (d) => {
     const reasons = Array.isArray(d.reasons) ? (d.reasons as Data[]).map((r) => `${text(r.message)} (${text(r.source)})`).join(' ; ') : '';
     return `Décision : ${scope(d.concerned)}${d.ruleSet ? `, selon ${text(d.ruleSet)}` : ''}${reasons ? ` — ${reasons}` : ''}`;
   },
-  'admin.override': (d) =>
-    `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} — motif : ${text(d.reason)}`,
+  'admin.override': (d) => `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} — motif : ${text(d.reason)}`,
   'admin.reevaluate': (d) => `Nouvelle évaluation demandée — motif : ${text(d.reason)}`,
   'admin.retry': (d) => `Commande n° ${text(d.commandId)} (${command(d.command)}) remise en file — motif : ${text(d.reason)}`,
   'admin.reconcile': (d) => `Réconciliation avec l’ATS demandée — motif : ${text(d.reason)}`,
-  'en3s.decision': (d) =>
-    `Réponse de l’EN3S : ${d.decision === 'APPROVED' ? 'validé (dérogation accordée)' : 'refusé (poste réservé aux élèves)'}${d.decidedAt ? ` le ${frenchDateTime(text(d.decidedAt))}` : ''}`,
-  'team.assigned': (d) => `Équipe « EN3S dérogation » posée par ${d.by === 'connector' ? 'le connecteur' : 'le recruteur'}`,
-  'approval.started': (d) =>
-    `Processus d’approbation lancé par ${d.by === 'connector' ? 'le connecteur' : 'le recruteur'}${d.dueDate ? `, échéance le ${frenchDate(text(d.dueDate))}` : ''}`,
-  'approval.cancelled': () => 'Processus d’approbation annulé dans l’ATS',
+  'approver.observed': (d) =>
+    d.by === 'connector'
+      ? 'Approbateur EN3S posé : vu dans l’équipe de l’offre après la demande du connecteur'
+      : 'Approbateur EN3S vu dans l’équipe de l’offre, posé par le recruteur',
+  'submission.observed': (d) =>
+    `Soumission pour approbation observée (${en3sInSubmission(d.en3sIncluded, d.en3sOnly)})${
+      d.basis === 'pending_not_seen' ? ' — statut « en attente d’approbation » jamais lu : soumission déduite du statut suivant' : ''
+    }`,
+  'answer.observed': (d) => `Réponse observée : ${answerLabel(d.status, d.byEn3s)}${d.atsStatus ? `, statut « ${text(d.atsStatus)} »` : ''}`,
+  'recruiter.asked': (d) => `Recruteur à solliciter : ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
   'violation.detected': (d) =>
-    `Publication sans accord de l’EN3S sur ${text(d.channel)} le ${frenchDateTime(text(d.publishedAt))} (${text(d.why)}) : ${d.action === 'withdraw' ? 'retrait demandé' : 'signalée'}`,
+    `Annonce ${text(d.postingId)} en ligne sans l’approbation de l’EN3S (publiée le ${when(d.postedAt)}) : ${d.action === 'take_down' ? 'retrait demandé' : 'signalée (mode observation)'}`,
+  'posting.gone': (d) => `Annonce ${text(d.postingId)} plus en ligne (constaté à la relecture des annonces)`,
+  'process.left': (d) => `Sortie du processus EN3S : offre désormais ${scope(d.concerned)}`,
   'state.changed': (d) => `État : ${d.from ? `${stateLabelOf(text(d.from))} → ` : ''}${stateLabelOf(text(d.to))}`,
-  'command.requested': (d) => `Commande demandée à l’ATS : ${command(d.kind)}`,
+  'transition.unexpected': (d) => `Passage inattendu de « ${stateLabelOf(text(d.from))} » à « ${stateLabelOf(text(d.to))} » : suivi tel qu’observé`,
+  'command.requested': (d) => `Commande demandée : ${command(d.kind)}`,
   'ats.answer': (d) =>
     d.outcome === 'done'
-      ? `L’ATS a exécuté : ${command(d.command)} (essai ${text(d.attempt)})`
+      ? commandDone(d)
       : d.outage === true
-        ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${text(d.error)}) : essai non décompté, nouvel essai le ${frenchDateTime(text(d.nextAttemptAt))}`
-        : `L’ATS n’a pas répondu à « ${command(d.command)} » (essai ${text(d.attempt)}, ${text(d.error)}) : nouvel essai le ${frenchDateTime(text(d.nextAttemptAt))}`,
+        ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${text(d.error)}) : essai non décompté, nouvel essai le ${when(d.nextAttemptAt)}`
+        : `Échec de « ${command(d.command)} » (essai ${text(d.attempt)}, ${text(d.error)}) : nouvel essai le ${when(d.nextAttemptAt)}`,
+  'command.skipped': (d) => `Commande abandonnée : plus demandée — ${command(d.command)} (rien n’a été envoyé)`,
   'command.dead': (d) => `Commande abandonnée après ${text(d.attempts)} essais : ${command(d.command)} (${text(d.error)})`,
   'window.opened': (d) => `Ouverture de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'window.closed': (d) => `Fin de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'ruleset.in_force': (d) => `Entrée en vigueur du texte ${text(d.ruleSet)}`,
 };
 
+/** Every kind of ledger entry that has a French wording. */
+export const describedKinds: readonly string[] = Object.keys(describe);
+
+export function describeEntry(kind: string, data: unknown): string {
+  const describeKind = describe[kind];
+  return describeKind ? describeKind((data && typeof data === 'object' ? data : {}) as Data) : kind;
+}
+
 export function timelineLine(entry: LedgerEntry): TimelineLine {
-  const data = (entry.data && typeof entry.data === 'object' ? entry.data : {}) as Data;
-  const describeKind = describe[entry.kind];
   return {
     seq: entry.seq,
     at: entry.at,
     actor: actorLabels[entry.actor] ?? entry.actor,
     actorName: entry.actor_name,
-    what: describeKind ? describeKind(data) : `${entry.kind}`,
+    what: describeEntry(entry.kind, entry.data),
     kind: entry.kind,
     hash: entry.hash,
     data: entry.data,

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { settings } from '../config.js';
-import { offerStates, stateTable } from '../domain/workflow-states.js';
+import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
 import { packageRoot } from '../paths.js';
 
 /**
  * Parts of the README generated from the code, so that they cannot drift: the configuration
- * reference (from the zod settings) and the offer states (from the state table). `npm run docs`
+ * reference (from the zod settings) and the job's states in a campaign (from `jobProcessTable`). `npm run docs`
  * rewrites them between their markers; a test fails when the README is out of date.
  */
 
@@ -21,8 +21,8 @@ export function configReference(): string {
 }
 
 export function statesReference(): string {
-  const rows = offerStates.map((state) => {
-    const info = stateTable[state];
+  const rows = jobProcessStates.map((state) => {
+    const info = jobProcessTable[state];
     const others = info.next.filter((n) => n !== state);
     const next = others.length ? others.map((n) => `\`${n}\``).join(', ') : '— (final)';
     return `| \`${state}\` | ${info.label} | ${info.description} | ${next} |`;

@@ -14,7 +14,7 @@ import { storeSnapshots } from './snapshot-events.js';
  * at any point resumes where it stopped.
  */
 
-const CURSOR = 'reconcile:changes';
+export const RECONCILE_CURSOR = 'reconcile:changes';
 /** The first run lists this far back. */
 export const RECONCILE_FIRST_LOOKBACK_MS = 30 * 24 * 3600_000;
 /** Pages of one run at the most, so that one run never holds the call budget for long. */
@@ -41,7 +41,7 @@ function parseCursor(text: string | null): ChangeCursor | null {
  */
 export async function reconcile(ctx: PipelineContext, options: ListOptions = {}): Promise<ReconcileResult> {
   const { store, clock, ats, log } = ctx;
-  const start = parseCursor(await getCursor(store.db, CURSOR)) ?? {
+  const start = parseCursor(await getCursor(store.db, RECONCILE_CURSOR)) ?? {
     since: options.initialSince ?? new Date(clock.now().getTime() - RECONCILE_FIRST_LOOKBACK_MS).toISOString(),
     seenAtSince: [],
   };
@@ -62,7 +62,7 @@ export async function reconcile(ctx: PipelineContext, options: ListOptions = {})
     const nowIso = clock.now().toISOString();
     const stored = await inTransaction(store, async (trx) => {
       const rows = await storeSnapshots(trx, ats.name, pageResult.jobs, 'listing');
-      await setCursor(trx, CURSOR, JSON.stringify(pageResult.next), nowIso);
+      await setCursor(trx, RECONCILE_CURSOR, JSON.stringify(pageResult.next), nowIso);
       return rows;
     });
     for (const s of stored) ctx.snapshots?.put(ats.name, s.eventId, s.read);

@@ -16,20 +16,34 @@ import { openCommandDatabase, requireMigrated } from './db.js';
 const DB_OPTION = ['--db <url>', 'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut'] as const;
 const PAGE = 500;
 
-/** What a command does, as an administrator reads it. */
+const topics: Record<string, string> = {
+  violation: 'annonce publiée sans l’approbation de l’EN3S',
+  undetermined: 'données à compléter',
+  released: 'période close sans réponse',
+  approver_unknown: 'utilisateur EN3S dérogation introuvable dans l’ATS',
+};
+
+/** What a command of the process (`ProcessCommand`) does, as an administrator reads it. */
 export function describeCommand(command: Pick<OutboxCommand, 'kind' | 'payload'>): string {
-  const payload = (command.payload ?? {}) as { locked?: boolean; postingId?: string; teamName?: string; topic?: string };
-  switch (command.kind) {
-    case 'assign_team':
-      return `pose de l'équipe « ${payload.teamName ?? '?'} »`;
-    case 'start_approval':
-      return "lancement de l'approbation";
-    case 'set_lock':
-      return payload.locked ? 'verrouillage de la publication' : 'déverrouillage de la publication';
-    case 'withdraw_posting':
-      return `retrait de l'annonce ${payload.postingId ?? '?'}`;
-    case 'notify':
-      return `alerte (${payload.topic ?? '?'})`;
+  const payload = (command.payload ?? {}) as { postingIds?: unknown; reason?: unknown; recruiterIds?: unknown; topic?: unknown };
+  const ids = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value.map(String).join(', ') : '?');
+  const kind: string = command.kind;
+  switch (kind) {
+    case 'set_approver':
+      return "pose de l'approbateur EN3S dans l'équipe de l'offre";
+    case 'remove_approver':
+      return "retrait de l'approbateur EN3S de l'équipe (fin de période)";
+    case 'read_postings':
+      return "relecture des annonces de l'offre";
+    case 'take_down':
+      return `retrait ${Array.isArray(payload.postingIds) && payload.postingIds.length > 1 ? 'des annonces' : "de l'annonce"} ${ids(payload.postingIds)}`;
+    case 'ask_recruiter':
+      return `e-mail au recruteur (utilisateur ${ids(payload.recruiterIds)}) : ${payload.reason === 'resubmit' ? 'soumettre de nouveau pour approbation' : '« Soumettre pour approbation »'}`;
+    case 'notify_admins':
+      return `alerte des administrateurs (${topics[String(payload.topic)] ?? String(payload.topic ?? '?')})`;
+    default:
+      // A row written for the earlier, invented ATS (migration 0010 keeps them): named as stored.
+      return `commande « ${kind} » de l'ancien connecteur`;
   }
 }
 

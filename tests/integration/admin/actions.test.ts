@@ -81,8 +81,9 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     const path = `/api/offers/${offerPath(app.offers.undetermined)}/override`;
     const set = await script.request('POST', path, { json: { concerned: true, reason: 'Niveau 8 en réalité' } });
     expect(set.status).toBe(200);
-    expect(set.json.state).not.toBe('not_concerned');
-    expect(await lastEntry(app.offers.undetermined)).toMatchObject({ kind: 'command.requested' });
+    // Back in the process: the EN3S approver is wanted again (its command, still queued, is not asked twice).
+    expect(set.json).toMatchObject({ state: 'awaiting_approver', commands: expect.arrayContaining(['set_approver']) });
+    expect(await lastEntry(app.offers.undetermined)).toMatchObject({ kind: 'state.changed', data: { from: 'not_concerned', to: 'awaiting_approver' } });
     const entries = await readLedger(app.store.db, { offer: key(app.offers.undetermined), limit: 1000 });
     expect(entries.filter((e) => e.kind === 'admin.override').at(-1)).toMatchObject({ actor_name: 'script-nuit', data: { concerned: true, reason: 'Niveau 8 en réalité' } });
     const removed = await script.request('POST', path, { json: { concerned: null, reason: 'Retour à la décision des textes' } });
@@ -101,13 +102,13 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
   });
 
   it('retries a dead-lettered command: back to pending, recorded; a second retry is a conflict (409)', async () => {
-    const answer = await alice.post(`/admin/commandes/${app.deadCommandId}/relancer`, { _csrf: await alice.csrf('/admin/commandes'), reason: 'Équipe créée dans l’ATS' });
+    const answer = await alice.post(`/admin/commandes/${app.deadCommandId}/relancer`, { _csrf: await alice.csrf('/admin/commandes'), reason: 'Utilisateur EN3S ajouté dans l’ATS' });
     expect(answer.status).toBe(303);
     const command = await app.store.db.selectFrom('outbox').selectAll().where('id', '=', app.deadCommandId).executeTakeFirstOrThrow();
     expect(command.status).toBe('pending');
     expect(command.attempts).toBe(0);
     const entry = await lastEntry(command.ats_id);
-    expect(entry).toMatchObject({ kind: 'admin.retry', actor_name: 'alice', data: { commandId: app.deadCommandId, command: command.kind, reason: 'Équipe créée dans l’ATS' } });
+    expect(entry).toMatchObject({ kind: 'admin.retry', actor_name: 'alice', data: { commandId: app.deadCommandId, command: command.kind, reason: 'Utilisateur EN3S ajouté dans l’ATS' } });
     const again = await script.request('POST', `/api/outbox/${app.deadCommandId}/retry`, { json: { reason: 'deuxième relance' } });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('CONFLICT');

@@ -6,24 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import express from 'express';
-import type { AtsConnector, AtsResult } from '../../../connectors/ats-connector.js';
-import type { JobDocument } from '../../../connectors/talentlink/job-document.js';
 import { createAdminRouter } from '../../../src/admin/index.js';
 import { loadConfig, type Config, type SettingName } from '../../../src/config.js';
-import { applyDocument } from '../../../src/pipeline/apply.js';
+import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
+import { applySnapshot } from '../../../src/pipeline/apply.js';
 import { silentLogger, type Clock, type PipelineContext } from '../../../src/pipeline/context.js';
 import type { Dialect } from '../../../src/store/database.js';
 import { claimCommands, deadLetterCommand } from '../../../src/store/outbox.js';
 import { inTransaction } from '../../../src/store/transaction.js';
 import { openTestStore, type TestStore } from '../../support/databases.js';
-import { data, talentlink } from '../../support/domain.js';
-import { policy, JobStory } from '../../support/workflow.js';
+import { data } from '../../support/domain.js';
+import { JobStory, testPolicy, unreachableAts } from '../../support/job-snapshots.js';
 
 /**
  * The admin router on a real store (SQLite file or PostgreSQL schema), behind a plain express
- * app listening on 127.0.0.1:0, with offers brought in through the real pipeline
- * (`applyDocument`): one published without EN3S's answer, one undetermined, one not concerned,
- * one whose answer is overdue, one whose title tries HTML and SQL, and a dead-lettered command.
+ * app listening on 127.0.0.1:0, with jobs brought in as the real pipeline does (`applySnapshot`
+ * of their snapshots, read from the queue): one with a posting live before EN3S's answer, one
+ * undetermined, one not concerned, one submitted to EN3S alone and unanswered since 21 January,
+ * one whose title tries HTML and SQL and whose recruiter has still to submit it, and a
+ * dead-lettered command.
  */
 
 export const PASSWORD = 'correct horse battery staple';
@@ -45,20 +46,14 @@ export class TestClock implements Clock {
   }
 }
 
-/** The connector is never called by these tests; any call is a failure they would see. */
-const idleAts: AtsConnector = new Proxy({ name: 'unused' } as AtsConnector, {
-  get: (target, prop) =>
-    prop === 'name' ? target.name : async (): Promise<AtsResult<never>> => ({ ok: false, error: { kind: 'permanent', code: 'NOT_IN_TEST', message: 'no ATS in this test' } }),
-});
-
 export interface AdminTestApp {
   url: string;
   store: TestStore;
   clock: TestClock;
-  ctx: PipelineContext & { ats: AtsConnector };
+  ctx: PipelineContext;
   config: Config;
   reportsDir: string;
-  offers: { published: string; undetermined: string; notConcerned: string; overdue: string; hostile: string };
+  offers: { published: string; undetermined: string; notConcerned: string; submitted: string; hostile: string };
   deadCommandId: number;
   reconcileCalls: number;
   reconcileAnswer: unknown;
@@ -68,7 +63,8 @@ export interface AdminTestApp {
 export async function startAdminApp(dialect: Dialect, name: string, overrides: Partial<Record<SettingName, unknown>> = {}): Promise<AdminTestApp> {
   const store = await openTestStore(dialect, `admin-${name}`);
   const clock = new TestClock(NOW);
-  const ctx = { store, domain: data, mapping: talentlink, policy, clock, log: silentLogger, ats: idleAts };
+  // The ATS is never called: the jobs come as snapshots, and no dispatcher runs.
+  const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock, log: silentLogger, ats: unreachableAts };
   const reportsDir = mkdtempSync(join(tmpdir(), 'en3s-admin-reports-'));
   const hash = bcrypt.hashSync(PASSWORD, 4);
   const config = loadConfig({}, {
@@ -80,25 +76,31 @@ export async function startAdminApp(dialect: Dialect, name: string, overrides: P
     ...overrides,
   });
 
-  const apply = (doc: JobDocument, at: string) => inTransaction(store, (trx) => applyDocument(ctx, trx, doc, { eventId: `t-${doc.id}-v${doc.version}`, type: 'job.updated', origin: 'webhook' }, new Date(at)));
-  const published = new JobStory({ id: 'job-published', orgName: 'CPAM de la Gironde', grid: 'RG', level: '8', title: 'Directeur adjoint publié' });
-  await apply(published.doc, '2027-02-01T09:00:00Z');
-  await apply(published.publish('2027-02-02T09:00:00Z'), '2027-02-02T09:05:00Z');
-  const undetermined = new JobStory({ id: 'job-undetermined', orgName: 'CAF du Nord', grid: 'RG', title: 'Responsable sans niveau' });
-  await apply(undetermined.doc, '2027-02-03T09:00:00Z');
-  const notConcerned = new JobStory({ id: 'job-not-concerned', orgName: 'URSSAF Île-de-France', grid: 'RG', level: '5B', title: 'Gestionnaire' });
-  await apply(notConcerned.doc, '2027-02-04T09:00:00Z');
-  const overdue = new JobStory({ id: 'job-overdue', orgName: 'CPAM du Rhône', grid: 'RG', level: '9', title: 'Directeur comptable en attente' });
-  await apply(overdue.doc, '2027-01-20T09:00:00Z');
-  await apply(overdue.addTeam(), '2027-01-20T10:00:00Z');
-  await apply(overdue.startApproval('2027-01-21T09:00:00Z'), '2027-01-21T09:00:00Z');
-  const hostile = new JobStory({ id: 'job-hostile', orgName: 'CAF du Nord', grid: 'RG', level: '7', title: HOSTILE_TITLE });
-  await apply(hostile.doc, '2027-02-05T09:00:00Z');
+  let read = 0;
+  const seen = (snapshot: JobSnapshot) =>
+    inTransaction(store, (trx) => applySnapshot(ctx, trx, { snapshot, posting: null, origin: 'queue' }, { eventId: `snap-${(read += 1)}`, type: 'job.snapshot' }, new Date(snapshot.fetchedAt)));
+  // A posting goes out the day after the job was first seen: a breach, taken down by the connector.
+  const published = new JobStory({ id: 'job-published', orgName: 'CPAM de la Gironde', grid: 'RG', level: '8', title: 'Directeur adjoint publié' }, '2027-02-01T09:00:00.000Z');
+  await seen(published.snapshot);
+  await seen(published.post('2027-02-02T09:05:00.000Z', '7001', '2027-02-02T09:00:00.000Z', 'OPEN'));
+  const undetermined = new JobStory({ id: 'job-undetermined', orgName: 'CAF du Nord', grid: 'RG', title: 'Responsable sans niveau' }, '2027-02-03T09:00:00.000Z');
+  await seen(undetermined.snapshot);
+  const notConcerned = new JobStory({ id: 'job-not-concerned', orgName: 'URSSAF Île-de-France', grid: 'RG', level: '5B', title: 'Gestionnaire' }, '2027-02-04T09:00:00.000Z');
+  await seen(notConcerned.snapshot);
+  // EN3S set by the connector, then submitted by the recruiter with EN3S its only approver: no answer since.
+  const submitted = new JobStory({ id: 'job-submitted', orgName: 'CPAM du Rhône', grid: 'RG', level: '9', title: 'Directeur comptable en attente' }, '2027-01-20T09:00:00.000Z');
+  await seen(submitted.snapshot);
+  await seen(submitted.addEn3s('2027-01-20T10:00:00.000Z'));
+  await seen(submitted.submit('2027-01-21T09:00:00.000Z'));
+  // EN3S set, the recruiter asked to submit, and nothing since.
+  const hostile = new JobStory({ id: 'job-hostile', orgName: 'CAF du Nord', grid: 'RG', level: '7', title: HOSTILE_TITLE }, '2027-02-05T09:00:00.000Z');
+  await seen(hostile.snapshot);
+  await seen(hostile.addEn3s('2027-02-05T09:00:02.000Z'));
 
   // One command given up by the dispatcher, as an administrator finds it.
   const [claimed] = await claimCommands(store.db, { owner: 'test', leaseMs: 60_000, limit: 1, now: NOW });
   if (!claimed) throw new Error('admin harness: the pipeline wrote no command to dead-letter');
-  await deadLetterCommand(store.db, claimed.id, 'test', 'UNKNOWN_TEAM (HTTP 422): team not found');
+  await deadLetterCommand(store.db, claimed.id, 'test', 'INVALID_TEAM (HTTP 400): user 900 is not an approver of this company');
 
   const state = { reconcileCalls: 0, reconcileAnswer: { ok: true, listed: 3, inserted: 1, since: NOW } as unknown };
   const app = express();
@@ -123,7 +125,7 @@ export async function startAdminApp(dialect: Dialect, name: string, overrides: P
     ctx,
     config,
     reportsDir,
-    offers: { published: published.doc.id, undetermined: undetermined.doc.id, notConcerned: notConcerned.doc.id, overdue: overdue.doc.id, hostile: hostile.doc.id },
+    offers: { published: published.snapshot.atsId, undetermined: undetermined.snapshot.atsId, notConcerned: notConcerned.snapshot.atsId, submitted: submitted.snapshot.atsId, hostile: hostile.snapshot.atsId },
     deadCommandId: claimed.id,
     get reconcileCalls() {
       return state.reconcileCalls;

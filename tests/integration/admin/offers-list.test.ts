@@ -26,18 +26,21 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
   it('counts in each alert exactly what its link lists', async () => {
     const overview = (await script.get('/api/overview?campaign=2027')).json;
     expect(overview.total).toBe(5);
+    expect(overview.counts).toMatchObject({ published_without_approval: 1, awaiting_approver: 1, not_concerned: 1, submitted: 1, awaiting_submission: 1 });
     const byKey = Object.fromEntries(overview.alerts.map((a: { key: string }) => [a.key, a]));
     expect(byKey.undetermined.count).toBe(1);
-    expect(byKey.overdue.count).toBe(1);
+    expect(byKey.unanswered.count).toBe(1);
+    expect(byKey.awaiting_submission.count).toBe(1);
     expect(byKey.violations.count).toBe(1);
     expect(byKey.dead_letters.count).toBe(1);
     expect(byKey.ats_unreachable.count).toBe(0);
-    for (const key of ['undetermined', 'overdue', 'violations', 'published_without_approval']) {
+    for (const key of ['undetermined', 'unanswered', 'awaiting_submission', 'violations', 'published_without_approval']) {
       const listed = (await script.get(`/api/offers?${new URLSearchParams(byKey[key].filter).toString()}`)).json;
       expect(listed.total, key).toBe(byKey[key].count);
     }
     expect(await ids('review=1')).toEqual([app.offers.undetermined]);
-    expect(await ids('overdue=1')).toEqual([app.offers.overdue]);
+    expect(await ids('unansweredDays=15')).toEqual([app.offers.submitted]);
+    expect(await ids('state=awaiting_submission')).toEqual([app.offers.hostile]);
     expect(await ids('violation=1')).toEqual([app.offers.published]);
   });
 
@@ -46,15 +49,35 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(page.text).toContain('Campagne 2027');
     expect(page.text).toContain('du <strong>01/01/2027</strong> au <strong>30/04/2027</strong>');
     expect(page.text).toContain('Instruction DSS/4B/2026/34');
-    expect(page.text).toContain('href="/admin/offres?campaign&#61;2027&amp;overdue&#61;1"');
+    expect(page.text).toContain('href="/admin/offres?campaign&#61;2027&amp;unansweredDays&#61;15"');
+    expect(page.text).toContain('Soumissions à l’EN3S sans réponse observée depuis plus de 15 jours');
     expect(page.text).toMatch(/data-alert="undetermined">\s*<a href="[^"]+"><span class="count">1<\/span>/);
+    expect(page.text).not.toMatch(/échéance|verrouill/i);
   });
 
-  it('is not fooled by an overdue date in another campaign or a date still to come', async () => {
-    app.clock.advance(-30 * 24 * 3600_000); // 16 January: the due date (11 February) is still ahead
-    expect(await ids('overdue=1')).toEqual([]);
-    app.clock.advance(30 * 24 * 3600_000);
-    expect((await script.get('/api/offers?campaign=2026&overdue=1')).json.total).toBe(0);
+  it('lists on the overview, as a list of its own, the offers the recruiter has not submitted, with when they were asked', async () => {
+    const page = await alice.get('/admin?campaign=2027');
+    const section = /<table id="attente-soumission">[\s\S]*?<\/table>/.exec(page.text)![0];
+    expect(section).toContain('1 offre en attente de soumission');
+    expect(section).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Chef');
+    expect(section).toContain('<td>05/02/2027 10:00</td><td>« Soumettre pour approbation »</td>');
+    expect(section).not.toContain('Directeur comptable');
+    const api = (await script.get('/api/overview?campaign=2027')).json;
+    expect(api.awaitingSubmission.items.map((o: { ats_id: string }) => o.ats_id)).toEqual([app.offers.hostile]);
+    expect(api.awaitingSubmission.items[0]).toMatchObject({ asked_reason: 'submit', asked_at: '2027-02-05T09:00:02.000Z' });
+  });
+
+  it('finds the submissions unanswered for more than the days asked, in their own campaign only', async () => {
+    app.clock.advance(-21 * 24 * 3600_000); // 25 January: the submission seen on 21 January is 4 days old
+    try {
+      expect(await ids('unansweredDays=15')).toEqual([]);
+      expect(await ids('unansweredDays=3')).toEqual([app.offers.submitted]);
+    } finally {
+      app.clock.advance(21 * 24 * 3600_000);
+    }
+    expect((await script.get('/api/offers?campaign=2026&unansweredDays=1')).json.total).toBe(0);
+    const listed = (await script.get('/api/offers?campaign=2027&state=submitted')).json.items[0];
+    expect(listed).toMatchObject({ ats_id: app.offers.submitted, submitted_at: '2027-01-21T09:00:00.000Z' });
   });
 
   it('filters by state, régime, network, body type and scope, alone and together', async () => {
@@ -63,7 +86,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(await ids('regime=agricole')).toEqual([]);
     expect((await ids('regime=general')).length).toBe(5);
     expect(await ids('network=Cnaf')).toEqual([app.offers.hostile, app.offers.undetermined].sort());
-    expect(await ids('body=CPAM')).toEqual([app.offers.overdue, app.offers.published].sort());
+    expect(await ids('body=CPAM')).toEqual([app.offers.submitted, app.offers.published].sort());
     expect(await ids('body=CPAM&network=Cnaf')).toEqual([]);
     expect(await ids('concerned=no')).toEqual([app.offers.notConcerned]);
     expect(await ids('concerned=yes&body=CAF')).toEqual([app.offers.hostile]);
@@ -97,7 +120,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(second.text).toContain('5 offres');
   });
 
-  it('shows the offer page: job, decision with its texts, campaign follow-up, commands and timeline', async () => {
+  it('shows the offer page: job, decision with its texts, the breach with its posting, commands and timeline', async () => {
     const page = await alice.get(`/admin/offres/${offerPath(app.offers.published)}`);
     expect(page.status).toBe(200);
     for (const expected of [
@@ -105,15 +128,56 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
       'CPAM de la Gironde',
       'Instruction DSS/4B/2026/34 §1.1',
       'Publiée sans accord',
-      'Publication sans accord de l’EN3S sur UCANSS le 02/02/2027 10:00',
-      'Commande demandée à l’ATS : Retirer l’annonce publiée',
-      'État : Équipe EN3S à poser → Publiée sans accord',
+      '<td>7001</td><td>02/02/2027 10:00</td><td>02/02/2027 10:05</td>',
+      'retrait demandé',
+      'encore en ligne à la dernière relecture',
+      'Annonce 7001 en ligne sans l’approbation de l’EN3S (publiée le 02/02/2027 10:00) : retrait demandé',
+      'Commande demandée : Retirer les annonces publiées sans l’approbation de l’EN3S',
+      'Offre lue dans l’ATS (file d’attente) : modifiée le 02/02/2027 10:05, statut « Ouverte »',
+      'État : Approbateur EN3S à poser → Publiée sans accord',
       'Historique (registre)',
     ]) {
       expect(page.text).toContain(expected);
     }
+    expect(page.text).not.toMatch(/échéance|verrouill|lancé/i);
     const timeline = (await script.get(`/api/offers/${offerPath(app.offers.published)}/timeline`)).json.entries as { seq: number; kind: string; actor: string }[];
     expect(timeline.map((e) => e.seq)).toEqual([...timeline.map((e) => e.seq)].sort((a, b) => a - b));
     expect(timeline.find((e) => e.kind === 'violation.detected')?.actor).toBe('recruiter');
+  });
+
+  it('shows on the offer page the EN3S approver, the submission and the recruiter asked, each with when it was observed', async () => {
+    const page = await alice.get(`/admin/offres/${offerPath(app.offers.submitted)}`);
+    for (const expected of [
+      'Soumise à l&#39;EN3S',
+      'posé par le connecteur, vu dans l’équipe le 20/01/2027 11:00',
+      'le 21/01/2027 10:00 : EN3S seul approbateur',
+      'le 20/01/2027 11:00 : « Soumettre pour approbation »',
+      'Soumission pour approbation observée (EN3S seul approbateur)',
+      'Approbateur EN3S posé : vu dans l’équipe de l’offre après la demande du connecteur',
+      'utilisateur 900 (dérogation EN3S), étape 1 — EN3S',
+      '« En attente d&#39;approbation » (en attente d’approbation)',
+    ]) {
+      expect(page.text).toContain(expected);
+    }
+    expect(page.text).toMatch(/<dt>Réponse observée<\/dt><dd>aucune<\/dd>/);
+  });
+
+  it('shows on the settings page the policy of the real ATS and the call budget, with nothing of the earlier process', async () => {
+    const page = await alice.get('/admin/parametres');
+    expect(page.status).toBe(200);
+    for (const expected of [
+      'Application : le connecteur pose l’approbateur EN3S, retire les annonces publiées trop tôt et sollicite les recruteurs',
+      '<th scope="row">Offres à vérifier</th><td>traitées comme concernées et signalées</td>',
+      '<th scope="row">Fin de période sans réponse</th><td>l’approbateur EN3S est laissé dans l’équipe</td>',
+      '<th scope="row">Solliciter les recruteurs</th><td>oui : un e-mail leur demande de « Soumettre pour approbation »</td>',
+      '<th scope="row">File d’attente des offres</th><td>en3s-positions</td>',
+      '<th scope="row">Appels à l’ATS par seconde</th><td>8, partagés par toutes les instances</td>',
+      '<th scope="row">Quota mensuel d’appels</th><td>aucun</td>',
+      '<th scope="row">Réserve pour retirer les annonces</th><td>2 appels par seconde</td>',
+      '<code>EN3S_POLICY_ASK_RECRUITERS</code>',
+    ]) {
+      expect(page.text).toContain(expected);
+    }
+    expect(page.text).not.toMatch(/échéance|verrouill|Processus d’approbation|EN3S_POLICY_DUE_DAYS/i);
   });
 });
