@@ -70,7 +70,7 @@ export type ProcessCommandBody =
   | { kind: 'read_postings' }
   | { kind: 'take_down'; postingIds: string[] }
   | { kind: 'ask_recruiter'; reason: AskReason; recruiterIds: string[] }
-  | { kind: 'notify_admins'; topic: 'violation' | 'undetermined' | 'released' | 'approver_unknown'; message: string };
+  | { kind: 'notify_admins'; topic: 'violation' | 'undetermined' | 'released' | 'approver_unknown' | 'team_unreadable'; message: string };
 export type ProcessCommandKind = ProcessCommandBody['kind'];
 export type ProcessCommand = ProcessCommandBody & { idempotencyKey: string; source: string; atsId: string; campaign: number };
 
@@ -272,6 +272,13 @@ function enforcingState(step: Step): JobProcessState {
     if (step.enforce) {
       if (step.policy.en3s.userId === null) {
         step.command({ kind: 'notify_admins', topic: 'approver_unknown', message: "L'utilisateur EN3S dérogation est introuvable dans l'ATS" }, 'approver_unknown');
+      } else if (snapshot.unreadable.some((u) => u.field.startsWith('team'))) {
+        // The team is sent whole (spec §4): a member that could not be read would be dropped from it.
+        step.command(
+          { kind: 'notify_admins', topic: 'team_unreadable', message: `Offre ${snapshot.jobNumber} : équipe illisible, l'approbateur EN3S n'est pas posé (à poser à la main)` },
+          'team_unreadable',
+          Date.parse(snapshot.updatedAt),
+        );
       } else {
         step.command({ kind: 'set_approver', team: teamWithEn3s(snapshot.team, step.policy) }, Date.parse(snapshot.updatedAt));
       }

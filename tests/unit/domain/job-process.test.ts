@@ -192,6 +192,14 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(r.commands[0]).toMatchObject({ topic: 'approver_unknown' });
   });
 
+  it('a team with a member that could not be read is not sent (it would lose that member): the administrators are told', () => {
+    const job = new Job(cpam7, T('05'));
+    const unreadable = { field: 'team.approvers', key: 'team.approvers[0].user.id', value: '', expected: 'un identifiant' };
+    const r = seen(null, job.change(T('05', '10:00:01'), { unreadable: [unreadable] }));
+    expect(kinds(r)).toEqual(['notify_admins']);
+    expect(r.commands[0]).toMatchObject({ topic: 'team_unreadable' });
+  });
+
   it('a job out of scope gets no command', () => {
     const job = new Job({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '3' }, T('05'));
     const r = seen(null, job.snapshot);
