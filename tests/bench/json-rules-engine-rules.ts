@@ -240,7 +240,7 @@ export function jreInput(offer: Offer, instantMs: number, ruleSets: RuleSets, sp
       minesScale: cl.minesScale,
       minesCareerStart: cl.minesCareerStart,
     },
-    context: { orgName: offer.organization.name || offer.organization.code, organismType: o?.type ?? null, organismLabel: o?.label ?? null, grid: cl.grid, level: cl.level, campaign: window.view.campaign, windowSpan: span },
+    context: { orgName: offer.organization.name || (offer.organization.code ?? ''), organismType: o?.type ?? null, organismLabel: o?.label ?? null, grid: cl.grid, level: cl.level, campaign: window.view.campaign, windowSpan: span },
   };
 }
 

@@ -83,7 +83,7 @@ async function play(ctx: PipelineContext, scenario: Scenario, body: Body, start:
   let seq = 0;
   const see = (snapshot: JobSnapshot) => {
     const at = new Date(snapshot.fetchedAt);
-    return inTransaction(ctx.store, (trx) => applySnapshot(ctx, trx, snapshot, { eventId: `e-${n}-${++seq}`, type: 'job.updated', origin: 'queue' }, at));
+    return inTransaction(ctx.store, (trx) => applySnapshot(ctx, trx, { snapshot, posting: null, origin: 'queue' }, { eventId: `e-${n}-${++seq}`, type: 'job.snapshot' }, at));
   };
   const shared = scenario === 'shared-approval' || scenario === 'shared-refusal';
   if (shared) {

@@ -60,7 +60,7 @@ export async function buildCampaign(store: Store): Promise<Campaign> {
   const see = async (snapshot: JobSnapshot) => {
     const at = new Date(snapshot.fetchedAt);
     clock = at;
-    await inTransaction(store, (trx) => applySnapshot(ctx, trx, snapshot, { eventId: `report-test-${++events}`, type: 'job.updated', origin: 'queue' }, at));
+    await inTransaction(store, (trx) => applySnapshot(ctx, trx, { snapshot, posting: null, origin: 'queue' }, { eventId: `report-test-${++events}`, type: 'job.snapshot' }, at));
   };
   const story = (spec: JobSpec, at: string) => new JobStory(spec, at);
 
