@@ -43,7 +43,7 @@ export const settings = {
     description: 'Apply pending database migrations when the service starts.',
   },
   httpHost: { env: 'EN3S_HTTP_HOST', schema: z.string(), default: '127.0.0.1', description: 'Address the service listens on.' },
-  httpPort: { env: 'EN3S_HTTP_PORT', schema: int(0, 65535), default: 3000, description: 'Port of the service (webhooks, dashboard, API, metrics).' },
+  httpPort: { env: 'EN3S_HTTP_PORT', schema: int(0, 65535), default: 3000, description: 'Port of the service (alert route, dashboard, API, metrics).' },
   alertTokens: {
     env: 'EN3S_ALERT_TOKEN',
     schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{24,200}$/, 'expected a token of 24 to 200 letters, digits, . _ ~ -'))),
