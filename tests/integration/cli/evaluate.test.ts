@@ -22,6 +22,26 @@ describe('en3s evaluate', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ concerned: true, windowOpen: false, requiresEn3sApproval: false });
   });
 
+  it('reads a job of the TalentLink API (a GET /position answer, or the bare OpeningFullDto)', () => {
+    const answer = readFileSync(new URL('../../fixtures/talentlink-rest/positions--carsat-bretagne.json', import.meta.url), 'utf8');
+    const whole = en3s(['evaluate', '--at', '2027-02-01T10:00:00+01:00', '-'], { input: answer });
+    expect(whole.stderr).toBe('');
+    expect(whole.code).toBe(0);
+    const decision = JSON.parse(whole.stdout);
+    expect(decision).toMatchObject({ organismType: 'CARSAT', windowOpen: true });
+    const bare = JSON.stringify((JSON.parse(answer) as { data: { positions: unknown[] } }).data.positions[0]);
+    const again = en3s(['evaluate', '--at', '2027-02-01T10:00:00+01:00', '-'], { input: bare });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(decision);
+  });
+
+  it('a TalentLink job missing what every job has is refused, naming the path, exit 2', () => {
+    const r = en3s(['evaluate', '-'], { input: JSON.stringify({ data: { positions: [{ id: 31, jobNumber: 7 }] } }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('data.positions[0].jobNumber');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--ndjson: one decision per line, bad lines named on stderr with exit 2', () => {
     const lines = [
       JSON.stringify(jobDocument({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' })),
