@@ -236,6 +236,5 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
     expect(grants).toHaveLength(10);
     expect(mostInAnyWindow(grants, 1_000)).toBeLessThanOrEqual(4);
     expect(elapsed).toBeGreaterThanOrEqual(2_000); // 4 + 4 + 2: the third batch waits two windows
-    expect(elapsed).toBeLessThan(3_500);
   });
 });
