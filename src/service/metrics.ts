@@ -14,6 +14,18 @@ export interface Metrics {
   atsCalls: client.Counter<'op' | 'outcome'>;
   atsLatency: client.Histogram<'op'>;
   reportRuns: client.Counter<'format' | 'trigger'>;
+  /** Calls granted by the shared budget to this instance, by lane. */
+  budgetGrants: client.Counter<'lane'>;
+  /** Reads the shared budget when scraped (set once the budget exists). */
+  watchBudget(read: () => Promise<BudgetReading>): void;
+}
+
+/** What `/metrics` shows of the shared call budget (`CallBudgetSnapshot` of `src/pipeline/call-budget.ts`). */
+export interface BudgetReading {
+  callsPerSecond: number;
+  inWindow: number;
+  quota: { limit: number | null; used: number; left: number | null };
+  stoppedUntil: string | null;
 }
 
 export function createMetrics(store: Store, options: { campaign: () => number; now: () => number }): Metrics {
@@ -35,6 +47,48 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     registers: [registry],
   });
   const reportRuns = new client.Counter({ name: 'en3s_report_runs_total', help: 'Reports generated, by format and trigger.', labelNames: ['format', 'trigger'] as const, registers: [registry] });
+  const budgetGrants = new client.Counter({
+    name: 'en3s_ats_budget_grants_total',
+    help: 'ATS calls granted by the shared call budget to this instance, by lane (takedown, approver, routine).',
+    labelNames: ['lane'] as const,
+    registers: [registry],
+  });
+  let readBudget: (() => Promise<BudgetReading>) | null = null;
+  const budget = async (): Promise<BudgetReading | null> => {
+    try {
+      return readBudget ? await readBudget() : null;
+    } catch {
+      return null;
+    }
+  };
+  new client.Gauge({
+    name: 'en3s_ats_budget_calls_in_window',
+    help: 'ATS calls granted in the current window of the shared budget, all instances together.',
+    registers: [registry],
+    async collect() {
+      const b = await budget();
+      if (b) this.set(b.inWindow);
+    },
+  });
+  new client.Gauge({
+    name: 'en3s_ats_quota_left',
+    help: 'Calls left in the rolling 30 days of the monthly quota (absent when the key has none).',
+    registers: [registry],
+    async collect() {
+      const b = await budget();
+      if (b && b.quota.left !== null) this.set(b.quota.left);
+    },
+  });
+  new client.Gauge({
+    name: 'en3s_ats_calls_stopped',
+    help: '1 while every instance holds its ATS calls because the monthly quota is spent.',
+    registers: [registry],
+    async collect() {
+      const b = await budget();
+      // The budget runs on real time (the gateway's), whatever the business clock.
+      if (b) this.set(b.stoppedUntil !== null && Date.parse(b.stoppedUntil) > Date.now() ? 1 : 0);
+    },
+  });
 
   // Read from the database at scrape time. prom-client reads every metric of a scrape at once,
   // so each gauge below waits in its own `collect` for one shared reading of the database:
@@ -87,5 +141,15 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
       return false;
     }
   }
-  return { registry, notifications, atsCalls, atsLatency, reportRuns };
+  return {
+    registry,
+    notifications,
+    atsCalls,
+    atsLatency,
+    reportRuns,
+    budgetGrants,
+    watchBudget: (read) => {
+      readBudget = read;
+    },
+  };
 }

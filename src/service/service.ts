@@ -83,7 +83,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       monthlyQuota: config.atsMonthlyQuota > 0 ? config.atsMonthlyQuota : null,
       reservedForTakedowns: Math.min(config.atsTakedownReserve, config.atsCallsPerSecond - 1),
       clock: systemClock,
+      onGrant: (lane) => metrics.budgetGrants.inc({ lane }),
     });
+    metrics.watchBudget(() => budget.snapshot());
     const connector = options.ats
       ? { ...options.ats, circuit: () => undefined }
       : createConnector({
