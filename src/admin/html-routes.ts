@@ -12,6 +12,10 @@ import type { SafeHtml } from './html.js';
 import { parseOfferQuery } from './offer-filters.js';
 import { campaignsWithOffers, countAdminOffers, listAdminOffers } from './offer-queries.js';
 import { commandsBody, COMMANDS_PAGE_SIZE } from './page-commands.js';
+import { mailsBody, poisonBody, POISON_PAGE_SIZE } from './page-ingest.js';
+import { listRecentMails } from '../store/recruiter-mails.js';
+import { listPoisonElements } from '../store/queue-drains.js';
+import { listMailboxMessages } from '../store/mailbox.js';
 import { offerBody } from './page-offer.js';
 import { offersBody } from './page-offers.js';
 import { overviewBody } from './page-overview.js';
@@ -95,6 +99,15 @@ export function createPageRouter(deps: RouteDeps): Router {
     const n = Number(pageText);
     const commands = await listDeadLetters(ctx.store.db, { limit: COMMANDS_PAGE_SIZE + 1, offset: (n - 1) * COMMANDS_PAGE_SIZE });
     show(req, res, 'Commandes en échec', 'commands', commandsBody(commands, n, requirePrincipal(res)));
+  });
+
+  router.get('/files', async (req, res) => {
+    show(req, res, 'Files de l’ATS', 'queues', poisonBody(await listPoisonElements(ctx.store.db, { limit: POISON_PAGE_SIZE })));
+  });
+
+  router.get('/courriels', async (req, res) => {
+    const mailbox = deps.config.mailMode === 'mailbox' ? await listMailboxMessages(ctx.store.db, { limit: 200 }) : null;
+    show(req, res, 'E-mails', 'mailbox', mailsBody(await listRecentMails(ctx.store.db, 200), mailbox));
   });
 
   router.post('/commandes/:id/relancer', async (req, res) => {

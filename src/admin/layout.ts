@@ -8,12 +8,14 @@ import { html, type SafeHtml } from './html.js';
  * the URL (never text from the URL), so a crafted link cannot make the dashboard say anything.
  */
 
-export type Section = 'overview' | 'offers' | 'commands' | 'reports' | 'settings';
+export type Section = 'overview' | 'offers' | 'commands' | 'queues' | 'mailbox' | 'reports' | 'settings';
 
 const sections: [Section, string, string][] = [
   ['overview', '/admin', 'Vue d’ensemble'],
   ['offers', '/admin/offres', 'Offres'],
   ['commands', '/admin/commandes', 'Commandes en échec'],
+  ['queues', '/admin/files', 'Files de l’ATS'],
+  ['mailbox', '/admin/courriels', 'E-mails'],
   ['reports', '/admin/rapports', 'Rapports'],
   ['settings', '/admin/parametres', 'Paramètres'],
 ];

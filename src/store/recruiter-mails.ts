@@ -202,3 +202,9 @@ export async function listJobMails(db: Db, job: { source: string; ats_id: string
     .execute();
   return rows.map(parse);
 }
+
+/** The latest mails of every job, newest first: the dashboard's log of what was asked of people. */
+export async function listRecentMails(db: Db, limit: number): Promise<RecruiterMail[]> {
+  const rows = await db.selectFrom('recruiter_mails').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(parse);
+}
