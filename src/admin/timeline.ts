@@ -24,6 +24,9 @@ export interface TimelineLine {
 }
 
 type Data = Record<string, unknown>;
+/** Recipients named by their ATS user id, never by address. */
+const recipients = (ids: unknown): string => (Array.isArray(ids) && ids.length > 0 ? ids.map((id) => `utilisateur ${String(id)}`).join(', ') : 'aucun');
+
 const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v));
 const command = (kind: unknown) => commandLabels[text(kind)] ?? text(kind);
 const when = (v: unknown) => frenchDateTime(typeof v === 'string' ? v : null);
@@ -80,6 +83,9 @@ const describe: Record<string, (d: Data) => string> = {
     }`,
   'answer.observed': (d) => `Réponse observée : ${answerLabel(d.status, d.byEn3s)}${d.atsStatus ? `, statut « ${text(d.atsStatus)} »` : ''}`,
   'recruiter.asked': (d) => `Recruteur à solliciter : ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
+  'recruiter.reminded': (d) =>
+    `E-mail de relance n° ${text(d.sequence)} envoyé aux recruteurs (${recipients(d.recipientIds)}) : ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
+  'admins.alerted': (d) => `Administrateurs prévenus par e-mail : offre toujours non soumise (${askReasonLabels[text(d.reason)] ?? text(d.reason)})`,
   'violation.detected': (d) =>
     `Annonce ${text(d.postingId)} en ligne sans l’approbation de l’EN3S (publiée le ${when(d.postedAt)}) : ${d.action === 'take_down' ? 'retrait demandé' : 'signalée (mode observation)'}`,
   'posting.gone': (d) => `Annonce ${text(d.postingId)} plus en ligne (constaté à la relecture des annonces)`,

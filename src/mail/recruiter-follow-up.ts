@@ -21,6 +21,12 @@ import type { ComposedMail } from './mail-layout.js';
 
 type AskCommand = Extract<ProcessCommand, { kind: 'ask_recruiter' }>;
 
+/** The ledger entry of a follow-up mail sent. */
+function ledgerKind(mail: MailToSend): 'recruiter.reminded' | 'admins.alerted' {
+  const kind: 'recruiter.reminded' | 'admins.alerted' = mail.kind === 'admin_alert' ? 'admins.alerted' : 'recruiter.reminded';
+  return kind;
+}
+
 export interface RecruiterFollowUpOptions {
   db: Db;
   ats: Pick<AtsPort, 'userEmail'>;
@@ -144,7 +150,7 @@ export function createRecruiterFollowUp(o: RecruiterFollowUpOptions) {
       sent += 1;
       await appendLedger(
         o.db,
-        [{ offer_source: s.source, offer_ats_id: s.atsId, campaign: memory.campaign, actor: 'system', kind: mail.kind === 'admin_alert' ? 'admins.alerted' : 'recruiter.reminded', data: { reason: ask.reason, turn: ask.turn, sequence: mail.sequence, recipientIds: result.value.recipientIds } }],
+        [{ offer_source: s.source, offer_ats_id: s.atsId, campaign: memory.campaign, actor: 'system', kind: ledgerKind(mail), data: { reason: ask.reason, turn: ask.turn, sequence: mail.sequence, recipientIds: result.value.recipientIds } }],
         o.clock.now().toISOString(),
       );
     }

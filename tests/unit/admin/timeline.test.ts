@@ -70,6 +70,7 @@ function kindsInSource(): Set<string> {
     ...['job-process.ts', 'job-process-observations.ts'].map((f) => join(root, 'src', 'domain', f)),
     ...readdirSync(join(root, 'src', 'pipeline')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'src', 'pipeline', f)),
     join(root, 'src', 'admin', 'actions.ts'),
+    join(root, 'src', 'mail', 'recruiter-follow-up.ts'),
   ];
   const kinds = new Set<string>();
   for (const file of files) {
@@ -77,6 +78,7 @@ function kindsInSource(): Set<string> {
     for (const m of source.matchAll(/fact\('([a-z_.]+)'/g)) kinds.add(m[1]!);
     for (const m of source.matchAll(/kind: '([a-z_]+\.[a-z_.]+)'/g)) kinds.add(m[1]!);
     for (const m of source.matchAll(/kind: ('[a-z_.]+'(?: \| '[a-z_.]+')+)/g)) for (const k of m[1]!.matchAll(/'([a-z_]+\.[a-z_.]+)'/g)) kinds.add(k[1]!);
+    for (const m of source.matchAll(/: ('[a-z_.]+'(?: \| '[a-z_.]+')+) =/g)) for (const k of m[1]!.matchAll(/'([a-z_]+\.[a-z_.]+)'/g)) kinds.add(k[1]!);
   }
   return kinds;
 }
