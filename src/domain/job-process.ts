@@ -53,6 +53,12 @@ export interface ProcessMemory {
   approver: { observedAt: string; by: 'connector' | 'recruiter' } | null;
   submission: Submission | null;
   answer: ObservedAnswer | null;
+  /**
+   * When the job was last read with a status other than approved: a posting made after that
+   * instant may have followed the approval (the tenant refuses to publish before it), so only
+   * one made before it is a breach once the job is approved.
+   */
+  lastUndecidedAt: string | null;
   /** The recruiter was asked to submit (or submit again): the turn counts the asks that needed a new submission. */
   asked: { reason: AskReason; at: string; turn: number } | null;
   violations: ProcessViolation[];
@@ -109,6 +115,7 @@ export function initialMemory(snapshot: JobSnapshot, decision: Decision, campaig
     approver: null,
     submission: null,
     answer: null,
+    lastUndecidedAt: null,
     asked: null,
     violations: [],
     released: null,
@@ -198,6 +205,7 @@ function observe(step: Step, previous: ProcessMemory | null): void {
     next.submission = submission;
     if (submission) step.fact('submission.observed', 'recruiter', { ...submission });
   }
+  if (!next.answer && snapshot.status !== 'APPROVED') next.lastUndecidedAt = snapshot.fetchedAt;
   if (!next.answer) {
     const answer = answerOf(snapshot, next.submission, step.at);
     if (answer) {
@@ -213,13 +221,14 @@ function livePostings(snapshot: JobSnapshot): JobPosting[] {
 
 /**
  * A posting live inside the window while the job is in the process and not approved is a
- * violation; once approved, only one that went out before the submission with EN3S was seen.
+ * violation; once approved, only one that went out before the job was last read undecided
+ * (later, it may have followed the approval, which the snapshots do not date).
  */
 function recordViolations(step: Step): boolean {
   const next = step.next;
   const windowStart = Date.parse(next.decision.window.start);
   const windowEnd = Date.parse(next.decision.window.end);
-  const approvedBefore = next.answer?.status === 'APPROVED' ? Date.parse(next.submission?.observedAt ?? step.at) : Infinity;
+  const approvedBefore = next.answer?.status === 'APPROVED' ? (next.lastUndecidedAt ? Date.parse(next.lastUndecidedAt) : -Infinity) : Infinity;
   const premature = livePostings(next.snapshot).filter((p) => {
     const posted = p.postedAt === null ? Date.parse(step.at) : Date.parse(p.postedAt);
     return posted < windowEnd && (p.postedAt === null || posted >= windowStart) && posted < approvedBefore;
@@ -321,7 +330,11 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
     return 'refused';
   }
   if (before === 'released' || before === 'published_before_window') return before;
-  if (next.snapshot.status === 'CLOSED' || next.snapshot.status === 'CANCELLED') return 'closed';
+  if (next.snapshot.status === 'CLOSED' || next.snapshot.status === 'CANCELLED') {
+    // Closing a job leaves its postings up (spec §6): one that went out too early is still a breach.
+    if (requires || next.inProcess) recordViolations(step);
+    return 'closed';
+  }
   if (windowOver && next.inProcess) {
     next.released = { at: step.at };
     step.command({ kind: 'notify_admins', topic: 'released', message: `Offre ${next.snapshot.jobNumber} : période close sans réponse de l'EN3S` }, 'released');

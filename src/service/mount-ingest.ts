@@ -41,6 +41,10 @@ export function mountIngest(
       onOutcome: (outcome) => metrics.notifications.inc({ outcome: `alert:${outcome}` }),
     }),
   );
+  // Anything else under /webhooks: a 404 that never repeats the path (it may hold a token).
+  app.use('/webhooks', (_req, res) => {
+    res.status(404).json({ code: 'NOT_FOUND', message: 'Adresse inconnue.' });
+  });
   return {
     scheduler,
     start: () => scheduler.start(),

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import express, { type Express } from 'express';
 import cron from 'node-cron';
 import type { AtsPort, QueueRef } from '../../connectors/ats-port.js';
+import type { TeamMember } from '../domain/job-snapshot.js';
 import { createConnector } from '../../connectors/registry.js';
 import { createAdminRouter, metricsGuard } from '../admin/index.js';
 import { createReportMailer } from '../reports/mail.js';
@@ -40,7 +41,7 @@ export interface ServiceOptions {
   clock?: Clock;
   logger?: Logger;
   /** Another ATS behind the port than the TalentLink client (tests), with its queues. */
-  ats?: { port: AtsPort; queues: readonly QueueRef[] };
+  ats?: { port: AtsPort; queues: readonly QueueRef[]; en3s?: TeamMember };
   /** The mailer of the e-mails to recruiters and administrators (tests); built from the settings otherwise. */
   mailer?: Mailer;
   /** Name of this instance in leases; several instances share one PostgreSQL database. */
@@ -106,8 +107,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           },
         });
     const ats = connector.port;
-    const en3s = 'en3sApprover' in connector ? await connector.en3sApprover() : null;
-    if (en3s && !en3s.ok) log.error("EN3S approver not found in the ATS: concerned jobs are flagged to the administrators instead", { code: en3s.error.code });
     const snapshots = new HandedSnapshots();
     const mailer = options.mailer ?? recruiterMailer(config, store, clock);
     const followUp = mailer
@@ -127,7 +126,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           clock,
         })
       : null;
-    const policy = policyFromConfig(config, en3s?.ok ? en3s.value : null);
+    // The EN3S approver is found in the tenant once the loops can reach it (see `findApprover`).
+    const policy = policyFromConfig(config, options.ats?.en3s ?? null);
     // Without a mailer nobody can be asked: the dashboard lists the jobs awaiting their submission.
     if (!followUp) policy.askRecruiters = false;
     const ctx: PipelineContext & { recruiterMail?: RecruiterMail } = {
@@ -223,10 +223,33 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         })
       : null;
 
-    worker.start();
-    dispatcher.start();
-    timekeeper.start();
+    // Nothing is decided before the EN3S approver is known: a job evaluated meanwhile would be
+    // flagged "approver unknown" for nothing. The drains fill the inbox in the meantime.
+    let approverTimer: NodeJS.Timeout | null = null;
+    const startLoops = () => {
+      worker.start();
+      dispatcher.start();
+      timekeeper.start();
+    };
+    const findApprover = async (attempt: number): Promise<void> => {
+      if (stopped) return;
+      const found = await ('en3sApprover' in connector ? connector.en3sApprover() : Promise.resolve(null)).catch((error: unknown) => ({
+        ok: false as const,
+        error: { kind: 'transient' as const, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) },
+      }));
+      if (found === null || found.ok || found.error.code === 'NOT_FOUND') {
+        if (found?.ok) policy.en3s = { userId: found.value.userId, order: found.value.order, stepOrder: found.value.stepOrder ?? 1, role: found.value.role };
+        else if (found) log.error('EN3S approver not found in the ATS: concerned jobs are flagged to the administrators instead', { code: found.error.code });
+        startLoops();
+        return;
+      }
+      // A passing failure (the ATS down, the gateway's limit, the database not migrated yet): again later.
+      const waitMs = Math.min(60_000, 1_000 * 2 ** Math.min(attempt, 6));
+      log.warn('EN3S approver not looked up yet, trying again', { code: found.error.code, inMs: waitMs });
+      approverTimer = setTimeout(() => void findApprover(attempt + 1), waitMs);
+    };
     ingest.start();
+    void findApprover(0);
     void reconcileNow();
     // start() never throws: a failing report is logged and does not keep the service from running.
     void reports?.start();
@@ -248,6 +271,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // Stop taking webhooks first, then let the loops finish their batch, then close the database.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      if (approverTimer) clearTimeout(approverTimer);
       await reconcileTask.stop();
       await followUpTask?.stop();
       await reports?.stop();

@@ -149,6 +149,30 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(kinds(watched).filter((k) => k !== 'notify_admins')).toEqual([]);
   });
 
+  it('a job published too early then closed is still a breach: the posting is taken down', () => {
+    const job = new Job(cpam7, T('05'));
+    let r = seen(null, job.change(T('05'), { status: 'OPEN', atsStatus: 'Ouverte', postings: [{ id: '7002', atsStatus: 'Active', postedAt: T('05') }] }));
+    r = seen(r.memory, job.status(T('05', '11:00:00'), 'CLOSED'));
+    expect(r.memory.state).toBe('closed');
+    expect(r.memory.violations.map((v) => v.postingId)).toEqual(['7002']);
+    expect(r.commands).toContainEqual(expect.objectContaining({ kind: 'take_down', postingIds: ['7002'] }));
+  });
+
+  it('once approved, only a posting made before the job was last read undecided is a breach (the approval is not dated)', () => {
+    const job = new Job(cpam7, T('05'));
+    let r = seen(null, job.approvers(T('05'), [en3s]));
+    // Submitted and approved between two reads, then published: all seen at once.
+    const approved = job.change(T('09'), { status: 'APPROVED', atsStatus: 'Approuvée', postings: [{ id: '7003', atsStatus: 'Active', postedAt: T('08') }] });
+    r = seen(r.memory, approved);
+    expect(r.memory.state).toBe('approved');
+    expect(r.memory.violations).toEqual([]);
+    // A posting made before the job was last seen undecided went out before the approval.
+    const early = new Job(cpam7, T('05'));
+    r = seen(null, early.approvers(T('06'), [en3s]));
+    r = seen(r.memory, early.change(T('09'), { status: 'APPROVED', atsStatus: 'Approuvée', postings: [{ id: '7004', atsStatus: 'Active', postedAt: T('05', '12:00:00') }] }));
+    expect(r.memory.violations.map((v) => v.postingId)).toEqual(['7004']);
+  });
+
   it('a publishable status without postings read asks for the postings', () => {
     const job = new Job(cpam7, T('05'));
     let r = seen(null, job.approvers(T('05'), [en3s]));
