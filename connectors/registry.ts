@@ -94,3 +94,10 @@ export function createJobFactsReader(organisms: OrganismRecognizer, mappingsDir?
     return { ok: false, error: { code: 'INVALID_JOB', message: mapped.error.message } };
   };
 }
+
+/**
+ * The sandbox TalentLink tenant, for `en3s sandbox serve` and `en3s demo` (the CLI reaches it
+ * only through here), and the demo's people acting in it.
+ */
+export { defaultDemoInstant, startSandbox, type RunningSandbox, type SandboxStartOptions } from './talentlink/sandbox-host.js';
+export { startDemoLife, type DemoLife, type DemoLifeAction, type DemoLifeOptions } from './talentlink/demo-life.js';

@@ -161,8 +161,11 @@ export class Dispatcher extends Loop {
         const sent = await ats.takeDownPostings(body.postingIds);
         if (!sent.ok && sent.error.kind !== 'already-applied') return this.failed(command, sent.error);
         const read = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
+        // Without this read nothing else reads the job's postings again: the process would believe
+        // the posting still up. Tried again; the unpost then answers "already down" (404).
+        if (!read.ok) return this.failed(command, read.error);
         const note = sent.ok ? 'applied' : `already applied (${sent.error.code})`;
-        return { kind: 'done', reads: read.ok ? [read.value] : [], note };
+        return { kind: 'done', reads: [read.value], note };
       }
       case 'read_postings': {
         const read = await ats.fetchJob(job, { withPostings: true });

@@ -11,6 +11,10 @@ import { describeMachine, loadAverage } from './bench-machine.js';
  * tests, and `BENCHMARKS.md` at the root of the repository with the figures, the machine, the
  * date and the commands that reproduce each of them. Each bench's output is shown live and kept
  * whole in the file; its last line (one JSON object) is the summary. Exit code 1 if any failed.
+ * The benches are `eligibility`, `reports`, `webhooks` (the alert route against a bare express
+ * route) and `ats` (the service against the tenant simulator at 8 calls per second: the window's
+ * opening and the steady state; about 15 minutes). `EN3S_BENCH_QUICK=1` runs the benches that
+ * have a short form (`ats --quick`) in it, and says so in the file.
  */
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -64,6 +68,10 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
   });
 }
 
+/** Benches with a short form, and the argument that asks for it. */
+const quickForms: Record<string, string> = { 'ats.bench.js': '--quick' };
+const quick = process.env.EN3S_BENCH_QUICK === '1';
+
 const benches = readdirSync(here)
   .filter((file) => file.endsWith('.bench.js'))
   .sort();
@@ -72,7 +80,8 @@ const loadAtStart = loadAverage();
 const runs: Run[] = [];
 for (const file of benches) {
   const relative = `dist/tests/bench/${file}`;
-  const result = await run(basename(file, '.bench.js'), `node --expose-gc ${relative}`, [process.execPath, '--expose-gc', join(here, file)]);
+  const extra = quick && quickForms[file] ? [quickForms[file]] : [];
+  const result = await run(basename(file, '.bench.js'), `node --expose-gc ${relative}${extra.map((a) => ` ${a}`).join('')}`, [process.execPath, '--expose-gc', join(here, file), ...extra]);
   runs.push({ ...result, npmScript: npmScriptFor(relative) });
 }
 
@@ -100,7 +109,7 @@ const lines: string[] = [
   '',
   'To reproduce everything: `npm run build && npm run bench` (this file is rewritten). Each bench alone:',
   '',
-  ...runs.map((r) => `- ${r.name}: \`npm run build && ${r.npmScript ? `npm run ${r.npmScript}` : r.command}\``),
+  ...runs.map((r) => `- ${r.name}: \`npm run build && ${r.npmScript ? `npm run ${r.npmScript}${r.command.includes(' --quick') ? ' -- --quick' : ''}` : r.command}\``),
   `- XML attacks: \`${hostileCommand}\` (figures printed by the test)`,
   '',
   '## Summary',

@@ -2,28 +2,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createIngestApp, webhookOptionsFromConfig } from '../../src/ingest/app.js';
-import { offsetClock, systemClock } from '../../src/pipeline/context.js';
-import { createLogger } from '../../src/service/logger.js';
+import { offsetClock } from '../../src/pipeline/context.js';
 import { startService } from '../../src/service/service.js';
-import { openDatabase } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 
 /**
  * A process under load for the webhook bench, started by `webhooks.bench.ts` with an IPC
  * channel, so that the load generator and the server never share an event loop:
  *
- *   node webhook-target.js bare                 a bare express 5 route reading the body, 202
- *   node webhook-target.js ingest '<json>'      the webhook route alone over the store (no pipeline)
- *   node webhook-target.js service '<json>'     the whole service (`startService`)
+ *   node webhook-target.js bare                 a bare express 5 route `POST /webhooks/talentlink/:token` reading the body, 202
+ *   node webhook-target.js service '<json>'     the whole service (`startService`), whose alert route is measured
  *
  * It sends `{type: 'ready', url}` once listening, answers `{type: 'cpu'}` with the CPU time it
- * used so far (µs), and on `{type: 'stop'}` stops cleanly, sends `{type: 'stopped'}` and exits.
+ * used so far (µs) and `{type: 'stats'}` with the service's queue drains so far, and on
+ * `{type: 'stop'}` stops cleanly, sends `{type: 'stopped'}` and exits.
  */
 
 export interface ServiceTargetOptions {
   databaseUrl: string;
-  secret: string;
+  token: string;
+  /** The tenant's base URL (the API under `/tlk/rest`). */
   atsBaseUrl: string;
   /** The service's clock starts at this instant and runs at real speed. */
   clockAt: string;
@@ -37,8 +34,8 @@ const send = (message: TargetMessage) => new Promise<void>((resolve) => process.
 async function startBare(): Promise<{ url: string; stop(): Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
-  app.post('/webhooks/talentlink', express.raw({ type: '*/*', limit: 1024 * 1024 }), (req, res) => {
-    res.status(202).json({ status: 'accepted', id: req.get('webhook-id') ?? '' });
+  app.post('/webhooks/talentlink/:token', express.raw({ type: '*/*', limit: 64 * 1024 }), (_req, res) => {
+    res.status(202).json({ status: 'accepted' });
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -59,13 +56,12 @@ function configOf(options: ServiceTargetOptions): Config {
       databaseUrl: options.databaseUrl,
       httpHost: '127.0.0.1',
       httpPort: 0,
-      webhookSecrets: [options.secret],
+      alertTokens: [options.token],
       atsBaseUrl: options.atsBaseUrl,
       atsUser: 'demo:demo:BO',
       atsPassword: 'demo',
       atsApiKey: 'demo',
-      // The contract's 10 calls per second would make the end-to-end measure one of the limiter.
-      atsRequestsPerSecond: 1000,
+      reportsSchedule: false,
       logLevel: options.logLevel,
     },
   );
@@ -76,33 +72,12 @@ async function startServiceTarget(options: ServiceTargetOptions): Promise<{ url:
   return { url: service.url, stop: () => service.stop() };
 }
 
-/** The webhook route as the service mounts it (same settings, logger and store), without the pipeline behind it. */
-async function startIngestTarget(options: ServiceTargetOptions): Promise<{ url: string; stop(): Promise<void> }> {
-  const config = configOf(options);
-  const store = await openDatabase(config.databaseUrl);
-  await migrateToLatest(store);
-  const app = createIngestApp({ store, clock: systemClock, log: createLogger(config.logLevel), ...webhookOptionsFromConfig(config, () => undefined) });
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await store.close();
-    },
-  };
-}
-
 async function main(): Promise<void> {
   if (!process.send) throw new Error('webhook-target: start it with an IPC channel (child_process.fork)');
   const [mode, json] = process.argv.slice(2);
   const options = json ? (JSON.parse(json) as ServiceTargetOptions) : undefined;
-  const target =
-    mode === 'bare' ? await startBare() : mode === 'service' && options ? await startServiceTarget(options) : mode === 'ingest' && options ? await startIngestTarget(options) : null;
-  if (!target) throw new Error(`webhook-target: expected "bare", "ingest <json>" or "service <json>", got ${JSON.stringify(process.argv.slice(2))}`);
+  const target = mode === 'bare' ? await startBare() : mode === 'service' && options ? await startServiceTarget(options) : null;
+  if (!target) throw new Error(`webhook-target: expected "bare" or "service <json>", got ${JSON.stringify(process.argv.slice(2))}`);
   process.on('message', (message: { type?: string }) => {
     if (message?.type === 'cpu') {
       const used = process.cpuUsage();

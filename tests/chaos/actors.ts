@@ -1,88 +1,76 @@
-import type { JobDocument } from '../../connectors/talentlink/job-document.js';
-import type { SandboxProcess } from '../support/e2e-sandbox.js';
-import type { OfferScript, Scenario } from './scenario.js';
+import { defaultDepartments } from '../../connectors/talentlink/tenant/directory.js';
+import type { Store } from '../../src/store/database.js';
+import { expectedAnswers, type Observed } from './oracle.js';
+import { classificationOf, type OfferScript, type Scenario } from './scenario.js';
+import type { TenantProcess } from '../support/tenant-process-client.js';
 
 /**
- * The recruiters and EN3S playing the scenario against the sandbox's driver API. Each offer's
- * script is a small state machine: a step waits for what the real world waits for (EN3S can
- * only answer an approval that was started; a recruiter publishes once the lock is off), then
- * for its pause, then acts. The jobs are watched through the sandbox's change log, so only the
- * jobs that changed are read again.
+ * The recruiters and EN3S playing the scenario against the tenant's driver. Each offer's script
+ * is a small state machine: a step waits for what the real world waits for, then for its pause,
+ * then acts. A recruiter submits once the EN3S approver is on the job (the connector's e-mail
+ * asks it); EN3S answers a submission the connector showed it (the service holds the job as
+ * submitted, as EN3S's dashboard would); a recruiter publishes or closes once the approver is on.
+ * Waiting jobs are read again every few hundred milliseconds.
  */
 
-type Wait = 'none' | 'submitted' | 'open-for-publication';
-type Act = 'create' | 'submit' | 'force-publish' | 'validate' | 'refuse' | 'publish' | 'close';
+export const EN3S_USER_ID = 101;
+const RECRUITER_IDS = [111, 112, 113, 114];
+
+type Wait = 'none' | 'en3s-on-team' | 'service-submitted';
+type Act = 'create' | 'add-approver' | 'publish-at-once' | 'submit' | 'approve' | 'refuse' | 'publish-after' | 'publish' | 'close';
 
 export interface Step {
   act: Act;
   wait: Wait;
   /** Milliseconds after the previous act (for `create`: after the start of the run). */
   delayMs: number;
-  /** HTTP statuses the act may be answered with. */
-  expect: number[];
 }
-
-export const APPROVAL_TEAM = 'EN3S dérogation';
 
 /** The steps of one offer's script, in order. */
 export function stepsOf(script: OfferScript): Step[] {
-  const steps: Step[] = [{ act: 'create', wait: 'none', delayMs: script.createAtMs, expect: [201] }];
+  const steps: Step[] = [{ act: 'create', wait: 'none', delayMs: script.createAtMs }];
   const p = script.inProcess;
   if (p) {
-    // The connector and the recruiter may both try to start the approval: the second gets 409.
-    if (p.submission === 'recruiter-submits') steps.push({ act: 'submit', wait: 'none', delayMs: 0, expect: [201, 409] });
-    if (p.forcePublish) steps.push({ act: 'force-publish', wait: 'submitted', delayMs: p.delays.forcePublish, expect: [200] });
-    if (p.answer !== 'never') steps.push({ act: p.answer, wait: 'submitted', delayMs: p.delays.answer, expect: [200] });
-    if (p.publishAfterAnswer) {
-      steps.push(
-        p.answer === 'validate'
-          ? { act: 'publish', wait: 'open-for-publication', delayMs: p.delays.publish, expect: [200] }
-          : // Refused: the lock stays on. No answer yet: the lock holds while EN3S thinks.
-            { act: 'publish', wait: p.answer === 'refuse' ? 'none' : 'submitted', delayMs: p.delays.publish, expect: [423] },
-      );
-    }
-    if (p.close) steps.push({ act: 'close', wait: 'submitted', delayMs: p.delays.close, expect: [200] });
+    if (p.approverBy === 'recruiter') steps.push({ act: 'add-approver', wait: 'none', delayMs: 0 });
+    if (p.publishAtOnce) steps.push({ act: 'publish-at-once', wait: 'none', delayMs: 0 });
+    if (p.submits) steps.push({ act: 'submit', wait: 'en3s-on-team', delayMs: p.delays.submit });
+    if (p.answer !== 'never') steps.push({ act: p.answer === 'validate' ? 'approve' : 'refuse', wait: 'service-submitted', delayMs: p.delays.answer });
+    if (p.publishAfterAnswer) steps.push({ act: 'publish-after', wait: 'en3s-on-team', delayMs: p.delays.publish });
+    if (p.close) steps.push({ act: 'close', wait: 'en3s-on-team', delayMs: p.delays.close });
   } else if (script.outOfScope && script.outOfScope.act !== 'nothing') {
-    steps.push({ act: script.outOfScope.act, wait: 'none', delayMs: script.outOfScope.delayMs, expect: [200] });
+    steps.push({ act: script.outOfScope.act, wait: 'none', delayMs: script.outOfScope.delayMs });
   }
   return steps;
-}
-
-/** The connector did its part: team, approval in progress, publication locked. */
-export function submitted(job: JobDocument): boolean {
-  return (
-    job.teams.some((t) => t.role === 'approval' && t.name === APPROVAL_TEAM) &&
-    job.approvalProcess?.status === 'IN_PROGRESS' &&
-    job.publicationLock?.locked === true
-  );
-}
-
-/** Unlocked, and what went out too early taken down: the recruiter may publish. */
-export function openForPublication(job: JobDocument): boolean {
-  return job.publicationLock?.locked !== true && !job.postings.some((p) => p.channel === 'UCANSS' && p.status === 'PUBLISHED');
 }
 
 interface Runner {
   script: OfferScript;
   steps: Step[];
   next: number;
-  jobId: string | null;
+  jobId: number | null;
+  jobNumber: string | null;
   lastActAt: number;
-  /** The job changed since it was last read for this step's wait. */
-  dirty: boolean;
   lastReadAt: number;
   busy: boolean;
+  observed: Observed;
 }
 
 export interface Anomaly {
-  jobNumber: string;
+  tag: string;
   act: Act;
   status: number;
   body: unknown;
 }
 
+export interface PlayedOffer {
+  script: OfferScript;
+  jobId: number;
+  jobNumber: string;
+  observed: Observed;
+}
+
 export interface DriveResult {
-  jobIds: Map<string, string>;
+  played: PlayedOffer[];
   anomalies: Anomaly[];
   acts: Record<string, number>;
   durationMs: number;
@@ -91,101 +79,89 @@ export interface DriveResult {
 export interface DriveOptions {
   /** Whole drive, from the first creation to the last act. */
   timeoutMs: number;
-  /** Requests to the driver API at once. */
+  /** Requests to the driver at once. */
   concurrency?: number;
-  /** Called every few seconds while waiting, e.g. to requeue dead-lettered commands as an administrator would. */
+  /** Called every few seconds while waiting (an administrator's round, storms, poison). */
   onTick?: () => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const READ_AGAIN_MS = 400;
 
-export async function driveScenario(sandbox: SandboxProcess, scenario: Scenario, options: DriveOptions): Promise<DriveResult> {
+export async function driveScenario(tenant: TenantProcess, db: Store, scenario: Scenario, options: DriveOptions): Promise<DriveResult> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
   const concurrency = options.concurrency ?? 8;
-  const runners: Runner[] = scenario.offers.map((script) => ({ script, steps: stepsOf(script), next: 0, jobId: null, lastActAt: started, dirty: true, lastReadAt: 0, busy: false }));
-  const byJob = new Map<string, Runner>();
+  const runners: Runner[] = scenario.offers.map((script) => ({ script, steps: stepsOf(script), next: 0, jobId: null, jobNumber: null, lastActAt: started, lastReadAt: 0, busy: false, observed: { prematurePosting: false } }));
   const anomalies: Anomaly[] = [];
   const acts: Record<string, number> = {};
   let active = runners.length;
   let inFlight = 0;
-  let afterSeq = 0;
-  let lastFeedAt = 0;
   let lastTickAt = started;
   let failure: Error | null = null;
+  const departmentId = new Map(defaultDepartments.map((d) => [d.code, d.id]));
 
   const act = async (runner: Runner, step: Step): Promise<void> => {
     const { script } = runner;
     const id = runner.jobId;
-    const call = (path: string, body: unknown = {}) => sandbox.driver('POST', path, body);
+    const call = (path: string, body: unknown = {}) => tenant.driver('POST', path, body);
     let answer;
     switch (step.act) {
-      case 'create':
-        answer = await call('/jobs', {
-          title: script.title,
-          organization: script.organization,
-          customFields: script.customFields,
-          jobNumber: script.jobNumber,
-          recruiter: { userId: `u-chaos-${script.index % 97}`, firstName: 'Camille', lastName: 'Recruteur' },
-          ...(script.inProcess && script.inProcess.submission !== 'connector' ? { approvalTeam: APPROVAL_TEAM } : {}),
-        });
-        if (answer.status === 201) {
-          runner.jobId = String(answer.body.id);
-          byJob.set(runner.jobId, runner);
-        }
+      case 'create': {
+        const organizationId = departmentId.get(script.organizationCode);
+        if (organizationId === undefined) throw new Error(`${script.tag}: the body ${script.organizationCode} is not in the tenant's tree`);
+        answer = await call('/jobs', { title: script.title, organizationId, recruiterIds: [RECRUITER_IDS[script.index % RECRUITER_IDS.length]!], classification: classificationOf(script.fields) });
+        if (answer.status !== 201) throw new Error(`${script.tag}: the tenant refused the creation (${answer.status} ${JSON.stringify(answer.body)})`);
+        runner.jobId = Number(answer.body.id);
+        runner.jobNumber = String(answer.body.jobNumber);
+        break;
+      }
+      case 'add-approver':
+        // The recruiter adds the approval team's member themselves (seed 004 §2.3), keeping the rest.
+        answer = await tenant.driver('PUT', `/jobs/${id}/team?mode=merge`, { approvers: [{ order: 1, stepOrder: 1, user: { id: EN3S_USER_ID }, lovValue: 'dérogation EN3S' }] });
+        break;
+      case 'publish-at-once':
+      case 'publish-after':
+      case 'publish':
+        answer = await call(`/jobs/${id}/publish`);
+        if (step.act === 'publish-at-once') runner.observed.prematurePosting = answer.status === 201;
         break;
       case 'submit':
         answer = await call(`/jobs/${id}/submit`);
         break;
-      case 'force-publish':
-        answer = await call(`/jobs/${id}/force-publish`);
-        break;
-      case 'validate':
-        answer = await call(`/jobs/${id}/validate`, { comment: 'Dérogation accordée' });
-        break;
+      case 'approve':
       case 'refuse':
-        answer = await call(`/jobs/${id}/refuse`, { comment: 'Poste réservé aux élèves' });
-        break;
-      case 'publish':
-        answer = await call(`/jobs/${id}/publish`);
+        answer = await call(`/jobs/${id}/${step.act}`, { userId: EN3S_USER_ID });
         break;
       case 'close':
         answer = await call(`/jobs/${id}/close`);
         break;
     }
     acts[step.act] = (acts[step.act] ?? 0) + 1;
-    if (!step.expect.includes(answer.status)) anomalies.push({ jobNumber: script.jobNumber, act: step.act, status: answer.status, body: answer.body });
-    if (step.act === 'create' && answer.status !== 201) throw new Error(`${script.jobNumber}: the sandbox refused the creation (${answer.status} ${JSON.stringify(answer.body)})`);
+    const kind = step.act === 'publish-at-once' || step.act === 'publish-after' || step.act === 'publish' ? step.act : 'other';
+    if (!expectedAnswers(script, kind).includes(answer.status)) anomalies.push({ tag: script.tag, act: step.act, status: answer.status, body: answer.body });
   };
 
-  /** One move of a runner: read the job if its step waits for something, act when it may. */
+  const ready = async (runner: Runner, wait: Wait): Promise<boolean> => {
+    if (wait === 'en3s-on-team') {
+      const job = (await tenant.driver('GET', `/jobs/${runner.jobId}`)).body as { team?: { approvers?: { user?: { id?: number } }[] } | null };
+      return (job.team?.approvers ?? []).some((a) => a.user?.id === EN3S_USER_ID);
+    }
+    const row = await db.db.selectFrom('offers').select('state').where('ats_id', '=', String(runner.jobId)).executeTakeFirst();
+    return row?.state === 'submitted';
+  };
+
+  /** One move of a runner: check what its step waits for, act when it may. */
   const move = async (runner: Runner): Promise<void> => {
     const step = runner.steps[runner.next]!;
     if (step.wait !== 'none') {
-      runner.dirty = false;
       runner.lastReadAt = Date.now();
-      const job = (await sandbox.driver('GET', `/jobs/${runner.jobId}`)).body?.job as JobDocument | undefined;
-      if (!job) throw new Error(`${runner.script.jobNumber}: job ${runner.jobId} not found in the sandbox`);
-      const ready = step.wait === 'submitted' ? submitted(job) : openForPublication(job);
-      if (!ready) return;
+      if (!(await ready(runner, step.wait))) return;
     }
     await act(runner, step);
     runner.lastActAt = Date.now();
     runner.next += 1;
-    runner.dirty = true;
     if (runner.next >= runner.steps.length) active -= 1;
-  };
-
-  const readFeed = async (): Promise<void> => {
-    const feed = (await sandbox.driver('GET', `/changes?afterSeq=${afterSeq}`)).body as { items: { seq: number; jobId: string }[] };
-    const first = feed.items[0];
-    // The change log keeps the latest changes only: after a gap, read every waiting job again.
-    if (first && first.seq > afterSeq + 1 && afterSeq > 0) for (const r of runners) r.dirty = true;
-    for (const change of feed.items) {
-      const runner = byJob.get(change.jobId);
-      if (runner) runner.dirty = true;
-      afterSeq = Math.max(afterSeq, change.seq);
-    }
   };
 
   while (active > 0) {
@@ -195,13 +171,9 @@ export async function driveScenario(sandbox: SandboxProcess, scenario: Scenario,
       const stuck = runners.filter((r) => r.next < r.steps.length).slice(0, 20);
       throw new Error(
         `the scenario did not finish in ${options.timeoutMs} ms: ${active} offers still waiting, e.g. ${stuck
-          .map((r) => `${r.script.jobNumber} (job ${r.jobId}) before ${r.steps[r.next]!.act} waiting for ${r.steps[r.next]!.wait}`)
+          .map((r) => `${r.script.tag} (job ${r.jobId}) before ${r.steps[r.next]!.act} waiting for ${r.steps[r.next]!.wait}`)
           .join('; ')}`,
       );
-    }
-    if (now - lastFeedAt >= 250) {
-      lastFeedAt = now;
-      await readFeed();
     }
     if (options.onTick && now - lastTickAt >= 5_000) {
       lastTickAt = now;
@@ -213,8 +185,7 @@ export async function driveScenario(sandbox: SandboxProcess, scenario: Scenario,
       const step = runner.steps[runner.next]!;
       const base = step.act === 'create' ? started : runner.lastActAt;
       if (Date.now() < base + step.delayMs) continue;
-      // A safety net besides the change log: read a waiting job again every few seconds anyway.
-      if (step.wait !== 'none' && !runner.dirty && Date.now() - runner.lastReadAt < 5_000) continue;
+      if (step.wait !== 'none' && Date.now() - runner.lastReadAt < READ_AGAIN_MS) continue;
       runner.busy = true;
       inFlight += 1;
       move(runner)
@@ -230,5 +201,10 @@ export async function driveScenario(sandbox: SandboxProcess, scenario: Scenario,
   }
   while (inFlight > 0) await sleep(5);
   if (failure) throw failure;
-  return { jobIds: new Map(runners.map((r) => [r.script.jobNumber, r.jobId!])), anomalies, acts, durationMs: Date.now() - started };
+  return {
+    played: runners.map((r) => ({ script: r.script, jobId: r.jobId!, jobNumber: r.jobNumber!, observed: r.observed })),
+    anomalies,
+    acts,
+    durationMs: Date.now() - started,
+  };
 }

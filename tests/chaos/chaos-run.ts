@@ -1,23 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FaultPlanInput } from '../../connectors/talentlink/tenant/index.js';
 import type { Dialect } from '../../src/store/database.js';
 import { openTestStore, type TestStore } from '../support/databases.js';
 import { en3sBin, freePort, startProcess } from '../support/e2e-processes.js';
-import { startSandboxProcess, type SandboxProcess } from '../support/e2e-sandbox.js';
-import { campaignInstant } from '../support/e2e-world.js';
-import { driveScenario } from './actors.js';
-import { checkLedger, checkOffers, checkQueues, checkReport } from './checks.js';
-import { serviceInstance, startKiller, type ServiceInstance } from './fleet.js';
+import { driveScenario, type DriveResult } from './actors.js';
+import { checkEffects, checkLedger, checkOffers, checkQueues, checkReport } from './checks.js';
+import { CHAOS_ALERT_TOKEN, serviceInstance, startKiller, type ServiceInstance } from './fleet.js';
 import { describeScenario, generateScenario } from './scenario.js';
+import { POSITION_QUEUE, POSTING_QUEUE, startTenantProcess, type TenantProcess } from '../support/tenant-process-client.js';
 
 /**
- * One chaos run: the sandbox ATS and one or more `en3s serve` processes on one database, the
- * sandbox failing a fifth of the API calls, slowing the others, dropping, duplicating and
- * holding back notifications, a killer SIGKILLing every instance every few seconds, and the
- * scenario played by recruiters and EN3S meanwhile. Then faults off, killing stopped, wait for
- * everything to settle, and compare with the oracle. Returns the problems found (empty: all is
- * well) and a summary line.
+ * One chaos run: the tenant simulator as a process and one or more `en3s serve` processes on
+ * one database, the tenant failing a fifth of the API calls, answering storms of the gateway's
+ * 403 "Account Over Queries Per Second Limit", losing and repeating alerts, repeating queue
+ * elements, with poison elements (a job gone, a job hidden) put in its queues; a killer
+ * SIGKILLing every instance every few seconds; the scenario played by recruiters and EN3S
+ * meanwhile. Then faults off, killing stopped, wait for everything to settle, and compare with
+ * the oracle. Returns the problems found (empty: all is well) and a summary line.
  */
 
 export interface ChaosOptions {
@@ -26,6 +27,8 @@ export interface ChaosOptions {
   offers: number;
   seed: number;
   ratePerSecond: number;
+  /** The connector's budget of calls per second (EN3S_ATS_CALLS_PER_SECOND), for all instances. */
+  callsPerSecond: number;
   driveTimeoutMs: number;
   settleTimeoutMs: number;
 }
@@ -36,57 +39,58 @@ export interface ChaosOutcome {
   kills: number;
 }
 
-/** What the sandbox does wrong during the run (README of the sandbox, "Faults"). */
-export const chaosFaults = (seed: number) => ({
-  seed,
-  apiErrorRatio: 0.2,
-  apiErrorStatuses: [500, 503],
-  latencyMinMs: 0,
-  latencyMaxMs: 40,
-  notificationDropRatio: 0.05,
-  notificationDuplicateRatio: 0.05,
-  reorderRatio: 0.1,
-  reorderWindowMs: 2_000,
+/** Inside the EN3S window of 2027 (1 January – 30 April), whatever the real date. */
+export const CAMPAIGN_INSTANT = '2027-02-03T09:00:00.000Z';
+
+/** What the tenant does wrong during the run (its README, "Faults"); a storm of 403s every few seconds on top. */
+export const chaosFaults = (tick: number, storm: boolean): FaultPlanInput => ({
+  errors: { rate: 0.2, status: ([500, 503, 504] as const)[tick % 3] },
+  latency: { ms: 30, rate: 0.2 },
+  gatewayStorm: { next: storm ? 25 : 0 },
+  alerts: { dropRate: 0.1, repeatRate: 0.1 },
+  queueRepeat: { rate: 0.05 },
 });
 
-/** The service's settings for the run: short reconciliation period and leases, no rate limit worth the name. */
-export const chaosServiceEnv: Record<string, string> = {
+/** The service's settings for the run: short reconciliation period, queue poll and leases. */
+export const chaosServiceEnv = (callsPerSecond: number): Record<string, string> => ({
   EN3S_RECONCILE_CRON: '*/3 * * * * *',
-  EN3S_ATS_REQUESTS_PER_SECOND: '500',
+  EN3S_QUEUE_POLL_MS: '2000',
+  EN3S_ATS_CALLS_PER_SECOND: String(callsPerSecond),
+  EN3S_ATS_TAKEDOWN_RESERVE: String(Math.max(2, Math.floor(callsPerSecond / 8))),
+  EN3S_ATS_TIMEOUT_MS: '5000',
   EN3S_ATS_CIRCUIT_COOLDOWN_MS: '1000',
-  // Work a killed instance had claimed is taken over after 5 s (commands: 12 s, above the 10 s ATS time-out).
+  // Work a killed instance had claimed is taken over after 5 s (commands: 12 s, above the 5 s ATS time-out).
   EN3S_INBOX_LEASE_MS: '5000',
   EN3S_OUTBOX_LEASE_MS: '12000',
   EN3S_REPORTS_SCHEDULE: 'false',
   EN3S_LOG_LEVEL: process.env.EN3S_CHAOS_LOG_LEVEL ?? 'warn',
-};
+});
 
 /**
- * Nothing left to do on either side: no inbox row or command waiting, no delivery pending, every
- * ATS version seen by the service. On time-out, says what was still open.
+ * Nothing left to do on either side: no inbox row or command waiting, the tenant's queues
+ * empty, every job's latest change seen by the service. On time-out, says what was still open.
  */
-async function settled(db: TestStore, sandbox: SandboxProcess, timeoutMs: number): Promise<void> {
+async function settled(db: TestStore, tenant: TenantProcess, jobIds: number[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let open = '';
   while (Date.now() < deadline) {
     const inbox = await db.db.selectFrom('inbox').select('id').where('status', 'in', ['pending', 'processing']).execute();
     const outbox = await db.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'in_flight']).execute();
-    const scheduled = (await sandbox.driver('GET', '/deliveries?state=scheduled')).body.items.length as number;
-    const inFlight = (await sandbox.driver('GET', '/deliveries?state=in-flight')).body.items.length as number;
-    open = `${inbox.length} inbox events, ${outbox.length} commands, ${scheduled + inFlight} deliveries open`;
-    if (inbox.length + outbox.length + scheduled + inFlight === 0) {
-      const seen = new Map((await db.db.selectFrom('offers').select(['ats_id', 'last_version']).execute()).map((r) => [r.ats_id, Number(r.last_version)]));
-      const jobs = (await sandbox.driver('GET', '/jobs')).body.items as { id: string; version: number }[];
-      const behind = jobs.filter((j) => seen.get(j.id) !== j.version);
+    const queued = (await tenant.queueLength(POSITION_QUEUE)) + (await tenant.queueLength(POSTING_QUEUE));
+    open = `${inbox.length} inbox events, ${outbox.length} commands, ${queued} queue elements open`;
+    if (inbox.length + outbox.length + queued === 0) {
+      const seen = new Map((await db.db.selectFrom('offers').select(['ats_id', 'last_updated_at']).execute()).map((r) => [r.ats_id, r.last_updated_at ? Date.parse(r.last_updated_at) : null]));
+      const wanted = new Set(jobIds);
+      const behind = (await tenant.effects()).jobs.filter((j) => wanted.has(j.id) && seen.get(String(j.id)) !== j.updateDate);
       if (behind.length === 0) return;
-      open = `${behind.length} jobs whose latest version the service has not seen, e.g. ${behind
+      open = `${behind.length} jobs whose latest change the service has not seen, e.g. ${behind
         .slice(0, 10)
-        .map((j) => `${j.id} v${j.version} (service: ${seen.get(j.id) ?? 'none'})`)
+        .map((j) => `${j.id} at ${new Date(j.updateDate).toISOString()} (service: ${seen.get(String(j.id)) ? new Date(seen.get(String(j.id))!).toISOString() : 'none'})`)
         .join(', ')}`;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`the service and the sandbox did not settle in ${timeoutMs} ms: ${open}`);
+  throw new Error(`the service and the tenant did not settle in ${timeoutMs} ms: ${open}`);
 }
 
 /**
@@ -104,17 +108,15 @@ async function requeueDead(db: TestStore, problems: string[]): Promise<number> {
   return dead.length;
 }
 
-/** What the service holds of the jobs a failed drive names: state, commands and unhandled events. */
+/** What the service holds of the jobs a failed drive names: state and unhandled work. */
 async function describeStuck(db: TestStore, error: unknown): Promise<string> {
   const ids = [...new Set([...String(error instanceof Error ? error.message : error).matchAll(/\(job (\d+)\)/g)].map((m) => m[1]!))].slice(0, 8);
   const lines: string[] = [];
   for (const id of ids) {
-    const offer = await db.db.selectFrom('offers').select(['state', 'last_version', 'timeline_data']).where('ats_id', '=', id).executeTakeFirst();
-    const commands = await db.db.selectFrom('outbox').select(['id', 'kind', 'status', 'attempts', 'next_attempt_at', 'lease_owner', 'lease_until', 'last_error']).where('ats_id', '=', id).orderBy('id').execute();
-    const events = await db.db.selectFrom('inbox').select(['event_id', 'status', 'job_version', 'attempts', 'lease_until']).where('job_id', '=', id).where('status', '!=', 'done').execute();
-    lines.push(`job ${id}: offer ${JSON.stringify(offer ? { state: offer.state, lastVersion: offer.last_version, wanted: (offer.timeline_data as { wanted?: unknown } | null)?.wanted } : null)}`);
-    lines.push(`  commands ${JSON.stringify(commands)}`);
-    lines.push(`  unhandled events ${JSON.stringify(events)}`);
+    const offer = await db.db.selectFrom('offers').select(['state', 'last_updated_at']).where('ats_id', '=', id).executeTakeFirst();
+    const commands = await db.db.selectFrom('outbox').select(['id', 'kind', 'status', 'attempts', 'next_attempt_at', 'lease_owner', 'last_error']).where('ats_id', '=', id).orderBy('id').execute();
+    const events = await db.db.selectFrom('inbox').select(['event_id', 'status', 'attempts', 'lease_until']).where('job_id', '=', id).where('status', '!=', 'done').execute();
+    lines.push(`job ${id}: offer ${JSON.stringify(offer ?? null)}`, `  commands ${JSON.stringify(commands)}`, `  unhandled events ${JSON.stringify(events)}`);
   }
   return lines.join('\n');
 }
@@ -125,34 +127,52 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   const logDir = mkdtempSync(join(tmpdir(), `en3s-chaos-${options.dialect}-`));
   const db = await openTestStore(options.dialect, `chaos-${options.dialect}`, { migrate: false });
   const ports = await Promise.all(Array.from({ length: options.instances }, () => freePort()));
-  const sandbox = await startSandboxProcess({
-    webhookUrl: ports.map((p) => `http://127.0.0.1:${p}/webhooks/talentlink`).join(','),
-    clock: campaignInstant,
+  // No gateway limit in the tenant (0): it measures the busiest 1,000 ms, which the service's own budget must keep under its setting.
+  const tenant = await startTenantProcess({
+    callsPerSecond: 0,
+    clock: { start: CAMPAIGN_INSTANT },
     seed: options.seed,
-    // No rate limit to speak of; a failed push is tried again after 50 ms, 3 s, 18 s…
-    extraArgs: ['--rate-limit', '0', '--retry-factor', '0.01'],
+    alertUrls: ports.map((p) => `http://127.0.0.1:${p}/webhooks/talentlink/${CHAOS_ALERT_TOKEN}`),
+    alertTimeoutMs: 1_000,
   });
   const instances: ServiceInstance[] = [];
   const problems: string[] = [];
   let passed = false;
   try {
-    const clockOffsetMs = async () => ((await sandbox.driver('GET', '/clock')).body as { offsetMs: number }).offsetMs;
     for (const [i, port] of ports.entries()) {
-      const instance = serviceInstance({ name: `en3s-${i + 1}`, port, databaseUrl: db.url, atsBaseUrl: sandbox.url, logFile: join(logDir, `en3s-${i + 1}.log`), clockOffsetMs, env: chaosServiceEnv });
+      const instance = serviceInstance({
+        name: `en3s-${i + 1}`,
+        port,
+        databaseUrl: db.url,
+        atsBaseUrl: tenant.url,
+        logFile: join(logDir, `en3s-${i + 1}.log`),
+        clockOffsetMs: () => tenant.clockOffsetMs(),
+        env: chaosServiceEnv(options.callsPerSecond),
+      });
       // One after the other: the first start migrates the database.
       await instance.start();
       instances.push(instance);
     }
-    const faults = await sandbox.driver('PUT', '/faults', chaosFaults(options.seed));
-    if (faults.status !== 200) throw new Error(`PUT /sandbox/faults: ${faults.status} ${JSON.stringify(faults.body)}`);
+    let tick = 0;
+    await tenant.setFaults(chaosFaults(tick, false));
     const killer = startKiller(instances, options.seed);
     let requeued = 0;
-    let drive;
+    const poison = { injected: 0 };
+    let drive: DriveResult;
     try {
-      drive = await driveScenario(sandbox, scenario, {
+      drive = await driveScenario(tenant, db, scenario, {
         timeoutMs: options.driveTimeoutMs,
         onTick: async () => {
           if (killer.dead) throw killer.dead;
+          tick += 1;
+          // Every other round a storm of the gateway's 403s; every third a poison element in a queue.
+          await tenant.setFaults(chaosFaults(tick, tick % 2 === 0));
+          if (tick % 3 === 0) {
+            const queue = tick % 2 === 0 ? POSTING_QUEUE : POSITION_QUEUE;
+            const answer = await tenant.driver('POST', `/queues/${queue}/poison`, { kind: tick % 4 < 2 ? 'gone' : 'forbidden' });
+            if (answer.status !== 201) problems.push(`poison into ${queue}: ${answer.status} ${JSON.stringify(answer.body)}`);
+            else poison.injected += 1;
+          }
           requeued += await requeueDead(db, problems);
         },
       });
@@ -161,48 +181,57 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     } finally {
       await killer.stop();
     }
-    await sandbox.driver('PUT', '/faults', {});
-    // The ATS's own later retries of failed pushes, brought forward now that every instance is up for good.
-    await sandbox.driver('POST', '/deliveries/flush');
+    await tenant.setFaults({});
+    const jobIds = drive.played.map((o) => o.jobId);
     const settleStart = Date.now();
     try {
-      await settled(db, sandbox, options.settleTimeoutMs);
+      await settled(db, tenant, jobIds, options.settleTimeoutMs);
     } catch (error) {
       if ((requeued += await requeueDead(db, problems)) === 0) throw error;
-      await settled(db, sandbox, options.settleTimeoutMs);
+      await settled(db, tenant, jobIds, options.settleTimeoutMs);
     }
     const settleMs = Date.now() - settleStart;
 
-    problems.push(...drive.anomalies.map((a) => `${a.jobNumber}: ${a.act} answered ${a.status} ${JSON.stringify(a.body)}`));
+    const effects = await tenant.effects();
+    const counters = await tenant.counters();
+    problems.push(...drive.anomalies.map((a) => `${a.tag}: ${a.act} answered ${a.status} ${JSON.stringify(a.body)}`));
     problems.push(...(await checkQueues(db)));
-    problems.push(...(await checkOffers(scenario, drive.jobIds, db, sandbox)));
+    problems.push(...(await checkOffers(drive.played, db, effects)));
+    problems.push(...checkEffects(drive.played, effects, killer.killTimes));
     problems.push(...(await checkLedger(db.url)));
-    const now = ((await sandbox.driver('GET', '/clock')).body as { now: string }).now;
-    problems.push(...(await checkReport(scenario, db.url, join(logDir, 'report.json'), now)));
+    problems.push(...(await checkReport(drive.played, db.url, join(logDir, 'report.json'), await tenant.now())));
+    if (counters.maxCallsInWindow > options.callsPerSecond) {
+      problems.push(`the tenant counted ${counters.maxCallsInWindow} calls in one 1,000 ms window, over the configured ${options.callsPerSecond} per second`);
+    }
+    const poisonRecorded = (await db.db.selectFrom('queue_poison_elements').select('id').execute()).length;
+    if (poisonRecorded < poison.injected) problems.push(`${poison.injected} poison elements put in the queues, ${poisonRecorded} recorded by the service`);
     for (const instance of instances) problems.push(...instance.unexpectedExits);
     problems.push(...killer.failures);
 
-    const counters = await sandbox.counters();
+    const patches = Object.values(effects.perJob).flatMap((e) => e.patches);
     const stats = {
       offers: scenario.offers.length,
       instances: instances.length,
       kills: killer.kills,
       startMsMax: Math.max(...instances.flatMap((i) => i.startMs)),
-      startMsAvg: Math.round(instances.flatMap((i) => i.startMs).reduce((a, b) => a + b, 0) / instances.flatMap((i) => i.startMs).length),
-      apiCalls: counters.http.requests,
-      injectedFailures: counters.http.faultsInjected,
-      dropped: counters.notifications.dropped,
-      duplicated: counters.notifications.duplicated,
-      delayed: counters.notifications.delayed,
-      keysRepeated: counters.http.idempotencyKeysRepeated,
-      teamNoops: counters.overall.teamAssignmentsNoop,
-      approvalConflicts: counters.overall.approvalConflicts,
+      apiCalls: counters.totalCalls,
+      maxCallsInWindow: counters.maxCallsInWindow,
+      injectedErrors: counters.faults.errors,
+      overQpsAnswered: counters.refused.overQps,
+      alertsDropped: counters.alerts.dropped,
+      alertsRepeated: counters.alerts.repeated,
+      elementsRepeated: counters.queues.repeated,
+      poisonInjected: poison.injected,
+      poisonRecorded,
+      approverCalls: patches.length,
+      approverCallsRepeatedAfterKill: patches.filter((p) => p.redundant).length,
+      postingsTakenDown: Object.values(effects.perJob).reduce((n, e) => n + e.unposted.length, 0),
       deadRequeued: requeued,
       driveMs: drive.durationMs,
       settleMs,
       durationMs: Date.now() - started,
     };
-    const summary = `chaos on ${options.dialect} (${Object.entries(stats).map(([k, v]) => `${k} ${v}`).join(', ')}); scenario ${JSON.stringify(describeScenario(scenario))}`;
+    const summary = `chaos on ${options.dialect} (${Object.entries(stats).map(([k, v]) => `${k} ${v}`).join(', ')}); scenario ${JSON.stringify(describeScenario(scenario))}; acts ${JSON.stringify(drive.acts)}`;
     for (const instance of instances) {
       const code = await instance.stop();
       if (code !== 0) problems.push(`${instance.name} stopped with exit code ${code}`);
@@ -211,7 +240,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     return { problems, summary, kills: killer.kills };
   } finally {
     for (const instance of instances) await instance.stop();
-    await sandbox.stop();
+    await tenant.stop();
     await db.cleanup();
     if (passed && !process.env.EN3S_CHAOS_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
     else console.error(`chaos run on ${options.dialect}: service logs kept in ${logDir}`);

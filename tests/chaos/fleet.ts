@@ -1,17 +1,39 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { en3sBin } from '../support/e2e-processes.js';
-import { serviceEnv } from '../support/e2e-service.js';
 import { packageRoot } from '../../src/paths.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 /**
  * `en3s serve` instances that can be killed with SIGKILL and started again on the same port and
  * database, and the killer that does it every few seconds. Each start places the business clock
- * where the sandbox's clock is (EN3S_CLOCK_START), so that leases and instants written before a
+ * where the tenant's clock is (EN3S_CLOCK_START), so that leases and instants written before a
  * kill mean the same thing after it. Output goes to a log file per instance, kept across restarts.
  */
+
+/** The alert URL's secret token, in the tenant's alert URLs and in EN3S_ALERT_TOKEN. */
+export const CHAOS_ALERT_TOKEN = 'chaos-alert-token-0123456789abcdef';
+
+/** `en3s serve`'s environment against the tenant, as an administrator would write it. */
+export function serviceEnv(options: { databaseUrl: string; port: number; atsBaseUrl: string; clockStart: string }): Record<string, string> {
+  return {
+    EN3S_DATABASE_URL: options.databaseUrl,
+    EN3S_HTTP_PORT: String(options.port),
+    EN3S_ALERT_TOKEN: CHAOS_ALERT_TOKEN,
+    EN3S_ATS_BASE_URL: options.atsBaseUrl,
+    EN3S_ATS_USER: 'demo:demo:BO',
+    EN3S_ATS_PASSWORD: 'demo',
+    EN3S_ATS_API_KEY: 'demo',
+    EN3S_CLOCK_START: options.clockStart,
+    // E-mails to the recruiters land in the database's mailbox: the ask commands run for real.
+    EN3S_MAIL_MODE: 'mailbox',
+    EN3S_MAIL_FROM: 'en3s@en3s.example',
+    EN3S_REPORTS_DIR: join(tmpdir(), `en3s-chaos-reports-${process.pid}`),
+  };
+}
 
 export interface InstanceOptions {
   name: string;
@@ -19,7 +41,7 @@ export interface InstanceOptions {
   databaseUrl: string;
   atsBaseUrl: string;
   logFile: string;
-  /** The sandbox clock minus the real clock, read at each start. */
+  /** The tenant's clock minus the real clock, read at each start. */
   clockOffsetMs: () => Promise<number>;
   env: Record<string, string>;
 }
@@ -137,6 +159,8 @@ function healthy(port: number): Promise<number> {
 
 export interface Killer {
   readonly kills: number;
+  /** Real time (ms) of each kill, to tell a side effect repeated after a kill from a needless one. */
+  readonly killTimes: number[];
   /** Starts after a kill that failed (each is a problem of the run). */
   readonly failures: string[];
   /** Set when an instance could not be started again at all: the run cannot go on. */
@@ -149,6 +173,7 @@ export interface Killer {
 export function startKiller(instances: ServiceInstance[], seed: number, lifeMs: [number, number] = [2_000, 6_000]): Killer {
   let stopping = false;
   let kills = 0;
+  const killTimes: number[] = [];
   const failures: string[] = [];
   let dead: Error | null = null;
   const wakes: (() => void)[] = instances.map(() => () => undefined);
@@ -163,6 +188,7 @@ export function startKiller(instances: ServiceInstance[], seed: number, lifeMs: 
         };
       });
       if (stopping) break;
+      killTimes.push(Date.now());
       await instance.kill();
       kills += 1;
       // A start that fails is a finding, not the end of the killing: say it, and start again.
@@ -183,6 +209,7 @@ export function startKiller(instances: ServiceInstance[], seed: number, lifeMs: 
     get kills() {
       return kills;
     },
+    killTimes,
     failures,
     get dead() {
       return dead;

@@ -1,97 +1,109 @@
-import type { JobCounters } from '../../connectors/talentlink/sandbox/counters.js';
-import type { OfferState } from '../../src/domain/workflow-states.js';
-import type { OfferScript, Scenario } from './scenario.js';
+import type { JobProcessState } from '../../src/domain/job-process-states.js';
+import type { OfferScript } from './scenario.js';
 
 /**
- * What the campaign must end as, read from the scenario alone: the offer's state in the service,
- * what the ATS shows, how many times each side effect was applied, and which offers were
- * published without EN3S's answer. Written from the rules as DOMAIN.md states them — not from
- * the workflow code, which it checks. Policy: the defaults (enforce, undetermined treated as
- * concerned), inside the window, EN3S's answer final.
+ * What the campaign must end as, read from the scenario and from what the people in it saw
+ * (whether the recruiter's hurried publication went out before anyone set an approver): the
+ * job's state in the service, what the tenant shows, and the side effects the tenant applied.
+ * Written from the rules as DOMAIN.md and the contract (spec §4–§6) state them — not from
+ * `stepProcess`, which it checks. Policy: the defaults (enforce, undetermined treated as
+ * concerned), inside the window, e-mails on.
+ *
+ * The rules it applies, in order:
+ * - out of scope, the connector never touches the job: what the recruiter did stands;
+ * - in scope, the EN3S approver ends up on the job's team, set once (by the connector, or by the
+ *   recruiter, when the connector may have been quicker and set it itself: at most once then);
+ * - a posting that went out inside the window before EN3S approved is a breach: recorded, and
+ *   taken down exactly once; a posting after the approval stands;
+ * - an answer is EN3S's when EN3S is the only approver of the submission: approved → `approved`,
+ *   refused → `refused`, both final; a submission still waiting → `submitted`; never submitted →
+ *   `awaiting_submission` (the API cannot submit: the recruiter is asked);
+ * - a job closed before any answer is `closed`.
  */
 
-export type PostingStatus = 'DRAFT' | 'PUBLISHED' | 'WITHDRAWN' | 'EXPIRED';
+/** Statuses of the tenant (spec §6 defaults). */
+export const STATUS = {
+  draft: 'Brouillon',
+  pending: "En attente d'approbation",
+  approved: 'Approuvée',
+  refused: 'Refusée',
+  open: 'Ouverte',
+  closed: 'Clôturée',
+} as const;
+
+/** What the actors saw happen, where the world raced the connector. */
+export interface Observed {
+  /** The recruiter's publication right after creating the job went out (201), rather than refused. */
+  prematurePosting: boolean;
+}
 
 export interface ExpectedOffer {
-  jobNumber: string;
-  service: { state: OfferState; violation: boolean; concerned: 'yes' | 'no' | 'undetermined'; reviewNeeded: boolean };
+  service: { state: JobProcessState; violation: boolean; concerned: 'yes' | 'no' | 'undetermined'; reviewNeeded: boolean };
   ats: {
-    status: 'OPEN' | 'CLOSED';
-    /** The approval team "EN3S dérogation" is on the job. */
-    en3sTeam: boolean;
-    approval: 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | null;
-    locked: boolean;
-    /** Statuses of the job-exchange postings, in creation order. */
-    postings: PostingStatus[];
+    status: string;
+    /** The EN3S approver is on the job's team. */
+    en3sApprover: boolean;
+    /** Postings live at the end. */
+    livePostings: number;
   };
-  /** Side effects the ATS must have applied exactly this many times. */
-  effects: Pick<
-    JobCounters,
-    | 'teamAssignmentsApplied'
-    | 'approvalsStarted'
-    | 'approvalsApproved'
-    | 'approvalsRejected'
-    | 'locksApplied'
-    | 'unlocksApplied'
-    | 'withdrawalsApplied'
-    | 'postingsPublished'
-    | 'publicationsRefusedByLock'
-    | 'publicationsForcedThroughLock'
-  >;
+  effects: {
+    /** Team calls (`PATCH /position/{id}`) the tenant applied that put the EN3S approver on: [at least, at most]. */
+    approverSet: [number, number];
+    /** Postings taken down (`unpost` applied). */
+    unposted: number;
+  };
 }
 
 const concernedColumn = { concerned: 'yes', 'not-concerned': 'no', undetermined: 'undetermined' } as const;
 
-export function expectedOffer(script: OfferScript): ExpectedOffer {
-  const none = { teamAssignmentsApplied: 0, approvalsStarted: 0, approvalsApproved: 0, approvalsRejected: 0, locksApplied: 0, unlocksApplied: 0, withdrawalsApplied: 0, postingsPublished: 0, publicationsRefusedByLock: 0, publicationsForcedThroughLock: 0 };
+export function expectedOffer(script: OfferScript, observed: Observed): ExpectedOffer {
   const scope = { concerned: concernedColumn[script.scope], reviewNeeded: script.scope === 'undetermined' };
   const p = script.inProcess;
   if (!p) {
-    // Out of scope: the connector never touches it; whatever the recruiter does stands.
     const act = script.outOfScope?.act ?? 'nothing';
     return {
-      jobNumber: script.jobNumber,
       service: { state: act === 'close' ? 'closed' : 'not_concerned', violation: false, ...scope },
-      ats: { status: act === 'close' ? 'CLOSED' : 'OPEN', en3sTeam: false, approval: null, locked: false, postings: [act === 'publish' ? 'PUBLISHED' : 'DRAFT'] },
-      effects: { ...none, postingsPublished: act === 'publish' ? 1 : 0 },
+      ats: { status: act === 'close' ? STATUS.closed : act === 'publish' ? STATUS.open : STATUS.draft, en3sApprover: false, livePostings: act === 'publish' ? 1 : 0 },
+      effects: { approverSet: [0, 0], unposted: 0 },
     };
   }
-  // In the process: the connector (or the recruiter) puts the team on and starts the approval,
-  // the connector locks publication until EN3S answers and takes down what went out before.
-  const validated = p.answer === 'validate';
-  const postings: PostingStatus[] = [];
-  if (p.forcePublish) postings.push('WITHDRAWN');
-  if (p.publishAfterAnswer && validated) postings.push('PUBLISHED');
-  if (postings.length === 0) postings.push('DRAFT');
-  const state: OfferState = validated ? 'approved' : p.answer === 'refuse' ? 'refused' : p.close ? 'closed' : 'approval_started';
+  const premature = p.publishAtOnce && observed.prematurePosting;
+  const state: JobProcessState = p.close
+    ? 'closed'
+    : p.answer === 'validate'
+      ? 'approved'
+      : p.answer === 'refuse'
+        ? 'refused'
+        : p.submits
+          ? 'submitted'
+          : 'awaiting_submission';
+  const status = p.close
+    ? STATUS.closed
+    : p.answer === 'validate'
+      ? STATUS.approved
+      : p.answer === 'refuse'
+        ? STATUS.refused
+        : p.submits
+          ? STATUS.pending
+          : premature
+            ? STATUS.open
+            : STATUS.draft;
   return {
-    jobNumber: script.jobNumber,
-    service: { state, violation: p.forcePublish, ...scope },
-    ats: {
-      status: p.close ? 'CLOSED' : 'OPEN',
-      en3sTeam: true,
-      approval: validated ? 'APPROVED' : p.answer === 'refuse' ? 'REJECTED' : 'IN_PROGRESS',
-      // Unlocked only by "validé"; a refused offer stays locked for the campaign, a closed one as it was.
-      locked: !validated,
-      postings,
-    },
-    effects: {
-      ...none,
-      teamAssignmentsApplied: p.submission === 'connector' ? 1 : 0,
-      approvalsStarted: 1,
-      approvalsApproved: validated ? 1 : 0,
-      approvalsRejected: p.answer === 'refuse' ? 1 : 0,
-      locksApplied: 1,
-      unlocksApplied: validated ? 1 : 0,
-      withdrawalsApplied: p.forcePublish ? 1 : 0,
-      postingsPublished: (p.forcePublish ? 1 : 0) + (p.publishAfterAnswer && validated ? 1 : 0),
-      publicationsRefusedByLock: p.publishAfterAnswer && !validated ? 1 : 0,
-      publicationsForcedThroughLock: p.forcePublish ? 1 : 0,
-    },
+    service: { state, violation: premature, ...scope },
+    ats: { status, en3sApprover: true, livePostings: p.answer === 'validate' && p.publishAfterAnswer ? 1 : 0 },
+    effects: { approverSet: p.approverBy === 'connector' ? [1, 1] : [0, 1], unposted: premature ? 1 : 0 },
   };
 }
 
-/** References of the offers published without EN3S's answer: exactly what the control report must list. */
-export function expectedViolations(scenario: Scenario): string[] {
-  return scenario.offers.filter((o) => o.inProcess?.forcePublish).map((o) => o.jobNumber).sort();
+/** The HTTP statuses the tenant's driver may answer each act with, by the rules of spec §6. */
+export function expectedAnswers(script: OfferScript, act: 'publish-at-once' | 'publish-after' | 'publish' | 'other'): number[] {
+  if (act === 'publish-at-once') return [201, 409];
+  if (act === 'publish-after') return script.inProcess?.answer === 'validate' ? [201] : [409];
+  if (act === 'publish') return [201];
+  return [200, 201];
+}
+
+/** Job numbers of the offers published without EN3S's answer: exactly what the control report must list. */
+export function expectedViolations(scripts: { script: OfferScript; jobNumber: string; observed: Observed }[]): string[] {
+  return scripts.filter((s) => expectedOffer(s.script, s.observed).service.violation).map((s) => s.jobNumber).sort();
 }

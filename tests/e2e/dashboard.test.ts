@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from '../../connectors/talentlink/sandbox/index.js';
+import { startSandbox, type RunningSandbox } from '../../connectors/registry.js';
+import { demoOffers } from '../../connectors/talentlink/sandbox/demo-offers.js';
 import { createAdminRouter } from '../../src/admin/index.js';
 import { loadConfig } from '../../src/config.js';
 import { packageRoot } from '../../src/paths.js';
@@ -16,8 +17,9 @@ import { startService, type RunningService } from '../../src/service/service.js'
 
 /**
  * The dashboard in a real browser (Debian's Chromium, headless, fresh profile) against the real
- * service beside the sandbox ATS: the demo campaign goes through webhooks, the pipeline and the
- * ATS API; a recruiter publishes behind the lock's back; then an administrator logs in, finds
+ * service beside the sandbox TalentLink tenant: the demo campaign goes through the queues and their
+ * alerts, the pipeline and the ATS API; a recruiter publishes a job before EN3S is among its
+ * approvers (the connector takes the posting down); then an administrator logs in, finds
  * that offer from the overview and reads its timeline, forces the scope of an undetermined offer
  * with a reason and sees it in the ledger, and downloads a report whose hash matches.
  * Screenshots go to test-artifacts/dashboard/.
@@ -50,7 +52,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
 
 describe('the dashboard in Chromium', () => {
   let dir: string;
-  let sandbox: Sandbox;
+  let sandbox: RunningSandbox;
   let service: RunningService;
   let browser: Browser;
   let page: Page;
@@ -64,31 +66,37 @@ describe('the dashboard in Chromium', () => {
     mkdirSync(artifacts, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'en3s-e2e-dashboard-'));
     const port = await freePort();
-    const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    sandbox = createSandbox({ webhookUrls: [`http://127.0.0.1:${port}/webhooks/talentlink`], webhookSecrets: [secret], webhookFormat: 'json', retryFactor: 0.001, seed: 11, clockStart: BUSINESS_NOW });
-    const atsUrl = (await sandbox.start(0, '127.0.0.1')).url;
+    const token = 'dashboard-e2e-alert-token-0123456789';
+    // The gateway's limit is lifted here (0): the browser is the subject, not the call budget.
+    sandbox = await startSandbox({ callsPerSecond: 0, alertUrls: [`http://127.0.0.1:${port}/webhooks/talentlink/${token}`], seed: 11, clockStart: new Date(BUSINESS_NOW) });
     const config = loadConfig({}, {
       databaseUrl: `sqlite:${join(dir, 'en3s.sqlite')}`,
       httpHost: '127.0.0.1',
       httpPort: port,
-      webhookSecrets: [secret],
-      atsBaseUrl: atsUrl,
+      alertTokens: [token],
+      atsBaseUrl: sandbox.url,
       atsUser: 'demo:demo:BO',
       atsPassword: 'demo',
       atsApiKey: 'demo',
+      atsCallsPerSecond: 100,
+      mailMode: 'mailbox',
+      mailFrom: 'en3s@en3s.test',
       reportsDir: join(dir, 'reports'),
       reportsSchedule: false,
       adminUsers: [`alice:${bcrypt.hashSync(PASSWORD, 4)}`],
     });
-    service = await startService({ config, clock: { now: () => sandbox.clock.now() }, logger: silentLogger });
+    service = await startService({ config, clock: { now: () => sandbox.tenant.clock.now() }, logger: silentLogger });
     url = service.url;
-    // Until the service mounts the dashboard itself, mount it as the service will: after the webhook route.
-    if ((await fetch(`${url}/login`)).status === 404) {
-      const client = service.ctx.ats as { circuitBreaker?: { snapshot(): unknown } };
-      service.app.use(createAdminRouter({ ctx: service.ctx, config, reconcileNow: service.reconcileNow, circuit: () => client.circuitBreaker?.snapshot() }));
-    }
 
-    const campaign = sandbox.seedDemoCampaign({ now: BUSINESS_NOW });
+    const campaign = sandbox.tenant.seedDemoCampaign({ now: new Date(BUSINESS_NOW) });
+    // A recruiter publishes before the connector has set EN3S among the approvers: the tenant lets it go.
+    const violationKey = demoOffers.find((o) => o.role === 'violation')!.key;
+    const violationJobId = campaign.jobs.find((j) => j.key === violationKey)!.jobId;
+    const posted = sandbox.tenant.driver.publish(violationJobId);
+    if (!posted.ok) throw new Error(`publish refused: ${posted.error.code}`);
+    const job = sandbox.tenant.driver.job(violationJobId);
+    if (!job.ok) throw new Error('the violation job is gone');
+    violationJobNumber = String(job.value.jobNumber);
     const db = service.ctx.store.db;
     const settled = async () => {
       const offers = await db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -96,14 +104,10 @@ describe('the dashboard in Chromium', () => {
       const inbox = await db.selectFrom('inbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'processing']).executeTakeFirstOrThrow();
       return Number(offers.n) >= campaign.jobs.length && Number(busy.n) === 0 && Number(inbox.n) === 0;
     };
-    await until('the demo campaign to go through the pipeline', settled);
-    // A recruiter publishes behind the lock's back: the connector sees it and withdraws the posting.
-    const forced = sandbox.ops.forcePublish(campaign.violationJobId);
-    if (!forced.ok) throw new Error(`force-publish refused: ${forced.code}`);
-    violationJobNumber = campaign.jobs.find((j) => j.jobId === campaign.violationJobId)!.jobNumber;
-    await until('the violation to be recorded', async () => {
-      const row = await db.selectFrom('offers').select('violation').where('ats_id', '=', campaign.violationJobId).executeTakeFirst();
-      return row?.violation === 1 && (await settled());
+    await until('the demo campaign to go through the pipeline and the premature posting to be taken down', async () => {
+      const row = await db.selectFrom('offers').select('violation').where('ats_id', '=', String(violationJobId)).executeTakeFirst();
+      const live = sandbox.tenant.state.postingsOf(violationJobId).some((p) => p.live);
+      return row?.violation === 1 && !live && (await settled());
     });
 
     browser = await chromium.launch({
@@ -134,14 +138,15 @@ describe('the dashboard in Chromium', () => {
     await page.screenshot({ path: join(artifacts, '1-vue-d-ensemble.png'), fullPage: true });
   });
 
-  it('finds the offer published without EN3S’s answer from the overview and opens its timeline', async () => {
+  it('finds the job whose posting went out before EN3S’s approval from the overview and opens its timeline', async () => {
     await page.locator('[data-alert="violations"] a').click();
     await page.getByRole('heading', { level: 1, name: 'Offres' }).waitFor();
     await page.getByRole('link', { name: violationJobNumber }).click();
     await page.getByRole('heading', { name: 'Historique (registre)' }).waitFor();
     const timeline = page.locator('table.timeline');
     expect(await timeline.locator('tr[data-kind="violation.detected"]').count()).toBeGreaterThan(0);
-    expect(await timeline.innerText()).toContain('Publication sans accord de l’EN3S');
+    expect(await timeline.innerText()).toContain('en ligne sans l’approbation de l’EN3S');
+    expect(await timeline.innerText()).toContain('retrait demandé');
     expect(await timeline.innerText()).toContain('Recruteur');
     await page.screenshot({ path: join(artifacts, '2-offre-publiee-sans-accord.png'), fullPage: true });
   });

@@ -6,8 +6,10 @@ import { en3sBin, freePort, startProcess, waitFor, type Running } from '../suppo
 import { stateChanges } from '../support/e2e-service.js';
 
 /**
- * What `npm start` runs (`en3s demo`), from a fresh folder: the service and the seeded sandbox in
- * one process; within a minute its log must tell the whole story of a campaign.
+ * What `npm start` runs (`en3s demo`), from a fresh folder: the service and the seeded sandbox
+ * tenant (at the real 8 calls per second) in one process; within a minute its log must tell the
+ * whole story of a campaign: the EN3S approver set, recruiters asked by e-mail and submitting,
+ * EN3S's answers observed, a premature posting taken down, a recruiter asked to submit again.
  */
 
 describe('en3s demo (npm start) from a fresh folder', () => {
@@ -30,34 +32,37 @@ describe('en3s demo (npm start) from a fresh folder', () => {
   it('prints where to look', async () => {
     await waitFor(() => demo.stdout().includes('Ctrl+C pour arrêter'), 10_000, 'the banner');
     const out = demo.stdout();
-    expect(out).toContain(`Service (webhooks, métriques)   http://127.0.0.1:${ports.service}`);
-    expect(out).toContain(`http://127.0.0.1:${ports.sandbox}/tlk/rest`);
+    expect(out).toContain(`Service (alertes, métriques)    http://127.0.0.1:${ports.service}`);
+    expect(out).toContain(`http://127.0.0.1:${ports.sandbox}/tlk/rest   (utilisateur demo:demo:BO, mot de passe demo, api_key demo, 8 appels par seconde)`);
     expect(out).toMatch(/\d+ offres créées/);
   });
 
-  it('shows within a minute teams assigned, approvals started, EN3S’s answers and a violation withdrawn', async () => {
+  it('tells within a minute the approver set, the mails, the submissions, both answers and a posting taken down', async () => {
     const seen = (to: string) => stateChanges(demo.logs()).some((l) => l.to === to);
     await waitFor(
-      () => ['team_assigned', 'approval_started', 'approved', 'refused', 'published_without_approval'].every(seen),
+      () => ['awaiting_approver', 'awaiting_submission', 'approved', 'refused', 'published_without_approval'].every(seen),
       Math.max(5_000, 60_000 - (Date.now() - startedAt)),
-      'team, approval, both answers and a violation in the log',
+      'approver, request, both answers and a premature posting in the log',
       250,
     );
     const changes = stateChanges(demo.logs());
-    const violation = changes.find((l) => l.to === 'published_without_approval')!;
-    expect(violation.commands).toContain('withdraw_posting');
-    // The posting is taken down and the offer goes back into the process.
-    await waitFor(
-      () => stateChanges(demo.logs()).some((l) => l.jobId === violation.jobId && l.from === 'published_without_approval'),
-      20_000,
-      'the violating offer back in the process',
-    );
-    expect(changes.filter((l) => l.to === 'approval_started').length).toBeGreaterThanOrEqual(5);
+    const premature = changes.find((l) => l.to === 'published_without_approval')!;
+    expect(premature.commands).toContain('take_down');
+    // The mails are in the log by their subject and the recruiters' user ids, never an address.
+    const mails = demo.logs().filter((l) => l.message === 'mail sent');
+    expect(mails.some((m) => m.kind === 'submit_request' && Array.isArray(m.recipientIds) && (m.recipientIds as string[]).length > 0)).toBe(true);
+    await waitFor(() => demo.logs().some((l) => l.message === 'mail sent' && l.kind === 'resubmit_request'), 20_000, 'a recruiter asked to submit again');
+    expect(demo.stdout()).not.toMatch(/@exemple\.fr/);
+    // The people of the demo act on those mails.
+    const acts = demo.logs().filter((l) => l.message === 'sandbox: a person acted in TalentLink');
+    expect(acts.some((a) => a.actor === 'recruiter' && a.action === 'submit' && a.outcome === 'ok')).toBe(true);
+    expect(acts.some((a) => a.actor === 'EN3S' && a.action === 'approve')).toBe(true);
+    expect(changes.filter((l) => l.to === 'awaiting_submission').length).toBeGreaterThanOrEqual(5);
     // Out-of-scope offers are recognised too, and nothing failed along the way.
     expect(changes.some((l) => l.to === 'not_concerned')).toBe(true);
     expect(demo.logs().filter((l) => l.level === 'error')).toEqual([]);
-    console.info(`demo: ${changes.length} state changes ${Date.now() - startedAt} ms after the start`);
-  }, 70_000);
+    console.info(`demo: ${changes.length} state changes, ${mails.length} mails ${Date.now() - startedAt} ms after the start`);
+  }, 90_000);
 
   it('keeps its database in ./data of the folder it runs from, and stops on SIGTERM', async () => {
     expect(existsSync(join(dir, 'data', 'demo.sqlite'))).toBe(true);

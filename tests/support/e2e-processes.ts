@@ -5,16 +5,15 @@ import { packageRoot } from '../../src/paths.js';
 
 /**
  * The end-to-end tests run the built programs as separate processes, the way an administrator
- * runs them: `node bin/en3s.js …` and the standalone sandbox `dist/…/sandbox/main.js`
- * (`npm test` builds first). Each process keeps its output; the service's JSON log lines are
+ * runs them: `node bin/en3s.js serve` and `node bin/en3s.js sandbox serve` (`npm test` builds
+ * first). Each process keeps its output; the service's JSON log lines are
  * parsed so that a test can wait for one.
  */
 
 export const en3sBin = (): string => join(packageRoot(), 'bin', 'en3s.js');
-export const sandboxMain = (): string => join(packageRoot(), 'dist', 'connectors', 'talentlink', 'sandbox', 'main.js');
 
-/** A webhook secret shared by the sandbox (signing) and the service (verifying). */
-export const e2eSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+/** The secret token of the service's alert URL, shared by the tenant (its alert URL) and the service (`EN3S_ALERT_TOKEN`). */
+export const e2eAlertToken = 'e2e-alert-token-7f3c9a1b5d2e8f40';
 
 export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 100): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { e2eSecret, en3sBin, startProcess, type LogLine, type Running } from './e2e-processes.js';
+import { e2eAlertToken, en3sBin, startProcess, type LogLine, type Running } from './e2e-processes.js';
 
 /**
  * `en3s serve` as a separate process, configured only through its environment like in
@@ -29,12 +29,17 @@ export function serviceEnv(options: ServiceStart): Record<string, string> {
   return {
     EN3S_DATABASE_URL: options.databaseUrl,
     EN3S_HTTP_PORT: String(options.port),
-    EN3S_WEBHOOK_SECRETS: e2eSecret,
+    EN3S_ALERT_TOKEN: e2eAlertToken,
     EN3S_ATS_BASE_URL: options.atsBaseUrl,
     EN3S_ATS_USER: 'demo:demo:BO',
     EN3S_ATS_PASSWORD: 'demo',
     EN3S_ATS_API_KEY: 'demo',
     EN3S_RECONCILE_CRON: '*/3 * * * * *',
+    // The queues are read every 2 s whatever the alerts, so a lost alert costs 2 s here.
+    EN3S_QUEUE_POLL_MS: '2000',
+    // Recruiters are asked by e-mail; the mails stay in the database's local mailbox.
+    EN3S_MAIL_MODE: 'mailbox',
+    EN3S_MAIL_FROM: 'en3s@en3s.test',
     // Scheduled reports of these runs go to a throw-away folder, never into the working tree.
     EN3S_REPORTS_DIR: join(tmpdir(), `en3s-e2e-reports-${process.pid}`),
     ...(options.clockStart ? { EN3S_CLOCK_START: options.clockStart } : {}),

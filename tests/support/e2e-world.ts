@@ -2,15 +2,16 @@ import type { Dialect } from '../../src/store/database.js';
 import { getOffer, type OfferRecord } from '../../src/store/offers.js';
 import { readLedger, type LedgerEntry } from '../../src/store/ledger.js';
 import { openTestStore, type TestStore } from './databases.js';
-import { freePort } from './e2e-processes.js';
-import { startSandboxProcess, type SandboxProcess } from './e2e-sandbox.js';
+import { e2eAlertToken, freePort, waitFor } from './e2e-processes.js';
+import { startTenantProcess, type TenantProcess } from './e2e-tenant.js';
 import { startServiceProcess, type ServiceProcess } from './e2e-service.js';
 
 /**
- * One end-to-end world: the sandbox ATS and `en3s serve` as two processes talking over HTTP
- * (signed webhooks one way, the REST API the other), the service on a fresh SQLite file or a
- * fresh PostgreSQL schema, and the test reading that database beside it. Both clocks start at
- * the same instant inside the window (`campaignInstant`): the real date may be outside it.
+ * One end-to-end world: the sandbox TalentLink tenant (`en3s sandbox serve`) and `en3s serve` as
+ * two processes talking over HTTP (the tenant's unsigned queue alerts one way, the REST API and
+ * its queues the other), the service on a fresh SQLite file or a fresh PostgreSQL schema, and the
+ * test reading that database beside it. Both clocks start at the same instant inside the window
+ * (`campaignInstant`): the real date may be outside it.
  */
 
 /** Inside the EN3S window of 2027 (1 January – 30 April), whatever the real date. */
@@ -18,46 +19,68 @@ export const campaignInstant = '2027-02-03T09:00:00.000Z';
 export const CAMPAIGN = 2027;
 
 export interface World {
-  sandbox: SandboxProcess;
+  tenant: TenantProcess;
   service: ServiceProcess;
   db: TestStore;
-  offer(jobId: string): Promise<OfferRecord | null>;
-  ledger(jobId: string): Promise<LedgerEntry[]>;
-  commands(jobId: string): Promise<{ kind: string; status: string; attempts: number }[]>;
-  stop(): Promise<{ service: number | null; sandbox: number | null }>;
+  offer(jobId: number): Promise<OfferRecord | null>;
+  offerInState(jobId: number, state: string, timeoutMs?: number): Promise<OfferRecord>;
+  ledger(jobId: number): Promise<LedgerEntry[]>;
+  commands(jobId: number): Promise<{ kind: string; status: string; attempts: number }[]>;
+  /** The mails of a job in the service's mail ledger, oldest first. */
+  mails(jobId: number): Promise<{ kind: string; status: string; audience: string; recipient_ids: string; subject: string }[]>;
+  stop(): Promise<{ service: number | null; tenant: number | null }>;
 }
 
-export async function startWorld(dialect: Dialect, name: string, options: { serviceEnv?: Record<string, string> } = {}): Promise<World> {
+export interface WorldOptions {
+  serviceEnv?: Record<string, string>;
+  /** The tenant gateway's limit (and the service's own budget): the real 8 unless relaxed. */
+  callsPerSecond?: number;
+}
+
+export async function startWorld(dialect: Dialect, name: string, options: WorldOptions = {}): Promise<World> {
   // The schema or file is created here, empty: the service migrates it at start, as in production.
   const db = await openTestStore(dialect, `e2e-${name}`, { migrate: false });
-  let sandbox: SandboxProcess | undefined;
+  let tenant: TenantProcess | undefined;
   try {
     const servicePort = await freePort();
-    sandbox = await startSandboxProcess({ webhookUrl: `http://127.0.0.1:${servicePort}/webhooks/talentlink`, clock: campaignInstant });
+    const callsPerSecond = options.callsPerSecond ?? 8;
+    tenant = await startTenantProcess({ alertUrl: `http://127.0.0.1:${servicePort}/webhooks/talentlink/${e2eAlertToken}`, clock: campaignInstant, callsPerSecond });
     const service = await startServiceProcess({
       databaseUrl: db.url,
       port: servicePort,
-      atsBaseUrl: sandbox.url,
+      atsBaseUrl: tenant.url,
       clockStart: campaignInstant,
-      ...(options.serviceEnv ? { env: options.serviceEnv } : {}),
+      env: { EN3S_ATS_CALLS_PER_SECOND: String(Math.min(callsPerSecond, 100)), ...options.serviceEnv },
     });
-    const started = sandbox;
+    const started = tenant;
+    const offer = (jobId: number) => getOffer(db.db, { source: 'talentlink', ats_id: String(jobId), campaign: CAMPAIGN });
     return {
-      sandbox: started,
+      tenant: started,
       service,
       db,
-      offer: (jobId) => getOffer(db.db, { source: 'talentlink', ats_id: jobId, campaign: CAMPAIGN }),
-      ledger: (jobId) => readLedger(db.db, { offer: { source: 'talentlink', ats_id: jobId }, limit: 10_000 }),
-      commands: (jobId) => db.db.selectFrom('outbox').select(['kind', 'status', 'attempts']).where('ats_id', '=', jobId).orderBy('id').execute(),
+      offer,
+      offerInState: (jobId, state, timeoutMs = 20_000) =>
+        waitFor(
+          async () => {
+            const found = await offer(jobId);
+            return found?.state === state ? found : null;
+          },
+          timeoutMs,
+          `job ${jobId} in state ${state}`,
+          200,
+        ),
+      ledger: (jobId) => readLedger(db.db, { offer: { source: 'talentlink', ats_id: String(jobId) }, limit: 10_000 }),
+      commands: (jobId) => db.db.selectFrom('outbox').select(['kind', 'status', 'attempts']).where('ats_id', '=', String(jobId)).orderBy('id').execute(),
+      mails: (jobId) => db.db.selectFrom('recruiter_mails').select(['kind', 'status', 'audience', 'recipient_ids', 'subject']).where('ats_id', '=', String(jobId)).orderBy('id').execute(),
       async stop() {
         const serviceCode = await service.stop();
-        const sandboxCode = await started.stop();
+        const tenantCode = await started.stop();
         await db.cleanup();
-        return { service: serviceCode, sandbox: sandboxCode };
+        return { service: serviceCode, tenant: tenantCode };
       },
     };
   } catch (error) {
-    await sandbox?.stop();
+    await tenant?.stop();
     await db.cleanup();
     throw error;
   }

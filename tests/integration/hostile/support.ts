@@ -1,26 +1,24 @@
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Webhook } from 'standardwebhooks';
-import { createSandbox, type Sandbox } from '../../../connectors/talentlink/sandbox/index.js';
+import { startSandbox, type RunningSandbox } from '../../../connectors/registry.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Logger } from '../../../src/pipeline/context.js';
 import { startService, type RunningService } from '../../../src/service/service.js';
-import { NEXT_SECRET, SECRET } from '../ingest/helpers.js';
 
 /**
  * The hostile-input tests talk to the whole service over real HTTP: `startService` on
- * 127.0.0.1 with a fresh SQLite file, the in-process sandbox as its ATS (so the pipeline
- * behind the inbox runs too), and a raw `node:http` client that sends any bytes and any header
- * spelling. Signatures are made with the `standardwebhooks` package at the real time, which is
- * what the service's webhook route checks against.
+ * 127.0.0.1 with a fresh SQLite file, the in-process sandbox tenant as its ATS (so the drains
+ * an alert triggers run too), and a raw `node:http` client that sends any bytes and any header
+ * spelling to the alert route `POST /webhooks/talentlink/<token>`.
  */
 
-export { SECRET, NEXT_SECRET };
+/** The alert URL's secret tokens (two during a rotation). */
+export const ALERT_TOKEN = 'hostile-alert-token-current-0123456789';
+export const NEXT_ALERT_TOKEN = 'hostile-alert-token-next-9876543210abc';
 
 /** Counts log entries per level and keeps the first few errors (the log itself would grow without bound). */
 export interface CountingLogger extends Logger {
@@ -46,30 +44,31 @@ export function countingLogger(): CountingLogger {
 
 export interface HostileService {
   service: RunningService;
-  sandbox: Sandbox;
-  webhookUrl: string;
+  sandbox: RunningSandbox;
+  /** `${service.url}/webhooks/talentlink` (append `/<token>`). */
+  alertBase: string;
   log: CountingLogger;
   stop(): Promise<void>;
 }
 
-/** The service on an ephemeral port with a fresh SQLite store, its ATS being an in-process sandbox. */
+/** The service on an ephemeral port with a fresh SQLite store, its ATS an in-process sandbox tenant without a call limit. */
 export async function startHostileService(name: string): Promise<HostileService> {
   const dir = mkdtempSync(join(tmpdir(), `en3s-hostile-${name}-`));
-  const sandbox = createSandbox({ rateLimitPerSecond: 0, seed: 7 });
-  const { url: atsUrl } = await sandbox.start(0, '127.0.0.1');
+  const sandbox = await startSandbox({ callsPerSecond: 0, seed: 7 });
   const config = loadConfig(
     {},
     {
       databaseUrl: `sqlite:${join(dir, 'store.sqlite')}`,
       httpHost: '127.0.0.1',
       httpPort: 0,
-      webhookSecrets: [SECRET, NEXT_SECRET],
-      atsBaseUrl: atsUrl,
+      alertTokens: [ALERT_TOKEN, NEXT_ALERT_TOKEN],
+      atsBaseUrl: sandbox.url,
       atsUser: 'demo:demo:BO',
       atsPassword: 'demo',
       atsApiKey: 'demo',
-      atsRequestsPerSecond: 1000,
+      atsCallsPerSecond: 100,
       reportsDir: join(dir, 'reports'),
+      reportsSchedule: false,
     },
   );
   const log = countingLogger();
@@ -77,7 +76,7 @@ export async function startHostileService(name: string): Promise<HostileService>
   return {
     service,
     sandbox,
-    webhookUrl: `${service.url}/webhooks/talentlink`,
+    alertBase: `${service.url}/webhooks/talentlink`,
     log,
     stop: async () => {
       await service.stop();
@@ -85,27 +84,6 @@ export async function startHostileService(name: string): Promise<HostileService>
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Standard Webhooks headers for `body`, signed now (or at `at`) with `secret`. */
-export function signHeaders(id: string, body: string | Buffer, options: { secret?: string; at?: Date; contentType?: string } = {}): Record<string, string> {
-  const at = options.at ?? new Date();
-  return {
-    'content-type': options.contentType ?? 'application/xml; charset=utf-8',
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(options.secret ?? SECRET).sign(id, at, body),
-  };
-}
-
-/**
- * A Standard Webhooks `v1,<base64>` signature over the exact bytes of `body`. The package's
- * `sign` first turns a Buffer into a string (invalid UTF-8 is altered on the way), so bodies
- * that are not UTF-8 are signed here, by the scheme's definition, HMAC-SHA256 of `id.ts.body`.
- */
-export function signBytes(secret: string, id: string, timestampSeconds: number, body: Buffer): string {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.`).update(body).digest('base64')}`;
 }
 
 export interface RawAnswer {

@@ -6,14 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../ingest/helpers.js';
-import { exposeGc, LEAK, memorySample, printTable, rawPost, signHeaders, size, startHostileService, type HostileService } from './support.js';
+import { createJobFactsReader } from '../../../connectors/registry.js';
+import { loadDomainData } from '../../../src/mappings/load.js';
+import { en3s } from '../../support/cli.js';
+import { exposeGc, LEAK, memorySample, printTable, size } from './support.js';
 import { outboundBaits, xmlAttacks } from './xml-attacks.js';
 
 /**
- * XML attacks, correctly signed so that they reach the parser, against the running service:
- * each is refused with the expected status and code, quickly and without much memory, and no
- * request ever leaves for the addresses they name (a local listener counts every connection).
+ * XML (and JSON) attacks against `en3s evaluate`, which still reads documents of the earlier
+ * format (XML `<job>` and whole notifications) beside the TalentLink API's jobs: each is refused
+ * with the expected code, quickly and without much memory, by the reader the command runs
+ * (measured in process), and the command itself exits 2 naming the problem, without a stack and
+ * without the content of the local file an entity names; no request ever leaves for the
+ * addresses they name (a local listener counts every connection). The alert route reads no
+ * document at all (its body is not even parsed): `fuzz.test.ts` covers it.
  *
  * The issue's bounds are 100 ms and 20 MB per attack; the assertions allow ten times that, so a
  * loaded machine cannot make them flake, and the measured figures are printed (and written to
@@ -23,7 +29,7 @@ import { outboundBaits, xmlAttacks } from './xml-attacks.js';
 const TIME_BOUND_MS = 1000;
 const MEMORY_BOUND_BYTES = 200 * 1024 * 1024;
 
-let hostile: HostileService;
+let read: ReturnType<typeof createJobFactsReader>;
 let listener: Server;
 let listenerUrl: string;
 let dir: string;
@@ -60,18 +66,17 @@ beforeAll(async () => {
   listener.on('connection', () => connections.push('tcp connection'));
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', () => resolve()));
   listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-  hostile = await startHostileService('xml-attacks');
+  read = createJobFactsReader(loadDomainData().organisms);
 });
 
 afterAll(async () => {
   observer.disconnect();
-  await hostile?.stop();
   await new Promise<void>((resolve) => listener?.close(() => resolve()));
   if (dir) rmSync(dir, { recursive: true, force: true });
   if (measured.length > 0) {
-    printTable('XML attacks (correctly signed), refused by the running service', [
-      ['attack', 'body', 'answer', 'round trip', 'extra memory'],
-      ...measured.map((m) => [m.name, size(m.bodyBytes), `${m.status} ${m.code}`, `${m.ms.toFixed(1)} ms`, `${size(m.extraBytes)}${m.gcDuring ? ' (gc ran)' : ''}`]),
+    printTable('XML attacks, refused by the reader of en3s evaluate', [
+      ['attack', 'body', 'refusal', 'time', 'extra memory'],
+      ...measured.map((m) => [m.name, size(m.bodyBytes), m.code, `${m.ms.toFixed(1)} ms`, `${size(m.extraBytes)}${m.gcDuring ? ' (gc ran)' : ''}`]),
     ]);
     if (baitAnswers.length > 0) printTable('Valid notifications naming outside addresses (none was contacted)', [['bait', 'answer'], ...baitAnswers]);
     const file = process.env.EN3S_HOSTILE_REPORT;
@@ -79,65 +84,55 @@ afterAll(async () => {
   }
 });
 
-describe('XML attacks against the running service', () => {
-  it('each attack is refused with its code, within the time and memory bounds, and no outbound request is made', async () => {
+const AT = new Date('2027-02-01T09:00:00Z');
+
+describe('XML attacks against en3s evaluate', () => {
+  it('each attack is refused by the reader with its code, within the time and memory bounds', async () => {
     const attacks = xmlAttacks(listenerUrl, secretFile, idOf);
-    // Warm the route once so the first attack does not pay for compiling the parser's code paths.
-    const warm = attacks[0]!;
-    await rawPost(hostile.webhookUrl, warm.body, signHeaders(idOf('warm-up'), warm.body, { contentType: warm.contentType }));
+    // Warm the reader once so the first attack does not pay for compiling the parser's code paths.
+    read(attacks[0]!.body.toString('utf8'), 'auto', AT);
     for (const attack of attacks) {
-      const id = /\bid="(evt-attack-[^"]+)"|"id":\s*"(evt-attack-[^"]+)"/.exec(attack.body.toString('latin1', 0, 4096));
-      const headers = signHeaders(id?.[1] ?? id?.[2] ?? idOf('unknown'), attack.body, { contentType: attack.contentType });
+      const text = attack.body.toString('utf8');
       gc();
       gc();
       const before = memorySample();
       const from = performance.now();
-      const answer = await rawPost(hostile.webhookUrl, attack.body, headers);
-      const after = memorySample();
+      const result = read(text, 'auto', AT);
       const to = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      const after = memorySample();
       const extraBytes = after.heapUsed + after.external - (before.heapUsed + before.external);
-      measured.push({
-        name: attack.name,
-        status: answer.status,
-        code: String(answer.json?.code),
-        bodyBytes: attack.body.byteLength,
-        ms: answer.ms,
-        extraBytes,
-        gcDuring: gcStarts.some((start) => start >= from && start <= to),
-      });
-      expect({ attack: attack.name, status: answer.status, code: answer.json?.code }).toEqual({ attack: attack.name, status: attack.status, code: attack.code });
-      expect(typeof answer.json?.message === 'string' && answer.json.message.length > 0, `${attack.name}: a message`).toBe(true);
-      expect(answer.text).not.toMatch(LEAK);
-      expect(answer.text).not.toContain(marker);
-      expect(answer.ms, `${attack.name}: round trip`).toBeLessThan(TIME_BOUND_MS);
+      const code = result.ok ? 'ACCEPTED' : result.error.code;
+      measured.push({ name: attack.name, status: attack.status, code, bodyBytes: attack.body.byteLength, ms: to - from, extraBytes, gcDuring: gcStarts.some((start) => start >= from && start <= to) });
+      expect({ attack: attack.name, code }).toEqual({ attack: attack.name, code: attack.code });
+      if (!result.ok) {
+        expect(result.error.message.length, `${attack.name}: a message`).toBeGreaterThan(0);
+        expect(result.error.message).not.toContain(marker);
+      }
+      expect(to - from, `${attack.name}: time`).toBeLessThan(TIME_BOUND_MS);
       expect(extraBytes, `${attack.name}: extra memory`).toBeLessThan(MEMORY_BOUND_BYTES);
     }
-    // Nothing refused reached the inbox, and no outside address was contacted.
-    const stored = await hostile.service.ctx.store.db.selectFrom('inbox').select(['event_id', 'body']).where('event_id', 'like', `evt-attack-${runId}-%`).execute();
-    expect(stored.map((row) => row.event_id)).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(connections).toEqual([]);
-    expect(hostile.log.errors.filter((e) => /^(ingest|webhook)/.test(e.message))).toEqual([]);
   });
 
-  it('valid notifications naming outside addresses (XInclude, schema location, URLs) never make the service call them', async () => {
-    const baits = outboundBaits(listenerUrl, idOf);
-    for (const bait of baits) {
-      const answer = await rawPost(hostile.webhookUrl, bait.body, signHeaders(bait.id, bait.body));
-      expect([202, 400], `${bait.name}: ${answer.text}`).toContain(answer.status);
-      baitAnswers.push([bait.name, `${answer.status} ${String(answer.json?.code ?? answer.json?.status)}`]);
-      expect(answer.json?.code ?? answer.json?.status).toBeTypeOf('string');
+  it('the command exits 2 on each attack, naming the problem, without a stack nor the secret file', () => {
+    for (const attack of xmlAttacks(listenerUrl, secretFile, idOf)) {
+      const run = en3s(['evaluate', '--at', AT.toISOString(), '-'], { input: attack.body.toString('utf8') });
+      expect({ attack: attack.name, code: run.code }).toEqual({ attack: attack.name, code: 2 });
+      expect(run.stderr).toMatch(/^en3s : /);
+      expect(run.stderr).not.toMatch(LEAK);
+      expect(run.stderr + run.stdout).not.toContain(marker);
     }
-    // Let the pipeline process what was accepted (it parses the stored body again) before concluding.
-    const db = hostile.service.ctx.store.db;
-    await eventually(async () => {
-      const rows = await db.selectFrom('inbox').select('status').where('event_id', 'in', baits.map((b) => b.id)).execute();
-      return rows.every((row) => row.status === 'done' || row.status === 'failed');
-    }, 'the pipeline to process the accepted baits', 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(connections).toEqual([]);
-    const offers = await db.selectFrom('offers').select('offer').execute();
-    expect(offers.map((o) => o.offer).join('\n')).not.toContain(marker);
-  });
+  }, 120_000);
+
+  it('documents naming outside addresses (XInclude, schema location, URLs) never make it call them', () => {
+    for (const bait of outboundBaits(listenerUrl, idOf)) {
+      const run = en3s(['evaluate', '--at', AT.toISOString(), '-'], { input: bait.body.toString('utf8') });
+      expect([0, 2], `${bait.name}: ${run.stderr}`).toContain(run.code);
+      baitAnswers.push([bait.name, run.code === 0 ? 'decision' : run.stderr.trim().slice(0, 60)]);
+      expect(run.stdout).not.toContain(marker);
+    }
+    expect(connections).toEqual([]);
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { CREATED_ID, createdJson, createdXml } from '../ingest/helpers.js';
 
 /**
  * The classic XML (and JSON) attacks, each built around a real notification (`job.created` of
- * CPAM Val-de-Marne) so that, once correctly signed, it goes through every check up to the
+ * CPAM Val-de-Marne) so that it goes through every check up to the
  * parser. `listener` is the address of a local HTTP listener that must never be called, and
  * `secretFile` a local file that must never be read.
  */
@@ -81,7 +81,7 @@ export function xmlAttacks(listener: string, secretFile: string, idOf: (name: st
       'a million attributes on one element (beyond the 1 MiB body limit)',
       notification(idOf('million'), { inJob: `<x${Array.from({ length: MILLION }, (_, i) => ` a${i}=""`).join('')}/>` }),
       413,
-      'PAYLOAD_TOO_LARGE',
+      'TOO_LARGE',
     ),
     xml(
       'as many attributes on one element as fit in 1 MiB',
