@@ -1,5 +1,5 @@
-import { demoOffers } from './sandbox/demo-offers.js';
-import { createPrng, deriveSeed } from './sandbox/prng.js';
+import { demoOffers } from './tenant/demo-offers.js';
+import { createPrng, deriveSeed } from './tenant/prng.js';
 import type { RunningSandbox } from './sandbox-host.js';
 
 /**

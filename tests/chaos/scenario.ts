@@ -1,4 +1,4 @@
-import { demoOffers, type DemoOffer } from '../../connectors/talentlink/sandbox/demo-offers.js';
+import { demoOffers, type DemoOffer } from '../../connectors/talentlink/tenant/demo-offers.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 /**

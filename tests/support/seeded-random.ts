@@ -1,4 +1,4 @@
-import { createPrng } from '../../connectors/talentlink/sandbox/prng.js';
+import { createPrng } from '../../connectors/talentlink/tenant/prng.js';
 
 /**
  * A seeded pseudo-random generator (mulberry32) for tests that must be random and repeatable:

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
-import { demoOffers, type DemoExpectation, type DemoOffer } from '../sandbox/demo-offers.js';
+import { demoOffers, type DemoExpectation, type DemoOffer } from './demo-offers.js';
 import type { TenantDriver } from './driver.js';
 import type { Directory } from './directory.js';
 import type { ClassificationInput } from './lov-catalogue.js';
-import type { SandboxClock } from '../sandbox/clock.js';
+import type { SandboxClock } from './clock.js';
 
 /**
- * The demo campaign on the simulated tenant: the offers of `../sandbox/demo-offers.ts` (bodies
+ * The demo campaign on the simulated tenant: the offers of `demo-offers.ts` (bodies
  * of every régime, levels on both sides of the threshold, the traps of the texts) created as
  * recruiters would, with the classification fields under the tenant's French labels. Offers
  * meant to exist before the window are created (and one published) in December, the clock then

@@ -1,5 +1,5 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import type { SandboxClock } from '../sandbox/clock.js';
+import type { SandboxClock } from './clock.js';
 import type { AlertRecord } from './alerts.js';
 import type { DemoCampaign } from './demo-campaign.js';
 import type { TenantCounters } from './counters.js';

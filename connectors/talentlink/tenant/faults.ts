@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createPrng, deriveSeed, type Prng } from '../sandbox/prng.js';
+import { createPrng, deriveSeed, type Prng } from './prng.js';
 
 /**
  * Fault injection (spec §7): failed and slow calls, the gateway's 403 storms and a spent quota,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
-import { SandboxClock } from '../sandbox/clock.js';
+import { SandboxClock } from './clock.js';
 import { AlertSender, type AlertRecord } from './alerts.js';
 import { emptyTenantCounters, type TenantCounters } from './counters.js';
 import { seedDemoCampaign, type DemoCampaign } from './demo-campaign.js';

@@ -1,4 +1,4 @@
-import type { SandboxClock } from '../sandbox/clock.js';
+import type { SandboxClock } from './clock.js';
 import type { Directory } from './directory.js';
 import type { LovCatalogue } from './lov-catalogue.js';
 import type { TenantQueues } from './queues.js';

@@ -1,4 +1,9 @@
-import { CREATED_ID, createdJson, createdXml } from '../ingest/helpers.js';
+import { readFileSync } from 'node:fs';
+
+const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8');
+const createdXml = fixture('talentlink/job.created--cpam-val-de-marne.xml');
+const createdJson = fixture('talentlink/job.created--cpam-val-de-marne.json');
+const CREATED_ID = 'evt-2027-000107';
 
 /**
  * The classic XML (and JSON) attacks, each built around a real notification (`job.created` of

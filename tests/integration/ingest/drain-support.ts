@@ -51,7 +51,7 @@ export async function observations(db: Db): Promise<Observation[]> {
       eventId: row.event_id,
       jobId: row.job_id,
       occurredAt: row.occurred_at,
-      elementId: body.value.queue.elementId,
+      elementId: body.value.queue?.elementId ?? '',
       postingId: body.value.posting?.id ?? null,
       title: document.opening.jobTitle,
     };

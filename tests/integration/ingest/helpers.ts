@@ -3,16 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
-import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
 import type { Clock, Logger } from '../../../src/pipeline/context.js';
 import type { Db } from '../../../src/store/database.js';
 
-/** Shared pieces of the ingest tests: secrets, signing with the reference package, a listening app, a recording logger. */
-
-export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-export const NEXT_SECRET = 'whsec_c2Vjb25kLWtleS1mb3Itcm90YXRpb24tMjAyNw==';
-export const FOREIGN_SECRET = 'whsec_bm90LW91ci1zZWNyZXQtYXQtYWxsLTEyMzQ1Ng==';
+/** Shared pieces of the ingest tests: the earlier format's fixtures, a listening app, a recording logger. */
 
 /** The service's clock in these tests: a Monday of the 2027 window. */
 export const NOW = new Date('2027-01-18T10:00:00.000Z');
@@ -25,21 +20,6 @@ export const fixture = (name: string): string => readFileSync(fixtures + name, '
 export const createdXml = fixture('talentlink/job.created--cpam-val-de-marne.xml');
 export const createdJson = fixture('talentlink/job.created--cpam-val-de-marne.json');
 export const CREATED_ID = 'evt-2027-000107';
-
-/** Standard Webhooks headers made by the `standardwebhooks` package itself. */
-export function signedHeaders(
-  id: string,
-  body: string | Buffer,
-  options: { secret?: string; at?: Date; contentType?: string } = {},
-): Record<string, string> {
-  const at = options.at ?? NOW;
-  return {
-    'content-type': options.contentType ?? 'application/xml; charset=utf-8',
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(options.secret ?? SECRET).sign(id, at, body),
-  };
-}
 
 export interface Listening {
   url: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { positionsAnswerSchema } from '../../../connectors/talentlink/rest/dto.js';
-import { demoOffers } from '../../../connectors/talentlink/sandbox/demo-offers.js';
+import { demoOffers } from '../../../connectors/talentlink/tenant/demo-offers.js';
 import { startTenant, type StartedTenant } from './helpers.js';
 
 /** The demo campaign on the tenant: bodies of every régime with their classification fields. */

@@ -37,7 +37,7 @@ describe('fixtures as the ATS sends them', () => {
   it('the spec sample: the XML notification holds exactly the JSON job document', () => {
     const notification = parseNotification(read('spec-sample-notification-approval-decided.xml'), 'application/xml');
     const job = parseJobDocument(read('spec-sample-job-48213.json').toString('utf8'), 'json');
-    if (!notification.ok || notification.kind !== 'notification' || !job.ok) throw new Error('sample did not parse');
+    if (!notification.ok || notification.kind !== 'notification' || !job.ok || job.kind !== 'job') throw new Error('sample did not parse');
     expect(notification.notification.job).toEqual(job.job);
     expect(job.job.approvalProcess?.steps[0]).toEqual({
       order: 1,
