@@ -10,9 +10,11 @@ import type { Db } from '../store/database.js';
  * window is full it sleeps until the earliest moment a slot can free up, so waiting costs one
  * query per freed slot, not a poll. A caller of a more urgent lane wakes it at once.
  *
- * The reserve: routine and approver calls together never take more than `callsPerSecond -
- * reservedForTakedowns` grants of any window, on all instances together, so take-downs always
- * find their share, whatever the other lanes do; take-downs may use the whole window.
+ * The reserve: while a take-down waits for a slot (on any instance, a claim held in the
+ * database), routine and approver calls together take no more than `callsPerSecond -
+ * reservedForTakedowns` grants of any window, so the take-down gets its share within a window
+ * whatever the surge; while none waits, every lane may use the whole window (the 1 January surge
+ * of approvers to set runs at the key's full rate). Take-downs may always use the whole window.
  */
 
 /**

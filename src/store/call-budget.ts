@@ -30,8 +30,9 @@ export interface GrantRequest {
   /** Grants allowed in any window, all lanes together. */
   callsPerWindow: number;
   /**
-   * Of each window's grants, `calls` are kept for `lane` alone: the other lanes together never
-   * take more than `callsPerWindow - calls`, while `lane` may take them all.
+   * Of each window's grants, `calls` are kept for `lane` while a call of that lane waits (on any
+   * instance): the other lanes together then take no more than `callsPerWindow - calls`, while
+   * `lane` may take them all. While none waits, every lane may use the whole window.
    */
   reserve: { lane: string; calls: number };
   windowMs: number;
@@ -54,6 +55,8 @@ export type GrantAnswer =
 /** What the rows say, as read under the lock. */
 export interface BudgetRows {
   stoppedUntil: number | null;
+  /** A call of the reserve's lane waits until this instant (it claimed the reserve), or null. */
+  reserveClaimedUntil: number | null;
   /** Grants still in the window, oldest first (those of a clock running ahead included). */
   recent: { at: number; lane: string }[];
   /** Calls per UTC day over the last 30 days, days as `YYYY-MM-DD`. */
@@ -73,7 +76,8 @@ export function decideGrant(rows: BudgetRows, request: Omit<GrantRequest, 'now' 
   }
   const all = rows.recent.map((g) => g.at);
   let freeAt = slotFreesAt(all, request.callsPerWindow, request.windowMs);
-  if (request.lane !== request.reserve.lane) {
+  const claimed = rows.reserveClaimedUntil !== null && rows.reserveClaimedUntil > now;
+  if (request.lane !== request.reserve.lane && claimed) {
     const others = rows.recent.filter((g) => g.lane !== request.reserve.lane).map((g) => g.at);
     const shared = slotFreesAt(others, request.callsPerWindow - request.reserve.calls, request.windowMs);
     if (shared !== null) freeAt = Math.max(freeAt ?? shared, shared);
@@ -119,7 +123,7 @@ function* grantSteps(db: Db, request: GrantRequest): Generator<Compilable<unknow
     .insertInto('ats_call_budget')
     .values({ budget, stopped_until: null })
     .onConflict((oc) => oc.column('budget').doUpdateSet({ budget: (eb) => eb.ref('excluded.budget') }))
-    .returning('stopped_until')) as { stopped_until: string | null }[];
+    .returning(['stopped_until', 'reserve_claimed_until'])) as { stopped_until: string | null; reserve_claimed_until: string | null }[];
   const now = request.now();
   const recent = (yield db
     .selectFrom('ats_call_grants')
@@ -137,11 +141,22 @@ function* grantSteps(db: Db, request: GrantRequest): Generator<Compilable<unknow
           .where('day', '>=', firstQuotaDay(now))) as { day: string; calls: number }[]);
   const rows: BudgetRows = {
     stoppedUntil: row?.stopped_until ? Date.parse(row.stopped_until) : null,
+    reserveClaimedUntil: row?.reserve_claimed_until ? Date.parse(row.reserve_claimed_until) : null,
     recent: recent.map((r) => ({ at: Date.parse(r.granted_at), lane: r.lane })),
     days: days.map((d) => ({ day: d.day, calls: Number(d.calls) })),
   };
   const answer = decideGrant(rows, request, now);
-  if (!answer.granted) return answer;
+  if (!answer.granted) {
+    // A take-down that must wait claims the reserve for two windows: the other lanes, on every
+    // instance, then leave it its share until it has gone (it renews the claim while it waits).
+    if (answer.reason === 'window' && request.lane === request.reserve.lane && request.reserve.calls > 0) {
+      yield db
+        .updateTable('ats_call_budget')
+        .set({ reserve_claimed_until: iso(now + 2 * request.windowMs) })
+        .where('budget', '=', budget);
+    }
+    return answer;
+  }
   yield db.insertInto('ats_call_grants').values({ budget, granted_at: iso(now), lane: request.lane });
   yield db
     .insertInto('ats_call_days')

@@ -225,6 +225,8 @@ export interface AtsCallBudgetTable {
   budget: string;
   /** No call before this instant: the gateway said the monthly quota is spent. */
   stopped_until: string | null;
+  /** A take-down waits for a slot until this instant: the other lanes leave it the reserve (migration 0011). */
+  reserve_claimed_until: string | null;
 }
 
 /** A call granted recently (kept a few seconds past the window, then pruned). */
