@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Offer } from '../../../src/domain/offer.js';
+import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { getCursor, setCursor } from '../../../src/store/cursors.js';
 import { countByState, getOffer, listOffers, upsertOffer, type OfferWrite } from '../../../src/store/offers.js';
@@ -9,18 +9,18 @@ import { openTestStore, testDatabases, type TestStore } from '../../support/data
 const T0 = '2026-01-12T10:00:00.000Z';
 const T1 = '2026-01-13T10:00:00.000Z';
 
-// The store keeps the Offer as opaque JSON; the exact shape is the domain's business.
-function canonical(atsId: string, title: string): Offer {
+// The store keeps the job's snapshot as opaque JSON; the exact shape is the domain's business.
+function canonical(atsId: string, title: string): JobSnapshot {
   const value = {
     source: 'talentlink',
     atsId,
-    version: 1,
+    updatedAt: T0,
+    fetchedAt: T0,
     jobNumber: `UC-${atsId}`,
     requisitionNumber: null,
     title,
     createdAt: T0,
-    createdBy: 'u-1',
-    organization: { atsId: 'O1', code: '751', name: 'CPAM de Paris' },
+    organization: { atsId: 'O1', name: 'CPAM de Paris', ancestors: [] },
     organism: { type: 'CPAM', label: "Caisse primaire d'assurance maladie", timeZone: 'Europe/Paris', territory: null, networks: ['Cnam'] },
     classification: {
       grid: 'RG',
@@ -31,13 +31,13 @@ function canonical(atsId: string, title: string): Offer {
       category: 'CADRE',
       collectiveAgreement: 'CCNT_RG',
     },
-    approvalTeams: [],
-    approval: null,
-    publicationLocked: false,
-    postings: [],
+    unreadable: [],
     status: 'OPEN',
+    atsStatus: 'Ouverte',
+    team: { recruiters: [], operationals: [], approvers: [] },
+    postings: [],
   };
-  return value as unknown as Offer;
+  return value as unknown as JobSnapshot;
 }
 
 function offer(atsId: string, overrides: Partial<OfferWrite> = {}): OfferWrite {
@@ -46,8 +46,8 @@ function offer(atsId: string, overrides: Partial<OfferWrite> = {}): OfferWrite {
     source: 'talentlink',
     ats_id: atsId,
     campaign: 2026,
-    state: 'awaiting_en3s',
-    last_version: 1,
+    state: 'submitted',
+    last_updated_at: T0,
     job_number: `UC-${atsId}`,
     title,
     organism_type: 'CPAM',
@@ -81,9 +81,9 @@ describe.each(testDatabases())('offers and cursors on %s', (dialect) => {
     await upsertOffer(store.db, offer('J1'), T0);
     const first = await getOffer(store.db, key);
     expect(first).toEqual({ ...offer('J1'), created_at: T0, updated_at: T0 });
-    await upsertOffer(store.db, offer('J1', { state: 'approved', last_version: 2, review_needed: true, violation: true }), T1);
+    await upsertOffer(store.db, offer('J1', { state: 'approved', last_updated_at: T1, review_needed: true, violation: true }), T1);
     const second = await getOffer(store.db, key);
-    expect(second).toMatchObject({ state: 'approved', last_version: 2, review_needed: true, violation: true, created_at: T0, updated_at: T1 });
+    expect(second).toMatchObject({ state: 'approved', last_updated_at: T1, review_needed: true, violation: true, created_at: T0, updated_at: T1 });
     expect(await getOffer(store.db, { ...key, campaign: 2027 })).toBeNull();
   });
 
@@ -95,7 +95,7 @@ describe.each(testDatabases())('offers and cursors on %s', (dialect) => {
     const ids = async (filter: Parameters<typeof listOffers>[1]) => (await listOffers(store.db, filter)).items.map((o) => o.ats_id);
     expect(await ids({ campaign: 2026 })).toEqual(['J3', 'J1', 'J2']);
     expect(await ids({ campaign: 2026, state: 'approved' })).toEqual(['J2']);
-    expect(await ids({ campaign: 2026, state: ['approved', 'awaiting_en3s'] })).toEqual(['J3', 'J1', 'J2']);
+    expect(await ids({ campaign: 2026, state: ['approved', 'submitted'] })).toEqual(['J3', 'J1', 'J2']);
     expect(await ids({ campaign: 2026, organism_type: 'MSA' })).toEqual(['J3']);
     expect(await ids({ regime: 'general' })).toEqual(['J1', 'J2', 'J4']);
     expect(await ids({ search: 'COMPTABLE' })).toEqual(['J1']);
@@ -105,7 +105,7 @@ describe.each(testDatabases())('offers and cursors on %s', (dialect) => {
     const page = await listOffers(store.db, { campaign: 2026, limit: 2, offset: 2 });
     expect(page.items.map((o) => o.ats_id)).toEqual(['J2']);
     expect(page.total).toBe(3);
-    expect(await countByState(store.db, 2026)).toEqual({ awaiting_en3s: 2, approved: 1 });
+    expect(await countByState(store.db, 2026)).toEqual({ submitted: 2, approved: 1 });
     expect(await countByState(store.db, 2024)).toEqual({});
   });
 

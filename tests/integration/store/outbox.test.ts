@@ -22,8 +22,8 @@ function command(key: string, overrides: Partial<NewCommand> = {}): NewCommand {
     source: 'talentlink',
     ats_id: 'J100',
     campaign: 2026,
-    kind: 'assign_team',
-    payload: { teamName: 'EN3S dérogation', jobId: 'J100' },
+    kind: 'set_approver',
+    payload: { team: { recruiters: [], operationals: [], approvers: [{ userId: '900', order: 1, stepOrder: 1, role: 'dérogation EN3S' }] } },
     now: T0,
     ...overrides,
   };
@@ -40,15 +40,15 @@ describe.each(testDatabases())('outbox on %s', (dialect) => {
   });
 
   it('enqueues a command once per idempotency key', async () => {
-    expect(await enqueueCommand(store.db, command('J100:assign_team:v3'))).toBe('inserted');
-    expect(await enqueueCommand(store.db, command('J100:assign_team:v3', { kind: 'set_lock', payload: { locked: true } }))).toBe(
+    expect(await enqueueCommand(store.db, command('J100:set_approver:v3'))).toBe('inserted');
+    expect(await enqueueCommand(store.db, command('J100:set_approver:v3', { kind: 'take_down', payload: { postingIds: ['7001'] } }))).toBe(
       'duplicate',
     );
     const rows = await listOfferCommands(store.db, { source: 'talentlink', ats_id: 'J100', campaign: 2026 });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      kind: 'assign_team',
-      payload: { jobId: 'J100', teamName: 'EN3S dérogation' },
+      kind: 'set_approver',
+      payload: { team: { recruiters: [], operationals: [], approvers: [{ userId: '900', order: 1, stepOrder: 1, role: 'dérogation EN3S' }] } },
       status: 'pending',
       attempts: 0,
       next_attempt_at: T0,
