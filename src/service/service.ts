@@ -128,6 +128,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       : null;
     // The EN3S approver is found in the tenant once the loops can reach it (see `findApprover`).
     const policy = policyFromConfig(config, options.ats?.en3s ?? null);
+    let approverState: 'en attente de l’ATS' | 'trouvé' | 'introuvable' = 'en attente de l’ATS';
     // Without a mailer nobody can be asked: the dashboard lists the jobs awaiting their submission.
     if (!followUp) policy.askRecruiters = false;
     const ctx: PipelineContext & { recruiterMail?: RecruiterMail } = {
@@ -164,7 +165,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       }
       checks.worker = worker.isRunning;
       checks.dispatcher = dispatcher.isRunning;
-      return { ready: checks.database === true && checks.migrations === true && checks.worker === true && checks.dispatcher === true, checks };
+      // Until the EN3S approver is found in the ATS the loops wait (see `findApprover`); the
+      // instance still takes alerts and serves the dashboard, so it is ready for traffic.
+      checks.approver = approverState;
+      const loops = (checks.worker === true && checks.dispatcher === true) || approverState === 'en attente de l’ATS';
+      return { ready: checks.database === true && checks.migrations === true && loops, checks };
     };
     app.get('/readyz', async (_req, res) => {
       const r = await readiness();
@@ -238,6 +243,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         error: { kind: 'transient' as const, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) },
       }));
       if (found === null || found.ok || found.error.code === 'NOT_FOUND') {
+        approverState = found === null || found.ok ? 'trouvé' : 'introuvable';
         if (found?.ok) policy.en3s = { userId: found.value.userId, order: found.value.order, stepOrder: found.value.stepOrder ?? 1, role: found.value.role };
         else if (found) log.error('EN3S approver not found in the ATS: concerned jobs are flagged to the administrators instead', { code: found.error.code });
         startLoops();

@@ -110,9 +110,11 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
 
   it('says it is alive on /healthz and ready on /readyz once migrated and running', async () => {
     expect(await getJson(`${service.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
+    // The loops start once the EN3S approver is found in the tenant (the instance is ready meanwhile).
+    await waitFor(async () => (await getJson(`${service.url}/readyz`)).body.checks.approver === 'trouvé', 10_000, 'the EN3S approver found');
     const ready = await getJson(`${service.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ ready: true, checks: { database: true, migrations: true, worker: true, dispatcher: true } });
+    expect(ready.body).toEqual({ ready: true, checks: { database: true, migrations: true, worker: true, dispatcher: true, approver: 'trouvé' } });
     const started = service.process.logs().find((l) => l.message === 'service started')!;
     expect(String(started.businessTime).slice(0, 10)).toBe('2026-11-20');
   });
