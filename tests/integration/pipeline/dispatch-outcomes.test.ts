@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../../connectors/ats-port.js';
+import type { JobTeam } from '../../../src/domain/job-snapshot.js';
+import { applySnapshot } from '../../../src/pipeline/apply.js';
+import { silentLogger, type PipelineContext } from '../../../src/pipeline/context.js';
+import { Dispatcher } from '../../../src/pipeline/dispatcher.js';
+import { readLedger } from '../../../src/store/ledger.js';
+import { listOfferCommands } from '../../../src/store/outbox.js';
+import { inTransaction } from '../../../src/store/transaction.js';
+import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
+import { data } from '../../support/domain.js';
+import { JobStory, testPolicy, unreachableAts } from '../../support/job-snapshots.js';
+
+/**
+ * What the dispatcher does with each kind of answer of the ATS to a team call: done and read
+ * back; the gateway's "over limit" a wait that spends no attempt and leaves nothing false in the
+ * ledger; a refusal straight to dead-letter; a command the process no longer wants never sent.
+ */
+
+const T0 = '2027-01-12T09:00:00.000Z';
+const throttled: AtsFailure = { kind: 'throttled', code: 'OVER_QPS', message: 'PATCH /position/1: Account Over Queries Per Second Limit', status: 403, retryAfterMs: 1 };
+const refused: AtsFailure = { kind: 'permanent', code: 'HTTP_400', message: 'PATCH /position/1: 400 (user 900 is not an approver)', status: 400 };
+
+/** A port whose team call answers, in turn, what the test scripts; reads give the job as it then is. */
+function scriptedPort(story: JobStory, answers: AtsOutcome<void>[]) {
+  const calls: string[] = [];
+  const port: AtsPort = Object.assign(Object.create(unreachableAts) as AtsPort, {
+    name: 'talentlink',
+    async setTeam(_jobId: string, team: JobTeam): Promise<AtsOutcome<void>> {
+      calls.push('setTeam');
+      const answer = answers.shift() ?? { ok: true, value: undefined };
+      if (answer.ok) story.approvers(new Date(Date.parse(story.snapshot.updatedAt) + 1000).toISOString(), team.approvers);
+      return answer;
+    },
+    async fetchJobs(): Promise<AtsOutcome<JobRead[]>> {
+      calls.push('fetchJobs');
+      const snapshot = { ...story.snapshot, fetchedAt: story.snapshot.updatedAt };
+      return { ok: true, value: [{ snapshot, document: JSON.stringify(snapshot) }] };
+    },
+  });
+  return { port, calls };
+}
+
+describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
+  let store: TestStore;
+  let jobs = 0;
+  beforeAll(async () => {
+    store = await openTestStore(dialect, 'dispatch-outcomes');
+  });
+  afterAll(() => store?.cleanup());
+
+  /** A concerned job seen without EN3S: the process asks for the team call. */
+  async function concernedJob(answers: AtsOutcome<void>[]) {
+    const story = new JobStory({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '7' }, T0, { atsId: String(9000 + ++jobs), jobNumber: `NVHADD9${jobs}` });
+    const { port, calls } = scriptedPort(story, answers);
+    const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock: { now: () => new Date(T0) }, log: silentLogger, ats: port };
+    await inTransaction(store, (trx) => applySnapshot(ctx, trx, { snapshot: story.snapshot, posting: null, origin: 'queue' }, { eventId: `e-${jobs}`, type: 'job.snapshot' }, new Date(T0)));
+    const key = { source: 'talentlink', ats_id: story.snapshot.atsId, campaign: 2027 };
+    const dispatcher = new Dispatcher(ctx, { owner: `test-${jobs}`, random: () => 0, baseDelayMs: 1 });
+    return { story, calls, key, dispatcher };
+  }
+
+  const commandsOf = (key: { source: string; ats_id: string; campaign: number }) => listOfferCommands(store.db, key);
+  const ledgerKinds = async (key: { source: string; ats_id: string; campaign: number }) =>
+    (await readLedger(store.db, { offer: key, limit: 1000 })).map((e) => e.kind);
+
+  it('a team call answered is done, and the job is read back into the inbox', async () => {
+    const { key, dispatcher, calls } = await concernedJob([]);
+    await dispatcher.runOnce();
+    const [command] = await commandsOf(key);
+    expect(command).toMatchObject({ kind: 'set_approver', status: 'done', attempts: 0 });
+    expect(calls).toEqual(['setTeam', 'fetchJobs']);
+    const inbox = await store.db.selectFrom('inbox').select(['event_type', 'job_id']).where('job_id', '=', key.ats_id).execute();
+    expect(inbox).toEqual([{ event_type: 'job.snapshot', job_id: key.ats_id }]);
+  });
+
+  it('the gateway’s "over limit" is a wait: no attempt spent, no failure in the ledger, then done', async () => {
+    const { key, dispatcher, calls } = await concernedJob([{ ok: false, error: throttled }, { ok: false, error: throttled }]);
+    for (let i = 0; i < 3; i++) {
+      await dispatcher.runOnce();
+      await store.db.updateTable('outbox').set({ next_attempt_at: T0 }).where('ats_id', '=', key.ats_id).where('status', '=', 'pending').execute();
+    }
+    const [command] = await commandsOf(key);
+    expect(command).toMatchObject({ kind: 'set_approver', status: 'done', attempts: 0 });
+    expect(calls.filter((c) => c === 'setTeam')).toHaveLength(3);
+    const kinds = await ledgerKinds(key);
+    expect(kinds.filter((k) => k === 'ats.answer')).toHaveLength(1);
+    expect(kinds).not.toContain('command.dead');
+  });
+
+  it('a refusal goes to dead-letter at once, with its code in the ledger', async () => {
+    const { key, dispatcher } = await concernedJob([{ ok: false, error: refused }]);
+    await dispatcher.runOnce();
+    const [command] = await commandsOf(key);
+    expect(command).toMatchObject({ kind: 'set_approver', status: 'dead' });
+    const dead = (await readLedger(store.db, { offer: key, limit: 1000 })).find((e) => e.kind === 'command.dead');
+    expect(dead?.data).toMatchObject({ command: 'set_approver', error: expect.stringContaining('HTTP_400') });
+  });
+
+  it('a command the process no longer wants is not sent, and the ledger says it was dropped, not done', async () => {
+    const { key, dispatcher, calls } = await concernedJob([]);
+    await store.db
+      .updateTable('offers')
+      .set({ timeline_data: JSON.stringify({ ...(JSON.parse((await store.db.selectFrom('offers').select('timeline_data').where('ats_id', '=', key.ats_id).executeTakeFirstOrThrow()).timeline_data!) as object), wanted: [] }) })
+      .where('ats_id', '=', key.ats_id)
+      .execute();
+    await dispatcher.runOnce();
+    expect(calls).toEqual([]);
+    const kinds = await ledgerKinds(key);
+    expect(kinds).toContain('command.skipped');
+    expect(kinds).not.toContain('ats.answer');
+  });
+});
