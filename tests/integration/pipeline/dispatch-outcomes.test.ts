@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { administratorName } from '../../../src/cli/commands/outbox.js';
 import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../../connectors/ats-port.js';
 import type { JobTeam } from '../../../src/domain/job-snapshot.js';
 import { applySnapshot } from '../../../src/pipeline/apply.js';
@@ -39,6 +41,23 @@ function scriptedPort(story: JobStory, answers: AtsOutcome<void>[]) {
     },
   });
   return { port, calls };
+}
+
+async function en3s(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await main(['node', 'en3s', ...args]);
+    return { code: Number(process.exitCode ?? 0), stdout, stderr };
+  } finally {
+    process.exitCode = before;
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
@@ -109,5 +128,39 @@ describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
     const kinds = await ledgerKinds(key);
     expect(kinds).toContain('command.skipped');
     expect(kinds).not.toContain('ats.answer');
+  });
+
+  it('en3s outbox dead lists a command the dispatcher gave up on, and retry requeues it, recording who', async () => {
+    const { key, dispatcher, story } = await concernedJob([{ ok: false, error: refused }]);
+    await dispatcher.runOnce();
+    const [dead] = await commandsOf(key);
+    const listed = await en3s('outbox', 'dead', '--db', store.url);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(listed.stdout).toContain(`${dead!.id}`);
+    expect(listed.stdout).toContain(`${story.snapshot.jobNumber} (${key.ats_id})`);
+    expect(listed.stdout).toContain('HTTP_400');
+    const retried = await en3s('outbox', 'retry', String(dead!.id), '--db', store.url);
+    expect(retried).toMatchObject({ code: 0, stderr: '' });
+    expect(retried.stdout).toContain(`Commande n° ${dead!.id} remise en file`);
+    const actions = (await readLedger(store.db, { offer: key, limit: 1000 })).filter((e) => e.kind === 'admin.retry');
+    expect(actions).toMatchObject([{ actor: 'administrator', actor_name: administratorName(), data: { via: 'cli', commandId: dead!.id, command: 'set_approver' } }]);
+    await dispatcher.runOnce();
+    expect((await commandsOf(key))[0]).toMatchObject({ status: 'done' });
+    const again = await en3s('outbox', 'retry', String(dead!.id), '--db', store.url);
+    expect(again).toMatchObject({ code: 2, stdout: '' });
+    expect(again.stderr).toContain('n’est pas en échec définitif');
+  });
+
+  it('en3s outbox refuses bad input with exit 2 and a French message', async () => {
+    const cases: [string[], string][] = [
+      [['outbox', 'retry'], 'indiquez l’identifiant de la commande à relancer, ou --all'],
+      [['outbox', 'retry', '7', '--all'], 'un identifiant ou --all, pas les deux'],
+      [['outbox', 'retry', 'abc'], 'identifiant de commande : entier positif attendu, reçu « abc »'],
+      [['outbox', 'retry', '999999'], 'commande n° 999999 introuvable'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await en3s(...args, '--db', store.url);
+      expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '', stderr: `en3s : ${message}\n` });
+    }
   });
 });
