@@ -1,4 +1,14 @@
-import { systemClock, type Clock } from './rate-limiter.js';
+/** The breaker's clock, injected so that tests run on virtual time. */
+export interface Clock {
+  /** Milliseconds; only differences are used. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /**
  * Circuit breaker in front of the ATS: after `failureThreshold` consecutive transient failures
