@@ -367,9 +367,18 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
  * override) at the event's instant; `memory` is null for a job never seen in this campaign.
  */
 export function stepProcess(memory: ProcessMemory | null, event: ProcessEvent, decision: Decision, policy: ProcessPolicy): ProcessResult {
+
   if (event.kind === 'snapshot' && memory) {
     const ignored = staleOrDuplicate(memory, event.snapshot);
-    if (ignored) return { memory, commands: [], facts: [ignored], changed: false };
+    // An older read that names a posting never read since still tells that the posting exists
+    // (a posting queue's element may be read before the job's own, newer, element): the newer
+    // job is kept, with that posting.
+    const posting = event.posting;
+    if (ignored && posting && memory.snapshot.postings === null) {
+      event = { ...event, snapshot: memory.snapshot, posting };
+    } else if (ignored) {
+      return { memory, commands: [], facts: [ignored], changed: false };
+    }
   }
   if (!memory && event.kind !== 'snapshot') throw new Error(`a ${event.kind} event needs a job already known`);
   const at = event.at;

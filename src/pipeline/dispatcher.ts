@@ -107,24 +107,29 @@ export class Dispatcher extends Loop {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, pending.length) }, runLane));
-    await this.readBack([...readBack]);
+    await this.readBack([...new Set([...readBack, ...this.unreadBack])]);
     return commands.length;
   }
 
   /**
-   * The jobs whose team was set, read back together and kept as snapshots. A read-back that fails
-   * is not retried here: the command is done (the ATS answered 204), and the change listing
-   * brings the job's next snapshot, which the process needs before it believes the change.
+   * The jobs whose team was set, read back together and kept as snapshots. The command is done
+   * (the ATS answered 204), but the process believes the change only once a snapshot shows it:
+   * a read-back that fails is tried again at the next run (and the change listing would bring
+   * the job anyway).
    */
+  private readonly unreadBack = new Set<string>();
+
   private async readBack(jobIds: string[]): Promise<void> {
     const { store, clock, log, ats } = this.ctx;
     for (let i = 0; i < jobIds.length; i += READ_BACK_BATCH) {
       const ids = jobIds.slice(i, i + READ_BACK_BATCH);
       const read = await ats.fetchJobs(ids, { lane: 'approver' });
       if (!read.ok) {
-        log.warn('read-back after team calls failed, left to the change listing', { jobs: ids.length, code: read.error.code });
+        log.warn('read-back after team calls failed, tried again at the next run', { jobs: ids.length, code: read.error.code });
+        for (const id of ids) if (this.unreadBack.size < 10_000) this.unreadBack.add(id);
         continue;
       }
+      for (const id of ids) this.unreadBack.delete(id);
       const nowIso = clock.now().toISOString();
       const stored = await inTransaction(store, (trx) => storeSnapshots(trx, ats.name, read.value, 'read-back'));
       for (const s of stored) this.ctx.snapshots?.put(ats.name, s.eventId, s.read);

@@ -173,6 +173,19 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(r.memory.violations.map((v) => v.postingId)).toEqual(['7004']);
   });
 
+  it('an older read naming a posting still counts: the posting queue’s element may be read after a newer job read', () => {
+    const job = new Job(cpam7, T('05'));
+    const early = job.change(T('05', '10:00:01'), { status: 'OPEN', atsStatus: 'Ouverte' });
+    const newer = job.approvers(T('05', '10:00:05'), [en3s]);
+    let r = seen(null, newer);
+    const posting = { id: '7005', atsStatus: 'Active', postedAt: T('05', '10:00:01') };
+    r = step(r.memory, { kind: 'snapshot', at: T('05', '10:01:00'), snapshot: early, posting });
+    expect(r.changed).toBe(true);
+    expect(r.memory.snapshot.updatedAt).toBe(newer.updatedAt);
+    expect(r.memory.violations.map((v) => v.postingId)).toEqual(['7005']);
+    expect(r.commands).toContainEqual(expect.objectContaining({ kind: 'take_down', postingIds: ['7005'] }));
+  });
+
   it('a publishable status without postings read asks for the postings', () => {
     const job = new Job(cpam7, T('05'));
     let r = seen(null, job.approvers(T('05'), [en3s]));
