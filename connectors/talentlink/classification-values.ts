@@ -77,7 +77,19 @@ export function booleanValue(raw: string | null | undefined, site: ValueSite, un
   return null;
 }
 
-/** A job family is free text: kept, upper-cased, as the rule sets compare it. */
+/**
+ * A job family is read as the rule sets name it (`CHEF_DE_SERVICE`), whether the tenant's list
+ * holds the code or the words a recruiter picks (« Chef de service »): accents dropped, upper
+ * case, anything but letters and digits as one underscore. Never compared character for
+ * character with the label, which would make a concerned post silently "not concerned".
+ */
 export function jobFamilyValue(raw: string | null | undefined): string | null {
-  return blank(raw) ? null : raw.trim().toUpperCase();
+  if (blank(raw)) return null;
+  const code = raw
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return code === '' ? null : code;
 }

@@ -115,7 +115,7 @@ describe('opening mapping: the classification, where the file says it lives', ()
       level: '8',
       minesScale: null,
       minesCareerStart: null,
-      jobFamily: 'RESSOURCES HUMAINES',
+      jobFamily: 'RESSOURCES_HUMAINES',
       category: 'CADRE',
       collectiveAgreement: 'CCNT_RG',
     });
@@ -179,5 +179,15 @@ describe('opening mapping: the classification, where the file says it lives', ()
     const s = snapshot(job(NO_ORGANIZATION));
     expect(Object.values(s.classification).every((v) => v === null)).toBe(true);
     expect(s.unreadable.filter((u) => u.field.startsWith('classification.'))).toEqual([]);
+  });
+});
+
+describe('opening mapping: a job family as recruiters pick it', () => {
+  it('reads the words of the list as the code the rule sets name (never a silent mismatch)', async () => {
+    const { jobFamilyValue } = await import('../../../connectors/talentlink/classification-values.js');
+    expect(jobFamilyValue('Chef de service')).toBe('CHEF_DE_SERVICE');
+    expect(jobFamilyValue('CHEF_DE_SERVICE')).toBe('CHEF_DE_SERVICE');
+    expect(jobFamilyValue('  Comptabilité ')).toBe('COMPTABILITE');
+    expect(jobFamilyValue(' - ')).toBeNull();
   });
 });
