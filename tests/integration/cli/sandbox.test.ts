@@ -27,7 +27,8 @@ describe('en3s sandbox', () => {
 
   beforeAll(async () => {
     server = startProcess(join(packageRoot(), 'bin', 'en3s.js'), ['sandbox', 'serve', '--port', '0', '--clock', '2027-02-03T09:00:00Z', '--calls-per-second', '8']);
-    await waitFor(() => /démarré : http/.test(server.stdout()) || server.hasExited(), 20_000, 'the sandbox to start');
+    // The lines of its start are written one by one: wait for the last of them (its clock).
+    await waitFor(() => /Horloge du bac à sable/.test(server.stdout()) || server.hasExited(), 20_000, 'the sandbox to start');
     url = /démarré : (http:\/\/[^ ]+)/.exec(server.stdout())?.[1] ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
