@@ -163,7 +163,16 @@ export class Dispatcher extends Loop {
         return sent.ok ? { kind: 'done', reads: [], note: 'applied', readBack: true } : this.failed(command, sent.error);
       }
       case 'take_down': {
-        const sent = await ats.takeDownPostings(body.postingIds);
+        // Tried again (the read after the unpost failed, or the unpost did): read first, and take
+        // down only what is still up, so that a posting is never taken down twice.
+        let postingIds = body.postingIds;
+        if (command.last_error !== null) {
+          const before = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
+          if (!before.ok) return this.failed(command, before.error);
+          postingIds = postingIds.filter((id) => (before.value.snapshot.postings ?? []).some((p) => p.id === id));
+          if (postingIds.length === 0) return { kind: 'done', reads: [before.value], note: 'already down' };
+        }
+        const sent = await ats.takeDownPostings(postingIds);
         if (!sent.ok && sent.error.kind !== 'already-applied') return this.failed(command, sent.error);
         const read = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
         // Without this read nothing else reads the job's postings again: the process would believe
