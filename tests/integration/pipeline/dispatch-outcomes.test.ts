@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administratorName } from '../../../src/cli/commands/outbox.js';
 import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../../connectors/ats-port.js';
 import type { JobTeam } from '../../../src/domain/job-snapshot.js';
@@ -9,6 +8,7 @@ import { Dispatcher } from '../../../src/pipeline/dispatcher.js';
 import { readLedger } from '../../../src/store/ledger.js';
 import { listOfferCommands } from '../../../src/store/outbox.js';
 import { inTransaction } from '../../../src/store/transaction.js';
+import { en3sInProcess } from '../../support/cli.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
 import { JobStory, testPolicy, unreachableAts } from '../../support/job-snapshots.js';
@@ -43,22 +43,7 @@ function scriptedPort(story: JobStory, answers: AtsOutcome<void>[]) {
   return { port, calls };
 }
 
-async function en3s(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'en3s', ...args]);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    process.exitCode = before;
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const en3s = en3sInProcess;
 
 describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
   let store: TestStore;

@@ -4,30 +4,14 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { appendLedger } from '../../../src/store/ledger.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import { migrationProvider } from '../../../src/store/migrations/index.js';
+import { en3sInProcess } from '../../support/cli.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 
-/** Runs `en3s …` in this process and returns what it printed and its exit code. */
-async function en3s(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'en3s', ...args]);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    process.exitCode = before;
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const en3s = en3sInProcess;
 
 afterEach(() => {
   vi.unstubAllEnvs();
