@@ -32,6 +32,12 @@ export interface ConnectorSettings {
   onCall?: (info: RestCallInfo) => void;
   /** Mappings folder (tests); the shipped `mappings/` by default. */
   mappingsDir?: string;
+  /**
+   * The service's business clock, in epoch milliseconds: it dates every read (`fetchedAt`),
+   * which the process compares with the ATS's own dates. Real time by default; calls are timed
+   * on real time whatever this says.
+   */
+  clock?: { now(): number };
 }
 
 export interface Connector {
@@ -57,6 +63,7 @@ export function createConnector(settings: ConnectorSettings): Connector {
     mapOpening: createOpeningMapper(mapping, settings.organisms),
     ...(settings.requestId ? { requestId: settings.requestId } : {}),
     ...(settings.onCall ? { onCall: settings.onCall } : {}),
+    ...(settings.clock ? { readClock: settings.clock } : {}),
   });
   const approver = mapping.en3sApprover;
   return {

@@ -20,7 +20,10 @@ export type { MapOpening } from './context.js';
 
 export interface TalentLinkPortOptions extends Omit<RestHttpOptions, 'clock'> {
   mapOpening: MapOpening;
+  /** Real time: it times the calls, the circuit and the quota's stop, as the gateway counts them. */
   clock?: RestClock;
+  /** The clock that dates each read (`fetchedAt`): the service's business clock; `clock` by default. */
+  readClock?: RestClock;
 }
 
 export interface TalentLinkPort extends AtsPort {
@@ -56,7 +59,8 @@ export function teamPatch(team: JobTeam): { ok: true; value: PositionTeamPatch }
 export function createTalentLinkPort(options: TalentLinkPortOptions): TalentLinkPort {
   const clock = options.clock ?? { now: () => Date.now() };
   const http = createRestHttp({ ...options, clock });
-  const ctx: RestContext = { http, mapOpening: options.mapOpening, now: () => clock.now() };
+  const readClock = options.readClock ?? clock;
+  const ctx: RestContext = { http, mapOpening: options.mapOpening, now: () => readClock.now() };
 
   return {
     name: 'talentlink',

@@ -70,6 +70,16 @@ describe('fetchJob', () => {
     expect(calls).toEqual([{ op: 'fetchJob', lane: 'routine', status: 200, outcome: 'ok', ms: 0 }]);
   });
 
+  it('dates the read on the business clock it is given, while the call is timed on real time', async () => {
+    server.use(http.get(`${REST}/position`, () => HttpResponse.json(positionsAnswer())));
+    const business = Date.parse('2027-02-03T09:00:00.000Z');
+    const { port, calls } = makePort({ readClock: { now: () => business } });
+    const result = await port.fetchJob('48213');
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.snapshot.fetchedAt).toBe('2027-02-03T09:00:00.000Z');
+    expect(calls).toEqual([{ op: 'fetchJob', lane: 'routine', status: 200, outcome: 'ok', ms: 0 }]);
+  });
+
   it('decodeJob reads the kept document back to the same snapshot, without a call', async () => {
     server.use(http.get(`${REST}/position`, () => HttpResponse.json(positionsAnswer())));
     const { port } = makePort();
