@@ -17,6 +17,9 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const list = z.union([z.array(z.string()), z.string()]).transform((v) =>
   (Array.isArray(v) ? v : v.split(/[\s,]+/)).map((s) => s.trim()).filter(Boolean),
 );
+// node-cron's own parser, so that an expression it would refuse at start-up is refused here,
+// with the variable's name, instead of crashing the service.
+const cronExpression = z.string().refine((v) => cron.validate(v.trim()), 'expected a cron expression such as */5 * * * * (5 fields, or 6 with seconds first)');
 
 interface Setting {
   env: string;
@@ -196,6 +199,13 @@ export const settings = {
     default: 120,
     description: 'Hours after the request when the administrators are told that the job is still unsubmitted (0: never).',
   },
+  mailFollowUpCron: {
+    env: 'EN3S_MAIL_FOLLOW_UP_CRON',
+    schema: cronExpression,
+    default: '*/10 * * * *',
+    description:
+      "When to look for the jobs still awaiting their submission and send the reminders and the administrators' alert that are due, Europe/Paris. Five fields, or six with the seconds first (`*/30 * * * * *`).",
+  },
   primaryNetworks: {
     env: 'EN3S_PRIMARY_NETWORKS',
     schema: z.enum(['all', 'primary']),
@@ -204,9 +214,7 @@ export const settings = {
   },
   reconcileCron: {
     env: 'EN3S_RECONCILE_CRON',
-    // node-cron's own parser, so that an expression it would refuse at start-up is refused here,
-    // with the variable's name, instead of crashing the service.
-    schema: z.string().refine((v) => cron.validate(v.trim()), 'expected a cron expression such as */5 * * * * (5 fields, or 6 with seconds first)'),
+    schema: cronExpression,
     default: '*/5 * * * *',
     description:
       'When to list the jobs changed in the ATS since the last run (catches lost notifications), Europe/Paris; also run at start-up. Five fields, or six with the seconds first (`*/30 * * * * *`).',
@@ -217,6 +225,13 @@ export const settings = {
     default: '',
     description:
       'Demos and tests only: the instant the business clock starts from at each start of `en3s serve`, then running at real speed (e.g. to play a campaign inside the window in November). Empty (default): real time. Never set it in production: eligibility, deadlines and the ledger would follow that clock.',
+  },
+  clockOffsetMs: {
+    env: 'EN3S_CLOCK_OFFSET_MS',
+    schema: int(-(10 ** 13), 10 ** 13),
+    default: 0,
+    description:
+      'Demos and tests only: milliseconds added to the real time for the business clock, e.g. the offset of a sandbox tenant\'s clock, so that both show the same instant however long the start takes. Ignored when `EN3S_CLOCK_START` is set. Never set it in production.',
   },
   reportsDir: { env: 'EN3S_REPORTS_DIR', schema: z.string().min(1), default: './data/reports', description: 'Folder of scheduled reports.' },
   reportsSchedule: {

@@ -209,7 +209,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // Reminders and the administrators' alert for jobs still awaiting their submission.
     const followUpTask = followUp
       ? cron.schedule(
-          '*/10 * * * *',
+          config.mailFollowUpCron,
           () =>
             void followUp.sweep(campaignOfInstant(clock.now())).catch((error: unknown) => log.error('recruiter follow-up failed', { error: error instanceof Error ? error.message : String(error) })),
           { timezone: 'Europe/Paris' },

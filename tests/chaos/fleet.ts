@@ -10,7 +10,8 @@ import { seededRandom } from '../support/seeded-random.js';
 /**
  * `en3s serve` instances that can be killed with SIGKILL and started again on the same port and
  * database, and the killer that does it every few seconds. Each start places the business clock
- * where the tenant's clock is (EN3S_CLOCK_START), so that leases and instants written before a
+ * where the tenant's clock is (EN3S_CLOCK_OFFSET_MS: the tenant's own offset from the real time,
+ * exact however long the start takes), so that leases and instants written before a
  * kill mean the same thing after it. Output goes to a log file per instance, kept across restarts.
  */
 
@@ -18,7 +19,7 @@ import { seededRandom } from '../support/seeded-random.js';
 export const CHAOS_ALERT_TOKEN = 'chaos-alert-token-0123456789abcdef';
 
 /** `en3s serve`'s environment against the tenant, as an administrator would write it. */
-export function serviceEnv(options: { databaseUrl: string; port: number; atsBaseUrl: string; clockStart: string }): Record<string, string> {
+export function serviceEnv(options: { databaseUrl: string; port: number; atsBaseUrl: string; clockOffsetMs: number }): Record<string, string> {
   return {
     EN3S_DATABASE_URL: options.databaseUrl,
     EN3S_HTTP_PORT: String(options.port),
@@ -27,7 +28,7 @@ export function serviceEnv(options: { databaseUrl: string; port: number; atsBase
     EN3S_ATS_USER: 'demo:demo:BO',
     EN3S_ATS_PASSWORD: 'demo',
     EN3S_ATS_API_KEY: 'demo',
-    EN3S_CLOCK_START: options.clockStart,
+    EN3S_CLOCK_OFFSET_MS: String(options.clockOffsetMs),
     // E-mails to the recruiters land in the database's mailbox: the ask commands run for real.
     EN3S_MAIL_MODE: 'mailbox',
     EN3S_MAIL_FROM: 'en3s@en3s.example',
@@ -81,9 +82,8 @@ export function serviceInstance(options: InstanceOptions): ServiceInstance {
     async start() {
       const spawnedAt = Date.now();
       if (child) throw new Error(`${options.name}: already running`);
-      const clockStart = new Date(Date.now() + (await options.clockOffsetMs())).toISOString();
       const env = {
-        ...serviceEnv({ databaseUrl: options.databaseUrl, port: options.port, atsBaseUrl: options.atsBaseUrl, clockStart }),
+        ...serviceEnv({ databaseUrl: options.databaseUrl, port: options.port, atsBaseUrl: options.atsBaseUrl, clockOffsetMs: await options.clockOffsetMs() }),
         ...options.env,
       };
       const fd = openSync(options.logFile, 'a');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en3sBin, startProcess, waitFor } from '../support/e2e-processes.js';
 import { approverIds, concernedJob, DIRECTOR_USER, EN3S_USER, POSITION_QUEUE, POSTING_QUEUE } from '../support/e2e-tenant.js';
-import { startWorld, type World } from '../support/e2e-world.js';
+import { campaignInstant, startWorld, type World } from '../support/e2e-world.js';
 
 /**
  * A campaign end to end: `en3s serve` and the sandbox TalentLink tenant (`en3s sandbox serve`)
@@ -30,6 +30,23 @@ async function en3sSet(world: World, id: number, timeoutMs = 30_000): Promise<an
     `job ${id}: the EN3S approver set by the connector`,
     250,
   );
+}
+
+/** A mail of the job recorded as sent in the service's mail ledger, once it is. */
+async function sentMail(world: World, id: number, kind: string, timeoutMs = 20_000) {
+  return waitFor(async () => (await world.mails(id)).find((m) => m.kind === kind && m.status === 'sent'), timeoutMs, `job ${id}: the ${kind} mail sent`, 250);
+}
+
+/** What the local mailbox (EN3S_MAIL_MODE=mailbox) holds for a mail of the job: its addresses, subject and text. */
+async function mailboxCopy(world: World, id: number, kind: 'submit_request' | 'reminder' | 'admin_alert'): Promise<{ to: string[]; subject: string; text: string }> {
+  const row = await world.db.db
+    .selectFrom('recruiter_mails')
+    .innerJoin('mailbox_messages', 'mailbox_messages.message_id', 'recruiter_mails.message_id')
+    .select(['mailbox_messages.to_addresses', 'mailbox_messages.subject', 'mailbox_messages.text_body'])
+    .where('recruiter_mails.ats_id', '=', String(id))
+    .where('recruiter_mails.kind', '=', kind)
+    .executeTakeFirstOrThrow();
+  return { to: JSON.parse(row.to_addresses) as string[], subject: row.subject, text: row.text_body };
 }
 
 describe('a campaign between en3s serve and the sandbox tenant, two processes, 8 calls per second (SQLite)', () => {
@@ -222,4 +239,80 @@ describe('the same campaign on PostgreSQL', () => {
     await waitFor(async () => (await world.offer(early))?.violation === true, 10_000, 'the violation on the offer');
     await auditVerify(world.db.url);
   }, 90_000);
+});
+
+describe('the follow-up of a job left unsubmitted, the clocks moved forward (SQLite, 8 calls per second)', () => {
+  const HOUR_MS = 3_600_000;
+  // Its own world: the clock jumps (and the restarts of the service they take) would disturb the cases above.
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld('sqlite', 'follow-up', {
+      serviceEnv: {
+        // Every second, so that what falls due after a jump of the clocks goes at once.
+        EN3S_MAIL_FOLLOW_UP_CRON: '* * * * * *',
+        EN3S_MAIL_REMINDER_AFTER_HOURS: '24',
+        EN3S_MAIL_MAX_REMINDERS: '1',
+        EN3S_MAIL_ALERT_ADMINS_AFTER_HOURS: '48',
+        EN3S_MAIL_ADMINS: 'admins@example.test',
+      },
+    });
+  });
+  afterAll(async () => {
+    if (world) expect(await world.stop()).toEqual({ service: 0, tenant: 0 });
+  });
+
+  it('reminds the recruiter, then tells the administrators, while the job stays unsubmitted', async () => {
+    const id = await world.tenant.createJob(concernedJob('Responsable du pôle maîtrise des risques', 'CAF', '8', 112));
+    const reference = String((await world.tenant.job(id)).jobNumber);
+    expect(reference).not.toBe('undefined');
+    await en3sSet(world, id);
+    await world.offerInState(id, 'awaiting_submission', 30_000);
+    const request = await sentMail(world, id, 'submit_request');
+    expect(JSON.parse(request.recipient_ids)).toEqual(['112']);
+    // The follow-up looks every second, and nothing falls due before 24 hours.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await world.mails(id)).map((m) => m.kind)).toEqual(['submit_request']);
+
+    // 25 hours later, still unsubmitted: the recruiter is reminded (the last reminder the settings allow).
+    await world.advanceClock(25 * HOUR_MS);
+    const reminder = await sentMail(world, id, 'reminder');
+    expect(reminder.audience).toBe('recruiters');
+    expect(JSON.parse(reminder.recipient_ids)).toEqual(['112']);
+    expect(reminder.subject).toBe(`Relance 1 – offre ${reference} : à soumettre pour approbation à l'EN3S`);
+    const reminded = await mailboxCopy(world, id, 'reminder');
+    expect(reminded.to).toEqual(['recruteur2@exemple.fr']);
+    expect(reminded.subject).toBe(reminder.subject);
+    expect(reminded.text).toContain(`votre offre ${reference} « Responsable du pôle maîtrise des risques »`);
+    expect(reminded.text).toContain('C’est la dernière relance');
+    // The administrators' alert falls due 48 hours after the request, not yet.
+    expect((await world.mails(id)).map((m) => m.kind)).toEqual(['submit_request', 'reminder']);
+
+    // 49 hours after the request: the administrators are told.
+    await world.advanceClock(24 * HOUR_MS);
+    const alert = await sentMail(world, id, 'admin_alert');
+    expect(alert.audience).toBe('administrators');
+    expect(JSON.parse(alert.recipient_ids)).toEqual([]);
+    expect(alert.subject).toMatch(new RegExp(`^Offre ${reference} non soumise à l'EN3S depuis le `));
+    const alerted = await mailboxCopy(world, id, 'admin_alert');
+    expect(alerted.to).toEqual(['admins@example.test']);
+    expect(alerted.text).toContain(`L'offre ${reference} « Responsable du pôle maîtrise des risques »`);
+    expect(alerted.text).toContain('puis relancé 1 fois');
+
+    // Nothing more falls due (one reminder at most, one alert), and the job still awaits its submission.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await world.mails(id)).map((m) => `${m.kind}:${m.status}`)).toEqual(['submit_request:sent', 'reminder:sent', 'admin_alert:sent']);
+    expect((await world.offer(id))?.state).toBe('awaiting_submission');
+    const ledger = await world.ledger(id);
+    const followUps = ledger.filter((e) => e.kind === 'recruiter.reminded' || e.kind === 'admins.alerted');
+    expect(followUps.map((e) => ({ kind: e.kind, data: e.data }))).toEqual([
+      { kind: 'recruiter.reminded', data: { reason: 'submit', turn: 0, sequence: 1, recipientIds: ['112'] } },
+      { kind: 'admins.alerted', data: { reason: 'submit', turn: 0, sequence: 0, recipientIds: [] } },
+    ]);
+    // Recorded on the business clock, which followed the tenant's: a day, then two days after the start.
+    const asked = ledger.find((e) => e.kind === 'recruiter.asked');
+    expect(asked).toBeDefined();
+    expect(Date.parse(followUps[0]!.at) - Date.parse(campaignInstant)).toBeGreaterThanOrEqual(25 * HOUR_MS);
+    expect(Date.parse(followUps[1]!.at) - Date.parse(campaignInstant)).toBeGreaterThanOrEqual(49 * HOUR_MS);
+    await auditVerify(world.db.url);
+  }, 120_000);
 });

@@ -74,8 +74,13 @@ export function registerServe(program: Command): void {
       const config = readConfigOrExplain();
       const problems = productionProblems(config);
       if (problems.length > 0) throw new UsageError(`configuration incomplète :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-      // Demos and tests only (the setting says so): the business clock placed at EN3S_CLOCK_START.
-      const clock = config.clockStart ? offsetClock(new Date(config.clockStart)) : undefined;
+      // Demos and tests only (the settings say so): the business clock placed at EN3S_CLOCK_START,
+      // or moved by EN3S_CLOCK_OFFSET_MS from the real time.
+      const clock = config.clockStart
+        ? offsetClock(new Date(config.clockStart))
+        : config.clockOffsetMs !== 0
+          ? offsetClock(new Date(Date.now() + config.clockOffsetMs))
+          : undefined;
       const service = await startOrExplain(() => startService({ config, ...(clock ? { clock } : {}) }));
       stopOnSignals(service.stop);
     });
