@@ -18,7 +18,8 @@ import { stillWanted } from './offer-memory.js';
  * are made together (one call for up to 100 jobs). Transient failures are retried with
  * exponential backoff and full jitter; a gateway limit ("throttled") is a wait that spends no
  * attempt; after `maxAttempts` — or at once on a permanent failure — the command goes to
- * dead-letter with its last error. A command the process no longer wants when its turn comes
+ * dead-letter with its last error, except a take-down, tried again every 30 s at most for as long
+ * as its failures are transient. A command the process no longer wants when its turn comes
  * (its key is not among the job's `wanted`) is marked done without being sent.
  */
 
@@ -36,6 +37,8 @@ export interface DispatcherOptions extends Partial<LoopOptions> {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The longest wait between two attempts of a take-down (it is never dead-lettered on a transient failure); default 30 s. */
+  takeDownMaxDelayMs?: number;
   /** Random source for the jitter, injectable for tests. */
   random?: () => number;
 }
@@ -73,6 +76,7 @@ export class Dispatcher extends Loop {
       maxAttempts: options.maxAttempts ?? 8,
       baseDelayMs: options.baseDelayMs ?? 1000,
       maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
+      takeDownMaxDelayMs: options.takeDownMaxDelayMs ?? 30_000,
       random: options.random ?? Math.random,
     };
   }
@@ -137,8 +141,8 @@ export class Dispatcher extends Loop {
   }
 
   /** Backoff before attempt `attempt + 1`: full jitter over an exponential ceiling, never below Retry-After. */
-  delayMs(attempt: number, retryAfterMs?: number): number {
-    const ceiling = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
+  delayMs(attempt: number, retryAfterMs?: number, maxDelayMs = this.o.maxDelayMs): number {
+    const ceiling = Math.min(maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
     return Math.max(retryAfterMs ?? 0, Math.round(ceiling / 2 + (this.o.random() * ceiling) / 2));
   }
 
@@ -199,6 +203,9 @@ export class Dispatcher extends Loop {
     if (error.kind === 'already-applied') return { kind: 'done', reads: [], note: `already applied (${error.code})` };
     if (error.kind === 'throttled') return { kind: 'retry', error };
     if (error.kind === 'transient' && (!counted(error) || command.attempts + 1 < this.o.maxAttempts)) return { kind: 'retry', error };
+    // A premature posting must not stay up because the ATS failed more often than usual: a
+    // take-down keeps being tried (its waits capped) rather than waiting for an administrator.
+    if (error.kind === 'transient' && command.kind === 'take_down') return { kind: 'retry', error };
     return { kind: 'dead', error };
   }
 
@@ -250,7 +257,11 @@ export class Dispatcher extends Loop {
         }
         // Sent, and failed with the whole ATS failing: recorded, but not counted (see `counted`).
         const outage = !counted(error);
-        const next = new Date(now.getTime() + this.delayMs(command.attempts, error.retryAfterMs)).toISOString();
+        const cap = command.kind === 'take_down' ? this.o.takeDownMaxDelayMs : this.o.maxDelayMs;
+        const next = new Date(now.getTime() + this.delayMs(command.attempts, error.retryAfterMs, cap)).toISOString();
+        if (command.kind === 'take_down' && command.attempts + 1 >= this.o.maxAttempts) {
+          log.warn('take-down still failing, tried again', { offer: command.ats_id, attempts: command.attempts + 1, error: error.code });
+        }
         if (!(await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: next, uncounted: outage }))) return null;
         const attempt = outage ? { outage: true } : { attempt: command.attempts + 1 };
         await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'retry', error: summary, nextAttemptAt: next, ...attempt } }], nowIso);

@@ -11,7 +11,7 @@ import { inTransaction } from '../../../src/store/transaction.js';
 import { en3sInProcess } from '../../support/cli.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
-import { JobStory, testPolicy, unreachableAts } from '../../support/job-snapshots.js';
+import { en3sApprover, JobStory, recruiter, testPolicy, unreachableAts } from '../../support/job-snapshots.js';
 
 /**
  * What the dispatcher does with each kind of answer of the ATS to a team call: done and read
@@ -113,6 +113,39 @@ describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
     const kinds = await ledgerKinds(key);
     expect(kinds).toContain('command.skipped');
     expect(kinds).not.toContain('ats.answer');
+  });
+
+  it('a take-down failing again and again is never dead-lettered: it waits 30 s at most and goes on', async () => {
+    const story = new JobStory({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '7' }, T0, { atsId: String(9000 + ++jobs), jobNumber: `NVHADD9${jobs}`, team: { recruiters: [recruiter], operationals: [], approvers: [en3sApprover] } });
+    const failing: AtsFailure = { kind: 'transient', code: 'HTTP_500', message: 'PUT /publishedadvert/unpost: HTTP 500', status: 500 };
+    let unposts = 0;
+    const port: AtsPort = Object.assign(Object.create(unreachableAts) as AtsPort, {
+      name: 'talentlink',
+      async takeDownPostings(): Promise<AtsOutcome<void>> {
+        unposts += 1;
+        return { ok: false, error: failing };
+      },
+      async fetchJob(): Promise<AtsOutcome<JobRead>> {
+        return { ok: true, value: { snapshot: { ...story.snapshot, fetchedAt: T0 }, document: '{}' } };
+      },
+    });
+    const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock: { now: () => new Date(T0) }, log: silentLogger, ats: port };
+    const posted = story.post(T0, '7001', T0, 'OPEN');
+    await inTransaction(store, (trx) => applySnapshot(ctx, trx, { snapshot: posted, posting: null, origin: 'queue' }, { eventId: `e-${jobs}`, type: 'job.snapshot' }, new Date(T0)));
+    const key = { source: 'talentlink', ats_id: story.snapshot.atsId, campaign: 2027 };
+    const dispatcher = new Dispatcher(ctx, { owner: `test-${jobs}`, random: () => 1, baseDelayMs: 1000, maxAttempts: 3 });
+    for (let i = 0; i < 6; i++) {
+      await dispatcher.runOnce();
+      await store.db.updateTable('outbox').set({ next_attempt_at: T0 }).where('ats_id', '=', key.ats_id).where('kind', '=', 'take_down').where('status', '=', 'pending').execute();
+    }
+    // The first try unposts; every later one reads first, and the job still shows the posting.
+    expect(unposts).toBe(6);
+    const takeDown = (await commandsOf(key)).find((c) => c.kind === 'take_down');
+    expect(takeDown).toMatchObject({ status: 'pending', attempts: 6 });
+    const retries = (await readLedger(store.db, { offer: key, limit: 1000 })).filter((e) => e.kind === 'ats.answer' && (e.data as { command?: string }).command === 'take_down');
+    const waits = retries.map((e) => Date.parse(String((e.data as { nextAttemptAt: string }).nextAttemptAt)) - Date.parse(T0));
+    expect(waits.slice(-1)[0]).toBe(30_000);
+    expect(await ledgerKinds(key)).not.toContain('command.dead');
   });
 
   it('en3s outbox dead lists a command the dispatcher gave up on, and retry requeues it, recording who', async () => {
