@@ -9,7 +9,9 @@ import type { DrainReport } from './queue-drain.js';
  * - while a queue's run is going on, any number of requests set one "again" flag: one more run;
  * - two runs of one queue are at least `minGapMs` apart (a request in between waits for it);
  * - after a run that stopped on a transient or throttled failure, nothing runs before the
- *   failure's `retryAfterMs` (else `backoffMs`), whatever the pokes.
+ *   failure's `retryAfterMs`, else a wait that doubles with each failed run in a row, from
+ *   `minGapMs` up to `backoffMs`, whatever the pokes (one failed call of many must not hold a
+ *   premature posting's element for long).
  * A run that ended on its bound (more elements may remain) is followed by another.
  */
 
@@ -24,7 +26,7 @@ export interface QueueSchedulerOptions {
   intervalMs: number;
   /** Least time between the end of a run and the start of the next, per queue; default 1 s. */
   minGapMs?: number;
-  /** Wait after a failed run whose failure gave no `retryAfterMs`, or after a thrown error; default 30 s. */
+  /** The longest wait after failed runs whose failure gave no `retryAfterMs`, and the wait after a refusal or a thrown error; default 30 s. */
   backoffMs?: number;
   /** After every run, for the metrics. Must not throw. */
   onRun?: (report: DrainReport) => void;
@@ -39,6 +41,8 @@ interface QueueState {
   again: boolean;
   /** Epoch ms before which no run starts. */
   notBefore: number;
+  /** Runs in a row that ended on a transient failure. */
+  failures: number;
   timer: NodeJS.Timeout | null;
 }
 
@@ -55,7 +59,7 @@ export class QueueScheduler {
     if (!(options.intervalMs > 0)) throw new Error(`queue scheduler: intervalMs must be positive, got ${options.intervalMs}`);
     for (const queue of options.queues) {
       if (this.states.has(queue.name)) throw new Error(`queue scheduler: queue ${JSON.stringify(queue.name)} is configured twice`);
-      this.states.set(queue.name, { queue, running: null, again: false, notBefore: 0, timer: null });
+      this.states.set(queue.name, { queue, running: null, again: false, notBefore: 0, failures: 0, timer: null });
     }
     this.minGapMs = options.minGapMs ?? 1000;
     this.backoffMs = options.backoffMs ?? 30_000;
@@ -150,8 +154,10 @@ export class QueueScheduler {
         this.options.log.error('queue scheduler hook failed', { error: error instanceof Error ? error.message : String(error) });
       }
       if (report.end === 'bound') state.again = true;
+      state.failures = report.end === 'failed' ? state.failures + 1 : 0;
       if (report.end === 'failed' && report.failure && (report.failure.kind === 'transient' || report.failure.kind === 'throttled')) {
-        waitMs = Math.max(waitMs, report.failure.retryAfterMs ?? this.backoffMs);
+        const doubling = Math.min(this.backoffMs, this.minGapMs * 2 ** (state.failures - 1));
+        waitMs = Math.max(waitMs, report.failure.retryAfterMs ?? doubling);
       } else if (report.end === 'failed') {
         // A refusal or an unknown queue: running again at once cannot help; the timer tries later.
         waitMs = Math.max(waitMs, this.backoffMs);
@@ -159,6 +165,7 @@ export class QueueScheduler {
     } catch (error) {
       // A bug or the store: logged, and the queue waits before the next try (the element stays in it).
       this.options.log.error('queue drain failed', { queueName: queue.name, error: error instanceof Error ? error.message : String(error) });
+      state.failures += 1;
       waitMs = Math.max(waitMs, this.backoffMs);
     }
     state.notBefore = this.options.clock.now().getTime() + waitMs;

@@ -91,6 +91,23 @@ describe.each(testDatabases())('queue scheduler on %s', (dialect) => {
     expect((await observations(store.db)).map((o) => o.jobId)).toEqual(['520']);
   });
 
+  it('after runs failing on a transient answer, the wait doubles from the gap up to the back-off, and a success resets it', async () => {
+    ats.putJob('530');
+    const failing = { op: 'peekQueue', when: 'before', fail: { kind: 'transient', code: 'HTTP_503', message: 'peekQueue: HTTP 503' } } as const;
+    ats.faults.push(failing, failing, failing, failing);
+    // A clock that stands still: each wait is read exactly off the queue's "not before".
+    const T = Date.parse('2027-02-03T09:00:00.000Z');
+    const s = schedule({ minGapMs: 10, backoffMs: 40, clock: { now: () => new Date(T) } });
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      s.request(JOBS);
+      await s.idle();
+      waits.push(Date.parse(s.status().queues[0]!.notBefore!) - T);
+    }
+    expect(runs.map((r) => r.end)).toEqual(['failed', 'failed', 'failed', 'failed', 'empty']);
+    expect(waits).toEqual([10, 20, 40, 40, 10]);
+  });
+
   it('stop() ends the run in progress after its element, releases the lease and leaves no timer', async () => {
     const before = timers();
     ats = new MemoryQueueAts({ latencyMs: 20 });
