@@ -14,6 +14,7 @@ const poisonCodes: Record<string, string> = {
   ELEMENT_FORBIDDEN: 'objet non accessible au compte du connecteur (403)',
   ELEMENT_GONE: 'objet supprimé de l’ATS (404)',
   NOT_FOUND: 'offre ou annonce introuvable à la lecture',
+  POSTING_NOT_LIVE: 'annonce déjà retirée quand elle a été lue (par le connecteur ou par le recruteur) : rien à faire',
   INVALID_RESPONSE: 'document illisible',
   INVALID_ARGUMENT: 'identifiant inutilisable',
 };

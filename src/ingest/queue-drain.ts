@@ -130,7 +130,10 @@ export function createQueueDrain(deps: QueueDrainDeps): (queue: QueueRef, signal
         const read = await readElement(ats, element);
         if (!read.ok) {
           if (!POISON_ON_FETCH.has(read.error.code)) return failed('fetch', read.error);
-          const stop = await poison(element, read.error);
+          // The ATS lists live postings only (spec §2): a posting not found was taken down before
+          // its element was read (often by the connector itself). Recorded as such, not as a fault.
+          const notLive = element.kind === 'posting' && read.error.code === 'NOT_FOUND';
+          const stop = await poison(element, notLive ? { ...read.error, code: 'POSTING_NOT_LIVE' } : read.error);
           if (stop) return stop;
           continue;
         }

@@ -60,7 +60,7 @@ export class MemoryQueueAts {
   maxConcurrentCalls = 0;
   private inFlight = 0;
   private readonly jobs = new Map<string, Job>();
-  private readonly postings = new Map<string, { id: string; jobId: string; createdAt: number }>();
+  private readonly postings = new Map<string, { id: string; jobId: string; createdAt: number; live: boolean }>();
   private readonly queues = new Map<string, { kind: QueueRef['kind']; elements: Element[] }>();
   private nextElementId = 1001;
   private nextPostingId = 9001;
@@ -104,9 +104,15 @@ export class MemoryQueueAts {
   publish(jobId: string): string {
     this.mustJob(jobId);
     const id = String(this.nextPostingId++);
-    this.postings.set(id, { id, jobId, createdAt: this.now() });
+    this.postings.set(id, { id, jobId, createdAt: this.now(), live: true });
     this.raise('posting', id);
     return id;
+  }
+
+  /** Takes a posting down: it still exists, but the ATS lists live postings only (its element stays in the queues). */
+  unpost(postingId: string): void {
+    const posting = this.postings.get(postingId);
+    if (posting) posting.live = false;
   }
 
   /** The ids of the objects waiting in a queue, oldest first. */
@@ -185,7 +191,7 @@ export class MemoryQueueAts {
 
   private readPosting(postingId: string): AtsOutcome<PostingRead> {
     const posting = this.postings.get(postingId);
-    if (!posting) return fail('permanent', 'NOT_FOUND', `fetchPosting: no posting ${postingId}`);
+    if (!posting?.live) return fail('permanent', 'NOT_FOUND', `fetchPosting: no posting ${postingId}`);
     const job = this.jobs.get(posting.jobId);
     if (!job) return fail('permanent', 'INVALID_RESPONSE', "fetchPosting: invalid answer: data.publishedAdverts[0].opening: expected the posting's job, got nothing");
     const read: JobPosting = { id: posting.id, atsStatus: 'Publiée', postedAt: new Date(posting.createdAt).toISOString() };

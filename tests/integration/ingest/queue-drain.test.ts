@@ -158,6 +158,16 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     expect(ats.waiting(POSTINGS)).toEqual([]);
   });
 
+  it('a posting taken down before its element was read is recorded as no longer live, not as a fault', async () => {
+    ats.putJob('87');
+    const postingId = ats.publish('87');
+    ats.unpost(postingId);
+    expect(await drainWith()(postings)).toMatchObject({ end: 'empty', poison: 1, committed: 0 });
+    const poison = await listPoisonElements(store.db, { limit: 10 });
+    expect(poison.rows.map((r) => [r.posting_id, r.code])).toEqual([[postingId, 'POSTING_NOT_LIVE']]);
+    expect(ats.waiting(POSTINGS)).toEqual([]);
+  });
+
   const poisonCrashes: { name: string; crash: () => Store | undefined; fault?: { op: QueueOp; when: 'before' | 'after' }; occurrences: number }[] = [
     { name: 'while recording it', crash: () => crashingOnInsert(store, 'queue_poison_elements'), occurrences: 1 },
     { name: 'between its record and its delete', crash: () => undefined, fault: { op: 'deleteOldestQueueElement', when: 'before' }, occurrences: 2 },
