@@ -167,22 +167,22 @@ export class Dispatcher extends Loop {
         return sent.ok ? { kind: 'done', reads: [], note: 'applied', readBack: true } : this.failed(command, sent.error);
       }
       case 'take_down': {
-        // Tried again (the read after the unpost failed, or the unpost did): read first, and take
-        // down only what is still up, so that a posting is never taken down twice.
-        let postingIds = body.postingIds;
-        if (command.last_error !== null) {
-          const before = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
-          if (!before.ok) return this.failed(command, before.error);
-          postingIds = postingIds.filter((id) => (before.value.snapshot.postings ?? []).some((p) => p.id === id));
-          if (postingIds.length === 0) return { kind: 'done', reads: [before.value], note: 'already down' };
+        // The unpost is all or nothing, and answers 404 when one posting is already down. Tried
+        // again (the read after it failed, or the unpost did), each posting is taken down alone:
+        // a 404 then says that very posting is down, and none is ever taken down twice. Reading
+        // first would cost two more calls per try, each of which may fail.
+        const retried = command.last_error !== null && body.postingIds.length > 1;
+        let applied = 0;
+        for (const ids of retried ? body.postingIds.map((id) => [id]) : [body.postingIds]) {
+          const sent = await ats.takeDownPostings(ids);
+          if (!sent.ok && sent.error.kind !== 'already-applied') return this.failed(command, sent.error);
+          if (sent.ok) applied += ids.length;
         }
-        const sent = await ats.takeDownPostings(postingIds);
-        if (!sent.ok && sent.error.kind !== 'already-applied') return this.failed(command, sent.error);
         const read = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
         // Without this read nothing else reads the job's postings again: the process would believe
         // the posting still up. Tried again; the unpost then answers "already down" (404).
         if (!read.ok) return this.failed(command, read.error);
-        const note = sent.ok ? 'applied' : `already applied (${sent.error.code})`;
+        const note = applied === body.postingIds.length ? 'applied' : applied === 0 ? 'already applied (NOT_FOUND)' : `applied to ${applied} of ${body.postingIds.length}, the others already down`;
         return { kind: 'done', reads: [read.value], note };
       }
       case 'read_postings': {

@@ -135,10 +135,11 @@ describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
     const key = { source: 'talentlink', ats_id: story.snapshot.atsId, campaign: 2027 };
     const dispatcher = new Dispatcher(ctx, { owner: `test-${jobs}`, random: () => 1, baseDelayMs: 1000, maxAttempts: 3 });
     for (let i = 0; i < 6; i++) {
+      // Due again at once (the last wait is left as it is: the later cases' dispatchers must not send it).
+      if (i > 0) await store.db.updateTable('outbox').set({ next_attempt_at: T0 }).where('ats_id', '=', key.ats_id).where('kind', '=', 'take_down').where('status', '=', 'pending').execute();
       await dispatcher.runOnce();
-      await store.db.updateTable('outbox').set({ next_attempt_at: T0 }).where('ats_id', '=', key.ats_id).where('kind', '=', 'take_down').where('status', '=', 'pending').execute();
     }
-    // The first try unposts; every later one reads first, and the job still shows the posting.
+    // Every try unposts again (the job still shows the posting).
     expect(unposts).toBe(6);
     const takeDown = (await commandsOf(key)).find((c) => c.kind === 'take_down');
     expect(takeDown).toMatchObject({ status: 'pending', attempts: 6 });
@@ -146,6 +147,41 @@ describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
     const waits = retries.map((e) => Date.parse(String((e.data as { nextAttemptAt: string }).nextAttemptAt)) - Date.parse(T0));
     expect(waits.slice(-1)[0]).toBe(30_000);
     expect(await ledgerKinds(key)).not.toContain('command.dead');
+  });
+
+  it('a take-down of two postings tried again takes each down alone, and a 404 means that one is down', async () => {
+    const story = new JobStory({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '7' }, T0, { atsId: String(9000 + ++jobs), jobNumber: `NVHADD9${jobs}`, team: { recruiters: [recruiter], operationals: [], approvers: [en3sApprover] } });
+    story.post(T0, '7001', T0, 'OPEN');
+    const posted = story.post(T0, '7002', T0, 'OPEN');
+    const answers: AtsOutcome<void>[] = [
+      { ok: false, error: { kind: 'transient', code: 'HTTP_504', message: 'PUT /publishedadvert/unpost: HTTP 504', status: 504 } },
+      { ok: false, error: { kind: 'already-applied', code: 'NOT_FOUND', message: 'PUT /publishedadvert/unpost: 404', status: 404 } },
+      { ok: true, value: undefined },
+    ];
+    const unposts: string[][] = [];
+    const port: AtsPort = Object.assign(Object.create(unreachableAts) as AtsPort, {
+      name: 'talentlink',
+      async takeDownPostings(ids: string[]): Promise<AtsOutcome<void>> {
+        unposts.push(ids);
+        return answers.shift()!;
+      },
+      async fetchJob(): Promise<AtsOutcome<JobRead>> {
+        const snapshot = story.takeDown(T0, '7002');
+        return { ok: true, value: { snapshot: story.takeDown(T0, '7001'), document: JSON.stringify(snapshot) } };
+      },
+    });
+    const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock: { now: () => new Date(T0) }, log: silentLogger, ats: port };
+    await inTransaction(store, (trx) => applySnapshot(ctx, trx, { snapshot: posted, posting: null, origin: 'queue' }, { eventId: `e-${jobs}`, type: 'job.snapshot' }, new Date(T0)));
+    const key = { source: 'talentlink', ats_id: story.snapshot.atsId, campaign: 2027 };
+    const dispatcher = new Dispatcher(ctx, { owner: `test-${jobs}`, random: () => 0, baseDelayMs: 1 });
+    for (let i = 0; i < 2; i++) {
+      await dispatcher.runOnce();
+      await store.db.updateTable('outbox').set({ next_attempt_at: T0 }).where('ats_id', '=', key.ats_id).where('status', '=', 'pending').execute();
+    }
+    expect(unposts).toEqual([['7001', '7002'], ['7001'], ['7002']]);
+    expect((await commandsOf(key)).find((c) => c.kind === 'take_down')).toMatchObject({ status: 'done', attempts: 1 });
+    const done = (await readLedger(store.db, { offer: key, limit: 1000 })).filter((e) => e.kind === 'ats.answer' && (e.data as { outcome?: string }).outcome === 'done' && (e.data as { command?: string }).command === 'take_down');
+    expect(done.map((e) => (e.data as { note: string }).note)).toEqual(['applied to 1 of 2, the others already down']);
   });
 
   it('en3s outbox dead lists a command the dispatcher gave up on, and retry requeues it, recording who', async () => {
