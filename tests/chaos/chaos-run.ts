@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FaultPlanInput } from '../../connectors/talentlink/tenant/index.js';
@@ -241,8 +241,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   } finally {
     for (const instance of instances) await instance.stop();
     await tenant.stop();
+    // A failed SQLite run keeps its database next to the logs, for the ledger of the jobs it names.
+    if (!passed && db.url.startsWith('sqlite:')) copyFileSync(db.url.slice('sqlite:'.length), join(logDir, 'store.sqlite'));
     await db.cleanup();
     if (passed && !process.env.EN3S_CHAOS_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
-    else console.error(`chaos run on ${options.dialect}: service logs kept in ${logDir}`);
+    else console.error(`chaos run on ${options.dialect}: service logs${options.dialect === 'sqlite' ? ' and database' : ''} kept in ${logDir}`);
   }
 }

@@ -76,9 +76,12 @@ async function main(): Promise<void> {
       if (res.statusCode !== 204) return;
       if (patch) effects(jobId).patches.push({ atMs: Date.now(), redundant: before, en3sAfter: hasEn3s(jobId) });
       if (unpost) {
-        for (const id of liveBefore) {
+        // Only the postings this call named (its body, parsed by the tenant's routes): calls that
+        // overlap (a fault's latency) must not count each other's.
+        const named = (req.body as { postingTargets?: unknown } | undefined)?.postingTargets;
+        for (const id of new Set(Array.isArray(named) ? named.map(Number) : [])) {
           const posting = tenant.state.postings.get(id);
-          if (posting && !posting.live) effects(posting.openingId).unposted.push(id);
+          if (liveBefore.has(id) && posting && !posting.live) effects(posting.openingId).unposted.push(id);
         }
       }
     });
