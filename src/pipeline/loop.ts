@@ -16,7 +16,7 @@ export abstract class Loop {
   protected stopping = false;
   private running: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  private readonly options: LoopOptions;
+  protected readonly options: LoopOptions;
 
   constructor(
     readonly name: string,
@@ -27,6 +27,11 @@ export abstract class Loop {
   }
 
   abstract runOnce(): Promise<number>;
+
+  /** How long to sleep after a batch that found nothing; a loop may wake earlier for a known instant. */
+  protected idleDelayMs(): number {
+    return this.options.idleMs;
+  }
 
   /** Runs batches until nothing is left; for tests and the CLI. */
   async drain(maxBatches = 10_000): Promise<number> {
@@ -65,7 +70,7 @@ export abstract class Loop {
     while (!this.stopping) {
       let delay = 0;
       try {
-        if ((await this.runOnce()) === 0) delay = this.options.idleMs;
+        if ((await this.runOnce()) === 0) delay = this.idleDelayMs();
       } catch (error) {
         this.logger.error(`${this.name} loop error`, { error: error instanceof Error ? error.message : String(error) });
         delay = this.options.errorMs;

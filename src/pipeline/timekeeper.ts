@@ -52,6 +52,17 @@ export class Timekeeper extends Loop {
     super('timekeeper', ctx.log, { idleMs: 30_000, ...options });
   }
 
+  /**
+   * Asleep until the next boundary if it comes before the idle period ends: the window opens on
+   * 1 January at midnight for every concerned job at once, and each second of sleep past it is
+   * a second of every job's enforcement lost.
+   */
+  protected override idleDelayMs(): number {
+    const now = this.ctx.clock.now().getTime();
+    const next = boundariesBetween(this.ctx, now, now + this.options.idleMs)[0];
+    return next ? Math.max(1, next.atMs - now + 1) : this.options.idleMs;
+  }
+
   /** Returns the number of offers evaluated again (0 when no boundary was passed). */
   async runOnce(): Promise<number> {
     const { store, clock } = this.ctx;
