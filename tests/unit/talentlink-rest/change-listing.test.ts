@@ -1,22 +1,11 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChangeCursor, JobRead } from '../../../connectors/ats-port.js';
-import { argumentsOf, makePort, REST, sampleOpening, sentQuery } from './support.js';
+import { argumentsOf, makePort, REST, sampleOpening, sentQuery, interceptedTenant } from './support.js';
 
 /** `listChangedJobs` against a tenant that honours the filter, the sort and the paging (spec §2). */
 
-const server = setupServer();
-let seen: Request[];
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-beforeEach(() => {
-  seen = [];
-  server.events.removeAllListeners();
-  server.events.on('request:start', ({ request }) => seen.push(request.clone()));
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server, seen } = interceptedTenant();
 
 const positions = (list: unknown[]) => HttpResponse.json({ data: { positions: list } });
 

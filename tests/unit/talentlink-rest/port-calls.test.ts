@@ -1,21 +1,10 @@
 import { delay, http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AtsOutcome, QueueRef } from '../../../connectors/ats-port.js';
 import type { JobTeam } from '../../../src/domain/job-snapshot.js';
-import { API_KEY, BASIC, makePort, PASSWORD, REST, SECRETS, USER } from './support.js';
+import { API_KEY, BASIC, makePort, PASSWORD, REST, SECRETS, USER, interceptedTenant } from './support.js';
 
-const server = setupServer();
-let seen: Request[];
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-beforeEach(() => {
-  seen = [];
-  server.events.removeAllListeners();
-  server.events.on('request:start', ({ request }) => seen.push(request.clone()));
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server, seen } = interceptedTenant();
 
 const text = (body: string, status: number, headers: Record<string, string> = {}) => new HttpResponse(body, { status, headers: { 'Content-Type': 'text/plain', ...headers } });
 const noContent = () => new HttpResponse(null, { status: 204 });

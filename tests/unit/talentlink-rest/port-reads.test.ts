@@ -1,6 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   API_KEY,
   argumentsOf,
@@ -12,19 +11,10 @@ import {
   SECRETS,
   selectionTree,
   sentQuery,
+  interceptedTenant,
 } from './support.js';
 
-const server = setupServer();
-let seen: Request[];
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-beforeEach(() => {
-  seen = [];
-  server.events.removeAllListeners();
-  server.events.on('request:start', ({ request }) => seen.push(request.clone()));
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server, seen } = interceptedTenant();
 
 const positions = (list: unknown[]) => HttpResponse.json({ data: { positions: list } });
 const adverts = (list: unknown[]) => HttpResponse.json({ data: { publishedAdverts: list } });
@@ -85,7 +75,7 @@ describe('fetchJob', () => {
     const { port } = makePort();
     const read = await port.fetchJob('48213');
     if (!read.ok) throw new Error(read.error.message);
-    seen = [];
+    seen.length = 0;
     expect(port.decodeJob(read.value.document, read.value.snapshot.fetchedAt)).toEqual({ ok: true, value: read.value.snapshot });
     expect(seen).toEqual([]);
   });

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { Kind, parse, type ArgumentNode, type FieldNode, type ObjectValueNode, type ValueNode } from 'graphql';
 import type { AtsOutcome, CallBudget, CallLane } from '../../../connectors/ats-port.js';
 import type { OpeningDto, PublishedAdvertDto } from '../../../connectors/talentlink/rest/dto.js';
@@ -147,4 +149,22 @@ export function selectionTree(field: FieldNode): Record<string, unknown> {
     tree[selection.name.value] = selection.selectionSet ? selectionTree(selection) : true;
   }
   return tree;
+}
+
+/**
+ * The tenant's HTTP API mocked by msw for one test file: any request without a handler fails the
+ * test; `seen` holds copies of the current test's requests, in order (emptied before each test).
+ */
+export function interceptedTenant(): { server: ReturnType<typeof setupServer>; seen: Request[] } {
+  const server = setupServer();
+  const seen: Request[] = [];
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  beforeEach(() => {
+    seen.length = 0;
+    server.events.removeAllListeners();
+    server.events.on('request:start', ({ request }) => seen.push(request.clone()));
+  });
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return { server, seen };
 }
