@@ -184,11 +184,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     await tenant.setFaults({});
     const jobIds = drive.played.map((o) => o.jobId);
     const settleStart = Date.now();
-    try {
-      await settled(db, tenant, jobIds, options.settleTimeoutMs);
-    } catch (error) {
-      if ((requeued += await requeueDead(db, problems)) === 0) throw error;
-      await settled(db, tenant, jobIds, options.settleTimeoutMs);
+    // Settled, then the administrator's round once more: a command that died while the run
+    // settled is sent again (after the same checks), and the run settles again.
+    for (let round = 0; ; round++) {
+      try {
+        await settled(db, tenant, jobIds, options.settleTimeoutMs);
+      } catch (error) {
+        if ((requeued += await requeueDead(db, problems)) === 0) throw error;
+        await settled(db, tenant, jobIds, options.settleTimeoutMs);
+      }
+      const again = await requeueDead(db, problems);
+      requeued += again;
+      if (again === 0 || round >= 2) break;
     }
     const settleMs = Date.now() - settleStart;
 

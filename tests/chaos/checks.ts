@@ -84,6 +84,8 @@ export async function checkQueues(db: Store): Promise<string[]> {
   const problems: string[] = [];
   for (const r of inbox) if (r.status !== 'done') problems.push(`${r.n} inbox events ${r.status}`);
   for (const r of outbox) if (r.status !== 'done') problems.push(`${r.n} outbox commands ${r.status}`);
+  const dead = await db.db.selectFrom('outbox').select(['id', 'kind', 'ats_id', 'attempts', 'last_error']).where('status', '=', 'dead').limit(5).execute();
+  for (const c of dead) problems.push(`dead command ${c.id} (${c.kind}, job ${c.ats_id}, ${c.attempts} attempts): ${c.last_error}`);
   return problems;
 }
 
