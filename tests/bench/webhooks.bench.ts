@@ -37,7 +37,8 @@ const WARMUP_SECONDS = 2;
 /** Inside the 2027 window. */
 const CLOCK_AT = '2027-01-18T09:00:00.000Z';
 const TARGET_RATIO = 0.7;
-const TARGET_P99_MS = 25;
+/** The alert route's p99 may exceed the bare route's by this much (issue: bare p99 + 10 ms). */
+const TARGET_P99_OVER_BARE_MS = 10;
 
 const targetScript = fileURLToPath(new URL('./webhook-target.js', import.meta.url));
 const token = randomBytes(24).toString('base64url');
@@ -175,7 +176,7 @@ console.log(
 );
 console.log(`load average at the end: ${loadAverage()}`);
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-console.log(`targets: throughput ≥ ${TARGET_RATIO * 100}% of the bare route ${verdict(ratio >= TARGET_RATIO)} (${fmt(ratio * 100, 1)}%); p99 ≤ ${TARGET_P99_MS} ms ${verdict(s.p99 <= TARGET_P99_MS)} (${s.p99} ms)`);
+console.log(`targets: throughput ≥ ${TARGET_RATIO * 100}% of the bare route ${verdict(ratio >= TARGET_RATIO)} (${fmt(ratio * 100, 1)}%); p99 ≤ the bare route's + ${TARGET_P99_OVER_BARE_MS} ms ${verdict(s.p99 <= b.p99 + TARGET_P99_OVER_BARE_MS)} (${s.p99} ms against ${b.p99} ms)`);
 console.log(
   JSON.stringify({ bench: 'webhooks', reqPerSec: Math.round(s.reqPerSec), baselineReqPerSec: Math.round(b.reqPerSec), ratio: Math.round(ratio * 1000) / 1000, p99Ms: s.p99, baselineP99Ms: b.p99 }),
 );
