@@ -64,7 +64,14 @@ const { url } = await tenant.start(0, '127.0.0.1');
 let service: RunningService | null = null;
 try {
   // The jobs exist before the service first looks: it learns them from the change listing, not the queues.
-  const surgeJobs = Array.from({ length: SURGE_JOBS }, (_, i) => createConcernedJob(tenant, i));
+  // Created over time as recruiters do (each at its own millisecond: the tenant's clock moves 1 ms
+  // after each), not thousands within one millisecond, which the change listing can only page
+  // through by offsets at that instant (a call per page already seen: see the README).
+  const surgeJobs = Array.from({ length: SURGE_JOBS }, (_, i) => {
+    const id = createConcernedJob(tenant, i);
+    tenant.clock.advance(1);
+    return id;
+  });
   tenant.queues.clear();
   const config = loadConfig(
     {},
