@@ -19,6 +19,8 @@ export const RECONCILE_CURSOR = 'reconcile:changes';
 export const RECONCILE_FIRST_LOOKBACK_MS = 30 * 24 * 3600_000;
 /** Pages of one run at the most, so that one run never holds the call budget for long. */
 const MAX_PAGES = 50;
+/** Waits on the gateway's "over limit" in one run before it gives up until the next. */
+const MAX_THROTTLED_WAITS = 10;
 
 export type ReconcileResult = { ok: true; listed: number; inserted: number; since: string; more: boolean } | { ok: false; error: string; listed: number };
 
@@ -36,8 +38,8 @@ function parseCursor(text: string | null): ChangeCursor | null {
 }
 
 /**
- * `pageAttempts`: tries of one page before the run gives up (the circuit open or a gateway
- * limit: at once, the next run goes on from the cursor).
+ * `pageAttempts`: tries of one page on a transient failure before the run gives up (the circuit
+ * open: at once; the next run goes on from the cursor). A gateway limit is waited out.
  */
 export async function reconcile(ctx: PipelineContext, options: ListOptions = {}): Promise<ReconcileResult> {
   const { store, clock, ats, log } = ctx;
@@ -50,8 +52,17 @@ export async function reconcile(ctx: PipelineContext, options: ListOptions = {})
   let inserted = 0;
   for (let page = 1; page <= (options.maxPages ?? MAX_PAGES); page++) {
     let result = await ats.listChangedJobs(cursor, options.pageSize ?? 100);
-    for (let attempt = 2; !result.ok && result.error.kind === 'transient' && result.error.code !== 'CIRCUIT_OPEN' && attempt <= (options.pageAttempts ?? 1); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, (options.retryPauseMs ?? 250) * (attempt - 1)));
+    // The gateway's "over limit" is a wait, not a failure: the page is asked again once the time
+    // it gave has passed (a few times at most in one run, each spending no attempt).
+    for (let attempt = 2, waits = 0; !result.ok; ) {
+      const error = result.error;
+      if (error.kind === 'throttled' && waits < MAX_THROTTLED_WAITS) {
+        waits += 1;
+        await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs ?? 1_000));
+      } else if (error.kind === 'transient' && error.code !== 'CIRCUIT_OPEN' && attempt <= (options.pageAttempts ?? 1)) {
+        await new Promise((resolve) => setTimeout(resolve, (options.retryPauseMs ?? 250) * (attempt - 1)));
+        attempt += 1;
+      } else break;
       result = await ats.listChangedJobs(cursor, options.pageSize ?? 100);
     }
     if (!result.ok) {

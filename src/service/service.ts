@@ -187,6 +187,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       reconciling ??= reconcile(ctx, { pageAttempts: RECONCILE_PAGE_ATTEMPTS })
         .then((r) => {
           if (r.ok && r.inserted > 0) worker.poke();
+          // A run that stopped at its bound goes on a moment later rather than at the next cron.
+          if (r.ok && r.more && !stopped) setTimeout(() => void (stopped ? undefined : reconcileNow()), 1_000).unref();
           return r;
         })
         .catch((error: unknown) => log.error('reconciliation failed', { error: error instanceof Error ? error.message : String(error) }))
