@@ -125,7 +125,7 @@ for (const r of runs) {
   if (targets.length > 0) lines.push(...targets.map((t) => `- ${t}`), '');
   lines.push('```text', r.output.trimEnd(), '```', '');
 }
-lines.push('## XML attacks (hostile-input tests)', '', `Command: \`${hostileCommand}\`. Each attack is a document given to `en3s evaluate`, which still reads the earlier XML and JSON job formats; the bounds asserted by the test are ten times the issue's (100 ms, 20 MB), these are the measured figures.`, '');
+lines.push('## XML attacks (hostile-input tests)', '', `Command: \`${hostileCommand}\`. Each attack is a document given to \`en3s evaluate\`, which still reads the earlier XML and JSON job formats; the bounds asserted by the test are ten times the issue's (100 ms, 20 MB), these are the measured figures.`, '');
 if (attacks.length > 0 && hostile.exitCode === 0) {
   lines.push('| attack | body | answer | round trip | extra memory |', '|---|---|---|---|---|');
   for (const a of attacks) lines.push(`| ${a.name} | ${size(a.bodyBytes)} | ${a.status} ${a.code} | ${a.ms.toFixed(1)} ms | ${size(a.extraBytes)}${a.gcDuring ? ' (a GC ran meanwhile)' : ''} |`);
