@@ -101,7 +101,7 @@ export function regimeLabels(domain: DomainData): Map<string, string> {
   const labels = new Map<string, string>();
   const files = [...domain.ruleSetFiles].sort((a, b) => a.inForce.from.localeCompare(b.inForce.from));
   for (const file of files) for (const regime of file.regimes) labels.set(regime.key, capitalise(regime.label));
-  for (const type of domain.organismsFile.types) if (!labels.has(type.regime)) labels.set(type.regime, type.regime);
+  for (const type of domain.organismsFile.types) if (type.regime !== undefined && !labels.has(type.regime)) labels.set(type.regime, type.regime);
   return labels;
 }
 

@@ -84,7 +84,7 @@ function decisionSection(domain: DomainData, record: OfferRecord, memory: Sticky
   <table>
     <caption>Motifs et textes cités</caption>
     <thead><tr><th scope="col">Motif</th><th scope="col">Texte cité</th></tr></thead>
-    <tbody>${d.reasons.map((r) => html`<tr><td>${r.message}</td><td>${r.source}</td></tr>`)}</tbody>
+    <tbody>${d.reasons.map((r) => html`<tr><td>${r.message}${r.reading ? html`<br><small class="muted">${r.reading}</small>` : ''}</td><td>${r.source}</td></tr>`)}</tbody>
   </table>
 </section>`;
 }

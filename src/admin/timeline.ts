@@ -66,7 +66,7 @@ const describe: Record<string, (d: Data) => string> = {
   'event.stale': (d) => `Lecture plus ancienne (offre modifiée le ${when(d.updatedAt)}) que celle déjà traitée (modifiée le ${when(d.knownUpdatedAt)}) : ignorée`,
   'event.rejected': (d) => `Lecture refusée : ${text(d.error)}`,
   decision: (d) => {
-    const reasons = Array.isArray(d.reasons) ? (d.reasons as Data[]).map((r) => `${text(r.message)} (${text(r.source)})`).join(' ; ') : '';
+    const reasons = Array.isArray(d.reasons) ? (d.reasons as Data[]).map((r) => `${text(r.message)} (${text(r.source)}${r.reading ? ` ; ${text(r.reading)}` : ''})`).join(' ; ') : '';
     return `Décision : ${scope(d.concerned)}${d.ruleSet ? `, selon ${text(d.ruleSet)}` : ''}${reasons ? ` — ${reasons}` : ''}`;
   },
   'admin.override': (d) => `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} — motif : ${text(d.reason)}`,

@@ -20,10 +20,14 @@ export const organismSchema = z.object({
   label: z.string(),
   /** IANA zone of the body's legal time; `null` when it cannot be told (a CGSS without its island). */
   timeZone: z.string().nullable(),
-  /** Overseas territory key when recognised (`GUADELOUPE`, `MARTINIQUE`, `REUNION`, `GUYANE`, `MAYOTTE`). */
+  /** Overseas territory key when recognised (`GUADELOUPE`, `MARTINIQUE`, `REUNION`, `GUYANE`, `MAYOTTE`, …). */
   territory: z.string().nullable(),
-  /** Networks ("réseaux") it reports to, primary first, e.g. `['Cnav', 'Cnam']`. */
+  /** Networks ("réseaux") it reports to, primary first, e.g. `['Cnav', 'Cnam']`; none for a body outside the texts. */
   networks: z.array(z.string()),
+  /** When `timeZone` is null: the legal times the body may be in (its type's territories, or those its name names). */
+  possibleTimeZones: z.array(z.string()).optional(),
+  /** French, when placing the body rests on a reading, e.g. « Saint-Martin est servi par les organismes de Guadeloupe ». */
+  placeReading: z.string().optional(),
 });
 export type Organism = z.infer<typeof organismSchema>;
 

@@ -1,4 +1,6 @@
 import type { Reason } from './decision.js';
+import { LevelReader, READING, WordsReader, type LevelGrid, type LevelOutcome } from './label-readers.js';
+import { collectiveAgreements } from './offer.js';
 import type { RegimeRule, RuleSetFile } from './ruleset-schema.js';
 import { startOfDayMs, WindowCalendar, frenchDate, type CampaignWindow } from './window.js';
 
@@ -22,7 +24,13 @@ export interface CompiledRegime {
   knownLevels: ReadonlySet<string>;
   levels: ReadonlySet<string>;
   /** Every known label (levels criterion): whether it is in scope, and the reason saying so. */
-  levelReadings: ReadonlyMap<string, { inScope: boolean; reason: Reason }>;
+  levelReadings: ReadonlyMap<string, LevelOutcome>;
+  /** Any other label, read as a person would (« Niv. VII », « 5 » for 5A or 5B), once per label. */
+  levelReader: LevelReader;
+  /** Circulaire 2014 ARS: why a job under another agreement is out, per agreement. */
+  agreementOutOfScope: ReadonlyMap<string, Reason>;
+  /** An agent comptable's offer (R. 123-48: not an agent de direction; posts outside the grid). */
+  agentComptable: { inScope: Reason; noLevel: Reason };
 }
 
 /** What a text says of one body type it names: its régime, or why it was removed. */
@@ -45,6 +53,10 @@ export interface CompiledRuleSet {
   bodies: ReadonlyMap<string, BodyRule>;
   exclusionByCategory: ReadonlyMap<string, Reason>;
   windowSource: string;
+  /** Where the text lists the bodies (cited when a body is not among them). */
+  bodiesSource: string;
+  /** Grids, categories and job families written in words, read once each. */
+  words: WordsReader;
 }
 
 export interface RuleSets {
@@ -56,14 +68,61 @@ export interface RuleSets {
   zoneLabel(timeZone: string): string;
 }
 
+/** How a section of a text is cited: `Instruction DSS/4B/2026/34 §1.1`, `Circulaire DSS/4B/2014/350, citée par le guide Ucanss §1.2`. */
+export function citeSection(file: Pick<RuleSetFile, 'citation' | 'citedThrough'>, section: string): string {
+  return file.citedThrough ? `${file.citation}, ${file.citedThrough} ${section}` : `${file.citation} ${section}`;
+}
+
+/** Where an exclusion really is: a section of the text, or another text when this one is silent. */
+export function exclusionSource(file: RuleSetFile, exclusion: RuleSetFile['exclusions'][number]): string {
+  return exclusion.source ?? citeSection(file, exclusion.section ?? '');
+}
+
+const withPrefix = (reading: string | undefined) => (reading === undefined ? {} : { reading: `${READING}${reading.replace(/\s+/g, ' ').trim()}` });
+
 function levelReason(ruleSet: RuleSetFile, regime: RegimeRule, label: string, inScope: boolean): Reason {
   const c = regime.criterion;
   const noun = c.kind === 'levels' && c.grids[0] === 'MSA' && /^[A-Z]$/.test(label) ? 'groupe' : 'niveau';
   return Object.freeze({
     code: inScope ? 'LEVEL_IN_SCOPE' : 'LEVEL_OUT_OF_SCOPE',
     message: `${capitalise(regime.label)}, ${noun} ${label} : ${inScope ? 'concernée' : 'non concernée'} (${c.scopeLabel})`,
-    source: `${ruleSet.citation} ${regime.section}`,
+    source: citeSection(ruleSet, regime.section),
+    ...(inScope ? withPrefix(regime.reading) : {}),
   });
+}
+
+const AGREEMENTS: Record<string, string> = {
+  CCNT_RG: 'de la CCNT du régime général',
+  CCN_MSA: 'de la CCN de la MSA',
+  PUBLIC: 'du droit public',
+  OTHER: "d'une autre convention",
+};
+
+/** Cited after the régime's text when an agent comptable's offer is read (it is not an agent de direction). */
+export const AGENT_COMPTABLE_SOURCE = 'art. R. 123-48 du code de la sécurité sociale';
+
+/** An agent comptable's offer under one régime: the agent comptable is not an agent de direction (R. 123-48). */
+function agentComptableReasons(file: RuleSetFile, rule: RegimeRule): CompiledRegime['agentComptable'] {
+  const heading = capitalise(rule.label);
+  const source = `${citeSection(file, rule.section)} ; ${AGENT_COMPTABLE_SOURCE}`;
+  const scope = rule.criterion.scopeLabel;
+  return {
+    inScope: Object.freeze({
+      code: 'AGENT_COMPTABLE_CLASSIFIED',
+      message:
+        `${heading} : offre d'agent comptable classée parmi les postes visés (${scope}). L'agent comptable n'est pas un agent de direction ` +
+        `(art. R. 123-48) et ses postes ne relèvent pas de cette grille : poste de cadre de ce classement (concerné) ou poste d'agent comptable (non concerné) ? À vérifier`,
+      source,
+    }),
+    noLevel: Object.freeze({
+      code: 'AGENT_COMPTABLE_OUT_OF_GRID',
+      message: `${heading} : poste d'agent comptable, sans classement dans la grille : hors des postes visés (${scope}), non concernée`,
+      source,
+      reading:
+        `${READING}l'agent comptable n'est pas un agent de direction (l'art. R. 123-48 énumère ceux-ci sans lui ; R. 123-45 parle des « agents de direction et agents comptables ») ; ` +
+        'ses postes ne sont pas classés dans la grille dont le texte vise des niveaux : ils sont lus comme hors du champ',
+    }),
+  };
 }
 
 export function capitalise(text: string): string {
@@ -74,38 +133,65 @@ export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
   const bodies = new Map<string, BodyRule>();
   for (const rule of file.regimes) {
     const c = rule.criterion;
-    const levelReadings = new Map<string, { inScope: boolean; reason: Reason }>();
+    const levelReadings = new Map<string, LevelOutcome>();
     if (c.kind === 'levels') {
       for (const label of c.knownLevels) {
         const inScope = c.levels.includes(label);
-        levelReadings.set(label, { inScope, reason: levelReason(file, rule, label, inScope) });
+        levelReadings.set(label, { inScope, reason: levelReason(file, rule, label, inScope), labels: [label] });
+      }
+    }
+    const heading = capitalise(rule.label);
+    const source = citeSection(file, rule.section);
+    const knownLevelsText = c.kind === 'levels' ? c.knownLevels.join(', ') : '';
+    const grid: LevelGrid = {
+      heading,
+      source,
+      scopeLabel: c.scopeLabel,
+      knownLevels: c.kind === 'levels' ? c.knownLevels : [],
+      levels: new Set(c.kind === 'levels' ? c.levels : []),
+      lettersAreGroups: c.kind === 'levels' && c.lettersAreGroups,
+      intermediateLevelsBelow: c.kind === 'levels' ? (c.intermediateLevelsBelow ?? null) : null,
+      groupNoun: c.grids[0] === 'MSA',
+      knownLevelsText,
+      inScopeReading: rule.reading ? rule.reading.replace(/\s+/g, ' ').trim() : null,
+    };
+    const agreementOutOfScope = new Map<string, Reason>();
+    if (c.kind === 'levels' && c.collectiveAgreements) {
+      const wanted = c.collectiveAgreements.map((a) => AGREEMENTS[a] ?? a).join(' ou ');
+      for (const agreement of collectiveAgreements) {
+        if (c.collectiveAgreements.includes(agreement)) continue;
+        const message = `${heading} : emploi relevant ${AGREEMENTS[agreement] ?? `de la convention ${agreement}`}, non ${wanted}, non concernée`;
+        agreementOutOfScope.set(agreement, Object.freeze({ code: 'AGREEMENT_OUT_OF_SCOPE', message, source }));
       }
     }
     const compiled: CompiledRegime = {
       key: rule.key,
       label: rule.label,
-      heading: capitalise(rule.label),
+      heading,
       gridsText: c.grids.join(' ou '),
-      knownLevelsText: c.kind === 'levels' ? c.knownLevels.join(', ') : '',
-      source: `${file.citation} ${rule.section}`,
+      knownLevelsText,
+      source,
       rule,
       grids: new Set(c.grids),
       defaultGrid: c.grids[0]!,
       knownLevels: new Set(c.kind === 'levels' ? c.knownLevels : []),
       levels: new Set(c.kind === 'levels' ? c.levels : []),
       levelReadings,
+      levelReader: new LevelReader(grid),
+      agreementOutOfScope,
+      agentComptable: agentComptableReasons(file, rule),
     };
     for (const body of rule.bodies) bodies.set(body, { regime: compiled, removed: null });
   }
   for (const removed of file.removedBodies) {
     for (const body of removed.bodies) {
-      const reason = Object.freeze({ code: removed.code, message: `${body} : ${removed.message}`, source: `${file.citation} ${removed.section}` });
+      const reason = Object.freeze({ code: removed.code, message: `${body} : ${removed.message}`, source: citeSection(file, removed.section) });
       bodies.set(body, { regime: bodies.get(body)?.regime ?? null, removed: reason });
     }
   }
   const exclusionByCategory = new Map<string, Reason>();
   for (const exclusion of file.exclusions) {
-    const reason = Object.freeze({ code: exclusion.code, message: exclusion.message, source: `${file.citation} ${exclusion.section}` });
+    const reason: Reason = Object.freeze({ code: exclusion.code, message: exclusion.message, source: exclusionSource(file, exclusion), ...withPrefix(exclusion.reading) });
     for (const category of exclusion.categories) exclusionByCategory.set(category, reason);
   }
   const tz = file.inForce.timeZone;
@@ -120,7 +206,9 @@ export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
     calendar: new WindowCalendar(file.window.from, file.window.to),
     bodies,
     exclusionByCategory,
-    windowSource: `${file.citation} ${file.window.section}`,
+    windowSource: citeSection(file, file.window.section),
+    bodiesSource: citeSection(file, file.bodiesSection),
+    words: new WordsReader(),
   };
 }
 

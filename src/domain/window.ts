@@ -21,6 +21,11 @@ export interface CampaignWindow {
   view: { campaign: number; start: string; end: string; timeZone: string };
   /** Reasons citing this window, built on first use by the engine (open, closed). */
   reasons: { open?: Reason; closed?: Reason };
+  /**
+   * Only for the window of a body that may be in several zones (`spanningAt`): the zone where it
+   * opens first; `view.timeZone` is then the zone where it closes last.
+   */
+  opensIn?: string;
 }
 
 function localMidnight(year: number, month: number, day: number, timeZone: string): DateTime {
@@ -82,6 +87,41 @@ export class WindowCalendar {
     zone.last = year;
     return year.window;
   }
+
+  /**
+   * The window of a body whose legal time is one of `zones`, unknown which: from the first opening
+   * to the last closing of the campaign of the instant, so that it is never open too late nor
+   * closed too early in any of them. The campaign is the latest local year among the zones (on
+   * 31 December at 21:00 UTC, 2028 has begun in La Réunion: its window is open there).
+   */
+  spanningAt(instantMs: number, zones: readonly string[]): CampaignWindow {
+    if (zones.length === 0) throw new Error('spanningAt needs at least one time zone');
+    let campaign = Number.NEGATIVE_INFINITY;
+    for (const zone of zones) campaign = Math.max(campaign, this.windowAt(instantMs, zone).campaign);
+    const key = `${campaign} ${zones.join(' ')}`;
+    let window = this.spans.get(key);
+    if (!window) {
+      let first = this.window(campaign, zones[0]!);
+      let last = first;
+      for (const zone of zones) {
+        const w = this.window(campaign, zone);
+        if (w.startMs < first.startMs) first = w;
+        if (w.endMs > last.endMs) last = w;
+      }
+      window = {
+        campaign,
+        startMs: first.startMs,
+        endMs: last.endMs,
+        view: Object.freeze({ campaign, start: first.view.start, end: last.view.end, timeZone: last.view.timeZone }),
+        reasons: {},
+        opensIn: first.view.timeZone,
+      };
+      this.spans.set(key, window);
+    }
+    return window;
+  }
+
+  private readonly spans = new Map<string, CampaignWindow>();
 
   /** Per zone: its local years met so far, keyed by number, and the last one used. */
   private readonly zones = new Map<string, { years: Map<number, LocalYear>; last: LocalYear | undefined }>();

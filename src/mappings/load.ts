@@ -45,10 +45,12 @@ export function loadDomainData(dir: string = mappingsDir()): DomainData {
   for (const tz of [organismsFile.defaultTimeZone, ...organismsFile.territories.map((t) => t.timeZone), ...ruleSetFiles.map((r) => r.inForce.timeZone)]) {
     if (!isValidTimeZone(tz)) problems.push(`mappings : fuseau horaire inconnu « ${tz} » (attendu un nom IANA, ex. Europe/Paris)`);
   }
+  const outsideTypes = new Set(organismsFile.types.filter((t) => t.outside !== undefined).map((t) => t.key));
   for (const rs of ruleSetFiles) {
     const listed = [...rs.regimes.flatMap((r) => r.bodies), ...rs.removedBodies.flatMap((r) => r.bodies)];
     for (const body of listed) {
       if (!knownTypes.has(body)) problems.push(`mappings/rulesets (${rs.id}) : organisme « ${body} » absent de mappings/organismes.yaml`);
+      else if (outsideTypes.has(body)) problems.push(`mappings/rulesets (${rs.id}) : organisme « ${body} » nommé par ce texte mais marqué hors des textes (outside) dans mappings/organismes.yaml`);
     }
   }
   const ids = new Set<string>();

@@ -125,7 +125,8 @@ export function reportFacts(record: OfferSource, snapshot: Snapshot, dates: Loca
     level: offer.level ?? (offer.minesScale !== null ? `échelle ${offer.minesScale}` : null),
     time_zone: timeZone,
     concerned: concernedOf(snapshot),
-    reason: shown.map((r) => r.message).join(' ; '),
+    // A reason resting on a reading of the texts says so (« lecture : … »), in the report too.
+    reason: shown.map((r) => (r.reading ? `${r.message} (${r.reading})` : r.message)).join(' ; '),
     cited_text: [...new Set(shown.map((r) => r.source))].join(' ; '),
     offer_created_at: offer.createdAt,
     offer_created_day: day(offer.createdAt),

@@ -38,8 +38,10 @@ export interface GeneratedOffers {
 
 export const DEFAULT_SEED = 0x0e7535;
 const UNKNOWN = '(unknown)';
+/** Bodies outside the texts (`outside` in organismes.yaml): never concerned, but recognised. */
+const OUTSIDE = '(outside)';
 /** Share of offers per régime (body type régime of organismes.yaml), roughly as the job exchange sees them. */
-const regimeWeights: Record<string, number> = { general: 55, agricole: 12, speciaux: 8, ars: 8, mines: 3, rsi: 3, [UNKNOWN]: 8 };
+const regimeWeights: Record<string, number> = { general: 55, agricole: 12, speciaux: 8, ars: 8, mines: 3, rsi: 3, [UNKNOWN]: 8, [OUTSIDE]: 4 };
 
 const pick = <T>(rand: Random, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 
@@ -80,12 +82,21 @@ function vocabulary(data: DomainData): Map<string, RegimeVocabulary> {
   return byRegime;
 }
 
-/** A label as a recruiter may type it: bare, with a prefix the mapping strips, or in lower case. */
+const ROMAN: Record<string, string> = { '6': 'VI', '7': 'VII', '8': 'VIII', '9': 'IX' };
+
+/**
+ * A label as a recruiter may type it: bare, with a prefix the mapping strips, in lower case, or
+ * as the engine reads it once per distinct label (« N7 », « Niv. VII », « Cadre niveau 8 »).
+ */
 function writtenLabel(rand: Random, label: string): string {
   const r = rand();
   if (r < 0.7) return label;
-  if (r < 0.85) return /^[A-Z]$/.test(label) ? `Groupe ${label}` : `Niveau ${label}`;
-  return r < 0.93 ? `Niv. ${label}` : label.toLowerCase();
+  const group = /^[A-Z]$/.test(label);
+  if (r < 0.82) return group ? `Groupe ${label}` : `Niveau ${label}`;
+  if (r < 0.88) return `Niv. ${label}`;
+  if (r < 0.91) return group ? `Gr ${label}` : `N${label}`;
+  if (r < 0.94) return group ? `Cadre groupe ${label}` : `Cadre niveau ${ROMAN[label] ?? label}`;
+  return label.toLowerCase();
 }
 
 function category(rand: Random): string | undefined {
@@ -147,7 +158,7 @@ function buildTemplates(rand: Random, data: DomainData, mapping: TalentLinkMappi
   const vocab = vocabulary(data);
   const byRegime = new Map<string, TypeTemplates[]>();
   let templateNo = 0;
-  const types = [...data.organismsFile.types.map((t) => ({ key: t.key, regime: t.regime, names: bodyNames[t.key] ?? [t.label] })), { key: UNKNOWN, regime: UNKNOWN, names: unknownBodyNames }];
+  const types = [...data.organismsFile.types.map((t) => ({ key: t.key, regime: t.regime ?? OUTSIDE, names: bodyNames[t.key] ?? [t.label] })), { key: UNKNOWN, regime: UNKNOWN, names: unknownBodyNames }];
   for (const type of types) {
     for (const name of type.names) {
       const found = data.organisms.recognize('', name).organism?.type ?? UNKNOWN;

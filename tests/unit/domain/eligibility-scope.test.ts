@@ -60,7 +60,8 @@ const rows: Row[] = [
   // Never concerned: agent de direction.
   ['Agent de direction is never concerned (guide Ucanss §1.3 note)', OLD, { orgName: 'CPAM de la Gironde', grid: 'RG', level: '9', category: 'AGENT_DE_DIRECTION' }, { concerned: false, code: 'AGENT_DE_DIRECTION' }],
   ['Agent de direction is never concerned (R. 123-37 CSS)', NEW, { orgName: 'CPAM de la Gironde', grid: 'RG', level: '9', category: 'AGENT_DE_DIRECTION' }, { concerned: false, code: 'AGENT_DE_DIRECTION' }],
-  ['Agent comptable is an agent de direction', NEW, { orgName: 'CAF du Nord', grid: 'RG', level: '9', category: 'AGENT_COMPTABLE' }, { concerned: false, code: 'AGENT_DE_DIRECTION' }],
+  // The agent comptable is not an agent de direction (R. 123-48 CSS): classified at a concerned level, to be checked.
+  ['Agent comptable at level 9 of the grid is to be checked, not excluded (R. 123-48 CSS)', NEW, { orgName: 'CAF du Nord', grid: 'RG', level: '9', category: 'AGENT_COMPTABLE' }, { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: ['classification.category', 'classification.level'] }],
   ['Agent de direction of an unknown body is still never concerned', NEW, { orgName: 'Mutuelle des Lilas', category: 'ADD' }, { concerned: false, code: 'AGENT_DE_DIRECTION' }],
   // Missing data is never silently "not concerned".
   ['Unknown body is undetermined and names the missing field', NEW, { orgName: 'Mutuelle des Lilas', grid: 'RG', level: '8' }, { concerned: null, regime: null, code: 'ORGANISM_UNKNOWN', missing: ['organism'] }],
@@ -83,7 +84,7 @@ describe('eligibility: who is concerned', () => {
     expect(decision.missing).toEqual(expected.missing ?? []);
     // Every reason cites a text (or the data file that decided) and speaks French.
     for (const reason of decision.reasons) {
-      expect(reason.source).toMatch(/^(Circulaire DSS\/4B\/2014\/350|Instruction DSS\/4B\/2026\/34|mappings\/)/);
+      expect(reason.source).toMatch(/^(Circulaire DSS\/4B\/2014\/350, citée par le guide Ucanss §|Instruction DSS\/4B\/2026\/34|Art\. R\. 123-37 |mappings\/)/);
       expect(reason.message.length).toBeGreaterThan(10);
     }
   });

@@ -70,7 +70,7 @@ describe('eligibility: the text in force at the instant', () => {
   it('11 March 2026 23:59:59 in Paris is still under the circulaire', () => {
     const d = decide(paris, '2026-03-11T23:59:59+01:00');
     expect(d.ruleSet).toBe('DSS/4B/2014/350');
-    expect(d.reasons[0]?.source).toBe('Circulaire DSS/4B/2014/350 §1.2 et §1.3');
+    expect(d.reasons[0]?.source).toBe('Circulaire DSS/4B/2014/350, citée par le guide Ucanss §1.2 et §1.3');
   });
 
   it('12 March 2026 00:00 in Paris is under the instruction (immediate application)', () => {

@@ -34,7 +34,8 @@ describe('mappings: the shipped files', () => {
   it('load, with both legal texts under their exact ids', () => {
     const data = loadDomainData();
     expect(data.ruleSets.list.map((r) => r.id)).toEqual(['DSS/4B/2014/350', 'DSS/4B/2026/34']);
-    expect(data.organismsFile.types.length).toBe(34);
+    // 34 bodies the texts name, 23 outside them (recognised so as to be decided, not unknown).
+    expect(data.organismsFile.types.length).toBe(57);
     expect(loadTalentLinkMapping().customFields.level.key).toBe('CLASSIFICATION_LEVEL');
   });
 
@@ -66,10 +67,32 @@ describe('mappings: a broken file is refused with where and what', () => {
   it('a body a text names but organismes.yaml does not know is refused', () => {
     const dir = copyOfMappings();
     const file = join(dir, 'rulesets', 'instruction-DSS-4B-2026-34.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('bodies: [MSA, CCMSA]', 'bodies: [MSA, CCMSA, MUTUELLE]'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('bodies: [MSA, CCMSA]', 'bodies: [MSA, CCMSA, MUTUELLE_DES_LILAS]'));
     expect(problemsOf(() => loadDomainData(dir))).toEqual([
-      'mappings/rulesets (DSS/4B/2026/34) : organisme « MUTUELLE » absent de mappings/organismes.yaml',
+      'mappings/rulesets (DSS/4B/2026/34) : organisme « MUTUELLE_DES_LILAS » absent de mappings/organismes.yaml',
     ]);
+  });
+
+  it('a body a text names but organismes.yaml marks as outside the texts is refused', () => {
+    const dir = copyOfMappings();
+    const file = join(dir, 'rulesets', 'instruction-DSS-4B-2026-34.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('bodies: [MSA, CCMSA]', 'bodies: [MSA, CCMSA, MSA_SERVICES]'));
+    expect(problemsOf(() => loadDomainData(dir))).toEqual([
+      'mappings/rulesets (DSS/4B/2026/34) : organisme « MSA_SERVICES » nommé par ce texte mais marqué hors des textes (outside) dans mappings/organismes.yaml',
+    ]);
+  });
+
+  it('a phrase that recognises two body types, or a vague phrase that recognises one, is refused', () => {
+    const dir = copyOfMappings();
+    const file = join(dir, 'organismes.yaml');
+    const text = readFileSync(file, 'utf8')
+      .replace('match: [msa services, groupe msa services]', 'match: [msa services, groupe msa services, msa]')
+      .replace('  - phrase: service medical\n', '  - phrase: drsm\n');
+    writeFileSync(file, text);
+    const problems = problemsOf(() => loadDomainData(dir));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/organismes\.yaml:\d+ > types\[\d+\]\.match\[2\] : "msa" already recognises MSA/);
+    expect(problems[1]).toMatch(/organismes\.yaml:\d+ > ambiguous\[0\]\.phrase : "drsm" is vague, yet recognises DRSM/);
   });
 
   it('invalid YAML names the line', () => {
