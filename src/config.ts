@@ -21,6 +21,42 @@ const list = z.union([z.array(z.string()), z.string()]).transform((v) =>
 // with the variable's name, instead of crashing the service.
 const cronExpression = z.string().refine((v) => cron.validate(v.trim()), 'expected a cron expression such as */5 * * * * (5 fields, or 6 with seconds first)');
 
+/** A day of the year and a time, Paris time: when the final report and the recap are due each year. */
+export interface MonthDayTime {
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `MM-DD` (at 07:00) or `MM-DDTHH:mm`, or null when it names no day of every year (29 February,
+ * 31 April) or no time. The setting is stored as `MM-DDTHH:mm`; the schedule reads it back here.
+ */
+export function parseMonthDayTime(text: string): MonthDayTime | null {
+  const m = /^(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(text.trim());
+  if (!m) return null;
+  const [month, day] = [Number(m[1]), Number(m[2])];
+  const [hour, minute] = m[3] === undefined ? [7, 0] : [Number(m[3]), Number(m[4])];
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! || hour > 23 || minute > 59) return null;
+  return { month, day, hour, minute };
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+// The final report is due once every body's window has closed: 30 April 24:00 in the Antilles and
+// Guyane (UTC−4) is 1 May 06:00 in Paris, so from 2 May on, and within the year of the campaign.
+const finalAt = z.string().transform((text, ctx) => {
+  const at = parseMonthDayTime(text);
+  if (at === null || at.month < 5 || (at.month === 5 && at.day < 2)) {
+    ctx.addIssue({ code: 'custom', message: `attendu MM-JJ ou MM-JJTHH:mm (heure de Paris), du 05-02 au 12-31, ex. 05-02T07:00 ; reçu « ${text} »` });
+    return z.NEVER;
+  }
+  return `${two(at.month)}-${two(at.day)}T${two(at.hour)}:${two(at.minute)}`;
+});
+
 interface Setting {
   env: string;
   schema: z.ZodType;
@@ -239,7 +275,14 @@ export const settings = {
     schema: bool,
     default: true,
     description:
-      'Write the control report every Monday at 07:00 during the window, and the final report with the recap per network on 2 May at 07:00 (Paris time), into `reportsDir`; a run missed while the service was stopped is made at the next start.',
+      'Write the control report every Monday at 07:00 during the window, and the final report with the recap per network at `reportsFinalAt` (Paris time), into `reportsDir`; a run missed while the service was stopped is made at the next start.',
+  },
+  reportsFinalAt: {
+    env: 'EN3S_REPORTS_FINAL_AT',
+    schema: finalAt,
+    default: '05-02T07:00',
+    description:
+      'When the final report and the recap per network (for the caisses nationales and the SGMCAS, instruction §3) are written each year: the end of the "période d\'affectation", `MM-DD` (at 07:00) or `MM-DDTHH:mm`, Paris time, from `05-02` (every body\'s window has closed by then, whatever its legal time) to `12-31`.',
   },
   reportsFormats: {
     env: 'EN3S_REPORTS_FORMATS',

@@ -1,8 +1,11 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { retryDeadLetterAsAdministrator } from '../pipeline/retry-dead-letter.js';
 import { applyToKnownOffer } from '../pipeline/apply.js';
 import type { PipelineContext } from '../pipeline/context.js';
+import { getBoardEntry, saveBoardEntry, type BoardEntry } from '../store/en3s-board.js';
 import { appendLedger } from '../store/ledger.js';
-import { getOffer, type OfferKey } from '../store/offers.js';
+import { getOffer, type OfferKey, type OfferRecord } from '../store/offers.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Principal } from './auth.js';
 import { AdminError, badRequest, notFound } from './errors.js';
@@ -113,5 +116,80 @@ export async function reconcileNow(deps: ActionDeps, reason: string, principal: 
     error: r.ok === true ? null : typeof r.error === 'string' ? r.error.slice(0, 300) : 'erreur inattendue (voir les journaux du service)',
   };
   deps.onReconciled?.(outcome);
+  return outcome;
+}
+
+export const BOARD_NOTE_MAX = 500;
+
+const blankAsMissing = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** What an administrator says of a post entered on EN3S's online job board: the day (default today), a short note. */
+export const boardEntryInput = z.strictObject(
+  {
+    enteredOn: z.preprocess(blankAsMissing, z.iso.date({ error: 'date de saisie : une date aaaa-mm-jj attendue (ex. 2027-01-12)' }).optional()),
+    note: z.preprocess(
+      (v) => (typeof v === 'string' ? blankAsMissing(v.trim().replace(/\s+/g, ' ')) : v),
+      z.string({ error: 'note : un texte attendu' }).max(BOARD_NOTE_MAX, { error: `note trop longue : ${BOARD_NOTE_MAX} caractères au plus` }).optional(),
+    ),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `champ inconnu : ${issue.keys.join(', ')} ; attendu enteredOn (date de saisie) et note` : undefined) },
+);
+
+export type BoardEntryInput = z.output<typeof boardEntryInput>;
+
+export function parseBoardEntry(raw: unknown): BoardEntryInput {
+  const parsed = boardEntryInput.safeParse(raw);
+  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => i.message).join(' ; '));
+  return parsed.data;
+}
+
+/** Today in the body's legal time (the day a post entered now is entered on), `YYYY-MM-DD`. */
+export function boardToday(record: OfferRecord, now: Date): string {
+  return DateTime.fromJSDate(now, { zone: record.offer.organism?.timeZone ?? 'Europe/Paris' }).toISODate()!;
+}
+
+const frenchDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+
+export interface BoardEntryOutcome {
+  /** `created`: the first recording; `superseded`: it replaces the one in force; `unchanged`: the same day and note again, nothing written. */
+  outcome: 'created' | 'superseded' | 'unchanged';
+  entry: BoardEntry;
+  supersedes: BoardEntry | null;
+}
+
+/**
+ * Records that the post was entered on EN3S's online job board (instruction DSS/4B/2026/34 §1.2)
+ * on a day no later than today in the body's legal time, nor before the year before the campaign.
+ * In one transaction: the ledger entry (who, when, the day, the note, the recording it replaces)
+ * and the entry in force. Recording it again with another day or note replaces that one; the
+ * ledger keeps both. Refused for an offer not concerned: it has nothing to enter there.
+ */
+export async function recordBoardEntry(deps: ActionDeps, key: OfferKey, input: BoardEntryInput, principal: Principal): Promise<BoardEntryOutcome> {
+  const { ctx } = deps;
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const outcome = await inTransaction(ctx.store, async (trx): Promise<BoardEntryOutcome> => {
+    const record = await getOffer(trx, key, { forUpdate: true });
+    if (!record) throw noOffer(key);
+    if (record.concerned === 'no') throw new AdminError(409, 'CONFLICT', `l’offre ${record.job_number} n’est pas concernée par la période EN3S : aucun poste à saisir sur la bourse de l’EN3S`);
+    const today = boardToday(record, now);
+    const enteredOn = input.enteredOn ?? today;
+    const earliest = `${key.campaign - 1}-01-01`;
+    if (enteredOn > today || enteredOn < earliest) {
+      throw badRequest(`date de saisie : du ${frenchDay(earliest)} à aujourd’hui (${frenchDay(today)}, heure légale de l’organisme) attendue, reçu « ${frenchDay(enteredOn)} »`);
+    }
+    const note = input.note ?? null;
+    const previous = await getBoardEntry(trx, key);
+    if (previous && previous.entered_on === enteredOn && previous.note === note) return { outcome: 'unchanged', entry: previous, supersedes: null };
+    const supersedes = previous && { enteredOn: previous.entered_on, note: previous.note, recordedBy: previous.recorded_by, recordedAt: previous.recorded_at, seq: previous.ledger_seq };
+    const [written] = await appendLedger(
+      trx,
+      [{ offer_source: key.source, offer_ats_id: key.ats_id, campaign: key.campaign, actor: 'administrator', actor_name: principal.name, kind: 'admin.board_entry', data: { enteredOn, note, via: principal.via, supersedes } }],
+      at,
+    );
+    const entry = await saveBoardEntry(trx, { ...key, entered_on: enteredOn, note, recorded_by: principal.name, recorded_at: at, ledger_seq: written!.seq, revision: (previous?.revision ?? 0) + 1 });
+    return { outcome: previous ? 'superseded' : 'created', entry, supersedes: previous };
+  });
+  ctx.log.info('post recorded as entered on the EN3S board', { offer: key.ats_id, campaign: key.campaign, outcome: outcome.outcome, via: principal.via });
   return outcome;
 }

@@ -4,7 +4,8 @@ import { getReportRun } from '../reports/index.js';
 import { readLedger } from '../store/ledger.js';
 import { getOffer } from '../store/offers.js';
 import { listDeadLetters, listOfferCommands } from '../store/outbox.js';
-import { offerKeyOf, overrideScope, parseReason, reconcileNow, reevaluate, retryDeadLetter } from './actions.js';
+import { getBoardEntry, type BoardEntry } from '../store/en3s-board.js';
+import { offerKeyOf, overrideScope, parseBoardEntry, parseReason, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
 import { AdminError, badRequest, notFound } from './errors.js';
@@ -27,6 +28,11 @@ function body(req: Request): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('corps de la requête : un objet JSON était attendu');
   return value as Record<string, unknown>;
+}
+
+/** An entry on EN3S's board as the API shows it. */
+function boardJson(entry: BoardEntry | null) {
+  return entry && { enteredOn: entry.entered_on, note: entry.note, recordedBy: entry.recorded_by, recordedAt: entry.recorded_at, revision: entry.revision, ledgerSeq: entry.ledger_seq };
 }
 
 function intParam(req: Request, name: string, min: number, max: number, fallback: number): number {
@@ -63,7 +69,12 @@ export function createApiRouter(deps: RouteDeps): Router {
     const offer = await getOffer(ctx.store.db, k);
     if (!offer) throw notFound(`aucune offre ${k.ats_id} (${k.source}) pour la campagne ${k.campaign}`);
     const entries = await readLedger(ctx.store.db, { offer: k, limit: TIMELINE_LIMIT });
-    res.json({ offer, commands: await listOfferCommands(ctx.store.db, k), timeline: entries.map((e) => ({ ...e, description: timelineLine(e).what })) });
+    res.json({
+      offer,
+      commands: await listOfferCommands(ctx.store.db, k),
+      en3sBoard: boardJson(await getBoardEntry(ctx.store.db, k)),
+      timeline: entries.map((e) => ({ ...e, description: timelineLine(e).what })),
+    });
   });
 
   router.get('/offers/:source/:atsId/:campaign/timeline', async (req, res) => {
@@ -85,6 +96,12 @@ export function createApiRouter(deps: RouteDeps): Router {
 
   router.post('/offers/:source/:atsId/:campaign/reevaluate', async (req, res) => {
     res.json(await reevaluate(deps.actions, key(req), parseReason(body(req).reason), requirePrincipal(res)));
+  });
+
+  // The post was entered on EN3S's online job board: 201 the first time, 200 when it replaces the entry in force (or repeats it).
+  router.post('/offers/:source/:atsId/:campaign/en3s-board', async (req, res) => {
+    const done = await recordBoardEntry(deps.actions, key(req), parseBoardEntry(body(req)), requirePrincipal(res));
+    res.status(done.outcome === 'created' ? 201 : 200).json({ outcome: done.outcome, entry: boardJson(done.entry), supersedes: boardJson(done.supersedes) });
   });
 
   router.get('/outbox/dead', async (req, res) => {

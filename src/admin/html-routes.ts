@@ -2,7 +2,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { listDeadLetters, listOfferCommands } from '../store/outbox.js';
 import { getOffer } from '../store/offers.js';
 import { readLedger } from '../store/ledger.js';
-import { offerKeyOf, overrideScope, parseReason, reconcileNow, reevaluate, retryDeadLetter } from './actions.js';
+import { getBoardEntry } from '../store/en3s-board.js';
+import { boardToday, offerKeyOf, overrideScope, parseBoardEntry, parseReason, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
 import { badRequest, notFound } from './errors.js';
@@ -75,7 +76,15 @@ export function createPageRouter(deps: RouteDeps): Router {
     const commands = await listOfferCommands(ctx.store.db, key);
     const entries = await readLedger(ctx.store.db, { offer: key, limit: TIMELINE_LIMIT });
     const principal = requirePrincipal(res);
-    show(req, res, `Offre ${record.job_number} — ${record.title}`, 'offers', offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal, ctx.policy.en3s.userId));
+    const board = { entry: await getBoardEntry(ctx.store.db, key), today: boardToday(record, ctx.clock.now()) };
+    show(req, res, `Offre ${record.job_number} — ${record.title}`, 'offers', offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal, ctx.policy.en3s.userId, board));
+  });
+
+  router.post('/offres/:source/:atsId/:campaign/bourse-en3s', async (req, res) => {
+    const key = offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!);
+    const body = req.body as Record<string, unknown>;
+    await recordBoardEntry(deps.actions, key, parseBoardEntry({ enteredOn: body.enteredOn, note: body.note }), requirePrincipal(res));
+    res.redirect(303, `${pathOf('/admin/offres', key.source, key.ats_id, key.campaign)}?done=board-entry#bourse-en3s`);
   });
 
   router.post('/offres/:source/:atsId/:campaign/perimetre', async (req, res) => {

@@ -6,13 +6,15 @@ import type { OutboxCommand } from '../store/outbox.js';
 import type { Principal } from './auth.js';
 import { concernedLabels, frenchDate, frenchDateTime, jobStatusLabels, regimeLabels, stateLabelOf } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { offerBoard, type BoardView } from './page-offer-board.js';
 import { offerActions, offerCommands, offerFollowUp, offerTimeline, type Sticky } from './page-offer-parts.js';
 import type { TimelineLine } from './timeline.js';
 
 /**
  * "Fiche offre": the decision with its reasons and the texts cited, where the offer stands in
- * the campaign as the connector observed it, the actions, the job as the ATS last described it
- * (status, team as user ids, postings), the commands, and the timeline from the ledger.
+ * the campaign as the connector observed it, its entry on EN3S's online job board, the actions,
+ * the job as the ATS last described it (status, team as user ids, postings), the commands, and
+ * the timeline from the ledger.
  */
 
 function fact(label: string, value: SafeHtml | string | null | undefined) {
@@ -96,6 +98,7 @@ export function offerBody(
   timeline: TimelineLine[],
   principal: Principal,
   en3sUserId: string | null = null,
+  board: BoardView | null = null,
 ): SafeHtml {
   const memory = (record.timeline_data ?? {}) as Partial<Omit<ProcessMemory, 'snapshot' | 'decision'>>;
   return html`<p>
@@ -106,6 +109,7 @@ export function offerBody(
 </p>
 ${decisionSection(domain, record, memory)}
 ${offerFollowUp(record, memory)}
+${board ? offerBoard(record, board, principal) : ''}
 ${offerActions(record, principal)}
 ${jobSection(record, en3sUserId)}
 ${offerCommands(commands, principal)}

@@ -1,6 +1,7 @@
 import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
 import type { DomainData } from '../mappings/load.js';
 import type { ReportRun } from '../reports/index.js';
+import { reportKindLabels } from '../reports/options.js';
 import type { Principal } from './auth.js';
 import { frenchDateTime, frenchNumber, networksOf, regimeLabels, stateLabelOf } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -33,7 +34,8 @@ export function reportsBody(domain: DomainData, campaign: number, runs: { run: R
     ${csrfField(principal)}
     <fieldset><legend>Rapport</legend>
       <div><label><input type="radio" name="kind" value="report" checked> Rapport de contrôle (une ligne par offre, avec la synthèse)</label></div>
-      <div><label><input type="radio" name="kind" value="recap"> Récapitulatif par réseau (caisses nationales, SGMCAS)</label></div>
+      <div><label><input type="radio" name="kind" value="recap"> Récapitulatif par réseau (chaque caisse nationale pour son réseau ; le SGMCAS pour tous les réseaux)</label></div>
+      <div><label><input type="radio" name="kind" value="posts"> Postes à saisir sur la bourse en ligne des postes de l’EN3S, par organisme, avec ceux déjà saisis (CSV, XLSX ou JSON ; choisissez un organisme pour sa seule liste)</label></div>
     </fieldset>
     <div><label for="format">Format</label><select id="format" name="format">${Object.entries(formatLabels).map(([v, t]) => html`<option value="${v}">${t}</option>`)}</select></div>
     <div><label for="r-campaign">Campagne</label><input type="text" id="r-campaign" name="campaign" value="${campaign}" inputmode="numeric" pattern="[0-9]{4}" required></div>
@@ -55,7 +57,7 @@ export function reportsBody(domain: DomainData, campaign: number, runs: { run: R
       runs.length > 0
         ? runs.map(
             ({ run, available }) => html`<tr id="run-${run.id}" data-run="${run.id}"><td>${run.id}</td><td>${frenchDateTime(run.generatedAt)}</td>
-            <td>${run.kind === 'report' ? 'Rapport de contrôle' : 'Récapitulatif par réseau'} (${formatLabels[run.format] ?? run.format})</td>
+            <td>${reportKindLabels[run.kind] ?? run.kind} (${formatLabels[run.format] ?? run.format})</td>
             <td>${run.campaign}</td><td>${optionsText(run)}</td><td class="num">${frenchNumber(run.rowCount)}</td><td>${triggerLabels[run.trigger] ?? run.trigger}</td>
             <td>${available ? html`<a href="/admin/rapports/${run.id}/fichier" download>${run.fileName}</a>` : html`${run.fileName} <span class="muted">(fichier absent du dossier du service)</span>`}
             <br><span class="hash">${run.files[0]?.sha256 ?? ''}</span></td></tr>`,

@@ -21,6 +21,12 @@ const policyRows = (c: Config): [string, string][] => [
   ['Fin de période sans réponse', c.policyRemoveApproverAtWindowEnd ? 'l’approbateur EN3S est retiré de l’équipe des offres encore en attente' : 'l’approbateur EN3S est laissé dans l’équipe'],
   ['Solliciter les recruteurs', c.policyAskRecruiters ? 'oui : un e-mail leur demande de « Soumettre pour approbation »' : 'non'],
   ['Organismes à deux réseaux', c.primaryNetworks === 'all' ? 'comptés sous chacun' : 'comptés sous le premier seulement'],
+  [
+    'Rapport final et récapitulatif par réseau',
+    c.reportsSchedule
+      ? `chaque année le ${c.reportsFinalAt.slice(3, 5)}/${c.reportsFinalAt.slice(0, 2)} à ${c.reportsFinalAt.slice(6).replace(':', ' h ')} (heure de Paris), fin de la période d’affectation`
+      : 'non planifiés',
+  ],
 ];
 
 /** How the connector reads the ATS and spends its calls: the queues it drains and its call budget. */

@@ -12,12 +12,11 @@ import {
   listReportRuns,
   parseReportOptions,
   reportContentTypes,
-  reportFormats,
   type ReportFormat,
   type ReportKind,
   type ReportRun,
 } from '../reports/index.js';
-import type { RawReportOptions } from '../reports/options.js';
+import { formatsOf, unsupportedOptions, type RawReportOptions } from '../reports/options.js';
 import type { Principal } from './auth.js';
 import { AdminError, badRequest, notFound } from './errors.js';
 import { sha256File } from './file-hash.js';
@@ -41,26 +40,33 @@ const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 export function parseKind(value: unknown): ReportKind {
   if (value === undefined || value === null || value === '' || value === 'report') return 'report';
-  if (value === 'recap') return 'recap';
-  throw badRequest(`type de rapport : « report » (rapport de contrôle) ou « recap » (récapitulatif par réseau) attendu, reçu « ${String(value).slice(0, 50)} »`);
+  if (value === 'recap' || value === 'posts') return value;
+  throw badRequest(
+    `type de rapport : « report » (rapport de contrôle), « recap » (récapitulatif par réseau) ou « posts » (postes à saisir sur la bourse de l’EN3S) attendu, reçu « ${String(value).slice(0, 50)} »`,
+  );
 }
 
-export function parseFormat(value: unknown): ReportFormat {
+export function parseFormat(value: unknown, kind: ReportKind = 'report'): ReportFormat {
   if (value === undefined || value === null || value === '') return 'csv';
-  if (typeof value === 'string' && (reportFormats as readonly string[]).includes(value)) return value as ReportFormat;
-  throw badRequest(`format : ${reportFormats.join(', ')} attendu, reçu « ${String(value).slice(0, 50)} »`);
+  const formats = formatsOf(kind);
+  if (typeof value === 'string' && (formats as readonly string[]).includes(value)) return value as ReportFormat;
+  throw badRequest(`format : ${formats.join(', ')} attendu, reçu « ${String(value).slice(0, 50)} »`);
 }
+
+const fileKinds: Record<ReportKind, string> = { report: 'rapport', recap: 'recapitulatif', posts: 'postes-a-saisir' };
 
 export async function generateFromRequest(deps: ReportsDeps, body: RawReportOptions & { kind?: unknown; format?: unknown }, principal: Principal): Promise<ReportRun> {
   const { ctx, config } = deps;
   const kind = parseKind(body.kind);
-  const format = parseFormat(body.format);
+  const format = parseFormat(body.format, kind);
   const parsed = parseReportOptions({ ...body, primaryNetworks: body.primaryNetworks ?? config.primaryNetworks }, ctx.domain.organismsFile);
   if (!parsed.ok) throw badRequest(parsed.problems.join(' ; '));
+  const unsupported = unsupportedOptions(kind, parsed.value);
+  if (unsupported.length > 0) throw badRequest(unsupported.join(' ; '));
   const now = ctx.clock.now();
   const generatedAt = now.toISOString();
   const stamp = DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).toFormat('yyyyLLdd-HHmmss');
-  const fileName = `en3s-${kind === 'report' ? 'rapport' : 'recapitulatif'}-${parsed.value.campaign}-${stamp}-${randomBytes(3).toString('hex')}.${format}`;
+  const fileName = `en3s-${fileKinds[kind]}-${parsed.value.campaign}-${stamp}-${randomBytes(3).toString('hex')}.${format}`;
   await mkdir(deps.dir, { recursive: true });
   const result = await generateReportFile(ctx.store.db, ctx.domain.organismsFile, {
     kind,

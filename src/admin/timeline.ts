@@ -30,6 +30,8 @@ const recipients = (ids: unknown): string => (Array.isArray(ids) && ids.length >
 const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v));
 const command = (kind: unknown) => commandLabels[text(kind)] ?? text(kind);
 const when = (v: unknown) => frenchDateTime(typeof v === 'string' ? v : null);
+/** A calendar date `YYYY-MM-DD` as `jj/mm/aaaa`. */
+const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}` : '—');
 
 /** How a snapshot of the job was read (`EventMeta.origin` of `src/pipeline/apply.ts`). */
 export const originLabels: Record<string, string> = {
@@ -73,6 +75,12 @@ const describe: Record<string, (d: Data) => string> = {
   'admin.reevaluate': (d) => `Nouvelle évaluation demandée — motif : ${text(d.reason)}`,
   'admin.retry': (d) => `Commande n° ${text(d.commandId)} (${command(d.command)}) remise en file — motif : ${text(d.reason)}`,
   'admin.reconcile': (d) => `Réconciliation avec l’ATS demandée — motif : ${text(d.reason)}`,
+  'admin.board_entry': (d) => {
+    const before = (d.supersedes ?? null) as Data | null;
+    return `Poste saisi sur la bourse en ligne des postes de l’EN3S le ${day(d.enteredOn)}${d.note ? ` — note : ${text(d.note)}` : ''}${
+      before ? ` (remplace la saisie du ${day(before.enteredOn)} enregistrée par ${text(before.recordedBy)} le ${when(before.recordedAt)} ; le registre garde les deux)` : ''
+    }`;
+  },
   'approver.observed': (d) =>
     d.by === 'connector'
       ? 'Approbateur EN3S posé : vu dans l’équipe de l’offre après la demande du connecteur'

@@ -1,6 +1,6 @@
 import { jobProcessLabel } from '../domain/job-process-states.js';
 import { frenchDay } from './local-dates.js';
-import type { Actor, Concerned, CorrectiveAction, ObservedAnswer, RecapStatus, ReportRow, RowMoment, SubmissionApprovers } from './model.js';
+import type { Actor, Concerned, CorrectiveAction, ObservedAnswer, PostRow, PostsOfBody, RecapStatus, ReportRow, RowMoment, SubmissionApprovers } from './model.js';
 import { regimeLabels } from './options.js';
 
 /**
@@ -119,3 +119,44 @@ export const recapColumns = [
 
 /** The columns of a network's detail in the recap. */
 export const recapDetailColumns = ['Référence', 'Intitulé', 'Organisme', 'Grille et niveau', 'Statut', 'Réponse observée le'];
+
+/** A column of a plain table (the list of posts): a title, a width for the XLSX sheet, a typed cell. */
+export interface TableColumn<R> {
+  title: string;
+  width: number;
+  cell(row: R): Cell;
+}
+
+/**
+ * The list of the posts to enter on EN3S's online job board, one row per post, grouped by body:
+ * what a body needs to enter it (or import it), and whether it was recorded as entered.
+ */
+export const postColumns: readonly TableColumn<PostRow>[] = [
+  { title: 'Organisme', width: 32, cell: (r) => text(r.organism) },
+  { title: "Type d'organisme", width: 12, cell: (r) => text(r.organismType) },
+  { title: 'Réseau(x)', width: 24, cell: (r) => text(r.networks.join(', ')) },
+  { title: "Référence de l'offre", width: 16, cell: (r) => text(r.reference) },
+  { title: 'Intitulé du poste', width: 40, cell: (r) => text(r.title) },
+  { title: 'Grille et niveau', width: 14, cell: (r) => text(gridAndLevel(r.grid, r.level)) },
+  { title: 'Concernée', width: 14, cell: (r) => text(r.concerned === 'yes' ? 'oui' : 'à vérifier (données manquantes)') },
+  { title: "Créée dans l'ATS le", width: 12, cell: (r) => day(r.days.createdAt) },
+  { title: 'Vue par le connecteur le', width: 12, cell: (r) => day(r.days.firstSeen) },
+  { title: 'Période EN3S : du', width: 12, cell: (r) => day(r.window.start) },
+  { title: 'Période EN3S : au', width: 12, cell: (r) => day(r.window.end) },
+  { title: 'Heure légale', width: 18, cell: (r) => text(r.timeZone) },
+  { title: 'État actuel', width: 22, cell: (r) => text(jobProcessLabel(r.state)) },
+  { title: "Saisie sur la bourse de l'EN3S", width: 12, cell: (r) => ({ kind: 'yesno', value: r.entry !== null }) },
+  { title: 'Saisie le', width: 12, cell: (r) => day(r.entry?.enteredOn ?? null) },
+  { title: 'Saisie enregistrée par', width: 16, cell: (r) => text(r.entry?.recordedBy ?? null) },
+  { title: 'Saisie enregistrée le', width: 12, cell: (r) => day(r.days.recordedAt) },
+  { title: 'Note', width: 40, cell: (r) => text(r.entry?.note ?? null) },
+];
+
+/** The count of posts per body, then the total. */
+export const postsOfBodyColumns: readonly TableColumn<PostsOfBody>[] = [
+  { title: 'Organisme', width: 40, cell: (b) => text(b.organism) },
+  { title: "Type d'organisme", width: 12, cell: (b) => text(b.organismType) },
+  { title: 'Postes à saisir', width: 14, cell: (b) => ({ kind: 'number', value: b.posts }) },
+  { title: 'Saisis', width: 12, cell: (b) => ({ kind: 'number', value: b.entered }) },
+  { title: 'Restant à saisir', width: 14, cell: (b) => ({ kind: 'number', value: b.toEnter }) },
+];

@@ -69,11 +69,13 @@ export async function recapOf(rows: AsyncIterable<ReportRow>): Promise<{ recap: 
 
 /**
  * Renders a report into a stream (a file, an HTTP response), which it ends. Returns the number
- * of rows: offers for the report, offers counted in the recap for the recap. Throws
+ * of rows: offers for the report, offers counted in the recap for the recap, posts for the list
+ * of posts to enter on EN3S's board (`posts.ts`). Throws
  * `ReportChangedError` when the offers changed between the two passes of an XLSX or HTML report.
  */
 export async function writeReport(db: Db, organisms: OrganismsFile, request: ReportRequest, out: Writable): Promise<number> {
   const header = reportHeader(request);
+  if (request.kind === 'posts') return (await import('./posts.js')).writePostsList(db, organisms, header, request.format, request.options, out);
   const rows = () => reportRows(db, request.options, header.reference, organisms, { pageSize: request.pageSize, onProgress: request.onProgress });
   // Only the writer of the format asked is loaded (exceljs alone weighs tens of megabytes).
   switch (request.format) {

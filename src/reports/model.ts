@@ -169,7 +169,7 @@ export interface Recap {
 }
 
 export interface ReportHeader {
-  kind: 'report' | 'recap';
+  kind: 'report' | 'recap' | 'posts';
   campaign: number;
   generatedAt: string;
   /** The instant the report shows: `asOf` when asked, else the generation instant. */
@@ -185,4 +185,49 @@ export interface BuiltReport {
   rows: ReportRow[];
   summary: Summary;
   recap: Recap;
+}
+
+/** The entry of a post on EN3S's online job board, as an administrator recorded it. */
+export interface BoardEntryView {
+  /** The day the post was entered there (`YYYY-MM-DD`, the body's legal time). */
+  enteredOn: string;
+  note: string | null;
+  /** Who recorded it (an administrator's or an API token's name), and when (ISO instant). */
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/**
+ * A post to enter on EN3S's online job board (instruction DSS/4B/2026/34 §1.2): a concerned
+ * offer of the campaign (or one whose data is missing, never left out), with what a body needs to
+ * enter it and whether it was entered.
+ */
+export interface PostRow
+  extends Pick<ReportRow, 'source' | 'atsId' | 'campaign' | 'reference' | 'title' | 'organism' | 'organismType' | 'regime' | 'networks' | 'grid' | 'level' | 'timeZone'> {
+  concerned: 'yes' | 'undetermined';
+  state: JobProcessState;
+  /** Creation in the ATS, and the connector's first reading of the job (ISO instants). */
+  createdAt: string;
+  firstSeenAt: string;
+  /** The campaign's window, first and last day, in the body's legal time. */
+  window: { start: string; end: string };
+  entry: BoardEntryView | null;
+  /** Calendar dates (`YYYY-MM-DD`, body's legal time) of the row's instants. */
+  days: { createdAt: string | null; firstSeen: string; recordedAt: string | null };
+}
+
+/** A body's posts to enter: how many, how many recorded as entered, how many still to enter. */
+export interface PostsOfBody {
+  organism: string;
+  organismType: string | null;
+  posts: number;
+  entered: number;
+  toEnter: number;
+}
+
+/** The list of posts, by body (then référence), with the count per body and in all. */
+export interface PostsList {
+  posts: PostRow[];
+  bodies: PostsOfBody[];
+  total: Omit<PostsOfBody, 'organism' | 'organismType'>;
 }

@@ -11,7 +11,34 @@ import { jobProcessStates, type JobProcessState } from '../domain/job-process-st
 
 export const reportFormats = ['csv', 'xlsx', 'json', 'html'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
-export type ReportKind = 'report' | 'recap';
+/** The control report, the recap per network, the posts to enter on EN3S's online job board. */
+export const reportKinds = ['report', 'recap', 'posts'] as const;
+export type ReportKind = (typeof reportKinds)[number];
+
+/** What each report is called, for administrators (CLI, dashboard). */
+export const reportKindLabels: Record<ReportKind, string> = {
+  report: 'Rapport de contrôle',
+  recap: 'Récapitulatif par réseau',
+  posts: 'Postes à saisir sur la bourse en ligne des postes de l’EN3S',
+};
+
+/** The formats each report is written in: the list of posts is a table to enter or import, not a page. */
+export function formatsOf(kind: ReportKind): readonly ReportFormat[] {
+  return kind === 'posts' ? ['csv', 'xlsx', 'json'] : reportFormats;
+}
+
+/**
+ * The options a report does not take, as French problems. The list of posts shows the campaign
+ * as it stands (which posts were entered is not rebuilt from the ledger at an earlier instant),
+ * and every state of the offers it lists.
+ */
+export function unsupportedOptions(kind: ReportKind, options: Pick<ReportOptions, 'asOf' | 'states'>): string[] {
+  if (kind !== 'posts') return [];
+  const problems: string[] = [];
+  if (options.asOf !== null) problems.push('date de situation : la liste des postes à saisir montre la campagne telle qu’elle est, sans date de situation');
+  if (options.states !== null) problems.push('état : la liste des postes à saisir comprend toutes les offres concernées, sans filtre d’état');
+  return problems;
+}
 export type RunTrigger = 'cli' | 'schedule' | 'api';
 
 export const regimeLabels: Record<string, string> = {

@@ -1,11 +1,11 @@
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify, type Options } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { CsvAheadColumns, OfferReportCsvRow } from '../store/offer-report.js';
 import { endStream, writeChunk } from './atomic-file.js';
-import { cellText, frenchNumber, recapColumns, reportColumns, type Column } from './columns.js';
-import type { Recap, ReportRow } from './model.js';
+import { cellText, frenchNumber, postColumns, recapColumns, reportColumns, type Column } from './columns.js';
+import type { PostsList, Recap, ReportRow } from './model.js';
 import { finishRow, momentOf, rowContext, type MomentFacts, type ReportFacts, type RowContext } from './rows.js';
 
 /**
@@ -221,12 +221,17 @@ export async function writeReportCsv(pages: AsyncIterable<CsvPage>, out: Writabl
   return count;
 }
 
+/** A small table (its titles, then its records) as CSV with the options above: the recap, the list of posts. */
+export async function writeTableCsv(records: Iterable<readonly string[]>, out: Writable): Promise<void> {
+  await pipeline(Readable.from(records), stringify(csvOptions), out);
+}
+
 export async function writeRecapCsv(recap: Recap, out: Writable): Promise<void> {
   const line = (l: Recap['total']) => [l.network, l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total].map((v) => (typeof v === 'number' ? frenchNumber(v) : v));
-  async function* records(): AsyncGenerator<string[]> {
-    yield [...recapColumns];
-    for (const l of recap.lines) yield line(l);
-    yield line(recap.total);
-  }
-  await pipeline(records(), stringify(csvOptions), out);
+  await writeTableCsv([[...recapColumns], ...recap.lines.map(line), line(recap.total)], out);
+}
+
+/** The posts to enter on EN3S's board, one record per post (the counts per body are in the XLSX and the JSON). */
+export async function writePostsCsv(list: PostsList, out: Writable): Promise<void> {
+  await writeTableCsv([postColumns.map((c) => c.title), ...list.posts.map((post) => postColumns.map((c) => cellText(c.cell(post))))], out);
 }

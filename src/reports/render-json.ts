@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { jobProcessLabel } from '../domain/job-process-states.js';
 import { endStream, writeChunk } from './atomic-file.js';
-import type { Recap, ReportHeader, ReportRow, Summary } from './model.js';
+import type { PostRow, PostsList, Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
 
 /**
@@ -87,5 +87,37 @@ export async function writeRecapJson(header: ReportHeader, recap: Recap, out: Wr
     offers: d.offers.map(({ answerAt, timeZone, ...o }) => ({ ...o, answerObservedAt: utc(answerAt), timeZone })),
   }));
   await writeChunk(out, `${head('en3s-recap/2', header)},"lines":${JSON.stringify(recap.lines)},"total":${JSON.stringify(recap.total)},"detail":${JSON.stringify(detail)}}\n`);
+  await endStream(out);
+}
+
+/** A post to enter on EN3S's board, in the shape of `postsJsonSchema`. */
+export function jsonPost(p: PostRow) {
+  return {
+    source: p.source,
+    atsId: p.atsId,
+    campaign: p.campaign,
+    reference: p.reference,
+    title: p.title,
+    organism: p.organism,
+    organismType: p.organismType,
+    regime: p.regime,
+    networks: p.networks,
+    grid: p.grid,
+    level: p.level,
+    timeZone: p.timeZone,
+    concerned: p.concerned,
+    state: p.state,
+    stateLabel: jobProcessLabel(p.state),
+    createdAt: utc(p.createdAt),
+    firstSeenAt: utc(p.firstSeenAt),
+    window: { start: p.window.start, end: p.window.end },
+    enteredOnBoard: p.entry !== null,
+    boardEntry: p.entry ? { enteredOn: p.entry.enteredOn, note: p.entry.note, recordedBy: p.entry.recordedBy, recordedAt: utc(p.entry.recordedAt) } : null,
+  };
+}
+
+export async function writePostsJson(header: ReportHeader, list: PostsList, out: Writable): Promise<void> {
+  const posts = list.posts.map((p) => JSON.stringify(jsonPost(p))).join(',\n');
+  await writeChunk(out, `${head('en3s-posts/1', header)},"posts":[${posts ? `\n${posts}\n` : ''}],"bodies":${JSON.stringify(list.bodies)},"total":${JSON.stringify(list.total)}}\n`);
   await endStream(out);
 }

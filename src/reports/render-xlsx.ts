@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { type Cell as ColumnCell, gridAndLevel, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns } from './columns.js';
+import { type Cell as ColumnCell, gridAndLevel, postColumns, postsOfBodyColumns, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns, type TableColumn } from './columns.js';
 import { LocalDates } from './local-dates.js';
-import type { Group, Recap, ReportHeader, ReportRow, Summary } from './model.js';
+import type { Group, PostsList, Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
 import { groupFigures, groupTitles, headerLines, indicators, reportTitle, stateLines, type Figure } from './summary-layout.js';
 
@@ -204,5 +204,42 @@ export async function writeRecapXlsx(header: ReportHeader, recap: Recap, out: Wr
     }
     detail.commit();
   }
+  await book.commit();
+}
+
+/** Rows of a plain table, each cell typed as its column says (real dates, numbers as numbers). */
+function addTableRows<R>(sheet: ExcelJS.Worksheet, columns: readonly TableColumn<R>[], rows: readonly R[]): void {
+  for (const r of rows) {
+    const cells = columns.map((c) => c.cell(r));
+    const row = sheet.addRow(cells.map(cellValue));
+    cells.forEach((cell, i) => {
+      if (cell.kind === 'date' && cell.value) row.getCell(i + 1).style = DATE_STYLE;
+    });
+    row.commit();
+  }
+}
+
+/**
+ * The posts to enter on EN3S's board: a `Postes à saisir` sheet (one row per post, by body,
+ * header frozen, autofilter: filter one body to hand it its list), then `Par organisme` (the
+ * title, the filters, and per body the posts, those entered and those still to enter).
+ */
+export async function writePostsXlsx(header: ReportHeader, list: PostsList, out: Writable): Promise<void> {
+  const book = workbook(out, header);
+  const posts = book.addWorksheet('Postes à saisir', {
+    views: [{ state: 'frozen', ySplit: 1, xSplit: 0, tabSelected: true }],
+    autoFilter: `A1:${columnLetter(postColumns.length)}1`,
+  } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
+  posts.columns = postColumns.map((c) => ({ width: c.width }));
+  addBoldRow(posts, postColumns.map((c) => c.title));
+  addTableRows(posts, postColumns, list.posts);
+  posts.commit();
+  const bodies = book.addWorksheet('Par organisme');
+  bodies.columns = postsOfBodyColumns.map((c) => ({ width: c.width }));
+  addTitleRows(bodies, header);
+  addBoldRow(bodies, postsOfBodyColumns.map((c) => c.title));
+  addTableRows(bodies, postsOfBodyColumns, list.bodies);
+  addBoldRow(bodies, ['Total', '', list.total.posts, list.total.entered, list.total.toEnter]);
+  bodies.commit();
   await book.commit();
 }

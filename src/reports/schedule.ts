@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import cron, { type ScheduledTask } from 'node-cron';
+import { parseMonthDayTime, type MonthDayTime } from '../config.js';
 import type { OrganismsFile } from '../domain/organism-schema.js';
 import type { Clock, Logger } from '../pipeline/context.js';
 import type { Store } from '../store/database.js';
@@ -12,7 +13,8 @@ import { doneScheduleKeys } from './runs.js';
 
 /**
  * Scheduled reports, in Paris time: the control report every Monday at 07:00 during the window
- * (1 January – 30 April), and the final report with the recap per network on 2 May at 07:00.
+ * (1 January – 30 April), and the final report with the recap per network at the end of the
+ * "période d'affectation" (instruction §3), the setting `reportsFinalAt` (default 2 May at 07:00).
  *
  * Which runs are due is a pure function of the instant and of the runs already made
  * (`dueRuns`); node-cron only says "look now", and the same look is made at start-up, so a run
@@ -25,12 +27,28 @@ import { doneScheduleKeys } from './runs.js';
 
 const ZONE = 'Europe/Paris';
 export const WEEKLY_CRON = '0 7 * 1-4 1';
-export const FINAL_CRON = '0 7 2 5 *';
+/** The setting's default: 2 May at 07:00, Paris time. */
+export const DEFAULT_FINAL_AT = '05-02T07:00';
+
+function finalOf(text: string): MonthDayTime {
+  const at = parseMonthDayTime(text);
+  if (at === null) throw new RangeError(`final report instant: expected MM-DD or MM-DDTHH:mm, got ${JSON.stringify(text)}`);
+  return at;
+}
+
+/** The cron expression of the final slot (node-cron, Paris time). */
+export function finalCron(finalAt: string = DEFAULT_FINAL_AT): string {
+  const at = finalOf(finalAt);
+  return `${at.minute} ${at.hour} ${at.day} ${at.month} *`;
+}
+
+/** The final slot of a year, Paris time. */
+const finalIn = (year: number, at: MonthDayTime) => DateTime.fromObject({ year, month: at.month, day: at.day, hour: at.hour, minute: at.minute }, { zone: ZONE });
 
 export interface ScheduleSlot {
   kind: 'weekly' | 'final';
   campaign: number;
-  /** ISO instant of the slot (07:00 Paris). */
+  /** ISO instant of the slot (07:00 Paris on Mondays; the final one at `finalAt`). */
   dueAt: string;
   /** `weekly:2027-01-04` or `final:2027`. */
   key: string;
@@ -48,23 +66,22 @@ export interface DueRun {
 const at7 = (date: DateTime) => date.set({ hour: 7, minute: 0, second: 0, millisecond: 0 });
 
 /** The last Monday-07:00 slot of a window at or before `nowMs`, if the instant is in that window's season. */
-function latestWeekly(nowMs: number): ScheduleSlot | null {
+function latestWeekly(nowMs: number, finalAt: MonthDayTime): ScheduleSlot | null {
   const now = DateTime.fromMillis(nowMs, { zone: ZONE });
   let monday = at7(now.startOf('day').minus({ days: (now.weekday + 6) % 7 }));
   if (monday.toMillis() > nowMs) monday = monday.minus({ weeks: 1 });
   // Mondays inside the window only: 1 January … 30 April of the Monday's year.
   if (monday.month > 4) return null;
   const campaign = monday.year;
-  const final = at7(DateTime.fromObject({ year: campaign, month: 5, day: 2 }, { zone: ZONE }));
-  if (final.toMillis() <= nowMs) return null;
+  if (finalIn(campaign, finalAt).toMillis() <= nowMs) return null;
   const day = monday.toISODate()!;
   return { kind: 'weekly', campaign, dueAt: monday.toUTC().toISO()!, key: `weekly:${day}` };
 }
 
-/** The 2-May-07:00 slot of this year, once passed and until the next window opens on 1 January. */
-function latestFinal(nowMs: number): ScheduleSlot | null {
+/** This year's final slot, once passed and until the next window opens on 1 January. */
+function latestFinal(nowMs: number, finalAt: MonthDayTime): ScheduleSlot | null {
   const now = DateTime.fromMillis(nowMs, { zone: ZONE });
-  const final = at7(DateTime.fromObject({ year: now.year, month: 5, day: 2 }, { zone: ZONE }));
+  const final = finalIn(now.year, finalAt);
   if (final.toMillis() > nowMs) return null;
   return { kind: 'final', campaign: final.year, dueAt: final.toUTC().toISO()!, key: `final:${final.year}` };
 }
@@ -75,10 +92,11 @@ function fileName(slot: ScheduleSlot, report: ReportKind, format: ReportFormat):
   return `en3s-${what}-${slot.campaign}-${when}.${format}`;
 }
 
-/** Every run the slots at `nowMs` call for; the caller drops those whose key is already done. */
-export function candidateRuns(nowMs: number, formats: readonly ReportFormat[]): DueRun[] {
+/** Every run the slots at `nowMs` call for; the caller drops those whose key is already done. `finalAt`: `MM-DDTHH:mm`, Paris time. */
+export function candidateRuns(nowMs: number, formats: readonly ReportFormat[], finalAt: string = DEFAULT_FINAL_AT): DueRun[] {
   const runs: DueRun[] = [];
-  const slots = [latestWeekly(nowMs), latestFinal(nowMs)].filter((s): s is ScheduleSlot => s !== null);
+  const final = finalOf(finalAt);
+  const slots = [latestWeekly(nowMs, final), latestFinal(nowMs, final)].filter((s): s is ScheduleSlot => s !== null);
   for (const slot of slots) {
     const kinds: ReportKind[] = slot.kind === 'final' ? ['report', 'recap'] : ['report'];
     for (const report of kinds) {
@@ -91,9 +109,9 @@ export function candidateRuns(nowMs: number, formats: readonly ReportFormat[]): 
 }
 
 /** Pure: the runs due at `now`, given the schedule keys already done. */
-export function dueRuns(now: Date | number, done: ReadonlySet<string>, formats: readonly ReportFormat[]): DueRun[] {
+export function dueRuns(now: Date | number, done: ReadonlySet<string>, formats: readonly ReportFormat[], finalAt: string = DEFAULT_FINAL_AT): DueRun[] {
   const nowMs = typeof now === 'number' ? now : now.getTime();
-  return candidateRuns(nowMs, formats).filter((run) => !done.has(run.scheduleKey));
+  return candidateRuns(nowMs, formats, finalAt).filter((run) => !done.has(run.scheduleKey));
 }
 
 export interface SchedulerOptions {
@@ -105,6 +123,8 @@ export interface SchedulerOptions {
   dir: string;
   formats: readonly ReportFormat[];
   primaryNetworks: 'all' | 'primary';
+  /** When the final report and the recap are due each year (`reportsFinalAt`, `MM-DDTHH:mm` Paris time); default 2 May 07:00. */
+  finalAt?: string;
   mailer?: ReportMailer | null;
 }
 
@@ -131,7 +151,7 @@ export class ReportScheduler {
       return [];
     });
     const made = await look();
-    this.tasks = [cron.schedule(WEEKLY_CRON, () => void look(), { timezone: ZONE }), cron.schedule(FINAL_CRON, () => void look(), { timezone: ZONE })];
+    this.tasks = [cron.schedule(WEEKLY_CRON, () => void look(), { timezone: ZONE }), cron.schedule(finalCron(this.o.finalAt), () => void look(), { timezone: ZONE })];
     return made;
   }
 
@@ -152,8 +172,9 @@ export class ReportScheduler {
   private async makeDue(): Promise<MadeRun[]> {
     const { store, clock, log } = this.o;
     const now = clock.now();
-    const candidates = candidateRuns(now.getTime(), this.o.formats);
-    const due = dueRuns(now, await doneScheduleKeys(store.db, candidates.map((c) => c.scheduleKey)), this.o.formats);
+    const finalAt = this.o.finalAt ?? DEFAULT_FINAL_AT;
+    const candidates = candidateRuns(now.getTime(), this.o.formats, finalAt);
+    const due = dueRuns(now, await doneScheduleKeys(store.db, candidates.map((c) => c.scheduleKey)), this.o.formats, finalAt);
     if (due.length === 0) return [];
     await mkdir(this.o.dir, { recursive: true });
     const made: MadeRun[] = [];

@@ -127,5 +127,34 @@ export const recapJsonSchema = z.strictObject({
   ),
 });
 
+const postsCount = { posts: z.number().int(), entered: z.number().int(), toEnter: z.number().int() };
+
+/**
+ * The posts of a campaign to enter on EN3S's online job board (instruction DSS/4B/2026/34 §1.2),
+ * by body then référence: `enteredOnBoard` and `boardEntry` say whether an administrator
+ * recorded it as entered there, on which day (`enteredOn`, the body's legal time), by whom and when.
+ */
+export const postsJsonSchema = z.strictObject({
+  schema: z.literal('en3s-posts/1'),
+  kind: z.literal('posts'),
+  ...header,
+  posts: z.array(
+    z.strictObject({
+      ...reportRowJsonSchema.pick({ source: true, atsId: true, campaign: true, reference: true, title: true, organism: true, organismType: true, regime: true, networks: true, grid: true, level: true, timeZone: true }).shape,
+      concerned: z.enum(['yes', 'undetermined']),
+      state,
+      stateLabel: z.string(),
+      createdAt: instant,
+      firstSeenAt: instant,
+      window: z.strictObject({ start: calendarDate, end: calendarDate }),
+      enteredOnBoard: z.boolean(),
+      boardEntry: z.strictObject({ enteredOn: calendarDate, note: z.string().nullable(), recordedBy: z.string(), recordedAt: instant }).nullable(),
+    }),
+  ),
+  bodies: z.array(z.strictObject({ organism: z.string(), organismType: z.string().nullable(), ...postsCount })),
+  total: z.strictObject(postsCount),
+});
+
 export type ReportJson = z.infer<typeof reportJsonSchema>;
 export type RecapJson = z.infer<typeof recapJsonSchema>;
+export type PostsJson = z.infer<typeof postsJsonSchema>;

@@ -16,10 +16,29 @@ export function frenchInstant(iso: string): string {
 }
 
 export function reportTitle(header: ReportHeader): string {
-  return header.kind === 'report'
-    ? `Rapport de contrôle de la période EN3S — campagne ${header.campaign}`
-    : `Récapitulatif par réseau de la période EN3S — campagne ${header.campaign}`;
+  switch (header.kind) {
+    case 'report':
+      return `Rapport de contrôle de la période EN3S — campagne ${header.campaign}`;
+    case 'recap':
+      return `Récapitulatif par réseau de la période EN3S — campagne ${header.campaign}`;
+    case 'posts':
+      return `Postes à saisir sur la bourse en ligne des postes de l'EN3S — campagne ${header.campaign}`;
+  }
 }
+
+/**
+ * What each report says of itself below the filters. The recap goes to each caisse nationale for
+ * its network and to the SGMCAS as a whole, every network (instruction §3), not the ARS's part only.
+ */
+const aboutLines: Record<ReportHeader['kind'], string[]> = {
+  report: [],
+  recap: [
+    "Destinataires (instruction DSS/4B/2026/34 §3) : chaque caisse nationale, pour les propositions et affectations de son réseau ; le Secrétariat général des ministères chargés des affaires sociales (SGMCAS), pour le récapitulatif entier, tous réseaux confondus (ARS comprises).",
+  ],
+  posts: [
+    "Postes vacants concernés de la campagne (et ceux dont les données sont à vérifier), à saisir par chaque organisme sur la bourse en ligne des postes de l'EN3S (instruction DSS/4B/2026/34 §1.2) ; les offres publiées avant la période n'y figurent pas. « Saisie » : enregistrée par un administrateur dans le connecteur.",
+  ],
+};
 
 export function headerLines(header: ReportHeader): string[] {
   const f = header.filters;
@@ -38,7 +57,10 @@ export function headerLines(header: ReportHeader): string[] {
     header.primaryNetworks === 'primary'
       ? 'Organismes à plusieurs réseaux (CARSAT, CGSS…) : comptés dans leur réseau principal'
       : 'Organismes à plusieurs réseaux (CARSAT, CGSS…) : comptés dans chacun de leurs réseaux',
-    "Dates en heure légale de chaque organisme. La création et la publication sont datées par l'ATS ; les autres dates sont celles où le connecteur a constaté le fait (l'ATS ne date ni la soumission ni la réponse). Délais en jours.",
+    ...aboutLines[header.kind],
+    header.kind === 'posts'
+      ? "Dates en heure légale de chaque organisme. La création est datée par l'ATS ; « vue par le connecteur » est sa première lecture de l'offre ; la date de saisie est celle indiquée par l'administrateur."
+      : "Dates en heure légale de chaque organisme. La création et la publication sont datées par l'ATS ; les autres dates sont celles où le connecteur a constaté le fait (l'ATS ne date ni la soumission ni la réponse). Délais en jours.",
   ];
 }
 

@@ -218,7 +218,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         )
       : null;
 
-    // Scheduled reports: weekly during the window, final report and recap on 2 May, missed runs caught up.
+    // Scheduled reports: weekly during the window, final report and recap at `reportsFinalAt` (2 May by default), missed runs caught up.
     const reports = config.reportsSchedule
       ? new ReportScheduler({
           store,
@@ -228,6 +228,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           dir: config.reportsDir,
           formats: config.reportsFormats,
           primaryNetworks: config.primaryNetworks,
+          finalAt: config.reportsFinalAt,
           mailer: createReportMailer({ url: config.reportsSmtpUrl, from: config.reportsMailFrom, to: config.reportsMailTo }),
         })
       : null;

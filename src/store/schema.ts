@@ -320,6 +320,28 @@ export interface Database {
   queue_poison_elements: QueuePoisonElementsTable;
   recruiter_mails: RecruiterMailsTable;
   mailbox_messages: MailboxMessagesTable;
+  en3s_board_entries: En3sBoardEntriesTable;
+}
+
+/**
+ * The entry of a post on EN3S's own online job board (instruction DSS/4B/2026/34 §1.2), as an
+ * administrator recorded it (migration 0012): the one in force per offer and campaign. Every
+ * recording is also in the ledger (`admin.board_entry`), the replaced ones included.
+ */
+export interface En3sBoardEntriesTable {
+  source: string;
+  ats_id: string;
+  campaign: number;
+  /** The day the post was entered on EN3S's board, `YYYY-MM-DD` in the body's legal time. */
+  entered_on: string;
+  note: string | null;
+  /** The administrator's or the API token's name. */
+  recorded_by: string;
+  recorded_at: string;
+  /** The ledger entry of this recording. */
+  ledger_seq: number;
+  /** 1 for the first recording, one more at each recording that replaced the previous one. */
+  revision: number;
 }
 
 /** Who drains a queue of the ATS now (one drain per queue across all instances); see `queue-drains.ts`. */

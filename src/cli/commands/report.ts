@@ -4,17 +4,22 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config.js';
 import { loadDomainData } from '../../mappings/load.js';
 import { generateReportFile } from '../../reports/generate.js';
-import { parseAsOf, parseReportOptions, reportFormats, type ReportFormat, type ReportKind } from '../../reports/options.js';
+import { formatsOf, parseAsOf, parseReportOptions, unsupportedOptions, type ReportFormat, type ReportKind } from '../../reports/options.js';
 import type { Store } from '../../store/database.js';
 import { UsageError } from '../output.js';
 import { openCommandDatabase, requireMigrated } from './db.js';
 
 /**
  * `en3s report --campaign 2027 --format csv|xlsx|json|html --out FILE [filters]`: the control
- * report of a campaign; `en3s report recap …`: the recap per network. The file is written
- * atomically and the run recorded with its SHA-256 (trigger `cli`). Progress goes to stderr on
- * a terminal only; stdout gets one line saying what was written. Bad options: exit 2.
+ * report of a campaign; `en3s report recap …`: the recap per network (each caisse nationale its
+ * network, the SGMCAS all of it); `en3s report posts-to-declare --campaign 2027 --format
+ * csv|xlsx|json --out FILE [--body …]`: the posts to enter on EN3S's online job board, by body.
+ * The file is written atomically and the run recorded with its SHA-256 (trigger `cli`). Progress
+ * goes to stderr on a terminal only; stdout gets one line saying what was written. Bad options: exit 2.
  */
+
+/** The report each argument names (none: the control report). */
+const kindArguments: Record<string, ReportKind> = { recap: 'recap', 'posts-to-declare': 'posts' };
 
 interface ReportCliOptions {
   campaign?: string;
@@ -65,10 +70,14 @@ function configValue<T>(read: () => T): T {
   }
 }
 
-async function requireReportRuns(store: Store): Promise<void> {
+async function requireReportRuns(store: Store, kind: ReportKind): Promise<void> {
   const states = await requireMigrated(store);
-  if (!states.some((s) => s.name === '0002_report_runs' && s.appliedAt !== null)) {
+  const applied = (name: string) => states.some((s) => s.name === name && s.appliedAt !== null);
+  if (!applied('0002_report_runs')) {
     throw new UsageError('la base n’a pas la table des rapports (migration 0002_report_runs) : lancez « en3s db migrate »');
+  }
+  if (kind === 'posts' && !applied('0012_en3s_board')) {
+    throw new UsageError('la base n’a pas la table des saisies sur la bourse de l’EN3S (migration 0012_en3s_board) : lancez « en3s db migrate »');
   }
 }
 
@@ -83,10 +92,18 @@ function progress(total: number): ((read: number) => void) | undefined {
   };
 }
 
+/** What stdout says of the file written. */
+function written(kind: ReportKind, path: string, rows: number, sha256: string): string {
+  const n = `${count.format(rows)} ${kind === 'posts' ? 'poste' : 'offre'}${rows > 1 ? 's' : ''}`;
+  const what = kind === 'report' ? 'Rapport de contrôle écrit' : kind === 'recap' ? 'Récapitulatif par réseau écrit' : "Liste des postes à saisir sur la bourse de l'EN3S écrite";
+  return `${what} : ${path} (${n}, SHA-256 ${sha256}).\n`;
+}
+
 async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
-  if (!o.format) throw new UsageError(`--format : attendu ${reportFormats.join(', ')}`);
-  if (!(reportFormats as readonly string[]).includes(o.format)) {
-    throw new UsageError(`--format : « ${o.format} » inconnu ; attendu ${reportFormats.join(', ')}`);
+  const formats = formatsOf(kind);
+  if (!o.format) throw new UsageError(`--format : attendu ${formats.join(', ')}`);
+  if (!(formats as readonly string[]).includes(o.format)) {
+    throw new UsageError(`--format : « ${o.format} » inconnu ; attendu ${formats.join(', ')}`);
   }
   const format = o.format as ReportFormat;
   if (o.campaign === undefined) throw new UsageError('--campaign : année de la campagne attendue (ex. 2027)');
@@ -104,9 +121,11 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
     domain.organismsFile,
   );
   if (!parsed.ok) throw new UsageError(parsed.problems.join('\n  '));
+  const unsupported = unsupportedOptions(kind, parsed.value);
+  if (unsupported.length > 0) throw new UsageError(unsupported.join('\n  '));
   const store = await openCommandDatabase(o.db, { create: false });
   try {
-    await requireReportRuns(store);
+    await requireReportRuns(store, kind);
     const total = Number(
       (await store.db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign', '=', parsed.value.campaign).executeTakeFirstOrThrow()).n,
     );
@@ -129,8 +148,7 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
       }
       throw error;
     }
-    const what = kind === 'report' ? 'Rapport de contrôle' : 'Récapitulatif par réseau';
-    process.stdout.write(`${what} écrit : ${result.file.path} (${count.format(result.rowCount)} offre${result.rowCount > 1 ? 's' : ''}, SHA-256 ${result.file.sha256}).\n`);
+    process.stdout.write(written(kind, result.file.path, result.rowCount, result.file.sha256));
   } finally {
     await store.close();
   }
@@ -139,10 +157,13 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('rapport de contrôle de la période EN3S (ou « recap » : récapitulatif par réseau)')
-    .argument('[recap]', '« recap » pour le récapitulatif par réseau des caisses nationales et du SGMCAS')
+    .description('rapport de contrôle de la période EN3S (ou « recap » : récapitulatif par réseau ; « posts-to-declare » : postes à saisir sur la bourse de l’EN3S)')
+    .argument(
+      '[rapport]',
+      '« recap » : récapitulatif par réseau (chaque caisse nationale pour son réseau, le SGMCAS pour tous les réseaux) ; « posts-to-declare » : postes concernés à saisir sur la bourse en ligne des postes de l’EN3S, par organisme',
+    )
     .option('--campaign <année>', 'campagne (année de la période EN3S), ex. 2027')
-    .option('--format <format>', `format du fichier : ${reportFormats.join(', ')}`)
+    .option('--format <format>', 'format du fichier : csv, xlsx, json, html (html : pas pour posts-to-declare)')
     .option('--out <fichier>', 'fichier à écrire (écrit en entier ou pas du tout)')
     .option('--as-of <instant>', 'situation à un instant passé, reconstituée à partir du registre (ISO, ou une date : fin de ce jour à Paris)')
     .option('--network <réseau>', 'seulement les offres de ce réseau (ex. Cnam, CCMSA)')
@@ -153,7 +174,9 @@ export function registerReport(program: Command): void {
     .option('--generated-at <instant>', 'instant de production écrit dans le rapport (par défaut maintenant) : mêmes données, mêmes options, même instant → même fichier')
     .option('--db <url>', 'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut')
     .action(async (what: string | undefined, options: ReportCliOptions) => {
-      if (what !== undefined && what !== 'recap') throw new UsageError(`report : « ${what} » inconnu ; seul « recap » est accepté (récapitulatif par réseau)`);
-      await run(what === 'recap' ? 'recap' : 'report', options);
+      if (what !== undefined && !Object.hasOwn(kindArguments, what)) {
+        throw new UsageError(`report : « ${what} » inconnu ; attendu « recap » (récapitulatif par réseau) ou « posts-to-declare » (postes à saisir sur la bourse de l’EN3S)`);
+      }
+      await run(what === undefined ? 'report' : kindArguments[what]!, options);
     });
 }

@@ -10,6 +10,7 @@ import * as m0008 from './0008_queue_drains.js';
 import * as m0009 from './0009_job_snapshots.js';
 import * as m0010 from './0010_real_ats_process.js';
 import * as m0011 from './0011_budget_reserve_claim.js';
+import * as m0012 from './0012_en3s_board.js';
 
 /**
  * Every migration, in order. They live in code (not read from a folder at run time) so the
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009_job_snapshots': m0009,
   '0010_real_ats_process': m0010,
   '0011_budget_reserve_claim': m0011,
+  '0012_en3s_board': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -61,7 +61,7 @@ describe.each(testDatabases())('en3s report on %s', (dialect) => {
     ['an unknown state', ['--campaign', '2027', '--format', 'csv', '--out', 'x.csv', '--state', 'approved,lost'], /état : « lost » inconnu/],
     ['an unreadable as-of', ['--campaign', '2027', '--format', 'csv', '--out', 'x.csv', '--as-of', '01/03/2027'], /date de situation : un instant ISO/],
     ['a missing folder', ['--campaign', '2027', '--format', 'csv', '--out', '/nonexistent-folder/x.csv'], /--out : le dossier « \/nonexistent-folder » n'existe pas/],
-    ['an unknown report', ['bilan', '--campaign', '2027', '--format', 'csv', '--out', 'x.csv'], /report : « bilan » inconnu ; seul « recap » est accepté/],
+    ['an unknown report', ['bilan', '--campaign', '2027', '--format', 'csv', '--out', 'x.csv'], /report : « bilan » inconnu ; attendu « recap » \(récapitulatif par réseau\) ou « posts-to-declare »/],
   ])('refuses %s with exit 2 and a French message', (_name, args, message) => {
     const result = report(...args.map((a) => (a.endsWith('.csv') || a.endsWith('.pdf')) && !a.startsWith('/') ? join(dir, a) : a));
     expect(result.code).toBe(2);
