@@ -32,7 +32,7 @@ export const readings: readonly Reading[] = Object.freeze([
     restsOn:
       'Les textes fixent des jours sans fuseau (« entre le 1er janvier et le 30 avril », instruction §1.1 et §1.2 ; guide Ucanss §1.1) ; ' +
       "l'instruction s'applique aux CGSS et à la CSS de Mayotte (mention Outre-mer), dont les jours sont ceux de leur territoire.",
-    usedIn: 'Période de chaque décision (motifs WINDOW_OPEN, WINDOW_CLOSED) ; fuseaux de mappings/organismes.yaml.',
+    usedIn: "Période de chaque décision (motifs WINDOW_OPEN, WINDOW_CLOSED, avec « lecture » pour un organisme d'outre-mer) ; fuseaux de mappings/organismes.yaml.",
     ruleSets: BOTH,
   },
   {
@@ -117,7 +117,7 @@ export const readings: readonly Reading[] = Object.freeze([
     code: 'OVERSEAS_TERRITORY',
     title: "Le territoire d'un organisme d'outre-mer",
     reading:
-      "Un organisme d'outre-mer (CGSS, CSS de Mayotte) est placé dans le territoire qu'il sert, y compris les territoires rattachés à sa caisse, pour connaître son heure légale ; " +
+      "Un organisme d'outre-mer, quel que soit son type (CGSS, CSS de Mayotte, mais aussi une CAF ou une MSA qui nomme son territoire), est placé dans le territoire qu'il sert, y compris les territoires rattachés à sa caisse (Saint-Martin, Saint-Barthélemy), pour connaître son heure légale ; " +
       "s'il ne peut être placé, la décision est indéterminée, jamais calculée à l'heure de Paris.",
     restsOn:
       "Mention Outre-mer de l'instruction (CGSS de Guadeloupe, Martinique, La Réunion, Guyane ; CSS de Mayotte) ; la circonscription de chaque caisse ; la lecture BODY_LEGAL_TIME.",
