@@ -7,6 +7,7 @@ import { loadConfig, ConfigError } from '../../config.js';
 import { offsetClock } from '../../pipeline/context.js';
 import { startService, type RunningService } from '../../service/service.js';
 import { listRecentMails } from '../../store/recruiter-mails.js';
+import { INSTANT_HELP, parseInstantOption } from '../instants.js';
 import { UsageError } from '../output.js';
 import { startOrExplain, stopOnSignals } from './serve.js';
 
@@ -60,12 +61,11 @@ export function registerDemo(program: Command): void {
     .description('démonstration : le service et un locataire TalentLink simulé avec une campagne fictive')
     .option('--port <port>', 'port du service', '3000')
     .option('--sandbox-port <port>', 'port du locataire TalentLink simulé', '3100')
-    .option('--at <instant>', 'instant de départ des horloges (par défaut : dans la prochaine période)')
+    .option('--at <instant>', `instant de départ des horloges, par défaut dans la prochaine période (${INSTANT_HELP})`)
     .action(async (options: { port: string; sandboxPort: string; at?: string }) => {
       const port = portOption(options.port, '--port');
       const sandboxPort = portOption(options.sandboxPort, '--sandbox-port');
-      const start = options.at ? new Date(options.at) : defaultDemoInstant();
-      if (Number.isNaN(start.getTime())) throw new UsageError(`--at : instant ISO 8601 attendu, reçu « ${options.at} »`);
+      const start = parseInstantOption(options.at, '--at') ?? defaultDemoInstant();
 
       const token = process.env.EN3S_ALERT_TOKEN?.trim().split(/\s+/)[0] || randomBytes(24).toString('base64url');
       const usesOwnDb = Boolean(process.env.EN3S_DATABASE_URL);

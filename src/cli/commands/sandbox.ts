@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { startDemoLife, startSandbox } from '../../../connectors/registry.js';
+import { INSTANT_HELP, parseInstantOption } from '../instants.js';
 import { UsageError, writeError, writeJsonLine } from '../output.js';
 
 /**
@@ -40,12 +41,6 @@ function intOption(value: string | undefined, what: string, min: number, max: nu
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${what} : un entier entre ${min} et ${max} attendu, reçu « ${value} »`);
   return n;
-}
-
-function instantOption(value: string | undefined, what: string): Date | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value))) throw new UsageError(`${what} : instant ISO 8601 attendu (ex. 2027-01-15T09:00:00+01:00), reçu « ${value} »`);
-  return new Date(value);
 }
 
 /** Calls the driver API; answers the parsed JSON, or sets exit code 1 and says why in French. */
@@ -119,7 +114,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const callsPerSecond = intOption(flags.callsPerSecond, '--calls-per-second', 0, 10_000)!;
   const monthlyQuota = intOption(flags.monthlyQuota, '--monthly-quota', 1, 1_000_000_000) ?? null;
   const seed = intOption(flags.seed, '--seed', 0, 2 ** 31 - 1);
-  const clockStart = instantOption(flags.clock, '--clock');
+  const clockStart = parseInstantOption(flags.clock, '--clock');
   if (!/^[^:]+:[^:]+:BO$/.test(flags.user)) throw new UsageError(`--user : « Société:utilisateur:BO » attendu, reçu « ${flags.user} »`);
   const alertUrls = (flags.alertUrl ?? '').split(/[\s,]+/).filter(Boolean);
   for (const u of alertUrls) if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol)) throw new UsageError(`--alert-url : URL http(s) invalide « ${u} »`);
@@ -178,7 +173,7 @@ export function registerSandbox(program: Command): void {
     .addOption(new Option('--calls-per-second <n>', 'appels par seconde et par clé (0 : illimité)').env('EN3S_SANDBOX_CALLS_PER_SECOND').default('8'))
     .addOption(new Option('--monthly-quota <n>', "quota d'appels sur 30 jours glissants").env('EN3S_SANDBOX_MONTHLY_QUOTA'))
     .addOption(new Option('--alert-url <urls>', 'adresse(s) des alertes des files, séparées par des virgules').env('EN3S_SANDBOX_ALERT_URLS'))
-    .addOption(new Option('--clock <instant>', "instant de départ de l'horloge (ISO 8601)").env('EN3S_SANDBOX_CLOCK'))
+    .addOption(new Option('--clock <instant>', `instant de départ de l'horloge (${INSTANT_HELP})`).env('EN3S_SANDBOX_CLOCK'))
     .option('--freeze-clock', 'horloge figée')
     .addOption(new Option('--seed <n>', 'graine des tirages (pannes, réponses de la démonstration)').env('EN3S_SANDBOX_SEED'))
     .option('--demo', 'créer la campagne de démonstration')
@@ -247,12 +242,12 @@ export function registerSandbox(program: Command): void {
   });
 
   driver(sandbox, 'clock', "Lire ou régler l'horloge du bac à sable")
-    .option('--set <instant>', "placer l'horloge à cet instant (ISO 8601)")
+    .option('--set <instant>', `placer l'horloge à cet instant (${INSTANT_HELP})`)
     .option('--freeze', "figer l'horloge")
     .option('--advance <secondes>', "avancer l'horloge")
     .action(async (o: DriverFlags & { set?: string; freeze?: boolean; advance?: string }) => {
       const body: Record<string, unknown> = {};
-      const at = instantOption(o.set, '--set');
+      const at = parseInstantOption(o.set, '--set');
       if (at) body.at = at.toISOString();
       if (o.freeze) body.frozen = true;
       if (o.advance !== undefined) {
