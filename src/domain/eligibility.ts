@@ -199,7 +199,10 @@ function scopeOf(offer: Offer, rs: CompiledRuleSet): Scope {
     return scope(null, regime.key, gridReading === null ? mismatch : withReading(mismatch, gridReading), GRID);
   }
   const outcome = regime.rule.criterion.kind === 'mines' ? minesScope(offer, regime, rs.words) : levelsScope(offer, regime);
-  return withCategory(outcome, rs, regime, category, gridReading);
+  const result = withCategory(outcome, rs, regime, category, gridReading);
+  // A body placed under this régime by a reading (the CNSA after 2021) says so.
+  const bodyReading = regime.bodyReadings.get(organism.type);
+  return bodyReading === undefined ? result : scope(result.concerned, result.regime, withReading(result.reason, bodyReading), result.missing);
 }
 
 export function evaluate(offer: Offer, instant: Date | number, ruleSets: RuleSets): Decision {

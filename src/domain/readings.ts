@@ -43,7 +43,7 @@ export const readings: readonly Reading[] = Object.freeze([
     restsOn:
       'Les textes limitent le recensement à la période du 1er janvier au 30 avril (instruction §1.1 et §1.2 ; guide Ucanss §1.1) ' +
       "et ne disent rien d'une offre encore sans réponse à son terme ; aucun texte ne fixe de délai de réponse à l'EN3S.",
-    usedIn: "Suivi de l'offre (état « libérée ») et rapports de contrôle.",
+    usedIn: "Motif WINDOW_CLOSED de chaque décision hors période ; suivi de l'offre (état « libérée ») et rapports de contrôle.",
     ruleSets: BOTH,
   },
   {
@@ -110,7 +110,7 @@ export const readings: readonly Reading[] = Object.freeze([
     restsOn:
       "La CNSA gère la branche autonomie du régime général depuis 2021 et figure parmi les destinataires de l'instruction ; l'instruction §1.1 ne la cite plus parmi les régimes spéciaux, " +
       'où la circulaire de 2014 la plaçait (guide Ucanss §1.2).',
-    usedIn: 'Éligibilité ; mappings/rulesets/instruction-DSS-4B-2026-34.yaml (organismes du régime général).',
+    usedIn: 'Motif de niveau de chaque offre de la CNSA sous l\'instruction de 2026 ; mappings/rulesets/instruction-DSS-4B-2026-34.yaml (bodyReadings).',
     ruleSets: ['DSS/4B/2026/34'],
   },
   {

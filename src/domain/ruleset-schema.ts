@@ -82,6 +82,8 @@ export const ruleSetFileSchema = z
           /** French: set when finding an offer concerned under this régime rests on a reading of the text. */
           reading: z.string().min(1).optional(),
           bodies: z.array(z.string().min(1)).min(1),
+          /** French, per body type: set when placing that body under this régime rests on a reading (the CNSA after 2021). */
+          bodyReadings: z.record(z.string().min(1), z.string().min(1)).optional(),
           criterion: z.discriminatedUnion('kind', [levelsCriterion, minesCriterion]),
         }),
       )

@@ -31,6 +31,8 @@ export interface CompiledRegime {
   agreementOutOfScope: ReadonlyMap<string, Reason>;
   /** An agent comptable's offer (R. 123-48: not an agent de direction; posts outside the grid). */
   agentComptable: { inScope: Reason; noLevel: Reason };
+  /** Body types placed under this régime by a reading (French, without the « lecture : » prefix). */
+  bodyReadings: ReadonlyMap<string, string>;
 }
 
 /** What a text says of one body type it names: its régime, or why it was removed. */
@@ -180,6 +182,7 @@ export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
       levelReader: new LevelReader(grid),
       agreementOutOfScope,
       agentComptable: agentComptableReasons(file, rule),
+      bodyReadings: new Map(Object.entries(rule.bodyReadings ?? {}).map(([body, reading]) => [body, reading.replace(/\s+/g, ' ').trim()])),
     };
     for (const body of rule.bodies) bodies.set(body, { regime: compiled, removed: null });
   }
@@ -240,6 +243,10 @@ export function ruleSetAt(ruleSets: RuleSets, instantMs: number): CompiledRuleSe
 }
 
 /** The reason saying whether the window of a campaign is open, built once per window and state. */
+/** The reading WINDOW_END_RELEASE (`readings.ts`), as a closed window's reason states it. */
+const WINDOW_CLOSED_READING =
+  "hors de la période du 1er janvier au 30 avril la contrainte cesse ; une offre encore sans réponse de l'EN3S à son terme est libérée, une offre refusée le reste pour la campagne";
+
 export function windowReason(ruleSets: RuleSets, rs: CompiledRuleSet, window: CampaignWindow, open: boolean): Reason {
   const cached = open ? window.reasons.open : window.reasons.closed;
   if (cached) return cached;
@@ -249,6 +256,8 @@ export function windowReason(ruleSets: RuleSets, rs: CompiledRuleSet, window: Ca
     code: open ? 'WINDOW_OPEN' : 'WINDOW_CLOSED',
     message: open ? `Période EN3S ${campaign} en cours (${span})` : `Hors période EN3S (période ${campaign} : ${span})`,
     source: rs.windowSource,
+    // That the constraint ends with the period, releasing an offer still without an answer, is a reading.
+    ...(open ? {} : { reading: `${READING}${WINDOW_CLOSED_READING}` }),
   });
   if (open) window.reasons.open = reason;
   else window.reasons.closed = reason;

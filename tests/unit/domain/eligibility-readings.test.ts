@@ -21,6 +21,8 @@ describe('a reason says when it rests on a reading', () => {
     ['agent comptable without a level: a reading of R. 123-48', NEW, { orgName: 'CAF du Nord', category: 'AGENT_COMPTABLE' }, /agent comptable n'est pas un agent de direction/],
     ['ARS level 8 under the instruction: a reading of « offerts aux élèves »', NEW, { orgName: 'ARS Occitanie', grid: 'ARS', level: '8' }, /offerts aux élèves/],
     ['an undetermined label rests on no reading', NEW, { orgName: 'CPAM de la Gironde', grid: 'RG', level: '6/7' }, null],
+    ['the CNSA under the instruction: read as a régime général body, no longer a régime spécial', NEW, { orgName: 'CNSA', grid: 'RG', level: '8' }, /CNSA.*régime général.*2021/],
+    ['the CNSA under the circulaire: named among the régimes spéciaux (guide Ucanss §1.2), no reading', OLD, { orgName: 'CNSA', grid: 'RG', level: '8' }, null],
   ];
   it.each(rows)('%s', (_name, at, spec, reading) => {
     const reason = decide(spec, at).reasons[0]!;
@@ -31,6 +33,12 @@ describe('a reason says when it rests on a reading', () => {
   it('the window reasons carry no reading of their own here (the body’s legal time is listed in the catalogue)', () => {
     const d = decide({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' }, NEW);
     expect(d.reasons[1]).not.toHaveProperty('reading');
+  });
+
+  it('outside the window, the closed window rests on the reading that the constraint ends with it (release)', () => {
+    const d = decide({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' }, '2027-06-01T10:00:00+02:00');
+    expect(d.reasons[1]).toMatchObject({ code: 'WINDOW_CLOSED', reading: expect.stringMatching(/^lecture : .*la contrainte cesse.*libérée/) });
+    expect(readings.map((r) => r.code)).toContain('WINDOW_END_RELEASE');
   });
 
   it('a decision with a reading still serialises as before, the reading one more field', () => {
