@@ -125,17 +125,6 @@ export const readings: readonly Reading[] = Object.freeze([
     ruleSets: BOTH,
   },
   {
-    code: 'AGREEMENT_INFERRED',
-    title: 'La convention collective déduite',
-    reading:
-      "Quand l'offre ne dit pas sa convention collective, elle est déduite de ce que l'offre dit par ailleurs (l'organisme, la grille de classification) plutôt que laissée inconnue.",
-    restsOn:
-      'Guide Ucanss §1.2 (note), sous la circulaire de 2014 : les offres des ARS ne sont comprises « que si les considérés relèvent de la CCNT du Régime Général » ; ' +
-      "aucun texte ne dit comment le savoir quand l'offre ne le dit pas.",
-    usedIn: 'Éligibilité des ARS sous la circulaire de 2014 (motifs AGREEMENT_OUT_OF_SCOPE, AGREEMENT_MISSING).',
-    ruleSets: ['DSS/4B/2014/350'],
-  },
-  {
     code: 'ARS_POSTS_2026',
     title: "Les postes des ARS sous l'instruction de 2026",
     reading: "Toute offre d'ARS des niveaux 7 à 9 est lue comme concernée, pour que l'EN3S décide si le poste est offert aux élèves.",

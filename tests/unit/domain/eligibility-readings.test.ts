@@ -63,10 +63,17 @@ describe('the catalogue of readings', () => {
         'AGENT_COMPTABLE_OUTSIDE_GRID',
         'CNSA_REGIME_GENERAL',
         'OVERSEAS_TERRITORY',
-        'AGREEMENT_INFERRED',
         'ARS_POSTS_2026',
       ]),
     );
+  });
+
+  it('no collective agreement is ever inferred: a 2014 ARS offer that does not give it is undetermined, not read', () => {
+    expect(readings.map((r) => r.code)).not.toContain('AGREEMENT_INFERRED');
+    const d = decide({ orgName: 'ARS Occitanie', grid: 'ARS', level: '8' }, OLD);
+    expect(d.concerned).toBeNull();
+    expect(d.reasons[0]).toMatchObject({ code: 'AGREEMENT_MISSING' });
+    expect(d.reasons[0]).not.toHaveProperty('reading');
   });
 
   it.each(readings.map((r) => [r.code, r] as const))('%s says in French what it reads, what it rests on, and where', (_code, r) => {
