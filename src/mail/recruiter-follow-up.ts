@@ -21,6 +21,9 @@ import type { ComposedMail } from './mail-layout.js';
 
 type AskCommand = Extract<ProcessCommand, { kind: 'ask_recruiter' }>;
 
+/** How long a request waits before asking again for a mail another sender holds. */
+const MAIL_PENDING_WAIT_MS = 5_000;
+
 /** The ledger entry of a follow-up mail sent. */
 function ledgerKind(mail: MailToSend): 'recruiter.reminded' | 'admins.alerted' {
   const kind: 'recruiter.reminded' | 'admins.alerted' = mail.kind === 'admin_alert' ? 'admins.alerted' : 'recruiter.reminded';
@@ -108,7 +111,12 @@ export function createRecruiterFollowUp(o: RecruiterFollowUpOptions) {
     const now = o.clock.now().toISOString();
     const claim = await claimMail(o.db, request, { owner: o.owner, leaseMs: o.leaseMs, now });
     if (claim.outcome === 'already-sent') return { ok: true, value: { note: 'already sent', recipientIds: request.recipientIds.slice() } };
-    if (claim.outcome !== 'claimed') return failure('MAIL_PENDING', `${mail.kind} for job ${s.atsId}: ${claim.outcome}`, true);
+    if (claim.outcome !== 'claimed') {
+      // Another sender holds the mail (or held it, and died: its lease runs out). A wait that
+      // spends no attempt, like a gateway limit: counting it would dead-letter the request of a
+      // sender killed mid-send before its lease freed the mail.
+      return { ok: false, error: { kind: 'throttled', code: 'MAIL_PENDING', message: `${mail.kind} for job ${s.atsId}: ${claim.outcome}`, retryAfterMs: MAIL_PENDING_WAIT_MS } };
+    }
     let to: string[] = [...o.adminAddresses];
     if (!toAdmins) {
       const found = await addresses(recruiterIds);
