@@ -36,14 +36,13 @@ export function legalWindow(calendar: WindowCalendar, instantMs: number, organis
 const zoneReadings = new Map<string, string>();
 
 /**
- * The reading a window rests on, or `null` for a body placed in mainland France, whose Paris time
- * is stated by the catalogue alone (`readings.ts`, BODY_LEGAL_TIME) rather than on every decision.
+ * The reading a window rests on: the texts give days, not a time zone; they are counted in the
+ * body's legal time (`readings.ts`, BODY_LEGAL_TIME), Paris time in mainland France included.
  */
 function legalTimeReading(ruleSets: RuleSets, timeZone: string, organism: Organism | null): string | null {
   if (organism === null) return "organisme non reconnu : période comptée à l'heure de Paris, faute de connaître son heure légale";
   const place = organism.placeReading;
   if (place !== undefined) return `${place} ; la période est à l'heure de l'organisme : ${ruleSets.zoneLabel(timeZone)}`;
-  if (organism.territory === null && timeZone === PARIS) return null;
   const label = ruleSets.zoneLabel(timeZone);
   let reading = zoneReadings.get(label);
   if (reading === undefined) {

@@ -32,7 +32,7 @@ export const readings: readonly Reading[] = Object.freeze([
     restsOn:
       'Les textes fixent des jours sans fuseau (« entre le 1er janvier et le 30 avril », instruction §1.1 et §1.2 ; guide Ucanss §1.1) ; ' +
       "l'instruction s'applique aux CGSS et à la CSS de Mayotte (mention Outre-mer), dont les jours sont ceux de leur territoire.",
-    usedIn: "Période de chaque décision (motifs WINDOW_OPEN, WINDOW_CLOSED, avec « lecture » pour un organisme d'outre-mer) ; fuseaux de mappings/organismes.yaml.",
+    usedIn: "Période de chaque décision (motifs WINDOW_OPEN et WINDOW_CLOSED, avec « lecture », en métropole comme outre-mer) ; fuseaux de mappings/organismes.yaml.",
     ruleSets: BOTH,
   },
   {

@@ -24,10 +24,12 @@ describe('readings shown to administrators', () => {
     expect(html).toContain('Régime général, niveau 8 : concernée (niveaux 7 à 9)<br><small class="muted">lecture : le libellé « N8 » est lu comme le niveau 8</small>');
   });
 
-  it('a reason without a reading shows no such line', () => {
+  it('a reason without a reading shows no such line; the window’s shows its legal time', () => {
     const html = page({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' });
     expect(html).toContain('Régime général, niveau 8 : concernée (niveaux 7 à 9)</td>');
-    expect(html).not.toContain('lecture :');
+    // Only the window's reason rests on a reading (the body's legal time), not the level's.
+    expect(html.match(/lecture :/g)).toHaveLength(1);
+    expect(html).toMatch(/lecture : la période est à l(?:'|&#39;)heure légale de l(?:'|&#39;)organisme/);
   });
 
   it('the timeline says the reading with the text cited', () => {

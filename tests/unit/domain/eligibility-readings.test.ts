@@ -30,9 +30,9 @@ describe('a reason says when it rests on a reading', () => {
     else expect(reason.reading).toMatch(reading);
   });
 
-  it('the window reasons carry no reading of their own here (the body’s legal time is listed in the catalogue)', () => {
+  it('the window rests on the body’s legal time, Paris time in mainland France included (the texts give days, no time zone)', () => {
     const d = decide({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' }, NEW);
-    expect(d.reasons[1]).not.toHaveProperty('reading');
+    expect(d.reasons[1]).toMatchObject({ code: 'WINDOW_OPEN', reading: expect.stringMatching(/^lecture : la période est à l'heure légale de l'organisme : /) });
   });
 
   it('outside the window, the closed window rests on the reading that the constraint ends with it (release)', () => {
