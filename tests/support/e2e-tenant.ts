@@ -24,6 +24,31 @@ export interface DriverAnswer {
   body: any;
 }
 
+/**
+ * A client of a tenant's driver API (`/sandbox/…`) at `url`: `driver` answers status and body,
+ * `ok` the body of a 2xx answer, or throws naming the call.
+ */
+export function tenantDriver(url: string): {
+  driver(method: string, path: string, body?: unknown): Promise<DriverAnswer>;
+  ok(method: string, path: string, body?: unknown): Promise<any>;
+} {
+  const driver = async (method: string, path: string, body?: unknown): Promise<DriverAnswer> => {
+    const response = await fetch(`${url}/sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const answer = await driver(method, path, body);
+    if (answer.status >= 300) throw new Error(`sandbox ${method} /sandbox${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  return { driver, ok };
+}
+
 export interface TenantProcess {
   process: Running;
   /** `http://127.0.0.1:port`; the API under `/tlk/rest`. */
@@ -61,20 +86,7 @@ export async function startTenantProcess(options: TenantStart): Promise<TenantPr
   await waitFor(() => /démarré : http/.test(proc.stdout()) || proc.hasExited(), 20_000, 'the sandbox tenant to start');
   const url = /démarré : (http:\/\/[^ ]+)/.exec(proc.stdout())?.[1];
   if (!url) throw new Error(`the sandbox tenant did not start: ${proc.stderr()}`);
-  const driver = async (method: string, path: string, body?: unknown): Promise<DriverAnswer> => {
-    const response = await fetch(`${url}/sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const answer = await driver(method, path, body);
-    if (answer.status >= 300) throw new Error(`sandbox ${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
+  const { driver, ok } = tenantDriver(url);
   const auth = `Basic ${Buffer.from(`${TENANT_USER}:${TENANT_PASSWORD}`).toString('base64')}`;
   return {
     process: proc,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { TenantCounters, TenantOptionsInput, FaultPlanInput } from '../../connectors/talentlink/tenant/index.js';
 import { packageRoot } from '../../src/paths.js';
 import { startProcess, waitFor, type Running } from './e2e-processes.js';
+import { tenantDriver, type DriverAnswer } from './e2e-tenant.js';
 import type { EffectsAnswer } from './tenant-process.js';
 
 /**
@@ -12,15 +13,7 @@ import type { EffectsAnswer } from './tenant-process.js';
 
 export const tenantProcessMain = (): string => join(packageRoot(), 'dist', 'tests', 'support', 'tenant-process.js');
 
-/** The tenant's API user, password and key (its defaults), as `en3s serve` is configured with them. */
-export const TENANT_CREDENTIALS = { user: 'demo:demo:BO', password: 'demo', apiKey: 'demo' } as const;
-export const POSITION_QUEUE = 'en3s-positions';
-export const POSTING_QUEUE = 'en3s-postings';
-
-export interface DriverAnswer {
-  status: number;
-  body: any;
-}
+export { POSITION_QUEUE, POSTING_QUEUE } from './e2e-tenant.js';
 
 export interface TenantProcess {
   process: Running;
@@ -49,20 +42,7 @@ export async function startTenantProcess(options: TenantOptionsInput): Promise<T
     25,
   );
   const url = ready;
-  const driver = async (method: string, path: string, body?: unknown): Promise<DriverAnswer> => {
-    const response = await fetch(`${url}/sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const answer = await driver(method, path, body);
-    if (answer.status >= 300) throw new Error(`tenant ${method} /sandbox${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
+  const { driver, ok } = tenantDriver(url);
   return {
     process: proc,
     url,
