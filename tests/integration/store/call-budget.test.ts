@@ -137,12 +137,15 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
     await takedown;
     // Of the next window, the other lanes get no more than N minus the reserve while the claim holds.
     await vi.waitFor(() => expect(grants.length).toBeGreaterThanOrEqual(7));
+    // Across instances the order within the window is not promised (each serves its own callers
+    // first); the reserve is: the take-down is granted in it, and the others take at most N minus 2.
     const next = grants.slice(4);
-    expect(next[0]!.lane).toBe('takedown');
-    expect(next.filter((g) => g.lane === 'routine' && g.at < clock.ms + 1_000)).toHaveLength(2);
+    const inWindow = next.filter((g) => g.at < clock.ms + 1_000);
+    expect(inWindow.filter((g) => g.lane === 'takedown')).toHaveLength(1);
+    expect(inWindow.filter((g) => g.lane === 'routine')).toHaveLength(2);
     clock.advance(1_000);
     await Promise.all(routines);
-    expect(grants.slice(4).map((g) => g.lane)).toEqual(['takedown', 'routine', 'routine', 'routine']);
+    expect(grants.slice(4).map((g) => g.lane).sort()).toEqual(['routine', 'routine', 'routine', 'takedown']);
   });
 
   it('stops every instance when the quota of the rolling 30 days is spent, until a day leaves it', async () => {
