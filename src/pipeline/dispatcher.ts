@@ -166,25 +166,8 @@ export class Dispatcher extends Loop {
         const sent = await ats.setTeam(job, body.team);
         return sent.ok ? { kind: 'done', reads: [], note: 'applied', readBack: true } : this.failed(command, sent.error);
       }
-      case 'take_down': {
-        // The unpost is all or nothing, and answers 404 when one posting is already down. Tried
-        // again (the read after it failed, or the unpost did), each posting is taken down alone:
-        // a 404 then says that very posting is down, and none is ever taken down twice. Reading
-        // first would cost two more calls per try, each of which may fail.
-        const retried = command.last_error !== null && body.postingIds.length > 1;
-        let applied = 0;
-        for (const ids of retried ? body.postingIds.map((id) => [id]) : [body.postingIds]) {
-          const sent = await ats.takeDownPostings(ids);
-          if (!sent.ok && sent.error.kind !== 'already-applied') return this.failed(command, sent.error);
-          if (sent.ok) applied += ids.length;
-        }
-        const read = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
-        // Without this read nothing else reads the job's postings again: the process would believe
-        // the posting still up. Tried again; the unpost then answers "already down" (404).
-        if (!read.ok) return this.failed(command, read.error);
-        const note = applied === body.postingIds.length ? 'applied' : applied === 0 ? 'already applied (NOT_FOUND)' : `applied to ${applied} of ${body.postingIds.length}, the others already down`;
-        return { kind: 'done', reads: [read.value], note };
-      }
+      case 'take_down':
+        return this.takeDown(command, body.postingIds);
       case 'read_postings': {
         const read = await ats.fetchJob(job, { withPostings: true });
         return read.ok ? { kind: 'done', reads: [read.value], note: 'read' } : this.failed(command, read.error);
@@ -197,6 +180,42 @@ export class Dispatcher extends Loop {
         return sent.ok ? { kind: 'done', reads: [], note: sent.value.note, recipientIds: sent.value.recipientIds } : this.failed(command, sent.error);
       }
     }
+  }
+
+  /**
+   * Takes the job's premature postings down, then reads the job again: without that read nothing
+   * else reads its postings, and the process would believe them still up. Tried again (an unpost
+   * whose answer was lost may have gone through, or the read after it failed), the job is read
+   * first and only what is still live is unposted: the ATS never gets the same take-down twice.
+   * The unpost is all or nothing and answers 404 when one posting is already down; each is then
+   * taken down alone, so a 404 says that very posting is down.
+   */
+  private async takeDown(command: OutboxCommand, postingIds: string[]): Promise<Outcome> {
+    const { ats } = this.ctx;
+    const job = command.ats_id;
+    let live = postingIds;
+    if (command.last_error !== null) {
+      const before = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
+      if (!before.ok) return this.failed(command, before.error);
+      const up = new Set((before.value.snapshot.postings ?? []).map((p) => p.id));
+      live = postingIds.filter((id) => up.has(id));
+      if (live.length === 0) return { kind: 'done', reads: [before.value], note: 'already applied: no posting still live' };
+    }
+    let applied = 0;
+    const sent = await ats.takeDownPostings(live);
+    if (sent.ok) applied = live.length;
+    else if (sent.error.kind !== 'already-applied') return this.failed(command, sent.error);
+    else if (live.length > 1) {
+      for (const id of live) {
+        const one = await ats.takeDownPostings([id]);
+        if (one.ok) applied += 1;
+        else if (one.error.kind !== 'already-applied') return this.failed(command, one.error);
+      }
+    }
+    const read = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
+    if (!read.ok) return this.failed(command, read.error);
+    const note = applied === postingIds.length ? 'applied' : applied === 0 ? 'already applied (NOT_FOUND)' : `applied to ${applied} of ${postingIds.length}, the others already down`;
+    return { kind: 'done', reads: [read.value], note };
   }
 
   private failed(command: OutboxCommand, error: AtsFailure): Outcome {

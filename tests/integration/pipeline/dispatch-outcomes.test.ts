@@ -149,39 +149,71 @@ describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
     expect(await ledgerKinds(key)).not.toContain('command.dead');
   });
 
-  it('a take-down of two postings tried again takes each down alone, and a 404 means that one is down', async () => {
+  /** A job with postings 7001 and 7002 live, a port whose unposts answer `answers` in turn and take down what they name. */
+  async function twoPostings(answers: ('ok' | 404 | '504 unposted' | '504 still up')[]) {
     const story = new JobStory({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '7' }, T0, { atsId: String(9000 + ++jobs), jobNumber: `NVHADD9${jobs}`, team: { recruiters: [recruiter], operationals: [], approvers: [en3sApprover] } });
     story.post(T0, '7001', T0, 'OPEN');
     const posted = story.post(T0, '7002', T0, 'OPEN');
-    const answers: AtsOutcome<void>[] = [
-      { ok: false, error: { kind: 'transient', code: 'HTTP_504', message: 'PUT /publishedadvert/unpost: HTTP 504', status: 504 } },
-      { ok: false, error: { kind: 'already-applied', code: 'NOT_FOUND', message: 'PUT /publishedadvert/unpost: 404', status: 404 } },
-      { ok: true, value: undefined },
-    ];
     const unposts: string[][] = [];
+    let reads = 0;
     const port: AtsPort = Object.assign(Object.create(unreachableAts) as AtsPort, {
       name: 'talentlink',
       async takeDownPostings(ids: string[]): Promise<AtsOutcome<void>> {
         unposts.push(ids);
-        return answers.shift()!;
+        const answer = answers.shift()!;
+        if (answer === 404) return { ok: false, error: { kind: 'already-applied', code: 'NOT_FOUND', message: 'PUT /publishedadvert/unpost: 404', status: 404 } };
+        // A 504 from the gateway: the tenant may have unposted all the same.
+        if (answer !== '504 still up') for (const id of ids) story.takeDown(T0, id);
+        return answer === 'ok' ? { ok: true, value: undefined } : { ok: false, error: { kind: 'transient', code: 'HTTP_504', message: 'PUT /publishedadvert/unpost: HTTP 504', status: 504 } };
       },
       async fetchJob(): Promise<AtsOutcome<JobRead>> {
-        const snapshot = story.takeDown(T0, '7002');
-        return { ok: true, value: { snapshot: story.takeDown(T0, '7001'), document: JSON.stringify(snapshot) } };
+        reads += 1;
+        return { ok: true, value: { snapshot: { ...story.snapshot, fetchedAt: T0 }, document: '{}' } };
       },
     });
     const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock: { now: () => new Date(T0) }, log: silentLogger, ats: port };
     await inTransaction(store, (trx) => applySnapshot(ctx, trx, { snapshot: posted, posting: null, origin: 'queue' }, { eventId: `e-${jobs}`, type: 'job.snapshot' }, new Date(T0)));
     const key = { source: 'talentlink', ats_id: story.snapshot.atsId, campaign: 2027 };
     const dispatcher = new Dispatcher(ctx, { owner: `test-${jobs}`, random: () => 0, baseDelayMs: 1 });
-    for (let i = 0; i < 2; i++) {
+    const run = async () => {
       await dispatcher.runOnce();
       await store.db.updateTable('outbox').set({ next_attempt_at: T0 }).where('ats_id', '=', key.ats_id).where('status', '=', 'pending').execute();
-    }
-    expect(unposts).toEqual([['7001', '7002'], ['7001'], ['7002']]);
+    };
+    const doneNotes = async () =>
+      (await readLedger(store.db, { offer: key, limit: 1000 }))
+        .filter((e) => e.kind === 'ats.answer' && (e.data as { outcome?: string }).outcome === 'done' && (e.data as { command?: string }).command === 'take_down')
+        .map((e) => (e.data as { note: string }).note);
+    return { story, key, unposts, reads: () => reads, run, doneNotes };
+  }
+
+  it('a take-down tried again reads first, and unposts what is still live', async () => {
+    const { key, unposts, reads, run, doneNotes } = await twoPostings(['504 still up', 'ok']);
+    await run();
+    expect(unposts).toEqual([['7001', '7002']]);
+    expect(reads()).toBe(0);
+    await run();
+    expect(unposts).toEqual([['7001', '7002'], ['7001', '7002']]);
+    // Once before the unpost, once after it.
+    expect(reads()).toBe(2);
     expect((await commandsOf(key)).find((c) => c.kind === 'take_down')).toMatchObject({ status: 'done', attempts: 1 });
-    const done = (await readLedger(store.db, { offer: key, limit: 1000 })).filter((e) => e.kind === 'ats.answer' && (e.data as { outcome?: string }).outcome === 'done' && (e.data as { command?: string }).command === 'take_down');
-    expect(done.map((e) => (e.data as { note: string }).note)).toEqual(['applied to 1 of 2, the others already down']);
+    expect(await doneNotes()).toEqual(['applied']);
+  });
+
+  it('a take-down tried again after its unpost went through sends no unpost at all', async () => {
+    const { key, unposts, run, doneNotes } = await twoPostings(['504 unposted']);
+    await run();
+    await run();
+    expect(unposts).toEqual([['7001', '7002']]);
+    expect((await commandsOf(key)).find((c) => c.kind === 'take_down')).toMatchObject({ status: 'done' });
+    expect(await doneNotes()).toEqual(['already applied: no posting still live']);
+  });
+
+  it('an unpost of two answering 404 takes each down alone, and a 404 then means that one is down', async () => {
+    const { key, unposts, run, doneNotes } = await twoPostings([404, 404, 'ok']);
+    await run();
+    expect(unposts).toEqual([['7001', '7002'], ['7001'], ['7002']]);
+    expect((await commandsOf(key)).find((c) => c.kind === 'take_down')).toMatchObject({ status: 'done', attempts: 0 });
+    expect(await doneNotes()).toEqual(['applied to 1 of 2, the others already down']);
   });
 
   it('en3s outbox dead lists a command the dispatcher gave up on, and retry requeues it, recording who', async () => {
