@@ -354,7 +354,8 @@ export const settings = {
     env: 'EN3S_ADMIN_LOGIN_ATTEMPTS',
     schema: int(1, 1000),
     default: 5,
-    description: 'Failed logins allowed per user name in 15 minutes (four times as many per client address); further attempts are refused (429) until the window passes.',
+    description:
+      'Login attempts let through at once per user name and client address together; then each further attempt waits 30 s, doubled at every attempt up to 15 minutes (429 meanwhile). A success, or a day without attempts, starts again. Another address is never held back, so nobody can lock an administrator out. Per client address, whatever the name: four times as many attempts per 15 minutes.',
   },
   adminProxyUserHeader: {
     env: 'EN3S_ADMIN_PROXY_USER_HEADER',

@@ -33,6 +33,8 @@ export interface AdminDeps {
   reports?: { dir?: string; onRun?: (run: { format: ReportFormat; trigger: 'api' }) => void };
   /** The ATS client's circuit breaker state (`CircuitBreaker.snapshot`). */
   circuit?: () => unknown;
+  /** Called at each password check of the login form (a metric). */
+  onPasswordCheck?: () => void;
 }
 
 export { metricsGuard } from './metrics-guard.js';
@@ -91,7 +93,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
     res.type('text/css').send(css);
   });
   router.use('/logout', authenticate(authDeps));
-  router.use(createLoginRouter(authDeps));
+  router.use(createLoginRouter({ ...authDeps, ...(deps.onPasswordCheck ? { onPasswordCheck: deps.onPasswordCheck } : {}) }));
   router.use(
     '/api',
     authenticate(authDeps),

@@ -7,16 +7,27 @@ import { AdminError } from './errors.js';
 import { html } from './html.js';
 import { page, sendPage } from './layout.js';
 import { PasswordChecker } from './passwords.js';
-import { FailureLimiter } from './rate-limit.js';
+import { AttemptThrottle, FailureLimiter, Gate } from './rate-limit.js';
 import { createSession, deleteSession } from './session-store.js';
 
 /**
- * `GET /login`, `POST /login`, `POST /logout`. Failed logins are counted per user name and per
- * client address (`adminLoginAttempts` per quarter hour, four times as many per address); a
- * refused attempt answers 429 before any password is checked. The login form carries its own
- * CSRF token (a signed cookie matched by the form field), so nobody can log a browser in under
- * another account. A successful login gets a new session id (no fixation).
+ * `GET /login`, `POST /login`, `POST /logout`. Every attempt is counted as it arrives, before its
+ * password is checked: per user name and client address together (`adminLoginAttempts` at once,
+ * then growing delays), and per client address (four times as many per quarter hour, whatever
+ * the name). A refused attempt answers 429 before any password is checked; a name is never
+ * locked for everyone, since another address is not held back. At most `PASSWORD_CHECKS_AT_ONCE`
+ * bcrypt checks run at once (each holds the event loop in slices): beyond, 503 at once. The login
+ * form carries its own CSRF token (a signed cookie matched by the form field), so nobody can log
+ * a browser in under another account. A successful login gets a new session id (no fixation) and
+ * ends the session the browser had before.
  */
+
+/** bcrypt checks running at once; each yields the event loop only every 100 ms. */
+export const PASSWORD_CHECKS_AT_ONCE = 2;
+/** After the free attempts of a name and address, the first wait; doubled at each further attempt. */
+export const LOGIN_FIRST_DELAY_MS = 30_000;
+/** A name and address are forgotten after a day without attempts (and at the first success). */
+const LOGIN_FORGET_AFTER_MS = 24 * 3600_000;
 
 const LOGIN_COOKIE = 'en3s_login';
 const LOGIN_COOKIE_MS = 30 * 60_000;
@@ -43,11 +54,18 @@ function loginPage(res: Response, jar: CookieJar, access: AccessSettings, option
   sendPage(res, options.status, page({ title: 'Connexion', section: null, principal: null, body, error: options.error }));
 }
 
-export function createLoginRouter(deps: AuthDeps & { jar: CookieJar }): Router {
+export interface LoginDeps extends AuthDeps {
+  jar: CookieJar;
+  /** Called at each password check (the metric of checks). */
+  onPasswordCheck?: () => void;
+}
+
+export function createLoginRouter(deps: LoginDeps): Router {
   const { access, jar, store, clock, log } = deps;
   const passwords = new PasswordChecker(access.users);
-  const perUser = new FailureLimiter(access.loginAttempts, access.loginWindowMs);
+  const perUser = new AttemptThrottle(access.loginAttempts, LOGIN_FIRST_DELAY_MS, access.loginWindowMs, LOGIN_FORGET_AFTER_MS);
   const perAddress = new FailureLimiter(access.loginAttempts * 4, access.loginWindowMs);
+  const checks = new Gate(PASSWORD_CHECKS_AT_ONCE);
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
 
@@ -64,22 +82,38 @@ export function createLoginRouter(deps: AuthDeps & { jar: CookieJar }): Router {
     }
     const nowMs = clock.now().getTime();
     const address = `ip:${clientAddress(req, access)}`;
-    const userKey = `user:${user.toLowerCase()}`;
-    const limited = [perUser.check(userKey, nowMs), perAddress.check(address, nowMs)].find((d) => !d.allowed);
-    if (limited) {
-      const seconds = Math.ceil(limited.retryAfterMs / 1000);
+    const userKey = `user:${user.toLowerCase()}|${address}`;
+    const byAddress = perAddress.take(address, nowMs);
+    const byUser = byAddress.allowed ? perUser.take(userKey, nowMs) : byAddress;
+    if (!byUser.allowed) {
+      if (byAddress.allowed) perAddress.forgive(address);
+      const seconds = Math.ceil(byUser.retryAfterMs / 1000);
       res.setHeader('Retry-After', String(seconds));
       // Neither the name tried nor the address is logged: both can identify a person.
       log.warn('admin login rate-limited');
-      return loginPage(res, jar, access, { status: 429, next, user, error: `Trop de tentatives de connexion : réessayez dans ${Math.ceil(seconds / 60)} min.` });
+      const wait = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+      return loginPage(res, jar, access, { status: 429, next, user, error: `Trop de tentatives de connexion : réessayez dans ${wait}.` });
     }
-    const ok = USER_NAME.test(user) && (await passwords.check(user, password));
+    if (!checks.tryEnter()) {
+      // Never checked: the attempt is given back.
+      perAddress.forgive(address);
+      perUser.forgive(userKey);
+      res.setHeader('Retry-After', '1');
+      log.warn('admin login refused: password checks busy');
+      return loginPage(res, jar, access, { status: 503, next, user, error: 'Trop de connexions en cours : réessayez dans quelques secondes.' });
+    }
+    let ok: boolean;
+    try {
+      deps.onPasswordCheck?.();
+      ok = USER_NAME.test(user) && (await passwords.check(user, password));
+    } finally {
+      checks.leave();
+    }
     if (!ok) {
-      perUser.fail(userKey, nowMs);
-      perAddress.fail(address, nowMs);
       log.warn('admin login refused');
       return loginPage(res, jar, access, { status: 401, next, user, error: 'Identifiant ou mot de passe incorrect.' });
     }
+    perAddress.forgive(address);
     perUser.reset(userKey);
     const { id } = await createSession(store.db, user, 'password', clock.now(), { idleMs: access.idleMs, absoluteMs: access.absoluteMs });
     jar.clear(res, LOGIN_COOKIE);

@@ -14,6 +14,8 @@ export interface Metrics {
   atsCalls: client.Counter<'op' | 'outcome'>;
   atsLatency: client.Histogram<'op'>;
   reportRuns: client.Counter<'format' | 'trigger'>;
+  /** Passwords checked by the login form (bcrypt), whatever the outcome. */
+  passwordChecks: client.Counter;
   /** Calls granted by the shared budget to this instance, by lane. */
   budgetGrants: client.Counter<'lane'>;
   /** Reads the shared budget when scraped (set once the budget exists). */
@@ -47,6 +49,7 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     registers: [registry],
   });
   const reportRuns = new client.Counter({ name: 'en3s_report_runs_total', help: 'Reports generated, by format and trigger.', labelNames: ['format', 'trigger'] as const, registers: [registry] });
+  const passwordChecks = new client.Counter({ name: 'en3s_admin_password_checks_total', help: 'Passwords checked by the login form (bcrypt), whatever the outcome.', registers: [registry] });
   const budgetGrants = new client.Counter({
     name: 'en3s_ats_budget_grants_total',
     help: 'ATS calls granted by the shared call budget to this instance, by lane (takedown, approver, routine).',
@@ -147,6 +150,7 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     atsCalls,
     atsLatency,
     reportRuns,
+    passwordChecks,
     budgetGrants,
     watchBudget: (read) => {
       readBudget = read;

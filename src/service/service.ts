@@ -205,6 +205,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         reconcileNow,
         circuit: () => connector.circuit(),
         reports: { onRun: (run) => metrics.reportRuns.inc({ format: run.format, trigger: run.trigger }) },
+        onPasswordCheck: () => metrics.passwordChecks.inc(),
       }),
     );
     const reconcileTask = cron.schedule(config.reconcileCron, () => void reconcileNow(), { timezone: 'Europe/Paris' });

@@ -83,3 +83,31 @@ describe.each(testDatabases())('admin login on %s', (dialect) => {
     expect(answer.text).toContain('&lt;script&gt;');
   });
 });
+
+describe('admin login behind a declared reverse proxy', () => {
+  let app: AdminTestApp;
+  beforeAll(async () => {
+    app = await startAdminApp('sqlite', 'login-proxy', { adminTrustedProxies: ['127.0.0.1'] });
+  });
+  afterAll(() => app?.close());
+
+  it('slows down the guesser’s address only: the right password from another address still gets in', async () => {
+    const guesser = new Client(app.url, { 'x-forwarded-for': '198.51.100.7' });
+    for (let i = 0; i < 3; i++) expect((await guesser.login('alice', `devinette ${i}`)).status).toBe(401);
+    const held = await guesser.login('alice', PASSWORD);
+    expect(held.status).toBe(429);
+    expect(held.text).toContain('réessayez dans 30 s');
+    expect((await new Client(app.url, { 'x-forwarded-for': '203.0.113.9' }).login('alice', PASSWORD)).status).toBe(303);
+  });
+
+  it('makes each further attempt of the same name and address wait twice as long', async () => {
+    const guesser = new Client(app.url, { 'x-forwarded-for': '198.51.100.8' });
+    for (let i = 0; i < 3; i++) expect((await guesser.login('bob', `devinette ${i}`)).status).toBe(401);
+    expect((await guesser.login('bob', 'encore')).headers.get('retry-after')).toBe('30');
+    app.clock.advance(30_000);
+    expect((await guesser.login('bob', 'encore')).status).toBe(401);
+    expect((await guesser.login('bob', 'encore')).headers.get('retry-after')).toBe('60');
+    app.clock.advance(60_000);
+    expect((await guesser.login('bob', PASSWORD)).status).toBe(303);
+  });
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startSandbox, type RunningSandbox } from '../../../connectors/registry.js';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig, type SettingName } from '../../../src/config.js';
 import type { Logger } from '../../../src/pipeline/context.js';
 import { startService, type RunningService } from '../../../src/service/service.js';
 
@@ -52,7 +52,7 @@ export interface HostileService {
 }
 
 /** The service on an ephemeral port with a fresh SQLite store, its ATS an in-process sandbox tenant without a call limit. */
-export async function startHostileService(name: string): Promise<HostileService> {
+export async function startHostileService(name: string, overrides: Partial<Record<SettingName, unknown>> = {}): Promise<HostileService> {
   const dir = mkdtempSync(join(tmpdir(), `en3s-hostile-${name}-`));
   const sandbox = await startSandbox({ callsPerSecond: 0, seed: 7 });
   const config = loadConfig(
@@ -69,6 +69,7 @@ export async function startHostileService(name: string): Promise<HostileService>
       atsCallsPerSecond: 100,
       reportsDir: join(dir, 'reports'),
       reportsSchedule: false,
+      ...overrides,
     },
   );
   const log = countingLogger();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCookieJar, parseCookieHeader } from '../../../src/admin/cookies.js';
 import { escapeHtml, html, pathOf, queryString, raw } from '../../../src/admin/html.js';
 import { safeNext } from '../../../src/admin/login.js';
-import { FailureLimiter } from '../../../src/admin/rate-limit.js';
+import { AttemptThrottle, FailureLimiter, Gate } from '../../../src/admin/rate-limit.js';
 
 describe('html templates', () => {
   it('escape every interpolated value unless it is markup the program wrote', () => {
@@ -27,23 +27,56 @@ describe('login helpers', () => {
     for (const bad of ['//evil.example', 'https://evil.example', '/admin@evil', '/api/offers', '/admin\\evil', 42, undefined]) expect(safeNext(bad)).toBe('/admin');
   });
 
-  it('count failures per key over a sliding window', () => {
+  it('count attempts per key over a sliding window, as they arrive', () => {
     const limiter = new FailureLimiter(2, 1000);
-    limiter.fail('k', 0);
-    expect(limiter.check('k', 10).allowed).toBe(true);
-    limiter.fail('k', 500);
-    expect(limiter.check('k', 600)).toEqual({ allowed: false, retryAfterMs: 1000 });
-    expect(limiter.check('k', 1001).allowed).toBe(true);
-    expect(limiter.check('other', 600).allowed).toBe(true);
-    limiter.reset('k');
-    expect(limiter.check('k', 600).allowed).toBe(true);
+    expect(limiter.take('k', 0).allowed).toBe(true);
+    expect(limiter.take('k', 500).allowed).toBe(true);
+    expect(limiter.take('k', 600)).toEqual({ allowed: false, retryAfterMs: 1000 });
+    expect(limiter.take('other', 600).allowed).toBe(true);
+    limiter.forgive('k');
+    expect(limiter.take('k', 600).allowed).toBe(true);
+    // The attempt of 0 left the window; the one given back (500) is no longer counted.
+    expect(limiter.take('k', 1001).allowed).toBe(true);
+    expect(limiter.take('k', 1002)).toEqual({ allowed: false, retryAfterMs: 1000 });
+    expect(limiter.take('k', 1601).allowed).toBe(true);
   });
 
   it('keep memory bounded under a spray of keys', () => {
     const limiter = new FailureLimiter(1, 60_000, 100);
-    for (let i = 0; i < 1000; i++) limiter.fail(`k${i}`, 0);
-    expect(limiter.check('k999', 1).allowed).toBe(false);
-    expect(limiter.check('k0', 1).allowed).toBe(true);
+    for (let i = 0; i < 1000; i++) limiter.take(`k${i}`, 0);
+    expect(limiter.take('k999', 1).allowed).toBe(false);
+    expect(limiter.take('k0', 1).allowed).toBe(true);
+  });
+
+  it('let the free attempts through at once, then make each wait twice as long as the one before', () => {
+    const throttle = new AttemptThrottle(2, 1000, 8000, 60_000);
+    expect(throttle.take('k', 0).allowed).toBe(true);
+    expect(throttle.take('k', 0).allowed).toBe(true);
+    expect(throttle.take('k', 0)).toEqual({ allowed: false, retryAfterMs: 1000 });
+    expect(throttle.take('k', 1000).allowed).toBe(true);
+    expect(throttle.take('k', 2999)).toEqual({ allowed: false, retryAfterMs: 1000 });
+    expect(throttle.take('k', 3000).allowed).toBe(true);
+    expect([4, 5, 6].map((n) => throttle.delayAfter(n))).toEqual([4000, 8000, 8000]);
+    expect(throttle.take('other', 3000).allowed).toBe(true);
+    // Forgotten after a quiet spell, and at a success.
+    expect(throttle.take('k', 3000 + 60_000).allowed).toBe(true);
+    throttle.reset('k');
+    expect(throttle.take('k', 63_001).allowed).toBe(true);
+  });
+
+  it('give back an attempt never checked', () => {
+    const throttle = new AttemptThrottle(1, 1000, 8000, 60_000);
+    expect(throttle.take('k', 0).allowed).toBe(true);
+    throttle.forgive('k');
+    expect(throttle.take('k', 0).allowed).toBe(true);
+    expect(throttle.take('k', 0).allowed).toBe(false);
+  });
+
+  it('let only so many tasks in at once', () => {
+    const gate = new Gate(2);
+    expect([gate.tryEnter(), gate.tryEnter(), gate.tryEnter()]).toEqual([true, true, false]);
+    gate.leave();
+    expect(gate.tryEnter()).toBe(true);
   });
 });
 
