@@ -8,7 +8,7 @@ import { html } from './html.js';
 import { page, sendPage } from './layout.js';
 import { PasswordChecker } from './passwords.js';
 import { AttemptThrottle, FailureLimiter, Gate } from './rate-limit.js';
-import { createSession, deleteSession } from './session-store.js';
+import { createSession, deleteSession, hashSessionId } from './session-store.js';
 
 /**
  * `GET /login`, `POST /login`, `POST /logout`. Every attempt is counted as it arrives, before its
@@ -115,6 +115,9 @@ export function createLoginRouter(deps: LoginDeps): Router {
     }
     perAddress.forgive(address);
     perUser.reset(userKey);
+    // The session this browser had before ends here: one browser, one live session.
+    const previous = jar.read(req, SESSION_COOKIE);
+    if (previous) await deleteSession(store.db, hashSessionId(previous));
     const { id } = await createSession(store.db, user, 'password', clock.now(), { idleMs: access.idleMs, absoluteMs: access.absoluteMs });
     jar.clear(res, LOGIN_COOKIE);
     jar.write(res, SESSION_COOKIE, id);

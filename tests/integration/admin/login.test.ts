@@ -76,6 +76,17 @@ describe.each(testDatabases())('admin login on %s', (dialect) => {
     expect(client.cookies.get('en3s_session')).not.toBe(first);
   });
 
+  it('ends the session the browser had before at a new login', async () => {
+    const client = new Client(app.url);
+    expect((await client.login('alice', PASSWORD)).status).toBe(303);
+    const old = client.cookies.get('en3s_session')!;
+    expect((await client.login('bob', PASSWORD)).status).toBe(303);
+    const stale = new Client(app.url);
+    stale.cookies.set('en3s_session', old);
+    expect((await stale.get('/api/overview')).status).toBe(401);
+    expect((await client.get('/api/overview')).status).toBe(200);
+  });
+
   it('escapes what the user typed when showing the form again', async () => {
     const answer = await new Client(app.url).login('"><script>alert(1)</script>', 'x');
     expect(answer.status).toBe(401);
