@@ -12,6 +12,7 @@ import { AdminError, badRequest, notFound } from './errors.js';
 import { TIMELINE_LIMIT } from './html-routes.js';
 import { parseOfferQuery } from './offer-filters.js';
 import { countAdminOffers, listAdminOffers } from './offer-queries.js';
+import { parseReportRequest } from './report-request.js';
 import { generateFromRequest, listRuns, parseRunId, runFilePath, sendRunFile } from './reports.js';
 import type { RouteDeps } from './route-deps.js';
 import { operations, overview } from './status.js';
@@ -134,7 +135,7 @@ export function createApiRouter(deps: RouteDeps): Router {
   });
 
   router.post('/reports', async (req, res) => {
-    const run = await generateFromRequest(deps.reports, body(req), requirePrincipal(res));
+    const run = await generateFromRequest(deps.reports, parseReportRequest(body(req)), requirePrincipal(res));
     res.status(201).json({ ...run, download: `/api/reports/runs/${run.id}/file` });
   });
 

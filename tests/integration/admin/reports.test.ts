@@ -71,6 +71,24 @@ describe.each(testDatabases())('admin reports on %s', (dialect) => {
     }
   });
 
+  it('refuses unknown keys and values of the wrong type with 400 naming the key, instead of reporting the whole campaign', async () => {
+    const before = (await script.get('/api/reports/runs?campaign=2027')).json.items.length;
+    for (const [body, word] of [
+      [{ campaign: 2027, netwrok: 'Cnam' }, '« netwrok »'],
+      [{ campaign: 2027, network: ['Cnam'] }, '« network »'],
+      [{ campaign: 2027, body: { name: 'CAF du Nord' } }, '« body »'],
+      [{ campaign: 2027, state: 42 }, '« state »'],
+      [{ campaign: 2027, primaryNetworks: true }, '« primaryNetworks »'],
+      [{ campaign: [2027] }, '« campaign »'],
+    ] as const) {
+      const answer = await script.request('POST', '/api/reports', { json: body });
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.json, JSON.stringify(body)).toMatchObject({ code: 'BAD_REQUEST' });
+      expect(answer.json.message, JSON.stringify(body)).toContain(word);
+    }
+    expect((await script.get('/api/reports/runs?campaign=2027')).json.items).toHaveLength(before);
+  });
+
   it('refuses path traversal in download URLs', async () => {
     for (const path of [
       '/api/reports/runs/..%2F..%2F..%2Fetc%2Fpasswd/file',
