@@ -376,7 +376,7 @@ export const settings = {
     schema: z.string().regex(/^([0-9a-f]{64})?$/, 'expected the sha256 hex of the token, or empty'),
     default: '',
     description:
-      'When set, `/metrics` answers only with `Authorization: Bearer <token>` whose sha256 hex is this value. Empty (default): `/metrics` is open, for a scraper on a private network.',
+      'When set, `/metrics` answers only with `Authorization: Bearer <token>` whose sha256 hex is this value (a token from `en3s admin new-token prometheus`). Empty (default): `/metrics` is open, which is allowed only while `httpHost` is a loopback address: on any other address the service refuses to start (exit 2) without it.',
     secret: true,
   },
 } satisfies Record<string, Setting>;

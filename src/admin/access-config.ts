@@ -29,6 +29,9 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|\[::1\])$/i;
 
+/** True for an address only this machine reaches (127.0.0.0/8, ::1, localhost). */
+export const isLoopback = (host: string): boolean => LOOPBACK.test(host.trim());
+
 export class AccessConfigError extends Error {
   override readonly name = 'AccessConfigError';
 }
@@ -64,7 +67,7 @@ export function accessSettings(config: Config): AccessSettings {
     ephemeralKey: secret === '',
     idleMs: config.adminSessionIdleMinutes * 60_000,
     absoluteMs: SESSION_ABSOLUTE_MS,
-    secureCookie: config.adminCookieSecure === 'auto' ? !LOOPBACK.test(config.httpHost) : config.adminCookieSecure === 'true',
+    secureCookie: config.adminCookieSecure === 'auto' ? !isLoopback(config.httpHost) : config.adminCookieSecure === 'true',
     loginAttempts: config.adminLoginAttempts,
     loginWindowMs: LOGIN_WINDOW_MS,
     proxyHeader,

@@ -37,7 +37,7 @@ export interface AdminDeps {
   onPasswordCheck?: () => void;
 }
 
-export { metricsGuard } from './metrics-guard.js';
+export { metricsExposureProblem, metricsGuard } from './metrics-guard.js';
 export type { Principal } from './auth.js';
 
 const securityHeaders: RequestHandler = (_req, res, next) => {

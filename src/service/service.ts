@@ -7,14 +7,14 @@ import cron from 'node-cron';
 import type { AtsPort, QueueRef } from '../../connectors/ats-port.js';
 import type { TeamMember } from '../domain/job-snapshot.js';
 import { createConnector } from '../../connectors/registry.js';
-import { createAdminRouter, metricsGuard } from '../admin/index.js';
+import { createAdminRouter, metricsExposureProblem, metricsGuard } from '../admin/index.js';
 import { createReportMailer } from '../reports/mail.js';
 import { createMailboxMailer } from '../mail/mailbox-mailer.js';
 import type { Mailer } from '../mail/mailer.js';
 import { createRecruiterFollowUp } from '../mail/recruiter-follow-up.js';
 import { createSmtpMailer } from '../mail/smtp-mailer.js';
 import { ReportScheduler } from '../reports/schedule.js';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import { loadDomainData } from '../mappings/load.js';
 import { createCallBudget } from '../pipeline/call-budget.js';
 import { policyFromConfig, systemClock, type Clock, type Logger, type PipelineContext } from '../pipeline/context.js';
@@ -65,6 +65,9 @@ export interface RunningService {
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config } = options;
+  // Before anything is opened: /metrics must not be open to a network.
+  const exposed = metricsExposureProblem(config);
+  if (exposed) throw new ConfigError([exposed]);
   const log = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

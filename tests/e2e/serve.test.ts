@@ -68,6 +68,16 @@ describe.concurrent('en3s serve refuses to start', () => {
     expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
   });
 
+  it('on a non-loopback address without a metrics token: exit 2, the setting named, nothing created', async () => {
+    const env = { ...serviceEnv({ databaseUrl: `sqlite:${join(dir, 'never-exposed.sqlite')}`, port: 0, atsBaseUrl: 'http://127.0.0.1:9' }), EN3S_HTTP_HOST: '0.0.0.0' };
+    const run = serveWith(env, dir);
+    expect(await run.exited).toBe(2);
+    const err = run.stderr();
+    expect(err).toContain('EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse que la boucle locale (EN3S_HTTP_HOST=0.0.0.0)');
+    expect(err).not.toMatch(STACK_LINE);
+    expect(existsSync(join(dir, 'never-exposed.sqlite'))).toBe(false);
+  });
+
   it('when the database cannot be reached: exit 2 and a clear message, without the password', async () => {
     const closed = await freePort();
     const env = serviceEnv({ databaseUrl: `postgres://en3s:mot-de-passe-secret@127.0.0.1:${closed}/en3s`, port: 0, atsBaseUrl: 'http://127.0.0.1:9' });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { metricsExposureProblem } from '../../admin/index.js';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { MappingError } from '../../mappings/yaml-file.js';
 import { offsetClock } from '../../pipeline/context.js';
@@ -22,6 +23,8 @@ export function productionProblems(config: Config): string[] {
   if (!config.atsApiKey) problems.push("EN3S_ATS_API_KEY : la clé d'API est requise");
   if (config.mailMode === 'smtp' && !config.mailSmtpUrl) problems.push("EN3S_MAIL_SMTP_URL : l'adresse du serveur SMTP est requise en mode smtp");
   if (config.mailMode === 'smtp' && !config.mailFrom) problems.push("EN3S_MAIL_FROM : l'expéditeur des courriels est requis en mode smtp");
+  const exposed = metricsExposureProblem(config);
+  if (exposed) problems.push(exposed);
   return problems;
 }
 
@@ -56,6 +59,7 @@ export async function startOrExplain(start: () => Promise<RunningService>): Prom
   try {
     return await start();
   } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
     if (error instanceof MappingError) throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
     // A database that cannot be reached or named is the administrator's to fix, like a bad
     // setting: a clear message and exit 2 (systemd's Restart=on-failure tries again later).
