@@ -369,7 +369,7 @@ export const settings = {
     schema: list.pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address' }))),
     default: [],
     description:
-      'Addresses of the reverse proxies, space-separated: only requests from them may carry `adminProxyUserHeader`, and the client address (for the login rate limit) is then read from their `X-Forwarded-For`.',
+      'Addresses of the reverse proxies, space-separated: only requests from them may carry `adminProxyUserHeader`, and the client address (for the login rate limit) is then read from their `X-Forwarded-For` (ignored from any other peer). Empty (default): no proxy, and the dashboard, the login and the API refuse (503 `PROXY_NOT_DECLARED`, one error log line) any request carrying `X-Forwarded-For`, since behind an undeclared proxy every administrator would share its address.',
   },
   metricsTokenHash: {
     env: 'EN3S_METRICS_TOKEN_HASH',

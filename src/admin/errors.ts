@@ -11,6 +11,7 @@ export type AdminErrorCode =
   | 'INVALID_TOKEN'
   | 'CSRF_TOKEN_INVALID'
   | 'RATE_LIMITED'
+  | 'PROXY_NOT_DECLARED'
   | 'BAD_REQUEST'
   | 'MALFORMED_JSON'
   | 'PAYLOAD_TOO_LARGE'

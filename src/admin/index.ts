@@ -15,6 +15,7 @@ import { html } from './html.js';
 import { createPageRouter } from './html-routes.js';
 import { page, sendPage } from './layout.js';
 import { createLoginRouter } from './login.js';
+import { refuseUndeclaredProxy } from './proxy-check.js';
 import type { RouteDeps } from './route-deps.js';
 
 /**
@@ -86,7 +87,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
   };
 
   const router = express.Router();
-  router.use(['/admin', '/api', '/login', '/logout'], securityHeaders);
+  router.use(['/admin', '/api', '/login', '/logout'], securityHeaders, refuseUndeclaredProxy(access, ctx.log));
   router.get('/', (_req, res) => res.redirect(303, '/admin'));
   router.get('/admin/static/admin.css', (_req, res) => {
     res.setHeader('Cache-Control', 'private, max-age=3600');

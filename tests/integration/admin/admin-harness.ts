@@ -10,7 +10,7 @@ import { createAdminRouter } from '../../../src/admin/index.js';
 import { loadConfig, type Config, type SettingName } from '../../../src/config.js';
 import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
 import { applySnapshot } from '../../../src/pipeline/apply.js';
-import { silentLogger, type Clock, type PipelineContext } from '../../../src/pipeline/context.js';
+import { silentLogger, type Clock, type Logger, type PipelineContext } from '../../../src/pipeline/context.js';
 import type { Dialect } from '../../../src/store/database.js';
 import { claimCommands, deadLetterCommand } from '../../../src/store/outbox.js';
 import { inTransaction } from '../../../src/store/transaction.js';
@@ -60,11 +60,16 @@ export interface AdminTestApp {
   close(): Promise<void>;
 }
 
-export async function startAdminApp(dialect: Dialect, name: string, overrides: Partial<Record<SettingName, unknown>> = {}): Promise<AdminTestApp> {
+export async function startAdminApp(
+  dialect: Dialect,
+  name: string,
+  overrides: Partial<Record<SettingName, unknown>> = {},
+  options: { log?: Logger } = {},
+): Promise<AdminTestApp> {
   const store = await openTestStore(dialect, `admin-${name}`);
   const clock = new TestClock(NOW);
   // The ATS is never called: the jobs come as snapshots, and no dispatcher runs.
-  const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock, log: silentLogger, ats: unreachableAts };
+  const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock, log: options.log ?? silentLogger, ats: unreachableAts };
   const reportsDir = mkdtempSync(join(tmpdir(), 'en3s-admin-reports-'));
   const hash = bcrypt.hashSync(PASSWORD, 4);
   const config = loadConfig({}, {

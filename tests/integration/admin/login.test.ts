@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../support/databases.js';
-import { PASSWORD, startAdminApp, type AdminTestApp } from './admin-harness.js';
+import { API_TOKEN, PASSWORD, startAdminApp, type AdminTestApp } from './admin-harness.js';
 import { Client } from './http-client.js';
 
 /**
@@ -18,7 +18,7 @@ describe.each(testDatabases())('admin login on %s', (dialect) => {
   afterAll(() => app?.close());
 
   it('answers a wrong password and an unknown user alike (401, same message), with no session', async () => {
-    const client = new Client(app.url, { 'x-forwarded-for': '192.0.2.1' });
+    const client = new Client(app.url);
     const wrong = await client.login('alice', 'not the password at all');
     const unknown = await client.login('mallory', PASSWORD);
     for (const answer of [wrong, unknown]) {
@@ -120,5 +120,32 @@ describe('admin login behind a declared reverse proxy', () => {
     expect((await guesser.login('bob', 'encore')).headers.get('retry-after')).toBe('60');
     app.clock.advance(60_000);
     expect((await guesser.login('bob', PASSWORD)).status).toBe(303);
+  });
+});
+
+describe('admin surface behind a reverse proxy nobody declared', () => {
+  let app: AdminTestApp;
+  const errors: string[] = [];
+  const log = { info: () => undefined, warn: () => undefined, debug: () => undefined, error: (message: string) => void errors.push(message) };
+  beforeAll(async () => {
+    app = await startAdminApp('sqlite', 'login-undeclared-proxy', {}, { log });
+  });
+  afterAll(() => app?.close());
+
+  it('refuses requests carrying X-Forwarded-For (503, French, the setting named) and logs once which setting to set', async () => {
+    const viaProxy = { 'x-forwarded-for': '198.51.100.7' };
+    const page = await new Client(app.url, viaProxy).get('/login');
+    expect(page.status).toBe(503);
+    expect(page.text).toContain('proxy inverse non déclaré');
+    expect(page.text).toContain('EN3S_ADMIN_TRUSTED_PROXIES');
+    const api = await new Client(app.url, { ...viaProxy, authorization: `Bearer ${API_TOKEN}` }).get('/api/overview');
+    expect(api.status).toBe(503);
+    expect(api.json).toMatchObject({ code: 'PROXY_NOT_DECLARED' });
+    expect(api.json.message).toContain('EN3S_ADMIN_TRUSTED_PROXIES');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('EN3S_ADMIN_TRUSTED_PROXIES');
+    expect(errors[0]).not.toContain('198.51.100.7');
+    // Without the header (no proxy in front) the login works as always.
+    expect((await new Client(app.url).login('alice', PASSWORD)).status).toBe(303);
   });
 });
