@@ -83,6 +83,37 @@ export const settings = {
   },
   httpHost: { env: 'EN3S_HTTP_HOST', schema: z.string(), default: '127.0.0.1', description: 'Address the service listens on.' },
   httpPort: { env: 'EN3S_HTTP_PORT', schema: int(0, 65535), default: 3000, description: 'Port of the service (alert route, dashboard, API, metrics).' },
+  httpHeadersTimeoutMs: {
+    env: 'EN3S_HTTP_HEADERS_TIMEOUT_MS',
+    schema: int(1000, 600_000),
+    default: 10_000,
+    description: "A client's request headers must have arrived within this time after it connected or began the request; otherwise 408 and the connection is closed. At most `httpRequestTimeoutMs`.",
+  },
+  httpRequestTimeoutMs: {
+    env: 'EN3S_HTTP_REQUEST_TIMEOUT_MS',
+    schema: int(1000, 600_000),
+    default: 15_000,
+    description: 'A whole request, headers and body, must have arrived within this time; otherwise 408 and the connection is closed (a slow body holds no memory for long). The answer itself, such as a report download, is not limited.',
+  },
+  httpKeepAliveTimeoutMs: {
+    env: 'EN3S_HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    schema: int(1000, 600_000),
+    default: 5_000,
+    description: 'An idle kept-alive connection is closed after this time without a new request.',
+  },
+  httpMaxConnections: {
+    env: 'EN3S_HTTP_MAX_CONNECTIONS',
+    schema: int(1, 100_000),
+    default: 512,
+    description: 'Connections open at once at most; beyond, a new connection is closed at once.',
+  },
+  httpMaxBodyBytes: {
+    env: 'EN3S_HTTP_MAX_BODY_BYTES',
+    schema: int(1024, 100 * 1024 * 1024),
+    default: 1024 * 1024,
+    description:
+      'A request whose declared `Content-Length` exceeds this gets 413 before a byte of its body is read, on every route. Each route has its own lower limit as well (64 KiB for the alert route, the API and the forms).',
+  },
   alertTokens: {
     env: 'EN3S_ALERT_TOKEN',
     schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{24,200}$/, 'expected a token of 24 to 200 letters, digits, . _ ~ -'))),

@@ -26,6 +26,7 @@ import { currentRequestId } from '../pipeline/request-context.js';
 import { Timekeeper } from '../pipeline/timekeeper.js';
 import { openDatabase, type Store } from '../store/database.js';
 import { migrateToLatest, migrationStatus } from '../store/migrate.js';
+import { capConnections, httpLimitsProblems, refuseLargeBodies, serverOptions } from './http-limits.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { mountIngest } from './mount-ingest.js';
@@ -67,7 +68,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const { config } = options;
   // Before anything is opened: /metrics must not be open to a network.
   const exposed = metricsExposureProblem(config);
-  if (exposed) throw new ConfigError([exposed]);
+  const contradictions = [...(exposed ? [exposed] : []), ...httpLimitsProblems(config)];
+  if (contradictions.length > 0) throw new ConfigError(contradictions);
   const log = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -153,6 +155,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
     const app = express();
     app.disable('x-powered-by');
+    app.use(refuseLargeBodies(config));
     app.get('/healthz', (_req, res) => {
       res.json({ status: 'ok' });
     });
@@ -269,7 +272,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // start() never throws: a failing report is logged and does not keep the service from running.
     void reports?.start();
 
-    const server: Server = createServer(app);
+    const server: Server = createServer(serverOptions(config), app);
+    capConnections(server, config);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.httpPort, config.httpHost, () => resolve());

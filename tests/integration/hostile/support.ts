@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,11 @@ import { startService, type RunningService } from '../../../src/service/service.
 /** The alert URL's secret tokens (two during a rotation). */
 export const ALERT_TOKEN = 'hostile-alert-token-current-0123456789';
 export const NEXT_ALERT_TOKEN = 'hostile-alert-token-next-9876543210abc';
+/** An admin API token and the sha256 to configure (`adminApiTokens: ['name:' + hash]`). */
+export const API_TOKEN_HASH_FOR_TESTS = {
+  token: 'hostile-api-token-0123456789abcdefghij',
+  hash: createHash('sha256').update('hostile-api-token-0123456789abcdefghij').digest('hex'),
+};
 
 /** Counts log entries per level and keeps the first few errors (the log itself would grow without bound). */
 export interface CountingLogger extends Logger {
