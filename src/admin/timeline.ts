@@ -44,20 +44,42 @@ function scope(concerned: unknown): string {
   return concerned === true ? 'concernée' : concerned === false ? 'non concernée' : 'à vérifier';
 }
 
-/** The outcome of a command the dispatcher carried: only the team and posting calls go to the ATS. */
+/** `(essai n)` only when the entry records its attempt. */
+const attemptOf = (d: Data) => (typeof d.attempt === 'number' ? ` (essai ${d.attempt})` : '');
+
+/** What a done command's note says, in French: `applied`, `already applied…`, `applied to n of m…`. */
+function doneNote(note: string): string {
+  const partial = /^applied to (\d+) of (\d+)/.exec(note);
+  if (partial) return ` (faite pour ${partial[1]} sur ${partial[2]} ; les autres déjà faites)`;
+  return note.startsWith('already applied') ? ' (déjà fait)' : '';
+}
+
+/**
+ * The outcome of a command the dispatcher carried. Only the team and posting calls go to the
+ * ATS; the e-mail to the recruiter goes through the mailer, and an alert to the administrators
+ * is raised by the connector itself (dashboard and service log).
+ */
 function commandDone(d: Data): string {
-  const already = text(d.note).startsWith('already applied') ? ' (déjà fait)' : '';
-  const attempt = d.attempt !== undefined ? ` (essai ${text(d.attempt)})` : '';
+  const note = text(d.note);
+  const attempt = attemptOf(d);
   switch (d.command) {
     case 'ask_recruiter':
-      return `E-mail envoyé au recruteur : ${command(d.command)}${attempt}`;
+      if (note === 'already sent') return `E-mail au recruteur déjà envoyé (déjà fait), rien de plus envoyé${attempt}`;
+      if (note.includes('not sent')) return `E-mail au recruteur non envoyé : période EN3S close${attempt}`;
+      return `E-mail envoyé au recruteur (${recipients(d.recipientIds)}) : ${command(d.command)}${attempt}`;
     case 'notify_admins':
-      return `Administrateurs prévenus${attempt}`;
+      return `Alerte levée par le connecteur pour les administrateurs (rien n’est envoyé à l’ATS)${attempt}`;
     case 'read_postings':
       return `Annonces relues dans l’ATS${attempt}`;
     default:
-      return `L’ATS a accepté : ${command(d.command)}${already}${attempt}`;
+      return `L’ATS a accepté : ${command(d.command)}${doneNote(note)}${attempt}`;
   }
+}
+
+/** A command the process asks for; an alert to the administrators is not a call to the ATS. */
+function commandRequested(d: Data): string {
+  if (d.kind === 'notify_admins') return `Alerte aux administrateurs demandée${d.again === true ? ' de nouveau' : ''} (tableau de bord et journal du service)`;
+  return d.again === true ? `Commande demandée de nouveau (elle avait été abandonnée sans envoi) : ${command(d.kind)}` : `Commande demandée : ${command(d.kind)}`;
 }
 
 /** The one table of wordings: every kind of ledger entry the process, the pipeline and the actions write. */
@@ -100,13 +122,13 @@ const describe: Record<string, (d: Data) => string> = {
   'process.left': (d) => `Sortie du processus EN3S : offre désormais ${scope(d.concerned)}`,
   'state.changed': (d) => `État : ${d.from ? `${stateLabelOf(text(d.from))} → ` : ''}${stateLabelOf(text(d.to))}`,
   'transition.unexpected': (d) => `Passage inattendu de « ${stateLabelOf(text(d.from))} » à « ${stateLabelOf(text(d.to))} » : suivi tel qu’observé`,
-  'command.requested': (d) => `Commande demandée : ${command(d.kind)}`,
+  'command.requested': commandRequested,
   'ats.answer': (d) =>
     d.outcome === 'done'
       ? commandDone(d)
       : d.outage === true
         ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${text(d.error)}) : essai non décompté, nouvel essai le ${when(d.nextAttemptAt)}`
-        : `Échec de « ${command(d.command)} » (essai ${text(d.attempt)}, ${text(d.error)}) : nouvel essai le ${when(d.nextAttemptAt)}`,
+        : `Échec de « ${command(d.command)} » (${typeof d.attempt === 'number' ? `essai ${d.attempt}, ` : ''}${text(d.error)}) : nouvel essai le ${when(d.nextAttemptAt)}`,
   'command.skipped': (d) => `Commande abandonnée : plus demandée — ${command(d.command)} (rien n’a été envoyé)`,
   'command.dead': (d) => `Commande abandonnée après ${text(d.attempts)} essais : ${command(d.command)} (${text(d.error)})`,
   'window.opened': (d) => `Ouverture de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,

@@ -7,10 +7,10 @@ import { reportProjection } from '../reports/projection.js';
 import { appendLedger, type NewLedgerEntry } from '../store/ledger.js';
 import { getOffer, upsertOffer, type OfferKey } from '../store/offers.js';
 import { writeOfferReport } from '../store/offer-report.js';
-import { enqueueCommand } from '../store/outbox.js';
+import { enqueueCommand, reviveSkippedCommand } from '../store/outbox.js';
 import type { Database } from '../store/schema.js';
 import type { PipelineContext } from './context.js';
-import { memoryFromRecord, recordFromMemory, SKIPPED_MARK } from './offer-memory.js';
+import { memoryFromRecord, recordFromMemory } from './offer-memory.js';
 
 /**
  * The one place where an event meets the store: inside the caller's transaction, load the
@@ -40,21 +40,6 @@ function ledgerEntries(key: OfferKey, facts: readonly ProcessFact[]): NewLedgerE
 }
 
 /**
- * A command the dispatcher skipped because the workflow no longer wanted it (see `SKIPPED_MARK`)
- * is wanted again (e.g. the team is to be assigned once a live posting is withdrawn, or a closed
- * job is reopened): its key is taken, so it is put back in the queue instead of enqueued anew.
- */
-async function reviveSkippedCommand(trx: Transaction<Database>, idempotencyKey: string, now: string): Promise<void> {
-  await trx
-    .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: now, done_at: null, result: null, lease_owner: null, lease_until: null, last_error: null })
-    .where('idempotency_key', '=', idempotencyKey)
-    .where('status', '=', 'done')
-    .where('result', 'like', `%${SKIPPED_MARK}%`)
-    .execute();
-}
-
-/**
  * `wantedBefore`: the commands the previous evaluation wanted. Only a command wanted anew can
  * have been skipped meanwhile (the dispatcher skips under the offer's lock what the latest
  * evaluation does not want), so only those are looked for among the skipped ones.
@@ -72,16 +57,23 @@ async function persist(trx: Transaction<Database>, result: ProcessResult, leadin
   // Commands before the ledger: on PostgreSQL the ledger's lock is held to the commit, and an
   // enqueue may wait for a dispatcher that is completing the same command and wants that lock.
   const alreadyQueued = new Set<string>();
+  const revived = new Set<string>();
   for (const command of result.commands) {
     const { idempotencyKey, source, atsId, campaign, kind, ...payload } = command;
     const enqueued = await enqueueCommand(trx, { idempotency_key: idempotencyKey, source, ats_id: atsId, campaign, kind, payload, now, request_id: requestId });
     if (enqueued === 'duplicate') {
       alreadyQueued.add(idempotencyKey);
-      if (!wantedBefore.includes(idempotencyKey)) await reviveSkippedCommand(trx, idempotencyKey, now);
+      if (!wantedBefore.includes(idempotencyKey) && (await reviveSkippedCommand(trx, idempotencyKey, now))) revived.add(idempotencyKey);
     }
   }
-  // The workflow asks again for every command it still wants; the ledger records a request once.
-  const facts = result.facts.filter((f) => !(f.kind === 'command.requested' && alreadyQueued.has(String(f.data.idempotencyKey))));
+  // The workflow asks again for every command it still wants; the ledger records a request once,
+  // and again when a command it had given up (skipped, nothing sent) is wanted anew.
+  const facts = result.facts.flatMap((f) => {
+    if (f.kind !== 'command.requested') return [f];
+    const key = String(f.data.idempotencyKey);
+    if (revived.has(key)) return [{ ...f, data: { ...f.data, again: true } }];
+    return alreadyQueued.has(key) ? [] : [f];
+  });
   const entries = ledgerEntries(key, [...leading, ...facts]);
   if (entries.length > 0) await appendLedger(trx, entries, now);
 }

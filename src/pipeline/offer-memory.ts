@@ -15,9 +15,6 @@ export function memoryFromRecord(record: OfferRecord | null): ProcessMemory | nu
   return { ...(record.timeline_data as unknown as Sticky), snapshot: record.offer as JobSnapshot, decision: record.decision };
 }
 
-/** In a done command's result (canonical JSON): the dispatcher skipped it, the ATS was not called. */
-export const SKIPPED_MARK = '"skipped":true';
-
 /**
  * Whether the latest evaluation of the job still asks for this command. Unknown (true) when
  * the job or its list of wanted commands is missing, so that nothing is dropped by mistake.

@@ -189,6 +189,30 @@ export async function requeueDeadLetter(db: Db, id: number, now: string): Promis
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** In a done command's result (canonical JSON): the dispatcher skipped it, the ATS was not called. */
+export const SKIPPED_MARK = '"skipped":true';
+
+/** Whether a command's stored result says the dispatcher skipped it (nothing was sent). */
+export function wasSkipped(command: Pick<OutboxCommand, 'status' | 'result'>): boolean {
+  return command.status === 'done' && (command.result as { skipped?: unknown } | null)?.skipped === true;
+}
+
+/**
+ * A command the dispatcher skipped goes back to `pending`, due at `now` (its key is taken, so it
+ * cannot be enqueued anew). False when no skipped command has that key.
+ */
+export async function reviveSkippedCommand(db: Db, idempotencyKey: string, now: string): Promise<boolean> {
+  assertInstant(now, 'reviveSkippedCommand now');
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, done_at: null, result: null, lease_owner: null, lease_until: null, last_error: null })
+    .where('idempotency_key', '=', idempotencyKey)
+    .where('status', '=', 'done')
+    .where('result', 'like', `%${SKIPPED_MARK}%`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** The commands of one offer, oldest first (for its timeline). */
 export async function listOfferCommands(
   db: Db,

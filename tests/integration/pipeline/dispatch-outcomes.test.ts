@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { administratorName } from '../../../src/cli/commands/outbox.js';
 import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../../connectors/ats-port.js';
 import type { JobTeam } from '../../../src/domain/job-snapshot.js';
-import { applySnapshot } from '../../../src/pipeline/apply.js';
+import { describeEntry } from '../../../src/admin/timeline.js';
+import { applySnapshot, applyToKnownOffer } from '../../../src/pipeline/apply.js';
 import { silentLogger, type PipelineContext } from '../../../src/pipeline/context.js';
 import { Dispatcher } from '../../../src/pipeline/dispatcher.js';
 import { readLedger } from '../../../src/store/ledger.js';
-import { listOfferCommands } from '../../../src/store/outbox.js';
+import { listOfferCommands, wasSkipped } from '../../../src/store/outbox.js';
 import { inTransaction } from '../../../src/store/transaction.js';
 import { en3sInProcess } from '../../support/cli.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
@@ -68,6 +69,16 @@ describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
   const ledgerKinds = async (key: { source: string; ats_id: string; campaign: number }) =>
     (await readLedger(store.db, { offer: key, limit: 1000 })).map((e) => e.kind);
 
+  /** As if the latest evaluation of the job wanted no command any more. */
+  async function wantNothing(key: { ats_id: string }) {
+    const row = await store.db.selectFrom('offers').select('timeline_data').where('ats_id', '=', key.ats_id).executeTakeFirstOrThrow();
+    await store.db
+      .updateTable('offers')
+      .set({ timeline_data: JSON.stringify({ ...(JSON.parse(row.timeline_data!) as object), wanted: [] }) })
+      .where('ats_id', '=', key.ats_id)
+      .execute();
+  }
+
   it('a team call answered is done, and the job is read back into the inbox', async () => {
     const { key, dispatcher, calls } = await concernedJob([]);
     await dispatcher.runOnce();
@@ -103,16 +114,32 @@ describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
 
   it('a command the process no longer wants is not sent, and the ledger says it was dropped, not done', async () => {
     const { key, dispatcher, calls } = await concernedJob([]);
-    await store.db
-      .updateTable('offers')
-      .set({ timeline_data: JSON.stringify({ ...(JSON.parse((await store.db.selectFrom('offers').select('timeline_data').where('ats_id', '=', key.ats_id).executeTakeFirstOrThrow()).timeline_data!) as object), wanted: [] }) })
-      .where('ats_id', '=', key.ats_id)
-      .execute();
+    await wantNothing(key);
     await dispatcher.runOnce();
     expect(calls).toEqual([]);
     const kinds = await ledgerKinds(key);
     expect(kinds).toContain('command.skipped');
     expect(kinds).not.toContain('ats.answer');
+  });
+
+  it('a dropped command wanted again is requested anew in the ledger, then sent once', async () => {
+    const { key, dispatcher, calls } = await concernedJob([]);
+    const timeline = async () => (await readLedger(store.db, { offer: key, limit: 1000 })).filter((e) => e.kind.startsWith('command.') || e.kind === 'ats.answer').map((e) => describeEntry(e.kind, e.data));
+    await wantNothing(key);
+    await dispatcher.runOnce();
+    const [skipped] = await commandsOf(key);
+    expect(wasSkipped(skipped!)).toBe(true);
+    // Evaluated again, the process wants the same call (same key): it goes back to the queue.
+    const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock: { now: () => new Date(T0) }, log: silentLogger, ats: unreachableAts };
+    await inTransaction(store, (trx) => applyToKnownOffer(ctx, trx, key, { kind: 'tick', at: T0 }, new Date(T0)));
+    await dispatcher.runOnce();
+    expect(calls.filter((c) => c === 'setTeam')).toHaveLength(1);
+    expect(await timeline()).toEqual([
+      'Commande demandée : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre',
+      'Commande abandonnée : plus demandée — Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre (rien n’a été envoyé)',
+      'Commande demandée de nouveau (elle avait été abandonnée sans envoi) : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre',
+      'L’ATS a accepté : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre (essai 1)',
+    ]);
   });
 
   it('a take-down failing again and again is never dead-lettered: it waits 30 s at most and goes on', async () => {

@@ -137,8 +137,16 @@ describe('timeline wordings', () => {
     ['transition.unexpected', { from: 'not_concerned', to: 'refused' }, 'Passage inattendu de « Non concernée » à « Refusée par l\'EN3S » : suivi tel qu’observé'],
     ['ats.answer', { command: 'set_approver', outcome: 'done', note: 'applied', attempt: 1 }, 'L’ATS a accepté : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre (essai 1)'],
     ['ats.answer', { command: 'take_down', outcome: 'done', note: 'already applied (NOT_FOUND)', attempt: 2 }, 'L’ATS a accepté : Retirer les annonces publiées sans l’approbation de l’EN3S (déjà fait) (essai 2)'],
-    ['ats.answer', { command: 'ask_recruiter', outcome: 'done', note: 'sent', attempt: 1 }, 'E-mail envoyé au recruteur : Demander par e-mail au recruteur de « Soumettre pour approbation » (essai 1)'],
-    ['ats.answer', { command: 'notify_admins', outcome: 'done', note: 'notified', attempt: 1 }, 'Administrateurs prévenus (essai 1)'],
+    ['ats.answer', { command: 'take_down', outcome: 'done', note: 'already applied: no posting still live', attempt: 3 }, 'L’ATS a accepté : Retirer les annonces publiées sans l’approbation de l’EN3S (déjà fait) (essai 3)'],
+    ['ats.answer', { command: 'take_down', outcome: 'done', note: 'applied to 1 of 3, the others already down', attempt: 2 }, 'L’ATS a accepté : Retirer les annonces publiées sans l’approbation de l’EN3S (faite pour 1 sur 3 ; les autres déjà faites) (essai 2)'],
+    ['ats.answer', { command: 'ask_recruiter', outcome: 'done', note: 'submit_request sent (smtp)', attempt: 1, recipientIds: ['501'] }, 'E-mail envoyé au recruteur (utilisateur 501) : Demander par e-mail au recruteur de « Soumettre pour approbation » (essai 1)'],
+    ['ats.answer', { command: 'ask_recruiter', outcome: 'done', note: 'already sent', attempt: 2, recipientIds: ['501'] }, 'E-mail au recruteur déjà envoyé (déjà fait), rien de plus envoyé (essai 2)'],
+    ['ats.answer', { command: 'ask_recruiter', outcome: 'done', note: 'window closed: not sent', attempt: 1, recipientIds: [] }, 'E-mail au recruteur non envoyé : période EN3S close (essai 1)'],
+    ['ats.answer', { command: 'notify_admins', outcome: 'done', note: 'notified', attempt: 1 }, 'Alerte levée par le connecteur pour les administrateurs (rien n’est envoyé à l’ATS) (essai 1)'],
+    ['ats.answer', { command: 'set_approver', outcome: 'done', note: 'applied' }, 'L’ATS a accepté : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre'],
+    ['command.requested', { kind: 'set_approver', idempotencyKey: 'k' }, 'Commande demandée : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre'],
+    ['command.requested', { kind: 'take_down', idempotencyKey: 'k', again: true }, 'Commande demandée de nouveau (elle avait été abandonnée sans envoi) : Retirer les annonces publiées sans l’approbation de l’EN3S'],
+    ['command.requested', { kind: 'notify_admins', idempotencyKey: 'k' }, 'Alerte aux administrateurs demandée (tableau de bord et journal du service)'],
     ['ats.answer', { command: 'read_postings', outcome: 'done', note: 'read', attempt: 1 }, 'Annonces relues dans l’ATS (essai 1)'],
     ['ats.answer', { command: 'set_approver', outcome: 'retry', error: 'HTTP_503 (HTTP 503): busy', nextAttemptAt: '2027-02-01T09:01:00.000Z', attempt: 1 }, 'Échec de « Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre » (essai 1, HTTP_503 (HTTP 503): busy) : nouvel essai le 01/02/2027 10:01'],
     ['ats.answer', { command: 'take_down', outcome: 'retry', error: 'TIMEOUT: no answer', nextAttemptAt: '2027-02-01T09:01:00.000Z', outage: true }, 'L’ATS, injoignable, n’a pas répondu à « Retirer les annonces publiées sans l’approbation de l’EN3S » (TIMEOUT: no answer) : essai non décompté, nouvel essai le 01/02/2027 10:01'],
@@ -162,6 +170,37 @@ describe('timeline wordings', () => {
       const text = describeEntry('command.skipped', { command });
       expect(text).toMatch(/^Commande abandonnée : plus demandée/);
       expect(text).not.toMatch(/L’ATS a|envoyé au|exécut/);
+    }
+  });
+
+  it('never shows an alert to the administrators as something the ATS did or was asked', () => {
+    for (const [kind, data] of [
+      ['command.requested', { kind: 'notify_admins' }],
+      ['ats.answer', { command: 'notify_admins', outcome: 'done', note: 'notified', attempt: 1 }],
+      ['command.skipped', { command: 'notify_admins' }],
+    ] as const) {
+      expect(describeEntry(kind, data), kind).not.toMatch(/L’ATS a|Commande demandée/);
+    }
+  });
+
+  it('states an attempt only when the entry records one', () => {
+    for (const outcome of [
+      { command: 'set_approver', outcome: 'done', note: 'applied' },
+      { command: 'ask_recruiter', outcome: 'done', note: 'sent' },
+      { command: 'set_approver', outcome: 'retry', error: 'HTTP_503 (HTTP 503): busy', nextAttemptAt: '2027-02-01T09:01:00.000Z' },
+    ]) {
+      expect(describeEntry('ats.answer', outcome)).not.toMatch(/essai \d/);
+      expect(describeEntry('ats.answer', { ...outcome, attempt: 4 })).toMatch(/essai 4/);
+    }
+    expect(describeEntry('command.skipped', { command: 'set_approver', attempt: 1 })).not.toMatch(/essai \d/);
+  });
+
+  it('reads every "already applied" note of a command the ATS answered as "déjà fait"', () => {
+    for (const command of ['set_approver', 'remove_approver', 'take_down']) {
+      for (const note of ['already applied (NOT_FOUND)', 'already applied: no posting still live']) {
+        expect(describeEntry('ats.answer', { command, outcome: 'done', note, attempt: 1 })).toContain('(déjà fait)');
+      }
+      expect(describeEntry('ats.answer', { command, outcome: 'done', note: 'applied', attempt: 1 })).not.toContain('déjà');
     }
   });
 
