@@ -5,7 +5,7 @@ import { applyToKnownOffer } from '../pipeline/apply.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { getBoardEntry, saveBoardEntry, type BoardEntry } from '../store/en3s-board.js';
 import { appendLedger } from '../store/ledger.js';
-import { getOffer, type OfferKey, type OfferRecord } from '../store/offers.js';
+import { getOffer, markOfferChecked, type OfferKey, type OfferRecord } from '../store/offers.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Principal } from './auth.js';
 import { AdminError, badRequest, notFound } from './errors.js';
@@ -72,6 +72,30 @@ export async function reevaluate(deps: ActionDeps, key: OfferKey, reason: string
   });
   if (!result) throw noOffer(key);
   return { state: result.memory.state, commands: result.commands.map((c) => c.kind) };
+}
+
+/**
+ * The administrator looked at an offer flagged "à vérifier" and says so: the ledger keeps who,
+ * when, why and the job's version they saw, and the flag goes. It comes back when a newer
+ * version of the job, read from the ATS, still lacks the data to decide (see `reviewChecked`).
+ */
+export async function markChecked(deps: ActionDeps, key: OfferKey, reason: string, principal: Principal) {
+  const { ctx } = deps;
+  const at = ctx.clock.now().toISOString();
+  await inTransaction(ctx.store, async (trx) => {
+    const record = await getOffer(trx, key, { forUpdate: true });
+    if (!record) throw noOffer(key);
+    if (!record.review_needed) throw new AdminError(409, 'CONFLICT', `l’offre ${record.job_number} n’est pas signalée « à vérifier » : rien à marquer comme vérifié`);
+    const updatedAt = record.offer.updatedAt;
+    await appendLedger(
+      trx,
+      [{ offer_source: key.source, offer_ats_id: key.ats_id, campaign: key.campaign, actor: 'administrator', actor_name: principal.name, kind: 'admin.review_checked', data: { reason, via: principal.via, updatedAt } }],
+      at,
+    );
+    await markOfferChecked(trx, key, { by: principal.name, at, reason, updatedAt }, at);
+  });
+  ctx.log.info('flagged offer marked as checked by an administrator', { offer: key.ats_id, campaign: key.campaign, via: principal.via });
+  return { reviewNeeded: false };
 }
 
 /** A dead-lettered command goes back to the queue, due now. */

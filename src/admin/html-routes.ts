@@ -1,12 +1,12 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { listDeadLetters, listOfferCommands } from '../store/outbox.js';
-import { getOffer } from '../store/offers.js';
+import { getOffer, type OfferKey } from '../store/offers.js';
 import { readLedger } from '../store/ledger.js';
 import { getBoardEntry } from '../store/en3s-board.js';
-import { boardToday, offerKeyOf, overrideScope, parseBoardEntry, parseReason, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
+import { boardToday, markChecked, offerKeyOf, overrideScope, parseBoardEntry, parseReason, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
-import { badRequest, notFound } from './errors.js';
+import { AdminError, badRequest, notFound } from './errors.js';
 import { pathOf } from './html.js';
 import { page, sendPage, type Section } from './layout.js';
 import type { SafeHtml } from './html.js';
@@ -69,38 +69,73 @@ export function createPageRouter(deps: RouteDeps): Router {
     show(req, res, 'Offres', 'offers', offersBody(ctx.domain, query, list, total, campaigns));
   });
 
-  router.get('/offres/:source/:atsId/:campaign', async (req, res) => {
-    const key = offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!);
+  /** The offer page; with `refusal`, the action refused shown above it, with its status. */
+  async function showOffer(req: Request, res: Response, key: OfferKey, refusal: AdminError | null = null) {
     const record = await getOffer(ctx.store.db, key);
     if (!record) throw notFound(`aucune offre ${key.ats_id} pour la campagne ${key.campaign}`);
     const commands = await listOfferCommands(ctx.store.db, key);
     const entries = await readLedger(ctx.store.db, { offer: key, limit: TIMELINE_LIMIT });
     const principal = requirePrincipal(res);
     const board = { entry: await getBoardEntry(ctx.store.db, key), today: boardToday(record, ctx.clock.now()) };
-    show(req, res, `Offre ${record.job_number} — ${record.title}`, 'offers', offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal, ctx.policy.en3s.userId, board));
+    const body = offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal, ctx.policy.en3s.userId, board);
+    const title = `Offre ${record.job_number} — ${record.title}`;
+    if (!refusal) return show(req, res, title, 'offers', body);
+    sendPage(res, refusal.status, page({ title, section: 'offers', principal, body, error: `Action refusée : ${refusal.message}` }));
+  }
+
+  /**
+   * Runs an action of the offer page. Refused (bad input, or not possible in the offer's
+   * state), the offer page comes back with the reason shown and the refusal's status, rather
+   * than a page with nowhere to go.
+   */
+  async function offerAction(req: Request, res: Response, act: (key: OfferKey) => Promise<string>) {
+    const params = req.params as Record<string, string>;
+    const key = offerKeyOf(params.source!, params.atsId!, params.campaign!);
+    let next: string;
+    try {
+      next = await act(key);
+    } catch (error) {
+      if (error instanceof AdminError && (error.status === 400 || error.status === 409)) return showOffer(req, res, key, error);
+      throw error;
+    }
+    res.redirect(303, `${pathOf('/admin/offres', key.source, key.ats_id, key.campaign)}${next}`);
+  }
+
+  router.get('/offres/:source/:atsId/:campaign', async (req, res) => {
+    await showOffer(req, res, offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!));
   });
 
-  router.post('/offres/:source/:atsId/:campaign/bourse-en3s', async (req, res) => {
-    const key = offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!);
-    const body = req.body as Record<string, unknown>;
-    await recordBoardEntry(deps.actions, key, parseBoardEntry({ enteredOn: body.enteredOn, note: body.note }), requirePrincipal(res));
-    res.redirect(303, `${pathOf('/admin/offres', key.source, key.ats_id, key.campaign)}?done=board-entry#bourse-en3s`);
-  });
+  router.post('/offres/:source/:atsId/:campaign/bourse-en3s', (req, res) =>
+    offerAction(req, res, async (key) => {
+      const body = req.body as Record<string, unknown>;
+      await recordBoardEntry(deps.actions, key, parseBoardEntry({ enteredOn: body.enteredOn, note: body.note }), requirePrincipal(res));
+      return '?done=board-entry#bourse-en3s';
+    }),
+  );
 
-  router.post('/offres/:source/:atsId/:campaign/perimetre', async (req, res) => {
-    const key = offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!);
-    const body = req.body as Record<string, unknown>;
-    const scope = typeof body.scope === 'string' && Object.hasOwn(scopes, body.scope) ? scopes[body.scope]! : undefined;
-    if (scope === undefined) throw badRequest('périmètre : choisissez « concernée », « non concernée » ou « retirer le forçage »');
-    await overrideScope(deps.actions, key, scope, parseReason(body.reason), requirePrincipal(res));
-    res.redirect(303, `${pathOf('/admin/offres', key.source, key.ats_id, key.campaign)}?done=${scope === null ? 'override-removed' : 'override'}#historique`);
-  });
+  router.post('/offres/:source/:atsId/:campaign/perimetre', (req, res) =>
+    offerAction(req, res, async (key) => {
+      const body = req.body as Record<string, unknown>;
+      const scope = typeof body.scope === 'string' && Object.hasOwn(scopes, body.scope) ? scopes[body.scope]! : undefined;
+      if (scope === undefined) throw badRequest('périmètre : choisissez « concernée », « non concernée » ou « retirer le forçage »');
+      await overrideScope(deps.actions, key, scope, parseReason(body.reason), requirePrincipal(res));
+      return `?done=${scope === null ? 'override-removed' : 'override'}#historique`;
+    }),
+  );
 
-  router.post('/offres/:source/:atsId/:campaign/reevaluer', async (req, res) => {
-    const key = offerKeyOf(req.params.source!, req.params.atsId!, req.params.campaign!);
-    await reevaluate(deps.actions, key, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
-    res.redirect(303, `${pathOf('/admin/offres', key.source, key.ats_id, key.campaign)}?done=reevaluate#historique`);
-  });
+  router.post('/offres/:source/:atsId/:campaign/reevaluer', (req, res) =>
+    offerAction(req, res, async (key) => {
+      await reevaluate(deps.actions, key, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+      return '?done=reevaluate#historique';
+    }),
+  );
+
+  router.post('/offres/:source/:atsId/:campaign/verifiee', (req, res) =>
+    offerAction(req, res, async (key) => {
+      await markChecked(deps.actions, key, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+      return '?done=review-checked#historique';
+    }),
+  );
 
   router.get('/commandes', async (req, res) => {
     const pageText = typeof req.query.page === 'string' ? req.query.page : '1';

@@ -28,6 +28,7 @@ export const doneMessages: Record<string, string> = {
   reconcile: 'La réconciliation avec l’ATS a été lancée ; l’action est inscrite au registre.',
   'reconcile-failed': 'La réconciliation a échoué : l’ATS ne répond pas. L’action est inscrite au registre.',
   report: 'Le rapport a été produit.',
+  'review-checked': 'L’offre est marquée comme vérifiée ; l’action est inscrite au registre.',
   'board-entry': 'La saisie du poste sur la bourse de l’EN3S est enregistrée ; l’action est inscrite au registre.',
 };
 

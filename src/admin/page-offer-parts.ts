@@ -83,6 +83,19 @@ export function offerActions(record: OfferRecord, principal: Principal): SafeHtm
     ${reasonField('motif-perimetre')}
     <div><button type="submit">Enregistrer le périmètre</button></div>
   </form>
+  ${
+    record.review_needed
+      ? html`<form method="post" action="${base}/verifiee" class="action">
+    ${csrfField(principal)}
+    <fieldset>
+      <legend>Marquer l’offre comme vérifiée</legend>
+      <p class="muted">Le signalement « à vérifier » disparaît ; il revient si une nouvelle version de l’offre, lue dans l’ATS, manque encore de données pour décider.</p>
+    </fieldset>
+    ${reasonField('motif-verifiee')}
+    <div><button type="submit">Marquer comme vérifiée</button></div>
+  </form>`
+      : ''
+  }
   <form method="post" action="${base}/reevaluer" class="action">
     ${csrfField(principal)}
     <fieldset><legend>Évaluer de nouveau l’offre maintenant</legend></fieldset>

@@ -96,6 +96,7 @@ const describe: Record<string, (d: Data) => string> = {
   'admin.override': (d) => `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} — motif : ${text(d.reason)}`,
   'admin.reevaluate': (d) => `Nouvelle évaluation demandée — motif : ${text(d.reason)}`,
   'admin.retry': (d) => `Commande n° ${text(d.commandId)} (${command(d.command)}) remise en file — motif : ${text(d.reason)}`,
+  'admin.review_checked': (d) => `Offre marquée comme vérifiée (version modifiée le ${when(d.updatedAt)}) — motif : ${text(d.reason)}`,
   'admin.reconcile': (d) => `Réconciliation avec l’ATS demandée — motif : ${text(d.reason)}`,
   'admin.board_entry': (d) => {
     const before = (d.supersedes ?? null) as Data | null;

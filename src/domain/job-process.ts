@@ -39,6 +39,14 @@ export interface ProcessViolation {
 
 export type AskReason = 'submit' | 'resubmit';
 
+/** Who marked a flagged offer as checked, when, why, and which version of the job they saw. */
+export interface ReviewCheck {
+  by: string;
+  at: string;
+  reason: string;
+  updatedAt: string;
+}
+
 /** What the store keeps of a job in a campaign, between two events. */
 export interface ProcessMemory {
   campaign: number;
@@ -64,6 +72,12 @@ export interface ProcessMemory {
   violations: ProcessViolation[];
   released: { at: string } | null;
   override: { concerned: boolean; by: string; reason: string; at: string } | null;
+  /**
+   * An administrator looked at the flagged offer and marked it checked, for the job's version
+   * then known (`updatedAt`): the flag stays down until a newer version still needs a look.
+   * Absent on rows written before it existed.
+   */
+  reviewChecked?: ReviewCheck | null;
   /** Keys of the commands the latest evaluation wants; a queued command not among them is moot. */
   wanted: string[];
   /** Command kinds asked this campaign, to tell the connector's acts from people's. */
@@ -316,7 +330,8 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
   const next = step.next;
   const before = previous?.state ?? null;
   const { concerned, requires } = scopeOf(next, step.policy);
-  next.reviewNeeded = concerned === null;
+  // Undetermined data needs a look, unless an administrator checked this very version of the job.
+  next.reviewNeeded = concerned === null && next.reviewChecked?.updatedAt !== next.snapshot.updatedAt;
   const atMs = Date.parse(step.at);
   const window = next.decision.window;
   const windowOver = next.campaign < window.campaign || (next.campaign === window.campaign && atMs >= Date.parse(window.end));

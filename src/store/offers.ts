@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Decision } from '../domain/decision.js';
+import type { ReviewCheck } from '../domain/job-process.js';
 import type { JobSnapshot } from '../domain/job-snapshot.js';
 import { canonicalJson } from './canonical-json.js';
 import { dialectOf, type Db } from './database.js';
@@ -172,4 +173,25 @@ function parseOffer(row: Selectable<OffersTable>): OfferRecord {
     decision: row.decision === null ? null : (JSON.parse(row.decision) as Decision),
     timeline_data: row.timeline_data === null ? null : (JSON.parse(row.timeline_data) as Record<string, unknown>),
   };
+}
+
+/**
+ * Lowers the "à vérifier" flag of an offer and keeps who checked it in its memory
+ * (`timeline_data.reviewChecked`), where the process reads it: the flag comes back only for a
+ * newer version of the job. Call it under the offer's lock (`getOffer` with `forUpdate`).
+ * False when the offer does not exist.
+ */
+export async function markOfferChecked(db: Db, key: OfferKey, check: ReviewCheck, now: string): Promise<boolean> {
+  assertInstant(now, 'markOfferChecked now');
+  const row = await db.selectFrom('offers').select('timeline_data').where('source', '=', key.source).where('ats_id', '=', key.ats_id).where('campaign', '=', key.campaign).executeTakeFirst();
+  if (!row) return false;
+  const memory = row.timeline_data === null ? {} : (JSON.parse(row.timeline_data) as Record<string, unknown>);
+  await db
+    .updateTable('offers')
+    .set({ review_needed: 0, timeline_data: canonicalJson({ ...memory, reviewChecked: check }), updated_at: now })
+    .where('source', '=', key.source)
+    .where('ats_id', '=', key.ats_id)
+    .where('campaign', '=', key.campaign)
+    .execute();
+  return true;
 }
