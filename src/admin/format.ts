@@ -24,6 +24,13 @@ export function frenchDateTime(instant: string | null | undefined, zone: string 
   return dt.isValid ? dt.toFormat('dd/LL/yyyy HH:mm') : '—';
 }
 
+/** `jj/mm/aaaa hh:mm:ss` of an ISO instant in Paris: the ledger's steps, seconds apart, in their order. */
+export function frenchDateTimeSeconds(instant: string | null | undefined): string {
+  if (!instant) return '—';
+  const dt = DateTime.fromISO(instant, { zone: 'utc' }).setZone(PARIS);
+  return dt.isValid ? dt.toFormat('dd/LL/yyyy HH:mm:ss') : '—';
+}
+
 /** `jj/mm/aaaa` of an ISO instant in a zone, or of a calendar date `YYYY-MM-DD` as it is. */
 export function frenchDate(value: string | null | undefined, zone: string = PARIS): string {
   if (!value) return '—';

@@ -18,6 +18,7 @@ import { listRecentMails } from '../store/recruiter-mails.js';
 import { listPoisonElements } from '../store/queue-drains.js';
 import { listMailboxMessages } from '../store/mailbox.js';
 import { offerBody } from './page-offer.js';
+import { parseFamilies } from './page-offer-timeline.js';
 import { offersBody } from './page-offers.js';
 import { overviewBody } from './page-overview.js';
 import { reportsBody } from './page-reports.js';
@@ -77,7 +78,8 @@ export function createPageRouter(deps: RouteDeps): Router {
     const entries = await readLedger(ctx.store.db, { offer: key, limit: TIMELINE_LIMIT });
     const principal = requirePrincipal(res);
     const board = { entry: await getBoardEntry(ctx.store.db, key), today: boardToday(record, ctx.clock.now()) };
-    const body = offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal, ctx.policy.en3s.userId, board);
+    const families = parseFamilies(req.query.famille);
+    const body = offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal, ctx.policy.en3s.userId, board, families);
     const title = `Offre ${record.job_number} — ${record.title}`;
     if (!refusal) return show(req, res, title, 'offers', body);
     sendPage(res, refusal.status, page({ title, section: 'offers', principal, body, error: `Action refusée : ${refusal.message}` }));

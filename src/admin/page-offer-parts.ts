@@ -6,7 +6,6 @@ import type { Principal } from './auth.js';
 import { answerLabel, askReasonLabels, commandLabels, en3sInSubmission, frenchDateTime, outboxStatusLabels, stateLabelOf } from './format.js';
 import { html, pathOf, type SafeHtml } from './html.js';
 import { csrfField } from './layout.js';
-import type { TimelineLine } from './timeline.js';
 
 /**
  * Parts of the offer page: the follow-up in the campaign (what the connector observed, each
@@ -126,20 +125,6 @@ export function offerCommands(commands: OutboxCommand[], principal: Principal): 
           )
         : html`<tr><td colspan="7">Aucune commande.</td></tr>`
     }</tbody>
-  </table>
-</section>`;
-}
-
-export function offerTimeline(lines: TimelineLine[]): SafeHtml {
-  return html`<section aria-labelledby="historique">
-  <h2 id="historique" tabindex="-1">Historique (registre)</h2>
-  <table class="timeline">
-    <caption>Qui a fait quoi, et quand (heure de Paris) — ${lines.length} entrée${lines.length > 1 ? 's' : ''}</caption>
-    <thead><tr><th scope="col">N°</th><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Événement</th><th scope="col">Détail</th></tr></thead>
-    <tbody>${lines.map(
-      (l) => html`<tr data-kind="${l.kind}"><td>${l.seq}</td><td>${frenchDateTime(l.at)}</td><td>${l.actor}${l.actorName ? html` <strong>${l.actorName}</strong>` : ''}</td><td>${l.what}</td>
-        <td><details><summary>Entrée n° ${l.seq}</summary><p>Empreinte : <span class="hash">${l.hash}</span></p><pre><code>${JSON.stringify(l.data, null, 2)}</code></pre></details></td></tr>`,
-    )}</tbody>
   </table>
 </section>`;
 }

@@ -5,10 +5,11 @@ import type { OfferRecord } from '../store/offers.js';
 import type { OutboxCommand } from '../store/outbox.js';
 import type { Principal } from './auth.js';
 import { concernedLabels, frenchDate, frenchDateTime, jobStatusLabels, regimeLabels, stateLabelOf } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { html, pathOf, type SafeHtml } from './html.js';
 import { offerBoard, type BoardView } from './page-offer-board.js';
-import { offerActions, offerCommands, offerFollowUp, offerTimeline, type Sticky } from './page-offer-parts.js';
-import type { TimelineLine } from './timeline.js';
+import { offerActions, offerCommands, offerFollowUp, type Sticky } from './page-offer-parts.js';
+import { offerTimeline } from './page-offer-timeline.js';
+import type { TimelineFamily, TimelineLine } from './timeline.js';
 
 /**
  * "Fiche offre": the decision with its reasons and the texts cited, where the offer stands in
@@ -99,6 +100,7 @@ export function offerBody(
   principal: Principal,
   en3sUserId: string | null = null,
   board: BoardView | null = null,
+  families?: readonly TimelineFamily[],
 ): SafeHtml {
   const memory = (record.timeline_data ?? {}) as Partial<Omit<ProcessMemory, 'snapshot' | 'decision'>>;
   return html`<p>
@@ -113,5 +115,5 @@ ${board ? offerBoard(record, board, principal) : ''}
 ${offerActions(record, principal)}
 ${jobSection(record, en3sUserId)}
 ${offerCommands(commands, principal)}
-${offerTimeline(timeline)}`;
+${offerTimeline(timeline, pathOf('/admin/offres', record.source, record.ats_id, record.campaign), families)}`;
 }

@@ -19,6 +19,8 @@ export interface TimelineLine {
   actorName: string | null;
   what: string;
   kind: string;
+  /** Its family for the filter; null for a kind the table does not know. */
+  family: TimelineFamily | null;
   hash: string;
   data: unknown;
 }
@@ -145,6 +147,54 @@ export function describeEntry(kind: string, data: unknown): string {
   return describeKind ? describeKind((data && typeof data === 'object' ? data : {}) as Data) : kind;
 }
 
+/** The families an administrator filters the timeline by, in the order the form shows them. */
+export const timelineFamilies = {
+  ats: 'Lectures et constats dans l’ATS',
+  commandes: 'Commandes à l’ATS',
+  decisions: 'Décisions et états',
+  courriels: 'Courriels aux recruteurs',
+  administrateurs: 'Administrateurs (actions et alertes)',
+  periode: 'Période EN3S et textes',
+} as const;
+export type TimelineFamily = keyof typeof timelineFamilies;
+
+const familyOfKind: Record<string, TimelineFamily> = {
+  'event.received': 'ats',
+  'event.duplicate': 'ats',
+  'event.stale': 'ats',
+  'event.rejected': 'ats',
+  'approver.observed': 'ats',
+  'submission.observed': 'ats',
+  'answer.observed': 'ats',
+  'violation.detected': 'ats',
+  'posting.gone': 'ats',
+  decision: 'decisions',
+  'state.changed': 'decisions',
+  'transition.unexpected': 'decisions',
+  'process.left': 'decisions',
+  'recruiter.asked': 'courriels',
+  'recruiter.reminded': 'courriels',
+  'admins.alerted': 'administrateurs',
+  'window.opened': 'periode',
+  'window.closed': 'periode',
+  'ruleset.in_force': 'periode',
+};
+
+/**
+ * The family of an entry: by its kind, and for a command by what it is: an e-mail to the
+ * recruiter or an alert to the administrators is not a call to the ATS. Unknown kinds fall in
+ * the ATS's readings only if named so; an administrator's own entries are all `admin.*`.
+ */
+export function familyOf(kind: string, data: unknown): TimelineFamily | null {
+  if (kind.startsWith('admin.')) return 'administrateurs';
+  if (kind.startsWith('command.') || kind === 'ats.answer') {
+    const d = (data && typeof data === 'object' ? data : {}) as Data;
+    const commandKind = d.command ?? d.kind;
+    return commandKind === 'notify_admins' ? 'administrateurs' : commandKind === 'ask_recruiter' ? 'courriels' : 'commandes';
+  }
+  return familyOfKind[kind] ?? null;
+}
+
 export function timelineLine(entry: LedgerEntry): TimelineLine {
   return {
     seq: entry.seq,
@@ -153,7 +203,33 @@ export function timelineLine(entry: LedgerEntry): TimelineLine {
     actorName: entry.actor_name,
     what: describeEntry(entry.kind, entry.data),
     kind: entry.kind,
+    family: familyOf(entry.kind, entry.data),
     hash: entry.hash,
     data: entry.data,
   };
+}
+
+/** Consecutive lines shown as one: a run of the same duplicate read, or a line alone. */
+export interface TimelineGroup {
+  first: TimelineLine;
+  last: TimelineLine;
+  lines: TimelineLine[];
+}
+
+/**
+ * Folds each run of consecutive "already handled" reads of the same version (a duplicate
+ * snapshot, worded alike) into one group; every other line is a group of its own.
+ */
+export function foldDuplicates(lines: readonly TimelineLine[]): TimelineGroup[] {
+  const groups: TimelineGroup[] = [];
+  for (const line of lines) {
+    const open = groups.at(-1);
+    if (open && line.kind === 'event.duplicate' && open.last.kind === 'event.duplicate' && open.last.what === line.what) {
+      open.lines.push(line);
+      open.last = line;
+    } else {
+      groups.push({ first: line, last: line, lines: [line] });
+    }
+  }
+  return groups;
 }

@@ -71,6 +71,12 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(shown.text).toContain(`Offre marquée comme vérifiée (version modifiée le 03/02/2027 10:00) — motif : ${reason}`);
     expect(shown.text).not.toContain('<span class="badge alert">à vérifier</span>');
     expect(shown.text).not.toContain(`action="${page(id)}/verifiee"`);
+    const administrators = await alice.get(`${page(id)}?famille=administrateurs`);
+    expect(administrators.text).toContain('<tr data-kind="admin.review_checked"');
+    expect(administrators.text).not.toContain('<tr data-kind="decision"');
+    const unknown = await alice.get(`${page(id)}?famille=tout`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('paramètre « famille »');
     expect((await verifyLedger(app.store.db)).ok).toBe(true);
   });
 

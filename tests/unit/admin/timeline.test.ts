@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describedKinds, describeEntry } from '../../../src/admin/timeline.js';
+import { describedKinds, describeEntry, familyOf } from '../../../src/admin/timeline.js';
 import type { ProcessFact, ProcessMemory, ProcessResult } from '../../../src/domain/job-process.js';
 import { packageRoot } from '../../../src/paths.js';
 import { drhApprover, JobStory, seeSnapshot, stepJob, testPolicy } from '../../support/job-snapshots.js';
@@ -92,6 +92,8 @@ describe('timeline wordings', () => {
       expect(kinds, expected).toContain(expected);
     }
     expect([...kinds].filter((k) => !describedKinds.includes(k))).toEqual([]);
+    expect([...kinds].filter((k) => familyOf(k, {}) === null)).toEqual([]);
+    expect(kinds).toContain('admin.review_checked');
   });
 
   it('words every fact the process emits on real stories from its own data, claiming nothing it did not observe', () => {
