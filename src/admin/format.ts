@@ -50,7 +50,11 @@ export const actorLabels: Record<string, string> = {
   administrator: 'Administrateur',
 };
 
-export const concernedLabels: Record<string, string> = { yes: 'Concernée', no: 'Non concernée', undetermined: 'À vérifier' };
+/**
+ * The scope retained. "À vérifier" is kept for the flag an administrator must look at
+ * (`review_needed`); the undetermined scope is named for what it is.
+ */
+export const concernedLabels: Record<string, string> = { yes: 'Concernée', no: 'Non concernée', undetermined: 'Indéterminée (données manquantes)' };
 
 /** The commands of the process (`ProcessCommand`), as administrators read them: one for each kind, or it does not compile. */
 const processCommandLabels: Record<ProcessCommandKind, string> = {

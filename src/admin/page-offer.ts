@@ -76,7 +76,7 @@ function decisionSection(domain: DomainData, record: OfferRecord, memory: Sticky
   return html`<section aria-labelledby="decision-titre">
   <h2 id="decision-titre">Décision</h2>
   <dl class="facts">
-    ${fact('Selon les textes', d.concerned === true ? 'concernée' : d.concerned === false ? 'non concernée' : 'indéterminée (à vérifier)')}
+    ${fact('Selon les textes', d.concerned === true ? 'concernée' : d.concerned === false ? 'non concernée' : 'indéterminée (données manquantes)')}
     ${fact('Périmètre retenu', concernedLabels[record.concerned] ?? record.concerned)}
     ${override ? fact('Forçage', `${override.concerned ? 'concernée' : 'non concernée'}, par ${override.by} le ${frenchDateTime(override.at)} — motif : ${override.reason}`) : ''}
     ${fact('Texte appliqué', d.ruleSet)}

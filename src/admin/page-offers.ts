@@ -34,7 +34,7 @@ export function offersBody(domain: DomainData, query: OfferQuery, page: OfferPag
   ${select('network', 'Réseau', networksOf(domain).map((n): [string, string] => [n, n]), p.network)}
   ${select('body', 'Type d’organisme', types, p.body)}
   ${select('concerned', 'Périmètre', Object.entries(concernedLabels), p.concerned)}
-  ${checkbox('review', 'À vérifier', query.filter.review)}
+  ${checkbox('review', 'À vérifier (signalée, pas encore vérifiée)', query.filter.review)}
   ${checkbox('violation', 'Manquement constaté', query.filter.violation)}
   <div><label for="unansweredDays">Soumise sans réponse observée depuis plus de (jours)</label><input type="number" id="unansweredDays" name="unansweredDays" min="1" max="366" value="${p.unansweredDays ?? ''}"></div>
   ${select('sort', 'Tri', Object.entries(sortLabels), query.sort, sortLabels.recent)}

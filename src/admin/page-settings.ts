@@ -17,7 +17,7 @@ const policyRows = (c: Config): [string, string][] => [
       ? 'Application : le connecteur pose l’approbateur EN3S, retire les annonces publiées trop tôt et sollicite les recruteurs'
       : 'Observation : il constate et rend compte, sans rien faire dans l’ATS',
   ],
-  ['Offres à vérifier', c.policyUndetermined === 'treat-as-concerned' ? 'traitées comme concernées et signalées' : 'signalées seulement'],
+  ['Offres indéterminées (données manquantes)', c.policyUndetermined === 'treat-as-concerned' ? 'traitées comme concernées et signalées' : 'signalées seulement'],
   ['Fin de période sans réponse', c.policyRemoveApproverAtWindowEnd ? 'l’approbateur EN3S est retiré de l’équipe des offres encore en attente' : 'l’approbateur EN3S est laissé dans l’équipe'],
   ['Solliciter les recruteurs', c.policyAskRecruiters ? 'oui : un e-mail leur demande de « Soumettre pour approbation »' : 'non'],
   ['Organismes à deux réseaux', c.primaryNetworks === 'all' ? 'comptés sous chacun' : 'comptés sous le premier seulement'],

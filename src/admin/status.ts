@@ -110,7 +110,7 @@ export async function overview(deps: OperationsDeps, campaign: number): Promise<
   const alerts: Alert[] = [
     { key: 'published_without_approval', label: 'Offres publiées sans accord de l’EN3S', count: counts.published_without_approval ?? 0, ...list({ state: 'published_without_approval' }) },
     { key: 'violations', label: 'Manquements constatés (publication avant la réponse)', count: await countAdminOffers(db, { ...base(campaign), violation: true }), ...list({ violation: '1' }) },
-    { key: 'undetermined', label: 'Offres à vérifier (données manquantes)', count: await countAdminOffers(db, { ...base(campaign), review: true }), ...list({ review: '1' }) },
+    { key: 'undetermined', label: 'Offres à vérifier (données manquantes, pas encore vérifiées par un administrateur)', count: await countAdminOffers(db, { ...base(campaign), review: true }), ...list({ review: '1' }) },
     { key: 'awaiting_submission', label: 'Offres en attente de soumission par le recruteur', count: counts.awaiting_submission ?? 0, ...list({ state: 'awaiting_submission' }) },
     {
       key: 'unanswered',

@@ -43,7 +43,7 @@ export const originLabels: Record<string, string> = {
 };
 
 function scope(concerned: unknown): string {
-  return concerned === true ? 'concernée' : concerned === false ? 'non concernée' : 'à vérifier';
+  return concerned === true ? 'concernée' : concerned === false ? 'non concernée' : 'indéterminée (données manquantes)';
 }
 
 /** `(essai n)` only when the entry records its attempt. */

@@ -19,6 +19,13 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
   let alice: Client;
   const key = (id: string) => ({ source: 'talentlink', ats_id: id, campaign: 2027 });
   const page = (id: string) => `/admin/offres/${offerPath(id)}`;
+  /** Each word counted where it shows: the overview's alert, the list filtered by the flag, the list filtered by the scope. */
+  async function counts() {
+    const overview = await alice.get('/admin?campaign=2027');
+    const alert = /data-alert="undetermined">\s*<a href="([^"]+)"><span class="count">(\d+)<\/span>Offres à vérifier/.exec(overview.text);
+    const total = async (path: string) => Number(/<caption>(\d+) offres? — campagne 2027<\/caption>/.exec((await alice.get(path)).text)?.[1]);
+    return { alert: Number(alert?.[2]), flagged: await total(alert![1]!.replaceAll('&amp;', '&').replaceAll('&#61;', '=')), undetermined: await total('/admin/offres?campaign=2027&concerned=undetermined') };
+  }
   const ledgerCount = async () => Number((await app.store.db.selectFrom('ledger').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
   beforeAll(async () => {
@@ -57,6 +64,7 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
 
   it('marks it checked: the ledger names alice, her reason and the version seen; the flag and the form go', async () => {
     const id = app.offers.undetermined;
+    expect(await counts()).toEqual({ alert: 1, flagged: 1, undetermined: 1 });
     const reason = 'Niveau demandé à la CAF, réponse attendue';
     const answer = await alice.post(`${page(id)}/verifiee`, { _csrf: await alice.csrf(page(id)), reason });
     expect(answer.status).toBe(303);
@@ -78,6 +86,11 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('paramètre « famille »');
     expect((await verifyLedger(app.store.db)).ok).toBe(true);
+    // "À vérifier" is the flag, on the overview and in the list alike; the scope stays undetermined, under its own name.
+    expect(await counts()).toEqual({ alert: 0, flagged: 0, undetermined: 1 });
+    const list = await alice.get('/admin/offres?campaign=2027&concerned=undetermined');
+    expect(list.text).toContain('<td>Indéterminée (données manquantes)</td>');
+    expect(list.text).not.toMatch(/<option[^>]*>À vérifier<\/option>/);
   });
 
   it('marked again once checked: refused (409) on the offer page, nothing recorded', async () => {
