@@ -115,8 +115,14 @@ export async function retryDeadLetter(deps: ActionDeps, id: number, reason: stri
 export interface ReconcileOutcome {
   at: string;
   ok: boolean;
+  /** Jobs the change listing returned (before an interruption, for a failed run). */
   listed: number | null;
+  /** Versions of jobs not yet in the inbox, handed to the pipeline. */
   inserted: number | null;
+  /** The instant the listing started from. */
+  since: string | null;
+  /** The run stopped at its bound of pages and goes on by itself. */
+  more: boolean;
   error: string | null;
 }
 
@@ -131,12 +137,14 @@ export async function reconcileNow(deps: ActionDeps, reason: string, principal: 
   } catch (error) {
     raw = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  const r = (raw ?? {}) as { ok?: unknown; listed?: unknown; inserted?: unknown; error?: unknown };
+  const r = (raw ?? {}) as { ok?: unknown; listed?: unknown; inserted?: unknown; since?: unknown; more?: unknown; error?: unknown };
   const outcome: ReconcileOutcome = {
     at,
     ok: r.ok === true,
     listed: typeof r.listed === 'number' ? r.listed : null,
     inserted: typeof r.inserted === 'number' ? r.inserted : null,
+    since: typeof r.since === 'string' ? r.since : null,
+    more: r.more === true,
     error: r.ok === true ? null : typeof r.error === 'string' ? r.error.slice(0, 300) : 'erreur inattendue (voir les journaux du service)',
   };
   deps.onReconciled?.(outcome);

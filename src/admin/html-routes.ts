@@ -19,6 +19,7 @@ import { listPoisonElements } from '../store/queue-drains.js';
 import { listMailboxMessages } from '../store/mailbox.js';
 import { offerBody } from './page-offer.js';
 import { parseFamilies } from './page-offer-timeline.js';
+import { reconcileNotice, reconcileParams } from './reconcile-notice.js';
 import { offersBody } from './page-offers.js';
 import { overviewBody } from './page-overview.js';
 import { reportsBody } from './page-reports.js';
@@ -165,7 +166,8 @@ export function createPageRouter(deps: RouteDeps): Router {
 
   router.post('/reconciliation', async (req, res) => {
     const outcome = await reconcileNow(deps.actions, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
-    res.redirect(303, `/admin/parametres?done=${outcome.ok ? 'reconcile' : 'reconcile-failed'}#connecteur`);
+    // The counts come first: `done` stays the last parameter, before the fragment.
+    res.redirect(303, `/admin/parametres?${reconcileParams(outcome)}done=${outcome.ok ? 'reconcile' : 'reconcile-failed'}#connecteur`);
   });
 
   router.get('/rapports', async (req, res) => {
@@ -184,7 +186,10 @@ export function createPageRouter(deps: RouteDeps): Router {
 
   router.get('/parametres', async (req, res) => {
     const ops = await operations(deps.operations);
-    show(req, res, 'Paramètres', 'settings', settingsBody(deps.config, deps.access, ctx.domain, ops, requirePrincipal(res)));
+    const principal = requirePrincipal(res);
+    const body = settingsBody(deps.config, deps.access, ctx.domain, ops, principal);
+    const found = typeof req.query.done === 'string' && req.query.done.startsWith('reconcile') ? reconcileNotice(req.query as Record<string, unknown>) : undefined;
+    sendPage(res, 200, page({ title: 'Paramètres', section: 'settings', principal, body, done: done(req), ...(found ? { doneDetail: found } : {}) }));
   });
 
   return router;

@@ -25,7 +25,7 @@ export const doneMessages: Record<string, string> = {
   'override-removed': 'Le forçage du périmètre a été retiré ; l’action est inscrite au registre.',
   reevaluate: 'L’offre a été évaluée de nouveau ; l’action est inscrite au registre.',
   retry: 'La commande est remise en file d’attente ; l’action est inscrite au registre.',
-  reconcile: 'La réconciliation avec l’ATS a été lancée ; l’action est inscrite au registre.',
+  reconcile: 'La réconciliation avec l’ATS est terminée ; l’action est inscrite au registre.',
   'reconcile-failed': 'La réconciliation a échoué : l’ATS ne répond pas. L’action est inscrite au registre.',
   report: 'Le rapport a été produit.',
   'review-checked': 'L’offre est marquée comme vérifiée ; l’action est inscrite au registre.',
@@ -39,6 +39,8 @@ export interface PageOptions {
   body: SafeHtml;
   /** A key of `doneMessages`. */
   done?: string | undefined;
+  /** A sentence after the done message, built by the route from checked values (never text from the URL). */
+  doneDetail?: string | undefined;
   error?: string | undefined;
 }
 
@@ -68,7 +70,7 @@ export function page(options: PageOptions): SafeHtml {
 <header class="top"><p class="brand">Connecteur EN3S</p>${nav}</header>
 <main id="contenu" tabindex="-1">
 <h1>${options.title}</h1>
-${done ? html`<p class="flash" role="status">${done}</p>` : ''}
+${done ? html`<p class="flash" role="status">${done}${options.doneDetail ? ` ${options.doneDetail}` : ''}</p>` : ''}
 ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
 ${options.body}
 </main>

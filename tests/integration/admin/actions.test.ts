@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger, verifyLedger } from '../../../src/store/ledger.js';
 import { getOffer } from '../../../src/store/offers.js';
 import { testDatabases } from '../../support/databases.js';
-import { API_TOKEN, offerPath, PASSWORD, startAdminApp, type AdminTestApp } from './admin-harness.js';
+import { frenchDateTime } from '../../../src/admin/format.js';
+import { API_TOKEN, NOW, offerPath, PASSWORD, startAdminApp, type AdminTestApp } from './admin-harness.js';
 import { Client } from './http-client.js';
 
 /**
@@ -119,6 +120,8 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
   it('triggers a reconciliation, recorded with the reason; a failed one is reported and raises the ATS alert', async () => {
     const ok = await alice.post('/admin/reconciliation', { _csrf: await alice.csrf('/admin/parametres'), reason: 'Notification perdue signalée' });
     expect(ok.headers.get('location')).toContain('done=reconcile#');
+    const shown = await alice.get(ok.headers.get('location')!.replace(/#.*/, ''));
+    expect(shown.text).toContain(`Résultat : 3 offres lues dans la liste des changements de l’ATS depuis le ${frenchDateTime(NOW)}, dont 1 version nouvelle transmise au traitement (2 déjà connues).`);
     expect(app.reconcileCalls).toBe(1);
     expect(await lastEntry()).toMatchObject({ kind: 'admin.reconcile', actor_name: 'alice', offer_ats_id: null, data: { reason: 'Notification perdue signalée' } });
     app.reconcileAnswer = { ok: false, error: 'TIMEOUT: the ATS did not answer', listed: 0 };
