@@ -5,7 +5,7 @@ import { readLedger } from '../store/ledger.js';
 import { getOffer } from '../store/offers.js';
 import { listDeadLetters, listOfferCommands } from '../store/outbox.js';
 import { getBoardEntry, type BoardEntry } from '../store/en3s-board.js';
-import { offerKeyOf, overrideScope, parseBoardEntry, parseReason, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
+import { markChecked, offerKeyOf, overrideScope, parseBoardEntry, parseReason, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
 import { AdminError, badRequest, notFound } from './errors.js';
@@ -97,6 +97,11 @@ export function createApiRouter(deps: RouteDeps): Router {
 
   router.post('/offers/:source/:atsId/:campaign/reevaluate', async (req, res) => {
     res.json(await reevaluate(deps.actions, key(req), parseReason(body(req).reason), requirePrincipal(res)));
+  });
+
+  // The administrator looked at an offer flagged "à vérifier": the flag goes until a newer version of the job raises it (409 if not flagged).
+  router.post('/offers/:source/:atsId/:campaign/checked', async (req, res) => {
+    res.json(await markChecked(deps.actions, key(req), parseReason(body(req).reason), requirePrincipal(res)));
   });
 
   // The post was entered on EN3S's online job board: 201 the first time, 200 when it replaces the entry in force (or repeats it).

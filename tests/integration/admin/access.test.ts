@@ -21,8 +21,8 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
     const offer = offerPath(app.offers.published);
     pageGets.push(`/admin/offres/${offer}`, `/admin/offres/${offerPath('does-not-exist')}`);
     apiGets.push(`/api/offers/${offer}`, `/api/offers/${offer}/timeline`, `/api/offers/${offerPath('does-not-exist')}`);
-    pagePosts = [`/admin/offres/${offer}/perimetre`, `/admin/offres/${offer}/reevaluer`, `/admin/commandes/${app.deadCommandId}/relancer`, '/admin/reconciliation', '/admin/rapports'];
-    apiPosts = [`/api/offers/${offer}/override`, `/api/offers/${offer}/reevaluate`, `/api/outbox/${app.deadCommandId}/retry`, '/api/reconcile', '/api/reports'];
+    pagePosts = [`/admin/offres/${offer}/perimetre`, `/admin/offres/${offer}/reevaluer`, `/admin/offres/${offer}/verifiee`, `/admin/commandes/${app.deadCommandId}/relancer`, '/admin/reconciliation', '/admin/rapports'];
+    apiPosts = [`/api/offers/${offer}/override`, `/api/offers/${offer}/reevaluate`, `/api/offers/${offer}/checked`, `/api/outbox/${app.deadCommandId}/retry`, '/api/reconcile', '/api/reports'];
   });
   afterAll(() => app?.close());
 

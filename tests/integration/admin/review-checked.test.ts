@@ -4,7 +4,7 @@ import { readLedger, verifyLedger } from '../../../src/store/ledger.js';
 import { getOffer } from '../../../src/store/offers.js';
 import { inTransaction } from '../../../src/store/transaction.js';
 import { testDatabases } from '../../support/databases.js';
-import { offerPath, PASSWORD, startAdminApp, type AdminTestApp } from './admin-harness.js';
+import { API_TOKEN, offerPath, PASSWORD, startAdminApp, type AdminTestApp } from './admin-harness.js';
 import { Client } from './http-client.js';
 
 /**
@@ -99,6 +99,9 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     const again = await alice.post(`${page(id)}/verifiee`, { _csrf: await alice.csrf(page(id)), reason: 'deuxième vérification' });
     expect(again.status).toBe(409);
     expect(again.text).toContain('n’est pas signalée « à vérifier » : rien à marquer comme vérifié');
+    const api = await new Client(app.url, { authorization: `Bearer ${API_TOKEN}` }).request('POST', `/api/offers/${offerPath(id)}/checked`, { json: { reason: 'vérifiée par script' } });
+    expect(api.status).toBe(409);
+    expect(api.json).toEqual({ code: 'CONFLICT', message: expect.stringContaining('n’est pas signalée « à vérifier »') });
     expect(await ledgerCount()).toBe(before);
   });
 
@@ -118,5 +121,11 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     const shown = await alice.get(page(id));
     expect(shown.text).toContain('<span class="badge alert">à vérifier</span>');
     expect(shown.text).toContain(`action="${page(id)}/verifiee"`);
+
+    const script = new Client(app.url, { authorization: `Bearer ${API_TOKEN}` });
+    const checked = await script.request('POST', `/api/offers/${offerPath(id)}/checked`, { json: { reason: 'Nouvelle version vue avec la CAF' } });
+    expect(checked.status).toBe(200);
+    expect((await getOffer(app.store.db, key(id)))!.review_needed).toBe(false);
+    expect((await readLedger(app.store.db, { offer: key(id), limit: 1000 })).at(-1)).toMatchObject({ kind: 'admin.review_checked', actor_name: 'script-nuit', data: { updatedAt: at } });
   });
 });
