@@ -16,13 +16,13 @@ import { createSession, deleteSession, hashSessionId } from './session-store.js'
  * then growing delays), and per client address (four times as many per quarter hour, whatever
  * the name). A refused attempt answers 429 before any password is checked; a name is never
  * locked for everyone, since another address is not held back. At most `PASSWORD_CHECKS_AT_ONCE`
- * bcrypt checks run at once (each holds the event loop in slices): beyond, 503 at once. The login
+ * bcrypt checks run at once, on worker threads (the event loop serves on): beyond, 503 at once. The login
  * form carries its own CSRF token (a signed cookie matched by the form field), so nobody can log
  * a browser in under another account. A successful login gets a new session id (no fixation) and
  * ends the session the browser had before.
  */
 
-/** bcrypt checks running at once; each yields the event loop only every 100 ms. */
+/** bcrypt checks running at once, each on its own worker thread (beyond: 503 at once). */
 export const PASSWORD_CHECKS_AT_ONCE = 2;
 /** After the free attempts of a name and address, the first wait; doubled at each further attempt. */
 export const LOGIN_FIRST_DELAY_MS = 30_000;
@@ -62,7 +62,7 @@ export interface LoginDeps extends AuthDeps {
 
 export function createLoginRouter(deps: LoginDeps): Router {
   const { access, jar, store, clock, log } = deps;
-  const passwords = new PasswordChecker(access.users);
+  const passwords = new PasswordChecker(access.users, PASSWORD_CHECKS_AT_ONCE);
   const perUser = new AttemptThrottle(access.loginAttempts, LOGIN_FIRST_DELAY_MS, access.loginWindowMs, LOGIN_FORGET_AFTER_MS);
   const perAddress = new FailureLimiter(access.loginAttempts * 4, access.loginWindowMs);
   const checks = new Gate(PASSWORD_CHECKS_AT_ONCE);

@@ -1,9 +1,10 @@
 import bcrypt from 'bcryptjs';
+import { BcryptThreads } from './password-threads.js';
 
 /**
- * Password checks against the configured bcrypt hashes. An unknown user name costs the same
- * bcrypt work as a known one (a dummy hash of the same cost), so the answer time does not tell
- * which names exist.
+ * Password checks against the configured bcrypt hashes, on worker threads (`threads` of them):
+ * never on the event loop. An unknown user name costs the same bcrypt work as a known one (a
+ * dummy hash of the same cost), so the answer time does not tell which names exist.
  */
 
 /** bcrypt reads at most 72 bytes: longer passwords would be silently cut, so they are refused. */
@@ -13,27 +14,37 @@ export const DEFAULT_COST = 12;
 
 export class PasswordChecker {
   private dummy: Promise<string> | null = null;
+  private readonly bcrypt: BcryptThreads;
 
-  constructor(private readonly users: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly users: ReadonlyMap<string, string>,
+    threads = 1,
+  ) {
+    this.bcrypt = new BcryptThreads(threads);
+  }
 
   private dummyHash(): Promise<string> {
     const first = this.users.values().next().value;
     const cost = first ? bcrypt.getRounds(first) : 10;
-    return (this.dummy ??= bcrypt.hash('mot de passe factice, jamais accepté', cost));
+    return (this.dummy ??= this.bcrypt.hash('mot de passe factice, jamais accepté', cost));
   }
 
   /** True only for a configured user whose hash matches. */
   async check(user: string, password: string): Promise<boolean> {
     const hash = this.users.get(user);
     if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES || password.length === 0) {
-      await bcrypt.compare('x', hash ?? (await this.dummyHash()));
+      await this.bcrypt.compare('x', hash ?? (await this.dummyHash()));
       return false;
     }
     if (!hash) {
-      await bcrypt.compare(password, await this.dummyHash());
+      await this.bcrypt.compare(password, await this.dummyHash());
       return false;
     }
-    return bcrypt.compare(password, hash);
+    return this.bcrypt.compare(password, hash);
+  }
+
+  close(): Promise<void> {
+    return this.bcrypt.close();
   }
 }
 

@@ -6,8 +6,8 @@ import { startHostileService, type HostileService } from './support.js';
 /**
  * A burst of wrong passwords sent at once to the login form of the whole service, with hashes
  * of the production cost: every attempt is counted as it arrives, so no more passwords are
- * checked than the limit (5 per user name and address), and the bcrypt checks never hold the
- * event loop long enough to stall `/healthz` (the issue's bound: 500 ms).
+ * checked than the limit (5 per user name and address), and the bcrypt checks run on worker
+ * threads, never stalling `/healthz` (bound: 500 ms).
  */
 
 const PASSWORD = 'un mot de passe de production';
@@ -58,6 +58,7 @@ describe('a burst of wrong passwords on the login form', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await done;
+    console.info(`/healthz during the burst: ${times.length} answers, slowest ${Math.round(Math.max(...times))} ms`);
     expect(Math.max(...times)).toBeLessThan(500);
   });
 });
