@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Sql
 import type { JobProcessState } from '../domain/job-process-states.js';
 import { dialectOf, type Db } from '../store/database.js';
 import type { OfferHeader } from '../store/offers.js';
+import { foldedLikePattern, foldedSql } from '../store/search-text.js';
 import type { Concerned, Database } from '../store/schema.js';
 
 /**
@@ -17,7 +18,7 @@ export type OfferSort = (typeof offerSorts)[number];
 
 export interface AdminOfferFilter {
   campaign: number;
-  /** Part of the référence, of the title or of the body's name (case-insensitive). */
+  /** Part of the référence, of the title or of the body's name (ignoring case and accents). */
   q: string | null;
   states: JobProcessState[];
   regime: string | null;
@@ -73,10 +74,6 @@ function jsonText(db: Db, column: 'timeline_data' | 'decision', path: readonly s
 
 const SUBMITTED_AT = ['submission', 'observedAt'] as const;
 
-function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function conditions(db: Db, filter: AdminOfferFilter) {
   return (eb: OffersEb): Expression<SqlBool> => {
     const all: Expression<SqlBool>[] = [eb('campaign', '=', filter.campaign)];
@@ -87,10 +84,10 @@ function conditions(db: Db, filter: AdminOfferFilter) {
     if (filter.review) all.push(eb('review_needed', '=', 1));
     if (filter.violation) all.push(eb('violation', '=', 1));
     if (filter.q !== null) {
-      // One lowered text per row (référence, title, body, separated by a newline no search box
+      // One folded text per row (référence, title, body, separated by a newline no search box
       // can hold): a third of the work of three LIKEs, and only columns of the list index.
-      const haystack = sql`lower(${sql.ref('job_number')} || ${'\n'} || ${sql.ref('title')} || ${'\n'} || coalesce(${sql.ref('organism_name')}, ''))`;
-      all.push(sql<SqlBool>`${haystack} like ${likePattern(filter.q)} escape '\\'`);
+      const haystack = foldedSql(dialectOf(db), sql`${sql.ref('job_number')} || ${'\n'} || ${sql.ref('title')} || ${'\n'} || coalesce(${sql.ref('organism_name')}, '')`);
+      all.push(sql<SqlBool>`${haystack} like ${foldedLikePattern(filter.q)} escape '\\'`);
     }
     if (filter.unansweredSince !== null) {
       // Few offers wait in `submitted`: the state's index finds them, then only their JSON is read.

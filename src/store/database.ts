@@ -16,6 +16,7 @@ import {
   type SqliteDialectConfig,
   type Transaction,
 } from 'kysely';
+import { foldForSearch, SQLITE_FOLD_FUNCTION } from './search-text.js';
 import type { Database } from './schema.js';
 
 /** The two databases the store runs on. */
@@ -143,6 +144,7 @@ async function openSqlite(location: string, create: boolean): Promise<Store> {
   // Other processes writing the same file wait up to 5 s for the lock instead of failing.
   handle.pragma('busy_timeout = 5000');
   handle.pragma('foreign_keys = ON');
+  handle.function(SQLITE_FOLD_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldForSearch(text) : text));
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(handle) }) });
   sqliteConnections.set(db, handle);
   return { db, dialect: 'sqlite', close: once(() => db.destroy()) };

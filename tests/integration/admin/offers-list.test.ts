@@ -23,6 +23,18 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
 
   const ids = async (query: string) => ((await script.get(`/api/offers?campaign=2027&${query}`)).json.items as { ats_id: string }[]).map((o) => o.ats_id).sort();
 
+  it('searches ignoring accents and case, on the référence, the title and the body', async () => {
+    // « URSSAF Île-de-France » and « Directeur adjoint publié »: the search box may hold neither accents nor capitals, or only them.
+    expect(await ids('q=ile-de-france')).toEqual([app.offers.notConcerned]);
+    expect(await ids(`q=${encodeURIComponent('ÎLE')}`)).toEqual([app.offers.notConcerned]);
+    expect(await ids('q=ADJOINT%20PUBLIE')).toEqual([app.offers.published]);
+    expect(await ids(`q=${encodeURIComponent('adjoint publié')}`)).toEqual([app.offers.published]);
+    expect(await ids(`q=${encodeURIComponent('gérôndé')}`)).toEqual([]);
+    expect(await ids('q=gironde')).toEqual([app.offers.published]);
+    const page = await alice.get('/admin/offres?campaign=2027&q=ILE');
+    expect(page.text).toContain('Île-de-France');
+  });
+
   it('counts in each alert exactly what its link lists', async () => {
     const overview = (await script.get('/api/overview?campaign=2027')).json;
     expect(overview.total).toBe(5);
