@@ -2,6 +2,7 @@ import type { OutboxCommand } from '../store/outbox.js';
 import type { Principal } from './auth.js';
 import { commandLabels, frenchDateTime } from './format.js';
 import { html, pathOf, queryString, type SafeHtml } from './html.js';
+import { commandErrorHtml } from './command-errors.js';
 import { retryForm } from './page-offer-parts.js';
 
 /** "Commandes en échec": the commands the dispatcher gave up on, each with its offer and a retry form. */
@@ -16,7 +17,7 @@ export function commandsBody(commands: OutboxCommand[], page: number, principal:
     <td>${commandLabels[c.kind] ?? c.kind}</td>
     <td class="num">${c.attempts}</td>
     <td>${frenchDateTime(c.created_at)}</td>
-    <td>${c.last_error ?? '—'}</td>
+    <td>${commandErrorHtml(c.last_error)}</td>
     <td>${retryForm(c, principal)}</td>
   </tr>`,
   );

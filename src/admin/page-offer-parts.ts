@@ -5,6 +5,7 @@ import { REASON_MAX, REASON_MIN } from './actions.js';
 import type { Principal } from './auth.js';
 import { answerLabel, askReasonLabels, commandLabels, en3sInSubmission, frenchDateTime, outboxStatusLabels, stateLabelOf } from './format.js';
 import { html, pathOf, type SafeHtml } from './html.js';
+import { commandErrorHtml } from './command-errors.js';
 import { csrfField } from './layout.js';
 
 /**
@@ -121,7 +122,7 @@ export function offerCommands(commands: OutboxCommand[], principal: Principal): 
       commands.length > 0
         ? commands.map(
             (c) => html`<tr><td>${c.id}</td><td>${commandLabels[c.kind] ?? c.kind}</td><td>${wasSkipped(c) ? 'Abandonnée sans envoi (plus demandée)' : (outboxStatusLabels[c.status] ?? c.status)}</td><td class="num">${c.attempts}</td>
-            <td>${frenchDateTime(c.created_at)}</td><td>${frenchDateTime(c.done_at)}</td><td>${c.last_error ?? '—'}${c.status === 'dead' ? retryForm(c, principal) : ''}</td></tr>`,
+            <td>${frenchDateTime(c.created_at)}</td><td>${frenchDateTime(c.done_at)}</td><td>${commandErrorHtml(c.last_error)}${c.status === 'dead' ? retryForm(c, principal) : ''}</td></tr>`,
           )
         : html`<tr><td colspan="7">Aucune commande.</td></tr>`
     }</tbody>

@@ -92,7 +92,7 @@ export function settingsBody(config: Config, access: AccessSettings, domain: Dom
   <table>
     <thead><tr><th scope="col">Paramètre</th><th scope="col">Variable</th><th scope="col">Valeur</th></tr></thead>
     <tbody>${Object.entries(described).map(
-      ([name, v]) => html`<tr><th scope="row">${name}</th><td><code>${settings[name as keyof typeof settings].env}</code></td><td>${value(v)}</td></tr>`,
+      ([name, v]) => html`<tr><th scope="row">${name}</th><td><code>${settings[name as keyof typeof settings].env}</code></td><td><code>${value(v)}</code></td></tr>`,
     )}</tbody>
   </table>
 </section>`;
