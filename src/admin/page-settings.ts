@@ -41,6 +41,11 @@ const atsRows = (c: Config): [string, string][] => [
 
 const circuitLabels: Record<string, string> = { closed: 'fermé (appels normaux)', open: 'ouvert (appels suspendus)', 'half-open': 'semi-ouvert (essai en cours)' };
 
+/** A setting's French explanation, its `…` spans (values, names to type) as code. */
+function explanation(text: string): SafeHtml[] {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : html`${part}`));
+}
+
 function value(v: unknown): string {
   if (Array.isArray(v)) return v.length === 0 ? '(vide)' : v.join(' ');
   if (v === '') return '(vide)';
@@ -90,10 +95,11 @@ export function settingsBody(config: Config, access: AccessSettings, domain: Dom
 <section aria-labelledby="config-titre">
   <h2 id="config-titre">Configuration (secrets masqués)</h2>
   <table>
-    <thead><tr><th scope="col">Paramètre</th><th scope="col">Variable</th><th scope="col">Valeur</th></tr></thead>
-    <tbody>${Object.entries(described).map(
-      ([name, v]) => html`<tr><th scope="row">${name}</th><td><code>${settings[name as keyof typeof settings].env}</code></td><td><code>${value(v)}</code></td></tr>`,
-    )}</tbody>
+    <thead><tr><th scope="col">Paramètre</th><th scope="col">Variable</th><th scope="col">Valeur</th><th scope="col">Rôle</th></tr></thead>
+    <tbody>${Object.entries(described).map(([name, v]) => {
+      const setting = settings[name as keyof typeof settings];
+      return html`<tr><th scope="row"><code>${name}</code></th><td><code>${setting.env}</code></td><td><code>${value(v)}</code></td><td>${explanation(setting.french)}</td></tr>`;
+    })}</tbody>
   </table>
 </section>`;
 }

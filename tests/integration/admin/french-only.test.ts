@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/main.js';
+import { settings } from '../../../src/config.js';
 import { en3sInProcess } from '../../support/cli.js';
 import { englishWordsIn, readableHtmlText } from '../../support/english-words.js';
 import { offerPath, PASSWORD, startAdminApp, type AdminTestApp } from './admin-harness.js';
@@ -61,6 +62,23 @@ describe('the dashboard speaks French', () => {
       found.push(...englishWordsIn(readableHtmlText(answer.text), ids).map((word) => `GET ${path} (${answer.status}): ${word}`));
     }
     expect(found).toEqual([]);
+  });
+
+  it('on the settings page, which explains each setting in French from the settings schema', async () => {
+    await alice.login('alice', PASSWORD);
+    const page = (await alice.get('/admin/parametres')).text;
+    for (const [name, setting] of Object.entries(settings)) {
+      const row = new RegExp(`<tr><th scope="row"><code>${name}</code></th>[\\s\\S]*?</tr>`).exec(page)?.[0];
+      expect(row, name).toBeDefined();
+      const cell = /<td>((?:(?!<td>)[\s\S])*)<\/td><\/tr>$/.exec(row!)![1]!;
+      // All of its text, the `…` spans as code.
+      const decoded = cell.replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot|#39|#61|#96);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", '#61': '=', '#96': '`' })[e]!);
+      expect(decoded, name).toBe(setting.french.replaceAll('`', ''));
+      // What is read outside code: French.
+      const explained = readableHtmlText(cell).replace(/\s+/g, ' ').trim();
+      expect(explained.length, name).toBeGreaterThan(15);
+      expectFrench(`la ligne ${name}`, explained);
+    }
   });
 
   it('on the error pages of every form', async () => {
