@@ -1,4 +1,5 @@
 import type { ProcessMemory } from '../domain/job-process.js';
+import { fieldLabel } from '../domain/field-labels.js';
 import type { TeamMember } from '../domain/job-snapshot.js';
 import type { DomainData } from '../mappings/load.js';
 import type { OfferRecord } from '../store/offers.js';
@@ -20,6 +21,11 @@ import type { TimelineFamily, TimelineLine } from './timeline.js';
 
 function fact(label: string, value: SafeHtml | string | null | undefined) {
   return html`<dt>${label}</dt><dd>${value === null || value === undefined || value === '' ? '—' : value}</dd>`;
+}
+
+/** The fields a decision lacks, as the recruiter sees them in TalentLink; the field's name in the title. */
+function missingFields(fields: readonly string[]): SafeHtml {
+  return html`${fields.map((field, i) => html`${i > 0 ? ', ' : ''}<span title="${field}">${fieldLabel(field)}</span>`)}`;
 }
 
 function members(list: readonly TeamMember[], en3sUserId: string | null): string {
@@ -82,7 +88,7 @@ function decisionSection(domain: DomainData, record: OfferRecord, memory: Sticky
     ${fact('Texte appliqué', d.ruleSet)}
     ${fact('Régime', d.regime ? (regimeLabels(domain).get(d.regime) ?? d.regime) : null)}
     ${fact('Période EN3S', `${d.window.campaign} : du ${frenchDate(d.window.start, d.window.timeZone)} au ${frenchDate(new Date(Date.parse(d.window.end) - 1).toISOString(), d.window.timeZone)} (${d.window.timeZone}), ${d.windowOpen ? 'ouverte' : 'fermée'} lors de la décision`)}
-    ${d.missing.length > 0 ? fact('Données manquantes', d.missing.join(', ')) : ''}
+    ${d.missing.length > 0 ? fact('Données manquantes', missingFields(d.missing)) : ''}
   </dl>
   <table>
     <caption>Motifs et textes cités</caption>

@@ -64,6 +64,14 @@ describe('the dashboard speaks French', () => {
     expect(found).toEqual([]);
   });
 
+  it('names the data an undetermined offer lacks as the recruiter sees it in TalentLink', async () => {
+    await alice.login('alice', PASSWORD);
+    const page = (await alice.get(`/admin/offres/${offerPath(app.offers.undetermined)}`)).text;
+    const missing = /<dt>Données manquantes<\/dt><dd>([\s\S]*?)<\/dd>/.exec(page)?.[1];
+    expect(readableHtmlText(missing ?? '')).toContain('Niveau ou groupe');
+    expect(readableHtmlText(missing ?? '')).not.toContain('classification.');
+  });
+
   it('on the settings page, which explains each setting in French from the settings schema', async () => {
     await alice.login('alice', PASSWORD);
     const page = (await alice.get('/admin/parametres')).text;
