@@ -16,8 +16,8 @@ const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const escapes = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 
 function describe(text: string, offset: number): string {
-  if (offset >= text.length) return 'unexpected end of input';
-  return `unexpected character ${JSON.stringify(text[offset])}`;
+  if (offset >= text.length) return 'fin du texte inattendue';
+  return `caractère inattendu ${JSON.stringify(text[offset])}`;
 }
 
 /** End offset (exclusive) of the string starting at `start`, or the error inside it. */
@@ -25,17 +25,17 @@ function scanString(text: string, start: number): number | JsonSyntaxError {
   for (let i = start + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) return i + 1;
-    if (c < 0x20) return { offset: i, reason: 'control character inside a string' };
+    if (c < 0x20) return { offset: i, reason: 'caractère de contrôle dans une chaîne' };
     if (c === 92) {
       const next = text[i + 1];
       if (next === 'u') {
-        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { offset: i, reason: 'bad \\u escape' };
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { offset: i, reason: 'séquence \\u invalide' };
         i += 5;
       } else if (next !== undefined && escapes.has(next)) i++;
-      else return { offset: i, reason: 'bad escape sequence' };
+      else return { offset: i, reason: 'séquence d’échappement invalide' };
     }
   }
-  return { offset: text.length, reason: 'unterminated string' };
+  return { offset: text.length, reason: 'chaîne non terminée' };
 }
 
 function isWhitespace(c: number): boolean {
@@ -80,18 +80,18 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       i++;
       state = 'after';
     } else if (state === 'key' || state === 'keyOrEnd') {
-      if (c !== '"') return { offset: i, reason: `${describe(text, i)}, expected a property name in double quotes` };
+      if (c !== '"') return { offset: i, reason: `${describe(text, i)}, attendu un nom de propriété entre guillemets doubles` };
       const end = scanString(text, i);
       if (typeof end !== 'number') return end;
       i = end;
       state = 'colon';
     } else if (state === 'colon') {
-      if (c !== ':') return { offset: i, reason: `${describe(text, i)}, expected ':'` };
+      if (c !== ':') return { offset: i, reason: `${describe(text, i)}, attendu ':'` };
       i++;
       state = 'value';
     } else {
       const top = stack[stack.length - 1];
-      if (top === undefined) return { offset: i, reason: `${describe(text, i)} after the end of the document` };
+      if (top === undefined) return { offset: i, reason: `${describe(text, i)} après la fin du document` };
       if (c === ',') {
         i++;
         state = top === '{' ? 'key' : 'value';
@@ -99,7 +99,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
         stack.pop();
         i++;
       } else {
-        return { offset: i, reason: `${describe(text, i)}, expected ',' or '${top === '{' ? '}' : ']'}'` };
+        return { offset: i, reason: `${describe(text, i)}, attendu ',' ou '${top === '{' ? '}' : ']'}'` };
       }
     }
   }

@@ -55,8 +55,8 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: end - lineStart + 1 };
 }
 
-/** A failure located at an offset: `at line L, column C` is appended to the message. */
+/** A failure located at an offset: `(ligne L, colonne C)` is appended to the message. */
 export function failAt(code: PayloadErrorCode, message: string, text: string, offset: number): Failure {
   const { line, column } = lineColumn(text, offset);
-  return fail(code, `${message} at line ${line}, column ${column}`, { line, column, offset });
+  return fail(code, `${message} (ligne ${line}, colonne ${column})`, { line, column, offset });
 }

@@ -23,7 +23,7 @@ export function formatOfContentType(contentType: string): { ok: true; format: Bo
   if (!format) {
     return fail(
       'UNSUPPORTED_MEDIA_TYPE',
-      `content type ${type === '' ? '(none)' : JSON.stringify(type)} is not supported, expected application/xml or application/json`,
+      `type de contenu ${type === '' ? '(aucun)' : JSON.stringify(type)} non pris en charge, attendu application/xml ou application/json`,
     );
   }
   for (const param of params) {
@@ -31,7 +31,7 @@ export function formatOfContentType(contentType: string): { ok: true; format: Bo
     if (name.trim().toLowerCase() !== 'charset') continue;
     const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
     if (charset !== 'utf-8' && charset !== 'utf8') {
-      return fail('UNSUPPORTED_MEDIA_TYPE', `charset ${JSON.stringify(charset)} is not supported, expected utf-8`);
+      return fail('UNSUPPORTED_MEDIA_TYPE', `jeu de caractères ${JSON.stringify(charset)} non pris en charge, attendu utf-8`);
     }
   }
   return { ok: true, format };
@@ -40,7 +40,7 @@ export function formatOfContentType(contentType: string): { ok: true; format: Bo
 export function checkSize(body: Buffer | string): Failure | undefined {
   const bytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
   if (bytes > MAX_BODY_BYTES) {
-    return fail('TOO_LARGE', `body is ${bytes} bytes, the limit is ${MAX_BODY_BYTES} bytes (1 MiB)`);
+    return fail('TOO_LARGE', `le corps fait ${bytes} octets, la limite est ${MAX_BODY_BYTES} octets (1 Mio)`);
   }
   return undefined;
 }
@@ -52,7 +52,7 @@ export function decodeUtf8(body: Buffer | string): { ok: true; text: string } | 
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(body) };
   } catch {
     const offset = firstInvalidUtf8Byte(body);
-    return fail('INVALID_ENCODING', `body is not valid UTF-8 (first invalid byte at byte offset ${offset})`, { offset });
+    return fail('INVALID_ENCODING', `le corps n’est pas de l’UTF-8 valide (premier octet invalide à la position ${offset})`, { offset });
   }
 }
 
@@ -89,7 +89,7 @@ export function checkNoDoctype(text: string): Failure | undefined {
   const match = /<!\s*(doctype|entity)/i.exec(text);
   if (!match) return undefined;
   const what = match[1]?.toUpperCase() === 'ENTITY' ? '<!ENTITY' : '<!DOCTYPE';
-  return failAt('DOCTYPE_FORBIDDEN', `${what} is not allowed (no DTD or entity declaration is accepted)`, text, match.index);
+  return failAt('DOCTYPE_FORBIDDEN', `${what} interdit (aucune DTD ni déclaration d’entité n’est acceptée)`, text, match.index);
 }
 
 /** An XML declaration may only announce UTF-8, the encoding the body was decoded with. */
@@ -97,7 +97,7 @@ export function checkDeclaredEncoding(text: string): Failure | undefined {
   const declaration = /^\s*<\?xml\b[^?]*\bencoding\s*=\s*["']([^"']*)["']/.exec(text);
   const declared = declaration?.[1];
   if (declared === undefined || /^utf-?8$/i.test(declared)) return undefined;
-  return fail('INVALID_ENCODING', `the XML declaration announces encoding="${declared.slice(0, 40)}", only UTF-8 is accepted`, {
+  return fail('INVALID_ENCODING', `la déclaration XML annonce encoding="${declared.slice(0, 40)}", seul UTF-8 est accepté`, {
     line: 1,
   });
 }
@@ -113,7 +113,7 @@ export function checkJsonDepth(text: string): Failure | undefined {
       else if (c === 34 /* " */) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (++depth > MAX_DEPTH) return failAt('TOO_DEEP', `nesting deeper than ${MAX_DEPTH} levels`, text, i);
+      if (++depth > MAX_DEPTH) return failAt('TOO_DEEP', `imbrication de plus de ${MAX_DEPTH} niveaux`, text, i);
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
   return undefined;

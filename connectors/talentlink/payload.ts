@@ -73,7 +73,7 @@ export function parseJobDocument(text: string, format: 'json' | 'xml' | 'auto'):
   if (!decoded.ok) return decoded;
   const actual = format === 'auto' ? sniffFormat(decoded.text) : format;
   if (actual === undefined) {
-    return fail('UNSUPPORTED_MEDIA_TYPE', 'the text is neither XML nor JSON (expected it to start with "<" or "{")');
+    return fail('UNSUPPORTED_MEDIA_TYPE', 'le texte n’est ni du XML ni du JSON (il devrait commencer par « < » ou « { »)');
   }
   const tree = actual === 'xml' ? readXml(decoded.text, 'job') : readJson(decoded.text);
   if (!tree.ok) return tree;
@@ -96,7 +96,7 @@ function openingOf(value: unknown): JobParseResult | undefined {
   const data = isRecord(value) ? own(value, 'data') : undefined;
   const positions = isRecord(data) ? own(data, 'positions') : undefined;
   if (Array.isArray(positions)) {
-    if (positions.length !== 1) return fail('INVALID_JOB', `data.positions: expected exactly one job, got ${positions.length}`, { path: 'data.positions' });
+    if (positions.length !== 1) return fail('INVALID_JOB', `data.positions : une seule offre attendue, reçu ${positions.length}`, { path: 'data.positions' });
     candidate = positions[0];
     path = 'data.positions[0]';
   } else if (!(isRecord(value) && typeof own(value, 'id') === 'number')) {
@@ -118,7 +118,7 @@ export function extractNotificationId(body: Buffer | string, contentType: string
   if (!tree.ok) return tree;
   const id = isRecord(tree.value) ? own(tree.value, 'id') : undefined;
   if (typeof id === 'string' && id !== '') return { ok: true, id };
-  return fail('INVALID_NOTIFICATION', `id: expected a non-empty string, got ${showValue(id)}`, { path: 'id' });
+  return fail('INVALID_NOTIFICATION', `id : attendu un texte non vide, reçu ${showValue(id)}`, { path: 'id' });
 }
 
 function readBody(body: Buffer | string, contentType: string): Tree {
@@ -137,7 +137,7 @@ function sniffFormat(text: string): BodyFormat | undefined {
 }
 
 function validateNotification(data: unknown): NotificationParseResult {
-  if (!isRecord(data)) return fail('INVALID_NOTIFICATION', `expected an object, got ${showValue(data)}`, { path: '(root)' });
+  if (!isRecord(data)) return fail('INVALID_NOTIFICATION', `attendu un objet, reçu ${showValue(data)}`, { path: '(root)' });
   const type = own(data, 'type');
   const isAlert = type === 'queue.element.added' || (type === undefined && own(data, 'queueName') !== undefined && own(data, 'job') === undefined);
   if (isAlert) {
@@ -149,7 +149,7 @@ function validateNotification(data: unknown): NotificationParseResult {
   if (typeof type === 'string' && !(notificationTypes as readonly string[]).includes(type)) {
     return fail(
       'UNKNOWN_EVENT_TYPE',
-      `type: unknown event type ${showValue(type)}, expected one of ${[...notificationTypes, 'queue.element.added'].join('|')}`,
+      `type : type d’événement inconnu ${showValue(type)}, attendu l’un de ${[...notificationTypes, 'queue.element.added'].join('|')}`,
       { path: 'type' },
     );
   }
@@ -166,8 +166,8 @@ function readJson(text: string): Tree {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     const syntax = findJsonSyntaxError(text);
-    if (syntax) return failAt('MALFORMED_JSON', `malformed JSON: ${syntax.reason}`, text, syntax.offset);
-    return fail('MALFORMED_JSON', 'malformed JSON');
+    if (syntax) return failAt('MALFORMED_JSON', `JSON mal formé : ${syntax.reason}`, text, syntax.offset);
+    return fail('MALFORMED_JSON', 'JSON mal formé');
   }
 }
 
@@ -180,17 +180,17 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { msg, line, col } = validation.err;
-    return fail('MALFORMED_XML', `malformed XML: ${msg} at line ${line}, column ${col}`, { line, column: col });
+    return fail('MALFORMED_XML', `XML mal formé : ${msg} (ligne ${line}, colonne ${col})`, { line, column: col });
   }
   const root = scanned.root;
-  if (!root) return fail('MALFORMED_XML', 'malformed XML: no root element');
+  if (!root) return fail('MALFORMED_XML', 'XML mal formé : aucun élément racine');
   const rootProblem = checkRoot(root, expected, text);
   if (rootProblem) return rootProblem;
   let parsed: unknown;
   try {
     parsed = createXmlParser().parse(text);
   } catch (error) {
-    return fail('MALFORMED_XML', `malformed XML: ${error instanceof Error ? error.message : String(error)}`);
+    return fail('MALFORMED_XML', `XML mal formé : ${error instanceof Error ? error.message : String(error)}`);
   }
   const node = isRecord(parsed) ? own(parsed, root.localName) : undefined;
   try {
@@ -200,7 +200,7 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
     return { ok: true, value: isRecord(notification) ? own(notification, 'job') : undefined };
   } catch (error) {
     if (error instanceof UndefinedEntityError) {
-      return fail('MALFORMED_XML', `malformed XML: ${error.message} (only &lt; &gt; &amp; &quot; &apos; and character references exist without a DTD)`, {
+      return fail('MALFORMED_XML', `XML mal formé : ${error.message} (sans DTD, seuls &lt; &gt; &amp; &quot; &apos; et les références de caractères existent)`, {
         path: error.path,
       });
     }
@@ -212,15 +212,15 @@ function checkRoot(root: XmlRoot, expected: 'notification' | 'job', text: string
   const accepted = expected === 'notification' ? ['notification'] : ['job', 'notification'];
   if (!accepted.includes(root.localName)) {
     const code = expected === 'notification' ? 'INVALID_NOTIFICATION' : 'INVALID_JOB';
-    const wanted = accepted.map((name) => `<${name}>`).join(' or ');
-    return failAt(code, `expected the root element ${wanted}, got <${root.qname}>`, text, root.offset);
+    const wanted = accepted.map((name) => `<${name}>`).join(' ou ');
+    return failAt(code, `élément racine ${wanted} attendu, reçu <${root.qname}>`, text, root.offset);
   }
   const namespace = rootNamespace(root);
   // A bare <job> may come without a namespace (e.g. exported on its own); a notification may not.
   if (root.localName === 'job' && namespace === undefined) return undefined;
   if (namespace !== NOTIFICATION_NAMESPACE) {
-    const actual = namespace === undefined ? 'in no namespace' : `in namespace ${showValue(namespace)}`;
-    return failAt('NAMESPACE_MISMATCH', `root element <${root.qname}> is ${actual}, expected "${NOTIFICATION_NAMESPACE}"`, text, root.offset);
+    const actual = namespace === undefined ? 'sans espace de noms' : `dans l’espace de noms ${showValue(namespace)}`;
+    return failAt('NAMESPACE_MISMATCH', `élément racine <${root.qname}> ${actual}, attendu « ${NOTIFICATION_NAMESPACE} »`, text, root.offset);
   }
   return undefined;
 }

@@ -64,7 +64,7 @@ export function scanXml(text: string): { ok: true; root: XmlRoot | undefined } |
         continue;
       }
       if (forbiddenNames.has(localPart(qname))) {
-        return failAt('FORBIDDEN_NAME', `element name "${qname}" is not allowed`, text, i);
+        return failAt('FORBIDDEN_NAME', `nom d’élément « ${qname} » interdit`, text, i);
       }
       const attributes = depth === 0 && !root ? new Map<string, string>() : undefined;
       let count = 0;
@@ -91,13 +91,13 @@ export function scanXml(text: string): { ok: true; root: XmlRoot | undefined } |
           continue;
         }
         if (forbiddenNames.has(localPart(name))) {
-          return failAt('FORBIDDEN_NAME', `attribute name "${name}" is not allowed`, text, nameStart);
+          return failAt('FORBIDDEN_NAME', `nom d’attribut « ${name} » interdit`, text, nameStart);
         }
         if (++count > MAX_ATTRIBUTES_PER_ELEMENT) {
-          return failAt('TOO_MANY_ATTRIBUTES', `more than ${MAX_ATTRIBUTES_PER_ELEMENT} attributes on <${qname}>`, text, nameStart);
+          return failAt('TOO_MANY_ATTRIBUTES', `plus de ${MAX_ATTRIBUTES_PER_ELEMENT} attributs sur <${qname}>`, text, nameStart);
         }
         if (++totalAttributes > MAX_ATTRIBUTES_TOTAL) {
-          return failAt('TOO_MANY_ATTRIBUTES', `more than ${MAX_ATTRIBUTES_TOTAL} attributes in the document`, text, nameStart);
+          return failAt('TOO_MANY_ATTRIBUTES', `plus de ${MAX_ATTRIBUTES_TOTAL} attributs dans le document`, text, nameStart);
         }
         j = skipSpaces(text, j);
         if (text.charCodeAt(j) !== 61) continue;
@@ -114,7 +114,7 @@ export function scanXml(text: string): { ok: true; root: XmlRoot | undefined } |
       }
       if (!closed) break;
       if (depth === 0) {
-        if (root) return failAt('MALFORMED_XML', `a second root element <${qname}> is not allowed`, text, i);
+        if (root) return failAt('MALFORMED_XML', `un second élément racine <${qname}> est interdit`, text, i);
         const colon = qname.indexOf(':');
         root = {
           qname,
@@ -125,7 +125,7 @@ export function scanXml(text: string): { ok: true; root: XmlRoot | undefined } |
         };
       }
       if (!selfClosing && ++depth > MAX_DEPTH) {
-        return failAt('TOO_DEEP', `elements nested deeper than ${MAX_DEPTH} levels`, text, i);
+        return failAt('TOO_DEEP', `éléments imbriqués sur plus de ${MAX_DEPTH} niveaux`, text, i);
       }
       i = j;
     }

@@ -26,15 +26,15 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): strin
 
 /** A short, quoted rendering of a value for a message. */
 export function showValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
+  if (value === undefined) return 'rien';
   if (value === null) return 'null';
   if (typeof value === 'string') {
     const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
     return JSON.stringify(shown);
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  return 'an object';
+  if (Array.isArray(value)) return 'une liste';
+  return 'un objet';
 }
 
 function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
@@ -48,37 +48,37 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 const typeNames: Record<string, string> = {
-  int: 'an integer',
-  number: 'a number',
-  string: 'a string',
-  boolean: 'true or false',
-  object: 'an object',
-  array: 'a list',
+  int: 'un nombre entier',
+  number: 'un nombre',
+  string: 'un texte',
+  boolean: 'true ou false',
+  object: 'un objet',
+  array: 'une liste',
 };
 
 const formatNames: Record<string, string> = {
-  datetime: 'an ISO-8601 date-time with an offset or Z',
-  date: 'a calendar date YYYY-MM-DD',
+  datetime: 'un instant ISO 8601 avec son décalage ou Z',
+  date: 'une date AAAA-MM-JJ',
 };
 
 function expectation(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_value':
       return issue.values.length === 1
-        ? `expected ${String(issue.values[0])}`
-        : `expected one of ${issue.values.map(String).join('|')}`;
+        ? `attendu ${String(issue.values[0])}`
+        : `attendu l’une des valeurs ${issue.values.map(String).join('|')}`;
     case 'invalid_type':
-      return `expected ${typeNames[issue.expected] ?? issue.expected}`;
+      return `attendu ${typeNames[issue.expected] ?? issue.expected}`;
     case 'invalid_format':
-      return `expected ${formatNames[issue.format] ?? issue.format}`;
+      return `attendu ${formatNames[issue.format] ?? issue.format}`;
     case 'too_small':
-      if (issue.origin === 'string') return `expected at least ${String(issue.minimum)} character(s)`;
-      if (issue.origin === 'array') return `expected at least ${String(issue.minimum)} item(s)`;
-      return `expected at least ${String(issue.minimum)}`;
+      if (issue.origin === 'string') return `attendu au moins ${String(issue.minimum)} caractère(s)`;
+      if (issue.origin === 'array') return `attendu au moins ${String(issue.minimum)} élément(s)`;
+      return `attendu au moins ${String(issue.minimum)}`;
     case 'too_big':
-      if (issue.origin === 'string') return `expected at most ${String(issue.maximum)} character(s)`;
-      if (issue.origin === 'array') return `expected at most ${String(issue.maximum)} item(s)`;
-      return `expected at most ${String(issue.maximum)}`;
+      if (issue.origin === 'string') return `attendu au plus ${String(issue.maximum)} caractère(s)`;
+      if (issue.origin === 'array') return `attendu au plus ${String(issue.maximum)} élément(s)`;
+      return `attendu au plus ${String(issue.maximum)}`;
     default:
       return issue.message;
   }
@@ -89,13 +89,13 @@ export function formatIssues(error: z.ZodError, input: unknown, prefix = ''): Fo
   return error.issues.map((issue) => {
     const path = formatPath(issue.path, prefix);
     const got = valueAt(input, issue.path);
-    return { path, message: `${path}: ${expectation(issue)}, got ${showValue(got)}` };
+    return { path, message: `${path} : ${expectation(issue)}, reçu ${showValue(got)}` };
   });
 }
 
 /** One line for an error message: the first issue, and how many more there are. */
 export function summariseIssues(issues: FormattedIssue[]): string {
   const [first, ...rest] = issues;
-  if (!first) return 'invalid document';
-  return rest.length === 0 ? first.message : `${first.message} (and ${rest.length} more problem(s))`;
+  if (!first) return 'document invalide';
+  return rest.length === 0 ? first.message : `${first.message} (et ${rest.length} autre(s) problème(s))`;
 }

@@ -147,4 +147,22 @@ describe('the CLI speaks French', async () => {
     }
   });
 
+  it('evaluate: a text that is no document, and a document that is no job', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'en3s-french-'));
+    const cases: [string, string][] = [
+      ['texte.txt', 'bonjour'],
+      ['vide.json', '{"a": 1}'],
+      ['autre.xml', '<autre/>'],
+      ['casse.json', '{"a": '],
+    ];
+    for (const [name, content] of cases) {
+      writeFileSync(join(dir, name), content);
+      const answer = await en3sInProcess('evaluate', join(dir, name));
+      expect(answer.code, name).toBe(2);
+      expectFrench(`en3s evaluate ${name}`, answer.stderr.replaceAll(dir, ''));
+    }
+  });
 });

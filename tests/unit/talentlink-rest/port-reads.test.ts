@@ -84,7 +84,7 @@ describe('fetchJob', () => {
     const { port } = makePort();
     expect(port.decodeJob('{"opening": {"id": "48213"}, "postings": null}', '2027-01-15T09:30:00Z')).toEqual({
       ok: false,
-      error: { kind: 'permanent', code: 'INVALID_DOCUMENT', message: expect.stringContaining('document.opening.id: expected a number, got "48213"') },
+      error: { kind: 'permanent', code: 'INVALID_DOCUMENT', message: expect.stringContaining('document.opening.id : attendu un nombre, reçu "48213"') },
     });
     expect(port.decodeJob('not json', '2027-01-15T09:30:00Z')).toMatchObject({ ok: false, error: { code: 'INVALID_DOCUMENT' } });
   });
@@ -125,7 +125,7 @@ describe('fetchJob', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'permanent', code: 'INVALID_RESPONSE' } });
     if (result.ok) return;
     expect(result.error.message).toContain('data.positions[0].');
-    expect(result.error.message).toContain('(and 1 more problem(s))');
+    expect(result.error.message).toContain('(et 1 autre(s) problème(s))');
 
     server.use(http.get(`${REST}/position`, () => positions([sampleOpening({ id: API_KEY })])));
     const echoed = await makePort().port.fetchJob('48213');

@@ -22,7 +22,7 @@ describe('content type, size and encoding', () => {
     (contentType) => {
       const error = errorOf(parseNotification(sampleXml, contentType));
       expect(error.code).toBe<PayloadErrorCode>('UNSUPPORTED_MEDIA_TYPE');
-      expect(error.message).toMatch(/content type|charset/);
+      expect(error.message).toMatch(/type de contenu|jeu de caractères/);
     },
   );
 
@@ -37,7 +37,7 @@ describe('content type, size and encoding', () => {
     const body = Buffer.alloc(1024 * 1024 + 1, 0x20);
     const error = errorOf(parseNotification(body, 'application/json'));
     expect(error.code).toBe('TOO_LARGE');
-    expect(error.message).toContain('1048577 bytes');
+    expect(error.message).toContain('1048577 octets');
   });
 
   it('refuses a body that is not UTF-8 and says at which byte', () => {
@@ -73,7 +73,7 @@ describe('hostile XML is refused before parsing', () => {
     const error = xmlError(billionLaughs);
     expect(error.code).toBe('DOCTYPE_FORBIDDEN');
     expect(error.where).toMatchObject({ line: 2, column: 1 });
-    expect(error.message).toContain('line 2, column 1');
+    expect(error.message).toContain('ligne 2, colonne 1');
   });
 
   it.each([
@@ -91,7 +91,7 @@ describe('hostile XML is refused before parsing', () => {
     const error = xmlError(deep);
     const elapsed = performance.now() - started;
     expect(error.code).toBe('TOO_DEEP');
-    expect(error.message).toContain(`${MAX_DEPTH} levels`);
+    expect(error.message).toContain(`${MAX_DEPTH} niveaux`);
     expect(error.where?.line).toBe(1);
     expect(elapsed).toBeLessThan(100);
   });
@@ -113,14 +113,14 @@ describe('hostile XML is refused before parsing', () => {
     const attrs = Array.from({ length: 65 }, (_, i) => ` a${i}="x"`).join('');
     const error = xmlError(sampleXml.replace('<job id="48213"', `<job${attrs} id="48213"`));
     expect(error.code).toBe('TOO_MANY_ATTRIBUTES');
-    expect(error.message).toMatch(/more than 64 attributes on <job> at line 3, column \d+/);
+    expect(error.message).toMatch(/plus de 64 attributs sur <job> \(ligne 3, colonne \d+\)/);
   });
 
   it('refuses more than 10,000 attributes in the document', () => {
     const element = `<lov ${Array.from({ length: 50 }, (_, i) => `a${i}="x"`).join(' ')}/>`;
     const error = xmlError(sampleXml.replace('<customFields>', `<customFields>${element.repeat(201)}`));
     expect(error.code).toBe('TOO_MANY_ATTRIBUTES');
-    expect(error.message).toContain('10000 attributes in the document');
+    expect(error.message).toContain('10000 attributs dans le document');
   });
 });
 
@@ -130,7 +130,7 @@ describe('malformed documents say where', () => {
     expect(error.code).toBe('MALFORMED_XML');
     expect(error.where?.line).toBe(30);
     expect(error.where?.column).toBeGreaterThan(0);
-    expect(error.message).toMatch(/line 30, column 17/);
+    expect(error.message).toMatch(/ligne 30, colonne 17/);
   });
 
   it('an undefined entity (no DTD can define one): MALFORMED_XML naming the field', () => {
@@ -147,7 +147,7 @@ describe('malformed documents say where', () => {
   it('two root elements: MALFORMED_XML', () => {
     const error = xmlError(`${sampleXml}<notification xmlns="${NS}"/>`);
     expect(error.code).toBe('MALFORMED_XML');
-    expect(error.message).toContain('second root element');
+    expect(error.message).toContain('second élément racine');
   });
 
   it('JSON with a missing value: MALFORMED_JSON with position, line and column', () => {
@@ -155,16 +155,16 @@ describe('malformed documents say where', () => {
     const error = jsonError(text);
     expect(error.code).toBe('MALFORMED_JSON');
     expect(error.where).toEqual({ line: 3, column: 11, offset: text.indexOf(' ,') + 1 });
-    expect(error.message).toBe('malformed JSON: unexpected character "," at line 3, column 11');
+    expect(error.message).toBe('JSON mal formé : caractère inattendu "," (ligne 3, colonne 11)');
   });
 
   it.each([
-    ['{"id": "a"', 'unexpected end of input'],
-    ['{"id": "a"} x', 'after the end of the document'],
-    ["{'id': 1}", 'expected a property name'],
-    ['{"id" 1}', "expected ':'"],
-    ['[1, 2,]', 'unexpected character "]"'],
-    ['', 'unexpected end of input'],
+    ['{"id": "a"', 'fin du texte inattendue'],
+    ['{"id": "a"} x', 'après la fin du document'],
+    ["{'id': 1}", 'attendu un nom de propriété'],
+    ['{"id" 1}', "attendu ':'"],
+    ['[1, 2,]', 'caractère inattendu "]"'],
+    ['', 'fin du texte inattendue'],
   ])('JSON %j → %s', (text, reason) => {
     const error = jsonError(text);
     expect(error.code).toBe('MALFORMED_JSON');
@@ -179,34 +179,34 @@ describe('validation errors name the path and what was expected', () => {
     const json = JSON.parse(sampleJson);
     json.job.approvalProcess.steps[0].status = 'OK';
     const fromJson = jsonError(JSON.stringify(json));
-    const expected = 'job.approvalProcess.steps[0].status: expected one of PENDING|APPROVED|REJECTED, got "OK"';
+    const expected = 'job.approvalProcess.steps[0].status : attendu l’une des valeurs PENDING|APPROVED|REJECTED, reçu "OK"';
     expect(fromXml).toEqual({ code: 'INVALID_NOTIFICATION', message: expected, where: { path: 'job.approvalProcess.steps[0].status' } });
     expect(fromJson).toEqual(fromXml);
   });
 
   it('a lock that is neither true nor false', () => {
     const error = xmlError(sampleXml.replace('locked="false"', 'locked="yes"'));
-    expect(error.message).toBe('job.publicationLock.locked: expected true or false, got "yes"');
+    expect(error.message).toBe('job.publicationLock.locked : attendu true ou false, reçu "yes"');
   });
 
   it('a version that is not a number, and how many more problems there are', () => {
     const error = xmlError(sampleXml.replace('version="5"', 'version="v5"').replace('<status>OPEN</status>', '<status>OUVERT</status>'));
     expect(error.code).toBe('INVALID_NOTIFICATION');
-    expect(error.message).toBe('job.version: expected a number, got "v5" (and 1 more problem(s))');
+    expect(error.message).toBe('job.version : attendu un nombre, reçu "v5" (et 1 autre(s) problème(s))');
   });
 
   it('a missing field of a bare job: INVALID_JOB', () => {
     const job = JSON.parse(readFileSync(fixtures + 'spec-sample-job-48213.json', 'utf8'));
     delete job.jobNumber;
     const error = errorOf(parseJobDocument(JSON.stringify(job), 'json'));
-    expect(error).toEqual({ code: 'INVALID_JOB', message: 'job.jobNumber: expected a string, got nothing', where: { path: 'job.jobNumber' } });
+    expect(error).toEqual({ code: 'INVALID_JOB', message: 'job.jobNumber : attendu un texte, reçu rien', where: { path: 'job.jobNumber' } });
   });
 
   it('a bad date in a bare <job> element', () => {
     const jobXml = sampleXml.slice(sampleXml.indexOf('<job '), sampleXml.indexOf('</notification>'));
     expect(parseJobDocument(jobXml, 'xml').ok).toBe(true);
     const error = errorOf(parseJobDocument(jobXml.replace('2027-01-10T08:12:00Z', '10/01/2027'), 'auto'));
-    expect(error.message).toBe('job.creationDate: expected an ISO-8601 date-time with an offset or Z, got "10/01/2027"');
+    expect(error.message).toBe('job.creationDate : attendu un instant ISO 8601 avec son décalage ou Z, reçu "10/01/2027"');
   });
 
   it('an unknown event type: UNKNOWN_EVENT_TYPE', () => {
@@ -220,7 +220,7 @@ describe('validation errors name the path and what was expected', () => {
   it('a root outside the notification namespace: NAMESPACE_MISMATCH', () => {
     const none = xmlError(sampleXml.replace(` xmlns="${NS}"`, ''));
     expect(none.code).toBe('NAMESPACE_MISMATCH');
-    expect(none.message).toContain('in no namespace');
+    expect(none.message).toContain('sans espace de noms');
     const other = xmlError(sampleXml.replace(NS, 'urn:talentlink-style:notification:2'));
     expect(other).toMatchObject({ code: 'NAMESPACE_MISMATCH', where: { line: 2, column: 1 } });
   });
@@ -228,7 +228,7 @@ describe('validation errors name the path and what was expected', () => {
   it('another root element: INVALID_NOTIFICATION', () => {
     const error = xmlError(`<event xmlns="${NS}" id="1"/>`);
     expect(error.code).toBe('INVALID_NOTIFICATION');
-    expect(error.message).toContain('expected the root element <notification>, got <event>');
+    expect(error.message).toContain('élément racine <notification> attendu, reçu <event>');
   });
 
   it('parseJobDocument refuses what is neither XML nor JSON', () => {
@@ -250,7 +250,7 @@ describe('prototype pollution attempts are harmless', () => {
   ])('XML: %s is refused with FORBIDDEN_NAME', (_name, text) => {
     const error = xmlError(text);
     expect(error.code).toBe('FORBIDDEN_NAME');
-    expect(error.message).toMatch(/is not allowed at line \d+, column \d+/);
+    expect(error.message).toMatch(/interdit \(ligne \d+, colonne \d+\)/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
