@@ -323,7 +323,7 @@ export const settings = {
   },
   clockStart: {
     env: 'EN3S_CLOCK_START',
-    french: 'Démonstrations et tests seulement : instant d’où part l’horloge métier à chaque démarrage de `en3s serve`, puis elle avance en temps réel. Vide (par défaut) : l’heure réelle. Jamais en production : l’éligibilité, les échéances et le registre suivraient cette horloge.',
+    french: 'Démonstrations et tests seulement : instant d’où part l’horloge métier à chaque démarrage de `en3s serve`, puis elle avance en temps réel. Vide (par défaut) : l’heure réelle. Jamais en production : l’éligibilité, les relances et le registre suivraient cette horloge.',
     schema: z.union([z.literal(''), z.iso.datetime({ offset: true, error: 'expected an ISO-8601 instant with its offset, e.g. 2027-01-12T08:00:00Z' })]),
     default: '',
     description:
