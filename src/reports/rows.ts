@@ -1,6 +1,7 @@
 import type { JobProcessState } from '../domain/job-process-states.js';
 import type { OfferReportTable } from '../store/schema.js';
 import type { LocalDates } from './local-dates.js';
+import { frenchInstant } from './summary-layout.js';
 import type { Actor, Concerned, CorrectiveAction, ObservedAnswer, ReportRow, RowMoment, SubmissionApprovers } from './model.js';
 import type { OfferFacts, OfferSource, Snapshot } from './snapshot.js';
 
@@ -39,9 +40,25 @@ const answerCodes = {
 } as const satisfies Record<string, { answer: ObservedAnswer; byEn3s: boolean | null }>;
 type AnswerCode = keyof typeof answerCodes;
 
+const scopeOf = (concerned: boolean | null): Concerned => (concerned === null ? 'undetermined' : concerned ? 'yes' : 'no');
+
 function concernedOf(snapshot: Snapshot): Concerned {
-  const concerned = snapshot.override ? snapshot.override.concerned : snapshot.decision.concerned;
-  return concerned === null ? 'undetermined' : concerned ? 'yes' : 'no';
+  return scopeOf(snapshot.override ? snapshot.override.concerned : snapshot.decision.concerned);
+}
+
+const scopeWords: Record<Concerned, string> = { yes: 'concernée', no: 'non concernée', undetermined: 'indéterminée (données manquantes)' };
+
+/**
+ * The reason a row shows. When an administrator forced the scope, it says so first (who, when,
+ * their reason) and then what the rules alone had decided and why, so that a forced « concernée »
+ * beside the engine's « hors du recensement » reads as what it is, not as a contradiction.
+ */
+export function reasonText(rulesReason: string, snapshot: Snapshot): string {
+  const forced = snapshot.override;
+  if (!forced) return rulesReason;
+  const who = forced.by ? ` par ${forced.by}` : '';
+  const why = forced.reason.trim() !== '' ? forced.reason.trim() : 'non indiqué';
+  return `Périmètre forcé « ${scopeWords[scopeOf(forced.concerned)]} »${who} le ${frenchInstant(forced.at)} (heure de Paris), motif : ${why}. Décision des règles seules : ${scopeWords[scopeOf(snapshot.decision.concerned)]} — ${rulesReason}`;
 }
 
 /** The submission to EN3S, when one was seen with EN3S among its approvers (others are not EN3S's business). */
@@ -126,7 +143,7 @@ export function reportFacts(record: OfferSource, snapshot: Snapshot, dates: Loca
     time_zone: timeZone,
     concerned: concernedOf(snapshot),
     // A reason resting on a reading of the texts says so (« lecture : … »), in the report too.
-    reason: shown.map((r) => (r.reading ? `${r.message} (${r.reading})` : r.message)).join(' ; '),
+    reason: reasonText(shown.map((r) => (r.reading ? `${r.message} (${r.reading})` : r.message)).join(' ; '), snapshot),
     cited_text: [...new Set(shown.map((r) => r.source))].join(' ; '),
     offer_created_at: offer.createdAt,
     offer_created_day: day(offer.createdAt),

@@ -21,7 +21,8 @@ export interface Snapshot {
   state: JobProcessState;
   stateSince: string;
   decision: Decision;
-  override: { concerned: boolean } | null;
+  /** An administrator's forcing of the scope: what, by whom (null when the ledger did not name them), when, why. */
+  override: { concerned: boolean; by: string | null; at: string; reason: string } | null;
   /** The EN3S approver first seen on the job's team, and whose act it was. */
   approver: { observedAt: string; by: 'connector' | 'recruiter' } | null;
   /** The latest submission seen, with EN3S among its approvers or not. */
@@ -69,7 +70,7 @@ export function snapshotFromRecord(record: OfferSource): Snapshot | null {
     state: record.state as JobProcessState,
     stateSince: memory.stateSince ?? '',
     decision: record.decision,
-    override: memory.override ? { concerned: memory.override.concerned } : null,
+    override: memory.override ? { concerned: memory.override.concerned, by: memory.override.by, at: memory.override.at, reason: memory.override.reason } : null,
     approver: memory.approver ?? null,
     submission: submission && { observedAt: submission.observedAt, en3sIncluded: submission.en3sIncluded, en3sOnly: submission.en3sOnly, basis: submission.basis },
     answer: memory.answer ?? null,
@@ -83,6 +84,8 @@ export interface LedgerFact {
   at: string;
   kind: string;
   data: unknown;
+  /** Who acted (an administrator's name for `admin.override`). */
+  actorName?: string | null;
 }
 
 /** The kinds of ledger entries the fold reads (the others say nothing the report shows). */
@@ -115,7 +118,7 @@ export function snapshotFromLedger(facts: readonly LedgerFact[]): Snapshot | nul
         s.decision = d as unknown as Decision;
         break;
       case 'admin.override':
-        s.override = typeof d.concerned === 'boolean' ? { concerned: d.concerned } : null;
+        s.override = typeof d.concerned === 'boolean' ? { concerned: d.concerned, by: fact.actorName ?? null, at: fact.at, reason: text(d.reason) ?? '' } : null;
         break;
       case 'approver.observed':
         if (!s.approver) s.approver = { observedAt: fact.at, by: d.by === 'connector' ? 'connector' : 'recruiter' };

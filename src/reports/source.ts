@@ -115,7 +115,7 @@ async function ledgerFacts(db: Db, campaign: number, records: readonly OfferSour
   for (const [source, ids] of bySource) {
     const rows = await db
       .selectFrom('ledger')
-      .select(['offer_ats_id', 'at', 'kind', 'data'])
+      .select(['offer_ats_id', 'at', 'kind', 'data', 'actor_name'])
       .where('offer_source', '=', source)
       .where('offer_ats_id', 'in', ids)
       .where('campaign', '=', campaign)
@@ -127,7 +127,7 @@ async function ledgerFacts(db: Db, campaign: number, records: readonly OfferSour
       const key = `${source}\u0000${row.offer_ats_id}`;
       let list = facts.get(key);
       if (!list) facts.set(key, (list = []));
-      list.push({ at: row.at, kind: row.kind, data: JSON.parse(row.data) as unknown });
+      list.push({ at: row.at, kind: row.kind, data: JSON.parse(row.data) as unknown, actorName: row.actor_name });
     }
   }
   return facts;

@@ -45,7 +45,7 @@ describe('report snapshot: the ledger folded says what the memory says', () => {
           const apply = (event: ProcessEvent) => {
             const result = stepJob(memory, event);
             memory = result.memory;
-            for (const fact of result.facts) ledger.push({ at: event.at, kind: fact.kind, data: JSON.parse(JSON.stringify(fact.data)) });
+            for (const fact of result.facts) ledger.push({ at: event.at, kind: fact.kind, data: JSON.parse(JSON.stringify(fact.data)), actorName: fact.actorName ?? null });
             const { stands, stood } = bothWays(memory, ledger);
             expect(stood).toEqual(stands);
           };
