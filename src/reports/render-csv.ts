@@ -87,8 +87,9 @@ const momentColumns = ['published_at', 'published_day', 'channel', 'withdrawn_at
  * rendered whole): raise it whenever the text of a fixed column changes (a title, a label, the
  * quoting) or the columns do, which `csv-cells.test.ts` notices.
  * 2: the columns of the real ATS (EN3S approver, submission and answer observed; no due date).
+ * 3: an undetermined scope reads « indéterminée (données manquantes) », no longer « à vérifier ».
  */
-export const CSV_CELLS_VERSION = 2;
+export const CSV_CELLS_VERSION = 3;
 
 // A row's fixed cells do not depend on the instant: any will do to build the row.
 const anyMoment = rowContext('2000-01-01T00:00:00.000Z', 'all');

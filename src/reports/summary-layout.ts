@@ -36,7 +36,7 @@ const aboutLines: Record<ReportHeader['kind'], string[]> = {
     "Destinataires (instruction DSS/4B/2026/34 §3) : chaque caisse nationale, pour les propositions et affectations de son réseau ; le Secrétariat général des ministères chargés des affaires sociales (SGMCAS), pour le récapitulatif entier, tous réseaux confondus (ARS comprises).",
   ],
   posts: [
-    "Postes vacants concernés de la campagne (et ceux dont les données sont à vérifier), à saisir par chaque organisme sur la bourse en ligne des postes de l'EN3S (instruction DSS/4B/2026/34 §1.2) ; les offres publiées avant la période n'y figurent pas. « Saisie » : enregistrée par un administrateur dans le connecteur.",
+    "Postes vacants concernés de la campagne (et ceux dont le périmètre est indéterminé, faute de données), à saisir par chaque organisme sur la bourse en ligne des postes de l'EN3S (instruction DSS/4B/2026/34 §1.2) ; les offres publiées avant la période n'y figurent pas. « Saisie » : enregistrée par un administrateur dans le connecteur.",
   ],
 };
 
@@ -68,7 +68,7 @@ export function indicators(s: GroupStats): [string, Figure][] {
   return [
     ['Offres', { kind: 'int', value: s.offers }],
     ['Offres concernées', { kind: 'int', value: s.concerned }],
-    ['Offres à vérifier (données manquantes)', { kind: 'int', value: s.toVerify }],
+    ['Offres au périmètre indéterminé (données manquantes)', { kind: 'int', value: s.toVerify }],
     ['Offres concernées entrées dans le processus pendant la période', { kind: 'int', value: s.subject }],
     ["dont soumission à l'EN3S observée", { kind: 'int', value: s.throughProcess }],
     ["Part des offres concernées soumises à l'EN3S", { kind: 'share', value: s.throughProcessShare }],
@@ -87,7 +87,7 @@ export function stateLines(s: GroupStats): [string, number][] {
 export const groupTitles = [
   'Offres',
   'Concernées',
-  'À vérifier',
+  'Indéterminées (données manquantes)',
   'Entrées dans le processus',
   "Soumises à l'EN3S",
   'Part',

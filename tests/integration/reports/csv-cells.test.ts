@@ -136,9 +136,9 @@ describe('CSV records from the stored text of the fixed columns', () => {
       fix_action: 'reported', fix_at: '2027-01-05T08:00:00.000Z', fix_day: '2027-01-05', state_since: '2027-01-09T08:00:00.000Z', state_since_day: '2027-01-09',
       released: 0, entered_process: 1,
     };
-    expect(CSV_CELLS_VERSION).toBe(2);
+    expect(CSV_CELLS_VERSION).toBe(3);
     expect(csvAheadOf(facts)).toEqual({
-      csv_version: 2,
+      csv_version: 3,
       csv_cells: [
         'NVHADD0000001;"\'=Chef ; ""adjoint""";CPAM de la Gironde;CPAM;Régime général',
         "RG 8;04/01/2027;oui;Régime général, niveau 8 : concernée;Instruction §1.1;04/01/2027;le connecteur;04/01/2027;l'EN3S seule;approbation;09/01/2027;oui;4,9",

@@ -107,7 +107,7 @@ describe.each(testDatabases())('posts to enter on EN3S’s board on %s', (dialec
     expect(g[col('Période EN3S : au')]).toBe('30/04/2027');
     expect(g[col("Saisie sur la bourse de l'EN3S")]).toBe('non');
     const f = rows.find((r) => r[col("Référence de l'offre")] === campaign.ref.F)!;
-    expect(f[col('Concernée')]).toBe('à vérifier (données manquantes)');
+    expect(f[col('Concernée')]).toBe('indéterminée (données manquantes)');
   });
 
   it('gives one body its own list, by name or by type, and filters on a network', async () => {

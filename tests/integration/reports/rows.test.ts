@@ -118,9 +118,9 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(row(after, 'E').released).toBe(true);
   });
 
-  it('F: undetermined (no level) is "à vérifier", with the reason, and treated as concerned', () => {
+  it('F: undetermined (no level) is "indéterminée (données manquantes)", with the reason, and treated as concerned', () => {
     expect(cells(row(march, 'F'))).toMatchObject({
-      Concernée: 'à vérifier',
+      Concernée: 'indéterminée (données manquantes)',
       Raison: 'Régime général : niveau de classification absent, à vérifier',
       'Grille et niveau': 'RG',
       'Approbateur EN3S : posé le': '',
