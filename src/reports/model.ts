@@ -104,12 +104,14 @@ export interface GroupStats {
   subject: number;
   /** Of those, the ones whose submission to EN3S was seen (or answered). */
   throughProcess: number;
-  /** throughProcess / subject, null when subject is 0. */
+  /** throughProcess / subject (`shareOf`: 1 only when all, 0 only when none), null when subject is 0. */
   throughProcessShare: number | null;
   publishedWithoutApproval: number;
-  /** Answers seen (approved or refused), and those attributed to EN3S alone. */
+  /** Answers seen (approved or refused) on the `subject` offers, and those attributed to EN3S alone. */
   answered: number;
   answeredByEn3s: number;
+  /** Answers seen on offers outside `subject` (now not concerned, or undetermined). */
+  answeredElsewhere: number;
   answerDaysMedian: number | null;
   answerDaysP90: number | null;
 }

@@ -3,9 +3,9 @@ import { endStream, writeChunk } from './atomic-file.js';
 import { weeklyChartSvg } from './chart-svg.js';
 import { cellText, gridAndLevel, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns } from './columns.js';
 import { frenchDay, LocalDates } from './local-dates.js';
-import type { Group, Recap, ReportHeader, ReportRow, Summary } from './model.js';
+import type { Group, GroupStats, Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
-import { figureText, groupFigures, groupTitles, headerLines, indicators, reportTitle, stateLines } from './summary-layout.js';
+import { figureText, groupFigures, groupTotal, groupTitles, headerLines, indicators, reportTitle, stateLines } from './summary-layout.js';
 
 /**
  * The printable HTML report, in French: one self-contained page (styles inline, the chart as
@@ -42,9 +42,9 @@ function page(header: ReportHeader): string {
 const td = (text: string, numeric = false) => `<td${numeric ? ' class="n"' : ''}>${escapeHtml(text)}</td>`;
 const th = (text: string) => `<th>${escapeHtml(text)}</th>`;
 
-function groupTable(title: string, groups: Group[]): string {
+function groupTable(title: string, groups: Group[], total: GroupStats): string {
   const head = `<tr>${th(title)}${groupTitles.map(th).join('')}</tr>`;
-  const body = groups.map((g) => `<tr>${td(g.label)}${groupFigures(g).map((f) => td(figureText(f), true)).join('')}</tr>`).join('\n');
+  const body = [...groups, groupTotal(groups, total)].map((g) => `<tr>${td(g.label)}${groupFigures(g).map((f) => td(figureText(f), true)).join('')}</tr>`).join('\n');
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`;
 }
 
@@ -56,11 +56,11 @@ function summaryHtml(summary: Summary): string {
     `<h2>Offres par semaine de création et par état</h2>\n${weeklyChartSvg(summary.weeks)}\n`,
     `<h2>Offres par état</h2>\n<table>\n<thead><tr>${th('État')}${th('Offres')}</tr></thead>\n<tbody>\n${states}\n</tbody>\n</table>\n`,
     '<h2>Par régime</h2>\n',
-    groupTable('Régime', summary.byRegime),
+    groupTable('Régime', summary.byRegime, summary.total),
     '<h2>Par réseau</h2>\n',
-    groupTable('Réseau', summary.byNetwork),
+    groupTable('Réseau', summary.byNetwork, summary.total),
     '<h2>Par organisme</h2>\n',
-    groupTable('Organisme', summary.byBody),
+    groupTable('Organisme', summary.byBody, summary.total),
   ].join('');
 }
 

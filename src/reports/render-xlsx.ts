@@ -2,9 +2,9 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { type Cell as ColumnCell, gridAndLevel, postColumns, postsOfBodyColumns, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns, type TableColumn } from './columns.js';
 import { LocalDates } from './local-dates.js';
-import type { Group, PostsList, Recap, ReportHeader, ReportRow, Summary } from './model.js';
+import type { Group, GroupStats, PostsList, Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
-import { groupFigures, groupTitles, headerLines, indicators, reportTitle, stateLines, type Figure } from './summary-layout.js';
+import { groupFigures, groupTitles, groupTotal, shownShare, headerLines, indicators, reportTitle, stateLines, type Figure } from './summary-layout.js';
 
 /**
  * XLSX through exceljs's streaming writer: rows are committed as they come, so a sheet of any
@@ -59,7 +59,7 @@ function excelDate(isoDate: string): Date {
 
 function figureValue(f: Figure): number | string {
   if (f.value === null) return '—';
-  return f.value;
+  return f.kind === 'share' ? shownShare(f.value) : f.value;
 }
 
 function figureFormat(f: Figure): string | undefined {
@@ -90,9 +90,11 @@ function addBoldRow(sheet: ExcelJS.Worksheet, values: (string | number)[]): void
   row.commit();
 }
 
-function addGroupTable(sheet: ExcelJS.Worksheet, title: string, groups: Group[]): void {
+function addGroupTable(sheet: ExcelJS.Worksheet, title: string, groups: Group[], total: GroupStats): void {
   addBoldRow(sheet, [title, ...groupTitles]);
   for (const g of groups) addFigureRow(sheet, g.label, groupFigures(g));
+  const sum = groupTotal(groups, total);
+  addFigureRow(sheet, sum.label, groupFigures(sum), true);
   sheet.addRow([]).commit();
 }
 
@@ -106,9 +108,9 @@ function writeSummarySheet(book: ExcelJS.stream.xlsx.WorkbookWriter, header: Rep
   addBoldRow(sheet, ['Offres par état', 'Offres']);
   for (const [label, count] of stateLines(summary.total)) sheet.addRow([label, count]).commit();
   sheet.addRow([]).commit();
-  addGroupTable(sheet, 'Par régime', summary.byRegime);
-  addGroupTable(sheet, 'Par réseau', summary.byNetwork);
-  addGroupTable(sheet, 'Par organisme', summary.byBody);
+  addGroupTable(sheet, 'Par régime', summary.byRegime, summary.total);
+  addGroupTable(sheet, 'Par réseau', summary.byNetwork, summary.total);
+  addGroupTable(sheet, 'Par organisme', summary.byBody, summary.total);
   sheet.commit();
 }
 

@@ -64,6 +64,7 @@ const stats = z.strictObject({
   publishedWithoutApproval: z.number().int(),
   answered: z.number().int(),
   answeredByEn3s: z.number().int(),
+  answeredElsewhere: z.number().int(),
   answerDaysMedian: z.number().nullable(),
   answerDaysP90: z.number().nullable(),
 });

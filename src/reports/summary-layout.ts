@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { jobProcessLabel, jobProcessStates } from '../domain/job-process-states.js';
 import type { Group, GroupStats, ReportHeader } from './model.js';
 import { regimeLabels } from './options.js';
+import { totalLabel } from './summary.js';
 
 /**
  * What the summary says and in which words, shared by the XLSX summary sheet and the HTML page:
@@ -71,12 +72,13 @@ export function indicators(s: GroupStats): [string, Figure][] {
     ['Offres au périmètre indéterminé (données manquantes)', { kind: 'int', value: s.toVerify }],
     ['Offres concernées entrées dans le processus pendant la période', { kind: 'int', value: s.subject }],
     ["dont soumission à l'EN3S observée", { kind: 'int', value: s.throughProcess }],
-    ["Part des offres concernées soumises à l'EN3S", { kind: 'share', value: s.throughProcessShare }],
+    ["dont réponse observée (approbation ou refus)", { kind: 'int', value: s.answered }],
+    ["dont réponse attribuée à l'EN3S seule", { kind: 'int', value: s.answeredByEn3s }],
+    ["Part des offres concernées entrées dans le processus dont la soumission à l'EN3S a été observée", { kind: 'share', value: s.throughProcessShare }],
+    ["Réponses observées sur des offres non concernées ou au périmètre indéterminé (non comptées ci-dessus)", { kind: 'int', value: s.answeredElsewhere }],
     ["Offres publiées sans l'approbation de l'EN3S (manquements)", { kind: 'int', value: s.publishedWithoutApproval }],
-    ['Réponses observées (approbation ou refus)', { kind: 'int', value: s.answered }],
-    ["dont attribuées à l'EN3S seule", { kind: 'int', value: s.answeredByEn3s }],
-    ['Délai médian entre soumission et réponse observées (jours)', { kind: 'days', value: s.answerDaysMedian }],
-    ['Délai entre soumission et réponse observées, 90e centile (jours)', { kind: 'days', value: s.answerDaysP90 }],
+    ['Délai médian entre soumission et réponse observées, offres concernées (jours)', { kind: 'days', value: s.answerDaysMedian }],
+    ['Délai entre soumission et réponse observées, offres concernées, 90e centile (jours)', { kind: 'days', value: s.answerDaysP90 }],
   ];
 }
 
@@ -90,9 +92,9 @@ export const groupTitles = [
   'Indéterminées (données manquantes)',
   'Entrées dans le processus',
   "Soumises à l'EN3S",
-  'Part',
+  'Part soumise',
   'Publiées sans approbation',
-  'Réponses observées',
+  'Réponses observées (concernées)',
   "Attribuées à l'EN3S seule",
   'Délai médian (j)',
   'Délai 90e centile (j)',
@@ -115,9 +117,25 @@ export function groupFigures(g: Group): Figure[] {
   ];
 }
 
+/**
+ * A share as shown, a fraction rounded to a thousandth (one decimal of a percentage) that never
+ * reads 100 % unless it is all, nor 0 % unless it is none (`shareOf` keeps 1 and 0 for those).
+ */
+export function shownShare(value: number): number {
+  const rounded = Math.round(value * 1000) / 1000;
+  if (value < 1 && rounded >= 1) return 0.999;
+  if (value > 0 && rounded <= 0) return 0.001;
+  return rounded;
+}
+
 /** A figure as French text: `95,5 %`, `6,9`, `—` when there is none. */
 export function figureText(f: Figure): string {
   if (f.value === null) return '—';
-  if (f.kind === 'share') return `${(Math.round(f.value * 1000) / 10).toString().replace('.', ',')} %`;
+  if (f.kind === 'share') return `${(Math.round(shownShare(f.value) * 1000) / 10).toString().replace('.', ',')} %`;
   return String(f.value).replace('.', ',');
+}
+
+/** The total line of a table per group: the summary's figures, labelled with why it is not the sum of the lines when it is not. */
+export function groupTotal(groups: Group[], total: GroupStats): Group {
+  return { key: 'total', label: totalLabel(groups.reduce((sum, g) => sum + g.stats.offers, 0), total.offers), stats: total };
 }

@@ -22,6 +22,17 @@ export function median(sorted: Float64Array | number[]): number | null {
   return n % 2 === 1 ? sorted[mid]! : Math.round(((sorted[mid - 1]! + sorted[mid]!) / 2) * 10) / 10;
 }
 
+/**
+ * A share rounded to four decimals that never reads as all unless it is all, nor as none unless
+ * it is none: 19 999 of 20 000 is 0.9999, not 1.
+ */
+export function shareOf(part: number, whole: number): number | null {
+  if (whole === 0) return null;
+  const rounded = Math.round((part / whole) * 10_000) / 10_000;
+  if (part > 0 && part < whole) return Math.min(0.9999, Math.max(0.0001, rounded));
+  return rounded;
+}
+
 class StatsBuilder {
   offers = 0;
   byState = new Map<JobProcessState, number>();
@@ -32,6 +43,7 @@ class StatsBuilder {
   publishedWithoutApproval = 0;
   answered = 0;
   answeredByEn3s = 0;
+  answeredElsewhere = 0;
   answerDays: number[] = [];
 
   add(row: ReportRow): void {
@@ -39,16 +51,20 @@ class StatsBuilder {
     this.byState.set(row.state, (this.byState.get(row.state) ?? 0) + 1);
     if (row.concerned === 'yes') this.concerned += 1;
     if (row.concerned === 'undetermined') this.toVerify += 1;
+    // The answers and their delays are counted among the concerned offers that went into the
+    // process, so that answers ≤ submissions ≤ offers in the process ≤ concerned offers; an
+    // answer seen on an offer now not concerned or undetermined is counted apart.
+    const answered = row.answer === 'approved' || row.answer === 'refused';
     if (row.concerned === 'yes' && row.enteredProcess) {
       this.subject += 1;
-      if (row.submission !== null || row.answer === 'approved' || row.answer === 'refused') this.throughProcess += 1;
-    }
+      if (row.submission !== null || answered) this.throughProcess += 1;
+      if (answered) {
+        this.answered += 1;
+        if (row.answerByEn3s === true) this.answeredByEn3s += 1;
+      }
+      if (row.answerDays !== null) this.answerDays.push(row.answerDays);
+    } else if (answered) this.answeredElsewhere += 1;
     if (row.publishedWithoutApproval) this.publishedWithoutApproval += 1;
-    if (row.answer === 'approved' || row.answer === 'refused') {
-      this.answered += 1;
-      if (row.answerByEn3s === true) this.answeredByEn3s += 1;
-    }
-    if (row.answerDays !== null) this.answerDays.push(row.answerDays);
   }
 
   result(): GroupStats {
@@ -60,10 +76,11 @@ class StatsBuilder {
       toVerify: this.toVerify,
       subject: this.subject,
       throughProcess: this.throughProcess,
-      throughProcessShare: this.subject === 0 ? null : Math.round((this.throughProcess / this.subject) * 10_000) / 10_000,
+      throughProcessShare: shareOf(this.throughProcess, this.subject),
       publishedWithoutApproval: this.publishedWithoutApproval,
       answered: this.answered,
       answeredByEn3s: this.answeredByEn3s,
+      answeredElsewhere: this.answeredElsewhere,
       answerDaysMedian: median(days),
       answerDaysP90: percentile(days, 0.9),
     };
@@ -87,6 +104,14 @@ class Groups {
 }
 
 export const NO_NETWORK = 'Sans réseau';
+
+/**
+ * The label of a total line, which says on the same line why the total is not the sum of the
+ * lines above it: an offer of a body with several networks (CARSAT, CGSS…) is counted in each.
+ */
+export function totalLabel(sumOfLines: number, total: number): string {
+  return sumOfLines === total ? 'Total' : 'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)';
+}
 
 export class SummaryBuilder {
   private readonly total = new StatsBuilder();
@@ -167,7 +192,7 @@ export class RecapBuilder {
     const networks = [...this.lines.keys()].sort((a, b) => collator.compare(a, b) || (a < b ? -1 : 1));
     return {
       lines: networks.map((n) => ({ ...this.lines.get(n)!.line })),
-      total: { ...this.total },
+      total: { ...this.total, network: totalLabel(networks.reduce((sum, n) => sum + this.lines.get(n)!.line.total, 0), this.total.total) },
       detail: networks.map((n) => ({ network: n, offers: this.lines.get(n)!.offers })),
     };
   }

@@ -51,7 +51,7 @@ describe('no report, page, e-mail or alert says EN3S answered late', () => {
   it('nor does any title, label or wording the reports and the dashboard print', () => {
     const stats: GroupStats = {
       offers: 1, byState: {} as GroupStats['byState'], concerned: 1, toVerify: 0, subject: 1, throughProcess: 1, throughProcessShare: 1,
-      publishedWithoutApproval: 0, answered: 1, answeredByEn3s: 1, answerDaysMedian: 40, answerDaysP90: 90,
+      publishedWithoutApproval: 0, answered: 1, answeredByEn3s: 1, answeredElsewhere: 0, answerDaysMedian: 40, answerDaysP90: 90,
     };
     const texts = [
       ...reportColumns.map((c) => c.title), ...recapColumns, ...recapDetailColumns, ...postColumns.map((c) => c.title), ...postsOfBodyColumns.map((c) => c.title),
