@@ -6,6 +6,7 @@ import { parseMonthDayTime, type MonthDayTime } from '../config.js';
 import type { OrganismsFile } from '../domain/organism-schema.js';
 import type { Clock, Logger } from '../pipeline/context.js';
 import type { Store } from '../store/database.js';
+import { campaignHasOffers } from '../store/offers.js';
 import { generateReportFile } from './generate.js';
 import type { ReportMailer } from './mail.js';
 import type { ReportFormat, ReportKind } from './options.js';
@@ -169,12 +170,29 @@ export class ReportScheduler {
     return this.running;
   }
 
+  /**
+   * The runs whose campaign had an offer at their slot. A campaign without any (a fresh database
+   * at its first start) gets no empty « final » report; the slot is not recorded as done, and
+   * since the report would show the campaign as it stood at the slot, looking again later
+   * finds it as empty, so nothing is written late either.
+   */
+  private async withOffers(runs: DueRun[]): Promise<DueRun[]> {
+    const empty = new Set<string>();
+    for (const slot of new Map(runs.map((r) => [r.slot.key, r.slot])).values()) {
+      if (!(await campaignHasOffers(this.o.store.db, slot.campaign, slot.dueAt))) {
+        empty.add(slot.key);
+        this.o.log.info('scheduled report skipped: no offer in the campaign at its slot', { slot: slot.key, campaign: slot.campaign });
+      }
+    }
+    return runs.filter((r) => !empty.has(r.slot.key));
+  }
+
   private async makeDue(): Promise<MadeRun[]> {
     const { store, clock, log } = this.o;
     const now = clock.now();
     const finalAt = this.o.finalAt ?? DEFAULT_FINAL_AT;
     const candidates = candidateRuns(now.getTime(), this.o.formats, finalAt);
-    const due = dueRuns(now, await doneScheduleKeys(store.db, candidates.map((c) => c.scheduleKey)), this.o.formats, finalAt);
+    const due = await this.withOffers(dueRuns(now, await doneScheduleKeys(store.db, candidates.map((c) => c.scheduleKey)), this.o.formats, finalAt));
     if (due.length === 0) return [];
     await mkdir(this.o.dir, { recursive: true });
     const made: MadeRun[] = [];

@@ -152,6 +152,12 @@ export async function listOffers(db: Db, filter: OfferFilter = {}): Promise<{ it
   return { items: rows.map(parseOffer), total: Number(count.total) };
 }
 
+/** Whether the campaign had any offer at `asOf` (first written then or before): a report of it would be empty otherwise. */
+export async function campaignHasOffers(db: Db, campaign: number, asOf: string): Promise<boolean> {
+  const row = await db.selectFrom('offers').select('ats_id').where('campaign', '=', campaign).where('created_at', '<=', asOf).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** How many offers of the campaign are in each state. */
 export async function countByState(db: Db, campaign: number): Promise<Record<string, number>> {
   const rows = await db
