@@ -16,7 +16,7 @@ import {
   type ReportKind,
   type ReportRun,
 } from '../reports/index.js';
-import { formatsOf, unsupportedOptions, type RawReportOptions } from '../reports/options.js';
+import { formatsOf, generationInstant, unsupportedOptions, type RawReportOptions } from '../reports/options.js';
 import type { Principal } from './auth.js';
 import { AdminError, badRequest, notFound } from './errors.js';
 import { sha256File } from './file-hash.js';
@@ -63,8 +63,8 @@ export async function generateFromRequest(deps: ReportsDeps, body: RawReportOpti
   if (!parsed.ok) throw badRequest(parsed.problems.join(' ; '));
   const unsupported = unsupportedOptions(kind, parsed.value);
   if (unsupported.length > 0) throw badRequest(unsupported.join(' ; '));
-  const now = ctx.clock.now();
-  const generatedAt = now.toISOString();
+  const generatedAt = generationInstant(ctx.clock);
+  const now = new Date(generatedAt);
   const stamp = DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).toFormat('yyyyLLdd-HHmmss');
   const fileName = `en3s-${fileKinds[kind]}-${parsed.value.campaign}-${stamp}-${randomBytes(3).toString('hex')}.${format}`;
   await mkdir(deps.dir, { recursive: true });

@@ -20,6 +20,16 @@ export function offsetClock(startAt: Date, realStart = Date.now()): Clock {
   return { now: () => new Date(Date.now() + offset) };
 }
 
+/**
+ * The business clock the settings ask for, the same in every process reading them (the service
+ * and the CLI): placed at `clockStart` when this process starts, or moved by `clockOffsetMs`
+ * from the real time; the real time otherwise.
+ */
+export function businessClock(settings: Pick<Config, 'clockStart' | 'clockOffsetMs'>): Clock {
+  if (settings.clockStart) return offsetClock(new Date(settings.clockStart));
+  return settings.clockOffsetMs !== 0 ? offsetClock(new Date(Date.now() + settings.clockOffsetMs)) : systemClock;
+}
+
 /** Minimal logger interface (winston's shape) so that the pipeline does not depend on a transport. */
 export interface Logger {
   info(message: string, meta?: Record<string, unknown>): void;

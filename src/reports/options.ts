@@ -1,3 +1,4 @@
+import type { Clock } from '../pipeline/context.js';
 import { DateTime } from 'luxon';
 import { fold } from '../domain/organisms.js';
 import type { OrganismsFile } from '../domain/organism-schema.js';
@@ -151,4 +152,13 @@ export function bodyMatcher(body: string | null, organisms: OrganismsFile): ((ty
   if (typeKey) return (type) => type === typeKey;
   const wanted = fold(body);
   return (_type, name) => fold(name) === wanted;
+}
+
+/**
+ * The instant a report is produced at, and so its « Situation au » when no `asOf` is asked: the
+ * business clock's now (`businessClock` of the settings). The CLI and the dashboard both take it
+ * from here, so that the same database, options and settings give the same instant.
+ */
+export function generationInstant(clock: Clock): string {
+  return clock.now().toISOString();
 }

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config.js';
 import { loadDomainData } from '../../mappings/load.js';
 import { generateReportFile } from '../../reports/generate.js';
-import { formatsOf, parseAsOf, parseReportOptions, unsupportedOptions, type ReportFormat, type ReportKind } from '../../reports/options.js';
+import { businessClock } from '../../pipeline/context.js';
+import { formatsOf, generationInstant, parseAsOf, parseReportOptions, unsupportedOptions, type ReportFormat, type ReportKind } from '../../reports/options.js';
 import type { Store } from '../../store/database.js';
 import { UsageError } from '../output.js';
 import { openCommandDatabase, requireMigrated } from './db.js';
@@ -108,14 +109,17 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
   const format = o.format as ReportFormat;
   if (o.campaign === undefined) throw new UsageError('--campaign : année de la campagne attendue (ex. 2027)');
   const out = checkOut(o.out);
-  let generatedAt = new Date().toISOString();
+  // The service's business clock, from the same settings: « Situation au » is the dashboard's instant.
+  const config = configValue(() => loadConfig());
+  const clock = businessClock(config);
+  let generatedAt = generationInstant(clock);
   if (o.generatedAt !== undefined) {
     const parsed = parseAsOf(o.generatedAt);
     if (parsed === null || /^\d{4}-\d{2}-\d{2}$/.test(o.generatedAt)) throw new UsageError(`--generated-at : instant ISO attendu (ex. 2027-03-01T08:00:00+01:00), reçu « ${o.generatedAt} »`);
     generatedAt = parsed;
   }
   const domain = loadDomainData();
-  const primaryNetworks = o.primaryNetworks ?? configValue(() => loadConfig().primaryNetworks);
+  const primaryNetworks = o.primaryNetworks ?? config.primaryNetworks;
   const parsed = parseReportOptions(
     { campaign: o.campaign, asOf: o.asOf, network: o.network, regime: o.regime, body: o.body, state: o.state, primaryNetworks },
     domain.organismsFile,
@@ -138,7 +142,7 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
         generatedAt,
         out,
         trigger: 'cli',
-        now: new Date().toISOString(),
+        now: generationInstant(clock),
         onProgress: progress(total),
       });
     } catch (error) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { metricsExposureProblem } from '../../admin/index.js';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { MappingError } from '../../mappings/yaml-file.js';
-import { offsetClock } from '../../pipeline/context.js';
+import { businessClock } from '../../pipeline/context.js';
 import { startService, type RunningService } from '../../service/service.js';
 import { DatabaseConnectionError, DatabaseUrlError } from '../../store/database.js';
 import { UsageError } from '../output.js';
@@ -80,12 +80,7 @@ export function registerServe(program: Command): void {
       if (problems.length > 0) throw new UsageError(`configuration incomplète :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       // Demos and tests only (the settings say so): the business clock placed at EN3S_CLOCK_START,
       // or moved by EN3S_CLOCK_OFFSET_MS from the real time.
-      const clock = config.clockStart
-        ? offsetClock(new Date(config.clockStart))
-        : config.clockOffsetMs !== 0
-          ? offsetClock(new Date(Date.now() + config.clockOffsetMs))
-          : undefined;
-      const service = await startOrExplain(() => startService({ config, ...(clock ? { clock } : {}) }));
+      const service = await startOrExplain(() => startService({ config, clock: businessClock(config) }));
       stopOnSignals(service.stop);
     });
 }
