@@ -1,5 +1,5 @@
 import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
-import { applySnapshot } from '../../../src/pipeline/apply.js';
+import { applySnapshot, applyToKnownOffer } from '../../../src/pipeline/apply.js';
 import { silentLogger, type PipelineContext } from '../../../src/pipeline/context.js';
 import { Timekeeper } from '../../../src/pipeline/timekeeper.js';
 import type { Store } from '../../../src/store/database.js';
@@ -41,6 +41,8 @@ export interface Campaign {
   ref: Record<Letter, string>;
   /** Phase two: the window closes (Réunion, then Paris). */
   closeWindow(): Promise<void>;
+  /** An administrator forces the scope of an offer at an instant, as the dashboard's « périmètre » action does. */
+  forceScope(letter: Letter, concerned: boolean, at: string, by: string, reason: string): Promise<void>;
 }
 
 const rg = (orgName: string, level?: string, extra: Partial<JobSpec> = {}): JobSpec => ({
@@ -126,6 +128,11 @@ export async function buildCampaign(store: Store): Promise<Campaign> {
         clock = new Date(at);
         await keeper.tickOpenOffers(new Date(at));
       }
+    },
+    async forceScope(letter, concerned, at, by, reason) {
+      const key = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).where('job_number', '=', ref[letter]).executeTakeFirstOrThrow();
+      clock = new Date(at);
+      await inTransaction(store, (trx) => applyToKnownOffer(ctx, trx, key, { kind: 'override', at, concerned, by, reason }, new Date(at)));
     },
   };
 }

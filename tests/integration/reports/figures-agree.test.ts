@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { overview } from '../../../src/admin/status.js';
-import { applyToKnownOffer } from '../../../src/pipeline/apply.js';
 import { buildReport } from '../../../src/reports/build.js';
 import { generateReportFile } from '../../../src/reports/generate.js';
 import type { BuiltReport, GroupStats } from '../../../src/reports/model.js';
 import type { ReportOptions } from '../../../src/reports/options.js';
 import { shareOf } from '../../../src/reports/summary.js';
 import { figureText, groupTotal, indicators, shownShare } from '../../../src/reports/summary-layout.js';
-import { inTransaction } from '../../../src/store/transaction.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
 import { buildCampaign, MARCH, type Campaign } from './campaign.js';
@@ -66,9 +64,7 @@ describe.each(testDatabases())('the figures of a report on %s', (dialect) => {
     store = await openTestStore(dialect, 'report-figures-agree');
     campaign = await buildCampaign(store);
     // A, approved by EN3S, then forced out of the scope.
-    const key = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).where('job_number', '=', campaign.ref.A).executeTakeFirstOrThrow();
-    const at = '2027-02-15T10:00:00.000Z';
-    await inTransaction(store, (trx) => applyToKnownOffer(campaign.ctx, trx, key, { kind: 'override', at, concerned: false, by: 'Alice Martin', reason: 'poste supprimé' }, new Date(at)));
+    await campaign.forceScope('A', false, '2027-02-15T10:00:00.000Z', 'Alice Martin', 'poste supprimé');
     report = await buildReport(store.db, data.organismsFile, options, MARCH);
   });
   afterAll(async () => {

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyToKnownOffer } from '../../../src/pipeline/apply.js';
 import { buildReport } from '../../../src/reports/build.js';
 import { generateReportFile } from '../../../src/reports/generate.js';
 import type { ReportFormat, ReportOptions } from '../../../src/reports/options.js';
-import { inTransaction } from '../../../src/store/transaction.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
 import { buildCampaign, MARCH, type Campaign } from './campaign.js';
@@ -33,16 +31,7 @@ describe.each(testDatabases())('a forced scope in the reports on %s', (dialect) 
   beforeAll(async () => {
     store = await openTestStore(dialect, 'report-forced-scope');
     campaign = await buildCampaign(store);
-    const key = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).where('job_number', '=', campaign.ref.H).executeTakeFirstOrThrow();
-    await inTransaction(store, (trx) =>
-      applyToKnownOffer(
-        campaign.ctx,
-        trx,
-        key,
-        { kind: 'override', at: FORCED_AT, concerned: true, by: 'Alice Martin', reason: 'poste ouvert aux élèves à la demande de la caisse nationale' },
-        new Date(FORCED_AT),
-      ),
-    );
+    await campaign.forceScope('H', true, FORCED_AT, 'Alice Martin', 'poste ouvert aux élèves à la demande de la caisse nationale');
     dir = mkdtempSync(join(tmpdir(), 'en3s-forced-scope-'));
   });
   afterAll(async () => {
