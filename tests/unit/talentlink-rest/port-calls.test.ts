@@ -162,6 +162,30 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
     expect(seen).toHaveLength(5);
   });
 
+  it('a burst of over-limit answers at once, at the default threshold, is a wait: the circuit stays closed and the next call is sent', async () => {
+    answerWith(() => text('Account Over Queries Per Second Limit', 403));
+    const { port } = makePort();
+    const burst = await Promise.all(Array.from({ length: 12 }, () => port.listQueues()));
+    for (const outcome of burst) expect(outcome).toMatchObject({ ok: false, error: { kind: 'throttled', code: 'OVER_QPS' } });
+    expect(port.circuitBreaker.snapshot()).toEqual({ state: 'closed', consecutiveFailures: 0 });
+    answerWith(() => HttpResponse.json({ queues: [] }));
+    expect(await port.listQueues()).toEqual({ ok: true, value: [] });
+    expect(seen).toHaveLength(13);
+  });
+
+  it('over-limit answers between real failures neither hide nor count them: five 503s still open the circuit', async () => {
+    const { port } = makePort();
+    for (let i = 0; i < 5; i++) {
+      answerWith(() => text('Account Over Queries Per Second Limit', 403));
+      await port.listQueues();
+      expect(port.circuitBreaker.state()).toBe('closed');
+      answerWith(() => text('Service Unavailable', 503));
+      await port.listQueues();
+    }
+    expect(port.circuitBreaker.state()).toBe('open');
+    expect(await port.listQueues()).toMatchObject({ ok: false, error: { code: 'CIRCUIT_OPEN' } });
+  });
+
   it('"over rate limit" stops the budget for the quota stop, and the next call is refused without a request', async () => {
     answerWith(() => text('Account Over Rate Limit', 403));
     const { port, budget, clock } = makePort({ quotaStopMs: 2 * 3_600_000 });
