@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { ConfigError, loadConfig } from '../../config.js';
+import { ConfigError, loadConfig, settings } from '../../config.js';
 import { DatabaseConnectionError, DatabaseUrlError, openDatabase, type Store } from '../../store/database.js';
 import { compactSqlite, type CompactResult } from '../../store/compact.js';
 import { migrateToLatest, migrationStatus, type MigrationState } from '../../store/migrate.js';
@@ -28,10 +28,23 @@ export async function openCommandDatabase(dbOption: string | undefined, options:
   try {
     return await openDatabase(url, options);
   } catch (error) {
-    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
-    if (error instanceof DatabaseConnectionError) throw new UsageError(error.message);
+    // Without --db the reader may not know which database was meant: say it, and how to name another.
+    const hint = dbOption === undefined ? `\n${configuredDatabaseHint()}` : '';
+    if (error instanceof DatabaseUrlError) throw new UsageError(`${error.message}${hint}`);
+    if (error instanceof DatabaseConnectionError) throw new UsageError(`${error.message}${hint}`);
     throw error;
   }
+}
+
+/** Where `en3s demo` keeps its database, relative to the folder it was started in. */
+export const DEMO_DB = './data/demo.sqlite';
+
+function configuredDatabaseHint(): string {
+  return [
+    `base cherchée : celle de la configuration (${settings.databaseUrl.env}, par défaut ${settings.databaseUrl.default}, relatif au dossier courant).`,
+    `Pour en lire une autre : --db sqlite:<fichier> ou --db postgres://utilisateur:motdepasse@hôte:port/base (ou ${settings.databaseUrl.env}).`,
+    `Celle de la démonstration (en3s demo, npm start) : --db sqlite:${DEMO_DB}, depuis le dossier où la démonstration a été lancée.`,
+  ].join('\n');
 }
 
 /** The migrations, or a UsageError when the database has none applied yet. */

@@ -9,6 +9,7 @@ import { startService, type RunningService } from '../../service/service.js';
 import { listRecentMails } from '../../store/recruiter-mails.js';
 import { INSTANT_HELP, parseInstantOption } from '../instants.js';
 import { UsageError } from '../output.js';
+import { DEMO_DB } from './db.js';
 import { startOrExplain, stopOnSignals } from './serve.js';
 
 /**
@@ -20,8 +21,6 @@ import { startOrExplain, stopOnSignals } from './serve.js';
  * recruiters submit once the mail reaches them, EN3S approves or refuses. The log tells it all,
  * the mails included (their subject and recipients' user ids, never an address).
  */
-
-const DEMO_DB = './data/demo.sqlite';
 
 function portOption(value: string, flag: string): number {
   const port = Number(value);
