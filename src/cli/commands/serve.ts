@@ -28,6 +28,19 @@ export function productionProblems(config: Config): string[] {
   return problems;
 }
 
+/**
+ * The service runs without any administrator (the dashboard and the API then refuse everyone):
+ * legitimate behind a proxy set up later, but worth saying at start-up, in the administrator's words.
+ */
+export function noAdministratorWarning(config: Config): string | null {
+  if (config.adminUsers.length > 0 || config.adminApiTokens.length > 0 || config.adminProxyUserHeader !== '') return null;
+  return (
+    'aucun administrateur configuré : le tableau de bord et l’API refusent toute connexion. ' +
+    'Renseignez EN3S_ADMIN_USERS (nom:empreinte bcrypt ; l’empreinte s’obtient avec « en3s admin hash-password », le mot de passe lu sur l’entrée standard), ' +
+    'ou EN3S_ADMIN_API_TOKENS (« en3s admin new-token <nom> »), puis redémarrez le service.'
+  );
+}
+
 export function readConfigOrExplain(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     return loadConfig(env);
@@ -81,6 +94,8 @@ export function registerServe(program: Command): void {
       // Demos and tests only (the settings say so): the business clock placed at EN3S_CLOCK_START,
       // or moved by EN3S_CLOCK_OFFSET_MS from the real time.
       const service = await startOrExplain(() => startService({ config, clock: businessClock(config) }));
+      const noAdministrator = noAdministratorWarning(config);
+      if (noAdministrator) service.ctx.log.warn(noAdministrator);
       stopOnSignals(service.stop);
     });
 }
