@@ -30,6 +30,8 @@ export interface ConnectorSettings {
   organisms: OrganismRecognizer;
   requestId?: () => string | undefined;
   onCall?: (info: RestCallInfo) => void;
+  /** Told when the circuit to the ATS opens (with the wait before its trial call) and when it closes again. */
+  onCircuit?: (change: { state: 'open' | 'closed'; retryInMs: number }) => void;
   /** Mappings folder (tests); the shipped `mappings/` by default. */
   mappingsDir?: string;
   /**
@@ -59,7 +61,12 @@ export function createConnector(settings: ConnectorSettings): Connector {
     apiKey: settings.apiKey,
     budget: settings.budget,
     timeoutMs: settings.timeoutMs,
-    circuitBreaker: { coolDownMs: settings.circuitCoolDownMs },
+    circuitBreaker: {
+      coolDownMs: settings.circuitCoolDownMs,
+      onChange: (to) => {
+        if (to !== 'half-open') settings.onCircuit?.({ state: to, retryInMs: to === 'open' ? settings.circuitCoolDownMs : 0 });
+      },
+    },
     mapOpening: createOpeningMapper(mapping, settings.organisms),
     ...(settings.requestId ? { requestId: settings.requestId } : {}),
     ...(settings.onCall ? { onCall: settings.onCall } : {}),

@@ -34,6 +34,8 @@ export interface CircuitBreakerOptions {
   /** How long the circuit stays open before a trial call (default 30 s). */
   coolDownMs?: number;
   clock?: Pick<Clock, 'now'>;
+  /** Told of each change of state (to log and show what holds calls back). Must not throw. */
+  onChange?: (to: CircuitState) => void;
 }
 
 export interface CircuitSnapshot {
@@ -51,11 +53,13 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
   private trialInFlight = false;
+  private readonly onChange: ((to: CircuitState) => void) | undefined;
 
   constructor(options: CircuitBreakerOptions = {}) {
     this.failureThreshold = Math.max(1, options.failureThreshold ?? 5);
     this.coolDownMs = Math.max(0, options.coolDownMs ?? 30_000);
     this.clock = options.clock ?? systemClock;
+    this.onChange = options.onChange;
   }
 
   private move(event: CircuitEvent): void {
@@ -64,6 +68,7 @@ export class CircuitBreaker {
     this.current = transition.to;
     if (transition.to === 'open') this.openedAt = this.clock.now();
     if (transition.to === 'closed') this.failures = 0;
+    this.onChange?.(transition.to);
   }
 
   /** The state as of now: an open circuit whose cool-down is over reads as half-open. */

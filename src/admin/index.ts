@@ -6,6 +6,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import { packageRoot } from '../paths.js';
 import type { ReportFormat } from '../reports/index.js';
 import { accessSettings } from './access-config.js';
+import type { HoldsView } from '../pipeline/holds.js';
 import type { ReconcileOutcome } from './actions.js';
 import { createApiRouter } from './api-routes.js';
 import { authenticate, principalOf, requireAdmin, requireCsrf, type AuthDeps } from './auth.js';
@@ -36,6 +37,8 @@ export interface AdminDeps {
   circuit?: () => unknown;
   /** Called at each password check of the login form (a metric). */
   onPasswordCheck?: () => void;
+  /** What holds commands back, this instance's view (`HoldRegister.view`). */
+  holds?: () => HoldsView;
 }
 
 export { metricsExposureProblem, metricsGuard } from './metrics-guard.js';
@@ -61,7 +64,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
     config,
     access,
     actions: { ctx, reconcileNow: deps.reconcileNow, onReconciled: (outcome) => (lastReconcile = outcome) },
-    operations: { ctx, ...(deps.circuit ? { circuit: deps.circuit } : {}), lastReconcile: () => lastReconcile },
+    operations: { ctx, ...(deps.circuit ? { circuit: deps.circuit } : {}), ...(deps.holds ? { holds: deps.holds } : {}), lastReconcile: () => lastReconcile },
     reports: { ctx, config, dir: deps.reports?.dir ?? config.reportsDir, ...(deps.reports?.onRun ? { onRun: deps.reports.onRun } : {}) },
   };
   const authDeps: AuthDeps = { access, jar, store: ctx.store, clock: ctx.clock, log: ctx.log };

@@ -1,6 +1,7 @@
 import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
 import { askReasonLabels, frenchDate, frenchDateTime, frenchNumber } from './format.js';
 import { html, pathOf, queryString, type SafeHtml } from './html.js';
+import { holdsSection } from './page-holds.js';
 import type { Overview } from './status.js';
 
 /** "Vue d'ensemble": what needs an administrator today, then where every offer of the campaign stands. */
@@ -77,5 +78,6 @@ ${awaitingSubmissionSection(data)}
     <li>Dernière réconciliation réussie : ${frenchDateTime(operations.reconcileCursorAt)}.</li>
   </ul>
   <p><a href="/admin/parametres#connecteur">État du connecteur, réconciliation avec l’ATS</a></p>
-</section>`;
+</section>
+${holdsSection(operations.holds)}`;
 }

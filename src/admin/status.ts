@@ -1,5 +1,6 @@
 import { jobProcessStates } from '../domain/job-process-states.js';
 import type { PipelineContext } from '../pipeline/context.js';
+import type { HoldsView } from '../pipeline/holds.js';
 import { RECONCILE_CURSOR } from '../pipeline/reconciler.js';
 import { inboxStats, type InboxStats } from '../store/inbox.js';
 import { countByState } from '../store/offers.js';
@@ -25,6 +26,7 @@ export interface CircuitView {
 export interface OperationsDeps {
   ctx: PipelineContext;
   circuit?: () => unknown;
+  holds?: () => HoldsView;
   lastReconcile: () => ReconcileOutcome | null;
 }
 
@@ -64,6 +66,8 @@ export interface Operations {
   reconcileCursorAt: string | null;
   inbox: InboxStats;
   outbox: OutboxStats;
+  /** What holds commands back now and lately (this instance's view), or null when not followed. */
+  holds: HoldsView | null;
 }
 
 
@@ -90,6 +94,7 @@ export async function operations(deps: OperationsDeps): Promise<Operations> {
     reconcileCursorAt: cursor?.updated_at ?? null,
     inbox: await inboxStats(store.db, now),
     outbox: await outboxStats(store.db, now),
+    holds: deps.holds?.() ?? null,
   };
 }
 

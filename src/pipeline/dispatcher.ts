@@ -41,6 +41,8 @@ export interface DispatcherOptions extends Partial<LoopOptions> {
   takeDownMaxDelayMs?: number;
   /** Random source for the jitter, injectable for tests. */
   random?: () => number;
+  /** Told of each command not sent (circuit open, a limit, a mail held elsewhere), to log the episode once. */
+  onNotSent?: (error: AtsFailure) => void;
 }
 
 /** The connector did not call the ATS (circuit open, a gateway limit): the command was not sent at all. */
@@ -61,7 +63,8 @@ type Outcome =
 const READ_BACK_BATCH = 100;
 
 export class Dispatcher extends Loop {
-  private readonly o: Required<Omit<DispatcherOptions, keyof LoopOptions>>;
+  private readonly o: Required<Omit<DispatcherOptions, keyof LoopOptions | 'onNotSent'>>;
+  private readonly onNotSent: ((error: AtsFailure) => void) | undefined;
 
   constructor(
     private readonly ctx: PipelineContext & { recruiterMail?: RecruiterMail },
@@ -79,6 +82,7 @@ export class Dispatcher extends Loop {
       takeDownMaxDelayMs: options.takeDownMaxDelayMs ?? 30_000,
       random: options.random ?? Math.random,
     };
+    this.onNotSent = options.onNotSent;
   }
 
   async runOnce(): Promise<number> {
@@ -291,6 +295,7 @@ export class Dispatcher extends Loop {
       return null;
     });
     for (const s of stored ?? []) this.ctx.snapshots?.put(command.source, s.eventId, s.read);
+    if (outcome.kind === 'retry' && notSent(outcome.error)) this.onNotSent?.(outcome.error);
     if (outcome.kind === 'dead') log.error('command dead-lettered', { command: command.kind, offer: command.ats_id, error: outcome.error.code });
     return outcome.kind === 'done' && outcome.readBack === true && stored !== null;
   }

@@ -20,6 +20,7 @@ import { createCallBudget } from '../pipeline/call-budget.js';
 import { policyFromConfig, systemClock, type Clock, type Logger, type PipelineContext } from '../pipeline/context.js';
 import { Dispatcher, type RecruiterMail } from '../pipeline/dispatcher.js';
 import { HandedSnapshots } from '../pipeline/handed-snapshots.js';
+import { HoldRegister } from '../pipeline/holds.js';
 import { InboxWorker } from '../pipeline/inbox-worker.js';
 import { reconcile } from '../pipeline/reconciler.js';
 import { currentRequestId } from '../pipeline/request-context.js';
@@ -92,6 +93,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       onGrant: (lane) => metrics.budgetGrants.inc({ lane }),
     });
     metrics.watchBudget(() => budget.snapshot());
+    // What holds commands back, logged once per episode and shown on the dashboard.
+    const holds = new HoldRegister(log, () => clock.now());
+    const holdsTimer = setInterval(() => holds.expire(), 1_000);
+    holdsTimer.unref();
     const connector = options.ats
       ? { ...options.ats, circuit: () => undefined }
       : createConnector({
@@ -111,6 +116,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           onCall: (info) => {
             metrics.atsCalls.inc({ op: info.op, outcome: info.outcome });
             metrics.atsLatency.observe({ op: info.op }, info.ms / 1000);
+            if (info.outcome === 'throttled' && info.code) {
+              holds.fromFailure({ kind: 'throttled', code: info.code, message: info.op, ...(info.status !== undefined ? { status: info.status } : {}), ...(info.retryAfterMs !== undefined ? { retryAfterMs: info.retryAfterMs } : {}) });
+            }
+          },
+          onCircuit: (change) => {
+            if (change.state === 'open') holds.hold('circuit-open', { forMs: change.retryInMs, cause: 'repeated transient failures of the ATS', endsByItself: false });
+            else holds.release('circuit-open');
           },
         });
     const ats = connector.port;
@@ -148,7 +160,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       snapshots,
       ...(followUp ? { recruiterMail: followUp } : {}),
     };
-    const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher`, leaseMs: config.outboxLeaseMs });
+    const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher`, leaseMs: config.outboxLeaseMs, onNotSent: (error) => holds.fromFailure(error) });
     // The commands a batch queued are sent at once rather than at the dispatcher's next poll.
     const worker = new InboxWorker(ctx, { owner: `${instanceId}:inbox`, leaseMs: config.inboxLeaseMs, onBatch: () => dispatcher.poke() });
     const timekeeper = new Timekeeper(ctx);
@@ -210,6 +222,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         config,
         reconcileNow,
         circuit: () => connector.circuit(),
+        holds: () => holds.view(),
         reports: { onRun: (run) => metrics.reportRuns.inc({ format: run.format, trigger: run.trigger }) },
         onPasswordCheck: () => metrics.passwordChecks.inc(),
       }),
@@ -291,6 +304,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (approverTimer) clearTimeout(approverTimer);
+      clearInterval(holdsTimer);
       await reconcileTask.stop();
       await followUpTask?.stop();
       await reports?.stop();

@@ -45,6 +45,8 @@ export interface RestCallInfo {
   status?: number;
   outcome: 'ok' | AtsFailure['kind'];
   code?: string;
+  /** A throttled or refused call: how long to wait before the next (the gateway's limit, the quota stop, the circuit). */
+  retryAfterMs?: number;
   ms: number;
 }
 
@@ -135,6 +137,7 @@ export function createRestHttp(options: RestHttpOptions): RestHttp {
     const info: RestCallInfo = { op: spec.op, lane: spec.lane, outcome: result.ok ? 'ok' : result.error.kind, ms: Math.max(0, clock.now() - started) };
     if (status !== undefined) info.status = status;
     if (!result.ok) info.code = result.error.code;
+    if (!result.ok && result.error.retryAfterMs !== undefined) info.retryAfterMs = result.error.retryAfterMs;
     options.onCall(info);
   };
 

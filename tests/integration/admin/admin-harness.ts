@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import express from 'express';
-import { createAdminRouter } from '../../../src/admin/index.js';
+import { createAdminRouter, type AdminDeps } from '../../../src/admin/index.js';
 import { loadConfig, type Config, type SettingName } from '../../../src/config.js';
 import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
 import { applySnapshot } from '../../../src/pipeline/apply.js';
@@ -64,7 +64,7 @@ export async function startAdminApp(
   dialect: Dialect,
   name: string,
   overrides: Partial<Record<SettingName, unknown>> = {},
-  options: { log?: Logger } = {},
+  options: { log?: Logger } & Pick<AdminDeps, 'holds'> = {},
 ): Promise<AdminTestApp> {
   const store = await openTestStore(dialect, `admin-${name}`);
   const clock = new TestClock(NOW);
@@ -117,6 +117,7 @@ export async function startAdminApp(
         state.reconcileCalls += 1;
         return state.reconcileAnswer;
       },
+      ...(options.holds ? { holds: options.holds } : {}),
     }),
   );
   const server: Server = await new Promise((resolve) => {

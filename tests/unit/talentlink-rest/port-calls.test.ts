@@ -231,6 +231,28 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
     expect(port.circuitBreaker.state()).toBe('closed');
   });
 
+  it('tells when the circuit opens and closes, and each refused call how long to wait (what the service logs once per episode)', async () => {
+    const changes: string[] = [];
+    const { port, calls, clock } = makePort({ circuitBreaker: { failureThreshold: 2, coolDownMs: 30_000, onChange: (to) => changes.push(to) } });
+    answerWith(() => text('Account Over Queries Per Second Limit', 403));
+    await port.listQueues();
+    answerWith(() => text('', 503));
+    await port.listQueues();
+    await port.listQueues();
+    await port.listQueues();
+    expect(changes).toEqual(['open']);
+    expect(calls.map((c) => [c.code, c.retryAfterMs])).toEqual([
+      ['OVER_QPS', 1_000],
+      ['HTTP_503', undefined],
+      ['HTTP_503', undefined],
+      ['CIRCUIT_OPEN', 30_000],
+    ]);
+    clock.ms += 30_000;
+    answerWith(() => HttpResponse.json({ queues: [] }));
+    await port.listQueues();
+    expect(changes).toEqual(['open', 'half-open', 'closed']);
+  });
+
   it('a time-out is transient TIMEOUT; a network error transient NETWORK', async () => {
     answerWith(async () => {
       await delay(2_000);
