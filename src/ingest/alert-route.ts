@@ -86,7 +86,8 @@ export function createAlertRouter(deps: AlertRouteDeps): Router {
     outcome('accepted');
     const named = namedQueue(body, deps.queueNames);
     const queues = named === undefined ? [...deps.queueNames] : [named];
-    deps.log.info('queue alert accepted', { queues, named: named !== undefined });
+    // One line per alert repeated every few seconds in a busy tenant: a detail (the metrics count them).
+    deps.log.debug('queue alert accepted', { queues, named: named !== undefined });
     safely(deps.log, () => deps.requestDrain(queues));
   };
 

@@ -76,7 +76,9 @@ export function createQueueDrain(deps: QueueDrainDeps): (queue: QueueRef, signal
     const report: DrainReport = { queueName: queue.name, end: 'empty', committed: 0, duplicates: 0, deleted: 0, poison: 0 };
     if (!(await takeDrainLease(store.db, lease(queue)))) return { ...report, end: 'busy' };
     const failed = (step: DrainStep, error: AtsFailure): DrainReport => {
-      log.warn('queue drain stopped', { queueName: queue.name, step, kind: error.kind, code: error.code, error: error.message });
+      // A limit or an open circuit is logged once per episode where it is seen (`HoldRegister`), not at every drain.
+      const held = error.kind === 'throttled' || error.code === 'CIRCUIT_OPEN';
+      (held ? log.debug : log.warn).call(log, 'queue drain stopped', { queueName: queue.name, step, kind: error.kind, code: error.code, error: error.message });
       return { ...report, end: 'failed', failure: { ...error, step } };
     };
     /** Clears a poison element once recorded; undefined when it was cleared, else how the run ends. */
