@@ -64,6 +64,20 @@ describe('en3s demo (npm start) from a fresh folder', () => {
     console.info(`demo: ${changes.length} state changes, ${mails.length} mails ${Date.now() - startedAt} ms after the start`);
   }, 90_000);
 
+  it('sums up each phase in one French line, with the counts the log told', async () => {
+    const summary = await demo.waitForLog((l) => String(l.message).startsWith('démonstration, fin de phase : '), 30_000, 'a phase summary');
+    expect(summary.level).toBe('info');
+    expect(summary.message).toMatch(/^démonstration, fin de phase : \d+ offres? vues?, \d+ approbateurs? posés?, \d+ recruteurs? sollicités?, \d+ annonces? retirées?, \d+ réponses? de l’EN3S$/);
+    const counts = summary.demoSummary as Record<string, number>;
+    const changes = stateChanges(demo.logs()).filter((l) => Date.parse(String(l.timestamp)) <= Date.parse(String(summary.timestamp)));
+    expect(counts.offersSeen).toBe(new Set(changes.map((l) => l.jobId)).size);
+    expect(counts.offersSeen).toBeGreaterThan(0);
+    expect(counts.approversSet).toBe(new Set(changes.filter((l) => l.to === 'awaiting_submission').map((l) => l.jobId)).size);
+    // One summary per phase, not one per event: far fewer summaries than state changes.
+    const summaries = demo.logs().filter((l) => String(l.message).startsWith('démonstration, fin de phase'));
+    expect(summaries.length).toBeLessThan(stateChanges(demo.logs()).length / 5);
+  }, 40_000);
+
   it('keeps its database in ./data of the folder it runs from, and stops on SIGTERM', async () => {
     expect(existsSync(join(dir, 'data', 'demo.sqlite'))).toBe(true);
     expect(await demo.stop()).toBe(0);

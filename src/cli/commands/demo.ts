@@ -9,7 +9,9 @@ import { startService, type RunningService } from '../../service/service.js';
 import { listRecentMails } from '../../store/recruiter-mails.js';
 import { INSTANT_HELP, parseInstantOption } from '../instants.js';
 import { UsageError } from '../output.js';
+import { createLogger } from '../../service/logger.js';
 import { DEMO_DB } from './db.js';
+import { summarisingLogger } from './demo-summary.js';
 import { startOrExplain, stopOnSignals } from './serve.js';
 
 /**
@@ -105,9 +107,11 @@ export function registerDemo(program: Command): void {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`--sandbox-port : le port ${sandboxPort} est déjà utilisé`);
         throw error;
       });
+      // At the end of each phase of activity, one French line sums up what the log told.
+      const summary = summarisingLogger(createLogger(config.logLevel));
       let service: RunningService;
       try {
-        service = await startOrExplain(() => startService({ config, clock: offsetClock(start) }));
+        service = await startOrExplain(() => startService({ config, clock: offsetClock(start), logger: summary.logger }));
       } catch (error) {
         await sandbox.stop();
         throw error;
@@ -137,6 +141,7 @@ export function registerDemo(program: Command): void {
       stopOnSignals(async () => {
         life.stop();
         stopWatching();
+        summary.stop();
         await service.stop();
         await sandbox.stop();
       });
