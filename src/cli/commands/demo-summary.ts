@@ -29,7 +29,7 @@ export function demoSummaryLine(t: DemoTally): string {
 }
 
 /** A logger that counts what the demo tells, and logs the summary when a phase ends. */
-export function summarisingLogger(log: Logger, quietMs = 4_000): { logger: Logger; stop(): void } {
+export function summarisingLogger(log: Logger, quietMs = 2_500): { logger: Logger; stop(): void } {
   const seen = new Set<string>();
   const approvers = new Set<string>();
   const answers = new Set<string>();
