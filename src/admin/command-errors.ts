@@ -37,6 +37,9 @@ const codeLabels: Readonly<Record<string, string>> = {
   MAIL_PENDING: 'e-mail en cours d’envoi par une autre instance',
   MAILBOX: 'boîte d’envoi des e-mails en erreur',
   CONFIG: 'configuration incomplète',
+  INVALID_BODY: 'contenu de l’événement illisible',
+  REDELIVERED: 'élément de la file revenu après sa suppression',
+  POSTING_NOT_LIVE: 'annonce plus en ligne',
 };
 
 function labelOf(code: string, status: number | null): string {
@@ -48,13 +51,38 @@ function labelOf(code: string, status: number | null): string {
   return 'erreur';
 }
 
+interface RecordedError {
+  /** `CODE` or `CODE (HTTP 400)`. */
+  shown: string;
+  label: string;
+  /** The ATS's or the mailer's own text, as recorded (often English). */
+  detail: string;
+}
+
+/** A recorded error read back: `CODE (HTTP 400): text` or `CODE: text`; null when it is neither. */
+function readError(error: string): RecordedError | null {
+  const parsed = /^([A-Z][A-Z0-9_]*)(?: \(HTTP (\d{3})\))?(?::\s?([\s\S]*))?$/.exec(error);
+  if (!parsed) return null;
+  const [, code, status, detail] = parsed;
+  const label = labelOf(code!, status ? Number(status) : null);
+  return { shown: status ? `${code} (HTTP ${status})` : code!, label, detail: detail ?? '' };
+}
+
 /** `—` when there is none. */
 export function commandErrorHtml(error: string | null): SafeHtml | string {
   if (error === null || error === '') return '—';
-  const parsed = /^([A-Z][A-Z0-9_]*)(?: \(HTTP (\d{3})\))?(?::\s?([\s\S]*))?$/.exec(error);
-  if (!parsed) return html`Erreur <code>${error}</code>`;
-  const [, code, status, text] = parsed;
-  const shown = status ? `${code} (HTTP ${status})` : code!;
-  const label = labelOf(code!, status ? Number(status) : null);
-  return html`${label.charAt(0).toUpperCase()}${label.slice(1)} <code title="${text ?? ''}">${shown}</code>`;
+  const read = readError(error);
+  if (!read) return html`Erreur <code>${error}</code>`;
+  return html`${read.label.charAt(0).toUpperCase()}${read.label.slice(1)} <code title="${read.detail}">${read.shown}</code>`;
+}
+
+/**
+ * The same in plain text, for sentences (the offer's timeline): the French label and the code;
+ * the recorded text itself stays in the entry's raw data. A text that is not `CODE: …` (the
+ * connector's own French) is shown as it is.
+ */
+export function errorText(error: unknown): string {
+  if (typeof error !== 'string' || error === '') return 'erreur non précisée';
+  const read = readError(error);
+  return read ? `${read.label} — ${read.shown}` : error;
 }

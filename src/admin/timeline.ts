@@ -1,4 +1,5 @@
 import type { LedgerEntry } from '../store/ledger.js';
+import { errorText } from './command-errors.js';
 import { actorLabels, answerLabel, askReasonLabels, commandLabels, en3sInSubmission, frenchDateTime, stateLabelOf } from './format.js';
 
 /**
@@ -90,7 +91,7 @@ const describe: Record<string, (d: Data) => string> = {
     `Offre lue dans l’ATS (${originLabels[text(d.origin)] ?? text(d.origin)}) : modifiée le ${when(d.updatedAt)}, statut « ${text(d.atsStatus)} »`,
   'event.duplicate': (d) => `Lecture déjà traitée (offre modifiée le ${when(d.updatedAt)}) : rien ne change`,
   'event.stale': (d) => `Lecture plus ancienne (offre modifiée le ${when(d.updatedAt)}) que celle déjà traitée (modifiée le ${when(d.knownUpdatedAt)}) : ignorée`,
-  'event.rejected': (d) => `Lecture refusée : ${text(d.error)}`,
+  'event.rejected': (d) => `Lecture refusée : ${errorText(d.error)}`,
   decision: (d) => {
     const reasons = Array.isArray(d.reasons) ? (d.reasons as Data[]).map((r) => `${text(r.message)} (${text(r.source)}${r.reading ? ` ; ${text(r.reading)}` : ''})`).join(' ; ') : '';
     return `Décision : ${scope(d.concerned)}${d.ruleSet ? `, selon ${text(d.ruleSet)}` : ''}${reasons ? ` — ${reasons}` : ''}`;
@@ -130,10 +131,10 @@ const describe: Record<string, (d: Data) => string> = {
     d.outcome === 'done'
       ? commandDone(d)
       : d.outage === true
-        ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${text(d.error)}) : essai non décompté, nouvel essai le ${when(d.nextAttemptAt)}`
-        : `Échec de « ${command(d.command)} » (${typeof d.attempt === 'number' ? `essai ${d.attempt}, ` : ''}${text(d.error)}) : nouvel essai le ${when(d.nextAttemptAt)}`,
+        ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${errorText(d.error)}) : essai non décompté, nouvel essai le ${when(d.nextAttemptAt)}`
+        : `Échec de « ${command(d.command)} » (${typeof d.attempt === 'number' ? `essai ${d.attempt}, ` : ''}${errorText(d.error)}) : nouvel essai le ${when(d.nextAttemptAt)}`,
   'command.skipped': (d) => `Commande abandonnée : plus demandée — ${command(d.command)} (rien n’a été envoyé)`,
-  'command.dead': (d) => `Commande abandonnée après ${text(d.attempts)} essais : ${command(d.command)} (${text(d.error)})`,
+  'command.dead': (d) => `Commande abandonnée après ${text(d.attempts)} essais : ${command(d.command)} (${errorText(d.error)})`,
   'window.opened': (d) => `Ouverture de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'window.closed': (d) => `Fin de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'ruleset.in_force': (d) => `Entrée en vigueur du texte ${text(d.ruleSet)}`,
