@@ -171,6 +171,14 @@ function readJson(text: string): Tree {
   }
 }
 
+/** The kinds of fault fast-xml-parser's validator reports (`err.code`). */
+const xmlFaults: Readonly<Record<string, string>> = {
+  InvalidTag: 'balise invalide ou mal fermée',
+  InvalidAttr: 'attribut invalide',
+  InvalidChar: 'caractère interdit à cet endroit',
+  InvalidXml: 'structure invalide',
+};
+
 /** `expected`: the root the caller wants; `job` also accepts a whole notification. */
 function readXml(text: string, expected: 'notification' | 'job'): Tree {
   const refused = checkNoDoctype(text) ?? checkDeclaredEncoding(text);
@@ -179,8 +187,12 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
   if (!scanned.ok) return scanned;
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
-    const { msg, line, col } = validation.err;
-    return fail('MALFORMED_XML', `XML mal formé : ${msg} (ligne ${line}, colonne ${col})`, { line, column: col });
+    const { code, msg, line, col } = validation.err;
+    // The validator's own sentence is English: its kind of fault in French, the element or
+    // attribute it names (quoted in its message) kept as is.
+    const named = /'([^']{1,100})'/.exec(msg)?.[1];
+    const fault = code === 'InvalidAttr' && /repeated/.test(msg) ? 'attribut répété' : code === 'InvalidAttr' && /without value/.test(msg) ? 'attribut sans valeur' : (xmlFaults[code] ?? 'document invalide');
+    return fail('MALFORMED_XML', `XML mal formé : ${fault}${named ? ` (« ${named} »)` : ''} (ligne ${line}, colonne ${col})`, { line, column: col });
   }
   const root = scanned.root;
   if (!root) return fail('MALFORMED_XML', 'XML mal formé : aucun élément racine');
@@ -190,7 +202,7 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
   try {
     parsed = createXmlParser().parse(text);
   } catch (error) {
-    return fail('MALFORMED_XML', `XML mal formé : ${error instanceof Error ? error.message : String(error)}`);
+    return fail('MALFORMED_XML', 'XML mal formé : document illisible');
   }
   const node = isRecord(parsed) ? own(parsed, root.localName) : undefined;
   try {
@@ -200,7 +212,7 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
     return { ok: true, value: isRecord(notification) ? own(notification, 'job') : undefined };
   } catch (error) {
     if (error instanceof UndefinedEntityError) {
-      return fail('MALFORMED_XML', `XML mal formé : ${error.message} (sans DTD, seuls &lt; &gt; &amp; &quot; &apos; et les références de caractères existent)`, {
+      return fail('MALFORMED_XML', `XML mal formé : entité ${error.reference} non définie dans ${error.path} (sans DTD, seuls &lt; &gt; &amp; &quot; &apos; et les références de caractères existent)`, {
         path: error.path,
       });
     }
