@@ -38,6 +38,8 @@ export interface ProcessViolation {
 }
 
 export type AskReason = 'submit' | 'resubmit';
+/** Who put EN3S among the job's approvers, as observed. */
+export type ApproverSetter = 'connector' | 'recruiter';
 
 /** Who marked a flagged offer as checked, when, why, and which version of the job they saw. */
 export interface ReviewCheck {
@@ -58,7 +60,7 @@ export interface ProcessMemory {
   inProcess: boolean;
   reviewNeeded: boolean;
   /** When the EN3S approver was first seen on the job's team, and whose act it was. */
-  approver: { observedAt: string; by: 'connector' | 'recruiter' } | null;
+  approver: { observedAt: string; by: ApproverSetter } | null;
   submission: Submission | null;
   answer: ObservedAnswer | null;
   /**

@@ -1,4 +1,6 @@
+import type { ApproverSetter as Actor } from '../domain/job-process.js';
 import type { JobProcessState } from '../domain/job-process-states.js';
+import type { Concerned } from '../store/schema.js';
 
 /**
  * The report model: what the control report of a campaign says about each offer, its summary,
@@ -7,8 +9,8 @@ import type { JobProcessState } from '../domain/job-process-states.js';
  * a snapshot of each offer (`snapshot.ts`), read page by page from the store by `source.ts`.
  */
 
-export type Concerned = 'yes' | 'no' | 'undetermined';
-export type Actor = 'connector' | 'recruiter';
+/** One declaration each: the scope is the store's column, the approver's setter the process's. */
+export type { Actor, Concerned };
 /** The answer observed to the submission to EN3S; `none` while it is still awaited. */
 export type ObservedAnswer = 'approved' | 'refused' | 'none';
 /** Who the submission to EN3S went to: EN3S alone, or EN3S among other approvers. */

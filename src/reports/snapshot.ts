@@ -1,5 +1,5 @@
 import type { Decision } from '../domain/decision.js';
-import type { ObservedAnswer, ProcessMemory, ProcessViolation, Submission } from '../domain/job-process.js';
+import type { ApproverSetter, ObservedAnswer, ProcessMemory, ProcessViolation, Submission } from '../domain/job-process.js';
 import type { JobPosting } from '../domain/job-snapshot.js';
 import { jobProcessStates, type JobProcessState } from '../domain/job-process-states.js';
 import type { OfferHeader } from '../store/offers.js';
@@ -24,7 +24,7 @@ export interface Snapshot {
   /** An administrator's forcing of the scope: what, by whom (null when the ledger did not name them), when, why. */
   override: { concerned: boolean; by: string | null; at: string; reason: string } | null;
   /** The EN3S approver first seen on the job's team, and whose act it was. */
-  approver: { observedAt: string; by: 'connector' | 'recruiter' } | null;
+  approver: { observedAt: string; by: ApproverSetter } | null;
   /** The latest submission seen, with EN3S among its approvers or not. */
   submission: Pick<Submission, 'observedAt' | 'en3sIncluded' | 'en3sOnly' | 'basis'> | null;
   /** The answer attributed to a submission to EN3S (`byEn3s`: EN3S was its only approver). */

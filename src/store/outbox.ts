@@ -2,7 +2,8 @@ import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import { canonicalJson } from './canonical-json.js';
 import { dialectOf, type Db } from './database.js';
 import { addMs, assertInstant, msBetween } from './instant.js';
-import type { CommandKind, Database, OutboxStatus, OutboxTable } from './schema.js';
+import type { ProcessCommandKind } from '../domain/job-process.js';
+import type { Database, OutboxStatus, OutboxTable } from './schema.js';
 import { withinTransaction } from './transaction.js';
 
 /**
@@ -23,7 +24,7 @@ export interface NewCommand {
   source: string;
   ats_id: string;
   campaign: number;
-  kind: CommandKind;
+  kind: ProcessCommandKind;
   payload: unknown;
   /** Creation instant; also the first attempt's, unless `next_attempt_at` says later. */
   now: string;

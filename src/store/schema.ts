@@ -14,7 +14,6 @@ import type { ProcessCommandKind } from '../domain/job-process.js';
 export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed';
 export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'dead';
 /** The commands the process asks for (one type, declared with them in the domain). */
-export type CommandKind = ProcessCommandKind;
 export type Concerned = 'yes' | 'no' | 'undetermined';
 export type LedgerActor = 'system' | 'recruiter' | 'en3s' | 'administrator';
 
@@ -198,7 +197,7 @@ export interface OutboxTable {
   source: string;
   ats_id: string;
   campaign: number;
-  kind: CommandKind;
+  kind: ProcessCommandKind;
   /** JSON. */
   payload: string;
   status: OutboxStatus;
