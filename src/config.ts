@@ -3,6 +3,9 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 
+/** zod's default messages in French (its own locale), for the settings' problems. */
+const frenchIssues = z.locales.fr().localeError;
+
 /**
  * Every setting of the service, in one zod schema, read once at start-up from the environment
  * (`EN3S_…`) and optionally a YAML config file outside the repository (`EN3S_CONFIG_FILE`).
@@ -19,7 +22,7 @@ const list = z.union([z.array(z.string()), z.string()]).transform((v) =>
 );
 // node-cron's own parser, so that an expression it would refuse at start-up is refused here,
 // with the variable's name, instead of crashing the service.
-const cronExpression = z.string().refine((v) => cron.validate(v.trim()), 'expected a cron expression such as */5 * * * * (5 fields, or 6 with seconds first)');
+const cronExpression = z.string().refine((v) => cron.validate(v.trim()), 'expression cron attendue, par exemple */5 * * * * (5 champs, ou 6 avec les secondes en tête)');
 
 /** A day of the year and a time, Paris time: when the final report and the recap are due each year. */
 export interface MonthDayTime {
@@ -126,7 +129,7 @@ export const settings = {
   alertTokens: {
     env: 'EN3S_ALERT_TOKEN',
     french: 'Jetons secrets de l’adresse d’alerte `POST /webhooks/talentlink/<jeton>` qu’appellent les files du locataire à chaque nouvel élément, séparés par des espaces (plusieurs pendant un changement de jeton). Une alerte ne fait que déclencher une lecture des files. Obligatoire pour `en3s serve`.',
-    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{24,200}$/, 'expected a token of 24 to 200 letters, digits, . _ ~ -'))),
+    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._~-]{24,200}$/, 'jeton attendu : de 24 à 200 lettres, chiffres, . _ ~ -'))),
     default: [],
     description:
       "Secret tokens of the alert URL `POST /webhooks/talentlink/<token>` that the tenant's queues call when an element is added, space-separated (several during a rotation). The alert is only a poke: it grants nothing but a read of the queues. Required by `en3s serve`.",
@@ -257,7 +260,7 @@ export const settings = {
   mailSmtpUrl: {
     env: 'EN3S_MAIL_SMTP_URL',
     french: 'Serveur SMTP des e-mails aux recruteurs et aux administrateurs, `smtp://[utilisateur:mot-de-passe@]hôte:port` ou `smtps://…`.',
-    schema: z.string().regex(/^(smtps?:\/\/.+)?$/, 'expected smtp://… or smtps://…'),
+    schema: z.string().regex(/^(smtps?:\/\/.+)?$/, 'adresse attendue : smtp://… ou smtps://…'),
     default: '',
     description: 'SMTP server of the e-mails to recruiters and administrators, `smtp://[user:password@]host:port` or `smtps://…`.',
     secret: true,
@@ -272,7 +275,7 @@ export const settings = {
   mailAdmins: {
     env: 'EN3S_MAIL_ADMINS',
     french: 'Administrateurs prévenus par e-mail quand une offre reste non soumise, adresses séparées par des espaces.',
-    schema: list.pipe(z.array(z.email({ error: 'expected an e-mail address' }))),
+    schema: list.pipe(z.array(z.email({ error: 'adresse e-mail attendue' }))),
     default: [],
     description: 'Administrators told by e-mail when a job stays unsubmitted, space-separated addresses.',
     secret: true,
@@ -324,7 +327,7 @@ export const settings = {
   clockStart: {
     env: 'EN3S_CLOCK_START',
     french: 'Démonstrations et tests seulement : instant d’où part l’horloge métier à chaque démarrage de `en3s serve`, puis elle avance en temps réel. Vide (par défaut) : l’heure réelle. Jamais en production : l’éligibilité, les relances et le registre suivraient cette horloge.',
-    schema: z.union([z.literal(''), z.iso.datetime({ offset: true, error: 'expected an ISO-8601 instant with its offset, e.g. 2027-01-12T08:00:00Z' })]),
+    schema: z.union([z.literal(''), z.iso.datetime({ offset: true, error: 'instant ISO 8601 attendu avec son décalage, par exemple 2027-01-12T08:00:00Z' })]),
     default: '',
     description:
       'Demos and tests only: the instant the business clock starts from at each start of `en3s serve`, then running at real speed (e.g. to play a campaign inside the window in November). Empty (default): real time. Never set it in production: eligibility, deadlines and the ledger would follow that clock.',
@@ -357,14 +360,14 @@ export const settings = {
   reportsFormats: {
     env: 'EN3S_REPORTS_FORMATS',
     french: 'Formats des rapports planifiés, séparés par des espaces (`csv`, `xlsx`, `json`, `html`).',
-    schema: list.pipe(z.array(z.enum(['csv', 'xlsx', 'json', 'html'])).min(1, 'expected at least one of csv, xlsx, json, html')),
+    schema: list.pipe(z.array(z.enum(['csv', 'xlsx', 'json', 'html'])).min(1, 'au moins un format attendu parmi csv, xlsx, json, html')),
     default: ['xlsx', 'csv'],
     description: 'Formats of the scheduled reports, space-separated (`csv`, `xlsx`, `json`, `html`).',
   },
   reportsSmtpUrl: {
     env: 'EN3S_REPORTS_SMTP_URL',
     french: 'Serveur SMTP par lequel les rapports planifiés sont envoyés ; vide : pas d’e-mail.',
-    schema: z.string().refine((v) => v === '' || /^smtps?:\/\/[^\s]+$/.test(v), 'expected smtp://host:port or smtps://user:password@host:465'),
+    schema: z.string().refine((v) => v === '' || /^smtps?:\/\/[^\s]+$/.test(v), 'adresse attendue : smtp://hôte:port ou smtps://utilisateur:mot-de-passe@hôte:465'),
     default: '',
     description: 'SMTP server the scheduled reports are e-mailed through (nodemailer); empty: no e-mail.',
     secret: true,
@@ -389,7 +392,7 @@ export const settings = {
     env: 'EN3S_ADMIN_USERS',
     french: 'Administrateurs du tableau de bord et de l’API d’administration, `nom:empreinte-bcrypt` séparés par des espaces ; l’empreinte vient de `en3s admin hash-password`. Le nom est inscrit au registre pour chaque action.',
     schema: list.pipe(
-      z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}:\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, 'expected name:bcrypt-hash (hash from `en3s admin hash-password`)')),
+      z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}:\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/, 'attendu : nom:empreinte-bcrypt (empreinte donnée par `en3s admin hash-password`)')),
     ),
     default: [],
     description:
@@ -399,7 +402,7 @@ export const settings = {
   adminApiTokens: {
     env: 'EN3S_ADMIN_API_TOKENS',
     french: 'Jetons des scripts qui appellent l’API d’administration, `nom:empreinte-sha256-du-jeton` séparés par des espaces, produits par `en3s admin new-token <nom>`. Mêmes droits qu’un administrateur ; le nom est inscrit au registre.',
-    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}:[0-9a-f]{64}$/, 'expected name:sha256-hex (from `en3s admin new-token <name>`)'))),
+    schema: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9._@-]{1,64}:[0-9a-f]{64}$/, 'attendu : nom:sha256-hex (donné par `en3s admin new-token <nom>`)'))),
     default: [],
     description:
       'Tokens of scripts calling the admin API (`Authorization: Bearer …`), space-separated `name:sha256-hex-of-the-token`, from `en3s admin new-token <name>`. Same rights as an administrator; the name is recorded in the ledger.',
@@ -408,7 +411,7 @@ export const settings = {
   adminSessionSecret: {
     env: 'EN3S_ADMIN_SESSION_SECRET',
     french: 'Clé qui signe les cookies de session du tableau de bord, 32 caractères ou plus. Vide : une clé tirée au hasard à chaque démarrage (les sessions se terminent alors au redémarrage et ne sont pas partagées entre instances).',
-    schema: z.string().refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters'),
+    schema: z.string().refine((v) => v === '' || v.length >= 32, '32 caractères au moins attendus'),
     default: '',
     description:
       'Key signing the session cookies of the dashboard, 32 characters or more. Empty: a random key at each start (sessions then end at a restart and are not shared between instances).',
@@ -441,7 +444,7 @@ export const settings = {
   adminProxyUserHeader: {
     env: 'EN3S_ADMIN_PROXY_USER_HEADER',
     french: 'En-tête dans lequel le proxy de l’organisation transmet le nom de l’administrateur authentifié (par exemple `X-Remote-User`). Vide (par défaut) : désactivé. Cru seulement des adresses des proxys de confiance.',
-    schema: z.string().regex(/^([A-Za-z0-9-]{1,64})?$/, 'expected an HTTP header name, e.g. X-Remote-User'),
+    schema: z.string().regex(/^([A-Za-z0-9-]{1,64})?$/, 'nom d’en-tête HTTP attendu, par exemple X-Remote-User'),
     default: '',
     description:
       "Header in which the organisation's reverse proxy passes the authenticated administrator's name (e.g. `X-Remote-User`). Empty (default): off. Only trusted from the addresses of `adminTrustedProxies`.",
@@ -449,7 +452,7 @@ export const settings = {
   adminTrustedProxies: {
     env: 'EN3S_ADMIN_TRUSTED_PROXIES',
     french: 'Adresses des proxys de confiance, séparées par des espaces : seules leurs requêtes peuvent porter l’en-tête du nom de l’administrateur, et l’adresse du client (pour la limite des connexions) est alors lue dans leur `X-Forwarded-For` (ignoré venant de toute autre adresse). Vide (par défaut) : pas de proxy, et le tableau de bord, la connexion et l’API refusent (503 `PROXY_NOT_DECLARED`, une ligne d’erreur au journal) toute requête portant `X-Forwarded-For`, car derrière un proxy non déclaré tous les administrateurs partageraient son adresse.',
-    schema: list.pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address' }))),
+    schema: list.pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'adresse IP attendue' }))),
     default: [],
     description:
       'Addresses of the reverse proxies, space-separated: only requests from them may carry `adminProxyUserHeader`, and the client address (for the login rate limit) is then read from their `X-Forwarded-For` (ignored from any other peer). Empty (default): no proxy, and the dashboard, the login and the API refuse (503 `PROXY_NOT_DECLARED`, one error log line) any request carrying `X-Forwarded-For`, since behind an undeclared proxy every administrator would share its address.',
@@ -457,7 +460,7 @@ export const settings = {
   metricsTokenHash: {
     env: 'EN3S_METRICS_TOKEN_HASH',
     french: 'Si renseigné, `/metrics` ne répond qu’avec `Authorization: Bearer <jeton>` dont l’empreinte sha256 est cette valeur. Un jeton se crée avec `en3s admin new-token prometheus`. Vide (par défaut) : `/metrics` est ouvert, ce qui n’est permis que si `httpHost` est une adresse de bouclage ; sur toute autre adresse, le service refuse de démarrer (code 2) sans ce jeton.',
-    schema: z.string().regex(/^([0-9a-f]{64})?$/, 'expected the sha256 hex of the token, or empty'),
+    schema: z.string().regex(/^([0-9a-f]{64})?$/, 'empreinte sha256 (hexadécimale) du jeton attendue, ou vide'),
     default: '',
     description:
       'When set, `/metrics` answers only with `Authorization: Bearer <token>` whose sha256 hex is this value (a token from `en3s admin new-token prometheus`). Empty (default): `/metrics` is open, which is allowed only while `httpHost` is a loopback address: on any other address the service refuses to start (exit 2) without it.',
@@ -501,7 +504,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const fromEnv = env[setting.env];
     const raw = name in overrides ? overrides[name] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : name in fileValues ? fileValues[name] : setting.default;
     const where = name in overrides ? name : fromEnv !== undefined && fromEnv !== '' ? setting.env : name in fileValues ? `${file} > ${name}` : `${name} (défaut)`;
-    const result = setting.schema.safeParse(raw);
+    // zod's own messages in French too: the operator reads them at start-up.
+    const result = setting.schema.safeParse(raw, { error: frenchIssues });
     if (result.success) config[name] = result.data;
     else problems.push(`${where} : ${result.error.issues.map((i) => i.message).join('; ')}`);
   }

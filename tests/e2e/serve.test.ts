@@ -60,10 +60,11 @@ describe.concurrent('en3s serve refuses to start', () => {
     const run = serveWith(env, dir);
     expect(await run.exited).toBe(2);
     const err = run.stderr();
-    expect(err).toContain('EN3S_HTTP_PORT');
-    expect(err).toContain('EN3S_RECONCILE_CRON : expected a cron expression');
-    expect(err).toContain('EN3S_CLOCK_START : expected an ISO-8601 instant');
-    expect(err).toContain('EN3S_ALERT_TOKEN : expected a token of 24 to 200');
+    // zod's own message, in French too.
+    expect(err).toContain('EN3S_HTTP_PORT : Entrée invalide : nombre attendu');
+    expect(err).toContain('EN3S_RECONCILE_CRON : expression cron attendue');
+    expect(err).toContain('EN3S_CLOCK_START : instant ISO 8601 attendu');
+    expect(err).toContain('EN3S_ALERT_TOKEN : jeton attendu : de 24 à 200');
     expect(err).not.toMatch(STACK_LINE);
     expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
   });
