@@ -101,7 +101,10 @@ export interface AtsPort {
 
   /** One job, or `NOT_FOUND`. `withPostings` also reads its live postings (one more call). */
   fetchJob(jobId: string, options?: { withPostings?: boolean; lane?: CallLane }): Promise<AtsOutcome<JobRead>>;
-  /** Several jobs in as few calls as the ATS allows (e.g. the read-back after setting approvers); absent ids are left out. */
+  /**
+   * Several jobs in as few calls as the ATS allows (e.g. the read-back after setting approvers); absent ids are left
+   * out.
+   */
   fetchJobs(jobIds: readonly string[], options?: { lane?: CallLane }): Promise<AtsOutcome<JobRead[]>>;
   /** Jobs changed since the cursor, oldest change first (keyset paging). */
   listChangedJobs(cursor: ChangeCursor, pageSize: number): Promise<AtsOutcome<ChangedJobsPage>>;
@@ -145,7 +148,10 @@ export interface AtsPort {
  * spent (the caller gives up for now: the work stays where it is).
  */
 export interface CallBudget {
-  take(lane: CallLane, signal?: AbortSignal): Promise<{ ok: true } | { ok: false; code: 'OVER_QUOTA'; retryAfterMs: number }>;
+  take(
+    lane: CallLane,
+    signal?: AbortSignal,
+  ): Promise<{ ok: true } | { ok: false; code: 'OVER_QUOTA'; retryAfterMs: number }>;
   /** The ATS's gateway answered "over rate limit": stop every instance until `untilMs` (epoch ms). */
   quotaExhausted(untilMs: number): Promise<void>;
 }

@@ -64,7 +64,8 @@ export function createConnector(settings: ConnectorSettings): Connector {
     circuitBreaker: {
       coolDownMs: settings.circuitCoolDownMs,
       onChange: (to) => {
-        if (to !== 'half-open') settings.onCircuit?.({ state: to, retryInMs: to === 'open' ? settings.circuitCoolDownMs : 0 });
+        if (to !== 'half-open')
+          settings.onCircuit?.({ state: to, retryInMs: to === 'open' ? settings.circuitCoolDownMs : 0 });
       },
     },
     mapOpening: createOpeningMapper(mapping, settings.organisms),
@@ -82,7 +83,10 @@ export function createConnector(settings: ConnectorSettings): Connector {
     async en3sApprover() {
       const found = await port.findUserId(approver.login);
       if (!found.ok) return found;
-      return { ok: true, value: { userId: found.value, order: approver.order, stepOrder: approver.stepOrder, role: approver.lovValue } };
+      return {
+        ok: true,
+        value: { userId: found.value, order: approver.order, stepOrder: approver.stepOrder, role: approver.lovValue },
+      };
     },
     circuit: () => port.circuitBreaker.snapshot(),
   };
@@ -96,7 +100,10 @@ export type JobFactsResult = { ok: true; offer: Offer } | { ok: false; error: Pa
  * or a whole notification), every one behind the same guards (size, encoding, depth, DTD…).
  * Built once per run: it loads the mapping files.
  */
-export function createJobFactsReader(organisms: OrganismRecognizer, mappingsDir?: string): (text: string, format: 'json' | 'xml' | 'auto', at: Date) => JobFactsResult {
+export function createJobFactsReader(
+  organisms: OrganismRecognizer,
+  mappingsDir?: string,
+): (text: string, format: 'json' | 'xml' | 'auto', at: Date) => JobFactsResult {
   const legacy = loadTalentLinkMapping(mappingsDir);
   const mapOpening = createOpeningMapper(loadOpeningMapping(mappingsDir), organisms);
   return (text, format, at) => {
@@ -113,5 +120,10 @@ export function createJobFactsReader(organisms: OrganismRecognizer, mappingsDir?
  * The sandbox TalentLink tenant, for `en3s sandbox serve` and `en3s demo` (the CLI reaches it
  * only through here), and the demo's people acting in it.
  */
-export { defaultDemoInstant, startSandbox, type RunningSandbox, type SandboxStartOptions } from './talentlink/sandbox-host.js';
+export {
+  defaultDemoInstant,
+  startSandbox,
+  type RunningSandbox,
+  type SandboxStartOptions,
+} from './talentlink/sandbox-host.js';
 export { startDemoLife, type DemoLife, type DemoLifeAction, type DemoLifeOptions } from './talentlink/demo-life.js';

@@ -12,7 +12,8 @@ export function packageRoot(): string {
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'mappings'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the project root (package.json beside mappings/) above this module');
+    if (parent === dir)
+      throw new Error('cannot find the project root (package.json beside mappings/) above this module');
     dir = parent;
   }
 }

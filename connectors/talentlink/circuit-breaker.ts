@@ -108,6 +108,7 @@ export class CircuitBreaker {
     this.trialInFlight = false;
     this.failures++;
     if (this.current === 'half-open') this.move('trial-failed');
-    else if (this.current === 'closed' && this.failures >= this.failureThreshold) this.move('failure-threshold-reached');
+    else if (this.current === 'closed' && this.failures >= this.failureThreshold)
+      this.move('failure-threshold-reached');
   }
 }

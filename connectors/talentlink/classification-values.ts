@@ -35,10 +35,16 @@ export interface ValueSite {
   key: string;
 }
 
-const blank = (raw: string | null | undefined): raw is null | undefined => raw === null || raw === undefined || raw.trim() === '';
+const blank = (raw: string | null | undefined): raw is null | undefined =>
+  raw === null || raw === undefined || raw.trim() === '';
 
 /** One of the table's canonical values; `AGENT_DE_DIRECTION` also matches an alias written with spaces. */
-export function enumValue<T extends string>(raw: string | null | undefined, table: ValueTable<T>, site: ValueSite, unreadable: Unreadable[]): T | null {
+export function enumValue<T extends string>(
+  raw: string | null | undefined,
+  table: ValueTable<T>,
+  site: ValueSite,
+  unreadable: Unreadable[],
+): T | null {
   if (blank(raw)) return null;
   const upperCased = raw.trim().toUpperCase();
   const value = table.values[upperCased] ?? table.aliases[upperCased] ?? table.aliases[upperCased.replace(/_/g, ' ')];
@@ -68,7 +74,11 @@ export function integerValue(raw: string | null | undefined, site: ValueSite, un
   return null;
 }
 
-export function booleanValue(raw: string | null | undefined, site: ValueSite, unreadable: Unreadable[]): boolean | null {
+export function booleanValue(
+  raw: string | null | undefined,
+  site: ValueSite,
+  unreadable: Unreadable[],
+): boolean | null {
   if (blank(raw)) return null;
   const text = fold(raw);
   if (['true', 'oui', 'yes', '1', 'o', 'y'].includes(text)) return true;

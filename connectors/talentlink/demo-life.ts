@@ -30,7 +30,10 @@ export interface DemoLifeOptions {
   refuseRatio?: number;
   /** Delay between the mail and the recruiter's submission. */
   recruiterDelayMs?: number;
-  /** Delay between an approval and the recruiter's publication (long enough for the connector to have seen the approval). */
+  /**
+   * Delay between an approval and the recruiter's publication (long enough for the connector to have seen the
+   * approval).
+   */
   publishDelayMs?: number;
   /**
    * Recruiters submit by themselves once EN3S is among the approvers, without waiting for a mail
@@ -77,13 +80,19 @@ export function startDemoLife(sandbox: RunningSandbox, options: DemoLifeOptions 
     timer.unref();
     timers.add(timer);
   };
-  const record = (jobId: number, actor: DemoLifeAction['actor'], action: DemoLifeAction['action'], result: { ok: boolean; error?: { code: string } }): void => {
+  const record = (
+    jobId: number,
+    actor: DemoLifeAction['actor'],
+    action: DemoLifeAction['action'],
+    result: { ok: boolean; error?: { code: string } },
+  ): void => {
     const entry: DemoLifeAction = { jobId, actor, action, outcome: result.ok ? 'ok' : (result.error?.code ?? 'error') };
     actions.push(entry);
     options.onAction?.(entry);
   };
   // Each job's answer comes from its own stream: it does not depend on the order of events.
-  const en3sRefuses = (jobId: number, submission: number): boolean => createPrng(deriveSeed(seed, `en3s-answer:${jobId}:${submission}`)).chance(refuseRatio);
+  const en3sRefuses = (jobId: number, submission: number): boolean =>
+    createPrng(deriveSeed(seed, `en3s-answer:${jobId}:${submission}`)).chance(refuseRatio);
   const roleJob = (role: 'violation' | 'self-submit'): number | undefined => {
     const key = demoOffers.find((o) => o.role === role)?.key;
     return campaign.jobs.find((j) => j.key === key)?.jobId;
@@ -96,14 +105,28 @@ export function startDemoLife(sandbox: RunningSandbox, options: DemoLifeOptions 
   const director = tenant.options.users.find((u) => u.login === DIRECTOR_LOGIN);
   if (selfSubmit !== undefined && director) {
     const job = tenant.state.jobs.get(selfSubmit);
-    const recruiters = (job?.team.recruiters ?? []).map((m) => ({ order: m.order, user: { id: m.userId }, lovValue: m.lovValue }));
-    record(selfSubmit, 'recruiter', 'set-team', tenant.driver.setTeam(selfSubmit, { recruiters, approvers: [{ order: 1, stepOrder: 1, user: { id: director.id }, lovValue: 'Directeur' }] }));
+    const recruiters = (job?.team.recruiters ?? []).map((m) => ({
+      order: m.order,
+      user: { id: m.userId },
+      lovValue: m.lovValue,
+    }));
+    record(
+      selfSubmit,
+      'recruiter',
+      'set-team',
+      tenant.driver.setTeam(selfSubmit, {
+        recruiters,
+        approvers: [{ order: 1, stepOrder: 1, user: { id: director.id }, lovValue: 'Directeur' }],
+      }),
+    );
     record(selfSubmit, 'recruiter', 'submit', tenant.driver.submitForApproval(selfSubmit));
   }
 
   const submitLater = (jobId: number): void => {
     const turn = tenant.state.jobs.get(jobId)?.submissions ?? 0;
-    later(`submit:${jobId}:${turn}`, recruiterDelayMs, () => record(jobId, 'recruiter', 'submit', tenant.driver.submitForApproval(jobId)));
+    later(`submit:${jobId}:${turn}`, recruiterDelayMs, () =>
+      record(jobId, 'recruiter', 'submit', tenant.driver.submitForApproval(jobId)),
+    );
   };
 
   const tick = (): void => {
@@ -116,7 +139,8 @@ export function startDemoLife(sandbox: RunningSandbox, options: DemoLifeOptions 
           if (submission.decisions.has(approverId)) continue;
           const isEn3s = approverId === sandbox.en3sUserId;
           later(`decide:${jobId}:${submission.number}:${approverId}`, isEn3s ? en3sDelayMs : en3sDelayMs / 2, () => {
-            if (isEn3s && en3sRefuses(jobId, submission.number)) record(jobId, 'EN3S', 'refuse', tenant.driver.refuse(jobId, approverId));
+            if (isEn3s && en3sRefuses(jobId, submission.number))
+              record(jobId, 'EN3S', 'refuse', tenant.driver.refuse(jobId, approverId));
             else record(jobId, isEn3s ? 'EN3S' : 'approver', 'approve', tenant.driver.approve(jobId, approverId));
           });
         }
@@ -127,7 +151,9 @@ export function startDemoLife(sandbox: RunningSandbox, options: DemoLifeOptions 
       if (options.submitOnceEn3sAdded && !closed && en3sListed && !en3sSubmitted) submitLater(jobId);
       const live = [...tenant.state.postings.values()].some((p) => p.openingId === jobId && p.live);
       if (job.status === statuses.approved && !live && en3sSubmitted) {
-        later(`publish:${jobId}:${job.submissions}`, publishDelayMs, () => record(jobId, 'recruiter', 'publish', tenant.driver.publish(jobId)));
+        later(`publish:${jobId}:${job.submissions}`, publishDelayMs, () =>
+          record(jobId, 'recruiter', 'publish', tenant.driver.publish(jobId)),
+        );
       }
     }
   };

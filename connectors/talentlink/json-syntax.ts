@@ -80,7 +80,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       i++;
       state = 'after';
     } else if (state === 'key' || state === 'keyOrEnd') {
-      if (c !== '"') return { offset: i, reason: `${describe(text, i)}, attendu un nom de propriété entre guillemets doubles` };
+      if (c !== '"')
+        return { offset: i, reason: `${describe(text, i)}, attendu un nom de propriété entre guillemets doubles` };
       const end = scanString(text, i);
       if (typeof end !== 'number') return end;
       i = end;

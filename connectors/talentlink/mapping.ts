@@ -32,7 +32,12 @@ function enumValue<T extends string>(
   if (folded === '') return null;
   const value = spec.values[folded] ?? spec.aliases[folded] ?? spec.aliases[folded.replace(/_/g, ' ')];
   if (value !== undefined) return value;
-  unreadable.push({ field, key: spec.key, value: raw, expected: `une des valeurs ${Object.keys(spec.values).join(', ')}` });
+  unreadable.push({
+    field,
+    key: spec.key,
+    value: raw,
+    expected: `une des valeurs ${Object.keys(spec.values).join(', ')}`,
+  });
   return null;
 }
 
@@ -73,7 +78,12 @@ export function toOffer(doc: JobDocument, mapping: TalentLinkMapping, organisms:
 
   const grid = enumValue(fields.get(cf.grid.key), cf.grid, 'classification.grid', unreadable);
   const category = enumValue(fields.get(cf.category.key), cf.category, 'classification.category', unreadable);
-  const collectiveAgreement = enumValue(fields.get(cf.collectiveAgreement.key), cf.collectiveAgreement, 'classification.collectiveAgreement', unreadable);
+  const collectiveAgreement = enumValue(
+    fields.get(cf.collectiveAgreement.key),
+    cf.collectiveAgreement,
+    'classification.collectiveAgreement',
+    unreadable,
+  );
   const jobFamilyRaw = fields.get(cf.jobFamily.key)?.trim();
 
   const recognition = organisms.recognize(doc.organization.code, doc.organization.name);
@@ -89,8 +99,18 @@ export function toOffer(doc: JobDocument, mapping: TalentLinkMapping, organisms:
     classification: {
       grid,
       level: levelLabel(fields.get(cf.level.key), cf.level.stripPrefixes),
-      minesScale: integerValue(fields.get(cf.minesScale.key), 'classification.minesScale', cf.minesScale.key, unreadable),
-      minesCareerStart: booleanValue(fields.get(cf.minesCareerStart.key), 'classification.minesCareerStart', cf.minesCareerStart.key, unreadable),
+      minesScale: integerValue(
+        fields.get(cf.minesScale.key),
+        'classification.minesScale',
+        cf.minesScale.key,
+        unreadable,
+      ),
+      minesCareerStart: booleanValue(
+        fields.get(cf.minesCareerStart.key),
+        'classification.minesCareerStart',
+        cf.minesCareerStart.key,
+        unreadable,
+      ),
       jobFamily: jobFamilyRaw ? jobFamilyRaw.toUpperCase() : null,
       category,
       collectiveAgreement,

@@ -54,7 +54,12 @@ export function createBodyReader(organisms: OrganismRecognizer, notBodies: reado
   return (opening, unreadable) => {
     const node = opening.organization ?? opening.department ?? null;
     if (node === null) {
-      unreadable.push({ field: 'organism', key: 'organization', value: '', expected: "l'organisation de l'offre (organization ou department)" });
+      unreadable.push({
+        field: 'organism',
+        key: 'organization',
+        value: '',
+        expected: "l'organisation de l'offre (organization ou department)",
+      });
       return { organization: { atsId: '', name: '', ancestors: [] }, organism: null };
     }
     const ancestors = nearestFirst(node);
@@ -64,12 +69,21 @@ export function createBodyReader(organisms: OrganismRecognizer, notBodies: reado
       ancestors: ancestors.map((a) => ({ atsId: idText(a.id), name: a.name ?? '' })),
     };
     const chain = [organization.name, ...organization.ancestors.map((a) => a.name)];
-    const candidates = [organization.name, ...organization.ancestors.map((a) => a.name).filter((name) => !skipped.has(fold(name)))];
+    const candidates = [
+      organization.name,
+      ...organization.ancestors.map((a) => a.name).filter((name) => !skipped.has(fold(name))),
+    ];
     for (const name of candidates) {
       if (name.trim() === '') continue;
       const recognition = organisms.recognize('', name);
       if (!recognition.organism) continue;
-      const organism = recognition.territoryMissing ? placed(recognition.organism, name, chain.filter((other) => other !== name && other.trim() !== '')) : recognition.organism;
+      const organism = recognition.territoryMissing
+        ? placed(
+            recognition.organism,
+            name,
+            chain.filter((other) => other !== name && other.trim() !== ''),
+          )
+        : recognition.organism;
       return { organization, organism };
     }
     return { organization, organism: null };

@@ -1,6 +1,14 @@
 import type { Offer } from '../../src/domain/offer.js';
 import { fold } from '../../src/domain/organisms.js';
-import { booleanValue, enumValue, integerValue, jobFamilyValue, levelLabel, type Unreadable, type ValueSite } from './classification-values.js';
+import {
+  booleanValue,
+  enumValue,
+  integerValue,
+  jobFamilyValue,
+  levelLabel,
+  type Unreadable,
+  type ValueSite,
+} from './classification-values.js';
 import type { ClassificationFieldName, ClassificationFields, FieldSourceSpec } from './opening-mapping-schema.js';
 import type { OpeningDto } from './rest/dto.js';
 
@@ -30,7 +38,12 @@ function compileSource(spec: FieldSourceSpec): CompiledSource {
   }
   if (spec.freeFormField) {
     const { lovId, name } = spec.freeFormField;
-    return { place: 'freeFormField', id: lovId ?? null, folded: name ? fold(name) : null, shown: name ?? `champ libre ${lovId}` };
+    return {
+      place: 'freeFormField',
+      id: lovId ?? null,
+      folded: name ? fold(name) : null,
+      shown: name ?? `champ libre ${lovId}`,
+    };
   }
   if (spec.customField) {
     const label = spec.customField.unlocalizedLabel;
@@ -49,19 +62,39 @@ interface Entry {
 
 function entriesAt(opening: OpeningDto, place: Place): Entry[] {
   if (place === 'lov') {
-    return (opening.configurableFields?.lovs ?? []).map((l) => ({ id: l.nameLovId ?? null, name: l.name ?? null, shown: l.name ?? null, value: l.value ?? null }));
+    return (opening.configurableFields?.lovs ?? []).map((l) => ({
+      id: l.nameLovId ?? null,
+      name: l.name ?? null,
+      shown: l.name ?? null,
+      value: l.value ?? null,
+    }));
   }
   if (place === 'freeFormField') {
-    return (opening.configurableFields?.freeFormFields ?? []).map((f) => ({ id: f.lovId ?? null, name: f.name ?? null, shown: f.name ?? null, value: f.value ?? null }));
+    return (opening.configurableFields?.freeFormFields ?? []).map((f) => ({
+      id: f.lovId ?? null,
+      name: f.name ?? null,
+      shown: f.name ?? null,
+      value: f.value ?? null,
+    }));
   }
-  return (opening.customFields ?? []).map((c) => ({ id: null, name: c.unlocalizedLabel ?? null, shown: c.label ?? c.unlocalizedLabel ?? null, value: c.value ?? null }));
+  return (opening.customFields ?? []).map((c) => ({
+    id: null,
+    name: c.unlocalizedLabel ?? null,
+    shown: c.label ?? c.unlocalizedLabel ?? null,
+    value: c.value ?? null,
+  }));
 }
 
 /**
  * The raw text of one field and where it was found. A field given twice with different values
  * (a tenant with two lists of one name) is not guessed at: it is unreadable.
  */
-function rawValue(opening: OpeningDto, source: CompiledSource, field: string, unreadable: Unreadable[]): { raw: string | null; site: ValueSite } {
+function rawValue(
+  opening: OpeningDto,
+  source: CompiledSource,
+  field: string,
+  unreadable: Unreadable[],
+): { raw: string | null; site: ValueSite } {
   const matches = entriesAt(opening, source.place).filter((entry) =>
     source.id !== null ? entry.id === source.id : entry.name !== null && fold(entry.name) === source.folded,
   );
@@ -83,7 +116,8 @@ export function createClassificationReader(fields: ClassificationFields): Classi
   ) as Record<ClassificationFieldName, CompiledSource>;
 
   return (opening, unreadable) => {
-    const read = (name: ClassificationFieldName) => rawValue(opening, sources[name], `classification.${name}`, unreadable);
+    const read = (name: ClassificationFieldName) =>
+      rawValue(opening, sources[name], `classification.${name}`, unreadable);
     const grid = read('grid');
     const level = read('level');
     const category = read('category');

@@ -46,7 +46,11 @@ function checkOneSource(field: SourceInput, ctx: z.RefinementCtx): void {
   }
 }
 
-const field = <S extends z.ZodRawShape>(shape: S) => z.object({ ...sourceShape, ...shape }).strict().superRefine((value, ctx) => checkOneSource(value as SourceInput, ctx));
+const field = <S extends z.ZodRawShape>(shape: S) =>
+  z
+    .object({ ...sourceShape, ...shape })
+    .strict()
+    .superRefine((value, ctx) => checkOneSource(value as SourceInput, ctx));
 
 const upper = z.string().transform((s) => s.trim().toUpperCase());
 
@@ -72,7 +76,12 @@ const jobStatusesSchema = z.record(name, knownMeaning).superRefine((table, ctx) 
   for (const text of Object.keys(table)) {
     const key = fold(text);
     const earlier = seen.get(key);
-    if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: [text], message: `expected a status different from "${earlier}" once case and accents are ignored` });
+    if (earlier !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [text],
+        message: `expected a status different from "${earlier}" once case and accents are ignored`,
+      });
     seen.set(key, text);
   }
 });

@@ -33,7 +33,11 @@ export function loadOpeningMapping(dir: string = mappingsDir()): OpeningMapping 
 
 const invalid = (path: string, expected: string, got: unknown): { ok: false; error: AtsFailure } => ({
   ok: false,
-  error: { kind: 'permanent', code: 'INVALID_RESPONSE', message: `opening.${path}: expected ${expected}, got ${showValue(got)}` },
+  error: {
+    kind: 'permanent',
+    code: 'INVALID_RESPONSE',
+    message: `opening.${path}: expected ${expected}, got ${showValue(got)}`,
+  },
 });
 
 type Essentials = Pick<JobSnapshot, 'atsId' | 'jobNumber' | 'createdAt' | 'updatedAt'>;
@@ -42,23 +46,34 @@ function essentials(opening: OpeningDto): AtsOutcome<Essentials> {
   const id: unknown = opening.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return invalid('id', 'an integer', id);
   const updatedAt = typeof opening.updateDate === 'number' ? isoFromMs(opening.updateDate) : undefined;
-  if (updatedAt === undefined) return invalid('updateDate', "epoch milliseconds within a date's range", opening.updateDate);
+  if (updatedAt === undefined)
+    return invalid('updateDate', "epoch milliseconds within a date's range", opening.updateDate);
   const createdAt = typeof opening.creationDate === 'number' ? isoFromMs(opening.creationDate) : undefined;
-  if (createdAt === undefined) return invalid('creationDate', "epoch milliseconds within a date's range", opening.creationDate);
+  if (createdAt === undefined)
+    return invalid('creationDate', "epoch milliseconds within a date's range", opening.creationDate);
   const jobNumber = opening.jobNumber?.trim();
   if (!jobNumber) return invalid('jobNumber', 'a non-empty text', opening.jobNumber);
   return { ok: true, value: { atsId: String(id), jobNumber, createdAt, updatedAt } };
 }
 
 type TeamList = 'recruiters' | 'operationals' | 'approvers';
-type MemberDto = { order?: number | null; lovValue?: string | null; stepOrder?: number | null; user?: { id?: number | null } | null };
+type MemberDto = {
+  order?: number | null;
+  lovValue?: string | null;
+  stepOrder?: number | null;
+  user?: { id?: number | null } | null;
+};
 
 /**
  * A team's members by user id. A member without a user id or an order cannot be written back
  * (spec §4: `{order, user: {id}}`), so it is left out and listed: the team the connector would
  * send with EN3S added would silently lose it.
  */
-function members(list: TeamList, dtos: readonly MemberDto[] | null | undefined, unreadable: Unreadable[]): TeamMember[] {
+function members(
+  list: TeamList,
+  dtos: readonly MemberDto[] | null | undefined,
+  unreadable: Unreadable[],
+): TeamMember[] {
   const out: TeamMember[] = [];
   for (const [index, dto] of (dtos ?? []).entries()) {
     const userId = dto.user?.id;
@@ -71,7 +86,12 @@ function members(list: TeamList, dtos: readonly MemberDto[] | null | undefined, 
       });
       continue;
     }
-    out.push({ userId: String(userId), order: dto.order, stepOrder: list === 'approvers' ? (dto.stepOrder ?? null) : null, role: dto.lovValue ?? null });
+    out.push({
+      userId: String(userId),
+      order: dto.order,
+      stepOrder: list === 'approvers' ? (dto.stepOrder ?? null) : null,
+      role: dto.lovValue ?? null,
+    });
   }
   return out;
 }
@@ -82,7 +102,12 @@ function postingsOf(dtos: readonly PublishedAdvertDto[] | null, unreadable: Unre
     const postedMs = dto.postingStartDate ?? dto.creationDate ?? null;
     const postedAt = postedMs === null ? null : (isoFromMs(postedMs) ?? null);
     if (postedMs !== null && postedAt === null) {
-      unreadable.push({ field: 'postings.postedAt', key: `postings[${index}].postingStartDate`, value: String(postedMs), expected: 'une date' });
+      unreadable.push({
+        field: 'postings.postedAt',
+        key: `postings[${index}].postingStartDate`,
+        value: String(postedMs),
+        expected: 'une date',
+      });
     }
     return { id: String(dto.id), atsStatus: dto.status ?? null, postedAt };
   });
@@ -91,7 +116,9 @@ function postingsOf(dtos: readonly PublishedAdvertDto[] | null, unreadable: Unre
 export function createOpeningMapper(mapping: OpeningMapping, organisms: OrganismRecognizer): MapOpening {
   const readClassification = createClassificationReader(mapping.classificationFields);
   const readBody = createBodyReader(organisms, mapping.organizationTree.notBodies);
-  const statuses = new Map<string, JobStatusMeaning>(Object.entries(mapping.jobStatuses).map(([text, meaning]) => [fold(text), meaning]));
+  const statuses = new Map<string, JobStatusMeaning>(
+    Object.entries(mapping.jobStatuses).map(([text, meaning]) => [fold(text), meaning]),
+  );
   const statusesExpected = `un des statuts ${Object.keys(mapping.jobStatuses).join(', ')}`;
 
   return (opening, postings, fetchedAt) => {
@@ -100,14 +127,21 @@ export function createOpeningMapper(mapping: OpeningMapping, organisms: Organism
     const unreadable: Unreadable[] = [];
 
     const title = opening.jobTitle?.trim() ?? '';
-    if (title === '') unreadable.push({ field: 'title', key: 'jobTitle', value: opening.jobTitle ?? '', expected: "l'intitulé de l'offre" });
+    if (title === '')
+      unreadable.push({
+        field: 'title',
+        key: 'jobTitle',
+        value: opening.jobTitle ?? '',
+        expected: "l'intitulé de l'offre",
+      });
 
     const classification = readClassification(opening, unreadable);
     const { organization, organism } = readBody(opening, unreadable);
 
     const atsStatus = opening.status ?? '';
     const status = statuses.get(fold(atsStatus)) ?? 'UNKNOWN';
-    if (status === 'UNKNOWN') unreadable.push({ field: 'status', key: 'status', value: atsStatus, expected: statusesExpected });
+    if (status === 'UNKNOWN')
+      unreadable.push({ field: 'status', key: 'status', value: atsStatus, expected: statusesExpected });
 
     const team = {
       recruiters: members('recruiters', opening.team?.recruiters, unreadable),

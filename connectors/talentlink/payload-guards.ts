@@ -18,7 +18,8 @@ export function formatOfContentType(contentType: string): { ok: true; format: Bo
   const [rawType = '', ...params] = contentType.split(';');
   const type = rawType.trim().toLowerCase();
   let format: BodyFormat | undefined;
-  if (type === 'application/xml' || type === 'text/xml' || /^application\/[a-z0-9.+-]+\+xml$/.test(type)) format = 'xml';
+  if (type === 'application/xml' || type === 'text/xml' || /^application\/[a-z0-9.+-]+\+xml$/.test(type))
+    format = 'xml';
   else if (type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type)) format = 'json';
   if (!format) {
     return fail(
@@ -31,7 +32,10 @@ export function formatOfContentType(contentType: string): { ok: true; format: Bo
     if (name.trim().toLowerCase() !== 'charset') continue;
     const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
     if (charset !== 'utf-8' && charset !== 'utf8') {
-      return fail('UNSUPPORTED_MEDIA_TYPE', `jeu de caractères ${JSON.stringify(charset)} non pris en charge, attendu utf-8`);
+      return fail(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `jeu de caractères ${JSON.stringify(charset)} non pris en charge, attendu utf-8`,
+      );
     }
   }
   return { ok: true, format };
@@ -52,7 +56,11 @@ export function decodeUtf8(body: Buffer | string): { ok: true; text: string } | 
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(body) };
   } catch {
     const offset = firstInvalidUtf8Byte(body);
-    return fail('INVALID_ENCODING', `le corps n’est pas de l’UTF-8 valide (premier octet invalide à la position ${offset})`, { offset });
+    return fail(
+      'INVALID_ENCODING',
+      `le corps n’est pas de l’UTF-8 valide (premier octet invalide à la position ${offset})`,
+      { offset },
+    );
   }
 }
 
@@ -89,7 +97,12 @@ export function checkNoDoctype(text: string): Failure | undefined {
   const match = /<!\s*(doctype|entity)/i.exec(text);
   if (!match) return undefined;
   const what = match[1]?.toUpperCase() === 'ENTITY' ? '<!ENTITY' : '<!DOCTYPE';
-  return failAt('DOCTYPE_FORBIDDEN', `${what} interdit (aucune DTD ni déclaration d’entité n’est acceptée)`, text, match.index);
+  return failAt(
+    'DOCTYPE_FORBIDDEN',
+    `${what} interdit (aucune DTD ni déclaration d’entité n’est acceptée)`,
+    text,
+    match.index,
+  );
 }
 
 /** An XML declaration may only announce UTF-8, the encoding the body was decoded with. */
@@ -97,9 +110,13 @@ export function checkDeclaredEncoding(text: string): Failure | undefined {
   const declaration = /^\s*<\?xml\b[^?]*\bencoding\s*=\s*["']([^"']*)["']/.exec(text);
   const declared = declaration?.[1];
   if (declared === undefined || /^utf-?8$/i.test(declared)) return undefined;
-  return fail('INVALID_ENCODING', `la déclaration XML annonce encoding="${declared.slice(0, 40)}", seul UTF-8 est accepté`, {
-    line: 1,
-  });
+  return fail(
+    'INVALID_ENCODING',
+    `la déclaration XML annonce encoding="${declared.slice(0, 40)}", seul UTF-8 est accepté`,
+    {
+      line: 1,
+    },
+  );
 }
 
 /** Nesting of `{`/`[` outside strings; refuses beyond `MAX_DEPTH` before `JSON.parse` runs. */

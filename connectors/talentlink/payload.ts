@@ -31,7 +31,12 @@ import { openingDtoSchema, type OpeningDto } from './rest/dto.js';
  * DTD, depth, attribute counts, forbidden names), then the parser, then the schema.
  */
 
-export { payloadErrorCodes, type PayloadError, type PayloadErrorCode, type PayloadErrorWhere } from './payload-errors.js';
+export {
+  payloadErrorCodes,
+  type PayloadError,
+  type PayloadErrorCode,
+  type PayloadErrorWhere,
+} from './payload-errors.js';
 export { MAX_BODY_BYTES, MAX_DEPTH, MAX_ATTRIBUTES_PER_ELEMENT, MAX_ATTRIBUTES_TOTAL } from './payload-guards.js';
 
 export const NOTIFICATION_NAMESPACE = 'urn:talentlink-style:notification:1';
@@ -51,8 +56,7 @@ type Tree = { ok: true; value: unknown } | Failure;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const own = (node: Record<string, unknown>, key: string): unknown =>
-  Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+const own = (node: Record<string, unknown>, key: string): unknown => (Object.hasOwn(node, key) ? node[key] : undefined);
 
 /** A notification or a queue alert, from a webhook body and its `Content-Type`. */
 export function parseNotification(body: Buffer | string, contentType: string): NotificationParseResult {
@@ -73,7 +77,10 @@ export function parseJobDocument(text: string, format: 'json' | 'xml' | 'auto'):
   if (!decoded.ok) return decoded;
   const actual = format === 'auto' ? sniffFormat(decoded.text) : format;
   if (actual === undefined) {
-    return fail('UNSUPPORTED_MEDIA_TYPE', 'le texte n’est ni du XML ni du JSON (il devrait commencer par « < » ou « { »)');
+    return fail(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'le texte n’est ni du XML ni du JSON (il devrait commencer par « < » ou « { »)',
+    );
   }
   const tree = actual === 'xml' ? readXml(decoded.text, 'job') : readJson(decoded.text);
   if (!tree.ok) return tree;
@@ -96,7 +103,10 @@ function openingOf(value: unknown): JobParseResult | undefined {
   const data = isRecord(value) ? own(value, 'data') : undefined;
   const positions = isRecord(data) ? own(data, 'positions') : undefined;
   if (Array.isArray(positions)) {
-    if (positions.length !== 1) return fail('INVALID_JOB', `data.positions : une seule offre attendue, reçu ${positions.length}`, { path: 'data.positions' });
+    if (positions.length !== 1)
+      return fail('INVALID_JOB', `data.positions : une seule offre attendue, reçu ${positions.length}`, {
+        path: 'data.positions',
+      });
     candidate = positions[0];
     path = 'data.positions[0]';
   } else if (!(isRecord(value) && typeof own(value, 'id') === 'number')) {
@@ -137,9 +147,12 @@ function sniffFormat(text: string): BodyFormat | undefined {
 }
 
 function validateNotification(data: unknown): NotificationParseResult {
-  if (!isRecord(data)) return fail('INVALID_NOTIFICATION', `attendu un objet, reçu ${showValue(data)}`, { path: '(root)' });
+  if (!isRecord(data))
+    return fail('INVALID_NOTIFICATION', `attendu un objet, reçu ${showValue(data)}`, { path: '(root)' });
   const type = own(data, 'type');
-  const isAlert = type === 'queue.element.added' || (type === undefined && own(data, 'queueName') !== undefined && own(data, 'job') === undefined);
+  const isAlert =
+    type === 'queue.element.added' ||
+    (type === undefined && own(data, 'queueName') !== undefined && own(data, 'job') === undefined);
   if (isAlert) {
     const alert = queueAlertSchema.safeParse(data);
     if (alert.success) return { ok: true, kind: 'queue-alert', alert: alert.data };
@@ -191,8 +204,17 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
     // The validator's own sentence is English: its kind of fault in French, the element or
     // attribute it names (quoted in its message) kept as is.
     const named = /'([^']{1,100})'/.exec(msg)?.[1];
-    const fault = code === 'InvalidAttr' && /repeated/.test(msg) ? 'attribut répété' : code === 'InvalidAttr' && /without value/.test(msg) ? 'attribut sans valeur' : (xmlFaults[code] ?? 'document invalide');
-    return fail('MALFORMED_XML', `XML mal formé : ${fault}${named ? ` (« ${named} »)` : ''} (ligne ${line}, colonne ${col})`, { line, column: col });
+    const fault =
+      code === 'InvalidAttr' && /repeated/.test(msg)
+        ? 'attribut répété'
+        : code === 'InvalidAttr' && /without value/.test(msg)
+          ? 'attribut sans valeur'
+          : (xmlFaults[code] ?? 'document invalide');
+    return fail(
+      'MALFORMED_XML',
+      `XML mal formé : ${fault}${named ? ` (« ${named} »)` : ''} (ligne ${line}, colonne ${col})`,
+      { line, column: col },
+    );
   }
   const root = scanned.root;
   if (!root) return fail('MALFORMED_XML', 'XML mal formé : aucun élément racine');
@@ -212,9 +234,13 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
     return { ok: true, value: isRecord(notification) ? own(notification, 'job') : undefined };
   } catch (error) {
     if (error instanceof UndefinedEntityError) {
-      return fail('MALFORMED_XML', `XML mal formé : entité ${error.reference} non définie dans ${error.path} (sans DTD, seuls &lt; &gt; &amp; &quot; &apos; et les références de caractères existent)`, {
-        path: error.path,
-      });
+      return fail(
+        'MALFORMED_XML',
+        `XML mal formé : entité ${error.reference} non définie dans ${error.path} (sans DTD, seuls &lt; &gt; &amp; &quot; &apos; et les références de caractères existent)`,
+        {
+          path: error.path,
+        },
+      );
     }
     throw error;
   }
@@ -232,7 +258,12 @@ function checkRoot(root: XmlRoot, expected: 'notification' | 'job', text: string
   if (root.localName === 'job' && namespace === undefined) return undefined;
   if (namespace !== NOTIFICATION_NAMESPACE) {
     const actual = namespace === undefined ? 'sans espace de noms' : `dans l’espace de noms ${showValue(namespace)}`;
-    return failAt('NAMESPACE_MISMATCH', `élément racine <${root.qname}> ${actual}, attendu « ${NOTIFICATION_NAMESPACE} »`, text, root.offset);
+    return failAt(
+      'NAMESPACE_MISMATCH',
+      `élément racine <${root.qname}> ${actual}, attendu « ${NOTIFICATION_NAMESPACE} »`,
+      text,
+      root.offset,
+    );
   }
   return undefined;
 }

@@ -55,7 +55,10 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
     ...(options.monthlyQuota !== undefined ? { monthlyQuota: options.monthlyQuota } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     alertUrls: options.alertUrls ?? [],
-    clock: { ...(options.clockStart ? { start: options.clockStart.toISOString() } : {}), frozen: options.frozenClock ?? false },
+    clock: {
+      ...(options.clockStart ? { start: options.clockStart.toISOString() } : {}),
+      frozen: options.frozenClock ?? false,
+    },
   };
   const tenant = createTenant(input);
   const en3s = tenant.options.users.find((u) => u.login === EN3S_APPROVER_LOGIN);

@@ -20,7 +20,8 @@ export function createXmlParser(): XMLParser {
     parseAttributeValue: false,
     removeNSPrefix: true,
     cdataPropName: '#cdata',
-    isArray: (name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute && repeatedElements.has(name),
+    isArray: (name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) =>
+      !isAttribute && repeatedElements.has(name),
   });
 }
 
@@ -29,7 +30,10 @@ type Shape =
   | { kind: 'boolean' }
   | { kind: 'integer' }
   | { kind: 'object'; fields: Record<string, Shape>; textAs?: string }
-  /** `element`: the repeated child; `wrapped`: inside `<field>` (`<customFields><lov/>`) or directly in the parent (`<member/>`). */
+  /**
+   * `element`: the repeated child; `wrapped`: inside `<field>` (`<customFields><lov/>`) or directly in the parent
+   * (`<member/>`).
+   */
   | { kind: 'list'; element: string; wrapped: boolean; of: Shape };
 
 const text: Shape = { kind: 'text' };
@@ -54,7 +58,12 @@ const jobShape = object({
     of: object({
       role: text,
       name: text,
-      members: { kind: 'list', element: 'member', wrapped: false, of: object({ userId: text, name: text, email: text }) },
+      members: {
+        kind: 'list',
+        element: 'member',
+        wrapped: false,
+        of: object({ userId: text, name: text, email: text }),
+      },
     }),
   },
   approvalProcess: object({
@@ -98,11 +107,15 @@ const predefined: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 
 function decodeEntities(value: string, path: string): string {
   return value.replace(/&([^;&\s]{0,32});/g, (reference, name: string) => {
-    if (Object.prototype.hasOwnProperty.call(predefined, name)) return predefined[name] as string;
+    if (Object.hasOwn(predefined, name)) return predefined[name] as string;
     const numeric = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(name);
     if (numeric) {
       const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : Number(numeric[2]);
-      const legal = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff));
+      const legal =
+        code === 0x9 ||
+        code === 0xa ||
+        code === 0xd ||
+        (code >= 0x20 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff));
       if (legal) return String.fromCodePoint(code);
     }
     throw new UndefinedEntityError(reference, path);
@@ -112,8 +125,7 @@ function decodeEntities(value: string, path: string): string {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const own = (node: Record<string, unknown>, key: string): unknown =>
-  Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+const own = (node: Record<string, unknown>, key: string): unknown => (Object.hasOwn(node, key) ? node[key] : undefined);
 
 function textOf(value: unknown, path: string): unknown {
   if (typeof value === 'string') return decodeEntities(value, path);
@@ -151,7 +163,8 @@ export function normalise(value: unknown, shape: Shape, path: string): unknown {
       for (const [field, fieldShape] of Object.entries(shape.fields)) {
         const fieldPath = path === '' ? field : `${path}.${field}`;
         let result: unknown;
-        if (fieldShape.kind === 'list' && !fieldShape.wrapped) result = normaliseItems(own(value, fieldShape.element), fieldShape, fieldPath);
+        if (fieldShape.kind === 'list' && !fieldShape.wrapped)
+          result = normaliseItems(own(value, fieldShape.element), fieldShape, fieldPath);
         else if (fieldShape.kind === 'list') result = normaliseWrapped(own(value, field), fieldShape, fieldPath);
         else result = normalise(own(value, field), fieldShape, fieldPath);
         if (result === undefined && field === shape.textAs) {

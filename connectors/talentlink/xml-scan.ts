@@ -94,10 +94,20 @@ export function scanXml(text: string): { ok: true; root: XmlRoot | undefined } |
           return failAt('FORBIDDEN_NAME', `nom d’attribut « ${name} » interdit`, text, nameStart);
         }
         if (++count > MAX_ATTRIBUTES_PER_ELEMENT) {
-          return failAt('TOO_MANY_ATTRIBUTES', `plus de ${MAX_ATTRIBUTES_PER_ELEMENT} attributs sur <${qname}>`, text, nameStart);
+          return failAt(
+            'TOO_MANY_ATTRIBUTES',
+            `plus de ${MAX_ATTRIBUTES_PER_ELEMENT} attributs sur <${qname}>`,
+            text,
+            nameStart,
+          );
         }
         if (++totalAttributes > MAX_ATTRIBUTES_TOTAL) {
-          return failAt('TOO_MANY_ATTRIBUTES', `plus de ${MAX_ATTRIBUTES_TOTAL} attributs dans le document`, text, nameStart);
+          return failAt(
+            'TOO_MANY_ATTRIBUTES',
+            `plus de ${MAX_ATTRIBUTES_TOTAL} attributs dans le document`,
+            text,
+            nameStart,
+          );
         }
         j = skipSpaces(text, j);
         if (text.charCodeAt(j) !== 61) continue;

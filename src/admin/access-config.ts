@@ -67,7 +67,8 @@ export function accessSettings(config: Config): AccessSettings {
     ephemeralKey: secret === '',
     idleMs: config.adminSessionIdleMinutes * 60_000,
     absoluteMs: SESSION_ABSOLUTE_MS,
-    secureCookie: config.adminCookieSecure === 'auto' ? !isLoopback(config.httpHost) : config.adminCookieSecure === 'true',
+    secureCookie:
+      config.adminCookieSecure === 'auto' ? !isLoopback(config.httpHost) : config.adminCookieSecure === 'true',
     loginAttempts: config.adminLoginAttempts,
     loginWindowMs: LOGIN_WINDOW_MS,
     proxyHeader,

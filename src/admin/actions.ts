@@ -38,22 +38,42 @@ export function parseReason(value: unknown): string {
 
 export function offerKeyOf(source: string, atsId: string, campaignText: string): OfferKey {
   const campaign = Number(campaignText);
-  if (!/^\d{4}$/.test(campaignText)) throw badRequest(`campagne : une année sur quatre chiffres attendue, reçu « ${campaignText.slice(0, 20)} »`);
-  if (source.length === 0 || source.length > 100 || atsId.length === 0 || atsId.length > 200) throw badRequest('clé d’offre invalide (source ou identifiant)');
+  if (!/^\d{4}$/.test(campaignText))
+    throw badRequest(`campagne : une année sur quatre chiffres attendue, reçu « ${campaignText.slice(0, 20)} »`);
+  if (source.length === 0 || source.length > 100 || atsId.length === 0 || atsId.length > 200)
+    throw badRequest('clé d’offre invalide (source ou identifiant)');
   return { source, ats_id: atsId, campaign };
 }
 
-const noOffer = (key: OfferKey) => notFound(`aucune offre ${key.ats_id} (${key.source}) pour la campagne ${key.campaign}`);
+const noOffer = (key: OfferKey) =>
+  notFound(`aucune offre ${key.ats_id} (${key.source}) pour la campagne ${key.campaign}`);
 
 /** Forces the scope (`true` concerned, `false` not concerned) or removes the override (`null`). */
-export async function overrideScope(deps: ActionDeps, key: OfferKey, concerned: boolean | null, reason: string, principal: Principal) {
+export async function overrideScope(
+  deps: ActionDeps,
+  key: OfferKey,
+  concerned: boolean | null,
+  reason: string,
+  principal: Principal,
+) {
   const { ctx } = deps;
   const now = ctx.clock.now();
   const result = await inTransaction(ctx.store, (trx) =>
-    applyToKnownOffer(ctx, trx, key, { kind: 'override', at: now.toISOString(), concerned, by: principal.name, reason }, now),
+    applyToKnownOffer(
+      ctx,
+      trx,
+      key,
+      { kind: 'override', at: now.toISOString(), concerned, by: principal.name, reason },
+      now,
+    ),
   );
   if (!result) throw noOffer(key);
-  ctx.log.info('offer scope overridden by an administrator', { offer: key.ats_id, campaign: key.campaign, concerned, via: principal.via });
+  ctx.log.info('offer scope overridden by an administrator', {
+    offer: key.ats_id,
+    campaign: key.campaign,
+    concerned,
+    via: principal.via,
+  });
   return { state: result.memory.state, commands: result.commands.map((c) => c.kind) };
 }
 
@@ -65,7 +85,17 @@ export async function reevaluate(deps: ActionDeps, key: OfferKey, reason: string
     if (!(await getOffer(trx, key))) throw noOffer(key);
     await appendLedger(
       trx,
-      [{ offer_source: key.source, offer_ats_id: key.ats_id, campaign: key.campaign, actor: 'administrator', actor_name: principal.name, kind: 'admin.reevaluate', data: { reason, via: principal.via } }],
+      [
+        {
+          offer_source: key.source,
+          offer_ats_id: key.ats_id,
+          campaign: key.campaign,
+          actor: 'administrator',
+          actor_name: principal.name,
+          kind: 'admin.reevaluate',
+          data: { reason, via: principal.via },
+        },
+      ],
       now.toISOString(),
     );
     return applyToKnownOffer(ctx, trx, key, { kind: 'tick', at: now.toISOString() }, now);
@@ -85,16 +115,35 @@ export async function markChecked(deps: ActionDeps, key: OfferKey, reason: strin
   await inTransaction(ctx.store, async (trx) => {
     const record = await getOffer(trx, key, { forUpdate: true });
     if (!record) throw noOffer(key);
-    if (!record.review_needed) throw new AdminError(409, 'CONFLICT', `l’offre ${record.job_number} n’est pas signalée « à vérifier » : rien à marquer comme vérifié`);
+    if (!record.review_needed)
+      throw new AdminError(
+        409,
+        'CONFLICT',
+        `l’offre ${record.job_number} n’est pas signalée « à vérifier » : rien à marquer comme vérifié`,
+      );
     const updatedAt = record.offer.updatedAt;
     await appendLedger(
       trx,
-      [{ offer_source: key.source, offer_ats_id: key.ats_id, campaign: key.campaign, actor: 'administrator', actor_name: principal.name, kind: 'admin.review_checked', data: { reason, via: principal.via, updatedAt } }],
+      [
+        {
+          offer_source: key.source,
+          offer_ats_id: key.ats_id,
+          campaign: key.campaign,
+          actor: 'administrator',
+          actor_name: principal.name,
+          kind: 'admin.review_checked',
+          data: { reason, via: principal.via, updatedAt },
+        },
+      ],
       at,
     );
     await markOfferChecked(trx, key, { by: principal.name, at, reason, updatedAt }, at);
   });
-  ctx.log.info('flagged offer marked as checked by an administrator', { offer: key.ats_id, campaign: key.campaign, via: principal.via });
+  ctx.log.info('flagged offer marked as checked by an administrator', {
+    offer: key.ats_id,
+    campaign: key.campaign,
+    via: principal.via,
+  });
   return { reviewNeeded: false };
 }
 
@@ -103,10 +152,26 @@ export async function retryDeadLetter(deps: ActionDeps, id: number, reason: stri
   const { ctx } = deps;
   const now = ctx.clock.now().toISOString();
   return inTransaction(ctx.store, async (trx) => {
-    const command = await trx.selectFrom('outbox').select(['id', 'source', 'ats_id', 'campaign', 'kind', 'status', 'idempotency_key']).where('id', '=', id).executeTakeFirst();
+    const command = await trx
+      .selectFrom('outbox')
+      .select(['id', 'source', 'ats_id', 'campaign', 'kind', 'status', 'idempotency_key'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!command) throw notFound(`aucune commande n° ${id}`);
-    if (command.status !== 'dead' || !(await retryDeadLetterAsAdministrator(trx, { ...command, id: Number(command.id) }, { name: principal.name, via: principal.via, reason }, now))) {
-      throw new AdminError(409, 'CONFLICT', `la commande n° ${id} n’est pas en échec (état : ${command.status}) : rien à relancer`);
+    if (
+      command.status !== 'dead' ||
+      !(await retryDeadLetterAsAdministrator(
+        trx,
+        { ...command, id: Number(command.id) },
+        { name: principal.name, via: principal.via, reason },
+        now,
+      ))
+    ) {
+      throw new AdminError(
+        409,
+        'CONFLICT',
+        `la commande n° ${id} n’est pas en échec (état : ${command.status}) : rien à relancer`,
+      );
     }
     return { id: Number(command.id), status: 'pending' as const };
   });
@@ -130,14 +195,35 @@ export interface ReconcileOutcome {
 export async function reconcileNow(deps: ActionDeps, reason: string, principal: Principal): Promise<ReconcileOutcome> {
   const { ctx } = deps;
   const at = ctx.clock.now().toISOString();
-  await appendLedger(ctx.store.db, [{ offer_source: null, offer_ats_id: null, campaign: null, actor: 'administrator', actor_name: principal.name, kind: 'admin.reconcile', data: { reason, via: principal.via } }], at);
+  await appendLedger(
+    ctx.store.db,
+    [
+      {
+        offer_source: null,
+        offer_ats_id: null,
+        campaign: null,
+        actor: 'administrator',
+        actor_name: principal.name,
+        kind: 'admin.reconcile',
+        data: { reason, via: principal.via },
+      },
+    ],
+    at,
+  );
   let raw: unknown;
   try {
     raw = await deps.reconcileNow();
   } catch (error) {
     raw = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  const r = (raw ?? {}) as { ok?: unknown; listed?: unknown; inserted?: unknown; since?: unknown; more?: unknown; error?: unknown };
+  const r = (raw ?? {}) as {
+    ok?: unknown;
+    listed?: unknown;
+    inserted?: unknown;
+    since?: unknown;
+    more?: unknown;
+    error?: unknown;
+  };
   const outcome: ReconcileOutcome = {
     at,
     ok: r.ok === true,
@@ -145,7 +231,12 @@ export async function reconcileNow(deps: ActionDeps, reason: string, principal: 
     inserted: typeof r.inserted === 'number' ? r.inserted : null,
     since: typeof r.since === 'string' ? r.since : null,
     more: r.more === true,
-    error: r.ok === true ? null : typeof r.error === 'string' ? r.error.slice(0, 300) : 'erreur inattendue (voir les journaux du service)',
+    error:
+      r.ok === true
+        ? null
+        : typeof r.error === 'string'
+          ? r.error.slice(0, 300)
+          : 'erreur inattendue (voir les journaux du service)',
   };
   deps.onReconciled?.(outcome);
   return outcome;
@@ -158,13 +249,24 @@ const blankAsMissing = (v: unknown) => (typeof v === 'string' && v.trim() === ''
 /** What an administrator says of a post entered on EN3S's online job board: the day (default today), a short note. */
 export const boardEntryInput = z.strictObject(
   {
-    enteredOn: z.preprocess(blankAsMissing, z.iso.date({ error: 'date de saisie : une date aaaa-mm-jj attendue (ex. 2027-01-12)' }).optional()),
+    enteredOn: z.preprocess(
+      blankAsMissing,
+      z.iso.date({ error: 'date de saisie : une date aaaa-mm-jj attendue (ex. 2027-01-12)' }).optional(),
+    ),
     note: z.preprocess(
       (v) => (typeof v === 'string' ? blankAsMissing(v.trim().replace(/\s+/g, ' ')) : v),
-      z.string({ error: 'note : un texte attendu' }).max(BOARD_NOTE_MAX, { error: `note trop longue : ${BOARD_NOTE_MAX} caractères au plus` }).optional(),
+      z
+        .string({ error: 'note : un texte attendu' })
+        .max(BOARD_NOTE_MAX, { error: `note trop longue : ${BOARD_NOTE_MAX} caractères au plus` })
+        .optional(),
     ),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `champ inconnu : ${issue.keys.join(', ')} ; attendu enteredOn (date de saisie) et note` : undefined) },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `champ inconnu : ${issue.keys.join(', ')} ; attendu enteredOn (date de saisie) et note`
+        : undefined,
+  },
 );
 
 export type BoardEntryInput = z.output<typeof boardEntryInput>;
@@ -183,7 +285,10 @@ export function boardToday(record: OfferRecord, now: Date): string {
 const frenchDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
 export interface BoardEntryOutcome {
-  /** `created`: the first recording; `superseded`: it replaces the one in force; `unchanged`: the same day and note again, nothing written. */
+  /**
+   * `created`: the first recording; `superseded`: it replaces the one in force; `unchanged`: the same day and note
+   * again, nothing written.
+   */
   outcome: 'created' | 'superseded' | 'unchanged';
   entry: BoardEntry;
   supersedes: BoardEntry | null;
@@ -196,32 +301,74 @@ export interface BoardEntryOutcome {
  * and the entry in force. Recording it again with another day or note replaces that one; the
  * ledger keeps both. Refused for an offer not concerned: it has nothing to enter there.
  */
-export async function recordBoardEntry(deps: ActionDeps, key: OfferKey, input: BoardEntryInput, principal: Principal): Promise<BoardEntryOutcome> {
+export async function recordBoardEntry(
+  deps: ActionDeps,
+  key: OfferKey,
+  input: BoardEntryInput,
+  principal: Principal,
+): Promise<BoardEntryOutcome> {
   const { ctx } = deps;
   const now = ctx.clock.now();
   const at = now.toISOString();
   const outcome = await inTransaction(ctx.store, async (trx): Promise<BoardEntryOutcome> => {
     const record = await getOffer(trx, key, { forUpdate: true });
     if (!record) throw noOffer(key);
-    if (record.concerned === 'no') throw new AdminError(409, 'CONFLICT', `l’offre ${record.job_number} n’est pas concernée par la période EN3S : aucun poste à saisir sur la bourse de l’EN3S`);
+    if (record.concerned === 'no')
+      throw new AdminError(
+        409,
+        'CONFLICT',
+        `l’offre ${record.job_number} n’est pas concernée par la période EN3S : aucun poste à saisir sur la bourse de l’EN3S`,
+      );
     const today = boardToday(record, now);
     const enteredOn = input.enteredOn ?? today;
     const earliest = `${key.campaign - 1}-01-01`;
     if (enteredOn > today || enteredOn < earliest) {
-      throw badRequest(`date de saisie : du ${frenchDay(earliest)} à aujourd’hui (${frenchDay(today)}, heure légale de l’organisme) attendue, reçu « ${frenchDay(enteredOn)} »`);
+      throw badRequest(
+        `date de saisie : du ${frenchDay(earliest)} à aujourd’hui (${frenchDay(today)}, heure légale de l’organisme) attendue, reçu « ${frenchDay(enteredOn)} »`,
+      );
     }
     const note = input.note ?? null;
     const previous = await getBoardEntry(trx, key);
-    if (previous && previous.entered_on === enteredOn && previous.note === note) return { outcome: 'unchanged', entry: previous, supersedes: null };
-    const supersedes = previous && { enteredOn: previous.entered_on, note: previous.note, recordedBy: previous.recorded_by, recordedAt: previous.recorded_at, seq: previous.ledger_seq };
+    if (previous && previous.entered_on === enteredOn && previous.note === note)
+      return { outcome: 'unchanged', entry: previous, supersedes: null };
+    const supersedes = previous && {
+      enteredOn: previous.entered_on,
+      note: previous.note,
+      recordedBy: previous.recorded_by,
+      recordedAt: previous.recorded_at,
+      seq: previous.ledger_seq,
+    };
     const [written] = await appendLedger(
       trx,
-      [{ offer_source: key.source, offer_ats_id: key.ats_id, campaign: key.campaign, actor: 'administrator', actor_name: principal.name, kind: 'admin.board_entry', data: { enteredOn, note, via: principal.via, supersedes } }],
+      [
+        {
+          offer_source: key.source,
+          offer_ats_id: key.ats_id,
+          campaign: key.campaign,
+          actor: 'administrator',
+          actor_name: principal.name,
+          kind: 'admin.board_entry',
+          data: { enteredOn, note, via: principal.via, supersedes },
+        },
+      ],
       at,
     );
-    const entry = await saveBoardEntry(trx, { ...key, entered_on: enteredOn, note, recorded_by: principal.name, recorded_at: at, ledger_seq: written!.seq, revision: (previous?.revision ?? 0) + 1 });
+    const entry = await saveBoardEntry(trx, {
+      ...key,
+      entered_on: enteredOn,
+      note,
+      recorded_by: principal.name,
+      recorded_at: at,
+      ledger_seq: written!.seq,
+      revision: (previous?.revision ?? 0) + 1,
+    });
     return { outcome: previous ? 'superseded' : 'created', entry, supersedes: previous };
   });
-  ctx.log.info('post recorded as entered on the EN3S board', { offer: key.ats_id, campaign: key.campaign, outcome: outcome.outcome, via: principal.via });
+  ctx.log.info('post recorded as entered on the EN3S board', {
+    offer: key.ats_id,
+    campaign: key.campaign,
+    outcome: outcome.outcome,
+    via: principal.via,
+  });
   return outcome;
 }

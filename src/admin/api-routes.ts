@@ -5,7 +5,17 @@ import { readLedger } from '../store/ledger.js';
 import { getOffer } from '../store/offers.js';
 import { listDeadLetters, listOfferCommands } from '../store/outbox.js';
 import { getBoardEntry, type BoardEntry } from '../store/en3s-board.js';
-import { markChecked, offerKeyOf, overrideScope, parseBoardEntry, parseReason, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
+import {
+  markChecked,
+  offerKeyOf,
+  overrideScope,
+  parseBoardEntry,
+  parseReason,
+  reconcileNow,
+  recordBoardEntry,
+  reevaluate,
+  retryDeadLetter,
+} from './actions.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
 import { AdminError, badRequest, notFound } from './errors.js';
@@ -27,13 +37,23 @@ import { timelineLine } from './timeline.js';
 function body(req: Request): Record<string, unknown> {
   const value: unknown = req.body;
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('corps de la requête : un objet JSON était attendu');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('corps de la requête : un objet JSON était attendu');
   return value as Record<string, unknown>;
 }
 
 /** An entry on EN3S's board as the API shows it. */
 function boardJson(entry: BoardEntry | null) {
-  return entry && { enteredOn: entry.entered_on, note: entry.note, recordedBy: entry.recorded_by, recordedAt: entry.recorded_at, revision: entry.revision, ledgerSeq: entry.ledger_seq };
+  return (
+    entry && {
+      enteredOn: entry.entered_on,
+      note: entry.note,
+      recordedBy: entry.recorded_by,
+      recordedAt: entry.recorded_at,
+      revision: entry.revision,
+      ledgerSeq: entry.ledger_seq,
+    }
+  );
 }
 
 function intParam(req: Request, name: string, min: number, max: number, fallback: number): number {
@@ -48,19 +68,36 @@ function intParam(req: Request, name: string, min: number, max: number, fallback
 export function createApiRouter(deps: RouteDeps): Router {
   const router = express.Router();
   const { ctx } = deps;
-  const key = (req: Request) => offerKeyOf(String(req.params.source), String(req.params.atsId), String(req.params.campaign));
+  const key = (req: Request) =>
+    offerKeyOf(String(req.params.source), String(req.params.atsId), String(req.params.campaign));
 
   router.get('/overview', async (req, res) => {
     const campaignText = req.query.campaign;
-    if (campaignText !== undefined && (typeof campaignText !== 'string' || !/^\d{4}$/.test(campaignText))) throw badRequest('paramètre « campaign » : une année sur quatre chiffres attendue');
-    const data = await overview(deps.operations, campaignText ? Number(campaignText) : currentCampaign(ctx.domain, ctx.clock.now()));
+    if (campaignText !== undefined && (typeof campaignText !== 'string' || !/^\d{4}$/.test(campaignText)))
+      throw badRequest('paramètre « campaign » : une année sur quatre chiffres attendue');
+    const data = await overview(
+      deps.operations,
+      campaignText ? Number(campaignText) : currentCampaign(ctx.domain, ctx.clock.now()),
+    );
     const rs = data.campaign.ruleSetNow;
-    res.json({ ...data, campaign: { ...data.campaign, ruleSetNow: rs ? { id: rs.id, citation: rs.citation, title: rs.title, from: rs.file.inForce.from, to: rs.file.inForce.to } : null } });
+    res.json({
+      ...data,
+      campaign: {
+        ...data.campaign,
+        ruleSetNow: rs
+          ? { id: rs.id, citation: rs.citation, title: rs.title, from: rs.file.inForce.from, to: rs.file.inForce.to }
+          : null,
+      },
+    });
   });
 
   router.get('/offers', async (req, res) => {
     const query = parseOfferQuery(req.query as Record<string, unknown>, ctx.domain, ctx.clock.now());
-    const page = await listAdminOffers(ctx.store.db, query.filter, { sort: query.sort, limit: query.limit, after: query.after });
+    const page = await listAdminOffers(ctx.store.db, query.filter, {
+      sort: query.sort,
+      limit: query.limit,
+      after: query.after,
+    });
     const total = await countAdminOffers(ctx.store.db, query.filter);
     res.json({ campaign: query.filter.campaign, total, items: page.items, next: page.next });
   });
@@ -82,7 +119,8 @@ export function createApiRouter(deps: RouteDeps): Router {
     const k = key(req);
     const fromSeq = intParam(req, 'fromSeq', 1, Number.MAX_SAFE_INTEGER, 1);
     const limit = intParam(req, 'limit', 1, TIMELINE_LIMIT, 1000);
-    if (!(await getOffer(ctx.store.db, k))) throw notFound(`aucune offre ${k.ats_id} (${k.source}) pour la campagne ${k.campaign}`);
+    if (!(await getOffer(ctx.store.db, k)))
+      throw notFound(`aucune offre ${k.ats_id} (${k.source}) pour la campagne ${k.campaign}`);
     const entries = await readLedger(ctx.store.db, { offer: k, fromSeq, limit });
     res.json({ entries: entries.map((e) => ({ ...e, description: timelineLine(e).what })) });
   });
@@ -99,15 +137,19 @@ export function createApiRouter(deps: RouteDeps): Router {
     res.json(await reevaluate(deps.actions, key(req), parseReason(body(req).reason), requirePrincipal(res)));
   });
 
-  // The administrator looked at an offer flagged "à vérifier": the flag goes until a newer version of the job raises it (409 if not flagged).
+  // The administrator looked at an offer flagged "à vérifier": the flag goes until a newer version of the job raises it
+  // (409 if not flagged).
   router.post('/offers/:source/:atsId/:campaign/checked', async (req, res) => {
     res.json(await markChecked(deps.actions, key(req), parseReason(body(req).reason), requirePrincipal(res)));
   });
 
-  // The post was entered on EN3S's online job board: 201 the first time, 200 when it replaces the entry in force (or repeats it).
+  // The post was entered on EN3S's online job board: 201 the first time, 200 when it replaces the entry in force (or
+  // repeats it).
   router.post('/offers/:source/:atsId/:campaign/en3s-board', async (req, res) => {
     const done = await recordBoardEntry(deps.actions, key(req), parseBoardEntry(body(req)), requirePrincipal(res));
-    res.status(done.outcome === 'created' ? 201 : 200).json({ outcome: done.outcome, entry: boardJson(done.entry), supersedes: boardJson(done.supersedes) });
+    res
+      .status(done.outcome === 'created' ? 201 : 200)
+      .json({ outcome: done.outcome, entry: boardJson(done.entry), supersedes: boardJson(done.supersedes) });
   });
 
   router.get('/outbox/dead', async (req, res) => {
@@ -124,7 +166,8 @@ export function createApiRouter(deps: RouteDeps): Router {
 
   router.post('/reconcile', async (req, res) => {
     const outcome = await reconcileNow(deps.actions, parseReason(body(req).reason), requirePrincipal(res));
-    if (!outcome.ok) throw new AdminError(502, 'ATS_UNAVAILABLE', `réconciliation impossible : ${outcome.error ?? 'ATS injoignable'}`);
+    if (!outcome.ok)
+      throw new AdminError(502, 'ATS_UNAVAILABLE', `réconciliation impossible : ${outcome.error ?? 'ATS injoignable'}`);
     res.json(outcome);
   });
 
@@ -134,9 +177,19 @@ export function createApiRouter(deps: RouteDeps): Router {
 
   router.get('/reports/runs', async (req, res) => {
     const campaignText = req.query.campaign;
-    if (campaignText !== undefined && (typeof campaignText !== 'string' || !/^\d{4}$/.test(campaignText))) throw badRequest('paramètre « campaign » : une année sur quatre chiffres attendue');
-    const runs = await listRuns(deps.reports, campaignText ? Number(campaignText) : undefined, intParam(req, 'limit', 1, 500, 50));
-    res.json({ items: runs.map(({ run, available }) => ({ ...run, download: available ? `/api/reports/runs/${run.id}/file` : null })) });
+    if (campaignText !== undefined && (typeof campaignText !== 'string' || !/^\d{4}$/.test(campaignText)))
+      throw badRequest('paramètre « campaign » : une année sur quatre chiffres attendue');
+    const runs = await listRuns(
+      deps.reports,
+      campaignText ? Number(campaignText) : undefined,
+      intParam(req, 'limit', 1, 500, 50),
+    );
+    res.json({
+      items: runs.map(({ run, available }) => ({
+        ...run,
+        download: available ? `/api/reports/runs/${run.id}/file` : null,
+      })),
+    });
   });
 
   router.post('/reports', async (req, res) => {

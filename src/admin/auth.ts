@@ -49,7 +49,10 @@ export function clientAddress(req: Request, access: AccessSettings): string {
   const forwarded = req.headers['x-forwarded-for'];
   if (!access.trustedProxies.has(peer) || typeof forwarded !== 'string') return peer;
   // The rightmost address not of a trusted proxy is the one the proxies saw.
-  const hops = forwarded.split(',').map((h) => normaliseAddress(h.trim())).filter(Boolean);
+  const hops = forwarded
+    .split(',')
+    .map((h) => normaliseAddress(h.trim()))
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) if (!access.trustedProxies.has(hops[i]!)) return hops[i]!;
   return peer;
 }
@@ -71,7 +74,10 @@ export function authenticate(deps: AuthDeps): RequestHandler {
       if (authorization !== undefined) {
         const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{16,512})\s*$/.exec(authorization);
         const name = match ? access.tokens.get(sha256Hex(match[1]!)) : undefined;
-        if (!name) throw new AdminError(401, 'INVALID_TOKEN', 'jeton d’API inconnu ou mal formé', { 'WWW-Authenticate': 'Bearer' });
+        if (!name)
+          throw new AdminError(401, 'INVALID_TOKEN', 'jeton d’API inconnu ou mal formé', {
+            'WWW-Authenticate': 'Bearer',
+          });
         res.locals.admin = { name, via: 'token', session: null } satisfies Principal;
         return;
       }
@@ -89,7 +95,12 @@ export function authenticate(deps: AuthDeps): RequestHandler {
         jar.write(res, SESSION_COOKIE, created.id);
         session = created.session;
       }
-      if (session) res.locals.admin = { name: session.user, via: session.via === 'proxy' ? 'proxy' : 'session', session } satisfies Principal;
+      if (session)
+        res.locals.admin = {
+          name: session.user,
+          via: session.via === 'proxy' ? 'proxy' : 'session',
+          session,
+        } satisfies Principal;
     })().then(() => next(), next);
   };
 }
@@ -103,7 +114,14 @@ export function requireAdmin(kind: 'api' | 'page'): RequestHandler {
       res.redirect(303, `/login?suite=${encodeURIComponent(target)}`);
       return;
     }
-    next(new AdminError(401, 'UNAUTHENTICATED', 'authentification requise : session ou jeton d’API', kind === 'api' ? { 'WWW-Authenticate': 'Bearer' } : {}));
+    next(
+      new AdminError(
+        401,
+        'UNAUTHENTICATED',
+        'authentification requise : session ou jeton d’API',
+        kind === 'api' ? { 'WWW-Authenticate': 'Bearer' } : {},
+      ),
+    );
   };
 }
 
@@ -116,6 +134,12 @@ export function requireCsrf(): RequestHandler {
     const body = req.body as Record<string, unknown> | undefined;
     const given = typeof body?._csrf === 'string' ? body._csrf : req.headers['x-csrf-token'];
     if (typeof given === 'string' && principal.session && sameToken(given, principal.session.csrfToken)) return next();
-    next(new AdminError(403, 'CSRF_TOKEN_INVALID', 'jeton anti-CSRF absent ou invalide : rechargez la page et recommencez'));
+    next(
+      new AdminError(
+        403,
+        'CSRF_TOKEN_INVALID',
+        'jeton anti-CSRF absent ou invalide : rechargez la page et recommencez',
+      ),
+    );
   };
 }

@@ -46,7 +46,8 @@ function labelOf(code: string, status: number | null): string {
   const known = codeLabels[code];
   if (known) return known;
   if (status !== null && status >= 500) return `l’ATS a échoué (HTTP ${status}), à réessayer`;
-  if (status !== null && status >= 300 && status < 400) return `l’ATS a répondu par une redirection (HTTP ${status}), non suivie`;
+  if (status !== null && status >= 300 && status < 400)
+    return `l’ATS a répondu par une redirection (HTTP ${status}), non suivie`;
   if (status !== null) return `refusée par l’ATS (HTTP ${status})`;
   return 'erreur';
 }

@@ -45,8 +45,10 @@ export function sendJsonError(res: Response, error: AdminError): void {
 export function toAdminError(error: unknown): AdminError | null {
   if (error instanceof AdminError) return error;
   const e = error as { type?: string; status?: number } | null;
-  if (e?.type === 'entity.parse.failed') return new AdminError(400, 'MALFORMED_JSON', 'corps de la requête : JSON mal formé');
-  if (e?.type === 'entity.too.large') return new AdminError(413, 'PAYLOAD_TOO_LARGE', 'corps de la requête trop volumineux');
+  if (e?.type === 'entity.parse.failed')
+    return new AdminError(400, 'MALFORMED_JSON', 'corps de la requête : JSON mal formé');
+  if (e?.type === 'entity.too.large')
+    return new AdminError(413, 'PAYLOAD_TOO_LARGE', 'corps de la requête trop volumineux');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AdminError(e.status, 'BAD_REQUEST', 'requête illisible');
   }

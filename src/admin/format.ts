@@ -40,7 +40,9 @@ export function frenchDate(value: string | null | undefined, zone: string = PARI
 }
 
 export function stateLabelOf(state: string): string {
-  return (jobProcessStates as readonly string[]).includes(state) ? jobProcessTable[state as JobProcessState].label : state;
+  return (jobProcessStates as readonly string[]).includes(state)
+    ? jobProcessTable[state as JobProcessState].label
+    : state;
 }
 
 export const actorLabels: Record<string, string> = {
@@ -54,9 +56,16 @@ export const actorLabels: Record<string, string> = {
  * The scope retained. "À vérifier" is kept for the flag an administrator must look at
  * (`review_needed`); the undetermined scope is named for what it is.
  */
-export const concernedLabels: Record<string, string> = { yes: 'Concernée', no: 'Non concernée', undetermined: 'Indéterminée (données manquantes)' };
+export const concernedLabels: Record<string, string> = {
+  yes: 'Concernée',
+  no: 'Non concernée',
+  undetermined: 'Indéterminée (données manquantes)',
+};
 
-/** The commands of the process (`ProcessCommand`), as administrators read them: one for each kind, or it does not compile. */
+/**
+ * The commands of the process (`ProcessCommand`), as administrators read them: one for each kind, or it does not
+ * compile.
+ */
 const processCommandLabels: Record<ProcessCommandKind, string> = {
   set_approver: 'Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre',
   remove_approver: 'Retirer l’approbateur EN3S de l’équipe (fin de période)',
@@ -65,7 +74,9 @@ const processCommandLabels: Record<ProcessCommandKind, string> = {
   ask_recruiter: 'Demander par e-mail au recruteur de « Soumettre pour approbation »',
   notify_admins: 'Prévenir les administrateurs',
 };
-/** Looked up by the kind stored in the outbox or the ledger (rows of the earlier connector show their kind as stored). */
+/**
+ * Looked up by the kind stored in the outbox or the ledger (rows of the earlier connector show their kind as stored).
+ */
 export const commandLabels: Readonly<Record<string, string>> = processCommandLabels;
 
 export const outboxStatusLabels: Record<string, string> = {
@@ -90,20 +101,30 @@ export const jobStatusLabels: Record<string, string> = {
 /** Why the recruiter was asked to submit. */
 export const askReasonLabels: Record<string, string> = {
   submit: '« Soumettre pour approbation »',
-  resubmit: 'soumettre de nouveau pour approbation (la soumission observée n’avait pas l’EN3S établie parmi ses approbateurs)',
+  resubmit:
+    'soumettre de nouveau pour approbation (la soumission observée n’avait pas l’EN3S établie parmi ses approbateurs)',
 };
 
 /** Where EN3S stood in a submission the connector observed (`en3sIncluded`, `en3sOnly`). */
 export function en3sInSubmission(included: unknown, only: unknown): string {
-  if (included === true) return only === true ? 'EN3S seul approbateur' : only === false ? 'EN3S parmi d’autres approbateurs' : 'EN3S parmi les approbateurs';
+  if (included === true)
+    return only === true
+      ? 'EN3S seul approbateur'
+      : only === false
+        ? 'EN3S parmi d’autres approbateurs'
+        : 'EN3S parmi les approbateurs';
   if (included === false) return 'EN3S absente des approbateurs';
   return 'EN3S non établi';
 }
 
 /** An answer observed (`status`, `byEn3s`): attributed to EN3S only when it was the only approver. */
 export function answerLabel(status: unknown, byEn3s: unknown): string {
-  if (status === 'APPROVED') return byEn3s === true ? 'approuvée par l’EN3S (seul approbateur)' : 'approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ne dit pas qui a approuvé)';
-  if (status === 'REFUSED') return byEn3s === true ? 'refusée par l’EN3S (seul approbateur)' : 'refus observé (l’ATS ne dit pas qui a refusé)';
+  if (status === 'APPROVED')
+    return byEn3s === true
+      ? 'approuvée par l’EN3S (seul approbateur)'
+      : 'approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ne dit pas qui a approuvé)';
+  if (status === 'REFUSED')
+    return byEn3s === true ? 'refusée par l’EN3S (seul approbateur)' : 'refus observé (l’ATS ne dit pas qui a refusé)';
   return String(status);
 }
 
@@ -112,7 +133,8 @@ export function regimeLabels(domain: DomainData): Map<string, string> {
   const labels = new Map<string, string>();
   const files = [...domain.ruleSetFiles].sort((a, b) => a.inForce.from.localeCompare(b.inForce.from));
   for (const file of files) for (const regime of file.regimes) labels.set(regime.key, capitalise(regime.label));
-  for (const type of domain.organismsFile.types) if (type.regime !== undefined && !labels.has(type.regime)) labels.set(type.regime, type.regime);
+  for (const type of domain.organismsFile.types)
+    if (type.regime !== undefined && !labels.has(type.regime)) labels.set(type.regime, type.regime);
   return labels;
 }
 

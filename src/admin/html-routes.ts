@@ -3,7 +3,18 @@ import { listDeadLetters, listOfferCommands } from '../store/outbox.js';
 import { getOffer, type OfferKey } from '../store/offers.js';
 import { readLedger } from '../store/ledger.js';
 import { getBoardEntry } from '../store/en3s-board.js';
-import { boardToday, markChecked, offerKeyOf, overrideScope, parseBoardEntry, parseReason, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
+import {
+  boardToday,
+  markChecked,
+  offerKeyOf,
+  overrideScope,
+  parseBoardEntry,
+  parseReason,
+  reconcileNow,
+  recordBoardEntry,
+  reevaluate,
+  retryDeadLetter,
+} from './actions.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
 import { AdminError, badRequest, notFound } from './errors.js';
@@ -43,7 +54,8 @@ function done(req: Request): string | undefined {
 function campaignParam(req: Request, deps: RouteDeps): number {
   const text = req.query.campaign;
   if (text === undefined || text === '') return currentCampaign(deps.ctx.domain, deps.ctx.clock.now());
-  if (typeof text !== 'string' || !/^\d{4}$/.test(text)) throw badRequest(`paramètre « campaign » : une année sur quatre chiffres attendue`);
+  if (typeof text !== 'string' || !/^\d{4}$/.test(text))
+    throw badRequest(`paramètre « campaign » : une année sur quatre chiffres attendue`);
   return Number(text);
 }
 
@@ -80,10 +92,23 @@ export function createPageRouter(deps: RouteDeps): Router {
     const principal = requirePrincipal(res);
     const board = { entry: await getBoardEntry(ctx.store.db, key), today: boardToday(record, ctx.clock.now()) };
     const families = parseFamilies(req.query.famille);
-    const body = offerBody(ctx.domain, record, commands, entries.map(timelineLine), principal, ctx.policy.en3s.userId, board, families);
+    const body = offerBody(
+      ctx.domain,
+      record,
+      commands,
+      entries.map(timelineLine),
+      principal,
+      ctx.policy.en3s.userId,
+      board,
+      families,
+    );
     const title = `Offre ${record.job_number} — ${record.title}`;
     if (!refusal) return show(req, res, title, 'offers', body);
-    sendPage(res, refusal.status, page({ title, section: 'offers', principal, body, error: `Action refusée : ${refusal.message}` }));
+    sendPage(
+      res,
+      refusal.status,
+      page({ title, section: 'offers', principal, body, error: `Action refusée : ${refusal.message}` }),
+    );
   }
 
   /**
@@ -98,7 +123,8 @@ export function createPageRouter(deps: RouteDeps): Router {
     try {
       next = await act(key);
     } catch (error) {
-      if (error instanceof AdminError && (error.status === 400 || error.status === 409)) return showOffer(req, res, key, error);
+      if (error instanceof AdminError && (error.status === 400 || error.status === 409))
+        return showOffer(req, res, key, error);
       throw error;
     }
     res.redirect(303, `${pathOf('/admin/offres', key.source, key.ats_id, key.campaign)}${next}`);
@@ -111,7 +137,12 @@ export function createPageRouter(deps: RouteDeps): Router {
   router.post('/offres/:source/:atsId/:campaign/bourse-en3s', (req, res) =>
     offerAction(req, res, async (key) => {
       const body = req.body as Record<string, unknown>;
-      await recordBoardEntry(deps.actions, key, parseBoardEntry({ enteredOn: body.enteredOn, note: body.note }), requirePrincipal(res));
+      await recordBoardEntry(
+        deps.actions,
+        key,
+        parseBoardEntry({ enteredOn: body.enteredOn, note: body.note }),
+        requirePrincipal(res),
+      );
       return '?done=board-entry#bourse-en3s';
     }),
   );
@@ -119,8 +150,10 @@ export function createPageRouter(deps: RouteDeps): Router {
   router.post('/offres/:source/:atsId/:campaign/perimetre', (req, res) =>
     offerAction(req, res, async (key) => {
       const body = req.body as Record<string, unknown>;
-      const scope = typeof body.scope === 'string' && Object.hasOwn(scopes, body.scope) ? scopes[body.scope]! : undefined;
-      if (scope === undefined) throw badRequest('périmètre : choisissez « concernée », « non concernée » ou « retirer le forçage »');
+      const scope =
+        typeof body.scope === 'string' && Object.hasOwn(scopes, body.scope) ? scopes[body.scope]! : undefined;
+      if (scope === undefined)
+        throw badRequest('périmètre : choisissez « concernée », « non concernée » ou « retirer le forçage »');
       await overrideScope(deps.actions, key, scope, parseReason(body.reason), requirePrincipal(res));
       return `?done=${scope === null ? 'override-removed' : 'override'}#historique`;
     }),
@@ -128,28 +161,48 @@ export function createPageRouter(deps: RouteDeps): Router {
 
   router.post('/offres/:source/:atsId/:campaign/reevaluer', (req, res) =>
     offerAction(req, res, async (key) => {
-      await reevaluate(deps.actions, key, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+      await reevaluate(
+        deps.actions,
+        key,
+        parseReason((req.body as Record<string, unknown>).reason),
+        requirePrincipal(res),
+      );
       return '?done=reevaluate#historique';
     }),
   );
 
   router.post('/offres/:source/:atsId/:campaign/verifiee', (req, res) =>
     offerAction(req, res, async (key) => {
-      await markChecked(deps.actions, key, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+      await markChecked(
+        deps.actions,
+        key,
+        parseReason((req.body as Record<string, unknown>).reason),
+        requirePrincipal(res),
+      );
       return '?done=review-checked#historique';
     }),
   );
 
   router.get('/commandes', async (req, res) => {
     const pageText = typeof req.query.page === 'string' ? req.query.page : '1';
-    if (!/^\d{1,6}$/.test(pageText) || Number(pageText) < 1) throw badRequest('paramètre « page » : entier positif attendu');
+    if (!/^\d{1,6}$/.test(pageText) || Number(pageText) < 1)
+      throw badRequest('paramètre « page » : entier positif attendu');
     const n = Number(pageText);
-    const commands = await listDeadLetters(ctx.store.db, { limit: COMMANDS_PAGE_SIZE + 1, offset: (n - 1) * COMMANDS_PAGE_SIZE });
+    const commands = await listDeadLetters(ctx.store.db, {
+      limit: COMMANDS_PAGE_SIZE + 1,
+      offset: (n - 1) * COMMANDS_PAGE_SIZE,
+    });
     show(req, res, 'Commandes en échec', 'commands', commandsBody(commands, n, requirePrincipal(res)));
   });
 
   router.get('/files', async (req, res) => {
-    show(req, res, 'Files de l’ATS', 'queues', poisonBody(await listPoisonElements(ctx.store.db, { limit: POISON_PAGE_SIZE })));
+    show(
+      req,
+      res,
+      'Files de l’ATS',
+      'queues',
+      poisonBody(await listPoisonElements(ctx.store.db, { limit: POISON_PAGE_SIZE })),
+    );
   });
 
   router.get('/courriels', async (req, res) => {
@@ -160,19 +213,37 @@ export function createPageRouter(deps: RouteDeps): Router {
   router.post('/commandes/:id/relancer', async (req, res) => {
     const id = req.params.id!;
     if (!/^\d{1,12}$/.test(id)) throw badRequest('numéro de commande : entier attendu');
-    await retryDeadLetter(deps.actions, Number(id), parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+    await retryDeadLetter(
+      deps.actions,
+      Number(id),
+      parseReason((req.body as Record<string, unknown>).reason),
+      requirePrincipal(res),
+    );
     res.redirect(303, '/admin/commandes?done=retry');
   });
 
   router.post('/reconciliation', async (req, res) => {
-    const outcome = await reconcileNow(deps.actions, parseReason((req.body as Record<string, unknown>).reason), requirePrincipal(res));
+    const outcome = await reconcileNow(
+      deps.actions,
+      parseReason((req.body as Record<string, unknown>).reason),
+      requirePrincipal(res),
+    );
     // The counts come first: `done` stays the last parameter, before the fragment.
-    res.redirect(303, `/admin/parametres?${reconcileParams(outcome)}done=${outcome.ok ? 'reconcile' : 'reconcile-failed'}#connecteur`);
+    res.redirect(
+      303,
+      `/admin/parametres?${reconcileParams(outcome)}done=${outcome.ok ? 'reconcile' : 'reconcile-failed'}#connecteur`,
+    );
   });
 
   router.get('/rapports', async (req, res) => {
     const campaign = campaignParam(req, deps);
-    show(req, res, 'Rapports', 'reports', reportsBody(ctx.domain, campaign, await listRuns(deps.reports, undefined), requirePrincipal(res)));
+    show(
+      req,
+      res,
+      'Rapports',
+      'reports',
+      reportsBody(ctx.domain, campaign, await listRuns(deps.reports, undefined), requirePrincipal(res)),
+    );
   });
 
   router.post('/rapports', async (req, res) => {
@@ -188,8 +259,22 @@ export function createPageRouter(deps: RouteDeps): Router {
     const ops = await operations(deps.operations);
     const principal = requirePrincipal(res);
     const body = settingsBody(deps.config, deps.access, ctx.domain, ops, principal);
-    const found = typeof req.query.done === 'string' && req.query.done.startsWith('reconcile') ? reconcileNotice(req.query as Record<string, unknown>) : undefined;
-    sendPage(res, 200, page({ title: 'Paramètres', section: 'settings', principal, body, done: done(req), ...(found ? { doneDetail: found } : {}) }));
+    const found =
+      typeof req.query.done === 'string' && req.query.done.startsWith('reconcile')
+        ? reconcileNotice(req.query as Record<string, unknown>)
+        : undefined;
+    sendPage(
+      res,
+      200,
+      page({
+        title: 'Paramètres',
+        section: 'settings',
+        principal,
+        body,
+        done: done(req),
+        ...(found ? { doneDetail: found } : {}),
+      }),
+    );
   });
 
   return router;

@@ -45,7 +45,10 @@ export { metricsExposureProblem, metricsGuard } from './metrics-guard.js';
 export type { Principal } from './auth.js';
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'same-origin');
@@ -56,7 +59,10 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 export function createAdminRouter(deps: AdminDeps): Router {
   const { ctx, config } = deps;
   const access = accessSettings(config);
-  if (access.ephemeralKey) ctx.log.warn('admin sessions are signed with a random key: set EN3S_ADMIN_SESSION_SECRET to keep them across restarts and instances');
+  if (access.ephemeralKey)
+    ctx.log.warn(
+      'admin sessions are signed with a random key: set EN3S_ADMIN_SESSION_SECRET to keep them across restarts and instances',
+    );
   const jar = createCookieJar(access.sessionKey, access.secureCookie);
   let lastReconcile: ReconcileOutcome | null = null;
   const routeDeps: RouteDeps = {
@@ -64,8 +70,18 @@ export function createAdminRouter(deps: AdminDeps): Router {
     config,
     access,
     actions: { ctx, reconcileNow: deps.reconcileNow, onReconciled: (outcome) => (lastReconcile = outcome) },
-    operations: { ctx, ...(deps.circuit ? { circuit: deps.circuit } : {}), ...(deps.holds ? { holds: deps.holds } : {}), lastReconcile: () => lastReconcile },
-    reports: { ctx, config, dir: deps.reports?.dir ?? config.reportsDir, ...(deps.reports?.onRun ? { onRun: deps.reports.onRun } : {}) },
+    operations: {
+      ctx,
+      ...(deps.circuit ? { circuit: deps.circuit } : {}),
+      ...(deps.holds ? { holds: deps.holds } : {}),
+      lastReconcile: () => lastReconcile,
+    },
+    reports: {
+      ctx,
+      config,
+      dir: deps.reports?.dir ?? config.reportsDir,
+      ...(deps.reports?.onRun ? { onRun: deps.reports.onRun } : {}),
+    },
   };
   const authDeps: AuthDeps = { access, jar, store: ctx.store, clock: ctx.clock, log: ctx.log };
   const css = readFileSync(join(packageRoot(), 'src', 'admin', 'admin.css'));
@@ -86,7 +102,17 @@ export function createAdminRouter(deps: AdminDeps): Router {
       status === 401
         ? html`<p><a href="/login">Se connecter</a></p>`
         : html`<p><a href="/admin">Retour à la vue d’ensemble</a></p>`;
-    sendPage(res, status, page({ title: status === 404 ? 'Page introuvable' : 'Demande refusée', section: null, principal, body, error: known?.message ?? 'Erreur interne du service.' }));
+    sendPage(
+      res,
+      status,
+      page({
+        title: status === 404 ? 'Page introuvable' : 'Demande refusée',
+        section: null,
+        principal,
+        body,
+        error: known?.message ?? 'Erreur interne du service.',
+      }),
+    );
   };
 
   const router = express.Router();
@@ -97,7 +123,9 @@ export function createAdminRouter(deps: AdminDeps): Router {
     res.type('text/css').send(css);
   });
   router.use('/logout', authenticate(authDeps));
-  router.use(createLoginRouter({ ...authDeps, ...(deps.onPasswordCheck ? { onPasswordCheck: deps.onPasswordCheck } : {}) }));
+  router.use(
+    createLoginRouter({ ...authDeps, ...(deps.onPasswordCheck ? { onPasswordCheck: deps.onPasswordCheck } : {}) }),
+  );
   router.use(
     '/api',
     authenticate(authDeps),
@@ -105,7 +133,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
     express.json({ limit: '64kb' }),
     requireCsrf(),
     createApiRouter(routeDeps),
-    ((req, _res, next) => next(new AdminError(404, 'NOT_FOUND', `aucune route ${req.method} /api${req.path.slice(0, 200)}`))) as RequestHandler,
+    ((req, _res, next) =>
+      next(
+        new AdminError(404, 'NOT_FOUND', `aucune route ${req.method} /api${req.path.slice(0, 200)}`),
+      )) as RequestHandler,
     apiErrors,
   );
   router.use(

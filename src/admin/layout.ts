@@ -53,7 +53,8 @@ export function page(options: PageOptions): SafeHtml {
   const done = options.done ? doneMessages[options.done] : undefined;
   const nav = principal
     ? html`<nav aria-label="Navigation principale"><ul>${sections.map(
-        ([key, href, label]) => html`<li><a href="${href}"${key === options.section ? html` aria-current="page"` : ''}>${label}</a></li>`,
+        ([key, href, label]) =>
+          html`<li><a href="${href}"${key === options.section ? html` aria-current="page"` : ''}>${label}</a></li>`,
       )}</ul></nav>
       <form method="post" action="/logout"><span>Connecté : ${principal.name}</span>${csrfField(principal)}<button type="submit" class="secondary">Se déconnecter</button></form>`
     : '';

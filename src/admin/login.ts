@@ -34,10 +34,20 @@ const LOGIN_COOKIE_MS = 30 * 60_000;
 
 /** Only paths of the dashboard itself: a login never sends the browser elsewhere. */
 export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/admin(\/[^\\]*)?(\?[^\\]*)?$/.test(value) && !value.startsWith('//') && value.length <= 1000 ? value : '/admin';
+  return typeof value === 'string' &&
+    /^\/admin(\/[^\\]*)?(\?[^\\]*)?$/.test(value) &&
+    !value.startsWith('//') &&
+    value.length <= 1000
+    ? value
+    : '/admin';
 }
 
-function loginPage(res: Response, jar: CookieJar, access: AccessSettings, options: { status: number; next: string; user?: string; error?: string }) {
+function loginPage(
+  res: Response,
+  jar: CookieJar,
+  access: AccessSettings,
+  options: { status: number; next: string; user?: string; error?: string },
+) {
   const token = randomBytes(24).toString('base64url');
   jar.write(res, LOGIN_COOKIE, token, LOGIN_COOKIE_MS);
   const none = access.users.size === 0;
@@ -51,7 +61,11 @@ function loginPage(res: Response, jar: CookieJar, access: AccessSettings, option
     <div><button type="submit">Se connecter</button></div>
   </form>
 </div>`;
-  sendPage(res, options.status, page({ title: 'Connexion', section: null, principal: null, body, error: options.error }));
+  sendPage(
+    res,
+    options.status,
+    page({ title: 'Connexion', section: null, principal: null, body, error: options.error }),
+  );
 }
 
 export interface LoginDeps extends AuthDeps {
@@ -63,7 +77,12 @@ export interface LoginDeps extends AuthDeps {
 export function createLoginRouter(deps: LoginDeps): Router {
   const { access, jar, store, clock, log } = deps;
   const passwords = new PasswordChecker(access.users, PASSWORD_CHECKS_AT_ONCE);
-  const perUser = new AttemptThrottle(access.loginAttempts, LOGIN_FIRST_DELAY_MS, access.loginWindowMs, LOGIN_FORGET_AFTER_MS);
+  const perUser = new AttemptThrottle(
+    access.loginAttempts,
+    LOGIN_FIRST_DELAY_MS,
+    access.loginWindowMs,
+    LOGIN_FORGET_AFTER_MS,
+  );
   const perAddress = new FailureLimiter(access.loginAttempts * 4, access.loginWindowMs);
   const checks = new Gate(PASSWORD_CHECKS_AT_ONCE);
   const router = express.Router();
@@ -78,7 +97,12 @@ export function createLoginRouter(deps: LoginDeps): Router {
     const password = typeof body.password === 'string' ? body.password : '';
     const expected = jar.read(req, LOGIN_COOKIE);
     if (typeof body._csrf !== 'string' || !expected || !sameToken(body._csrf, expected)) {
-      return loginPage(res, jar, access, { status: 403, next, user, error: 'Le formulaire a expiré : saisissez de nouveau vos identifiants.' });
+      return loginPage(res, jar, access, {
+        status: 403,
+        next,
+        user,
+        error: 'Le formulaire a expiré : saisissez de nouveau vos identifiants.',
+      });
     }
     const nowMs = clock.now().getTime();
     const address = `ip:${clientAddress(req, access)}`;
@@ -92,7 +116,12 @@ export function createLoginRouter(deps: LoginDeps): Router {
       // Neither the name tried nor the address is logged: both can identify a person.
       log.warn('admin login rate-limited');
       const wait = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
-      return loginPage(res, jar, access, { status: 429, next, user, error: `Trop de tentatives de connexion : réessayez dans ${wait}.` });
+      return loginPage(res, jar, access, {
+        status: 429,
+        next,
+        user,
+        error: `Trop de tentatives de connexion : réessayez dans ${wait}.`,
+      });
     }
     if (!checks.tryEnter()) {
       // Never checked: the attempt is given back.
@@ -100,7 +129,12 @@ export function createLoginRouter(deps: LoginDeps): Router {
       perUser.forgive(userKey);
       res.setHeader('Retry-After', '1');
       log.warn('admin login refused: password checks busy');
-      return loginPage(res, jar, access, { status: 503, next, user, error: 'Trop de connexions en cours : réessayez dans quelques secondes.' });
+      return loginPage(res, jar, access, {
+        status: 503,
+        next,
+        user,
+        error: 'Trop de connexions en cours : réessayez dans quelques secondes.',
+      });
     }
     let ok: boolean;
     try {
@@ -118,7 +152,10 @@ export function createLoginRouter(deps: LoginDeps): Router {
     // The session this browser had before ends here: one browser, one live session.
     const previous = jar.read(req, SESSION_COOKIE);
     if (previous) await deleteSession(store.db, hashSessionId(previous));
-    const { id } = await createSession(store.db, user, 'password', clock.now(), { idleMs: access.idleMs, absoluteMs: access.absoluteMs });
+    const { id } = await createSession(store.db, user, 'password', clock.now(), {
+      idleMs: access.idleMs,
+      absoluteMs: access.absoluteMs,
+    });
     jar.clear(res, LOGIN_COOKIE);
     jar.write(res, SESSION_COOKIE, id);
     log.info('admin logged in', { via: 'password' });

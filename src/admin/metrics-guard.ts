@@ -23,6 +23,9 @@ export function metricsGuard(config: Pick<Config, 'metricsTokenHash'>): RequestH
     if (expected === null) return next();
     const match = /^Bearer\s+(\S{1,512})\s*$/.exec(req.headers.authorization ?? '');
     if (match && sameToken(sha256Hex(match[1]!), expected)) return next();
-    res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ code: 'UNAUTHENTICATED', message: 'jeton requis pour /metrics (Authorization: Bearer …)' });
+    res
+      .status(401)
+      .setHeader('WWW-Authenticate', 'Bearer')
+      .json({ code: 'UNAUTHENTICATED', message: 'jeton requis pour /metrics (Authorization: Bearer …)' });
   };
 }

@@ -21,7 +21,22 @@ export interface OfferQuery {
   params: Record<string, string>;
 }
 
-const known = new Set(['campaign', 'q', 'state', 'regime', 'network', 'body', 'concerned', 'review', 'violation', 'unansweredDays', 'sort', 'after', 'limit', 'done']);
+const known = new Set([
+  'campaign',
+  'q',
+  'state',
+  'regime',
+  'network',
+  'body',
+  'concerned',
+  'review',
+  'violation',
+  'unansweredDays',
+  'sort',
+  'after',
+  'limit',
+  'done',
+]);
 const concernedValues = ['yes', 'no', 'undetermined'] as const;
 
 function one(query: Record<string, unknown>, name: string): string | null {
@@ -45,8 +60,17 @@ export function unansweredSinceOf(now: Date, days: number): string {
   return new Date(now.getTime() - days * 86_400_000).toISOString();
 }
 
-export function parseOfferQuery(query: Record<string, unknown>, domain: DomainData, now: Date, defaultLimit = 50): OfferQuery {
-  for (const name of Object.keys(query)) if (!known.has(name)) throw badRequest(`paramètre inconnu « ${name.slice(0, 50)} » ; connus : ${[...known].filter((k) => k !== 'done').join(', ')}`);
+export function parseOfferQuery(
+  query: Record<string, unknown>,
+  domain: DomainData,
+  now: Date,
+  defaultLimit = 50,
+): OfferQuery {
+  for (const name of Object.keys(query))
+    if (!known.has(name))
+      throw badRequest(
+        `paramètre inconnu « ${name.slice(0, 50)} » ; connus : ${[...known].filter((k) => k !== 'done').join(', ')}`,
+      );
   const params: Record<string, string> = {};
   const keep = (name: string, value: string | null) => {
     if (value !== null) params[name] = value;
@@ -63,8 +87,14 @@ export function parseOfferQuery(query: Record<string, unknown>, domain: DomainDa
   const states: JobProcessState[] = [];
   for (const entry of rawStates) {
     if (typeof entry !== 'string') throw badRequest('paramètre « state » : texte attendu');
-    for (const s of entry.split(',').map((x) => x.trim()).filter(Boolean)) {
-      if (!(jobProcessStates as readonly string[]).includes(s)) throw badRequest(`paramètre « state » : « ${s.slice(0, 50)} » inconnu ; états connus : ${jobProcessStates.join(', ')}`);
+    for (const s of entry
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      if (!(jobProcessStates as readonly string[]).includes(s))
+        throw badRequest(
+          `paramètre « state » : « ${s.slice(0, 50)} » inconnu ; états connus : ${jobProcessStates.join(', ')}`,
+        );
       if (!states.includes(s as JobProcessState)) states.push(s as JobProcessState);
     }
   }
@@ -72,15 +102,18 @@ export function parseOfferQuery(query: Record<string, unknown>, domain: DomainDa
 
   const regime = keep('regime', one(query, 'regime'));
   const regimes = regimeLabels(domain);
-  if (regime !== null && !regimes.has(regime)) throw badRequest(`paramètre « regime » : « ${regime} » inconnu ; attendu ${[...regimes.keys()].join(', ')}`);
+  if (regime !== null && !regimes.has(regime))
+    throw badRequest(`paramètre « regime » : « ${regime} » inconnu ; attendu ${[...regimes.keys()].join(', ')}`);
 
   const network = keep('network', one(query, 'network'));
   const networks = networksOf(domain);
-  if (network !== null && !networks.includes(network)) throw badRequest(`paramètre « network » : « ${network} » inconnu ; réseaux connus : ${networks.join(', ')}`);
+  if (network !== null && !networks.includes(network))
+    throw badRequest(`paramètre « network » : « ${network} » inconnu ; réseaux connus : ${networks.join(', ')}`);
 
   const body = keep('body', one(query, 'body'));
   const types = domain.organismsFile.types.map((t) => t.key);
-  if (body !== null && !types.includes(body)) throw badRequest(`paramètre « body » : type d’organisme « ${body} » inconnu ; attendu l’un de ${types.join(', ')}`);
+  if (body !== null && !types.includes(body))
+    throw badRequest(`paramètre « body » : type d’organisme « ${body} » inconnu ; attendu l’un de ${types.join(', ')}`);
   let bodyTypes: string[] | null = body !== null ? [body] : null;
   if (network !== null) {
     const ofNetwork = typesOfNetwork(domain, network);
@@ -99,22 +132,28 @@ export function parseOfferQuery(query: Record<string, unknown>, domain: DomainDa
   if (violation) params.violation = '1';
   const unansweredText = keep('unansweredDays', one(query, 'unansweredDays'));
   const unansweredDays = unansweredText === null ? null : Number(unansweredText);
-  if (unansweredText !== null && !(/^\d{1,3}$/.test(unansweredText) && unansweredDays! >= 1 && unansweredDays! <= 366)) {
+  if (
+    unansweredText !== null &&
+    !(/^\d{1,3}$/.test(unansweredText) && unansweredDays! >= 1 && unansweredDays! <= 366)
+  ) {
     throw badRequest(`paramètre « unansweredDays » : nombre de jours de 1 à 366 attendu, reçu « ${unansweredText} »`);
   }
 
   const sortText = one(query, 'sort') ?? 'recent';
-  if (!(offerSorts as readonly string[]).includes(sortText)) throw badRequest(`paramètre « sort » : ${offerSorts.join(', ')} attendu, reçu « ${sortText} »`);
+  if (!(offerSorts as readonly string[]).includes(sortText))
+    throw badRequest(`paramètre « sort » : ${offerSorts.join(', ')} attendu, reçu « ${sortText} »`);
   if (sortText !== 'recent') params.sort = sortText;
 
   const limitText = one(query, 'limit');
   const limit = limitText === null ? defaultLimit : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest(`paramètre « limit » : entier de 1 à 500 attendu, reçu « ${limitText} »`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw badRequest(`paramètre « limit » : entier de 1 à 500 attendu, reçu « ${limitText} »`);
   if (limitText !== null) params.limit = String(limit);
 
   const afterText = one(query, 'after');
   const after = afterText === null ? null : decodeKey(afterText);
-  if (afterText !== null && after === null) throw badRequest('paramètre « after » : clé de page illisible (suivez le lien « Page suivante »)');
+  if (afterText !== null && after === null)
+    throw badRequest('paramètre « after » : clé de page illisible (suivez le lien « Page suivante »)');
 
   return {
     filter: {

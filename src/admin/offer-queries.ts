@@ -15,7 +15,6 @@ import type { Concerned, Database } from '../store/schema.js';
 export const offerSorts = ['recent', 'oldest', 'reference', 'title'] as const;
 export type OfferSort = (typeof offerSorts)[number];
 
-
 export interface AdminOfferFilter {
   campaign: number;
   /** Part of the référence, of the title or of the body's name (ignoring case and accents). */
@@ -68,7 +67,8 @@ type OffersEb = ExpressionBuilder<Database, 'offers'>;
  */
 function jsonText(db: Db, column: 'timeline_data' | 'decision', path: readonly string[]): RawBuilder<string | null> {
   if (!path.every((p) => /^[A-Za-z]+$/.test(p))) throw new TypeError(`jsonText: unexpected path ${path.join('.')}`);
-  if (dialectOf(db) === 'postgres') return sql<string | null>`(${sql.raw(column)}::json #>> '{${sql.raw(path.join(','))}}')`;
+  if (dialectOf(db) === 'postgres')
+    return sql<string | null>`(${sql.raw(column)}::json #>> '{${sql.raw(path.join(','))}}')`;
   return sql<string | null>`json_extract(${sql.raw(column)}, '$.${sql.raw(path.join('.'))}')`;
 }
 
@@ -79,14 +79,18 @@ function conditions(db: Db, filter: AdminOfferFilter) {
     const all: Expression<SqlBool>[] = [eb('campaign', '=', filter.campaign)];
     if (filter.states.length > 0) all.push(eb('state', 'in', filter.states));
     if (filter.regime !== null) all.push(eb('regime', '=', filter.regime));
-    if (filter.types !== null) all.push(filter.types.length > 0 ? eb('organism_type', 'in', filter.types) : sql<SqlBool>`1 = 0`);
+    if (filter.types !== null)
+      all.push(filter.types.length > 0 ? eb('organism_type', 'in', filter.types) : sql<SqlBool>`1 = 0`);
     if (filter.concerned !== null) all.push(eb('concerned', '=', filter.concerned));
     if (filter.review) all.push(eb('review_needed', '=', 1));
     if (filter.violation) all.push(eb('violation', '=', 1));
     if (filter.q !== null) {
       // One folded text per row (référence, title, body, separated by a newline no search box
       // can hold): a third of the work of three LIKEs, and only columns of the list index.
-      const haystack = foldedSql(dialectOf(db), sql`${sql.ref('job_number')} || ${'\n'} || ${sql.ref('title')} || ${'\n'} || coalesce(${sql.ref('organism_name')}, '')`);
+      const haystack = foldedSql(
+        dialectOf(db),
+        sql`${sql.ref('job_number')} || ${'\n'} || ${sql.ref('title')} || ${'\n'} || coalesce(${sql.ref('organism_name')}, '')`,
+      );
       all.push(sql<SqlBool>`${haystack} like ${foldedLikePattern(filter.q)} escape '\\'`);
     }
     if (filter.unansweredSince !== null) {
@@ -106,7 +110,8 @@ export function encodeKey(values: [string, string, string]): string {
 export function decodeKey(text: string): [string, string, string] | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string' && v.length <= 1000)) return value as [string, string, string];
+    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string' && v.length <= 1000))
+      return value as [string, string, string];
   } catch {
     // Not base64url JSON: refused below.
   }
@@ -125,7 +130,9 @@ export async function listAdminOffers(
   if (page.after) {
     const [value, source, atsId] = page.after;
     const op = sql.raw(desc ? '<' : '>');
-    query = query.where(sql<SqlBool>`(${sql.ref(column)}, ${sql.ref('source')}, ${sql.ref('ats_id')}) ${op} (${value}, ${source}, ${atsId})`);
+    query = query.where(
+      sql<SqlBool>`(${sql.ref(column)}, ${sql.ref('source')}, ${sql.ref('ats_id')}) ${op} (${value}, ${source}, ${atsId})`,
+    );
   }
   const rows = await query
     .select([
@@ -151,7 +158,9 @@ export async function listAdminOffers(
     .orderBy('ats_id', direction)
     .limit(page.limit + 1)
     .execute();
-  const items = rows.slice(0, page.limit).map((r) => ({ ...r, review_needed: r.review_needed === 1, violation: r.violation === 1 }));
+  const items = rows
+    .slice(0, page.limit)
+    .map((r) => ({ ...r, review_needed: r.review_needed === 1, violation: r.violation === 1 }));
   const last = items[items.length - 1];
   return { items, next: rows.length > page.limit && last ? encodeKey([last[column], last.source, last.ats_id]) : null };
 }
@@ -167,6 +176,12 @@ export async function countAdminOffers(db: Db, filter: AdminOfferFilter): Promis
 
 /** The campaigns that have offers, latest first (for the campaign selector). */
 export async function campaignsWithOffers(db: Db): Promise<number[]> {
-  const rows = await db.selectFrom('offers').select('campaign').distinct().orderBy('campaign', 'desc').limit(50).execute();
+  const rows = await db
+    .selectFrom('offers')
+    .select('campaign')
+    .distinct()
+    .orderBy('campaign', 'desc')
+    .limit(50)
+    .execute();
   return rows.map((r) => Number(r.campaign));
 }

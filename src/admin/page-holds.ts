@@ -2,12 +2,20 @@ import type { HoldEpisode, HoldKind, HoldsView } from '../pipeline/holds.js';
 import { frenchDateTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
-/** "Ce qui retient les commandes": the causes holding commands back now, since and until when, then the last ended ones. */
+/**
+ * "Ce qui retient les commandes": the causes holding commands back now, since and until when, then the last ended ones.
+ */
 
 const holdLabels: Record<HoldKind, { what: string; until: string }> = {
-  'circuit-open': { what: 'Disjoncteur ouvert : l’ATS a échoué plusieurs fois de suite, les appels sont suspendus', until: 'prochain essai' },
+  'circuit-open': {
+    what: 'Disjoncteur ouvert : l’ATS a échoué plusieurs fois de suite, les appels sont suspendus',
+    until: 'prochain essai',
+  },
   quota: { what: 'Quota mensuel de la clé d’API épuisé : aucun appel à l’ATS', until: 'reprise prévue' },
-  'over-qps': { what: 'Limite d’appels par seconde de la passerelle de l’ATS atteinte : courte attente', until: 'fin prévue de l’attente' },
+  'over-qps': {
+    what: 'Limite d’appels par seconde de la passerelle de l’ATS atteinte : courte attente',
+    until: 'fin prévue de l’attente',
+  },
   'mail-pending': { what: 'E-mails aux recruteurs tenus par un autre envoi en cours : attente', until: 'nouvel essai' },
 };
 
@@ -19,10 +27,12 @@ function untilText(e: HoldEpisode): string {
 export function holdsSection(holds: HoldsView | null): SafeHtml {
   if (holds === null) return html``;
   const current = holds.current.map(
-    (e) => html`<tr data-hold="${e.kind}"><th scope="row">${holdLabels[e.kind].what}</th><td>${frenchDateTime(e.since)}</td><td>${untilText(e)}</td></tr>`,
+    (e) =>
+      html`<tr data-hold="${e.kind}"><th scope="row">${holdLabels[e.kind].what}</th><td>${frenchDateTime(e.since)}</td><td>${untilText(e)}</td></tr>`,
   );
   const recent = holds.recent.map(
-    (e) => html`<tr data-hold="${e.kind}"><th scope="row">${holdLabels[e.kind].what}</th><td>${frenchDateTime(e.since)}</td><td>${frenchDateTime(e.ended)}</td></tr>`,
+    (e) =>
+      html`<tr data-hold="${e.kind}"><th scope="row">${holdLabels[e.kind].what}</th><td>${frenchDateTime(e.since)}</td><td>${frenchDateTime(e.ended)}</td></tr>`,
   );
   return html`<section aria-labelledby="retenues-titre">
   <h2 id="retenues-titre">Ce qui retient les commandes</h2>

@@ -3,7 +3,15 @@ import type { OfferRecord } from '../store/offers.js';
 import { wasSkipped, type OutboxCommand } from '../store/outbox.js';
 import { REASON_MAX, REASON_MIN } from './actions.js';
 import type { Principal } from './auth.js';
-import { answerLabel, askReasonLabels, commandLabels, en3sInSubmission, frenchDateTime, outboxStatusLabels, stateLabelOf } from './format.js';
+import {
+  answerLabel,
+  askReasonLabels,
+  commandLabels,
+  en3sInSubmission,
+  frenchDateTime,
+  outboxStatusLabels,
+  stateLabelOf,
+} from './format.js';
 import { html, pathOf, type SafeHtml } from './html.js';
 import { commandErrorHtml } from './command-errors.js';
 import { csrfField } from './layout.js';
@@ -52,7 +60,9 @@ export function offerFollowUp(record: OfferRecord, m: Sticky): SafeHtml {
     <tbody>${
       violations.length > 0
         ? violations.map(
-            (v) => html`<tr><td>${v.postingId}</td><td>${frenchDateTime(v.postedAt)}</td><td>${frenchDateTime(v.detectedAt)}</td>
+            (
+              v,
+            ) => html`<tr><td>${v.postingId}</td><td>${frenchDateTime(v.postedAt)}</td><td>${frenchDateTime(v.detectedAt)}</td>
             <td>${v.action === 'take_down' ? 'retrait demandé' : 'signalée (mode observation)'}</td><td>${v.goneAt ? frenchDateTime(v.goneAt) : 'encore en ligne à la dernière relecture'}</td></tr>`,
           )
         : html`<tr><td colspan="5">Aucun manquement constaté.</td></tr>`
@@ -121,7 +131,9 @@ export function offerCommands(commands: OutboxCommand[], principal: Principal): 
     <tbody>${
       commands.length > 0
         ? commands.map(
-            (c) => html`<tr><td>${c.id}</td><td>${commandLabels[c.kind] ?? c.kind}</td><td>${wasSkipped(c) ? 'Abandonnée sans envoi (plus demandée)' : (outboxStatusLabels[c.status] ?? c.status)}</td><td class="num">${c.attempts}</td>
+            (
+              c,
+            ) => html`<tr><td>${c.id}</td><td>${commandLabels[c.kind] ?? c.kind}</td><td>${wasSkipped(c) ? 'Abandonnée sans envoi (plus demandée)' : (outboxStatusLabels[c.status] ?? c.status)}</td><td class="num">${c.attempts}</td>
             <td>${frenchDateTime(c.created_at)}</td><td>${frenchDateTime(c.done_at)}</td><td>${commandErrorHtml(c.last_error)}${c.status === 'dead' ? retryForm(c, principal) : ''}</td></tr>`,
           )
         : html`<tr><td colspan="7">Aucune commande.</td></tr>`

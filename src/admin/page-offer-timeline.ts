@@ -1,7 +1,13 @@
 import { badRequest } from './errors.js';
 import { frenchDateTimeSeconds } from './format.js';
 import { html, type SafeHtml } from './html.js';
-import { foldDuplicates, timelineFamilies, type TimelineFamily, type TimelineGroup, type TimelineLine } from './timeline.js';
+import {
+  foldDuplicates,
+  timelineFamilies,
+  type TimelineFamily,
+  type TimelineGroup,
+  type TimelineLine,
+} from './timeline.js';
 
 /**
  * The offer's ledger as a table: instants to the second (steps of one event are seconds
@@ -17,7 +23,9 @@ export function parseFamilies(value: unknown): TimelineFamily[] {
   const asked = (Array.isArray(value) ? value : [value]).filter((v) => v !== '');
   const unknown = asked.filter((v) => typeof v !== 'string' || !(familyKeys as string[]).includes(v));
   if (unknown.length > 0) {
-    throw badRequest(`paramètre « famille » : ${familyKeys.join(', ')} attendu, reçu « ${String(unknown[0]).slice(0, 40)} »`);
+    throw badRequest(
+      `paramètre « famille » : ${familyKeys.join(', ')} attendu, reçu « ${String(unknown[0]).slice(0, 40)} »`,
+    );
   }
   return familyKeys.filter((k) => asked.includes(k));
 }
@@ -27,7 +35,8 @@ function filterForm(path: string, shown: readonly TimelineFamily[]): SafeHtml {
     <fieldset>
       <legend>Familles d’événements affichées</legend>
       ${familyKeys.map(
-        (key) => html`<label><input type="checkbox" name="famille" value="${key}"${shown.includes(key) ? html` checked` : ''}> ${timelineFamilies[key]}</label> `,
+        (key) =>
+          html`<label><input type="checkbox" name="famille" value="${key}"${shown.includes(key) ? html` checked` : ''}> ${timelineFamilies[key]}</label> `,
       )}
     </fieldset>
     <div><button type="submit">Filtrer l’historique</button> <a href="${path}#historique">Tout afficher</a></div>
@@ -50,12 +59,17 @@ function groupRow(g: TimelineGroup): SafeHtml {
   const span = `(×${g.lines.length}, du ${frenchDateTimeSeconds(g.first.at)} au ${frenchDateTimeSeconds(g.last.at)})`;
   return html`<tr data-kind="${l.kind}" class="folded"><td>${l.seq}–${g.last.seq}</td><td>${frenchDateTimeSeconds(l.at)}</td><td>${actorCell(l)}</td><td>${l.what} ${span}</td>
     <td><details><summary>${g.lines.length} entrées (n° ${l.seq} à ${g.last.seq})</summary><ul>${g.lines.map(
-      (one) => html`<li>n° ${one.seq}, ${frenchDateTimeSeconds(one.at)} — empreinte <span class="hash">${one.hash}</span></li>`,
+      (one) =>
+        html`<li>n° ${one.seq}, ${frenchDateTimeSeconds(one.at)} — empreinte <span class="hash">${one.hash}</span></li>`,
     )}</ul></details></td></tr>`;
 }
 
 /** `path`: the offer page's own path, for the filter form. */
-export function offerTimeline(lines: readonly TimelineLine[], path: string, shown: readonly TimelineFamily[] = familyKeys): SafeHtml {
+export function offerTimeline(
+  lines: readonly TimelineLine[],
+  path: string,
+  shown: readonly TimelineFamily[] = familyKeys,
+): SafeHtml {
   const all = shown.length === familyKeys.length;
   const kept = all ? lines : lines.filter((l) => l.family !== null && shown.includes(l.family));
   const groups = foldDuplicates(kept);

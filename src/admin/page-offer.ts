@@ -31,7 +31,10 @@ function missingFields(fields: readonly string[]): SafeHtml {
 function members(list: readonly TeamMember[], en3sUserId: string | null): string {
   if (list.length === 0) return 'aucun';
   return list
-    .map((m) => `utilisateur ${m.userId}${m.role ? ` (${m.role})` : ''}${m.stepOrder !== null ? `, étape ${m.stepOrder}` : ''}${m.userId === en3sUserId ? ' — EN3S' : ''}`)
+    .map(
+      (m) =>
+        `utilisateur ${m.userId}${m.role ? ` (${m.role})` : ''}${m.stepOrder !== null ? `, étape ${m.stepOrder}` : ''}${m.userId === en3sUserId ? ' — EN3S' : ''}`,
+    )
     .join(' ; ');
 }
 
@@ -68,7 +71,10 @@ function jobSection(record: OfferRecord, en3sUserId: string | null): SafeHtml {
       o.postings === null
         ? html`<tr><td colspan="3">Annonces non relues avec cette lecture de l’offre.</td></tr>`
         : o.postings.length > 0
-          ? o.postings.map((p) => html`<tr><td>${p.id}</td><td>${p.atsStatus ?? '—'}</td><td>${frenchDateTime(p.postedAt, zone)}</td></tr>`)
+          ? o.postings.map(
+              (p) =>
+                html`<tr><td>${p.id}</td><td>${p.atsStatus ?? '—'}</td><td>${frenchDateTime(p.postedAt, zone)}</td></tr>`,
+            )
           : html`<tr><td colspan="3">Aucune annonce en ligne.</td></tr>`
     }</tbody>
   </table>

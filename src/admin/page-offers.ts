@@ -7,7 +7,12 @@ import type { OfferPage } from './offer-queries.js';
 
 /** "Offres": the filter form (plain GET, so every list is a link that can be shared) and one page of the list. */
 
-const sortLabels = { recent: 'Dernière modification (récentes d’abord)', oldest: 'Dernière modification (anciennes d’abord)', reference: 'Référence', title: 'Intitulé' };
+const sortLabels = {
+  recent: 'Dernière modification (récentes d’abord)',
+  oldest: 'Dernière modification (anciennes d’abord)',
+  reference: 'Référence',
+  title: 'Intitulé',
+};
 
 function select(id: string, label: string, options: [string, string][], current: string | undefined, any = 'Tous') {
   return html`<div><label for="${id}">${label}</label><select id="${id}" name="${id}">
@@ -19,7 +24,13 @@ function checkbox(id: string, label: string, checked: boolean) {
   return html`<div><label><input type="checkbox" name="${id}" value="1"${checked ? html` checked` : ''}> ${label}</label></div>`;
 }
 
-export function offersBody(domain: DomainData, query: OfferQuery, page: OfferPage, total: number, campaigns: number[]): SafeHtml {
+export function offersBody(
+  domain: DomainData,
+  query: OfferQuery,
+  page: OfferPage,
+  total: number,
+  campaigns: number[],
+): SafeHtml {
   const p = query.params;
   const campaign = query.filter.campaign;
   const regimeMap = regimeLabels(domain);
@@ -28,10 +39,26 @@ export function offersBody(domain: DomainData, query: OfferQuery, page: OfferPag
   const singleState = query.filter.states.length === 1 ? query.filter.states[0] : undefined;
   const form = html`<form method="get" action="/admin/offres" class="filters" role="search" aria-label="Filtrer les offres">
   <div><label for="q">Rechercher (référence, intitulé, organisme)</label><input type="search" id="q" name="q" value="${p.q ?? ''}" maxlength="200"></div>
-  ${select('campaign', 'Campagne', [...new Set([campaign, ...campaigns])].sort((a, b) => b - a).map((c): [string, string] => [String(c), String(c)]), String(campaign), 'Campagne en cours')}
-  ${select('state', 'État', jobProcessStates.map((s): [string, string] => [s, jobProcessTable[s].label]), singleState)}
+  ${select(
+    'campaign',
+    'Campagne',
+    [...new Set([campaign, ...campaigns])].sort((a, b) => b - a).map((c): [string, string] => [String(c), String(c)]),
+    String(campaign),
+    'Campagne en cours',
+  )}
+  ${select(
+    'state',
+    'État',
+    jobProcessStates.map((s): [string, string] => [s, jobProcessTable[s].label]),
+    singleState,
+  )}
   ${select('regime', 'Régime', regimes, p.regime)}
-  ${select('network', 'Réseau', networksOf(domain).map((n): [string, string] => [n, n]), p.network)}
+  ${select(
+    'network',
+    'Réseau',
+    networksOf(domain).map((n): [string, string] => [n, n]),
+    p.network,
+  )}
   ${select('body', 'Type d’organisme', types, p.body)}
   ${select('concerned', 'Périmètre', Object.entries(concernedLabels), p.concerned)}
   ${checkbox('review', 'À vérifier (signalée, pas encore vérifiée)', query.filter.review)}
@@ -41,7 +68,10 @@ export function offersBody(domain: DomainData, query: OfferQuery, page: OfferPag
   <div><button type="submit">Filtrer</button></div>
   <div><a href="/admin/offres">Effacer les filtres</a></div>
 </form>`;
-  const multi = query.filter.states.length > 1 ? html`<p class="muted">États retenus : ${query.filter.states.map(stateLabelOf).join(', ')}.</p>` : '';
+  const multi =
+    query.filter.states.length > 1
+      ? html`<p class="muted">États retenus : ${query.filter.states.map(stateLabelOf).join(', ')}.</p>`
+      : '';
   const rows = page.items.map(
     (o) => html`<tr>
     <td><a href="${pathOf('/admin/offres', o.source, o.ats_id, o.campaign)}">${o.job_number}</a></td>

@@ -20,7 +20,9 @@ function awaitingSubmissionSection(data: Overview): SafeHtml {
     <tbody>${
       items.length > 0
         ? items.map(
-            (o) => html`<tr><td><a href="${pathOf('/admin/offres', o.source, o.ats_id, o.campaign)}">${o.job_number}</a></td><td>${o.title}</td><td>${o.organism_name ?? '—'}</td>
+            (
+              o,
+            ) => html`<tr><td><a href="${pathOf('/admin/offres', o.source, o.ats_id, o.campaign)}">${o.job_number}</a></td><td>${o.title}</td><td>${o.organism_name ?? '—'}</td>
             <td>${frenchDateTime(o.asked_at)}</td><td>${o.asked_reason ? (askReasonLabels[o.asked_reason] ?? o.asked_reason) : '—'}</td></tr>`,
           )
         : html`<tr><td colspan="5">Aucune offre en attente de soumission.</td></tr>`
@@ -65,7 +67,9 @@ ${awaitingSubmissionSection(data)}
     <caption>${frenchNumber(data.total)} offre${data.total > 1 ? 's' : ''} dans la campagne ${campaign.campaign}</caption>
     <thead><tr><th scope="col">État</th><th scope="col">Signification</th><th scope="col" class="num">Offres</th></tr></thead>
     <tbody>${jobProcessStates.map(
-      (s) => html`<tr><th scope="row"><a href="/admin/offres${queryString({ campaign: campaign.campaign, state: s })}">${jobProcessTable[s].label}</a></th>
+      (
+        s,
+      ) => html`<tr><th scope="row"><a href="/admin/offres${queryString({ campaign: campaign.campaign, state: s })}">${jobProcessTable[s].label}</a></th>
         <td>${jobProcessTable[s].description}</td><td class="num">${frenchNumber(counts[s] ?? 0)}</td></tr>`,
     )}</tbody>
   </table>

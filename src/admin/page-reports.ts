@@ -9,17 +9,31 @@ import { csrfField } from './layout.js';
 
 /** "Rapports": produce any report of the reports module, download it, and the history of runs with their hashes. */
 
-const triggerLabels: Record<string, string> = { cli: 'ligne de commande', schedule: 'planifié', api: 'tableau de bord / API' };
-const formatLabels: Record<string, string> = { csv: 'CSV (Excel)', xlsx: 'Classeur Excel (XLSX)', json: 'JSON', html: 'Page HTML' };
+const triggerLabels: Record<string, string> = {
+  cli: 'ligne de commande',
+  schedule: 'planifié',
+  api: 'tableau de bord / API',
+};
+const formatLabels: Record<string, string> = {
+  csv: 'CSV (Excel)',
+  xlsx: 'Classeur Excel (XLSX)',
+  json: 'JSON',
+  html: 'Page HTML',
+};
 
 function optionsText(run: ReportRun): string {
   const o = run.options as Record<string, unknown>;
   const parts: string[] = [];
   if (typeof o.asOf === 'string') parts.push(`situation au ${frenchDateTime(o.asOf)}`);
-  for (const [key, label] of [['network', 'réseau'], ['regime', 'régime'], ['body', 'organisme']] as const) {
+  for (const [key, label] of [
+    ['network', 'réseau'],
+    ['regime', 'régime'],
+    ['body', 'organisme'],
+  ] as const) {
     if (typeof o[key] === 'string') parts.push(`${label} ${String(o[key])}`);
   }
-  if (Array.isArray(o.states) && o.states.length > 0) parts.push(`états ${o.states.map((s) => stateLabelOf(String(s))).join(', ')}`);
+  if (Array.isArray(o.states) && o.states.length > 0)
+    parts.push(`états ${o.states.map((s) => stateLabelOf(String(s))).join(', ')}`);
   return parts.length > 0 ? parts.join(', ') : 'toutes les offres';
 }
 
@@ -27,7 +41,12 @@ function options(list: [string, string][], any: string) {
   return html`<option value="">${any}</option>${list.map(([v, t]) => html`<option value="${v}">${t}</option>`)}`;
 }
 
-export function reportsBody(domain: DomainData, campaign: number, runs: { run: ReportRun; available: boolean }[], principal: Principal): SafeHtml {
+export function reportsBody(
+  domain: DomainData,
+  campaign: number,
+  runs: { run: ReportRun; available: boolean }[],
+  principal: Principal,
+): SafeHtml {
   return html`<section aria-labelledby="produire-titre">
   <h2 id="produire-titre">Produire un rapport</h2>
   <form method="post" action="/admin/rapports" class="action">
@@ -40,10 +59,19 @@ export function reportsBody(domain: DomainData, campaign: number, runs: { run: R
     <div><label for="format">Format</label><select id="format" name="format">${Object.entries(formatLabels).map(([v, t]) => html`<option value="${v}">${t}</option>`)}</select></div>
     <div><label for="r-campaign">Campagne</label><input type="text" id="r-campaign" name="campaign" value="${campaign}" inputmode="numeric" pattern="[0-9]{4}" required></div>
     <div><label for="asOf">Situation au (facultatif, aaaa-mm-jj : l’état des offres ce jour-là, d’après le registre)</label><input type="date" id="asOf" name="asOf"></div>
-    <div><label for="r-network">Réseau</label><select id="r-network" name="network">${options(networksOf(domain).map((n) => [n, n]), 'Tous')}</select></div>
+    <div><label for="r-network">Réseau</label><select id="r-network" name="network">${options(
+      networksOf(domain).map((n) => [n, n]),
+      'Tous',
+    )}</select></div>
     <div><label for="r-regime">Régime</label><select id="r-regime" name="regime">${options([...regimeLabels(domain)], 'Tous')}</select></div>
-    <div><label for="r-body">Type d’organisme</label><select id="r-body" name="body">${options(domain.organismsFile.types.map((t) => [t.key, `${t.key} — ${t.label}`]), 'Tous')}</select></div>
-    <div><label for="r-state">État</label><select id="r-state" name="state">${options(jobProcessStates.map((s) => [s, jobProcessTable[s].label]), 'Tous')}</select></div>
+    <div><label for="r-body">Type d’organisme</label><select id="r-body" name="body">${options(
+      domain.organismsFile.types.map((t) => [t.key, `${t.key} — ${t.label}`]),
+      'Tous',
+    )}</select></div>
+    <div><label for="r-state">État</label><select id="r-state" name="state">${options(
+      jobProcessStates.map((s) => [s, jobProcessTable[s].label]),
+      'Tous',
+    )}</select></div>
     <div><button type="submit">Produire le rapport</button></div>
   </form>
 </section>
@@ -56,7 +84,10 @@ export function reportsBody(domain: DomainData, campaign: number, runs: { run: R
     <tbody>${
       runs.length > 0
         ? runs.map(
-            ({ run, available }) => html`<tr id="run-${run.id}" data-run="${run.id}"><td>${run.id}</td><td>${frenchDateTime(run.generatedAt)}</td>
+            ({
+              run,
+              available,
+            }) => html`<tr id="run-${run.id}" data-run="${run.id}"><td>${run.id}</td><td>${frenchDateTime(run.generatedAt)}</td>
             <td>${reportKindLabels[run.kind] ?? run.kind} (${formatLabels[run.format] ?? run.format})</td>
             <td>${run.campaign}</td><td>${optionsText(run)}</td><td class="num">${frenchNumber(run.rowCount)}</td><td>${triggerLabels[run.trigger] ?? run.trigger}</td>
             <td>${available ? html`<a href="/admin/rapports/${run.id}/fichier" download>${run.fileName}</a>` : html`${run.fileName} <span class="muted">(fichier absent du dossier du service)</span>`}

@@ -17,10 +17,24 @@ const policyRows = (c: Config): [string, string][] => [
       ? 'Application : le connecteur pose l’approbateur EN3S, retire les annonces publiées trop tôt et sollicite les recruteurs'
       : 'Observation : il constate et rend compte, sans rien faire dans l’ATS',
   ],
-  ['Offres indéterminées (données manquantes)', c.policyUndetermined === 'treat-as-concerned' ? 'traitées comme concernées et signalées' : 'signalées seulement'],
-  ['Fin de période sans réponse', c.policyRemoveApproverAtWindowEnd ? 'l’approbateur EN3S est retiré de l’équipe des offres encore en attente' : 'l’approbateur EN3S est laissé dans l’équipe'],
-  ['Solliciter les recruteurs', c.policyAskRecruiters ? 'oui : un e-mail leur demande de « Soumettre pour approbation »' : 'non'],
-  ['Organismes à deux réseaux', c.primaryNetworks === 'all' ? 'comptés sous chacun' : 'comptés sous le premier seulement'],
+  [
+    'Offres indéterminées (données manquantes)',
+    c.policyUndetermined === 'treat-as-concerned' ? 'traitées comme concernées et signalées' : 'signalées seulement',
+  ],
+  [
+    'Fin de période sans réponse',
+    c.policyRemoveApproverAtWindowEnd
+      ? 'l’approbateur EN3S est retiré de l’équipe des offres encore en attente'
+      : 'l’approbateur EN3S est laissé dans l’équipe',
+  ],
+  [
+    'Solliciter les recruteurs',
+    c.policyAskRecruiters ? 'oui : un e-mail leur demande de « Soumettre pour approbation »' : 'non',
+  ],
+  [
+    'Organismes à deux réseaux',
+    c.primaryNetworks === 'all' ? 'comptés sous chacun' : 'comptés sous le premier seulement',
+  ],
   [
     'Rapport final et récapitulatif par réseau',
     c.reportsSchedule
@@ -35,11 +49,21 @@ const atsRows = (c: Config): [string, string][] => [
   ['File d’attente des annonces', c.postingQueue],
   ['Lecture des files', `toutes les ${frenchNumber(Math.round(c.queuePollMs / 1000))} s, et à chaque alerte`],
   ['Appels à l’ATS par seconde', `${frenchNumber(c.atsCallsPerSecond)}, partagés par toutes les instances`],
-  ['Quota mensuel d’appels', c.atsMonthlyQuota > 0 ? `${frenchNumber(c.atsMonthlyQuota)} sur 30 jours glissants` : 'aucun'],
-  ['Réserve pour retirer les annonces', `${frenchNumber(c.atsTakedownReserve)} appel${c.atsTakedownReserve > 1 ? 's' : ''} par seconde`],
+  [
+    'Quota mensuel d’appels',
+    c.atsMonthlyQuota > 0 ? `${frenchNumber(c.atsMonthlyQuota)} sur 30 jours glissants` : 'aucun',
+  ],
+  [
+    'Réserve pour retirer les annonces',
+    `${frenchNumber(c.atsTakedownReserve)} appel${c.atsTakedownReserve > 1 ? 's' : ''} par seconde`,
+  ],
 ];
 
-const circuitLabels: Record<string, string> = { closed: 'fermé (appels normaux)', open: 'ouvert (appels suspendus)', 'half-open': 'semi-ouvert (essai en cours)' };
+const circuitLabels: Record<string, string> = {
+  closed: 'fermé (appels normaux)',
+  open: 'ouvert (appels suspendus)',
+  'half-open': 'semi-ouvert (essai en cours)',
+};
 
 /** A setting's French explanation, its `…` spans (values, names to type) as code. */
 function explanation(text: string): SafeHtml[] {
@@ -52,7 +76,13 @@ function value(v: unknown): string {
   return String(v);
 }
 
-export function settingsBody(config: Config, access: AccessSettings, domain: DomainData, ops: Operations, principal: Principal): SafeHtml {
+export function settingsBody(
+  config: Config,
+  access: AccessSettings,
+  domain: DomainData,
+  ops: Operations,
+  principal: Principal,
+): SafeHtml {
   const rulesets = [...domain.ruleSetFiles].sort((a, b) => b.inForce.from.localeCompare(a.inForce.from));
   const described = describeConfig(config);
   return html`<section aria-labelledby="politique-titre">

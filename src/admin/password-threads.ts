@@ -53,7 +53,7 @@ export class BcryptThreads {
 
   /** Stops the threads; checks still waiting are refused. */
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t, i) => (t ? (this.threads[i] = null, t.worker.terminate()) : undefined)));
+    await Promise.all(this.threads.map((t, i) => (t ? ((this.threads[i] = null), t.worker.terminate()) : undefined)));
   }
 
   private run(request: Request): Promise<unknown> {

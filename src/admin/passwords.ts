@@ -50,8 +50,10 @@ export class PasswordChecker {
 
 /** What `en3s admin hash-password` checks before hashing; null when acceptable, else the French problem. */
 export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `mot de passe trop court : ${MIN_PASSWORD_LENGTH} caractères au moins`;
-  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) return `mot de passe trop long : ${MAX_PASSWORD_BYTES} octets au plus (limite de bcrypt)`;
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return `mot de passe trop court : ${MIN_PASSWORD_LENGTH} caractères au moins`;
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES)
+    return `mot de passe trop long : ${MAX_PASSWORD_BYTES} octets au plus (limite de bcrypt)`;
   return null;
 }
 

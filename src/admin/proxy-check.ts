@@ -19,7 +19,9 @@ export function refuseUndeclaredProxy(access: AccessSettings, log: Logger): Requ
     if (access.trustedProxies.size > 0 || req.headers['x-forwarded-for'] === undefined) return next();
     if (!told) {
       told = true;
-      log.error('admin request through an undeclared reverse proxy (X-Forwarded-For): set EN3S_ADMIN_TRUSTED_PROXIES to its addresses; such requests are refused until then');
+      log.error(
+        'admin request through an undeclared reverse proxy (X-Forwarded-For): set EN3S_ADMIN_TRUSTED_PROXIES to its addresses; such requests are refused until then',
+      );
     }
     next(
       new AdminError(

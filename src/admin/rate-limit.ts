@@ -48,7 +48,8 @@ export class FailureLimiter {
   /** Counts the attempt now, or refuses it (not counted) when the window is full. */
   take(key: string, nowMs: number): RateDecision {
     const list = this.recent(key, nowMs);
-    if (list.length >= this.limit) return { allowed: false, retryAfterMs: Math.max(1000, list[0]! + this.windowMs - nowMs) };
+    if (list.length >= this.limit)
+      return { allowed: false, retryAfterMs: Math.max(1000, list[0]! + this.windowMs - nowMs) };
     remember(this.attempts, key, [...list, nowMs], this.maxKeys);
     return ALLOWED;
   }
@@ -92,7 +93,8 @@ export class AttemptThrottle {
     if (state && nowMs - state.lastMs >= this.forgetAfterMs) state = undefined;
     const attempts = state?.attempts ?? 0;
     const readyAt = state ? state.lastMs + this.delayAfter(attempts) : nowMs;
-    if (attempts >= this.free && nowMs < readyAt) return { allowed: false, retryAfterMs: Math.max(1000, readyAt - nowMs) };
+    if (attempts >= this.free && nowMs < readyAt)
+      return { allowed: false, retryAfterMs: Math.max(1000, readyAt - nowMs) };
     remember(this.keys, key, { attempts: attempts + 1, lastMs: nowMs }, this.maxKeys);
     return ALLOWED;
   }

@@ -24,11 +24,14 @@ export function reconcileParams(outcome: ReconcileOutcome): string {
 
 /** The sentence for the page, or undefined when the query carries nothing readable. */
 export function reconcileNotice(query: Record<string, unknown>): string | undefined {
-  const count = (name: string) => (typeof query[name] === 'string' && COUNT.test(query[name]) ? Number(query[name]) : null);
+  const count = (name: string) =>
+    typeof query[name] === 'string' && COUNT.test(query[name]) ? Number(query[name]) : null;
   const listed = count('lues');
   if (listed === null) return undefined;
-  const since = typeof query.depuis === 'string' && INSTANT.test(query.depuis) ? ` depuis le ${frenchDateTime(query.depuis)}` : '';
-  if (query.done === 'reconcile-failed') return `Avant l’interruption : ${plural(listed, 'offre lue', 'offres lues')} dans la liste des changements de l’ATS${since}.`;
+  const since =
+    typeof query.depuis === 'string' && INSTANT.test(query.depuis) ? ` depuis le ${frenchDateTime(query.depuis)}` : '';
+  if (query.done === 'reconcile-failed')
+    return `Avant l’interruption : ${plural(listed, 'offre lue', 'offres lues')} dans la liste des changements de l’ATS${since}.`;
   const inserted = count('nouvelles');
   const found =
     inserted === null
@@ -36,6 +39,7 @@ export function reconcileNotice(query: Record<string, unknown>): string | undefi
       : inserted === 0
         ? ', aucune version nouvelle : rien à traiter'
         : `, dont ${plural(inserted, 'version nouvelle transmise', 'versions nouvelles transmises')} au traitement${listed > inserted ? ` (${frenchNumber(listed - inserted)} déjà connue${listed - inserted > 1 ? 's' : ''})` : ''}`;
-  const more = query.suite === '1' ? ' La liste n’est pas épuisée : la réconciliation reprend d’elle-même dans un instant.' : '';
+  const more =
+    query.suite === '1' ? ' La liste n’est pas épuisée : la réconciliation reprend d’elle-même dans un instant.' : '';
   return `Résultat : ${plural(listed, 'offre lue', 'offres lues')} dans la liste des changements de l’ATS${since}${found}.${more}`;
 }

@@ -19,7 +19,10 @@ export const reportRequestSchema = z.strictObject({
   network: text(200).nullable().optional(),
   regime: text(200).nullable().optional(),
   body: text(200).nullable().optional(),
-  state: z.union([text(500), z.array(text(50)).max(20)]).nullable().optional(),
+  state: z
+    .union([text(500), z.array(text(50)).max(20)])
+    .nullable()
+    .optional(),
   primaryNetworks: z.enum(['all', 'primary']).optional(),
 });
 
@@ -44,7 +47,9 @@ export function parseReportRequest(value: unknown): ReportRequest {
   const issue = parsed.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `« ${k.slice(0, 50)} »`).join(', ');
-    throw badRequest(`corps de la requête : clé${issue.keys.length > 1 ? 's' : ''} inconnue${issue.keys.length > 1 ? 's' : ''} ${keys} ; clés acceptées : ${Object.keys(expected).join(', ')}`);
+    throw badRequest(
+      `corps de la requête : clé${issue.keys.length > 1 ? 's' : ''} inconnue${issue.keys.length > 1 ? 's' : ''} ${keys} ; clés acceptées : ${Object.keys(expected).join(', ')}`,
+    );
   }
   const key = String(issue.path[0] ?? '');
   if (!(key in expected)) throw badRequest('corps de la requête : un objet JSON était attendu');

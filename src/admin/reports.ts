@@ -55,11 +55,18 @@ export function parseFormat(value: unknown, kind: ReportKind = 'report'): Report
 
 const fileKinds: Record<ReportKind, string> = { report: 'rapport', recap: 'recapitulatif', posts: 'postes-a-saisir' };
 
-export async function generateFromRequest(deps: ReportsDeps, body: RawReportOptions & { kind?: unknown; format?: unknown }, principal: Principal): Promise<ReportRun> {
+export async function generateFromRequest(
+  deps: ReportsDeps,
+  body: RawReportOptions & { kind?: unknown; format?: unknown },
+  principal: Principal,
+): Promise<ReportRun> {
   const { ctx, config } = deps;
   const kind = parseKind(body.kind);
   const format = parseFormat(body.format, kind);
-  const parsed = parseReportOptions({ ...body, primaryNetworks: body.primaryNetworks ?? config.primaryNetworks }, ctx.domain.organismsFile);
+  const parsed = parseReportOptions(
+    { ...body, primaryNetworks: body.primaryNetworks ?? config.primaryNetworks },
+    ctx.domain.organismsFile,
+  );
   if (!parsed.ok) throw badRequest(parsed.problems.join(' ; '));
   const unsupported = unsupportedOptions(kind, parsed.value);
   if (unsupported.length > 0) throw badRequest(unsupported.join(' ; '));
@@ -79,7 +86,13 @@ export async function generateFromRequest(deps: ReportsDeps, body: RawReportOpti
   });
   if (!result.run) throw new AdminError(409, 'CONFLICT', 'le rapport n’a pas été enregistré');
   deps.onRun?.({ format, trigger: 'api' });
-  ctx.log.info('report generated from the admin surface', { run: result.run.id, kind, format, rows: result.rowCount, via: principal.via });
+  ctx.log.info('report generated from the admin surface', {
+    run: result.run.id,
+    kind,
+    format,
+    rows: result.rowCount,
+    via: principal.via,
+  });
   return result.run;
 }
 
@@ -88,7 +101,10 @@ export function parseRunId(text: string): number {
   return Number(text);
 }
 
-/** Where the file of a run is, if it is in the reports folder; null otherwise (a CLI run written elsewhere, a tampered name). */
+/**
+ * Where the file of a run is, if it is in the reports folder; null otherwise (a CLI run written elsewhere, a tampered
+ * name).
+ */
 export async function runFilePath(deps: ReportsDeps, run: ReportRun): Promise<string | null> {
   const name = run.files[0]?.name ?? run.fileName;
   if (!SAFE_FILE_NAME.test(name)) return null;
@@ -102,7 +118,11 @@ export async function runFilePath(deps: ReportsDeps, run: ReportRun): Promise<st
   }
 }
 
-export async function listRuns(deps: ReportsDeps, campaign: number | undefined, limit = 50): Promise<{ run: ReportRun; available: boolean }[]> {
+export async function listRuns(
+  deps: ReportsDeps,
+  campaign: number | undefined,
+  limit = 50,
+): Promise<{ run: ReportRun; available: boolean }[]> {
   const runs = await listReportRuns(deps.ctx.store.db, { ...(campaign !== undefined ? { campaign } : {}), limit });
   return Promise.all(runs.map(async (run) => ({ run, available: (await runFilePath(deps, run)) !== null })));
 }
@@ -112,11 +132,18 @@ export async function sendRunFile(deps: ReportsDeps, idText: string, res: Respon
   const run = await getReportRun(deps.ctx.store.db, parseRunId(idText));
   if (!run) throw notFound(`aucun rapport n° ${idText}`);
   const path = await runFilePath(deps, run);
-  if (!path) throw notFound(`le fichier du rapport n° ${run.id} n’est pas dans le dossier des rapports du service (rapport écrit ailleurs, en ligne de commande, ou supprimé)`);
+  if (!path)
+    throw notFound(
+      `le fichier du rapport n° ${run.id} n’est pas dans le dossier des rapports du service (rapport écrit ailleurs, en ligne de commande, ou supprimé)`,
+    );
   const expected = run.files[0]?.sha256;
   const actual = await sha256File(path);
   if (!expected || actual !== expected) {
-    throw new AdminError(409, 'CONFLICT', `le fichier du rapport n° ${run.id} ne correspond plus à l’empreinte enregistrée lors de sa production : il a été modifié`);
+    throw new AdminError(
+      409,
+      'CONFLICT',
+      `le fichier du rapport n° ${run.id} ne correspond plus à l’empreinte enregistrée lors de sa production : il a été modifié`,
+    );
   }
   res.setHeader('Content-Type', reportContentTypes[run.format]);
   res.setHeader('Content-Disposition', `attachment; filename="${run.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`);

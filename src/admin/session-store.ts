@@ -75,7 +75,11 @@ export async function createSession(
 /** The live session with this id, its expiry moved on; null when unknown or expired. */
 export async function findSession(db: Db, id: string, now: Date, times: SessionTimes): Promise<AdminSession | null> {
   const at = now.toISOString();
-  const row = await admin(db).selectFrom('admin_sessions').selectAll().where('id_hash', '=', hashSessionId(id)).executeTakeFirst();
+  const row = await admin(db)
+    .selectFrom('admin_sessions')
+    .selectAll()
+    .where('id_hash', '=', hashSessionId(id))
+    .executeTakeFirst();
   if (!row) return null;
   if (row.expires_at <= at) {
     await admin(db).deleteFrom('admin_sessions').where('id_hash', '=', row.id_hash).execute();

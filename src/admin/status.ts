@@ -31,7 +31,14 @@ export interface OperationsDeps {
 }
 
 export interface Alert {
-  key: 'published_without_approval' | 'violations' | 'undetermined' | 'awaiting_submission' | 'unanswered' | 'dead_letters' | 'ats_unreachable';
+  key:
+    | 'published_without_approval'
+    | 'violations'
+    | 'undetermined'
+    | 'awaiting_submission'
+    | 'unanswered'
+    | 'dead_letters'
+    | 'ats_unreachable';
   label: string;
   count: number;
   /** Link to the filtered list (or the page that deals with it). */
@@ -70,9 +77,11 @@ export interface Operations {
   holds: HoldsView | null;
 }
 
-
 function circuitOf(deps: OperationsDeps): CircuitView | null {
-  const raw = deps.circuit?.() as { state?: unknown; consecutiveFailures?: unknown; retryInMs?: unknown } | null | undefined;
+  const raw = deps.circuit?.() as
+    | { state?: unknown; consecutiveFailures?: unknown; retryInMs?: unknown }
+    | null
+    | undefined;
   if (!raw || typeof raw.state !== 'string') return null;
   return {
     state: raw.state,
@@ -86,7 +95,11 @@ export async function operations(deps: OperationsDeps): Promise<Operations> {
   const now = clock.now().toISOString();
   const circuit = circuitOf(deps);
   const lastReconcile = deps.lastReconcile();
-  const cursor = await store.db.selectFrom('cursors').select('updated_at').where('name', '=', RECONCILE_CURSOR).executeTakeFirst();
+  const cursor = await store.db
+    .selectFrom('cursors')
+    .select('updated_at')
+    .where('name', '=', RECONCILE_CURSOR)
+    .executeTakeFirst();
   return {
     circuit,
     atsUnreachable: (circuit !== null && circuit.state !== 'closed') || (lastReconcile !== null && !lastReconcile.ok),
@@ -99,7 +112,17 @@ export async function operations(deps: OperationsDeps): Promise<Operations> {
 }
 
 function base(campaign: number): AdminOfferFilter {
-  return { campaign, q: null, states: [], regime: null, types: null, concerned: null, review: false, violation: false, unansweredSince: null };
+  return {
+    campaign,
+    q: null,
+    states: [],
+    regime: null,
+    types: null,
+    concerned: null,
+    review: false,
+    violation: false,
+    unansweredSince: null,
+  };
 }
 
 export async function overview(deps: OperationsDeps, campaign: number): Promise<Overview> {
@@ -111,28 +134,74 @@ export async function overview(deps: OperationsDeps, campaign: number): Promise<
   for (const state of jobProcessStates) counts[state] = byState[state] ?? 0;
   const ops = await operations(deps);
   const c = String(campaign);
-  const list = (filter: Record<string, string>) => ({ href: `/admin/offres?${new URLSearchParams({ campaign: c, ...filter }).toString()}`, filter: { campaign: c, ...filter } });
+  const list = (filter: Record<string, string>) => ({
+    href: `/admin/offres?${new URLSearchParams({ campaign: c, ...filter }).toString()}`,
+    filter: { campaign: c, ...filter },
+  });
   const alerts: Alert[] = [
-    { key: 'published_without_approval', label: 'Offres publiées sans accord de l’EN3S', count: counts.published_without_approval ?? 0, ...list({ state: 'published_without_approval' }) },
-    { key: 'violations', label: 'Manquements constatés (publication avant la réponse)', count: await countAdminOffers(db, { ...base(campaign), violation: true }), ...list({ violation: '1' }) },
-    { key: 'undetermined', label: 'Offres à vérifier (données manquantes, pas encore vérifiées par un administrateur)', count: await countAdminOffers(db, { ...base(campaign), review: true }), ...list({ review: '1' }) },
-    { key: 'awaiting_submission', label: 'Offres en attente de soumission par le recruteur', count: counts.awaiting_submission ?? 0, ...list({ state: 'awaiting_submission' }) },
+    {
+      key: 'published_without_approval',
+      label: 'Offres publiées sans accord de l’EN3S',
+      count: counts.published_without_approval ?? 0,
+      ...list({ state: 'published_without_approval' }),
+    },
+    {
+      key: 'violations',
+      label: 'Manquements constatés (publication avant la réponse)',
+      count: await countAdminOffers(db, { ...base(campaign), violation: true }),
+      ...list({ violation: '1' }),
+    },
+    {
+      key: 'undetermined',
+      label: 'Offres à vérifier (données manquantes, pas encore vérifiées par un administrateur)',
+      count: await countAdminOffers(db, { ...base(campaign), review: true }),
+      ...list({ review: '1' }),
+    },
+    {
+      key: 'awaiting_submission',
+      label: 'Offres en attente de soumission par le recruteur',
+      count: counts.awaiting_submission ?? 0,
+      ...list({ state: 'awaiting_submission' }),
+    },
     {
       key: 'unanswered',
       label: `Soumissions à l’EN3S sans réponse observée depuis plus de ${UNANSWERED_DAYS} jours`,
-      count: await countAdminOffers(db, { ...base(campaign), unansweredSince: unansweredSinceOf(now, UNANSWERED_DAYS) }),
+      count: await countAdminOffers(db, {
+        ...base(campaign),
+        unansweredSince: unansweredSinceOf(now, UNANSWERED_DAYS),
+      }),
       ...list({ unansweredDays: String(UNANSWERED_DAYS) }),
     },
-    { key: 'dead_letters', label: 'Commandes à l’ATS en échec', count: ops.outbox.byStatus.dead, href: '/admin/commandes', filter: null },
-    { key: 'ats_unreachable', label: 'ATS injoignable', count: ops.atsUnreachable ? 1 : 0, href: '/admin/parametres#connecteur', filter: null },
+    {
+      key: 'dead_letters',
+      label: 'Commandes à l’ATS en échec',
+      count: ops.outbox.byStatus.dead,
+      href: '/admin/commandes',
+      filter: null,
+    },
+    {
+      key: 'ats_unreachable',
+      label: 'ATS injoignable',
+      count: ops.atsUnreachable ? 1 : 0,
+      href: '/admin/parametres#connecteur',
+      filter: null,
+    },
   ];
-  const awaiting = await listAdminOffers(db, { ...base(campaign), states: ['awaiting_submission'] }, { sort: 'oldest', limit: AWAITING_SUBMISSION_SHOWN, after: null });
+  const awaiting = await listAdminOffers(
+    db,
+    { ...base(campaign), states: ['awaiting_submission'] },
+    { sort: 'oldest', limit: AWAITING_SUBMISSION_SHOWN, after: null },
+  );
   return {
     campaign: campaignView(ctx.domain, campaign, now),
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
     alerts,
-    awaitingSubmission: { items: awaiting.items, total: counts.awaiting_submission ?? 0, href: list({ state: 'awaiting_submission', sort: 'oldest' }).href },
+    awaitingSubmission: {
+      items: awaiting.items,
+      total: counts.awaiting_submission ?? 0,
+      href: list({ state: 'awaiting_submission', sort: 'oldest' }).href,
+    },
     operations: ops,
   };
 }

@@ -1,6 +1,14 @@
 import type { LedgerEntry } from '../store/ledger.js';
 import { errorText } from './command-errors.js';
-import { actorLabels, answerLabel, askReasonLabels, commandLabels, en3sInSubmission, frenchDateTime, stateLabelOf } from './format.js';
+import {
+  actorLabels,
+  answerLabel,
+  askReasonLabels,
+  commandLabels,
+  en3sInSubmission,
+  frenchDateTime,
+  stateLabelOf,
+} from './format.js';
 
 /**
  * The ledger of one offer read as a story: who did what, when. Each entry becomes one line in
@@ -28,13 +36,15 @@ export interface TimelineLine {
 
 type Data = Record<string, unknown>;
 /** Recipients named by their ATS user id, never by address. */
-const recipients = (ids: unknown): string => (Array.isArray(ids) && ids.length > 0 ? ids.map((id) => `utilisateur ${String(id)}`).join(', ') : 'aucun');
+const recipients = (ids: unknown): string =>
+  Array.isArray(ids) && ids.length > 0 ? ids.map((id) => `utilisateur ${String(id)}`).join(', ') : 'aucun';
 
 const text = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v));
 const command = (kind: unknown) => commandLabels[text(kind)] ?? text(kind);
 const when = (v: unknown) => frenchDateTime(typeof v === 'string' ? v : null);
 /** A calendar date `YYYY-MM-DD` as `jj/mm/aaaa`. */
-const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}` : '—');
+const day = (v: unknown) =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}` : '—';
 
 /** How a snapshot of the job was read (`EventMeta.origin` of `src/pipeline/apply.ts`). */
 export const originLabels: Record<string, string> = {
@@ -81,8 +91,11 @@ function commandDone(d: Data): string {
 
 /** A command the process asks for; an alert to the administrators is not a call to the ATS. */
 function commandRequested(d: Data): string {
-  if (d.kind === 'notify_admins') return `Alerte aux administrateurs demandée${d.again === true ? ' de nouveau' : ''} (tableau de bord et journal du service)`;
-  return d.again === true ? `Commande demandée de nouveau (elle avait été abandonnée sans envoi) : ${command(d.kind)}` : `Commande demandée : ${command(d.kind)}`;
+  if (d.kind === 'notify_admins')
+    return `Alerte aux administrateurs demandée${d.again === true ? ' de nouveau' : ''} (tableau de bord et journal du service)`;
+  return d.again === true
+    ? `Commande demandée de nouveau (elle avait été abandonnée sans envoi) : ${command(d.kind)}`
+    : `Commande demandée : ${command(d.kind)}`;
 }
 
 /** The one table of wordings: every kind of ledger entry the process, the pipeline and the actions write. */
@@ -90,21 +103,31 @@ const describe: Record<string, (d: Data) => string> = {
   'event.received': (d) =>
     `Offre lue dans l’ATS (${originLabels[text(d.origin)] ?? text(d.origin)}) : modifiée le ${when(d.updatedAt)}, statut « ${text(d.atsStatus)} »`,
   'event.duplicate': (d) => `Lecture déjà traitée (offre modifiée le ${when(d.updatedAt)}) : rien ne change`,
-  'event.stale': (d) => `Lecture plus ancienne (offre modifiée le ${when(d.updatedAt)}) que celle déjà traitée (modifiée le ${when(d.knownUpdatedAt)}) : ignorée`,
+  'event.stale': (d) =>
+    `Lecture plus ancienne (offre modifiée le ${when(d.updatedAt)}) que celle déjà traitée (modifiée le ${when(d.knownUpdatedAt)}) : ignorée`,
   'event.rejected': (d) => `Lecture refusée : ${errorText(d.error)}`,
   decision: (d) => {
-    const reasons = Array.isArray(d.reasons) ? (d.reasons as Data[]).map((r) => `${text(r.message)} (${text(r.source)}${r.reading ? ` ; ${text(r.reading)}` : ''})`).join(' ; ') : '';
+    const reasons = Array.isArray(d.reasons)
+      ? (d.reasons as Data[])
+          .map((r) => `${text(r.message)} (${text(r.source)}${r.reading ? ` ; ${text(r.reading)}` : ''})`)
+          .join(' ; ')
+      : '';
     return `Décision : ${scope(d.concerned)}${d.ruleSet ? `, selon ${text(d.ruleSet)}` : ''}${reasons ? ` — ${reasons}` : ''}`;
   },
-  'admin.override': (d) => `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} — motif : ${text(d.reason)}`,
+  'admin.override': (d) =>
+    `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} — motif : ${text(d.reason)}`,
   'admin.reevaluate': (d) => `Nouvelle évaluation demandée — motif : ${text(d.reason)}`,
-  'admin.retry': (d) => `Commande n° ${text(d.commandId)} (${command(d.command)}) remise en file — motif : ${text(d.reason)}`,
-  'admin.review_checked': (d) => `Offre marquée comme vérifiée (version modifiée le ${when(d.updatedAt)}) — motif : ${text(d.reason)}`,
+  'admin.retry': (d) =>
+    `Commande n° ${text(d.commandId)} (${command(d.command)}) remise en file — motif : ${text(d.reason)}`,
+  'admin.review_checked': (d) =>
+    `Offre marquée comme vérifiée (version modifiée le ${when(d.updatedAt)}) — motif : ${text(d.reason)}`,
   'admin.reconcile': (d) => `Réconciliation avec l’ATS demandée — motif : ${text(d.reason)}`,
   'admin.board_entry': (d) => {
     const before = (d.supersedes ?? null) as Data | null;
     return `Poste saisi sur la bourse en ligne des postes de l’EN3S le ${day(d.enteredOn)}${d.note ? ` — note : ${text(d.note)}` : ''}${
-      before ? ` (remplace la saisie du ${day(before.enteredOn)} enregistrée par ${text(before.recordedBy)} le ${when(before.recordedAt)} ; le registre garde les deux)` : ''
+      before
+        ? ` (remplace la saisie du ${day(before.enteredOn)} enregistrée par ${text(before.recordedBy)} le ${when(before.recordedAt)} ; le registre garde les deux)`
+        : ''
     }`;
   },
   'approver.observed': (d) =>
@@ -113,19 +136,24 @@ const describe: Record<string, (d: Data) => string> = {
       : 'Approbateur EN3S vu dans l’équipe de l’offre, posé par le recruteur',
   'submission.observed': (d) =>
     `Soumission pour approbation observée (${en3sInSubmission(d.en3sIncluded, d.en3sOnly)})${
-      d.basis === 'pending_not_seen' ? ' — statut « en attente d’approbation » jamais lu : soumission déduite du statut suivant' : ''
+      d.basis === 'pending_not_seen'
+        ? ' — statut « en attente d’approbation » jamais lu : soumission déduite du statut suivant'
+        : ''
     }`,
-  'answer.observed': (d) => `Réponse observée : ${answerLabel(d.status, d.byEn3s)}${d.atsStatus ? `, statut « ${text(d.atsStatus)} »` : ''}`,
+  'answer.observed': (d) =>
+    `Réponse observée : ${answerLabel(d.status, d.byEn3s)}${d.atsStatus ? `, statut « ${text(d.atsStatus)} »` : ''}`,
   'recruiter.asked': (d) => `Recruteur à solliciter : ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
   'recruiter.reminded': (d) =>
     `E-mail de relance n° ${text(d.sequence)} envoyé aux recruteurs (${recipients(d.recipientIds)}) : ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
-  'admins.alerted': (d) => `Administrateurs prévenus par e-mail : offre toujours non soumise (${askReasonLabels[text(d.reason)] ?? text(d.reason)})`,
+  'admins.alerted': (d) =>
+    `Administrateurs prévenus par e-mail : offre toujours non soumise (${askReasonLabels[text(d.reason)] ?? text(d.reason)})`,
   'violation.detected': (d) =>
     `Annonce ${text(d.postingId)} en ligne sans l’approbation de l’EN3S (publiée le ${when(d.postedAt)}) : ${d.action === 'take_down' ? 'retrait demandé' : 'signalée (mode observation)'}`,
   'posting.gone': (d) => `Annonce ${text(d.postingId)} plus en ligne (constaté à la relecture des annonces)`,
   'process.left': (d) => `Sortie du processus EN3S : offre désormais ${scope(d.concerned)}`,
   'state.changed': (d) => `État : ${d.from ? `${stateLabelOf(text(d.from))} → ` : ''}${stateLabelOf(text(d.to))}`,
-  'transition.unexpected': (d) => `Passage inattendu de « ${stateLabelOf(text(d.from))} » à « ${stateLabelOf(text(d.to))} » : suivi tel qu’observé`,
+  'transition.unexpected': (d) =>
+    `Passage inattendu de « ${stateLabelOf(text(d.from))} » à « ${stateLabelOf(text(d.to))} » : suivi tel qu’observé`,
   'command.requested': commandRequested,
   'ats.answer': (d) =>
     d.outcome === 'done'
@@ -134,7 +162,8 @@ const describe: Record<string, (d: Data) => string> = {
         ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${errorText(d.error)}) : essai non décompté, nouvel essai le ${when(d.nextAttemptAt)}`
         : `Échec de « ${command(d.command)} » (${typeof d.attempt === 'number' ? `essai ${d.attempt}, ` : ''}${errorText(d.error)}) : nouvel essai le ${when(d.nextAttemptAt)}`,
   'command.skipped': (d) => `Commande abandonnée : plus demandée — ${command(d.command)} (rien n’a été envoyé)`,
-  'command.dead': (d) => `Commande abandonnée après ${text(d.attempts)} essais : ${command(d.command)} (${errorText(d.error)})`,
+  'command.dead': (d) =>
+    `Commande abandonnée après ${text(d.attempts)} essais : ${command(d.command)} (${errorText(d.error)})`,
   'window.opened': (d) => `Ouverture de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'window.closed': (d) => `Fin de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'ruleset.in_force': (d) => `Entrée en vigueur du texte ${text(d.ruleSet)}`,
@@ -191,7 +220,11 @@ export function familyOf(kind: string, data: unknown): TimelineFamily | null {
   if (kind.startsWith('command.') || kind === 'ats.answer') {
     const d = (data && typeof data === 'object' ? data : {}) as Data;
     const commandKind = d.command ?? d.kind;
-    return commandKind === 'notify_admins' ? 'administrateurs' : commandKind === 'ask_recruiter' ? 'courriels' : 'commandes';
+    return commandKind === 'notify_admins'
+      ? 'administrateurs'
+      : commandKind === 'ask_recruiter'
+        ? 'courriels'
+        : 'commandes';
   }
   return familyOfKind[kind] ?? null;
 }
@@ -225,7 +258,12 @@ export function foldDuplicates(lines: readonly TimelineLine[]): TimelineGroup[] 
   const groups: TimelineGroup[] = [];
   for (const line of lines) {
     const open = groups.at(-1);
-    if (open && line.kind === 'event.duplicate' && open.last.kind === 'event.duplicate' && open.last.what === line.what) {
+    if (
+      open &&
+      line.kind === 'event.duplicate' &&
+      open.last.kind === 'event.duplicate' &&
+      open.last.what === line.what
+    ) {
       open.lines.push(line);
       open.last = line;
     } else {

@@ -32,10 +32,19 @@ const frenchErrors: [RegExp, string][] = [
   [/^error: option '(.*?)' argument missing/, "l'option $1 attend une valeur"],
   [/^error: option '(.*?)' argument '(.*?)' is invalid\./, "l'option $1 n'accepte pas « $2 » :"],
   [/^error: required option '(.*?)' not specified/, "l'option obligatoire $1 manque"],
-  [/^error: command-argument value '(.*?)' is invalid for argument '(.*?)'\./, "la valeur « $1 » n'est pas acceptée pour l'argument $2 :"],
+  [
+    /^error: command-argument value '(.*?)' is invalid for argument '(.*?)'\./,
+    "la valeur « $1 » n'est pas acceptée pour l'argument $2 :",
+  ],
   [/^error: (.*?) cannot be used with (.*)/, '$1 ne peut pas être donné avec $2'],
-  [/^error: too many arguments for '(.*?)'\. Expected (\d+) arguments? but got (\d+)\./, "trop d'arguments pour « $1 » : $2 attendu(s), $3 donné(s)"],
-  [/^error: too many arguments\. Expected (\d+) arguments? but got (\d+)\./, "trop d'arguments : $1 attendu(s), $2 donné(s)"],
+  [
+    /^error: too many arguments for '(.*?)'\. Expected (\d+) arguments? but got (\d+)\./,
+    "trop d'arguments pour « $1 » : $2 attendu(s), $3 donné(s)",
+  ],
+  [
+    /^error: too many arguments\. Expected (\d+) arguments? but got (\d+)\./,
+    "trop d'arguments : $1 attendu(s), $2 donné(s)",
+  ],
 ];
 const suggestion = /\(Did you mean (.*?)\?\)/g;
 
@@ -83,7 +92,10 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     .configureHelp(frenchHelp)
     .showHelpAfterError("(en3s --help pour l'aide)")
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(translate(text)), outputError: (text, write) => write(translate(text)) });
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(translate(text)),
+      outputError: (text, write) => write(translate(text)),
+    });
   const requested = argv[2];
   const names = requested && Object.hasOwn(commands, requested) ? [requested] : Object.keys(commands);
   for (const name of names) (await commands[name]!())(program);

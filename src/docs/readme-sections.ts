@@ -10,7 +10,14 @@ import { packageRoot } from '../paths.js';
  * rewrites them between their markers; a test fails when the README is out of date.
  */
 
-const show = (value: unknown) => (Array.isArray(value) ? (value.length ? `\`${value.join(' ')}\`` : '(vide)') : value === '' ? '(vide)' : `\`${String(value)}\``);
+const show = (value: unknown) =>
+  Array.isArray(value)
+    ? value.length
+      ? `\`${value.join(' ')}\``
+      : '(vide)'
+    : value === ''
+      ? '(vide)'
+      : `\`${String(value)}\``;
 
 export function configReference(): string {
   const rows = Object.entries(settings).map(([name, s]) => {

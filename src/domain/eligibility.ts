@@ -27,7 +27,10 @@ const NONE: readonly string[] = Object.freeze([]);
 const LEVEL: readonly string[] = Object.freeze(['classification.level']);
 const GRID: readonly string[] = Object.freeze(['classification.grid']);
 const AGREEMENT: readonly string[] = Object.freeze(['classification.collectiveAgreement']);
-const LEVEL_AND_AGREEMENT: readonly string[] = Object.freeze(['classification.level', 'classification.collectiveAgreement']);
+const LEVEL_AND_AGREEMENT: readonly string[] = Object.freeze([
+  'classification.level',
+  'classification.collectiveAgreement',
+]);
 const CATEGORY: readonly string[] = Object.freeze(['classification.category']);
 const CATEGORY_AND_LEVEL: readonly string[] = Object.freeze(['classification.category', 'classification.level']);
 const CATEGORY_AND_FAMILY: readonly string[] = Object.freeze(['classification.category', 'classification.jobFamily']);
@@ -41,7 +44,12 @@ interface Scope {
 }
 
 /** Every scope is built here, so they all share one shape (the engine's hot path stays monomorphic). */
-const scope = (concerned: boolean | null, regime: string | null, reason: Reason, missing: readonly string[] = NONE): Scope => ({ concerned, regime, reason, missing });
+const scope = (
+  concerned: boolean | null,
+  regime: string | null,
+  reason: Reason,
+  missing: readonly string[] = NONE,
+): Scope => ({ concerned, regime, reason, missing });
 
 const frozen = (code: string, message: string, source: string): Reason => Object.freeze({ code, message, source });
 
@@ -50,7 +58,9 @@ function unreadableNote(offer: Offer, field: string): string {
   return hit ? ` (${hit.key} « ${hit.value} » illisible : ${hit.expected})` : '';
 }
 
-/** The value as written when the mapping could not read it as a code (« Directrice adjointe », « Employés et cadres »). */
+/**
+ * The value as written when the mapping could not read it as a code (« Directrice adjointe », « Employés et cadres »).
+ */
 function unreadValue(offer: Offer, field: string): string | null {
   const unreadable = offer.unreadable;
   for (let i = 0; i < unreadable.length; i++) if (unreadable[i]!.field === field) return unreadable[i]!.value;
@@ -70,13 +80,31 @@ function levelsScope(offer: Offer, regime: CompiledRegime): Scope {
   const unsure = agreements && agreement === null ? LEVEL_AND_AGREEMENT : LEVEL;
   const level = c.level;
   if (level === null) {
-    return scope(null, regime.key, frozen('LEVEL_MISSING', `${regime.heading} : niveau de classification absent${unreadableNote(offer, 'classification.level')}, à vérifier`, regime.source), unsure);
+    return scope(
+      null,
+      regime.key,
+      frozen(
+        'LEVEL_MISSING',
+        `${regime.heading} : niveau de classification absent${unreadableNote(offer, 'classification.level')}, à vérifier`,
+        regime.source,
+      ),
+      unsure,
+    );
   }
   const reading = regime.levelReadings.get(level) ?? regime.levelReader.read(level);
   if (reading.inScope === null) return scope(null, regime.key, reading.reason, unsure);
   if (!reading.inScope || !agreements) return scope(reading.inScope, regime.key, reading.reason);
   if (agreement === null) {
-    return scope(null, regime.key, frozen('AGREEMENT_MISSING', `${regime.heading}, niveau ${level} : convention collective non renseignée, à vérifier`, regime.source), AGREEMENT);
+    return scope(
+      null,
+      regime.key,
+      frozen(
+        'AGREEMENT_MISSING',
+        `${regime.heading}, niveau ${level} : convention collective non renseignée, à vérifier`,
+        regime.source,
+      ),
+      AGREEMENT,
+    );
   }
   return scope(true, regime.key, reading.reason);
 }
@@ -99,9 +127,18 @@ function minesScope(offer: Offer, regime: CompiledRegime, words: CompiledRuleSet
   if (c.minesScale === null) missing.push('classification.minesScale');
   else if (c.minesScale !== criterion.scale) failures.push(`échelle ${c.minesScale}`);
   if (c.minesCareerStart === null) missing.push('classification.minesCareerStart');
-  else if (c.minesCareerStart !== criterion.careerStart) failures.push(criterion.careerStart ? 'hors début de carrière' : 'en début de carrière');
+  else if (c.minesCareerStart !== criterion.careerStart)
+    failures.push(criterion.careerStart ? 'hors début de carrière' : 'en début de carrière');
   if (failures.length > 0) {
-    return scope(false, regime.key, frozen('MINES_OUT_OF_SCOPE', `Régime des mines, ${failures.join(', ')} : non concernée (${criterion.scopeLabel})`, regime.source));
+    return scope(
+      false,
+      regime.key,
+      frozen(
+        'MINES_OUT_OF_SCOPE',
+        `Régime des mines, ${failures.join(', ')} : non concernée (${criterion.scopeLabel})`,
+        regime.source,
+      ),
+    );
   }
   if (unclearFamily) {
     const message = `Régime des mines : famille « ${c.jobFamily} » : emploi de chef de service ou non ? À vérifier (${criterion.scopeLabel})`;
@@ -109,9 +146,26 @@ function minesScope(offer: Offer, regime: CompiledRegime, words: CompiledRuleSet
   }
   if (missing.length > 0) {
     const fields = missing.map((m) => m.replace('classification.', '')).join(', ');
-    return scope(null, regime.key, frozen('MINES_DATA_MISSING', `Régime des mines : ${fields} non renseigné(s), à vérifier (${criterion.scopeLabel})`, regime.source), missing);
+    return scope(
+      null,
+      regime.key,
+      frozen(
+        'MINES_DATA_MISSING',
+        `Régime des mines : ${fields} non renseigné(s), à vérifier (${criterion.scopeLabel})`,
+        regime.source,
+      ),
+      missing,
+    );
   }
-  return scope(true, regime.key, frozen('MINES_IN_SCOPE', `Régime des mines, chef de service, échelle ${criterion.scale} en début de carrière : concernée`, regime.source));
+  return scope(
+    true,
+    regime.key,
+    frozen(
+      'MINES_IN_SCOPE',
+      `Régime des mines, chef de service, échelle ${criterion.scale} en début de carrière : concernée`,
+      regime.source,
+    ),
+  );
 }
 
 /**
@@ -120,22 +174,41 @@ function minesScope(offer: Offer, regime: CompiledRegime, words: CompiledRuleSet
  * as a concerned post), a category that could not be read (it might be an agent de direction), and
  * the readings of the category and grid written in words.
  */
-function withCategory(outcome: Scope, rs: CompiledRuleSet, regime: CompiledRegime, category: Category, gridReading: string | null): Scope {
+function withCategory(
+  outcome: Scope,
+  rs: CompiledRuleSet,
+  regime: CompiledRegime,
+  category: Category,
+  gridReading: string | null,
+): Scope {
   let result = outcome;
   if (category.value === 'AGENT_COMPTABLE') {
     if (outcome.concerned === true) {
-      result = scope(null, regime.key, regime.agentComptable.inScope, regime.rule.criterion.kind === 'mines' ? CATEGORY_AND_FAMILY : CATEGORY_AND_LEVEL);
+      result = scope(
+        null,
+        regime.key,
+        regime.agentComptable.inScope,
+        regime.rule.criterion.kind === 'mines' ? CATEGORY_AND_FAMILY : CATEGORY_AND_LEVEL,
+      );
     } else if (outcome.reason.code === 'LEVEL_MISSING') {
       result = scope(false, regime.key, regime.agentComptable.noLevel);
     }
-    if (result !== outcome && category.reading !== null) result = scope(result.concerned, result.regime, withReading(result.reason, category.reading), result.missing);
+    if (result !== outcome && category.reading !== null)
+      result = scope(result.concerned, result.regime, withReading(result.reason, category.reading), result.missing);
   } else if (category.unread !== null && outcome.concerned !== false) {
-    const missing = outcome.missing.includes('classification.category') ? outcome.missing : [...outcome.missing, 'classification.category'];
+    const missing = outcome.missing.includes('classification.category')
+      ? outcome.missing
+      : [...outcome.missing, 'classification.category'];
     if (outcome.concerned === true) {
       const exclusion = rs.exclusionByCategory.get('AGENT_DE_DIRECTION');
       const r = outcome.reason;
       const message = `${r.message}, sauf poste d'agent de direction : catégorie d'emploi « ${category.unread} » non reconnue, à vérifier`;
-      const reason: Reason = Object.freeze({ code: 'CATEGORY_UNREADABLE', message, source: exclusion ? `${r.source} ; ${exclusion.source}` : r.source, ...(r.reading ? { reading: r.reading } : {}) });
+      const reason: Reason = Object.freeze({
+        code: 'CATEGORY_UNREADABLE',
+        message,
+        source: exclusion ? `${r.source} ; ${exclusion.source}` : r.source,
+        ...(r.reading ? { reading: r.reading } : {}),
+      });
       result = scope(null, regime.key, reason, CATEGORY);
     } else {
       result = scope(null, outcome.regime, outcome.reason, missing);
@@ -143,7 +216,8 @@ function withCategory(outcome: Scope, rs: CompiledRuleSet, regime: CompiledRegim
   } else if (category.reading !== null && outcome.concerned === true) {
     result = scope(true, outcome.regime, withReading(outcome.reason, category.reading), outcome.missing);
   }
-  if (gridReading !== null) result = scope(result.concerned, result.regime, withReading(result.reason, gridReading), result.missing);
+  if (gridReading !== null)
+    result = scope(result.concerned, result.regime, withReading(result.reason, gridReading), result.missing);
   return result;
 }
 
@@ -155,7 +229,9 @@ interface Category {
   unread: string | null;
 }
 const NO_READING = (value: string | null): Category => ({ value, reading: null, unread: null });
-const CATEGORIES = new Map<string | null, Category>([null, 'EMPLOYE', 'CADRE', 'AGENT_DE_DIRECTION', 'AGENT_COMPTABLE'].map((v) => [v, Object.freeze(NO_READING(v))]));
+const CATEGORIES = new Map<string | null, Category>(
+  [null, 'EMPLOYE', 'CADRE', 'AGENT_DE_DIRECTION', 'AGENT_COMPTABLE'].map((v) => [v, Object.freeze(NO_READING(v))]),
+);
 
 function categoryOf(offer: Offer, rs: CompiledRuleSet): Category {
   const code = offer.classification.category;
@@ -173,36 +249,67 @@ function scopeOf(offer: Offer, rs: CompiledRuleSet): Scope {
   if (category.value !== null) {
     // An agent de direction post is never concerned, whatever the body, even an unknown one.
     const exclusion = rs.exclusionByCategory.get(category.value);
-    if (exclusion) return scope(false, body?.regime?.key ?? null, category.reading === null ? exclusion : withReading(exclusion, category.reading));
+    if (exclusion)
+      return scope(
+        false,
+        body?.regime?.key ?? null,
+        category.reading === null ? exclusion : withReading(exclusion, category.reading),
+      );
   }
   if (organism === null) {
     const { code, name } = offer.organization;
-    return scope(null, null, frozen('ORGANISM_UNKNOWN', `Organisme non reconnu (« ${name || code} »), à vérifier`, 'mappings/organismes.yaml'), ORGANISM);
+    return scope(
+      null,
+      null,
+      frozen('ORGANISM_UNKNOWN', `Organisme non reconnu (« ${name || code} »), à vérifier`, 'mappings/organismes.yaml'),
+      ORGANISM,
+    );
   }
   if (body?.removed) return scope(false, null, body.removed);
   const regime = body?.regime;
-  if (!regime) return scope(false, null, frozen('BODY_NOT_COVERED', `${organism.label} : organisme non visé par ce texte`, rs.bodiesSource));
+  if (!regime)
+    return scope(
+      false,
+      null,
+      frozen('BODY_NOT_COVERED', `${organism.label} : organisme non visé par ce texte`, rs.bodiesSource),
+    );
   let grid: string | null = offer.classification.grid;
   let gridReading: string | null = null;
   if (grid === null && offer.unreadable.length > 0 && unreadValue(offer, 'classification.grid') !== null) {
     // A grid written in words (« Employés et cadres », « employes & cadres ») is read as a person would.
     const read = rs.words.grid(unreadValue(offer, 'classification.grid')!);
     if (read === null) {
-      return scope(null, regime.key, frozen('GRID_UNREADABLE', `${regime.heading} : grille de classification${unreadableNote(offer, 'classification.grid')}, à vérifier`, regime.source), GRID);
+      return scope(
+        null,
+        regime.key,
+        frozen(
+          'GRID_UNREADABLE',
+          `${regime.heading} : grille de classification${unreadableNote(offer, 'classification.grid')}, à vérifier`,
+          regime.source,
+        ),
+        GRID,
+      );
     }
     grid = read.grid;
     gridReading = read.reading;
   }
   grid ??= regime.defaultGrid;
   if (!regime.grids.has(grid)) {
-    const mismatch = frozen('GRID_MISMATCH', `${regime.heading} : grille ${grid} inattendue (attendu ${regime.gridsText}), à vérifier`, regime.source);
+    const mismatch = frozen(
+      'GRID_MISMATCH',
+      `${regime.heading} : grille ${grid} inattendue (attendu ${regime.gridsText}), à vérifier`,
+      regime.source,
+    );
     return scope(null, regime.key, gridReading === null ? mismatch : withReading(mismatch, gridReading), GRID);
   }
-  const outcome = regime.rule.criterion.kind === 'mines' ? minesScope(offer, regime, rs.words) : levelsScope(offer, regime);
+  const outcome =
+    regime.rule.criterion.kind === 'mines' ? minesScope(offer, regime, rs.words) : levelsScope(offer, regime);
   const result = withCategory(outcome, rs, regime, category, gridReading);
   // A body placed under this régime by a reading (the CNSA after 2021) says so.
   const bodyReading = regime.bodyReadings.get(organism.type);
-  return bodyReading === undefined ? result : scope(result.concerned, result.regime, withReading(result.reason, bodyReading), result.missing);
+  return bodyReading === undefined
+    ? result
+    : scope(result.concerned, result.regime, withReading(result.reason, bodyReading), result.missing);
 }
 
 export function evaluate(offer: Offer, instant: Date | number, ruleSets: RuleSets): Decision {
@@ -235,10 +342,20 @@ export function evaluate(offer: Offer, instant: Date | number, ruleSets: RuleSet
       legalWindowReason(ruleSets, rs, window, windowOpen, organism),
     ]);
   }
-  return decision(offer, rs, outcome, window.view, windowOpen, [outcome.reason, legalWindowReason(ruleSets, rs, window, windowOpen, organism)]);
+  return decision(offer, rs, outcome, window.view, windowOpen, [
+    outcome.reason,
+    legalWindowReason(ruleSets, rs, window, windowOpen, organism),
+  ]);
 }
 
-function decision(offer: Offer, rs: CompiledRuleSet, outcome: Scope, window: Decision['window'], windowOpen: boolean, reasons: Reason[]): Decision {
+function decision(
+  offer: Offer,
+  rs: CompiledRuleSet,
+  outcome: Scope,
+  window: Decision['window'],
+  windowOpen: boolean,
+  reasons: Reason[],
+): Decision {
   const concerned = outcome.concerned;
   return {
     concerned,

@@ -74,19 +74,34 @@ export function observeSubmission(
   const en3sNow = hasEn3s(snapshot.team, policy);
   if (snapshot.status === 'PENDING_APPROVAL') {
     if (!known || previous?.status !== 'PENDING_APPROVAL') {
-      return { observedAt: at, turn, en3sIncluded: en3sNow, en3sOnly: en3sNow && onlyEn3s(snapshot.team, policy), basis: 'seen_pending' };
+      return {
+        observedAt: at,
+        turn,
+        en3sIncluded: en3sNow,
+        en3sOnly: en3sNow && onlyEn3s(snapshot.team, policy),
+        basis: 'seen_pending',
+      };
     }
     if (known.en3sIncluded === false && en3sNow && previous.updatedAt !== snapshot.updatedAt) {
       return { ...known, en3sIncluded: null, en3sOnly: null };
     }
     return known;
   }
-  if (decided(snapshot) && (!known || (previous !== null && previous.status !== 'PENDING_APPROVAL' && previous.status !== snapshot.status))) {
+  if (
+    decided(snapshot) &&
+    (!known || (previous !== null && previous.status !== 'PENDING_APPROVAL' && previous.status !== snapshot.status))
+  ) {
     // The pending status was not seen. EN3S listed before and after: it was part of the submission
     // (approvers are fixed when it is made); listed only after: cannot tell; not listed: it was not.
     const before = previous === null ? en3sNow : hasEn3s(previous.team, policy);
     const included = !en3sNow ? false : before ? true : null;
-    return { observedAt: at, turn, en3sIncluded: included, en3sOnly: included === true ? onlyEn3s(snapshot.team, policy) : included === false ? false : null, basis: 'pending_not_seen' };
+    return {
+      observedAt: at,
+      turn,
+      en3sIncluded: included,
+      en3sOnly: included === true ? onlyEn3s(snapshot.team, policy) : included === false ? false : null,
+      basis: 'pending_not_seen',
+    };
   }
   return known;
 }
@@ -94,8 +109,10 @@ export function observeSubmission(
 /** EN3S's answer, when the snapshot shows one the connector may attribute to a submission with EN3S. */
 export function answerOf(snapshot: JobSnapshot, submission: Submission | null, at: string): ObservedAnswer | null {
   if (submission?.en3sIncluded !== true) return null;
-  if (snapshot.status === 'APPROVED') return { status: 'APPROVED', observedAt: at, byEn3s: submission.en3sOnly === true };
-  if (snapshot.status === 'REFUSED' && submission.en3sOnly === true) return { status: 'REFUSED', observedAt: at, byEn3s: true };
+  if (snapshot.status === 'APPROVED')
+    return { status: 'APPROVED', observedAt: at, byEn3s: submission.en3sOnly === true };
+  if (snapshot.status === 'REFUSED' && submission.en3sOnly === true)
+    return { status: 'REFUSED', observedAt: at, byEn3s: true };
   return null;
 }
 

@@ -72,7 +72,8 @@ export const jobProcessTable: Record<JobProcessState, StateInfo> = {
   },
   awaiting_approver: {
     label: 'Approbateur EN3S à poser',
-    description: "Concernée pendant la période : l'approbateur « EN3S dérogation » n'est pas encore dans l'équipe de l'offre.",
+    description:
+      "Concernée pendant la période : l'approbateur « EN3S dérogation » n'est pas encore dans l'équipe de l'offre.",
     final: false,
     next: fromProcess,
   },
@@ -85,7 +86,8 @@ export const jobProcessTable: Record<JobProcessState, StateInfo> = {
   },
   submitted: {
     label: "Soumise à l'EN3S",
-    description: "Soumise pour approbation avec l'EN3S parmi les approbateurs ; l'ATS refuse la publication jusqu'à l'approbation.",
+    description:
+      "Soumise pour approbation avec l'EN3S parmi les approbateurs ; l'ATS refuse la publication jusqu'à l'approbation.",
     final: false,
     next: fromProcess,
   },
@@ -104,13 +106,15 @@ export const jobProcessTable: Record<JobProcessState, StateInfo> = {
   },
   approved: {
     label: 'Approuvée',
-    description: "Statut « approuvée » observé pour une soumission dont l'EN3S était approbateur : l'organisme peut publier.",
+    description:
+      "Statut « approuvée » observé pour une soumission dont l'EN3S était approbateur : l'organisme peut publier.",
     final: true,
     next: [],
   },
   refused: {
     label: "Refusée par l'EN3S",
-    description: "Statut « refusée » observé pour une soumission dont l'EN3S était le seul approbateur : poste réservé aux élèves.",
+    description:
+      "Statut « refusée » observé pour une soumission dont l'EN3S était le seul approbateur : poste réservé aux élèves.",
     final: true,
     next: [],
   },

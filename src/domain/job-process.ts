@@ -92,9 +92,18 @@ export type ProcessCommandBody =
   | { kind: 'read_postings' }
   | { kind: 'take_down'; postingIds: string[] }
   | { kind: 'ask_recruiter'; reason: AskReason; recruiterIds: string[] }
-  | { kind: 'notify_admins'; topic: 'violation' | 'undetermined' | 'released' | 'approver_unknown' | 'team_unreadable'; message: string };
+  | {
+      kind: 'notify_admins';
+      topic: 'violation' | 'undetermined' | 'released' | 'approver_unknown' | 'team_unreadable';
+      message: string;
+    };
 export type ProcessCommandKind = ProcessCommandBody['kind'];
-export type ProcessCommand = ProcessCommandBody & { idempotencyKey: string; source: string; atsId: string; campaign: number };
+export type ProcessCommand = ProcessCommandBody & {
+  idempotencyKey: string;
+  source: string;
+  atsId: string;
+  campaign: number;
+};
 
 export type ProcessEvent =
   /** A snapshot of the job: from a queue, the change listing, or a command's read-back. */
@@ -154,7 +163,11 @@ function sameDecision(a: Decision, b: Decision): boolean {
  * A snapshot that did not read postings keeps the ones known from an earlier read, with the one
  * a posting queue named (a posting queue reads one posting with its job, not all of them).
  */
-function withKnownPostings(next: JobSnapshot, previous: JobSnapshot | null, posting: JobPosting | undefined): JobSnapshot {
+function withKnownPostings(
+  next: JobSnapshot,
+  previous: JobSnapshot | null,
+  posting: JobPosting | undefined,
+): JobSnapshot {
   if (next.postings !== null) return next;
   const known = previous?.postings ?? null;
   if (!posting) return known === null ? next : { ...next, postings: known };
@@ -167,7 +180,11 @@ function staleOrDuplicate(memory: ProcessMemory, snapshot: JobSnapshot): Process
     return { kind: 'event.duplicate', actor: 'system', data: { updatedAt: snapshot.updatedAt } };
   }
   if (!isNewerSnapshot(snapshot, known)) {
-    return { kind: 'event.stale', actor: 'system', data: { updatedAt: snapshot.updatedAt, knownUpdatedAt: known.updatedAt } };
+    return {
+      kind: 'event.stale',
+      actor: 'system',
+      data: { updatedAt: snapshot.updatedAt, knownUpdatedAt: known.updatedAt },
+    };
   }
   return null;
 }
@@ -216,7 +233,13 @@ function observe(step: Step, previous: ProcessMemory | null): void {
       }
     }
   }
-  const submission = observeSubmission(previous?.snapshot ?? null, previous?.submission ?? null, snapshot, step.at, step.policy);
+  const submission = observeSubmission(
+    previous?.snapshot ?? null,
+    previous?.submission ?? null,
+    snapshot,
+    step.at,
+    step.policy,
+  );
   if (submission !== next.submission) {
     next.submission = submission;
     if (submission) step.fact('submission.observed', 'recruiter', { ...submission });
@@ -244,18 +267,33 @@ function recordViolations(step: Step): boolean {
   const next = step.next;
   const windowStart = Date.parse(next.decision.window.start);
   const windowEnd = Date.parse(next.decision.window.end);
-  const approvedBefore = next.answer?.status === 'APPROVED' ? (next.lastUndecidedAt ? Date.parse(next.lastUndecidedAt) : -Infinity) : Infinity;
+  const approvedBefore =
+    next.answer?.status === 'APPROVED'
+      ? next.lastUndecidedAt
+        ? Date.parse(next.lastUndecidedAt)
+        : -Infinity
+      : Infinity;
   const premature = livePostings(next.snapshot).filter((p) => {
     const posted = p.postedAt === null ? Date.parse(step.at) : Date.parse(p.postedAt);
     return posted < windowEnd && (p.postedAt === null || posted >= windowStart) && posted < approvedBefore;
   });
   for (const posting of premature) {
     if (next.violations.some((v) => v.postingId === posting.id)) continue;
-    const violation: ProcessViolation = { postingId: posting.id, postedAt: posting.postedAt, detectedAt: step.at, action: step.enforce ? 'take_down' : 'report', goneAt: null };
+    const violation: ProcessViolation = {
+      postingId: posting.id,
+      postedAt: posting.postedAt,
+      detectedAt: step.at,
+      action: step.enforce ? 'take_down' : 'report',
+      goneAt: null,
+    };
     next.violations.push(violation);
     step.fact('violation.detected', 'recruiter', { ...violation, atsStatus: posting.atsStatus });
     step.command(
-      { kind: 'notify_admins', topic: 'violation', message: `Offre ${next.snapshot.jobNumber} publiée sans l'approbation de l'EN3S` },
+      {
+        kind: 'notify_admins',
+        topic: 'violation',
+        message: `Offre ${next.snapshot.jobNumber} publiée sans l'approbation de l'EN3S`,
+      },
       'violation',
       posting.id,
     );
@@ -269,7 +307,13 @@ function recordViolations(step: Step): boolean {
 
 function teamWithEn3s(team: JobTeam, policy: ProcessPolicy): JobTeam {
   const en3s = policy.en3s;
-  return { ...team, approvers: [...team.approvers, { userId: en3s.userId!, order: en3s.order, stepOrder: en3s.stepOrder, role: en3s.role }] };
+  return {
+    ...team,
+    approvers: [
+      ...team.approvers,
+      { userId: en3s.userId!, order: en3s.order, stepOrder: en3s.stepOrder, role: en3s.role },
+    ],
+  };
 }
 
 function teamWithoutEn3s(team: JobTeam, policy: ProcessPolicy): JobTeam {
@@ -278,7 +322,7 @@ function teamWithoutEn3s(team: JobTeam, policy: ProcessPolicy): JobTeam {
 
 function askRecruiter(step: Step, reason: AskReason): void {
   const next = step.next;
-  const turn = reason === 'resubmit' ? next.submission?.turn ?? 0 : 0;
+  const turn = reason === 'resubmit' ? (next.submission?.turn ?? 0) : 0;
   if (!next.asked || next.asked.reason !== reason || next.asked.turn !== turn) {
     next.asked = { reason, at: step.at, turn };
     step.fact('recruiter.asked', 'system', { reason, turn });
@@ -296,22 +340,37 @@ function enforcingState(step: Step): JobProcessState {
   if (!hasEn3s(snapshot.team, step.policy)) {
     if (step.enforce) {
       if (step.policy.en3s.userId === null) {
-        step.command({ kind: 'notify_admins', topic: 'approver_unknown', message: "L'utilisateur EN3S dérogation est introuvable dans l'ATS" }, 'approver_unknown');
+        step.command(
+          {
+            kind: 'notify_admins',
+            topic: 'approver_unknown',
+            message: "L'utilisateur EN3S dérogation est introuvable dans l'ATS",
+          },
+          'approver_unknown',
+        );
       } else if (snapshot.unreadable.some((u) => u.field.startsWith('team'))) {
         // The team is sent whole (spec §4): a member that could not be read would be dropped from it.
         step.command(
-          { kind: 'notify_admins', topic: 'team_unreadable', message: `Offre ${snapshot.jobNumber} : équipe illisible, l'approbateur EN3S n'est pas posé (à poser à la main)` },
+          {
+            kind: 'notify_admins',
+            topic: 'team_unreadable',
+            message: `Offre ${snapshot.jobNumber} : équipe illisible, l'approbateur EN3S n'est pas posé (à poser à la main)`,
+          },
           'team_unreadable',
           Date.parse(snapshot.updatedAt),
         );
       } else {
-        step.command({ kind: 'set_approver', team: teamWithEn3s(snapshot.team, step.policy) }, Date.parse(snapshot.updatedAt));
+        step.command(
+          { kind: 'set_approver', team: teamWithEn3s(snapshot.team, step.policy) },
+          Date.parse(snapshot.updatedAt),
+        );
       }
     }
     return published ? 'published_without_approval' : 'awaiting_approver';
   }
   const publishable = snapshot.status === 'OPEN' || snapshot.status === 'APPROVED';
-  if (step.enforce && publishable && snapshot.postings === null) step.command({ kind: 'read_postings' }, Date.parse(snapshot.updatedAt));
+  if (step.enforce && publishable && snapshot.postings === null)
+    step.command({ kind: 'read_postings' }, Date.parse(snapshot.updatedAt));
   if (published) return 'published_without_approval';
   const submission = next.submission;
   if (snapshot.status === 'PENDING_APPROVAL' && submission?.en3sIncluded === true) return 'submitted';
@@ -336,7 +395,8 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
   next.reviewNeeded = concerned === null && next.reviewChecked?.updatedAt !== next.snapshot.updatedAt;
   const atMs = Date.parse(step.at);
   const window = next.decision.window;
-  const windowOver = next.campaign < window.campaign || (next.campaign === window.campaign && atMs >= Date.parse(window.end));
+  const windowOver =
+    next.campaign < window.campaign || (next.campaign === window.campaign && atMs >= Date.parse(window.end));
 
   if (next.answer?.status === 'APPROVED') {
     if (requires || next.inProcess) recordViolations(step);
@@ -354,14 +414,23 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
   }
   if (windowOver && next.inProcess) {
     next.released = { at: step.at };
-    step.command({ kind: 'notify_admins', topic: 'released', message: `Offre ${next.snapshot.jobNumber} : période close sans réponse de l'EN3S` }, 'released');
+    step.command(
+      {
+        kind: 'notify_admins',
+        topic: 'released',
+        message: `Offre ${next.snapshot.jobNumber} : période close sans réponse de l'EN3S`,
+      },
+      'released',
+    );
     if (step.enforce && step.policy.removeApproverAtWindowEnd && hasEn3s(next.snapshot.team, step.policy)) {
       step.command({ kind: 'remove_approver', team: teamWithoutEn3s(next.snapshot.team, step.policy) });
     }
     return 'released';
   }
   const windowStart = Date.parse(window.start);
-  const postedBefore = livePostings(next.snapshot).some((p) => p.postedAt !== null && Date.parse(p.postedAt) < windowStart);
+  const postedBefore = livePostings(next.snapshot).some(
+    (p) => p.postedAt !== null && Date.parse(p.postedAt) < windowStart,
+  );
   if (next.decision.windowOpen && !previous?.inProcess && postedBefore) return 'published_before_window';
   if (!requires) {
     if (previous?.inProcess && !next.answer) step.fact('process.left', 'system', { concerned });
@@ -372,7 +441,11 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
   const state = enforcingState(step);
   if (next.reviewNeeded && !previous?.reviewNeeded) {
     step.command(
-      { kind: 'notify_admins', topic: 'undetermined', message: `Offre ${next.snapshot.jobNumber} : données à compléter (${next.decision.missing.join(', ')})` },
+      {
+        kind: 'notify_admins',
+        topic: 'undetermined',
+        message: `Offre ${next.snapshot.jobNumber} : données à compléter (${next.decision.missing.join(', ')})`,
+      },
       'undetermined',
     );
   }
@@ -383,8 +456,12 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
  * `decision` is the eligibility of the event's job (or of the remembered one for a tick or an
  * override) at the event's instant; `memory` is null for a job never seen in this campaign.
  */
-export function stepProcess(memory: ProcessMemory | null, event: ProcessEvent, decision: Decision, policy: ProcessPolicy): ProcessResult {
-
+export function stepProcess(
+  memory: ProcessMemory | null,
+  event: ProcessEvent,
+  decision: Decision,
+  policy: ProcessPolicy,
+): ProcessResult {
   if (event.kind === 'snapshot' && memory) {
     const ignored = staleOrDuplicate(memory, event.snapshot);
     // An older read that names a posting never read since still tells that the posting exists
@@ -399,15 +476,30 @@ export function stepProcess(memory: ProcessMemory | null, event: ProcessEvent, d
   }
   if (!memory && event.kind !== 'snapshot') throw new Error(`a ${event.kind} event needs a job already known`);
   const at = event.at;
-  const snapshot = event.kind === 'snapshot' ? withKnownPostings(event.snapshot, memory?.snapshot ?? null, event.posting) : memory!.snapshot;
+  const snapshot =
+    event.kind === 'snapshot'
+      ? withKnownPostings(event.snapshot, memory?.snapshot ?? null, event.posting)
+      : memory!.snapshot;
   const base = memory ?? initialMemory(snapshot, decision, campaignOf(decision, Date.parse(at)), at);
-  const next: ProcessMemory = { ...base, snapshot, decision, violations: base.violations.map((v) => ({ ...v })), requested: [...base.requested] };
+  const next: ProcessMemory = {
+    ...base,
+    snapshot,
+    decision,
+    violations: base.violations.map((v) => ({ ...v })),
+    requested: [...base.requested],
+  };
   const step = new Step(next, at, policy, event.kind === 'snapshot' && event.snapshot.postings !== null);
 
   if (!memory || !sameDecision(base.decision, decision)) step.fact('decision', 'system', { ...decision });
   if (event.kind === 'override') {
-    next.override = event.concerned === null ? null : { concerned: event.concerned, by: event.by, reason: event.reason, at };
-    step.facts.push({ kind: 'admin.override', actor: 'administrator', actorName: event.by, data: { concerned: event.concerned, reason: event.reason } });
+    next.override =
+      event.concerned === null ? null : { concerned: event.concerned, by: event.by, reason: event.reason, at };
+    step.facts.push({
+      kind: 'admin.override',
+      actor: 'administrator',
+      actorName: event.by,
+      data: { concerned: event.concerned, reason: event.reason },
+    });
   }
   observe(step, memory);
   const state = decideState(step, memory);
@@ -421,6 +513,7 @@ export function stepProcess(memory: ProcessMemory | null, event: ProcessEvent, d
     step.fact('state.changed', 'system', { from: memory ? base.state : null, to: state });
   }
   next.wanted = step.commands.filter((c) => c.kind !== 'notify_admins').map((c) => c.idempotencyKey);
-  for (const c of step.commands) step.fact('command.requested', 'system', { kind: c.kind, idempotencyKey: c.idempotencyKey });
+  for (const c of step.commands)
+    step.fact('command.requested', 'system', { kind: c.kind, idempotencyKey: c.idempotencyKey });
   return { memory: next, commands: step.commands, facts: step.facts, changed: true };
 }

@@ -87,7 +87,10 @@ export const jobSnapshotSchema = offerFacts.extend({
 export type JobSnapshot = z.infer<typeof jobSnapshotSchema>;
 
 /** Whether `a` is a later observation of the same job than `b` (spec: updateDate, then fetch order). */
-export function isNewerSnapshot(a: Pick<JobSnapshot, 'updatedAt' | 'fetchedAt'>, b: Pick<JobSnapshot, 'updatedAt' | 'fetchedAt'>): boolean {
+export function isNewerSnapshot(
+  a: Pick<JobSnapshot, 'updatedAt' | 'fetchedAt'>,
+  b: Pick<JobSnapshot, 'updatedAt' | 'fetchedAt'>,
+): boolean {
   const byUpdate = Date.parse(a.updatedAt) - Date.parse(b.updatedAt);
   if (byUpdate !== 0) return byUpdate > 0;
   return Date.parse(a.fetchedAt) >= Date.parse(b.fetchedAt);

@@ -1,5 +1,14 @@
 import type { Reason } from './decision.js';
-import { type CategoryReading, compareFamily, type LevelParse, type LevelToken, parseLevelLabel, readCategoryLabel, readGridLabel, romanOf } from './labels.js';
+import {
+  type CategoryReading,
+  compareFamily,
+  type LevelParse,
+  type LevelToken,
+  parseLevelLabel,
+  readCategoryLabel,
+  readGridLabel,
+  romanOf,
+} from './labels.js';
 
 /**
  * What the labels of one offer mean under one rule set, with the reasons saying so. Each distinct
@@ -28,7 +37,10 @@ export function withReading(reason: Reason, reading: string): Reason {
   if (!byReading) readingCache.set(reason, (byReading = new Map()));
   let read = byReading.get(reading);
   if (!read) {
-    read = Object.freeze({ ...reason, reading: reason.reading ? `${reason.reading} ; ${reading}` : `${READING}${reading}` });
+    read = Object.freeze({
+      ...reason,
+      reading: reason.reading ? `${reason.reading} ; ${reading}` : `${READING}${reading}`,
+    });
     byReading.set(reading, read);
   }
   return read;
@@ -58,18 +70,28 @@ export interface LevelGrid {
 }
 
 const frozen = (code: string, message: string, source: string, reading?: string): Reason =>
-  Object.freeze(reading === undefined ? { code, message, source } : { code, message, source, reading: `${READING}${reading}` });
+  Object.freeze(
+    reading === undefined ? { code, message, source } : { code, message, source, reading: `${READING}${reading}` },
+  );
 
 export function levelNoun(grid: LevelGrid, label: string): string {
   return grid.groupNoun && /^[A-Z]$/.test(label) ? 'groupe' : 'niveau';
 }
 
-const orList = (labels: readonly string[]) => (labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} ou ${labels[labels.length - 1]}`);
+const orList = (labels: readonly string[]) =>
+  labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} ou ${labels[labels.length - 1]}`;
 
 /** The grid's labels one written figure or letter can be; `intermediate` is set when read as an intermediate level. */
-function labelsOf(grid: LevelGrid, known: ReadonlySet<string>, romanGrid: boolean, token: LevelToken, seen: { intermediate: boolean }): string[] {
+function labelsOf(
+  grid: LevelGrid,
+  known: ReadonlySet<string>,
+  romanGrid: boolean,
+  token: LevelToken,
+  seen: { intermediate: boolean },
+): string[] {
   // On a grid of groups, a lone letter is a group (« groupe I »), never a roman figure.
-  if (token.letter !== null && (grid.lettersAreGroups || !token.roman)) return known.has(token.letter) ? [token.letter] : [];
+  if (token.letter !== null && (grid.lettersAreGroups || !token.roman))
+    return known.has(token.letter) ? [token.letter] : [];
   if (known.has(token.text)) return [token.text];
   if (token.n === null) return [];
   const base = romanGrid ? romanOf(token.n) : String(token.n);
@@ -86,7 +108,13 @@ function labelsOf(grid: LevelGrid, known: ReadonlySet<string>, romanGrid: boolea
 }
 
 /** Every label of the grid a parsed label can be, in grid order; `null` when one part of it is none. */
-function candidates(grid: LevelGrid, known: ReadonlySet<string>, romanGrid: boolean, parse: LevelParse, seen: { intermediate: boolean }): string[] | null {
+function candidates(
+  grid: LevelGrid,
+  known: ReadonlySet<string>,
+  romanGrid: boolean,
+  parse: LevelParse,
+  seen: { intermediate: boolean },
+): string[] | null {
   const found = new Set<string>();
   for (const item of parse) {
     const from = labelsOf(grid, known, romanGrid, item.from, seen);
@@ -138,13 +166,19 @@ export class LevelReader {
     }
     const concerned = inScope.length > 0;
     const message = `${g.heading}, ${noun} ${orList(labels)} : ${concerned ? 'concernée' : 'non concernée'} (${g.scopeLabel})`;
-    const written = seen.intermediate ? `le libellé « ${label} », niveau intermédiaire que la grille du texte ne nomme pas,` : `le libellé « ${label} »`;
+    const written = seen.intermediate
+      ? `le libellé « ${label} », niveau intermédiaire que la grille du texte ne nomme pas,`
+      : `le libellé « ${label} »`;
     const reading =
       labels.length === 1 && !seen.intermediate
         ? `${written} est lu comme le ${noun} ${labels[0]}`
         : `${written} peut se lire ${noun} ${orList(labels)} ; tous ces sens mènent à la même réponse`;
     const full = concerned && g.inScopeReading ? `${reading} ; ${g.inScopeReading}` : reading;
-    return { inScope: concerned, reason: frozen(concerned ? 'LEVEL_IN_SCOPE' : 'LEVEL_OUT_OF_SCOPE', message, g.source, full), labels };
+    return {
+      inScope: concerned,
+      reason: frozen(concerned ? 'LEVEL_IN_SCOPE' : 'LEVEL_OUT_OF_SCOPE', message, g.source, full),
+      labels,
+    };
   }
 }
 
@@ -159,9 +193,10 @@ export interface CategoryRead {
 }
 
 const CATEGORY_NAMES: Record<CategoryReading, string> = {
-  AGENT_DE_DIRECTION: "agent de direction (art. R. 123-48 : directeur, directeur adjoint, sous-directeur, secrétaire général, directeurs délégués)",
+  AGENT_DE_DIRECTION:
+    'agent de direction (art. R. 123-48 : directeur, directeur adjoint, sous-directeur, secrétaire général, directeurs délégués)',
   AGENT_COMPTABLE: 'agent comptable',
-  GRID_POST: "poste classé dans la grille, non comme un agent de direction",
+  GRID_POST: 'poste classé dans la grille, non comme un agent de direction',
 };
 const GRID_NAMES: Record<string, string> = {
   RG: 'la grille des employés et cadres du régime général (RG)',
@@ -182,14 +217,21 @@ export class WordsReader {
     const kept = this.grids.get(raw);
     if (kept !== undefined) return kept;
     const grid = readGridLabel(raw);
-    return remember(this.grids, raw, grid === null ? null : { grid, reading: `la grille « ${raw} » est lue comme ${GRID_NAMES[grid]}` });
+    return remember(
+      this.grids,
+      raw,
+      grid === null ? null : { grid, reading: `la grille « ${raw} » est lue comme ${GRID_NAMES[grid]}` },
+    );
   }
 
   category(raw: string): CategoryRead {
     const kept = this.categories.get(raw);
     if (kept !== undefined) return kept;
     const category = readCategoryLabel(raw);
-    return remember(this.categories, raw, { category, reading: category === null ? null : `la catégorie « ${raw} » est lue comme ${CATEGORY_NAMES[category]}` });
+    return remember(this.categories, raw, {
+      category,
+      reading: category === null ? null : `la catégorie « ${raw} » est lue comme ${CATEGORY_NAMES[category]}`,
+    });
   }
 
   /** A job family against the one a text names (`CHEF_DE_SERVICE`). */

@@ -27,7 +27,13 @@ const NOT_PLURAL = new Set(['sous', 'plus', 'hors', 'dans', 'ucanss']);
 
 /** "cadres" → "cadre", "speciaux" → "special"; short words (RG, ARS) are kept. */
 const singular = (word: string): string =>
-  NOT_PLURAL.has(word) ? word : word.endsWith('aux') ? `${word.slice(0, -3)}al` : word.length > 3 && /[sx]$/.test(word) ? word.slice(0, -1) : word;
+  NOT_PLURAL.has(word)
+    ? word
+    : word.endsWith('aux')
+      ? `${word.slice(0, -3)}al`
+      : word.length > 3 && /[sx]$/.test(word)
+        ? word.slice(0, -1)
+        : word;
 
 // --- Levels and groups -------------------------------------------------------------------------
 
@@ -49,12 +55,58 @@ export interface LevelToken {
 export type LevelParse = readonly { from: LevelToken; to: LevelToken | null }[];
 
 const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii', 'xiii', 'xiv', 'xv'];
-const SPELLED: Record<string, number> = { un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10 };
+const SPELLED: Record<string, number> = {
+  un: 1,
+  une: 1,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  six: 6,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+  dix: 10,
+};
 /** Words around a level that do not change it: the grid, the category in front, "niveau"/"groupe". */
 const LEVEL_FILLERS = new Set([
-  'niveau', 'niveaux', 'niv', 'nv', 'nivo', 'level', 'groupe', 'groupes', 'grp', 'gr', 'grille', 'classification', 'classe',
-  'cadre', 'cadres', 'employe', 'employes', 'employee', 'employees', 'agent', 'agents', 'maitrise', 'technicien', 'techniciens', 'technicienne',
-  'de', 'des', 'du', 'la', 'le', 'les', 'poste', 'emploi', 'rg', 'regime', 'general', 'msa',
+  'niveau',
+  'niveaux',
+  'niv',
+  'nv',
+  'nivo',
+  'level',
+  'groupe',
+  'groupes',
+  'grp',
+  'gr',
+  'grille',
+  'classification',
+  'classe',
+  'cadre',
+  'cadres',
+  'employe',
+  'employes',
+  'employee',
+  'employees',
+  'agent',
+  'agents',
+  'maitrise',
+  'technicien',
+  'techniciens',
+  'technicienne',
+  'de',
+  'des',
+  'du',
+  'la',
+  'le',
+  'les',
+  'poste',
+  'emploi',
+  'rg',
+  'regime',
+  'general',
+  'msa',
 ]);
 /** « l' », « d' »: elided articles before a word, but the groups L and D anywhere else. */
 const ELIDED = new Set(['l', 'd']);
@@ -63,7 +115,9 @@ const ELIDED = new Set(['l', 'd']);
  * a word), split only when one split alone gives them.
  */
 function unglued(word: string): string {
-  const splits = ['n', 'niv'].filter((p) => word.startsWith(p) && word.length > p.length + 1 && ROMAN.includes(word.slice(p.length)));
+  const splits = ['n', 'niv'].filter(
+    (p) => word.startsWith(p) && word.length > p.length + 1 && ROMAN.includes(word.slice(p.length)),
+  );
   return splits.length === 1 ? word.slice(splits[0]!.length) : word;
 }
 /** Between two levels: a list of possibilities, or a range. */
@@ -82,9 +136,18 @@ function levelToken(word: string): LevelToken | null {
     return { text: `${n}${suffix}`, n, suffix, roman: false, letter: null };
   }
   const roman = ROMAN.indexOf(word);
-  if (roman >= 0) return { text: word.toUpperCase(), n: roman + 1, suffix: '', roman: true, letter: word.length === 1 ? word.toUpperCase() : null };
-  if (SPELLED[word] !== undefined) return { text: word.toUpperCase(), n: SPELLED[word]!, suffix: '', roman: false, letter: null };
-  if (word.length === 1) return { text: word.toUpperCase(), n: null, suffix: '', roman: false, letter: word.toUpperCase() };
+  if (roman >= 0)
+    return {
+      text: word.toUpperCase(),
+      n: roman + 1,
+      suffix: '',
+      roman: true,
+      letter: word.length === 1 ? word.toUpperCase() : null,
+    };
+  if (SPELLED[word] !== undefined)
+    return { text: word.toUpperCase(), n: SPELLED[word]!, suffix: '', roman: false, letter: null };
+  if (word.length === 1)
+    return { text: word.toUpperCase(), n: null, suffix: '', roman: false, letter: word.toUpperCase() };
   return null;
 }
 
@@ -95,11 +158,17 @@ function levelToken(word: string): LevelToken | null {
 export function parseLevelLabel(raw: string): LevelParse | null {
   // « 6+ », « ≥ 6 », « > 6 » say more than a level: not guessed at.
   if (/[^\p{L}\p{N}\p{M}\s/,&.°'’()·:_-]/u.test(raw)) return null;
-  const all = (plain(raw, false).match(/\d+[a-z]*|[a-z]+|[/,&-]/g) ?? []).map((w) => (LEVEL_FILLERS.has(w) || ROMAN.includes(w) ? w : unglued(w)));
+  const all = (plain(raw, false).match(/\d+[a-z]*|[a-z]+|[/,&-]/g) ?? []).map((w) =>
+    LEVEL_FILLERS.has(w) || ROMAN.includes(w) ? w : unglued(w),
+  );
   // "N7", "N° 7", "N° VII": an N just before a figure is "niveau"; a lone N is the MSA's group N.
-  const figureNext = (i: number) => /^\d/.test(all[i + 1] ?? '') || (all[i + 1] ?? '').length > 1 && ROMAN.includes(all[i + 1]!);
+  const figureNext = (i: number) =>
+    /^\d/.test(all[i + 1] ?? '') || ((all[i + 1] ?? '').length > 1 && ROMAN.includes(all[i + 1]!));
   const kept = all.filter(
-    (w, i) => !LEVEL_FILLERS.has(w) && !((w === 'n' || w === 'no') && figureNext(i)) && !(ELIDED.has(w) && LEVEL_FILLERS.has(all[i + 1] ?? '')),
+    (w, i) =>
+      !LEVEL_FILLERS.has(w) &&
+      !((w === 'n' || w === 'no') && figureNext(i)) &&
+      !(ELIDED.has(w) && LEVEL_FILLERS.has(all[i + 1] ?? '')),
   );
   const items: { from: LevelToken; to: LevelToken | null }[] = [];
   let pending: 'list' | 'range' | null = null;
@@ -114,7 +183,11 @@ export function parseLevelLabel(raw: string): LevelParse | null {
     // "5 A", "7 bis": a letter right after a figure, ending the label or before a separator, is its subdivision.
     const next = kept[i + 1];
     const endsHere = i + 2 >= kept.length || LIST.has(kept[i + 2]!) || RANGE.has(kept[i + 2]!);
-    if (/^\d+$/.test(w) && next !== undefined && (next === 'bis' || next === 'ter' || (/^[a-d]$/.test(next) && endsHere))) {
+    if (
+      /^\d+$/.test(w) &&
+      next !== undefined &&
+      (next === 'bis' || next === 'ter' || (/^[a-d]$/.test(next) && endsHere))
+    ) {
       kept[i + 1] = `${w}${next}`;
       continue;
     }
@@ -132,22 +205,59 @@ export function parseLevelLabel(raw: string): LevelParse | null {
 
 type Grid = 'RG' | 'MSA' | 'MINES' | 'RS' | 'ARS' | 'RSI';
 
-const GRID_FILLERS = new Set(['grille', 'classification', 'de', 'des', 'du', 'la', 'le', 'l', 'd', 'et', 'convention', 'collective', 'nationale', 'travail', 'nouvelle', '2024']);
+const GRID_FILLERS = new Set([
+  'grille',
+  'classification',
+  'de',
+  'des',
+  'du',
+  'la',
+  'le',
+  'l',
+  'd',
+  'et',
+  'convention',
+  'collective',
+  'nationale',
+  'travail',
+  'nouvelle',
+  '2024',
+]);
 /** Per grid: the words it may be written with, and the sets of words that name it on their own. */
 const GRID_WORDS: readonly { grid: Grid; allowed: ReadonlySet<string>; names: readonly (readonly string[])[] }[] = [
-  { grid: 'RG', allowed: new Set(['employe', 'cadre', 'regime', 'general', 'rg', 'ccnt', 'ucanss']), names: [['employe', 'cadre'], ['regime', 'general'], ['rg']] },
-  { grid: 'MSA', allowed: new Set(['regime', 'agricole', 'msa', 'mutualite', 'sociale', 'ra', 'ccn']), names: [['msa'], ['regime', 'agricole'], ['mutualite', 'sociale', 'agricole']] },
+  {
+    grid: 'RG',
+    allowed: new Set(['employe', 'cadre', 'regime', 'general', 'rg', 'ccnt', 'ucanss']),
+    names: [['employe', 'cadre'], ['regime', 'general'], ['rg']],
+  },
+  {
+    grid: 'MSA',
+    allowed: new Set(['regime', 'agricole', 'msa', 'mutualite', 'sociale', 'ra', 'ccn']),
+    names: [['msa'], ['regime', 'agricole'], ['mutualite', 'sociale', 'agricole']],
+  },
   { grid: 'MINES', allowed: new Set(['regime', 'mine', 'minier', 'canssm']), names: [['mine'], ['minier']] },
   { grid: 'RS', allowed: new Set(['regime', 'special', 'rs']), names: [['regime', 'special'], ['rs']] },
-  { grid: 'ARS', allowed: new Set(['ars', 'agence', 'regionale', 'sante']), names: [['ars'], ['agence', 'regionale', 'sante']] },
-  { grid: 'RSI', allowed: new Set(['rsi', 'regime', 'social', 'independant']), names: [['rsi'], ['social', 'independant']] },
+  {
+    grid: 'ARS',
+    allowed: new Set(['ars', 'agence', 'regionale', 'sante']),
+    names: [['ars'], ['agence', 'regionale', 'sante']],
+  },
+  {
+    grid: 'RSI',
+    allowed: new Set(['rsi', 'regime', 'social', 'independant']),
+    names: [['rsi'], ['social', 'independant']],
+  },
 ];
 
 /** The grid a label names (« Employés et cadres », « employes & cadres », « Régime général »), or `null`. */
 export function readGridLabel(raw: string): Grid | null {
-  const ws = words(raw).filter((w) => !GRID_FILLERS.has(w)).map(singular);
+  const ws = words(raw)
+    .filter((w) => !GRID_FILLERS.has(w))
+    .map(singular);
   if (ws.length === 0) return null;
-  const found = GRID_WORDS.filter((g) => ws.every((w) => g.allowed.has(w)) && g.names.some((name) => name.every((w) => ws.includes(w))));
+  const found = GRID_WORDS.filter(
+    (g) => ws.every((w) => g.allowed.has(w)) && g.names.some((name) => name.every((w) => ws.includes(w))),
+  );
   return found.length === 1 ? found[0]!.grid : null;
 }
 
@@ -158,10 +268,28 @@ export type CategoryReading = 'AGENT_DE_DIRECTION' | 'AGENT_COMPTABLE' | 'GRID_P
 const CATEGORY_FILLERS = new Set(['de', 'du', 'la', 'le', 'l', 'd', 'des', 'et', 'h', 'f', 'hf', 'poste', 'emploi']);
 /** Abbreviations and feminine forms, as one word of the masculine title. */
 const TITLE_WORDS: Record<string, string> = {
-  directrice: 'directeur', dir: 'directeur', dirigeante: 'dirigeant', adjointe: 'adjoint', adj: 'adjoint', adjt: 'adjoint',
-  generale: 'general', gen: 'general', gal: 'general', deleguee: 'delegue', deleg: 'delegue', del: 'delegue',
-  secr: 'secretaire', sec: 'secretaire', sousdirecteur: 'sous directeur', sousdirectrice: 'sous directeur', agente: 'agent',
-  comptable: 'comptable', financiere: 'financier', superieure: 'superieur', employee: 'employe', technicienne: 'technicien',
+  directrice: 'directeur',
+  dir: 'directeur',
+  dirigeante: 'dirigeant',
+  adjointe: 'adjoint',
+  adj: 'adjoint',
+  adjt: 'adjoint',
+  generale: 'general',
+  gen: 'general',
+  gal: 'general',
+  deleguee: 'delegue',
+  deleg: 'delegue',
+  del: 'delegue',
+  secr: 'secretaire',
+  sec: 'secretaire',
+  sousdirecteur: 'sous directeur',
+  sousdirectrice: 'sous directeur',
+  agente: 'agent',
+  comptable: 'comptable',
+  financiere: 'financier',
+  superieure: 'superieur',
+  employee: 'employe',
+  technicienne: 'technicien',
 };
 /**
  * Titles read without doubt. R. 123-48 CSS: « le terme agents de direction s'entend des directeur,
@@ -171,7 +299,7 @@ const TITLE_WORDS: Record<string, string> = {
  * is read.
  */
 const CATEGORY_PHRASES: Record<string, CategoryReading> = {
-  'directeur': 'AGENT_DE_DIRECTION',
+  directeur: 'AGENT_DE_DIRECTION',
   'directeur general': 'AGENT_DE_DIRECTION',
   'directeur adjoint': 'AGENT_DE_DIRECTION',
   'directeur general adjoint': 'AGENT_DE_DIRECTION',
@@ -182,15 +310,15 @@ const CATEGORY_PHRASES: Record<string, CategoryReading> = {
   'directeur organisme': 'AGENT_DE_DIRECTION',
   'directeur caisse': 'AGENT_DE_DIRECTION',
   'agent direction': 'AGENT_DE_DIRECTION',
-  'add': 'AGENT_DE_DIRECTION',
+  add: 'AGENT_DE_DIRECTION',
   'agent comptable': 'AGENT_COMPTABLE',
   'directeur comptable financier': 'AGENT_COMPTABLE',
-  'dcf': 'AGENT_COMPTABLE',
-  'employe': 'GRID_POST',
-  'cadre': 'GRID_POST',
+  dcf: 'AGENT_COMPTABLE',
+  employe: 'GRID_POST',
+  cadre: 'GRID_POST',
   'cadre superieur': 'GRID_POST',
   'agent maitrise': 'GRID_POST',
-  'technicien': 'GRID_POST',
+  technicien: 'GRID_POST',
   'non cadre': 'GRID_POST',
 };
 
@@ -198,7 +326,8 @@ const CATEGORY_PHRASES: Record<string, CategoryReading> = {
 export function readCategoryLabel(raw: string): CategoryReading | null {
   const all = words(raw);
   // "A.D.D." is ADD.
-  const ws = all.length > 1 && all.every((w) => w.length === 1) ? [all.join('')] : all.filter((w) => !CATEGORY_FILLERS.has(w));
+  const ws =
+    all.length > 1 && all.every((w) => w.length === 1) ? [all.join('')] : all.filter((w) => !CATEGORY_FILLERS.has(w));
   const phrase = ws
     .map((w) => TITLE_WORDS[w] ?? TITLE_WORDS[singular(w)] ?? singular(w))
     .map((w) => TITLE_WORDS[w] ?? w)

@@ -19,7 +19,13 @@ export const PARIS = 'Europe/Paris';
  * Guadeloupe, Martinique, La Réunion and Guyane, the CSS de Mayotte). Used for a body stored
  * before `possibleTimeZones` existed, which could only be a CGSS without its island.
  */
-export const OUTRE_MER_ZONES: readonly string[] = Object.freeze(['America/Guadeloupe', 'America/Martinique', 'America/Cayenne', 'Indian/Reunion', 'Indian/Mayotte']);
+export const OUTRE_MER_ZONES: readonly string[] = Object.freeze([
+  'America/Guadeloupe',
+  'America/Martinique',
+  'America/Cayenne',
+  'Indian/Reunion',
+  'Indian/Mayotte',
+]);
 
 /** The zones a body that cannot be placed may be in; `null` when it is placed (or unknown: Paris). */
 function possibleZones(organism: Organism | null): readonly string[] | null {
@@ -30,7 +36,9 @@ function possibleZones(organism: Organism | null): readonly string[] | null {
 /** The window of the instant's campaign in the body's legal time, or spanning its possible ones. */
 export function legalWindow(calendar: WindowCalendar, instantMs: number, organism: Organism | null): CampaignWindow {
   const zones = possibleZones(organism);
-  return zones === null ? calendar.windowAt(instantMs, organism?.timeZone ?? PARIS) : calendar.spanningAt(instantMs, zones);
+  return zones === null
+    ? calendar.windowAt(instantMs, organism?.timeZone ?? PARIS)
+    : calendar.spanningAt(instantMs, zones);
 }
 
 const zoneReadings = new Map<string, string>();
@@ -40,9 +48,11 @@ const zoneReadings = new Map<string, string>();
  * body's legal time (`readings.ts`, BODY_LEGAL_TIME), Paris time in mainland France included.
  */
 function legalTimeReading(ruleSets: RuleSets, timeZone: string, organism: Organism | null): string | null {
-  if (organism === null) return "organisme non reconnu : période comptée à l'heure de Paris, faute de connaître son heure légale";
+  if (organism === null)
+    return "organisme non reconnu : période comptée à l'heure de Paris, faute de connaître son heure légale";
   const place = organism.placeReading;
-  if (place !== undefined) return `${place} ; la période est à l'heure de l'organisme : ${ruleSets.zoneLabel(timeZone)}`;
+  if (place !== undefined)
+    return `${place} ; la période est à l'heure de l'organisme : ${ruleSets.zoneLabel(timeZone)}`;
   const label = ruleSets.zoneLabel(timeZone);
   let reading = zoneReadings.get(label);
   if (reading === undefined) {
@@ -53,7 +63,13 @@ function legalTimeReading(ruleSets: RuleSets, timeZone: string, organism: Organi
 }
 
 /** The window reason, with the reading of the legal time it is counted in. */
-export function legalWindowReason(ruleSets: RuleSets, rs: CompiledRuleSet, window: CampaignWindow, open: boolean, organism: Organism | null): Reason {
+export function legalWindowReason(
+  ruleSets: RuleSets,
+  rs: CompiledRuleSet,
+  window: CampaignWindow,
+  open: boolean,
+  organism: Organism | null,
+): Reason {
   if (window.opensIn !== undefined) return spanningWindowReason(ruleSets, rs, window, open);
   const reason = windowReason(ruleSets, rs, window, open);
   const reading = legalTimeReading(ruleSets, window.view.timeZone, organism);

@@ -26,7 +26,9 @@ export const organismSchema = z.object({
   networks: z.array(z.string()),
   /** When `timeZone` is null: the legal times the body may be in (its type's territories, or those its name names). */
   possibleTimeZones: z.array(z.string()).optional(),
-  /** French, when placing the body rests on a reading, e.g. « Saint-Martin est servi par les organismes de Guadeloupe ». */
+  /**
+   * French, when placing the body rests on a reading, e.g. « Saint-Martin est servi par les organismes de Guadeloupe ».
+   */
   placeReading: z.string().optional(),
 });
 export type Organism = z.infer<typeof organismSchema>;

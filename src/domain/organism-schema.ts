@@ -31,7 +31,10 @@ const territory = z.object({
   timeZone: z.string().min(1),
   /** Names of the territory, or of places found nowhere else in France: read for any body. */
   match: phrases.min(1),
-  /** Names read for any body, but only when not joined by a hyphen to another word (« Les Saintes », not « Les Saintes-Maries-de-la-Mer »). */
+  /**
+   * Names read for any body, but only when not joined by a hyphen to another word (« Les Saintes », not « Les
+   * Saintes-Maries-de-la-Mer »).
+   */
   standalone: phrases.default([]),
   /**
    * Towns whose name exists elsewhere too (Saint-Denis, Saint-Paul, Le Port): read only for a body
@@ -73,18 +76,29 @@ export const organismsFileSchema = z
     const keys = new Set<string>();
     file.types.forEach((type, i) => {
       const at = (...path: (string | number)[]) => ['types', i, ...path];
-      if (type.territory && !known(type.territory)) ctx.addIssue({ code: 'custom', path: at('territory'), message: `${expected}, got "${type.territory}"` });
+      if (type.territory && !known(type.territory))
+        ctx.addIssue({ code: 'custom', path: at('territory'), message: `${expected}, got "${type.territory}"` });
       type.territories?.forEach((t, j) => {
         if (!known(t)) ctx.addIssue({ code: 'custom', path: at('territories', j), message: `${expected}, got "${t}"` });
       });
       if (type.overseas === 'required' && !type.territories?.length) {
-        ctx.addIssue({ code: 'custom', path: at('territories'), message: 'expected the territories a body that must be overseas may be in' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('territories'),
+          message: 'expected the territories a body that must be overseas may be in',
+        });
       }
       if ((type.regime === undefined) === (type.outside === undefined)) {
-        ctx.addIssue({ code: 'custom', path: at('regime'), message: 'expected either a régime (a body the texts name) or `outside` (a body outside the texts), not both' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('regime'),
+          message: 'expected either a régime (a body the texts name) or `outside` (a body outside the texts), not both',
+        });
       }
-      if (type.regime !== undefined && type.networks.length === 0) ctx.addIssue({ code: 'custom', path: at('networks'), message: 'expected at least one network' });
-      if (keys.has(type.key)) ctx.addIssue({ code: 'custom', path: at('key'), message: `duplicate body type ${type.key}` });
+      if (type.regime !== undefined && type.networks.length === 0)
+        ctx.addIssue({ code: 'custom', path: at('networks'), message: 'expected at least one network' });
+      if (keys.has(type.key))
+        ctx.addIssue({ code: 'custom', path: at('key'), message: `duplicate body type ${type.key}` });
       keys.add(type.key);
     });
     // One phrase, one meaning: a phrase of two body types, or of a body and the vague list, is a data error.
@@ -93,19 +107,38 @@ export const organismsFileSchema = z
       type.match.forEach((m, j) => {
         const folded = foldName(m);
         const other = owner.get(folded);
-        if (other !== undefined && other !== type.key) ctx.addIssue({ code: 'custom', path: ['types', i, 'match', j], message: `"${m}" already recognises ${other}` });
+        if (other !== undefined && other !== type.key)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['types', i, 'match', j],
+            message: `"${m}" already recognises ${other}`,
+          });
         owner.set(folded, type.key);
       }),
     );
     file.ambiguous.forEach((a, i) => {
       const other = owner.get(foldName(a.phrase));
-      if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['ambiguous', i, 'phrase'], message: `"${a.phrase}" is vague, yet recognises ${other}` });
+      if (other !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ambiguous', i, 'phrase'],
+          message: `"${a.phrase}" is vague, yet recognises ${other}`,
+        });
     });
     // A territory phrase read for any body must not also be a town read only overseas.
-    const named = new Set(file.territories.flatMap((t) => [...t.match, ...t.standalone, ...t.served.flatMap((p) => [...p.match, ...p.standalone])].map(foldName)));
+    const named = new Set(
+      file.territories.flatMap((t) =>
+        [...t.match, ...t.standalone, ...t.served.flatMap((p) => [...p.match, ...p.standalone])].map(foldName),
+      ),
+    );
     file.territories.forEach((t, i) =>
       t.towns.forEach((town, j) => {
-        if (named.has(foldName(town))) ctx.addIssue({ code: 'custom', path: ['territories', i, 'towns', j], message: `"${town}" is also a name read for any body` });
+        if (named.has(foldName(town)))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['territories', i, 'towns', j],
+            message: `"${town}" is also a name read for any body`,
+          });
       }),
     );
   });

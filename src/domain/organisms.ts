@@ -11,7 +11,10 @@ import type { OrganismsFile } from './organism-schema.js';
  * phrase that names no one body (« service médical », « SNCF ») recognises nothing.
  */
 
-/** Lower case, accents removed, ligatures spelled out (« Schœlcher »), anything but letters and digits folded into single spaces. */
+/**
+ * Lower case, accents removed, ligatures spelled out (« Schœlcher »), anything but letters and digits folded into
+ * single spaces.
+ */
 export function fold(text: string): string {
   return lettersOf(text)
     .replace(/[^a-z0-9]+/g, ' ')
@@ -28,7 +31,9 @@ function lettersOf(text: string): string {
     .toLowerCase();
 }
 
-/** `fold`, with letters and figures apart (« CPAM33 » is « cpam 33 », « CGSS971 » « cgss 971 »): how names are searched. */
+/**
+ * `fold`, with letters and figures apart (« CPAM33 » is « cpam 33 », « CGSS971 » « cgss 971 »): how names are searched.
+ */
 export function foldName(text: string): string {
   return fold(text).replace(/([a-z])(?=[0-9])|([0-9])(?=[a-z])/g, '$1$2 ');
 }
@@ -71,7 +76,10 @@ function sortedPhrases<T>(pairs: Iterable<[string, T]>): Phrase<T>[] {
   return list.sort((a, b) => b.padded.length - a.padded.length);
 }
 
-/** How a territory phrase is read: a name (any body), a town (overseas bodies only), a place served by another territory. */
+/**
+ * How a territory phrase is read: a name (any body), a town (overseas bodies only), a place served by another
+ * territory.
+ */
 interface Hint {
   kind: 'name' | 'town' | 'served';
   shown: string;
@@ -79,7 +87,9 @@ interface Hint {
   reading: string | null;
 }
 
-/** A town with its article, and as French contracts it after « de » and « à »: « le port », « du port », « au port ». */
+/**
+ * A town with its article, and as French contracts it after « de » and « à »: « le port », « du port », « au port ».
+ */
 function contracted(phrase: string): string[] {
   const folded = foldName(phrase);
   if (folded.startsWith('le ')) return [phrase, `du ${folded.slice(3)}`, `au ${folded.slice(3)}`];
@@ -123,10 +133,12 @@ export function createOrganismRecognizer(file: OrganismsFile): OrganismRecognize
   for (const t of file.territories) {
     for (const m of t.match) for (const v of contracted(m)) hint(v, 'name', t, null);
     for (const m of t.standalone) alone(m, { kind: 'name', shown: m, territories: [t], reading: null });
-    for (const m of t.towns) for (const v of contracted(m)) hint(v, 'town', t, `« ${m} » lu comme une commune de ${t.label}`);
+    for (const m of t.towns)
+      for (const v of contracted(m)) hint(v, 'town', t, `« ${m} » lu comme une commune de ${t.label}`);
     for (const place of t.served) {
       for (const m of place.match) hint(m, 'served', t, place.reading);
-      for (const m of place.standalone) alone(m, { kind: 'served', shown: m, territories: [t], reading: place.reading });
+      for (const m of place.standalone)
+        alone(m, { kind: 'served', shown: m, territories: [t], reading: place.reading });
     }
   }
   const hintPhrases = sortedPhrases([...hints.values()].map((h): [string, Hint] => [h.shown, h]));
@@ -193,7 +205,12 @@ export function createOrganismRecognizer(file: OrganismsFile): OrganismRecognize
       return MAINLAND;
     }
     // A served place needs no reading when the name names its territory too (« CGSS Guadeloupe - Saint-Martin »).
-    if (candidates.length === 1) return { territory: candidates[0]!, zones: null, reading: readings.length > 0 && !direct.has(candidates[0]!) ? readings.join(' ; ') : null };
+    if (candidates.length === 1)
+      return {
+        territory: candidates[0]!,
+        zones: null,
+        reading: readings.length > 0 && !direct.has(candidates[0]!) ? readings.join(' ; ') : null,
+      };
     const ordered = file.territories.filter((t) => candidates.includes(t));
     return { territory: null, zones: [...new Set(ordered.map((t) => t.timeZone))], reading: null };
   }
@@ -204,7 +221,13 @@ export function createOrganismRecognizer(file: OrganismsFile): OrganismRecognize
       const raws = [name, code];
       const haystacks = raws.map((raw) => ` ${foldName(raw)} `);
       const hit = firstFound(typePhrases, haystacks);
-      if (!hit) return { organism: null, matched: null, territoryMissing: false, ambiguous: firstFound(vaguePhrases, haystacks)?.target ?? null };
+      if (!hit)
+        return {
+          organism: null,
+          matched: null,
+          territoryMissing: false,
+          ambiguous: firstFound(vaguePhrases, haystacks)?.target ?? null,
+        };
       const type = hit.target;
       const placement = place(type, raws, haystacks);
       const organism: Organism = {

@@ -71,7 +71,9 @@ export const ruleSetFileSchema = z
           /** French: set when the exclusion rests on a reading the text does not state, and what it rests on. */
           reading: z.string().min(1).optional(),
         })
-        .refine((e) => (e.section === undefined) !== (e.source === undefined), { message: 'expected either section or source' }),
+        .refine((e) => (e.section === undefined) !== (e.source === undefined), {
+          message: 'expected either section or source',
+        }),
     ),
     regimes: z
       .array(
@@ -82,14 +84,22 @@ export const ruleSetFileSchema = z
           /** French: set when finding an offer concerned under this régime rests on a reading of the text. */
           reading: z.string().min(1).optional(),
           bodies: z.array(z.string().min(1)).min(1),
-          /** French, per body type: set when placing that body under this régime rests on a reading (the CNSA after 2021). */
+          /**
+           * French, per body type: set when placing that body under this régime rests on a reading (the CNSA after
+           * 2021).
+           */
           bodyReadings: z.record(z.string().min(1), z.string().min(1)).optional(),
           criterion: z.discriminatedUnion('kind', [levelsCriterion, minesCriterion]),
         }),
       )
       .min(1),
     removedBodies: z.array(
-      z.object({ bodies: z.array(z.string().min(1)).min(1), code: z.string().min(1), message: z.string().min(1), section: z.string().min(1) }),
+      z.object({
+        bodies: z.array(z.string().min(1)).min(1),
+        code: z.string().min(1),
+        message: z.string().min(1),
+        section: z.string().min(1),
+      }),
     ),
   })
   .superRefine((file, ctx) => {
@@ -111,7 +121,11 @@ export const ruleSetFileSchema = z
       regime.bodies.forEach((body, j) => {
         const other = seen.get(body);
         if (other) {
-          ctx.addIssue({ code: 'custom', path: ['regimes', i, 'bodies', j], message: `body ${body} is already listed under ${other}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['regimes', i, 'bodies', j],
+            message: `body ${body} is already listed under ${other}`,
+          });
         }
         seen.set(body, regime.key);
       }),

@@ -70,7 +70,10 @@ export interface RuleSets {
   zoneLabel(timeZone: string): string;
 }
 
-/** How a section of a text is cited: `Instruction DSS/4B/2026/34 §1.1`, `Circulaire DSS/4B/2014/350, citée par le guide Ucanss §1.2`. */
+/**
+ * How a section of a text is cited: `Instruction DSS/4B/2026/34 §1.1`, `Circulaire DSS/4B/2014/350, citée par le guide
+ * Ucanss §1.2`.
+ */
 export function citeSection(file: Pick<RuleSetFile, 'citation' | 'citedThrough'>, section: string): string {
   return file.citedThrough ? `${file.citation}, ${file.citedThrough} ${section}` : `${file.citation} ${section}`;
 }
@@ -80,7 +83,8 @@ export function exclusionSource(file: RuleSetFile, exclusion: RuleSetFile['exclu
   return exclusion.source ?? citeSection(file, exclusion.section ?? '');
 }
 
-const withPrefix = (reading: string | undefined) => (reading === undefined ? {} : { reading: `${READING}${reading.replace(/\s+/g, ' ').trim()}` });
+const withPrefix = (reading: string | undefined) =>
+  reading === undefined ? {} : { reading: `${READING}${reading.replace(/\s+/g, ' ').trim()}` };
 
 function levelReason(ruleSet: RuleSetFile, regime: RegimeRule, label: string, inScope: boolean): Reason {
   const c = regime.criterion;
@@ -182,19 +186,30 @@ export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
       levelReader: new LevelReader(grid),
       agreementOutOfScope,
       agentComptable: agentComptableReasons(file, rule),
-      bodyReadings: new Map(Object.entries(rule.bodyReadings ?? {}).map(([body, reading]) => [body, reading.replace(/\s+/g, ' ').trim()])),
+      bodyReadings: new Map(
+        Object.entries(rule.bodyReadings ?? {}).map(([body, reading]) => [body, reading.replace(/\s+/g, ' ').trim()]),
+      ),
     };
     for (const body of rule.bodies) bodies.set(body, { regime: compiled, removed: null });
   }
   for (const removed of file.removedBodies) {
     for (const body of removed.bodies) {
-      const reason = Object.freeze({ code: removed.code, message: `${body} : ${removed.message}`, source: citeSection(file, removed.section) });
+      const reason = Object.freeze({
+        code: removed.code,
+        message: `${body} : ${removed.message}`,
+        source: citeSection(file, removed.section),
+      });
       bodies.set(body, { regime: bodies.get(body)?.regime ?? null, removed: reason });
     }
   }
   const exclusionByCategory = new Map<string, Reason>();
   for (const exclusion of file.exclusions) {
-    const reason: Reason = Object.freeze({ code: exclusion.code, message: exclusion.message, source: exclusionSource(file, exclusion), ...withPrefix(exclusion.reading) });
+    const reason: Reason = Object.freeze({
+      code: exclusion.code,
+      message: exclusion.message,
+      source: exclusionSource(file, exclusion),
+      ...withPrefix(exclusion.reading),
+    });
     for (const category of exclusion.categories) exclusionByCategory.set(category, reason);
   }
   const tz = file.inForce.timeZone;
@@ -221,7 +236,9 @@ export function createRuleSets(files: readonly RuleSetFile[], zoneLabels: Readon
     const previous = list[i - 1]!;
     const current = list[i]!;
     if (previous.toMs > current.fromMs) {
-      throw new Error(`rule sets ${previous.id} and ${current.id} overlap: ${previous.id} must end before ${current.id} comes into force`);
+      throw new Error(
+        `rule sets ${previous.id} and ${current.id} overlap: ${previous.id} must end before ${current.id} comes into force`,
+      );
     }
   }
   const first = list[0];

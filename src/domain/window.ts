@@ -30,7 +30,8 @@ export interface CampaignWindow {
 
 function localMidnight(year: number, month: number, day: number, timeZone: string): DateTime {
   const dt = DateTime.fromObject({ year, month, day }, { zone: timeZone });
-  if (!dt.isValid) throw new Error(`invalid window date ${year}-${month}-${day} in zone ${timeZone}: ${dt.invalidExplanation}`);
+  if (!dt.isValid)
+    throw new Error(`invalid window date ${year}-${month}-${day} in zone ${timeZone}: ${dt.invalidExplanation}`);
   return dt;
 }
 

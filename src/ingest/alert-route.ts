@@ -40,7 +40,10 @@ export function parseAlertTokens(setting: string): { ok: true; tokens: string[] 
   if (tokens.length === 0) return { ok: false, message: 'alert tokens: expected at least one token, got none' };
   for (const [index, token] of tokens.entries()) {
     if (token.length < MIN_ALERT_TOKEN_LENGTH || !/^[A-Za-z0-9._~-]+$/.test(token)) {
-      return { ok: false, message: `alert tokens: token ${index + 1}: expected at least ${MIN_ALERT_TOKEN_LENGTH} characters among A-Z a-z 0-9 . _ ~ -, got ${token.length} characters` };
+      return {
+        ok: false,
+        message: `alert tokens: token ${index + 1}: expected at least ${MIN_ALERT_TOKEN_LENGTH} characters among A-Z a-z 0-9 . _ ~ -, got ${token.length} characters`,
+      };
     }
   }
   return { ok: true, tokens };
@@ -76,12 +79,22 @@ export function createAlertRouter(deps: AlertRouteDeps): Router {
   };
 
   const receive: RequestHandler = async (req, res) => {
-    if (!matches(req.params.token as string | undefined)) return refuse(res, 404, 'NOT_FOUND', 'aucune ressource à cette adresse', 'not-found');
+    if (!matches(req.params.token as string | undefined))
+      return refuse(res, 404, 'NOT_FOUND', 'aucune ressource à cette adresse', 'not-found');
     const declared = Number(req.get('content-length') ?? 0);
-    if (declared > MAX_ALERT_BODY_BYTES) return refuse(res, 413, 'PAYLOAD_TOO_LARGE', tooLarge(`${declared} octets annoncés`), 'too-large');
+    if (declared > MAX_ALERT_BODY_BYTES)
+      return refuse(res, 413, 'PAYLOAD_TOO_LARGE', tooLarge(`${declared} octets annoncés`), 'too-large');
     const body = await readCapped(req, MAX_ALERT_BODY_BYTES);
-    if (body === 'too-large') return refuse(res, 413, 'PAYLOAD_TOO_LARGE', tooLarge(`plus de ${MAX_ALERT_BODY_BYTES} octets reçus`), 'too-large');
-    if (body === 'aborted') return refuse(res, 400, 'MALFORMED_REQUEST', 'requête interrompue avant la fin du corps', 'malformed');
+    if (body === 'too-large')
+      return refuse(
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        tooLarge(`plus de ${MAX_ALERT_BODY_BYTES} octets reçus`),
+        'too-large',
+      );
+    if (body === 'aborted')
+      return refuse(res, 400, 'MALFORMED_REQUEST', 'requête interrompue avant la fin du corps', 'malformed');
     res.status(202).json({ status: 'accepted' });
     outcome('accepted');
     const named = namedQueue(body, deps.queueNames);
@@ -92,9 +105,13 @@ export function createAlertRouter(deps: AlertRouteDeps): Router {
   };
 
   const otherMethod: RequestHandler = (req, res) => {
-    if (!matches(req.params.token as string | undefined)) return refuse(res, 404, 'NOT_FOUND', 'aucune ressource à cette adresse', 'not-found');
+    if (!matches(req.params.token as string | undefined))
+      return refuse(res, 404, 'NOT_FOUND', 'aucune ressource à cette adresse', 'not-found');
     res.setHeader('Allow', 'POST');
-    res.status(405).json({ code: 'METHOD_NOT_ALLOWED', message: `méthode ${req.method} non permise sur l’adresse d’alerte : POST attendu` });
+    res.status(405).json({
+      code: 'METHOD_NOT_ALLOWED',
+      message: `méthode ${req.method} non permise sur l’adresse d’alerte : POST attendu`,
+    });
   };
 
   const router = express.Router();
@@ -103,7 +120,8 @@ export function createAlertRouter(deps: AlertRouteDeps): Router {
   return router;
 }
 
-const tooLarge = (what: string) => `corps de l’alerte trop volumineux (${what}) : la limite est de ${MAX_ALERT_BODY_BYTES} octets (64 Kio)`;
+const tooLarge = (what: string) =>
+  `corps de l’alerte trop volumineux (${what}) : la limite est de ${MAX_ALERT_BODY_BYTES} octets (64 Kio)`;
 
 /** The body, at most `max` bytes of it: stops reading (and says so) as soon as there are more. */
 function readCapped(req: Request, max: number): Promise<Buffer | 'too-large' | 'aborted'> {

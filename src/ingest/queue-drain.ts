@@ -3,7 +3,14 @@ import type { JobPosting } from '../domain/job-snapshot.js';
 import type { Clock, Logger } from '../pipeline/context.js';
 import type { Store } from '../store/database.js';
 import { insertEvent } from '../store/inbox.js';
-import { confirmPoisonCleared, markPoisonCleared, recordPoisonElement, releaseDrainLease, renewDrainLease, takeDrainLease } from '../store/queue-drains.js';
+import {
+  confirmPoisonCleared,
+  markPoisonCleared,
+  recordPoisonElement,
+  releaseDrainLease,
+  renewDrainLease,
+  takeDrainLease,
+} from '../store/queue-drains.js';
 import { snapshotEvent } from '../pipeline/snapshot-events.js';
 
 /**
@@ -21,7 +28,10 @@ import { snapshotEvent } from '../pipeline/snapshot-events.js';
  * and always just before "delete the oldest", which would delete the wrong element otherwise.
  */
 
-export type DrainPort = Pick<AtsPort, 'name' | 'peekQueue' | 'fetchJob' | 'fetchPosting' | 'deleteQueueElement' | 'deleteOldestQueueElement'>;
+export type DrainPort = Pick<
+  AtsPort,
+  'name' | 'peekQueue' | 'fetchJob' | 'fetchPosting' | 'deleteQueueElement' | 'deleteOldestQueueElement'
+>;
 
 export interface QueueDrainDeps {
   store: Store;
@@ -65,7 +75,9 @@ const POISON_ON_FETCH = new Set(['NOT_FOUND', 'INVALID_RESPONSE', 'INVALID_ARGUM
 export const DEFAULT_DRAIN_LEASE_MS = 60_000;
 export const DEFAULT_DRAIN_MAX_PER_RUN = 100;
 
-export function createQueueDrain(deps: QueueDrainDeps): (queue: QueueRef, signal?: AbortSignal) => Promise<DrainReport> {
+export function createQueueDrain(
+  deps: QueueDrainDeps,
+): (queue: QueueRef, signal?: AbortSignal) => Promise<DrainReport> {
   const leaseMs = deps.leaseMs ?? DEFAULT_DRAIN_LEASE_MS;
   const maxPerRun = deps.maxPerRun ?? DEFAULT_DRAIN_MAX_PER_RUN;
   const { store, ats, log } = deps;
@@ -73,12 +85,25 @@ export function createQueueDrain(deps: QueueDrainDeps): (queue: QueueRef, signal
   const lease = (queue: QueueRef) => ({ queueName: queue.name, owner: deps.owner, now: now(), leaseMs });
 
   return async function drain(queue, signal) {
-    const report: DrainReport = { queueName: queue.name, end: 'empty', committed: 0, duplicates: 0, deleted: 0, poison: 0 };
+    const report: DrainReport = {
+      queueName: queue.name,
+      end: 'empty',
+      committed: 0,
+      duplicates: 0,
+      deleted: 0,
+      poison: 0,
+    };
     if (!(await takeDrainLease(store.db, lease(queue)))) return { ...report, end: 'busy' };
     const failed = (step: DrainStep, error: AtsFailure): DrainReport => {
       // A limit or an open circuit is logged once per episode where it is seen (`HoldRegister`), not at every drain.
       const held = error.kind === 'throttled' || error.code === 'CIRCUIT_OPEN';
-      (held ? log.debug : log.warn).call(log, 'queue drain stopped', { queueName: queue.name, step, kind: error.kind, code: error.code, error: error.message });
+      (held ? log.debug : log.warn).call(log, 'queue drain stopped', {
+        queueName: queue.name,
+        step,
+        kind: error.kind,
+        code: error.code,
+        error: error.message,
+      });
       return { ...report, end: 'failed', failure: { ...error, step } };
     };
     /** Clears a poison element once recorded; undefined when it was cleared, else how the run ends. */
@@ -96,7 +121,13 @@ export function createQueueDrain(deps: QueueDrainDeps): (queue: QueueRef, signal
         },
         now(),
       );
-      log.warn('queue element poisoned, recorded then cleared', { queueName: queue.name, elementId: element?.elementId ?? null, code: error.code, error: error.message, occurrences: record.occurrences });
+      log.warn('queue element poisoned, recorded then cleared', {
+        queueName: queue.name,
+        elementId: element?.elementId ?? null,
+        code: error.code,
+        error: error.message,
+        occurrences: record.occurrences,
+      });
       let cleared;
       if (element) cleared = await ats.deleteQueueElement(queue, element.elementId);
       else if (!(await renewDrainLease(store.db, lease(queue)))) return { ...report, end: 'lease-lost' };
@@ -126,7 +157,11 @@ export function createQueueDrain(deps: QueueDrainDeps): (queue: QueueRef, signal
         await confirmPoisonCleared(store.db, queue.name, element?.elementId ?? null, now());
         if (element === null) return { ...report, end: 'empty' };
         if (deletedThisRun.has(element.elementId)) {
-          return failed('delete', { kind: 'permanent', code: 'REDELIVERED', message: `queue ${JSON.stringify(queue.name)}: element ${element.elementId} came back after it was deleted` });
+          return failed('delete', {
+            kind: 'permanent',
+            code: 'REDELIVERED',
+            message: `queue ${JSON.stringify(queue.name)}: element ${element.elementId} came back after it was deleted`,
+          });
         }
 
         const read = await readElement(ats, element);
@@ -156,12 +191,20 @@ export function createQueueDrain(deps: QueueDrainDeps): (queue: QueueRef, signal
         if (!deleted.ok && deleted.error.kind !== 'already-applied') return failed('delete', deleted.error);
         deletedThisRun.add(element.elementId);
         report.deleted += 1;
-        log.debug('queue element ingested', { queueName: queue.name, elementId: element.elementId, jobId: row.event.job_id, outcome: stored });
+        log.debug('queue element ingested', {
+          queueName: queue.name,
+          elementId: element.elementId,
+          jobId: row.event.job_id,
+          outcome: stored,
+        });
       }
     } finally {
       await releaseDrainLease(store.db, { queueName: queue.name, owner: deps.owner }).catch((error: unknown) => {
         // The lease then expires by itself; nothing else to do.
-        log.error('queue drain lease not released', { queueName: queue.name, error: error instanceof Error ? error.message : String(error) });
+        log.error('queue drain lease not released', {
+          queueName: queue.name,
+          error: error instanceof Error ? error.message : String(error),
+        });
       });
     }
   };

@@ -26,7 +26,10 @@ export interface QueueSchedulerOptions {
   intervalMs: number;
   /** Least time between the end of a run and the start of the next, per queue; default 1 s. */
   minGapMs?: number;
-  /** The longest wait after failed runs whose failure gave no `retryAfterMs`, and the wait after a refusal or a thrown error; default 30 s. */
+  /**
+   * The longest wait after failed runs whose failure gave no `retryAfterMs`, and the wait after a refusal or a thrown
+   * error; default 30 s.
+   */
   backoffMs?: number;
   /** After every run, for the metrics. Must not throw. */
   onRun?: (report: DrainReport) => void;
@@ -56,9 +59,11 @@ export class QueueScheduler {
 
   constructor(private readonly options: QueueSchedulerOptions) {
     if (options.queues.length === 0) throw new Error('queue scheduler: no queue configured');
-    if (!(options.intervalMs > 0)) throw new Error(`queue scheduler: intervalMs must be positive, got ${options.intervalMs}`);
+    if (!(options.intervalMs > 0))
+      throw new Error(`queue scheduler: intervalMs must be positive, got ${options.intervalMs}`);
     for (const queue of options.queues) {
-      if (this.states.has(queue.name)) throw new Error(`queue scheduler: queue ${JSON.stringify(queue.name)} is configured twice`);
+      if (this.states.has(queue.name))
+        throw new Error(`queue scheduler: queue ${JSON.stringify(queue.name)} is configured twice`);
       this.states.set(queue.name, { queue, running: null, again: false, notBefore: 0, failures: 0, timer: null });
     }
     this.minGapMs = options.minGapMs ?? 1000;
@@ -70,7 +75,10 @@ export class QueueScheduler {
   }
 
   /** What each queue is doing, for the dashboard and the metrics; `timer` says whether the periodic timer is armed. */
-  status(): { timer: boolean; queues: { name: string; running: boolean; again: boolean; waiting: boolean; notBefore: string | null }[] } {
+  status(): {
+    timer: boolean;
+    queues: { name: string; running: boolean; again: boolean; waiting: boolean; notBefore: string | null }[];
+  } {
     return {
       timer: this.interval !== null,
       queues: [...this.states.values()].map((s) => ({
@@ -151,11 +159,17 @@ export class QueueScheduler {
       try {
         this.options.onRun?.(report);
       } catch (error) {
-        this.options.log.error('queue scheduler hook failed', { error: error instanceof Error ? error.message : String(error) });
+        this.options.log.error('queue scheduler hook failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
       if (report.end === 'bound') state.again = true;
       state.failures = report.end === 'failed' ? state.failures + 1 : 0;
-      if (report.end === 'failed' && report.failure && (report.failure.kind === 'transient' || report.failure.kind === 'throttled')) {
+      if (
+        report.end === 'failed' &&
+        report.failure &&
+        (report.failure.kind === 'transient' || report.failure.kind === 'throttled')
+      ) {
         const doubling = Math.min(this.backoffMs, this.minGapMs * 2 ** (state.failures - 1));
         waitMs = Math.max(waitMs, report.failure.retryAfterMs ?? doubling);
       } else if (report.end === 'failed') {
@@ -164,7 +178,10 @@ export class QueueScheduler {
       }
     } catch (error) {
       // A bug or the store: logged, and the queue waits before the next try (the element stays in it).
-      this.options.log.error('queue drain failed', { queueName: queue.name, error: error instanceof Error ? error.message : String(error) });
+      this.options.log.error('queue drain failed', {
+        queueName: queue.name,
+        error: error instanceof Error ? error.message : String(error),
+      });
       state.failures += 1;
       waitMs = Math.max(waitMs, this.backoffMs);
     }

@@ -39,7 +39,9 @@ export interface FollowUpPlan {
 
 /** The follow-up of one ask, from the mails sent for it; null while its request has not gone. */
 export function followUpOf(mails: readonly MailRecord[], ask: Ask, stopAt: string | null): FollowUp | null {
-  const sent = mails.filter((m) => m.reason === ask.reason && m.turn === ask.turn && m.status === 'sent' && m.sent_at !== null);
+  const sent = mails.filter(
+    (m) => m.reason === ask.reason && m.turn === ask.turn && m.status === 'sent' && m.sent_at !== null,
+  );
   const request = sent.find((m) => m.kind === 'submit_request' || m.kind === 'resubmit_request');
   if (!request) return null;
   const reminders = sent.filter((m) => m.kind === 'reminder').sort((a, b) => a.sequence - b.sequence);
@@ -47,23 +49,41 @@ export function followUpOf(mails: readonly MailRecord[], ask: Ask, stopAt: strin
   return {
     askedAt: request.sent_at!,
     remindersSent: reminders.length,
-    lastReminderAt: reminders.length === 0 ? null : reminders.map((m) => m.sent_at!).sort().at(-1)!,
+    lastReminderAt:
+      reminders.length === 0
+        ? null
+        : reminders
+            .map((m) => m.sent_at!)
+            .sort()
+            .at(-1)!,
     adminsAlertedAt: alert?.sent_at ?? null,
     stopAt,
   };
 }
 
-export function planFollowUp(mails: readonly MailRecord[], ask: Ask, settings: ReminderSettings, now: string, stopAt: string | null): FollowUpPlan {
+export function planFollowUp(
+  mails: readonly MailRecord[],
+  ask: Ask,
+  settings: ReminderSettings,
+  now: string,
+  stopAt: string | null,
+): FollowUpPlan {
   const followUp = followUpOf(mails, ask, stopAt);
   if (!followUp) {
     const open = stopAt === null || Date.parse(now) < Date.parse(stopAt);
-    return { followUp: null, send: open ? [{ kind: ask.reason === 'resubmit' ? 'resubmit_request' : 'submit_request', sequence: 0 }] : [], nextDueAt: null };
+    return {
+      followUp: null,
+      send: open ? [{ kind: ask.reason === 'resubmit' ? 'resubmit_request' : 'submit_request', sequence: 0 }] : [],
+      nextDueAt: null,
+    };
   }
   const plan = planReminders(followUp, settings, now);
   return {
     followUp,
     send: plan.due.map((d) =>
-      d.kind === 'reminder' ? { kind: 'reminder', sequence: d.number, lastReminder: d.number === settings.maxReminders } : { kind: 'admin_alert', sequence: 0 },
+      d.kind === 'reminder'
+        ? { kind: 'reminder', sequence: d.number, lastReminder: d.number === settings.maxReminders }
+        : { kind: 'admin_alert', sequence: 0 },
     ),
     nextDueAt: plan.nextDueAt,
   };

@@ -87,7 +87,10 @@ export function zoneName(zone: string): string {
 function local(instant: string, zone: string, what: string): DateTime {
   const dt = DateTime.fromISO(instant, { setZone: true }).setZone(zone).setLocale('fr');
   // A date that cannot be read is a bug of the caller (the workflow stores ISO instants).
-  if (!dt.isValid) throw new TypeError(`${what}: expected an ISO-8601 instant and a known time zone, got ${JSON.stringify(instant)} in ${JSON.stringify(zone)}`);
+  if (!dt.isValid)
+    throw new TypeError(
+      `${what}: expected an ISO-8601 instant and a known time zone, got ${JSON.stringify(instant)} in ${JSON.stringify(zone)}`,
+    );
   return dt;
 }
 

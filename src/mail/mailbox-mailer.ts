@@ -24,7 +24,9 @@ export function createMailboxMailer(options: MailboxMailerOptions): Mailer {
     async send(mail: OutgoingMail): Promise<MailResult> {
       const invalid = checkMail(mail, 'local mailbox');
       if (invalid) return { ok: false, error: invalid };
-      const messageId = mail.idempotencyKey ? messageIdFor(mail.idempotencyKey, options.domain) : `<en3s.${randomUUID()}@${options.domain}>`;
+      const messageId = mail.idempotencyKey
+        ? messageIdFor(mail.idempotencyKey, options.domain)
+        : `<en3s.${randomUUID()}@${options.domain}>`;
       try {
         await storeMailboxMessage(options.db, {
           messageId,
@@ -38,7 +40,14 @@ export function createMailboxMailer(options: MailboxMailerOptions): Mailer {
         // The database's own message may quote the values: only its class and code are kept.
         const code = (error as { code?: unknown }).code;
         const what = `${error instanceof Error ? error.name : 'error'}${typeof code === 'string' ? ` ${code}` : ''}`;
-        return { ok: false, error: { code: 'MAILBOX', message: `local mailbox: the message could not be stored (${what})`, transient: true } };
+        return {
+          ok: false,
+          error: {
+            code: 'MAILBOX',
+            message: `local mailbox: the message could not be stored (${what})`,
+            transient: true,
+          },
+        };
       }
       // A stored duplicate is the same message again: it counts as sent, once.
       return { ok: true, value: { messageId, accepted: mail.to.length, rejected: 0 } };

@@ -79,9 +79,15 @@ const ADDRESS = /^[^\s<>()",;:@\\]+@[^\s<>()",;:@\\]+\.[^\s<>()",;:@\\]+$/;
 
 /** What is wrong with a mail before anything is sent, or null when it can go. */
 export function checkMail(mail: OutgoingMail, where: string): MailFailure | null {
-  if (mail.to.length === 0) return { code: 'INVALID_MAIL', message: `${where}: expected at least one recipient, got none`, transient: false };
+  if (mail.to.length === 0)
+    return { code: 'INVALID_MAIL', message: `${where}: expected at least one recipient, got none`, transient: false };
   const bad = mail.to.filter((a) => !ADDRESS.test(a)).length;
-  if (bad > 0) return { code: 'INVALID_MAIL', message: `${where}: expected plain e-mail addresses, ${bad} of ${mail.to.length} recipient(s) are not`, transient: false };
+  if (bad > 0)
+    return {
+      code: 'INVALID_MAIL',
+      message: `${where}: expected plain e-mail addresses, ${bad} of ${mail.to.length} recipient(s) are not`,
+      transient: false,
+    };
   if (mail.subject.trim() === '' || /[\r\n]/.test(mail.subject)) {
     return { code: 'INVALID_MAIL', message: `${where}: expected a one-line, non-empty subject`, transient: false };
   }

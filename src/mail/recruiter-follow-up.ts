@@ -1,7 +1,13 @@
 import type { AtsOutcome, AtsPort } from '../../connectors/ats-port.js';
 import type { ProcessCommand, ProcessMemory } from '../domain/job-process.js';
 import { appendLedger } from '../store/ledger.js';
-import { claimMail, listJobMails, recordMailFailed, recordMailSent, type MailRequest } from '../store/recruiter-mails.js';
+import {
+  claimMail,
+  listJobMails,
+  recordMailFailed,
+  recordMailSent,
+  type MailRequest,
+} from '../store/recruiter-mails.js';
 import { getOffer, listOffers } from '../store/offers.js';
 import type { Db } from '../store/database.js';
 import { memoryFromRecord } from '../pipeline/offer-memory.js';
@@ -26,7 +32,8 @@ const MAIL_PENDING_WAIT_MS = 5_000;
 
 /** The ledger entry of a follow-up mail sent. */
 function ledgerKind(mail: MailToSend): 'recruiter.reminded' | 'admins.alerted' {
-  const kind: 'recruiter.reminded' | 'admins.alerted' = mail.kind === 'admin_alert' ? 'admins.alerted' : 'recruiter.reminded';
+  const kind: 'recruiter.reminded' | 'admins.alerted' =
+    mail.kind === 'admin_alert' ? 'admins.alerted' : 'recruiter.reminded';
   return kind;
 }
 
@@ -76,25 +83,57 @@ export function createRecruiterFollowUp(o: RecruiterFollowUpOptions) {
     return { ok: true, value: out };
   }
 
-  function compose(memory: ProcessMemory, mail: MailToSend, ask: { reason: 'submit' | 'resubmit' }, askedAt: string, remindersSent: number, recruiters: number): ComposedMail {
+  function compose(
+    memory: ProcessMemory,
+    mail: MailToSend,
+    ask: { reason: 'submit' | 'resubmit' },
+    askedAt: string,
+    remindersSent: number,
+    recruiters: number,
+  ): ComposedMail {
     const facts = factsOf(memory, o.approverLabel);
     switch (mail.kind) {
       case 'submit_request':
         return submitRequest(facts);
       case 'resubmit_request':
-        return resubmitRequest({ ...facts, submissionObservedAt: memory.submission?.observedAt ?? askedAt, approvedWithoutEn3s: memory.snapshot.status === 'APPROVED' });
+        return resubmitRequest({
+          ...facts,
+          submissionObservedAt: memory.submission?.observedAt ?? askedAt,
+          approvedWithoutEn3s: memory.snapshot.status === 'APPROVED',
+        });
       case 'reminder':
-        return reminder({ ...facts, reason: ask.reason, askedAt, reminderNumber: mail.sequence, lastReminder: mail.lastReminder });
+        return reminder({
+          ...facts,
+          reason: ask.reason,
+          askedAt,
+          reminderNumber: mail.sequence,
+          lastReminder: mail.lastReminder,
+        });
       case 'admin_alert':
-        return adminAlert({ ...facts, reason: ask.reason, askedAt, remindersSent, recruiterCount: recruiters, now: o.clock.now().toISOString() });
+        return adminAlert({
+          ...facts,
+          reason: ask.reason,
+          askedAt,
+          remindersSent,
+          recruiterCount: recruiters,
+          now: o.clock.now().toISOString(),
+        });
     }
   }
 
   /** Sends one mail of the plan under its claim; the recipients are the job's recruiters (or the administrators). */
-  async function sendOne(memory: ProcessMemory, ask: { reason: 'submit' | 'resubmit'; turn: number }, mail: MailToSend, recruiterIds: string[], askedAt: string, remindersSent: number): Promise<Sent> {
+  async function sendOne(
+    memory: ProcessMemory,
+    ask: { reason: 'submit' | 'resubmit'; turn: number },
+    mail: MailToSend,
+    recruiterIds: string[],
+    askedAt: string,
+    remindersSent: number,
+  ): Promise<Sent> {
     const s = memory.snapshot;
     const toAdmins = mail.kind === 'admin_alert';
-    if (toAdmins && o.adminAddresses.length === 0) return { ok: true, value: { note: 'no administrator address configured', recipientIds: [] } };
+    if (toAdmins && o.adminAddresses.length === 0)
+      return { ok: true, value: { note: 'no administrator address configured', recipientIds: [] } };
     const composed = compose(memory, mail, ask, askedAt, remindersSent, recruiterIds.length);
     const request: MailRequest = {
       source: s.source,
@@ -110,34 +149,77 @@ export function createRecruiterFollowUp(o: RecruiterFollowUpOptions) {
     };
     const now = o.clock.now().toISOString();
     const claim = await claimMail(o.db, request, { owner: o.owner, leaseMs: o.leaseMs, now });
-    if (claim.outcome === 'already-sent') return { ok: true, value: { note: 'already sent', recipientIds: request.recipientIds.slice() } };
+    if (claim.outcome === 'already-sent')
+      return { ok: true, value: { note: 'already sent', recipientIds: request.recipientIds.slice() } };
     if (claim.outcome !== 'claimed') {
       // Another sender holds the mail (or held it, and died: its lease runs out). A wait that
       // spends no attempt, like a gateway limit: counting it would dead-letter the request of a
       // sender killed mid-send before its lease freed the mail.
-      return { ok: false, error: { kind: 'throttled', code: 'MAIL_PENDING', message: `${mail.kind} for job ${s.atsId}: ${claim.outcome}`, retryAfterMs: MAIL_PENDING_WAIT_MS } };
+      return {
+        ok: false,
+        error: {
+          kind: 'throttled',
+          code: 'MAIL_PENDING',
+          message: `${mail.kind} for job ${s.atsId}: ${claim.outcome}`,
+          retryAfterMs: MAIL_PENDING_WAIT_MS,
+        },
+      };
     }
     let to: string[] = [...o.adminAddresses];
     if (!toAdmins) {
       const found = await addresses(recruiterIds);
       if (!found.ok) {
-        await recordMailFailed(o.db, claim.mail.id, o.owner, { mailer: o.mailer.name, code: found.error.code, message: found.error.message, now, retryAt: found.error.kind === 'permanent' ? null : now });
+        await recordMailFailed(o.db, claim.mail.id, o.owner, {
+          mailer: o.mailer.name,
+          code: found.error.code,
+          message: found.error.message,
+          now,
+          retryAt: found.error.kind === 'permanent' ? null : now,
+        });
         return { ok: false, error: found.error };
       }
       to = found.value;
     }
     if (to.length === 0) {
-      await recordMailFailed(o.db, claim.mail.id, o.owner, { mailer: o.mailer.name, code: 'NO_RECIPIENT', message: `job ${s.atsId}: no recruiter with an e-mail address`, now, retryAt: null });
+      await recordMailFailed(o.db, claim.mail.id, o.owner, {
+        mailer: o.mailer.name,
+        code: 'NO_RECIPIENT',
+        message: `job ${s.atsId}: no recruiter with an e-mail address`,
+        now,
+        retryAt: null,
+      });
       return failure('NO_RECIPIENT', `job ${s.atsId}: no recruiter with an e-mail address`, false);
     }
-    const sent = await o.mailer.send({ to, subject: composed.subject, text: composed.text, html: composed.html, idempotencyKey: claim.mail.mail_key });
+    const sent = await o.mailer.send({
+      to,
+      subject: composed.subject,
+      text: composed.text,
+      html: composed.html,
+      idempotencyKey: claim.mail.mail_key,
+    });
     const after = o.clock.now().toISOString();
     if (!sent.ok) {
-      await recordMailFailed(o.db, claim.mail.id, o.owner, { mailer: o.mailer.name, code: sent.error.code, message: sent.error.message, smtpCode: sent.error.smtpCode ?? null, now: after, retryAt: sent.error.transient ? after : null });
+      await recordMailFailed(o.db, claim.mail.id, o.owner, {
+        mailer: o.mailer.name,
+        code: sent.error.code,
+        message: sent.error.message,
+        smtpCode: sent.error.smtpCode ?? null,
+        now: after,
+        retryAt: sent.error.transient ? after : null,
+      });
       return failure(sent.error.code, sent.error.message, sent.error.transient);
     }
-    await recordMailSent(o.db, claim.mail.id, o.owner, { mailer: o.mailer.name, messageId: sent.value.messageId, accepted: sent.value.accepted, rejected: sent.value.rejected, now: after });
-    return { ok: true, value: { note: `${mail.kind} sent (${o.mailer.name})`, recipientIds: request.recipientIds.slice() } };
+    await recordMailSent(o.db, claim.mail.id, o.owner, {
+      mailer: o.mailer.name,
+      messageId: sent.value.messageId,
+      accepted: sent.value.accepted,
+      rejected: sent.value.rejected,
+      now: after,
+    });
+    return {
+      ok: true,
+      value: { note: `${mail.kind} sent (${o.mailer.name})`, recipientIds: request.recipientIds.slice() },
+    };
   }
 
   /** The reminders and the administrators' alert due now for one job still awaiting its submission. */
@@ -154,11 +236,26 @@ export function createRecruiterFollowUp(o: RecruiterFollowUpOptions) {
     let sent = 0;
     for (const mail of plan.send) {
       const result = await sendOne(memory, ask, mail, recruiterIds, plan.followUp.askedAt, plan.followUp.remindersSent);
-      if (!result.ok || result.value.note === 'already sent' || result.value.note.startsWith('no administrator')) continue;
+      if (!result.ok || result.value.note === 'already sent' || result.value.note.startsWith('no administrator'))
+        continue;
       sent += 1;
       await appendLedger(
         o.db,
-        [{ offer_source: s.source, offer_ats_id: s.atsId, campaign: memory.campaign, actor: 'system', kind: ledgerKind(mail), data: { reason: ask.reason, turn: ask.turn, sequence: mail.sequence, recipientIds: result.value.recipientIds } }],
+        [
+          {
+            offer_source: s.source,
+            offer_ats_id: s.atsId,
+            campaign: memory.campaign,
+            actor: 'system',
+            kind: ledgerKind(mail),
+            data: {
+              reason: ask.reason,
+              turn: ask.turn,
+              sequence: mail.sequence,
+              recipientIds: result.value.recipientIds,
+            },
+          },
+        ],
         o.clock.now().toISOString(),
       );
     }
@@ -180,14 +277,26 @@ export function createRecruiterFollowUp(o: RecruiterFollowUpOptions) {
     },
     /** The request the process asked for (`ask_recruiter`): sent once per job, reason and turn. */
     async ask(command: AskCommand): Promise<Sent> {
-      const memory = memoryFromRecord(await getOffer(o.db, { source: command.source, ats_id: command.atsId, campaign: command.campaign }));
-      if (!memory) return failure('NOT_FOUND', `job ${command.atsId}: not known in campaign ${command.campaign}`, false);
+      const memory = memoryFromRecord(
+        await getOffer(o.db, { source: command.source, ats_id: command.atsId, campaign: command.campaign }),
+      );
+      if (!memory)
+        return failure('NOT_FOUND', `job ${command.atsId}: not known in campaign ${command.campaign}`, false);
       const ask = { reason: command.reason, turn: memory.asked?.turn ?? 0 };
-      const mails = await listJobMails(o.db, { source: command.source, ats_id: command.atsId, campaign: command.campaign });
+      const mails = await listJobMails(o.db, {
+        source: command.source,
+        ats_id: command.atsId,
+        campaign: command.campaign,
+      });
       const plan = planFollowUp(mails, ask, o.settings, o.clock.now().toISOString(), memory.decision.window.end);
       const request = plan.send.find((m) => m.kind === 'submit_request' || m.kind === 'resubmit_request');
-      if (!request) return { ok: true, value: { note: plan.followUp ? 'already sent' : 'window closed: not sent', recipientIds: [] } };
-      if (command.recruiterIds.length === 0) return failure('NO_RECIPIENT', `job ${command.atsId}: no recruiter in its team`, false);
+      if (!request)
+        return {
+          ok: true,
+          value: { note: plan.followUp ? 'already sent' : 'window closed: not sent', recipientIds: [] },
+        };
+      if (command.recruiterIds.length === 0)
+        return failure('NO_RECIPIENT', `job ${command.atsId}: no recruiter in its team`, false);
       return sendOne(memory, ask, request, command.recruiterIds, o.clock.now().toISOString(), 0);
     },
   };

@@ -40,7 +40,6 @@ export interface JobMailFacts {
   citedText?: string | null;
 }
 
-
 export interface ReminderFacts extends JobMailFacts {
   /** Why the recruiters are asked: a first submission, or a new one because EN3S was not in the last. */
   reason: AskReason;
@@ -81,7 +80,10 @@ function jobFacts(facts: JobMailFacts): MailBlock {
   return {
     kind: 'facts',
     rows: [
-      ["Référence de l'offre", facts.requisitionNumber ? `${facts.jobNumber} (${facts.requisitionNumber})` : facts.jobNumber],
+      [
+        "Référence de l'offre",
+        facts.requisitionNumber ? `${facts.jobNumber} (${facts.requisitionNumber})` : facts.jobNumber,
+      ],
       ["Intitulé de l'offre", facts.title],
       ...(facts.bodyName ? ([['Organisme', facts.bodyName]] as const) : []),
       ['Équipe d’approbation', facts.approverLabel],
@@ -102,7 +104,9 @@ function why(facts: JobMailFacts): MailBlock {
 /** What to do in TalentLink, as the guide Ucanss says (§2.3.3, then the pop-up of §2.3.2). */
 function steps(facts: JobMailFacts, again: boolean): MailBlock[] {
   return [
-    paragraph(again ? 'Pour soumettre de nouveau l’offre dans TalentLink :' : 'Pour soumettre l’offre dans TalentLink :'),
+    paragraph(
+      again ? 'Pour soumettre de nouveau l’offre dans TalentLink :' : 'Pour soumettre l’offre dans TalentLink :',
+    ),
     {
       kind: 'steps',
       items: [
@@ -176,23 +180,31 @@ export function reminder(facts: ReminderFacts): ComposedMail {
     throw new RangeError(`reminder: reminderNumber expected an integer from 1, got ${facts.reminderNumber}`);
   }
   const zone = zoneOf(facts);
-  const what = facts.reason === 'resubmit' ? 'de soumettre de nouveau pour approbation' : 'de soumettre pour approbation';
+  const what =
+    facts.reason === 'resubmit' ? 'de soumettre de nouveau pour approbation' : 'de soumettre pour approbation';
   const last = facts.lastReminder
-    ? [paragraph('C’est la dernière relance : si l’offre n’est pas soumise, les administrateurs de la bourse des emplois de l’Ucanss en seront informés.')]
+    ? [
+        paragraph(
+          'C’est la dernière relance : si l’offre n’est pas soumise, les administrateurs de la bourse des emplois de l’Ucanss en seront informés.',
+        ),
+      ]
     : [];
-  return composeMail(`Relance ${facts.reminderNumber} – offre ${facts.jobNumber} : à soumettre ${facts.reason === 'resubmit' ? 'de nouveau ' : ''}pour approbation à l'EN3S`, [
-    paragraph('Bonjour,'),
-    paragraph(
-      `Le ${frenchDateTime(facts.askedAt, zone)}, nous vous avons demandé ${what} à l'EN3S votre offre ${jobLabel(facts)}. ` +
-        `À ce jour, le connecteur EN3S ne constate pas cette soumission dans TalentLink. Si vous venez de la faire, ne tenez pas compte de ce message.`,
-    ),
-    why(facts),
-    ...steps(facts, facts.reason === 'resubmit'),
-    lock(facts),
-    ...last,
-    jobFacts(facts),
-    recruiterFooter,
-  ]);
+  return composeMail(
+    `Relance ${facts.reminderNumber} – offre ${facts.jobNumber} : à soumettre ${facts.reason === 'resubmit' ? 'de nouveau ' : ''}pour approbation à l'EN3S`,
+    [
+      paragraph('Bonjour,'),
+      paragraph(
+        `Le ${frenchDateTime(facts.askedAt, zone)}, nous vous avons demandé ${what} à l'EN3S votre offre ${jobLabel(facts)}. ` +
+          `À ce jour, le connecteur EN3S ne constate pas cette soumission dans TalentLink. Si vous venez de la faire, ne tenez pas compte de ce message.`,
+      ),
+      why(facts),
+      ...steps(facts, facts.reason === 'resubmit'),
+      lock(facts),
+      ...last,
+      jobFacts(facts),
+      recruiterFooter,
+    ],
+  );
 }
 
 /** The administrators' alert: a job still unsubmitted past the delay. */
@@ -200,21 +212,30 @@ export function adminAlert(facts: AdminAlertFacts): ComposedMail {
   const days = wholeDays(facts.askedAt, facts.now);
   const since = days === 0 ? "depuis moins d'un jour" : `depuis ${days} jour${days > 1 ? 's' : ''}`;
   const what =
-    facts.reason === 'resubmit' ? 'attend d’être soumise de nouveau (la soumission précédente ne comprenait pas l’EN3S)' : 'attend d’être soumise pour approbation';
+    facts.reason === 'resubmit'
+      ? 'attend d’être soumise de nouveau (la soumission précédente ne comprenait pas l’EN3S)'
+      : 'attend d’être soumise pour approbation';
   const asked =
     facts.recruiterCount === 0
       ? "L'offre n'a aucun recruteur dans son équipe : personne n'a pu être prévenu."
       : `${facts.recruiterCount === 1 ? 'Son recruteur a été invité' : `Ses ${facts.recruiterCount} recruteurs ont été invités`} par e-mail le ${frenchDateTime(facts.askedAt, PARIS)} à la soumettre, ` +
-        (facts.remindersSent === 0 ? 'sans relance depuis.' : `puis relancé${facts.recruiterCount > 1 ? 's' : ''} ${facts.remindersSent} fois.`);
-  return composeMail(`Offre ${facts.jobNumber} non soumise à l'EN3S depuis le ${frenchShortDate(facts.askedAt, PARIS)}`, [
-    paragraph('Bonjour,'),
-    paragraph(
-      `L'offre ${jobLabel(facts)} est concernée par la période EN3S et ${what} ${since} : au ${frenchDateTime(facts.now, PARIS)}, le connecteur EN3S ne constate aucune soumission à l'EN3S dans TalentLink. ${asked}`,
-    ),
-    paragraph(
-      `La publication de l'offre reste refusée tant que l'EN3S n'a pas répondu. Vous pouvez contacter l'organisme, ou lancer vous-même le processus depuis l'onglet « Processus d'approbation » de l'offre (« Commencer le processus d'approbation »).`,
-    ),
-    jobFacts(facts),
-    paragraph('Ce message est adressé automatiquement par le connecteur EN3S aux administrateurs de la bourse des emplois de l’Ucanss. Les heures sont celles de Paris.'),
-  ]);
+        (facts.remindersSent === 0
+          ? 'sans relance depuis.'
+          : `puis relancé${facts.recruiterCount > 1 ? 's' : ''} ${facts.remindersSent} fois.`);
+  return composeMail(
+    `Offre ${facts.jobNumber} non soumise à l'EN3S depuis le ${frenchShortDate(facts.askedAt, PARIS)}`,
+    [
+      paragraph('Bonjour,'),
+      paragraph(
+        `L'offre ${jobLabel(facts)} est concernée par la période EN3S et ${what} ${since} : au ${frenchDateTime(facts.now, PARIS)}, le connecteur EN3S ne constate aucune soumission à l'EN3S dans TalentLink. ${asked}`,
+      ),
+      paragraph(
+        `La publication de l'offre reste refusée tant que l'EN3S n'a pas répondu. Vous pouvez contacter l'organisme, ou lancer vous-même le processus depuis l'onglet « Processus d'approbation » de l'offre (« Commencer le processus d'approbation »).`,
+      ),
+      jobFacts(facts),
+      paragraph(
+        'Ce message est adressé automatiquement par le connecteur EN3S aux administrateurs de la bourse des emplois de l’Ucanss. Les heures sont celles de Paris.',
+      ),
+    ],
+  );
 }

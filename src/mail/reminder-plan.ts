@@ -54,7 +54,8 @@ const HOUR_MS = 3_600_000;
 
 function instant(value: string, what: string): number {
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new TypeError(`planReminders ${what}: expected an ISO-8601 instant, got ${JSON.stringify(value)}`);
+  if (Number.isNaN(ms))
+    throw new TypeError(`planReminders ${what}: expected an ISO-8601 instant, got ${JSON.stringify(value)}`);
   return ms;
 }
 
@@ -63,11 +64,18 @@ function pending(followUp: FollowUp, settings: ReminderSettings): DueMail[] {
   const askedMs = instant(followUp.askedAt, 'askedAt');
   const upcoming: DueMail[] = [];
   if (settings.alertAdminsAfterHours !== null && followUp.adminsAlertedAt === null) {
-    upcoming.push({ kind: 'admin_alert', dueAt: new Date(askedMs + settings.alertAdminsAfterHours * HOUR_MS).toISOString() });
+    upcoming.push({
+      kind: 'admin_alert',
+      dueAt: new Date(askedMs + settings.alertAdminsAfterHours * HOUR_MS).toISOString(),
+    });
   }
   if (followUp.remindersSent < settings.maxReminders) {
     const lastMs = followUp.lastReminderAt === null ? askedMs : instant(followUp.lastReminderAt, 'lastReminderAt');
-    upcoming.push({ kind: 'reminder', number: followUp.remindersSent + 1, dueAt: new Date(lastMs + settings.reminderAfterHours * HOUR_MS).toISOString() });
+    upcoming.push({
+      kind: 'reminder',
+      number: followUp.remindersSent + 1,
+      dueAt: new Date(lastMs + settings.reminderAfterHours * HOUR_MS).toISOString(),
+    });
   }
   return upcoming;
 }
@@ -75,7 +83,10 @@ function pending(followUp: FollowUp, settings: ReminderSettings): DueMail[] {
 export function planReminders(followUp: FollowUp, settings: ReminderSettings, now: string): ReminderPlan {
   const checked = reminderSettingsSchema.safeParse(settings);
   // Settings are validated when the service starts: invalid ones here are a bug.
-  if (!checked.success) throw new RangeError(`planReminders settings: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!checked.success)
+    throw new RangeError(
+      `planReminders settings: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   if (!Number.isInteger(followUp.remindersSent) || followUp.remindersSent < 0) {
     throw new RangeError(`planReminders remindersSent: expected an integer from 0, got ${followUp.remindersSent}`);
   }

@@ -1,5 +1,13 @@
 import nodemailer from 'nodemailer';
-import { checkMail, messageIdFor, type Mailer, type MailFailure, type MailFailureCode, type MailResult, type OutgoingMail } from './mailer.js';
+import {
+  checkMail,
+  messageIdFor,
+  type Mailer,
+  type MailFailure,
+  type MailFailureCode,
+  type MailResult,
+  type OutgoingMail,
+} from './mailer.js';
 
 /**
  * The mail port over SMTP, with nodemailer, to the configured server only. `smtp://host:port`
@@ -33,7 +41,9 @@ function senderDomain(from: string): string | null {
 }
 
 /** A mailer of the settings, or why the settings cannot be used (without quoting the URL). */
-export function createSmtpMailer(settings: SmtpSettings): { ok: true; value: Mailer } | { ok: false; error: MailFailure } {
+export function createSmtpMailer(
+  settings: SmtpSettings,
+): { ok: true; value: Mailer } | { ok: false; error: MailFailure } {
   let url: URL;
   try {
     url = new URL(settings.url);
@@ -46,7 +56,8 @@ export function createSmtpMailer(settings: SmtpSettings): { ok: true; value: Mai
   if (url.hostname === '') return configError('the mail server URL: expected a host name');
   const domain = senderDomain(settings.from);
   if (domain === null) return configError('the sender: expected an e-mail address (name@domain)');
-  if (!Number.isFinite(settings.timeoutMs) || settings.timeoutMs <= 0) return configError(`timeoutMs: expected a positive number, got ${settings.timeoutMs}`);
+  if (!Number.isFinite(settings.timeoutMs) || settings.timeoutMs <= 0)
+    return configError(`timeoutMs: expected a positive number, got ${settings.timeoutMs}`);
 
   const secure = url.protocol === 'smtps:';
   const user = decodeURIComponent(url.username);
@@ -111,8 +122,10 @@ export function smtpFailure(error: unknown): MailFailure {
   if (code === 'EAUTH' || code === 'ENOAUTH') return what('SMTP_AUTH', false, 'the server refused the credentials');
   if (code === 'ETIMEDOUT') return what('TIMEOUT', true, 'the server did not answer in time');
   if (code === 'ETLS' || code === 'EREQUIRETLS') return what('TLS', false, 'the TLS negotiation failed');
-  if (smtpCode !== undefined && smtpCode >= 400 && smtpCode < 500) return what('SMTP_TEMPORARY', true, 'the server refused for now');
+  if (smtpCode !== undefined && smtpCode >= 400 && smtpCode < 500)
+    return what('SMTP_TEMPORARY', true, 'the server refused for now');
   if (smtpCode !== undefined && smtpCode >= 500) return what('SMTP_REJECTED', false, 'the server refused the mail');
-  if (code === 'ECONNECTION' || code === 'ESOCKET' || code === 'EDNS') return what('CONNECTION', true, 'the server could not be reached');
+  if (code === 'ECONNECTION' || code === 'ESOCKET' || code === 'EDNS')
+    return what('CONNECTION', true, 'the server could not be reached');
   return what('SMTP_ERROR', true, 'the transport failed');
 }

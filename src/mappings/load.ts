@@ -25,7 +25,9 @@ export function loadDomainData(dir: string = mappingsDir()): DomainData {
   const rulesetsDir = join(dir, 'rulesets');
   let names: string[] = [];
   try {
-    names = readdirSync(rulesetsDir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+    names = readdirSync(rulesetsDir)
+      .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+      .sort();
   } catch {
     problems.push(`${rulesetsDir} : dossier des textes introuvable`);
   }
@@ -42,15 +44,24 @@ export function loadDomainData(dir: string = mappingsDir()): DomainData {
 
   const organismsFile = organismsResult.value;
   const knownTypes = new Set(organismsFile.types.map((t) => t.key));
-  for (const tz of [organismsFile.defaultTimeZone, ...organismsFile.territories.map((t) => t.timeZone), ...ruleSetFiles.map((r) => r.inForce.timeZone)]) {
-    if (!isValidTimeZone(tz)) problems.push(`mappings : fuseau horaire inconnu « ${tz} » (attendu un nom IANA, ex. Europe/Paris)`);
+  for (const tz of [
+    organismsFile.defaultTimeZone,
+    ...organismsFile.territories.map((t) => t.timeZone),
+    ...ruleSetFiles.map((r) => r.inForce.timeZone),
+  ]) {
+    if (!isValidTimeZone(tz))
+      problems.push(`mappings : fuseau horaire inconnu « ${tz} » (attendu un nom IANA, ex. Europe/Paris)`);
   }
   const outsideTypes = new Set(organismsFile.types.filter((t) => t.outside !== undefined).map((t) => t.key));
   for (const rs of ruleSetFiles) {
     const listed = [...rs.regimes.flatMap((r) => r.bodies), ...rs.removedBodies.flatMap((r) => r.bodies)];
     for (const body of listed) {
-      if (!knownTypes.has(body)) problems.push(`mappings/rulesets (${rs.id}) : organisme « ${body} » absent de mappings/organismes.yaml`);
-      else if (outsideTypes.has(body)) problems.push(`mappings/rulesets (${rs.id}) : organisme « ${body} » nommé par ce texte mais marqué hors des textes (outside) dans mappings/organismes.yaml`);
+      if (!knownTypes.has(body))
+        problems.push(`mappings/rulesets (${rs.id}) : organisme « ${body} » absent de mappings/organismes.yaml`);
+      else if (outsideTypes.has(body))
+        problems.push(
+          `mappings/rulesets (${rs.id}) : organisme « ${body} » nommé par ce texte mais marqué hors des textes (outside) dans mappings/organismes.yaml`,
+        );
     }
   }
   const ids = new Set<string>();

@@ -23,7 +23,10 @@ function displayPath(file: string): string {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 export type YamlResult<T> = { ok: true; value: T } | { ok: false; problems: string[] };
@@ -34,14 +37,19 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S): Yaml
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return { ok: false, problems: [`${shown} : fichier illisible (${(error as NodeJS.ErrnoException).code ?? String(error)})`] };
+    return {
+      ok: false,
+      problems: [`${shown} : fichier illisible (${(error as NodeJS.ErrnoException).code ?? String(error)})`],
+    };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => `${shown}:${lineCounter.linePos(e.pos[0]).line} > YAML invalide : ${e.message.split('\n')[0]}`),
+      problems: doc.errors.map(
+        (e) => `${shown}:${lineCounter.linePos(e.pos[0]).line} > YAML invalide : ${e.message.split('\n')[0]}`,
+      ),
     };
   }
   const result = schema.safeParse(doc.toJS());
@@ -53,7 +61,9 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S): Yaml
       // Point at the deepest node that exists: a missing key is reported on its parent's line.
       let line: number | undefined;
       for (let depth = path.length; depth >= 0 && line === undefined; depth--) {
-        const node = doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+        const node = doc.getIn(path.slice(0, depth) as unknown[], true) as
+          | { range?: [number, number, number] }
+          | undefined;
         if (node && typeof node === 'object' && node.range) line = lineCounter.linePos(node.range[0]).line;
       }
       return `${shown}${line ? `:${line}` : ''} > ${formatPath(path) || '(racine)'} : ${issue.message}`;

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { evaluate } from '../domain/eligibility.js';
 import type { ReadSnapshot } from './snapshot-events.js';
-import { campaignOf, stepProcess, type ProcessEvent, type ProcessFact, type ProcessMemory, type ProcessResult } from '../domain/job-process.js';
+import {
+  campaignOf,
+  stepProcess,
+  type ProcessEvent,
+  type ProcessFact,
+  type ProcessMemory,
+  type ProcessResult,
+} from '../domain/job-process.js';
 import { reportProjection } from '../reports/projection.js';
 import { appendLedger, type NewLedgerEntry } from '../store/ledger.js';
 import { getOffer, upsertOffer, type OfferKey } from '../store/offers.js';
@@ -44,7 +51,14 @@ function ledgerEntries(key: OfferKey, facts: readonly ProcessFact[]): NewLedgerE
  * have been skipped meanwhile (the dispatcher skips under the offer's lock what the latest
  * evaluation does not want), so only those are looked for among the skipped ones.
  */
-async function persist(trx: Transaction<Database>, result: ProcessResult, leading: ProcessFact[], now: string, wantedBefore: readonly string[], requestId: string): Promise<void> {
+async function persist(
+  trx: Transaction<Database>,
+  result: ProcessResult,
+  leading: ProcessFact[],
+  now: string,
+  wantedBefore: readonly string[],
+  requestId: string,
+): Promise<void> {
   const memory = result.memory;
   const key = { source: memory.snapshot.source, ats_id: memory.snapshot.atsId, campaign: memory.campaign };
   if (result.changed) {
@@ -60,10 +74,20 @@ async function persist(trx: Transaction<Database>, result: ProcessResult, leadin
   const revived = new Set<string>();
   for (const command of result.commands) {
     const { idempotencyKey, source, atsId, campaign, kind, ...payload } = command;
-    const enqueued = await enqueueCommand(trx, { idempotency_key: idempotencyKey, source, ats_id: atsId, campaign, kind, payload, now, request_id: requestId });
+    const enqueued = await enqueueCommand(trx, {
+      idempotency_key: idempotencyKey,
+      source,
+      ats_id: atsId,
+      campaign,
+      kind,
+      payload,
+      now,
+      request_id: requestId,
+    });
     if (enqueued === 'duplicate') {
       alreadyQueued.add(idempotencyKey);
-      if (!wantedBefore.includes(idempotencyKey) && (await reviveSkippedCommand(trx, idempotencyKey, now))) revived.add(idempotencyKey);
+      if (!wantedBefore.includes(idempotencyKey) && (await reviveSkippedCommand(trx, idempotencyKey, now)))
+        revived.add(idempotencyKey);
     }
   }
   // The workflow asks again for every command it still wants; the ledger records a request once,
@@ -79,14 +103,25 @@ async function persist(trx: Transaction<Database>, result: ProcessResult, leadin
 }
 
 /** A snapshot of a job (read from a queue, the change listing or a command's read-back) applied at `now`. */
-export async function applySnapshot(ctx: PipelineContext, trx: Transaction<Database>, read: ReadSnapshot, meta: EventMeta, now: Date): Promise<ProcessResult> {
+export async function applySnapshot(
+  ctx: PipelineContext,
+  trx: Transaction<Database>,
+  read: ReadSnapshot,
+  meta: EventMeta,
+  now: Date,
+): Promise<ProcessResult> {
   const { snapshot, posting } = read;
   const decision = evaluate(snapshot, now, ctx.domain.ruleSets);
   const at = now.toISOString();
   const campaign = campaignOf(decision, now.getTime());
   const key = { source: snapshot.source, ats_id: snapshot.atsId, campaign };
   const memory = memoryFromRecord(await getOffer(trx, key, { forUpdate: true }));
-  const result = stepProcess(memory, { kind: 'snapshot', at, snapshot, ...(posting ? { posting } : {}) }, decision, ctx.policy);
+  const result = stepProcess(
+    memory,
+    { kind: 'snapshot', at, snapshot, ...(posting ? { posting } : {}) },
+    decision,
+    ctx.policy,
+  );
   const received: ProcessFact = {
     kind: 'event.received',
     actor: 'system',
@@ -115,6 +150,13 @@ export async function applyToKnownOffer(
   if (!memory) return null;
   const decision = evaluate(memory.snapshot, now, ctx.domain.ruleSets);
   const result = stepProcess(memory, event, decision, ctx.policy);
-  await persist(trx, result, [], now.toISOString(), memory.wanted, event.kind === 'tick' ? `tick:${event.at}` : `admin:${event.by}:${event.at}`);
+  await persist(
+    trx,
+    result,
+    [],
+    now.toISOString(),
+    memory.wanted,
+    event.kind === 'tick' ? `tick:${event.at}` : `admin:${event.by}:${event.at}`,
+  );
   return result;
 }

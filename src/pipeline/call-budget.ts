@@ -94,10 +94,14 @@ export function createCallBudget(options: CallBudgetOptions): SharedCallBudget {
     throw new RangeError(`createCallBudget callsPerSecond: expected an integer >= 1, got ${String(callsPerSecond)}`);
   }
   if (!Number.isInteger(reserved) || reserved < 0 || reserved >= callsPerSecond) {
-    throw new RangeError(`createCallBudget reservedForTakedowns: expected an integer from 0 to ${callsPerSecond - 1}, got ${String(reserved)}`);
+    throw new RangeError(
+      `createCallBudget reservedForTakedowns: expected an integer from 0 to ${callsPerSecond - 1}, got ${String(reserved)}`,
+    );
   }
   if (monthlyQuota !== null && (!Number.isInteger(monthlyQuota) || monthlyQuota < 1)) {
-    throw new RangeError(`createCallBudget monthlyQuota: expected null or an integer >= 1, got ${String(monthlyQuota)}`);
+    throw new RangeError(
+      `createCallBudget monthlyQuota: expected null or an integer >= 1, got ${String(monthlyQuota)}`,
+    );
   }
   if (!Number.isFinite(margin) || margin < 0) {
     throw new RangeError(`createCallBudget windowMarginMs: expected a number >= 0, got ${String(margin)}`);
@@ -146,11 +150,14 @@ export function createCallBudget(options: CallBudgetOptions): SharedCallBudget {
           wake = null;
         } else {
           // Quota spent or stopped: every caller gives up for now (its work stays where it is).
-          for (const waiter of everyone()) waiter.settle({ ok: false, code: 'OVER_QUOTA', retryAfterMs: answer.retryAfterMs });
+          for (const waiter of everyone())
+            waiter.settle({ ok: false, code: 'OVER_QUOTA', retryAfterMs: answer.retryAfterMs });
         }
       }
     } catch (error) {
-      const failure = new Error(`call budget "${name}": the grant could not be recorded in the database`, { cause: error });
+      const failure = new Error(`call budget "${name}": the grant could not be recorded in the database`, {
+        cause: error,
+      });
       for (const waiter of everyone()) waiter.fail(failure);
     } finally {
       pumping = false;
@@ -209,7 +216,10 @@ export function createCallBudget(options: CallBudgetOptions): SharedCallBudget {
           used: reading.quotaUsed,
           left: monthlyQuota === null ? null : Math.max(0, monthlyQuota - reading.quotaUsed),
         },
-        stoppedUntil: reading.stoppedUntil !== null && reading.stoppedUntil > now ? new Date(reading.stoppedUntil).toISOString() : null,
+        stoppedUntil:
+          reading.stoppedUntil !== null && reading.stoppedUntil > now
+            ? new Date(reading.stoppedUntil).toISOString()
+            : null,
       };
     },
   };

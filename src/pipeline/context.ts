@@ -46,7 +46,9 @@ export interface PipelineContext {
   policy: ProcessPolicy;
   clock: Clock;
   log: Logger;
-  /** The ATS behind its port: it decodes the snapshots kept in the inbox, and the dispatcher and the reconciler call it. */
+  /**
+   * The ATS behind its port: it decodes the snapshots kept in the inbox, and the dispatcher and the reconciler call it.
+   */
   ats: AtsPort;
   /** Snapshots decoded when their inbox rows were stored in this process (see `HandedSnapshots`). */
   snapshots?: HandedSnapshots;

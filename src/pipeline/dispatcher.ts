@@ -2,7 +2,13 @@ import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../connectors/
 import type { ProcessCommand, ProcessCommandBody } from '../domain/job-process.js';
 import { getOffer } from '../store/offers.js';
 import { appendLedger } from '../store/ledger.js';
-import { claimCommands, completeCommand, deadLetterCommand, retryCommand, type OutboxCommand } from '../store/outbox.js';
+import {
+  claimCommands,
+  completeCommand,
+  deadLetterCommand,
+  retryCommand,
+  type OutboxCommand,
+} from '../store/outbox.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PipelineContext } from './context.js';
 import { storeSnapshots, type ReadSnapshot } from './snapshot-events.js';
@@ -25,7 +31,9 @@ import { stillWanted } from './offer-memory.js';
 
 /** Sends what the ATS cannot: the e-mail asking a recruiter to submit the approval. */
 export interface RecruiterMail {
-  ask(command: Extract<ProcessCommand, { kind: 'ask_recruiter' }>): Promise<AtsOutcome<{ note: string; recipientIds: string[] }>>;
+  ask(
+    command: Extract<ProcessCommand, { kind: 'ask_recruiter' }>,
+  ): Promise<AtsOutcome<{ note: string; recipientIds: string[] }>>;
 }
 
 export interface DispatcherOptions extends Partial<LoopOptions> {
@@ -37,7 +45,10 @@ export interface DispatcherOptions extends Partial<LoopOptions> {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** The longest wait between two attempts of a take-down (it is never dead-lettered on a transient failure); default 30 s. */
+  /**
+   * The longest wait between two attempts of a take-down (it is never dead-lettered on a transient failure); default 30
+   * s.
+   */
   takeDownMaxDelayMs?: number;
   /** Random source for the jitter, injectable for tests. */
   random?: () => number;
@@ -87,7 +98,12 @@ export class Dispatcher extends Loop {
 
   async runOnce(): Promise<number> {
     const { store, clock } = this.ctx;
-    const commands = await claimCommands(store.db, { owner: this.o.owner, leaseMs: this.o.leaseMs, limit: this.o.batchSize, now: clock.now().toISOString() });
+    const commands = await claimCommands(store.db, {
+      owner: this.o.owner,
+      leaseMs: this.o.leaseMs,
+      limit: this.o.batchSize,
+      now: clock.now().toISOString(),
+    });
     // The commands of one offer go in their order, one after the other (a team before the
     // approval that needs it); different offers are served side by side, so one slow answer of
     // the ATS does not hold up every other offer.
@@ -107,7 +123,9 @@ export class Dispatcher extends Loop {
           // A slow batch may outlive the lease of its last commands, and another dispatcher may
           // have taken them over: calling the ATS now would send the same command twice at once.
           if (command.lease_until !== null && Date.parse(command.lease_until) <= clock.now().getTime()) {
-            this.ctx.log.warn('outbox lease expired before dispatch, command left to its new owner', { outboxId: command.id });
+            this.ctx.log.warn('outbox lease expired before dispatch, command left to its new owner', {
+              outboxId: command.id,
+            });
             continue;
           }
           if (await this.dispatch(command)) readBack.add(command.ats_id);
@@ -133,7 +151,10 @@ export class Dispatcher extends Loop {
       const ids = jobIds.slice(i, i + READ_BACK_BATCH);
       const read = await ats.fetchJobs(ids, { lane: 'approver' });
       if (!read.ok) {
-        log.warn('read-back after team calls failed, tried again at the next run', { jobs: ids.length, code: read.error.code });
+        log.warn('read-back after team calls failed, tried again at the next run', {
+          jobs: ids.length,
+          code: read.error.code,
+        });
         for (const id of ids) if (this.unreadBack.size < 10_000) this.unreadBack.add(id);
         continue;
       }
@@ -154,7 +175,17 @@ export class Dispatcher extends Loop {
     const { ats } = this.ctx;
     const body = { kind: command.kind, ...(command.payload as object) } as ProcessCommandBody;
     const job = command.ats_id;
-    if (body.kind !== 'notify_admins' && !stillWanted(await getOffer(this.ctx.store.db, { source: command.source, ats_id: command.ats_id, campaign: command.campaign }), command.idempotency_key)) {
+    if (
+      body.kind !== 'notify_admins' &&
+      !stillWanted(
+        await getOffer(this.ctx.store.db, {
+          source: command.source,
+          ats_id: command.ats_id,
+          campaign: command.campaign,
+        }),
+        command.idempotency_key,
+      )
+    ) {
       // EN3S answered, the job left the scope or was closed, or a newer snapshot asks for another
       // call: the process's latest evaluation no longer asks for this one.
       return { kind: 'done', reads: [], note: 'no longer wanted by the process: not sent', skipped: true };
@@ -168,7 +199,9 @@ export class Dispatcher extends Loop {
       case 'set_approver':
       case 'remove_approver': {
         const sent = await ats.setTeam(job, body.team);
-        return sent.ok ? { kind: 'done', reads: [], note: 'applied', readBack: true } : this.failed(command, sent.error);
+        return sent.ok
+          ? { kind: 'done', reads: [], note: 'applied', readBack: true }
+          : this.failed(command, sent.error);
       }
       case 'take_down':
         return this.takeDown(command, body.postingIds);
@@ -178,10 +211,22 @@ export class Dispatcher extends Loop {
       }
       case 'ask_recruiter': {
         const mail = this.ctx.recruiterMail;
-        if (!mail) return { kind: 'dead', error: { kind: 'permanent', code: 'NO_MAILER', message: 'no mailer configured to ask the recruiter' } };
-        const sent = await mail.ask({ ...body, idempotencyKey: command.idempotency_key, source: command.source, atsId: command.ats_id, campaign: command.campaign });
+        if (!mail)
+          return {
+            kind: 'dead',
+            error: { kind: 'permanent', code: 'NO_MAILER', message: 'no mailer configured to ask the recruiter' },
+          };
+        const sent = await mail.ask({
+          ...body,
+          idempotencyKey: command.idempotency_key,
+          source: command.source,
+          atsId: command.ats_id,
+          campaign: command.campaign,
+        });
         // The ledger names who was written to by their ATS user ids, never an address.
-        return sent.ok ? { kind: 'done', reads: [], note: sent.value.note, recipientIds: sent.value.recipientIds } : this.failed(command, sent.error);
+        return sent.ok
+          ? { kind: 'done', reads: [], note: sent.value.note, recipientIds: sent.value.recipientIds }
+          : this.failed(command, sent.error);
       }
     }
   }
@@ -203,7 +248,8 @@ export class Dispatcher extends Loop {
       if (!before.ok) return this.failed(command, before.error);
       const up = new Set((before.value.snapshot.postings ?? []).map((p) => p.id));
       live = postingIds.filter((id) => up.has(id));
-      if (live.length === 0) return { kind: 'done', reads: [before.value], note: 'already applied: no posting still live' };
+      if (live.length === 0)
+        return { kind: 'done', reads: [before.value], note: 'already applied: no posting still live' };
     }
     let applied = 0;
     const sent = await ats.takeDownPostings(live);
@@ -218,14 +264,20 @@ export class Dispatcher extends Loop {
     }
     const read = await ats.fetchJob(job, { withPostings: true, lane: 'takedown' });
     if (!read.ok) return this.failed(command, read.error);
-    const note = applied === postingIds.length ? 'applied' : applied === 0 ? 'already applied (NOT_FOUND)' : `applied to ${applied} of ${postingIds.length}, the others already down`;
+    const note =
+      applied === postingIds.length
+        ? 'applied'
+        : applied === 0
+          ? 'already applied (NOT_FOUND)'
+          : `applied to ${applied} of ${postingIds.length}, the others already down`;
     return { kind: 'done', reads: [read.value], note };
   }
 
   private failed(command: OutboxCommand, error: AtsFailure): Outcome {
     if (error.kind === 'already-applied') return { kind: 'done', reads: [], note: `already applied (${error.code})` };
     if (error.kind === 'throttled') return { kind: 'retry', error };
-    if (error.kind === 'transient' && (!counted(error) || command.attempts + 1 < this.o.maxAttempts)) return { kind: 'retry', error };
+    if (error.kind === 'transient' && (!counted(error) || command.attempts + 1 < this.o.maxAttempts))
+      return { kind: 'retry', error };
     // A premature posting must not stay up because the ATS failed more often than usual: a
     // take-down keeps being tried (its waits capped) rather than waiting for an administrator.
     if (error.kind === 'transient' && command.kind === 'take_down') return { kind: 'retry', error };
@@ -240,63 +292,167 @@ export class Dispatcher extends Loop {
       outcome = await withRequestId(command.request_id ?? `outbox:${command.id}`, () => this.execute(command));
     } catch (error) {
       // A bug or an unexpected library failure: treat as transient so the command is not lost.
-      outcome = { kind: 'retry', error: { kind: 'transient', code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) } };
+      outcome = {
+        kind: 'retry',
+        error: {
+          kind: 'transient',
+          code: 'UNEXPECTED',
+          message: error instanceof Error ? error.message : String(error),
+        },
+      };
     }
     const now = clock.now();
     const nowIso = now.toISOString();
-    const offer = { offer_source: command.source, offer_ats_id: command.ats_id, campaign: command.campaign, actor: 'system' as const };
+    const offer = {
+      offer_source: command.source,
+      offer_ats_id: command.ats_id,
+      campaign: command.campaign,
+      actor: 'system' as const,
+    };
     // Returns the snapshots stored from the ATS's answer, handed to the inbox worker once committed.
-    const stored = await inTransaction(store, async (trx): Promise<{ eventId: string; read: ReadSnapshot }[] | null> => {
-      if (outcome.kind === 'done') {
-        if (outcome.skipped) {
-          // Under the offer's lock (the workflow writes under it too): if an evaluation since
-          // wants it again, it goes back to the queue instead, to be sent after all.
-          const current = await getOffer(trx, { source: command.source, ats_id: command.ats_id, campaign: command.campaign }, { forUpdate: true });
-          if (stillWanted(current, command.idempotency_key)) {
-            await retryCommand(trx, command.id, this.o.owner, { error: command.last_error ?? '', nextAttemptAt: nowIso, uncounted: true });
+    const stored = await inTransaction(
+      store,
+      async (trx): Promise<{ eventId: string; read: ReadSnapshot }[] | null> => {
+        if (outcome.kind === 'done') {
+          if (outcome.skipped) {
+            // Under the offer's lock (the workflow writes under it too): if an evaluation since
+            // wants it again, it goes back to the queue instead, to be sent after all.
+            const current = await getOffer(
+              trx,
+              { source: command.source, ats_id: command.ats_id, campaign: command.campaign },
+              { forUpdate: true },
+            );
+            if (stillWanted(current, command.idempotency_key)) {
+              await retryCommand(trx, command.id, this.o.owner, {
+                error: command.last_error ?? '',
+                nextAttemptAt: nowIso,
+                uncounted: true,
+              });
+              return null;
+            }
+          }
+          if (
+            !(await completeCommand(trx, command.id, this.o.owner, {
+              now: nowIso,
+              result: { note: outcome.note, ...(outcome.skipped ? { skipped: true } : {}) },
+            }))
+          )
+            return null;
+          const answer = await storeSnapshots(trx, command.source, outcome.reads, 'read-back');
+          if (!outcome.skipped) {
+            await appendLedger(
+              trx,
+              [
+                {
+                  ...offer,
+                  kind: 'ats.answer',
+                  data: {
+                    command: command.kind,
+                    idempotencyKey: command.idempotency_key,
+                    outcome: 'done',
+                    note: outcome.note,
+                    attempt: command.attempts + 1,
+                    ...(outcome.recipientIds ? { recipientIds: outcome.recipientIds } : {}),
+                  },
+                },
+              ],
+              nowIso,
+            );
+          } else {
+            await appendLedger(
+              trx,
+              [
+                {
+                  ...offer,
+                  kind: 'command.skipped',
+                  data: { command: command.kind, idempotencyKey: command.idempotency_key },
+                },
+              ],
+              nowIso,
+            );
+          }
+          return answer;
+        }
+        const error = outcome.error;
+        const summary = `${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`;
+        if (outcome.kind === 'retry') {
+          if (notSent(error)) {
+            // The ATS was not called (its circuit is open, or the call budget or its gateway said
+            // "not now"): not an attempt, nothing for the ledger. Wait, spread over a second so the
+            // waiting commands do not all ask at once. Counting these would dead-letter every
+            // command of an outage of minutes.
+            const wait = (error.retryAfterMs ?? 0) + Math.round(250 + this.o.random() * 1000);
+            await retryCommand(trx, command.id, this.o.owner, {
+              error: summary,
+              nextAttemptAt: new Date(now.getTime() + wait).toISOString(),
+              uncounted: true,
+            });
             return null;
           }
-        }
-        if (!(await completeCommand(trx, command.id, this.o.owner, { now: nowIso, result: { note: outcome.note, ...(outcome.skipped ? { skipped: true } : {}) } }))) return null;
-        const answer = await storeSnapshots(trx, command.source, outcome.reads, 'read-back');
-        if (!outcome.skipped) {
-          await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'done', note: outcome.note, attempt: command.attempts + 1, ...(outcome.recipientIds ? { recipientIds: outcome.recipientIds } : {}) } }], nowIso);
+          // Sent, and failed with the whole ATS failing: recorded, but not counted (see `counted`).
+          const outage = !counted(error);
+          const cap = command.kind === 'take_down' ? this.o.takeDownMaxDelayMs : this.o.maxDelayMs;
+          const next = new Date(now.getTime() + this.delayMs(command.attempts, error.retryAfterMs, cap)).toISOString();
+          if (command.kind === 'take_down' && command.attempts + 1 >= this.o.maxAttempts) {
+            log.warn('take-down still failing, tried again', {
+              offer: command.ats_id,
+              attempts: command.attempts + 1,
+              error: error.code,
+            });
+          }
+          if (
+            !(await retryCommand(trx, command.id, this.o.owner, {
+              error: summary,
+              nextAttemptAt: next,
+              uncounted: outage,
+            }))
+          )
+            return null;
+          const attempt = outage ? { outage: true } : { attempt: command.attempts + 1 };
+          await appendLedger(
+            trx,
+            [
+              {
+                ...offer,
+                kind: 'ats.answer',
+                data: {
+                  command: command.kind,
+                  idempotencyKey: command.idempotency_key,
+                  outcome: 'retry',
+                  error: summary,
+                  nextAttemptAt: next,
+                  ...attempt,
+                },
+              },
+            ],
+            nowIso,
+          );
         } else {
-          await appendLedger(trx, [{ ...offer, kind: 'command.skipped', data: { command: command.kind, idempotencyKey: command.idempotency_key } }], nowIso);
+          if (!(await deadLetterCommand(trx, command.id, this.o.owner, summary))) return null;
+          await appendLedger(
+            trx,
+            [
+              {
+                ...offer,
+                kind: 'command.dead',
+                data: {
+                  command: command.kind,
+                  idempotencyKey: command.idempotency_key,
+                  error: summary,
+                  attempts: command.attempts + 1,
+                },
+              },
+            ],
+            nowIso,
+          );
         }
-        return answer;
-      }
-      const error = outcome.error;
-      const summary = `${error.code}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`;
-      if (outcome.kind === 'retry') {
-        if (notSent(error)) {
-          // The ATS was not called (its circuit is open, or the call budget or its gateway said
-          // "not now"): not an attempt, nothing for the ledger. Wait, spread over a second so the
-          // waiting commands do not all ask at once. Counting these would dead-letter every
-          // command of an outage of minutes.
-          const wait = (error.retryAfterMs ?? 0) + Math.round(250 + this.o.random() * 1000);
-          await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: new Date(now.getTime() + wait).toISOString(), uncounted: true });
-          return null;
-        }
-        // Sent, and failed with the whole ATS failing: recorded, but not counted (see `counted`).
-        const outage = !counted(error);
-        const cap = command.kind === 'take_down' ? this.o.takeDownMaxDelayMs : this.o.maxDelayMs;
-        const next = new Date(now.getTime() + this.delayMs(command.attempts, error.retryAfterMs, cap)).toISOString();
-        if (command.kind === 'take_down' && command.attempts + 1 >= this.o.maxAttempts) {
-          log.warn('take-down still failing, tried again', { offer: command.ats_id, attempts: command.attempts + 1, error: error.code });
-        }
-        if (!(await retryCommand(trx, command.id, this.o.owner, { error: summary, nextAttemptAt: next, uncounted: outage }))) return null;
-        const attempt = outage ? { outage: true } : { attempt: command.attempts + 1 };
-        await appendLedger(trx, [{ ...offer, kind: 'ats.answer', data: { command: command.kind, idempotencyKey: command.idempotency_key, outcome: 'retry', error: summary, nextAttemptAt: next, ...attempt } }], nowIso);
-      } else {
-        if (!(await deadLetterCommand(trx, command.id, this.o.owner, summary))) return null;
-        await appendLedger(trx, [{ ...offer, kind: 'command.dead', data: { command: command.kind, idempotencyKey: command.idempotency_key, error: summary, attempts: command.attempts + 1 } }], nowIso);
-      }
-      return null;
-    });
+        return null;
+      },
+    );
     for (const s of stored ?? []) this.ctx.snapshots?.put(command.source, s.eventId, s.read);
     if (outcome.kind === 'retry' && notSent(outcome.error)) this.onNotSent?.(outcome.error);
-    if (outcome.kind === 'dead') log.error('command dead-lettered', { command: command.kind, offer: command.ats_id, error: outcome.error.code });
+    if (outcome.kind === 'dead')
+      log.error('command dead-lettered', { command: command.kind, offer: command.ats_id, error: outcome.error.code });
     return outcome.kind === 'done' && outcome.readBack === true && stored !== null;
   }
 }

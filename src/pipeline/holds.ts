@@ -54,7 +54,14 @@ export class HoldRegister {
       if (until !== null && (episode.until === null || until > episode.until)) episode.until = until;
       return;
     }
-    const started: HoldEpisode = { kind, since: new Date(at).toISOString(), until, ended: null, endsByItself: options.endsByItself, cause: options.cause };
+    const started: HoldEpisode = {
+      kind,
+      since: new Date(at).toISOString(),
+      until,
+      ended: null,
+      endsByItself: options.endsByItself,
+      cause: options.cause,
+    };
     this.current.set(kind, started);
     this.log.warn('commands held back', { hold: kind, cause: options.cause, since: started.since, until });
   }
@@ -81,9 +88,16 @@ export class HoldRegister {
   /** Records the hold a not-sent failure tells of, if any (the circuit is followed through its own changes). */
   fromFailure(error: AtsFailure): void {
     const forMs = error.retryAfterMs ?? null;
-    if (error.code === 'OVER_QPS') this.hold('over-qps', { forMs: forMs ?? 1_000, cause: error.code, endsByItself: true });
-    else if (error.code === 'OVER_QUOTA') this.hold('quota', { forMs, cause: error.status === undefined ? 'OVER_QUOTA (call budget)' : 'OVER_QUOTA (gateway)', endsByItself: forMs !== null });
-    else if (error.code === 'MAIL_PENDING') this.hold('mail-pending', { forMs: forMs ?? 5_000, cause: error.code, endsByItself: true });
+    if (error.code === 'OVER_QPS')
+      this.hold('over-qps', { forMs: forMs ?? 1_000, cause: error.code, endsByItself: true });
+    else if (error.code === 'OVER_QUOTA')
+      this.hold('quota', {
+        forMs,
+        cause: error.status === undefined ? 'OVER_QUOTA (call budget)' : 'OVER_QUOTA (gateway)',
+        endsByItself: forMs !== null,
+      });
+    else if (error.code === 'MAIL_PENDING')
+      this.hold('mail-pending', { forMs: forMs ?? 5_000, cause: error.code, endsByItself: true });
   }
 
   private end(episode: HoldEpisode, at: string): void {

@@ -28,7 +28,8 @@ type Readable = { ok: true; read: ReadSnapshot } | { ok: false; error: string };
 export function readInboxRow(row: InboxRow, ats: PipelineContext['ats'], handed?: HandedSnapshots): Readable {
   const taken = handed?.take(row.source, row.event_id);
   if (taken) return { ok: true, read: taken };
-  if (row.event_type !== SNAPSHOT_EVENT) return { ok: false, error: `UNSUPPORTED_EVENT: « ${row.event_type} » is not a job snapshot` };
+  if (row.event_type !== SNAPSHOT_EVENT)
+    return { ok: false, error: `UNSUPPORTED_EVENT: « ${row.event_type} » is not a job snapshot` };
   const body = parseSnapshotBody(row.body);
   if (!body.ok) return { ok: false, error: `INVALID_BODY: ${body.message}` };
   const decoded = ats.decodeJob(body.value.document, body.value.fetchedAt);
@@ -63,14 +64,22 @@ export class InboxWorker extends Loop {
     this.batchSize = options.batchSize ?? 50;
     // PostgreSQL: one event per transaction, so that an offer's row lock is never taken while the
     // ledger's lock is held (two instances would deadlock); its commits are cheap anyway.
-    this.eventsPerTransaction = Math.max(1, options.eventsPerTransaction ?? (dialectOf(ctx.store.db) === 'sqlite' ? 10 : 1));
+    this.eventsPerTransaction = Math.max(
+      1,
+      options.eventsPerTransaction ?? (dialectOf(ctx.store.db) === 'sqlite' ? 10 : 1),
+    );
     this.onBatch = options.onBatch;
   }
 
   /** Claims and applies one batch; returns how many rows were handled. */
   async runOnce(): Promise<number> {
     const { store, clock } = this.ctx;
-    const rows = await claimEvents(store.db, { owner: this.owner, leaseMs: this.leaseMs, limit: this.batchSize, now: clock.now().toISOString() });
+    const rows = await claimEvents(store.db, {
+      owner: this.owner,
+      leaseMs: this.leaseMs,
+      limit: this.batchSize,
+      now: clock.now().toISOString(),
+    });
     const read = rows.map((row) => ({ row, readable: readInboxRow(row, this.ctx.ats, this.ctx.snapshots) }));
     // A stop lets the claimed batch finish (see `Loop`): rows left leased would wait for their
     // lease to expire before anyone, this service restarted included, could take them.
@@ -109,15 +118,28 @@ export class InboxWorker extends Loop {
       group.forEach(({ row }, index) => withRequestId(row.event_id, () => logStateChange(log, results[index]!)));
       return true;
     } catch (error) {
-      log.debug('inbox batch rolled back, rows applied one by one', { rows: group.length, error: error instanceof Error ? error.message : String(error) });
+      log.debug('inbox batch rolled back, rows applied one by one', {
+        rows: group.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return false;
     }
   }
 
   /** The row's snapshot applied and the row completed, in the caller's transaction. */
-  private async applyAndComplete(trx: Transaction<Database>, row: InboxRow, read: ReadSnapshot): Promise<ProcessResult> {
+  private async applyAndComplete(
+    trx: Transaction<Database>,
+    row: InboxRow,
+    read: ReadSnapshot,
+  ): Promise<ProcessResult> {
     const now = this.ctx.clock.now();
-    const applied = await applySnapshot(this.ctx, trx, read, { eventId: row.event_id, type: row.event_type, body: row.body }, now);
+    const applied = await applySnapshot(
+      this.ctx,
+      trx,
+      read,
+      { eventId: row.event_id, type: row.event_type, body: row.body },
+      now,
+    );
     // Our lease expired and another worker took the row: roll back, it will apply it.
     if (!(await completeEvent(trx, row.id, this.owner, now.toISOString()))) throw new LeaseLostError(row.id);
     return applied;
@@ -129,7 +151,20 @@ export class InboxWorker extends Loop {
       const now = clock.now().toISOString();
       await inTransaction(store, async (trx) => {
         await failEvent(trx, row.id, this.owner, readable.error, now, { maxAttempts: 1 });
-        await appendLedger(trx, [{ offer_source: row.source, offer_ats_id: row.job_id, campaign: null, actor: 'system', kind: 'event.rejected', data: { eventId: row.event_id, error: readable.error } }], now);
+        await appendLedger(
+          trx,
+          [
+            {
+              offer_source: row.source,
+              offer_ats_id: row.job_id,
+              campaign: null,
+              actor: 'system',
+              kind: 'event.rejected',
+              data: { eventId: row.event_id, error: readable.error },
+            },
+          ],
+          now,
+        );
       });
       log.warn('inbox event unreadable', { eventId: row.event_id, error: readable.error });
       return;

@@ -22,9 +22,17 @@ const MAX_PAGES = 50;
 /** Waits on the gateway's "over limit" in one run before it gives up until the next. */
 const MAX_THROTTLED_WAITS = 10;
 
-export type ReconcileResult = { ok: true; listed: number; inserted: number; since: string; more: boolean } | { ok: false; error: string; listed: number };
+export type ReconcileResult =
+  | { ok: true; listed: number; inserted: number; since: string; more: boolean }
+  | { ok: false; error: string; listed: number };
 
-type ListOptions = { pageSize?: number; initialSince?: string; pageAttempts?: number; retryPauseMs?: number; maxPages?: number };
+type ListOptions = {
+  pageSize?: number;
+  initialSince?: string;
+  pageAttempts?: number;
+  retryPauseMs?: number;
+  maxPages?: number;
+};
 
 function parseCursor(text: string | null): ChangeCursor | null {
   if (!text) return null;
@@ -59,7 +67,11 @@ export async function reconcile(ctx: PipelineContext, options: ListOptions = {})
       if (error.kind === 'throttled' && waits < MAX_THROTTLED_WAITS) {
         waits += 1;
         await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs ?? 1_000));
-      } else if (error.kind === 'transient' && error.code !== 'CIRCUIT_OPEN' && attempt <= (options.pageAttempts ?? 1)) {
+      } else if (
+        error.kind === 'transient' &&
+        error.code !== 'CIRCUIT_OPEN' &&
+        attempt <= (options.pageAttempts ?? 1)
+      ) {
         await new Promise((resolve) => setTimeout(resolve, (options.retryPauseMs ?? 250) * (attempt - 1)));
         attempt += 1;
       } else break;

@@ -10,7 +10,16 @@ import type { Database } from '../store/schema.js';
  */
 export async function retryDeadLetterAsAdministrator(
   trx: Transaction<Database>,
-  command: { id: number; source: string; ats_id: string; campaign: number; kind: string; idempotency_key: string; last_error?: string | null; attempts?: number },
+  command: {
+    id: number;
+    source: string;
+    ats_id: string;
+    campaign: number;
+    kind: string;
+    idempotency_key: string;
+    last_error?: string | null;
+    attempts?: number;
+  },
   by: { name: string; via: string; reason: string },
   now: string,
 ): Promise<boolean> {

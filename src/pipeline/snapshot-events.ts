@@ -37,33 +37,59 @@ const bodySchema = z.object({
 export type JobReadBody = z.infer<typeof bodySchema>;
 
 /** The inbox key of an observation: job id, its last change (epoch ms) and a content hash. */
-export function snapshotEventId(jobId: string, updatedAt: string, document: string, posting: JobPosting | null): string {
-  const hash = createHash('sha256').update(document).update('\u0000').update(posting === null ? '' : JSON.stringify(postingKey(posting))).digest('hex');
+export function snapshotEventId(
+  jobId: string,
+  updatedAt: string,
+  document: string,
+  posting: JobPosting | null,
+): string {
+  const hash = createHash('sha256')
+    .update(document)
+    .update('\u0000')
+    .update(posting === null ? '' : JSON.stringify(postingKey(posting)))
+    .digest('hex');
   return `job-read:${jobId}:${Date.parse(updatedAt)}:${hash}`;
 }
 
 /** The posting's fields in a fixed order, so that its hash does not depend on how it was built. */
 const postingKey = (posting: JobPosting) => [posting.id, posting.atsStatus, posting.postedAt];
 
-export type ReadBy = { origin: 'queue'; element: QueueElement; posting: JobPosting | null } | { origin: 'listing' | 'read-back' };
+export type ReadBy =
+  | { origin: 'queue'; element: QueueElement; posting: JobPosting | null }
+  | { origin: 'listing' | 'read-back' };
 
 /**
  * The row to commit for a job read. Fails (a value) when the snapshot's instants are not
  * instants: the port's mapping produced them, so this names the port's bug.
  */
-export function snapshotEvent(source: string, job: JobRead, by: ReadBy): { ok: true; event: NewInboxEvent } | { ok: false; message: string } {
+export function snapshotEvent(
+  source: string,
+  job: JobRead,
+  by: ReadBy,
+): { ok: true; event: NewInboxEvent } | { ok: false; message: string } {
   const { snapshot } = job;
   const updated = Date.parse(snapshot.updatedAt);
   const fetched = Date.parse(snapshot.fetchedAt);
-  if (Number.isNaN(updated)) return { ok: false, message: `job ${snapshot.atsId}: snapshot.updatedAt: expected an ISO 8601 instant, got ${JSON.stringify(snapshot.updatedAt)}` };
-  if (Number.isNaN(fetched)) return { ok: false, message: `job ${snapshot.atsId}: snapshot.fetchedAt: expected an ISO 8601 instant, got ${JSON.stringify(snapshot.fetchedAt)}` };
+  if (Number.isNaN(updated))
+    return {
+      ok: false,
+      message: `job ${snapshot.atsId}: snapshot.updatedAt: expected an ISO 8601 instant, got ${JSON.stringify(snapshot.updatedAt)}`,
+    };
+  if (Number.isNaN(fetched))
+    return {
+      ok: false,
+      message: `job ${snapshot.atsId}: snapshot.fetchedAt: expected an ISO 8601 instant, got ${JSON.stringify(snapshot.fetchedAt)}`,
+    };
   const fetchedAt = new Date(fetched).toISOString();
   const posting = by.origin === 'queue' ? by.posting : null;
   const body: JobReadBody = {
     format: 'en3s.job-read/1',
     fetchedAt,
     origin: by.origin,
-    queue: by.origin === 'queue' ? { name: by.element.queueName, kind: by.element.kind, elementId: by.element.elementId } : null,
+    queue:
+      by.origin === 'queue'
+        ? { name: by.element.queueName, kind: by.element.kind, elementId: by.element.elementId }
+        : null,
     posting,
     document: job.document,
   };
@@ -94,7 +120,10 @@ export function parseSnapshotBody(body: string): { ok: true; value: JobReadBody 
   const parsed = bodySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, message: `job.snapshot body > ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
+    return {
+      ok: false,
+      message: `job.snapshot body > ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    };
   }
   return { ok: true, value: parsed.data };
 }
@@ -120,7 +149,8 @@ export async function storeSnapshots(
   for (const job of reads) {
     const row = snapshotEvent(source, job, { origin });
     if (!row.ok) throw new Error(row.message);
-    if ((await insertEvent(trx, row.event)) === 'inserted') stored.push({ eventId: row.event.event_id, read: { snapshot: job.snapshot, posting: null, origin } });
+    if ((await insertEvent(trx, row.event)) === 'inserted')
+      stored.push({ eventId: row.event.event_id, read: { snapshot: job.snapshot, posting: null, origin } });
   }
   return stored;
 }

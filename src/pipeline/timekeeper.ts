@@ -30,14 +30,17 @@ export function boundariesBetween(ctx: Pick<PipelineContext, 'domain'>, fromMs: 
   const firstYear = new Date(fromMs).getUTCFullYear() - 1;
   const lastYear = new Date(toMs).getUTCFullYear() + 1;
   for (const rs of ruleSets.list) {
-    if (rs.fromMs > fromMs && rs.fromMs <= toMs) out.push({ atMs: rs.fromMs, kind: 'ruleset.in_force', detail: { ruleSet: rs.id } });
+    if (rs.fromMs > fromMs && rs.fromMs <= toMs)
+      out.push({ atMs: rs.fromMs, kind: 'ruleset.in_force', detail: { ruleSet: rs.id } });
     for (let year = firstYear; year <= lastYear; year++) {
       for (const zone of zones) {
         const w = rs.calendar.window(year, zone);
         // A window belongs to the text in force when it opens.
         if (w.startMs < rs.fromMs || w.startMs >= rs.toMs) continue;
-        if (w.startMs > fromMs && w.startMs <= toMs) out.push({ atMs: w.startMs, kind: 'window.opened', detail: { campaign: year, timeZone: zone } });
-        if (w.endMs > fromMs && w.endMs <= toMs) out.push({ atMs: w.endMs, kind: 'window.closed', detail: { campaign: year, timeZone: zone } });
+        if (w.startMs > fromMs && w.startMs <= toMs)
+          out.push({ atMs: w.startMs, kind: 'window.opened', detail: { campaign: year, timeZone: zone } });
+        if (w.endMs > fromMs && w.endMs <= toMs)
+          out.push({ atMs: w.endMs, kind: 'window.closed', detail: { campaign: year, timeZone: zone } });
       }
     }
   }
@@ -78,7 +81,14 @@ export class Timekeeper extends Loop {
       await inTransaction(store, (trx) =>
         appendLedger(
           trx,
-          boundaries.map((b) => ({ offer_source: null, offer_ats_id: null, campaign: null, actor: 'system' as const, kind: b.kind, data: { ...b.detail, at: new Date(b.atMs).toISOString() } })),
+          boundaries.map((b) => ({
+            offer_source: null,
+            offer_ats_id: null,
+            campaign: null,
+            actor: 'system' as const,
+            kind: b.kind,
+            data: { ...b.detail, at: new Date(b.atMs).toISOString() },
+          })),
           nowIso,
         ),
       );
@@ -98,12 +108,20 @@ export class Timekeeper extends Loop {
       let query = store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).where('state', 'in', open);
       if (after) {
         const [s, a, c] = after;
-        query = query.where((eb) => eb.or([eb('source', '>', s), eb.and([eb('source', '=', s), eb('ats_id', '>', a)]), eb.and([eb('source', '=', s), eb('ats_id', '=', a), eb('campaign', '>', c)])]));
+        query = query.where((eb) =>
+          eb.or([
+            eb('source', '>', s),
+            eb.and([eb('source', '=', s), eb('ats_id', '>', a)]),
+            eb.and([eb('source', '=', s), eb('ats_id', '=', a), eb('campaign', '>', c)]),
+          ]),
+        );
       }
       const keys = await query.orderBy('source').orderBy('ats_id').orderBy('campaign').limit(500).execute();
       if (keys.length === 0) return count;
       for (const key of keys) {
-        const result = await inTransaction(store, (trx) => applyToKnownOffer(this.ctx, trx, key, { kind: 'tick', at: now.toISOString() }, now));
+        const result = await inTransaction(store, (trx) =>
+          applyToKnownOffer(this.ctx, trx, key, { kind: 'tick', at: now.toISOString() }, now),
+        );
         if (result) logStateChange(this.ctx.log, result);
         count += 1;
       }

@@ -11,7 +11,13 @@ import { RecapBuilder, SummaryBuilder } from './summary.js';
  * dashboard and the admin API; files of any size go through `generateReportFile`, which streams.
  * `limit` caps the rows kept (the summary and recap still count every offer).
  */
-export async function buildReport(db: Db, organisms: OrganismsFile, options: ReportOptions, generatedAt: string, limit = Number.POSITIVE_INFINITY): Promise<BuiltReport> {
+export async function buildReport(
+  db: Db,
+  organisms: OrganismsFile,
+  options: ReportOptions,
+  generatedAt: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<BuiltReport> {
   const header = reportHeader({ kind: 'report', format: 'json', options, generatedAt });
   const summary = new SummaryBuilder(options.campaign);
   const recap = new RecapBuilder();

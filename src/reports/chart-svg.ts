@@ -24,7 +24,8 @@ export const stateColors: Record<JobProcessState, string> = {
   closed: '#5b5b5b',
 };
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const r1 = (n: number) => String(Math.round(n * 10) / 10);
 
 /** 1, 2 or 5 times a power of ten, so that about five ticks cover `max`. */
@@ -53,10 +54,14 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
   const present = jobProcessStates.filter((s) => weeks.some((w) => (w.byState[s] ?? 0) > 0));
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height + 24 * Math.ceil(present.length / 4)}" role="img" aria-labelledby="chart-title" class="chart">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height + 24 * Math.ceil(present.length / 4)}" role="img" aria-labelledby="chart-title" class="chart">`,
+  );
   parts.push('<title id="chart-title">Offres par semaine de création et par état</title>');
   for (let v = 0; v <= yMax; v += step) {
-    parts.push(`<line x1="${left}" x2="${width - right}" y1="${r1(y(v))}" y2="${r1(y(v))}" stroke="#dddddd" stroke-width="1"/>`);
+    parts.push(
+      `<line x1="${left}" x2="${width - right}" y1="${r1(y(v))}" y2="${r1(y(v))}" stroke="#dddddd" stroke-width="1"/>`,
+    );
     parts.push(`<text x="${left - 6}" y="${r1(y(v) + 4)}" text-anchor="end" font-size="11">${v}</text>`);
   }
   weeks.forEach((w, i) => {
@@ -66,19 +71,27 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
       const n = w.byState[s] ?? 0;
       if (n === 0) continue;
       const label = `${w.week ? `Semaine du ${frenchDay(w.week)}` : 'Avant la période'} — ${jobProcessLabel(s)} : ${n}`;
-      parts.push(`<rect x="${r1(x)}" y="${r1(y(base + n))}" width="${r1(barW)}" height="${r1(y(base) - y(base + n))}" fill="${stateColors[s]}"><title>${escape(label)}</title></rect>`);
+      parts.push(
+        `<rect x="${r1(x)}" y="${r1(y(base + n))}" width="${r1(barW)}" height="${r1(y(base) - y(base + n))}" fill="${stateColors[s]}"><title>${escape(label)}</title></rect>`,
+      );
       base += n;
     }
     const labelX = r1(x + barW / 2);
     const text = w.week ? frenchDay(w.week).slice(0, 5) : 'avant';
-    parts.push(`<text x="${labelX}" y="${top + plotH + 14}" text-anchor="end" font-size="10" transform="rotate(-45 ${labelX} ${top + plotH + 14})">${text}</text>`);
+    parts.push(
+      `<text x="${labelX}" y="${top + plotH + 14}" text-anchor="end" font-size="10" transform="rotate(-45 ${labelX} ${top + plotH + 14})">${text}</text>`,
+    );
   });
-  parts.push(`<line x1="${left}" x2="${width - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333333" stroke-width="1"/>`);
+  parts.push(
+    `<line x1="${left}" x2="${width - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333333" stroke-width="1"/>`,
+  );
   parts.push(`<text x="${left}" y="${height - 8}" font-size="11">Semaine de création (lundi)</text>`);
   present.forEach((s, i) => {
     const lx = left + (i % 4) * 220;
     const ly = height + 8 + Math.floor(i / 4) * 24;
-    parts.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${stateColors[s]}"/><text x="${lx + 18}" y="${ly + 11}" font-size="12">${escape(jobProcessLabel(s))}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${stateColors[s]}"/><text x="${lx + 18}" y="${ly + 11}" font-size="12">${escape(jobProcessLabel(s))}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');

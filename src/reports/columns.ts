@@ -1,6 +1,17 @@
 import { jobProcessLabel } from '../domain/job-process-states.js';
 import { frenchDay } from './local-dates.js';
-import type { Actor, Concerned, CorrectiveAction, ObservedAnswer, PostRow, PostsOfBody, RecapStatus, ReportRow, RowMoment, SubmissionApprovers } from './model.js';
+import type {
+  Actor,
+  Concerned,
+  CorrectiveAction,
+  ObservedAnswer,
+  PostRow,
+  PostsOfBody,
+  RecapStatus,
+  ReportRow,
+  RowMoment,
+  SubmissionApprovers,
+} from './model.js';
 import { regimeLabels } from './options.js';
 
 /**
@@ -34,9 +45,16 @@ interface MomentColumn {
 
 export type Column = FixedColumn | MomentColumn;
 
-const concernedLabels: Record<Concerned, string> = { yes: 'oui', no: 'non', undetermined: 'indéterminée (données manquantes)' };
+const concernedLabels: Record<Concerned, string> = {
+  yes: 'oui',
+  no: 'non',
+  undetermined: 'indéterminée (données manquantes)',
+};
 const actorLabels: Record<Actor, string> = { connector: 'le connecteur', recruiter: 'le recruteur' };
-const approversLabels: Record<SubmissionApprovers, string> = { en3s_only: "l'EN3S seule", with_others: "l'EN3S et d'autres approbateurs" };
+const approversLabels: Record<SubmissionApprovers, string> = {
+  en3s_only: "l'EN3S seule",
+  with_others: "l'EN3S et d'autres approbateurs",
+};
 /** The status seen, never more: whether it is EN3S's own is the next column. */
 const answerLabels: Record<ObservedAnswer, string> = { approved: 'approbation', refused: 'refus', none: 'aucune' };
 export const actionLabels: Record<CorrectiveAction, string> = {
@@ -72,18 +90,43 @@ export const reportColumns: readonly Column[] = [
   { title: 'Raison', width: 50, cell: (r) => text(r.reason) },
   { title: 'Texte cité', width: 30, cell: (r) => text(r.citedText) },
   { title: 'Approbateur EN3S : posé le', width: 12, cell: (r) => day(r.days.approver) },
-  { title: 'Approbateur EN3S : posé par', width: 15, cell: (r) => text(r.approver ? actorLabels[r.approver.by] : null) },
+  {
+    title: 'Approbateur EN3S : posé par',
+    width: 15,
+    cell: (r) => text(r.approver ? actorLabels[r.approver.by] : null),
+  },
   { title: "Soumise à l'EN3S (observée le)", width: 12, cell: (r) => day(r.days.submission) },
-  { title: 'Approbateurs de la soumission', width: 18, cell: (r) => text(r.submission ? approversLabels[r.submission.approvers] : null) },
+  {
+    title: 'Approbateurs de la soumission',
+    width: 18,
+    cell: (r) => text(r.submission ? approversLabels[r.submission.approvers] : null),
+  },
   { title: 'Réponse observée', width: 12, cell: (r) => text(r.answer ? answerLabels[r.answer] : null) },
   { title: 'Réponse observée le', width: 12, cell: (r) => day(r.days.answer) },
-  { title: "Réponse : attribuée à l'EN3S seule", width: 11, cell: (r) => text(r.answerByEn3s === null ? null : r.answerByEn3s ? 'oui' : 'non') },
-  { title: 'Délai entre soumission et réponse observées (jours)', width: 12, cell: (r) => ({ kind: 'number', value: r.answerDays }) },
+  {
+    title: "Réponse : attribuée à l'EN3S seule",
+    width: 11,
+    cell: (r) => text(r.answerByEn3s === null ? null : r.answerByEn3s ? 'oui' : 'non'),
+  },
+  {
+    title: 'Délai entre soumission et réponse observées (jours)',
+    width: 12,
+    cell: (r) => ({ kind: 'number', value: r.answerDays }),
+  },
   { title: 'Publiée', width: 8, moment: true, cell: (r) => ({ kind: 'yesno', value: r.published }) },
   { title: 'Publication : date', width: 12, moment: true, cell: (r) => day(r.days.published) },
   { title: 'Publication : annonce (identifiant ATS)', width: 12, moment: true, cell: (r) => text(r.postingId) },
-  { title: "Publiée sans l'approbation de l'EN3S (manquement)", width: 12, cell: (r) => ({ kind: 'yesno', value: r.publishedWithoutApproval }) },
-  { title: 'Action corrective', width: 20, moment: true, cell: (r) => text(r.correctiveAction ? actionLabels[r.correctiveAction] : null) },
+  {
+    title: "Publiée sans l'approbation de l'EN3S (manquement)",
+    width: 12,
+    cell: (r) => ({ kind: 'yesno', value: r.publishedWithoutApproval }),
+  },
+  {
+    title: 'Action corrective',
+    width: 20,
+    moment: true,
+    cell: (r) => text(r.correctiveAction ? actionLabels[r.correctiveAction] : null),
+  },
   { title: 'Action corrective : date', width: 12, moment: true, cell: (r) => day(r.days.correctiveAction) },
   { title: 'État actuel', width: 22, cell: (r) => text(jobProcessLabel(r.state)) },
   { title: 'État depuis le', width: 12, cell: (r) => day(r.days.stateSince) },
@@ -118,7 +161,14 @@ export const recapColumns = [
 ] as const;
 
 /** The columns of a network's detail in the recap. */
-export const recapDetailColumns = ['Référence', 'Intitulé', 'Organisme', 'Grille et niveau', 'Statut', 'Réponse observée le'];
+export const recapDetailColumns = [
+  'Référence',
+  'Intitulé',
+  'Organisme',
+  'Grille et niveau',
+  'Statut',
+  'Réponse observée le',
+];
 
 /** A column of a plain table (the list of posts): a title, a width for the XLSX sheet, a typed cell. */
 export interface TableColumn<R> {

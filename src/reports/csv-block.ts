@@ -1,4 +1,9 @@
-import { BLOCK_FIELD_END, BLOCK_ROW_END, type OfferReportCsvBlock, type OfferReportPosition } from '../store/offer-report.js';
+import {
+  BLOCK_FIELD_END,
+  BLOCK_ROW_END,
+  type OfferReportCsvBlock,
+  type OfferReportPosition,
+} from '../store/offer-report.js';
 import { csvRecordParts, type MomentCells, type MomentTexts } from './render-csv.js';
 
 /**
@@ -28,7 +33,10 @@ export interface CsvBlockRecords {
 /** A moment's cells as the bytes written before, between and after the runs of a record. */
 interface MomentBytes {
   networks: string[];
-  /** `gaps[0]` before the first run, `gaps[k]` between runs k-1 and k, the last after the last run (the record's end with it). */
+  /**
+   * `gaps[0]` before the first run, `gaps[k]` between runs k-1 and k, the last after the last run (the record's end
+   * with it).
+   */
   gaps: Buffer[];
   /** Their length in all. */
   length: number;
@@ -37,7 +45,10 @@ interface MomentBytes {
 const { runCount, momentsBefore } = csvRecordParts();
 
 export class CsvBlockRecordsMaker {
-  /** The bytes of a row's networks and moment values as they are (read as Latin-1, one char per byte) → its moment's bytes. */
+  /**
+   * The bytes of a row's networks and moment values as they are (read as Latin-1, one char per byte) → its moment's
+   * bytes.
+   */
   private readonly moments = new Map<string, MomentBytes>();
 
   /** `network`: the report's network filter (null: every row). */
@@ -77,7 +88,16 @@ export class CsvBlockRecordsMaker {
       const f4 = block.indexOf(BLOCK_FIELD_END, f3 + 1);
       const f5 = block.indexOf(BLOCK_FIELD_END, f4 + 1);
       // Six fields exactly: the fifth separator is the row's last one.
-      if (f1 === -1 || f2 === -1 || f3 === -1 || f4 === -1 || f5 === -1 || f5 >= end || block.lastIndexOf(BLOCK_FIELD_END, end - 1) !== f5) return null;
+      if (
+        f1 === -1 ||
+        f2 === -1 ||
+        f3 === -1 ||
+        f4 === -1 ||
+        f5 === -1 ||
+        f5 >= end ||
+        block.lastIndexOf(BLOCK_FIELD_END, end - 1) !== f5
+      )
+        return null;
       // The runs of the stored text, exactly as many as the columns have.
       const runs: number[] = [f5 + 1];
       for (let k = 1; k < runCount; k++) {
@@ -107,7 +127,11 @@ export class CsvBlockRecordsMaker {
       kept += 1;
     }
     if (prev === null) return null;
-    const last: OfferReportPosition = [block.toString('utf8', prev[0], prev[1]), block.toString('utf8', prev[2], prev[3]), block.toString('utf8', prev[4], prev[5])];
+    const last: OfferReportPosition = [
+      block.toString('utf8', prev[0], prev[1]),
+      block.toString('utf8', prev[2], prev[3]),
+      block.toString('utf8', prev[4], prev[5]),
+    ];
     return { bytes: out.subarray(0, at), rows: kept, last };
   }
 }

@@ -18,6 +18,10 @@ port.on('message', (message: PartRequest | 'close') => {
   }
   partText(store.db, setup, message).then(
     (answer) => port.postMessage({ index: message.index, ...answer } satisfies PartAnswer),
-    (error: unknown) => port.postMessage({ index: message.index, error: error instanceof Error ? error.message : String(error) } satisfies PartAnswer),
+    (error: unknown) =>
+      port.postMessage({
+        index: message.index,
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies PartAnswer),
   );
 });

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { OrganismsFile } from '../domain/organism-schema.js';
 import { sqliteConnectionOf, type Db } from '../store/database.js';
-import { offerReportBoundary, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
+import {
+  offerReportBoundary,
+  type OfferReportPosition,
+  type OfferReportRange,
+  type OfferReportScan,
+} from '../store/offer-report.js';
 import { endStream, writeChunk } from './atomic-file.js';
 import type { ReportOptions } from './options.js';
 import { reportCsvHead } from './render-csv.js';
@@ -41,7 +46,9 @@ export interface PartRequest {
   range: OfferReportRange;
 }
 
-export type PartAnswer = { index: number; text: Uint8Array; rows: number; read: number } | { index: number; error: string };
+export type PartAnswer =
+  | { index: number; text: Uint8Array; rows: number; read: number }
+  | { index: number; error: string };
 
 export interface WorkerSetup {
   file: string;
@@ -60,10 +67,16 @@ const DEFAULT_PART_SIZE = 2_000;
  * thread asked, PostgreSQL or an in-memory database, a report as it stood (`asOf`), no compiled
  * worker beside this module (running from the TypeScript sources), or a report of one part only.
  */
-export async function partsSource(db: Db, options: ReportOptions, organisms: OrganismsFile, parts: CsvPartsOptions = {}): Promise<string | null> {
+export async function partsSource(
+  db: Db,
+  options: ReportOptions,
+  organisms: OrganismsFile,
+  parts: CsvPartsOptions = {},
+): Promise<string | null> {
   if (threadsOf(parts) < 2 || options.asOf !== null) return null;
   const connection = sqliteConnectionOf(db);
-  if (connection === null || connection.memory || !existsSync(fileURLToPath(parts.workerUrl ?? defaultWorker))) return null;
+  if (connection === null || connection.memory || !existsSync(fileURLToPath(parts.workerUrl ?? defaultWorker)))
+    return null;
   // Some offer beyond the first part?
   const beyond = await offerReportBoundary(db, scanOf(options, organisms), null, partSizeOf(parts) + 1);
   return beyond === null ? null : connection.name;
@@ -109,7 +122,11 @@ export async function partText(db: Db, setup: Omit<WorkerSetup, 'file'>, request
   const texts: Buffer[] = [];
   let rows = 0;
   let read = 0;
-  const pages = reportCsvPages(db, setup.options, setup.referenceAt, setup.organisms, { pageSize: setup.pageSize, range: request.range, onProgress: (n) => (read = n) });
+  const pages = reportCsvPages(db, setup.options, setup.referenceAt, setup.organisms, {
+    pageSize: setup.pageSize,
+    range: request.range,
+    onProgress: (n) => (read = n),
+  });
   for await (const page of pages) {
     texts.push(typeof page.text === 'string' ? Buffer.from(page.text) : page.text);
     rows += page.rows;
@@ -135,7 +152,10 @@ class ThreadPartMaker implements PartMaker {
   private readonly exited: Promise<void>;
   constructor(url: URL, setup: WorkerSetup) {
     // A worker holds one part at a time: a small heap keeps the process's resident memory low.
-    this.worker = new Worker(url, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 } });
+    this.worker = new Worker(url, {
+      workerData: setup,
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
+    });
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
   }
 
@@ -154,7 +174,9 @@ class ThreadPartMaker implements PartMaker {
       };
       const onExit = (code: number) => {
         cleanup();
-        reject(new Error(`le fil d'exécution du rapport s'est arrêté (code ${code}) pendant la partie ${request.index}`));
+        reject(
+          new Error(`le fil d'exécution du rapport s'est arrêté (code ${code}) pendant la partie ${request.index}`),
+        );
       };
       const cleanup = () => {
         worker.off('message', onMessage);
@@ -180,7 +202,15 @@ class ThreadPartMaker implements PartMaker {
  * Writes the report's CSV into `out` (which it ends) from the SQLite `file`, and returns the
  * number of offers written.
  */
-export async function writeReportCsvInParts(db: Db, file: string, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, out: Writable, parts: CsvPartsOptions = {}): Promise<number> {
+export async function writeReportCsvInParts(
+  db: Db,
+  file: string,
+  options: ReportOptions,
+  referenceAt: string,
+  organisms: OrganismsFile,
+  out: Writable,
+  parts: CsvPartsOptions = {},
+): Promise<number> {
   const threads = threadsOf(parts);
   const cuts = new Cuts(db, scanOf(options, organisms), partSizeOf(parts));
   const setup: WorkerSetup = { file, options, referenceAt, organisms, pageSize: parts.pageSize };

@@ -73,10 +73,20 @@ export async function recapOf(rows: AsyncIterable<ReportRow>): Promise<{ recap: 
  * of posts to enter on EN3S's board (`posts.ts`). Throws
  * `ReportChangedError` when the offers changed between the two passes of an XLSX or HTML report.
  */
-export async function writeReport(db: Db, organisms: OrganismsFile, request: ReportRequest, out: Writable): Promise<number> {
+export async function writeReport(
+  db: Db,
+  organisms: OrganismsFile,
+  request: ReportRequest,
+  out: Writable,
+): Promise<number> {
   const header = reportHeader(request);
-  if (request.kind === 'posts') return (await import('./posts.js')).writePostsList(db, organisms, header, request.format, request.options, out);
-  const rows = () => reportRows(db, request.options, header.reference, organisms, { pageSize: request.pageSize, onProgress: request.onProgress });
+  if (request.kind === 'posts')
+    return (await import('./posts.js')).writePostsList(db, organisms, header, request.format, request.options, out);
+  const rows = () =>
+    reportRows(db, request.options, header.reference, organisms, {
+      pageSize: request.pageSize,
+      onProgress: request.onProgress,
+    });
   // Only the writer of the format asked is loaded (exceljs alone weighs tens of megabytes).
   switch (request.format) {
     case 'csv': {
@@ -84,8 +94,19 @@ export async function writeReport(db: Db, organisms: OrganismsFile, request: Rep
       if (request.kind === 'report') {
         const { partsSource, writeReportCsvInParts } = await import('./csv-parts.js');
         const file = await partsSource(db, request.options, organisms, request.parts);
-        if (file !== null) return writeReportCsvInParts(db, file, request.options, header.reference, organisms, out, { ...request.parts, pageSize: request.pageSize, onProgress: request.onProgress });
-        return csv.writeReportCsv(reportCsvPages(db, request.options, header.reference, organisms, { pageSize: request.pageSize, onProgress: request.onProgress }), out);
+        if (file !== null)
+          return writeReportCsvInParts(db, file, request.options, header.reference, organisms, out, {
+            ...request.parts,
+            pageSize: request.pageSize,
+            onProgress: request.onProgress,
+          });
+        return csv.writeReportCsv(
+          reportCsvPages(db, request.options, header.reference, organisms, {
+            pageSize: request.pageSize,
+            onProgress: request.onProgress,
+          }),
+          out,
+        );
       }
       const { recap, offers } = await recapOf(rows());
       await csv.writeRecapCsv(recap, out);
@@ -114,7 +135,8 @@ export async function writeReport(db: Db, organisms: OrganismsFile, request: Rep
       }
       const summary = await summarize(rows(), header.campaign);
       const written = await html.writeReportHtml(header, summary, rows(), out);
-      if (canonicalJson(written.summary) !== canonicalJson(summary)) throw new ReportChangedError('les offres ont changé pendant l’écriture du rapport');
+      if (canonicalJson(written.summary) !== canonicalJson(summary))
+        throw new ReportChangedError('les offres ont changé pendant l’écriture du rapport');
       return written.count;
     }
   }

@@ -22,9 +22,27 @@ export {
 } from './options.js';
 export { readPostsList } from './posts.js';
 export { reportRows, type ReadOptions } from './source.js';
-export { generateReportFile, recapOf, ReportChangedError, reportHeader, summarize, writeReport, type FileRequest, type FileResult, type ReportRequest } from './generate.js';
+export {
+  generateReportFile,
+  recapOf,
+  ReportChangedError,
+  reportHeader,
+  summarize,
+  writeReport,
+  type FileRequest,
+  type FileResult,
+  type ReportRequest,
+} from './generate.js';
 export { getReportRun, listReportRuns, recordReportRun, type ReportRun, type RunFile, type RunFilter } from './runs.js';
-export { candidateRuns, dueRuns, ReportScheduler, type DueRun, type MadeRun, type ScheduleSlot, type SchedulerOptions } from './schedule.js';
+export {
+  candidateRuns,
+  dueRuns,
+  ReportScheduler,
+  type DueRun,
+  type MadeRun,
+  type ScheduleSlot,
+  type SchedulerOptions,
+} from './schedule.js';
 export { createReportMailer, type MailSettings, type ReportMailer } from './mail.js';
 export { postsJsonSchema, recapJsonSchema, reportJsonSchema, reportRowJsonSchema } from './schema.js';
 

@@ -52,7 +52,10 @@ export function createReportMailer(settings: MailSettings): ReportMailer | null 
         return { ok: true, messageId: String(info.messageId) };
       } catch (error) {
         // The SMTP error, without the addresses it may quote.
-        const code = (error as { code?: string; responseCode?: number }).code ?? (error as { responseCode?: number }).responseCode ?? 'SMTP';
+        const code =
+          (error as { code?: string; responseCode?: number }).code ??
+          (error as { responseCode?: number }).responseCode ??
+          'SMTP';
         return { ok: false, error: `envoi impossible (${String(code)})` };
       }
     },

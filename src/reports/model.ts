@@ -15,7 +15,10 @@ export type { Actor, Concerned };
 export type ObservedAnswer = 'approved' | 'refused' | 'none';
 /** Who the submission to EN3S went to: EN3S alone, or EN3S among other approvers. */
 export type SubmissionApprovers = 'en3s_only' | 'with_others';
-/** What was done about a posting live without EN3S's approval: taken down (seen gone), its take-down asked, or only reported (monitor mode). */
+/**
+ * What was done about a posting live without EN3S's approval: taken down (seen gone), its take-down asked, or only
+ * reported (monitor mode).
+ */
 export type CorrectiveAction = 'taken-down' | 'take-down-requested' | 'reported';
 
 export interface ReportRow {
@@ -207,7 +210,21 @@ export interface BoardEntryView {
  * enter it and whether it was entered.
  */
 export interface PostRow
-  extends Pick<ReportRow, 'source' | 'atsId' | 'campaign' | 'reference' | 'title' | 'organism' | 'organismType' | 'regime' | 'networks' | 'grid' | 'level' | 'timeZone'> {
+  extends Pick<
+    ReportRow,
+    | 'source'
+    | 'atsId'
+    | 'campaign'
+    | 'reference'
+    | 'title'
+    | 'organism'
+    | 'organismType'
+    | 'regime'
+    | 'networks'
+    | 'grid'
+    | 'level'
+    | 'timeZone'
+  > {
   concerned: 'yes' | 'undetermined';
   state: JobProcessState;
   /** Creation in the ATS, and the connector's first reading of the job (ISO instants). */

@@ -36,8 +36,12 @@ export function formatsOf(kind: ReportKind): readonly ReportFormat[] {
 export function unsupportedOptions(kind: ReportKind, options: Pick<ReportOptions, 'asOf' | 'states'>): string[] {
   if (kind !== 'posts') return [];
   const problems: string[] = [];
-  if (options.asOf !== null) problems.push('date de situation : la liste des postes à saisir montre la campagne telle qu’elle est, sans date de situation');
-  if (options.states !== null) problems.push('état : la liste des postes à saisir comprend toutes les offres concernées, sans filtre d’état');
+  if (options.asOf !== null)
+    problems.push(
+      'date de situation : la liste des postes à saisir montre la campagne telle qu’elle est, sans date de situation',
+    );
+  if (options.states !== null)
+    problems.push('état : la liste des postes à saisir comprend toutes les offres concernées, sans filtre d’état');
   return problems;
 }
 export type RunTrigger = 'cli' | 'schedule' | 'api';
@@ -76,7 +80,8 @@ export interface RawReportOptions {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
-const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null);
+const text = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
 
 /** Every network named in the bodies file, in file order, without duplicates. */
 export function knownNetworks(organisms: OrganismsFile): string[] {
@@ -109,7 +114,10 @@ export function parseReportOptions(raw: RawReportOptions, organisms: OrganismsFi
   const asOfText = text(raw.asOf);
   if (asOfText !== null) {
     asOf = parseAsOf(asOfText);
-    if (asOf === null) problems.push(`date de situation : un instant ISO (ex. 2027-02-01T12:00:00+01:00) ou une date (2027-02-01) était attendu, reçu « ${asOfText} »`);
+    if (asOf === null)
+      problems.push(
+        `date de situation : un instant ISO (ex. 2027-02-01T12:00:00+01:00) ou une date (2027-02-01) était attendu, reçu « ${asOfText} »`,
+      );
   }
 
   const networks = knownNetworks(organisms);
@@ -117,36 +125,53 @@ export function parseReportOptions(raw: RawReportOptions, organisms: OrganismsFi
   const networkText = text(raw.network);
   if (networkText !== null) {
     network = networks.find((n) => fold(n) === fold(networkText)) ?? null;
-    if (network === null) problems.push(`réseau : « ${networkText} » inconnu ; réseaux connus : ${networks.join(', ')}`);
+    if (network === null)
+      problems.push(`réseau : « ${networkText} » inconnu ; réseaux connus : ${networks.join(', ')}`);
   }
 
   let regime: string | null = null;
   const regimeText = text(raw.regime);
   if (regimeText !== null) {
     const wanted = fold(regimeText);
-    regime = Object.keys(regimeLabels).find((k) => k === wanted || fold(regimeLabels[k]!) === wanted || fold(regimeLabels[k]!).endsWith(` ${wanted}`)) ?? null;
-    if (regime === null) problems.push(`régime : « ${regimeText} » inconnu ; attendu ${Object.keys(regimeLabels).join(', ')}`);
+    regime =
+      Object.keys(regimeLabels).find(
+        (k) => k === wanted || fold(regimeLabels[k]!) === wanted || fold(regimeLabels[k]!).endsWith(` ${wanted}`),
+      ) ?? null;
+    if (regime === null)
+      problems.push(`régime : « ${regimeText} » inconnu ; attendu ${Object.keys(regimeLabels).join(', ')}`);
   }
 
   const body = text(raw.body);
 
   let states: JobProcessState[] | null = null;
-  const stateList = Array.isArray(raw.state) ? raw.state.map(text) : text(raw.state)?.split(',').map((s) => s.trim());
+  const stateList = Array.isArray(raw.state)
+    ? raw.state.map(text)
+    : text(raw.state)
+        ?.split(',')
+        .map((s) => s.trim());
   if (stateList && stateList.length > 0) {
     const unknown = stateList.filter((s) => s === null || !(jobProcessStates as readonly string[]).includes(s));
-    if (unknown.length > 0) problems.push(`état : « ${unknown.join(', ')} » inconnu ; états connus : ${jobProcessStates.join(', ')}`);
+    if (unknown.length > 0)
+      problems.push(`état : « ${unknown.join(', ')} » inconnu ; états connus : ${jobProcessStates.join(', ')}`);
     else states = [...new Set(stateList as JobProcessState[])];
   }
 
   const primaryNetworks = raw.primaryNetworks ?? 'all';
-  if (primaryNetworks !== 'all' && primaryNetworks !== 'primary') problems.push(`réseaux : « all » ou « primary » attendu, reçu « ${String(primaryNetworks)} »`);
+  if (primaryNetworks !== 'all' && primaryNetworks !== 'primary')
+    problems.push(`réseaux : « all » ou « primary » attendu, reçu « ${String(primaryNetworks)} »`);
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { campaign, asOf, network, regime, body, states, primaryNetworks: primaryNetworks as 'all' | 'primary' } };
+  return {
+    ok: true,
+    value: { campaign, asOf, network, regime, body, states, primaryNetworks: primaryNetworks as 'all' | 'primary' },
+  };
 }
 
 /** The body filter: a type key (case-insensitive) or a body's name, folded. */
-export function bodyMatcher(body: string | null, organisms: OrganismsFile): ((type: string | null, name: string) => boolean) | null {
+export function bodyMatcher(
+  body: string | null,
+  organisms: OrganismsFile,
+): ((type: string | null, name: string) => boolean) | null {
   if (body === null) return null;
   const typeKey = organisms.types.find((t) => t.key === body.toUpperCase())?.key;
   if (typeKey) return (type) => type === typeKey;

@@ -25,11 +25,19 @@ import { scanOf } from './source.js';
 const PAGE = 500;
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
-/** The window's first and last day in the body's legal time: 1 January to 30 April, whatever the zone (DOMAIN.md, both texts). */
+/**
+ * The window's first and last day in the body's legal time: 1 January to 30 April, whatever the zone (DOMAIN.md, both
+ * texts).
+ */
 const windowOf = (campaign: number) => ({ start: `${campaign}-01-01`, end: `${campaign}-04-30` });
 
 function postRow(r: PostToDeclareRow, options: ReportOptions, dates: LocalDates): PostRow {
-  const entry = r.entry && { enteredOn: r.entry.entered_on, note: r.entry.note, recordedBy: r.entry.recorded_by, recordedAt: r.entry.recorded_at };
+  const entry = r.entry && {
+    enteredOn: r.entry.entered_on,
+    note: r.entry.note,
+    recordedBy: r.entry.recorded_by,
+    recordedAt: r.entry.recorded_at,
+  };
   return {
     source: r.source,
     atsId: r.ats_id,
@@ -66,7 +74,12 @@ export async function readPostsList(db: Db, organisms: OrganismsFile, options: R
   const posts: PostRow[] = [];
   let after: OfferReportPosition | null = null;
   for (;;) {
-    const page = await readPostsToDeclarePage(db, { campaign: scan.campaign, regime: scan.regime, organismType: scan.organismType }, after, PAGE);
+    const page = await readPostsToDeclarePage(
+      db,
+      { campaign: scan.campaign, regime: scan.regime, organismType: scan.organismType },
+      after,
+      PAGE,
+    );
     for (const r of page.rows) {
       if (matchBody && !matchBody(r.organism_type, r.organism)) continue;
       const row = postRow(r, options, dates);
@@ -76,21 +89,39 @@ export async function readPostsList(db: Db, organisms: OrganismsFile, options: R
     if (page.rows.length < PAGE) break;
     after = page.last;
   }
-  posts.sort((a, b) => collator.compare(a.organism, b.organism) || collator.compare(a.reference, b.reference) || (a.atsId < b.atsId ? -1 : a.atsId > b.atsId ? 1 : 0));
+  posts.sort(
+    (a, b) =>
+      collator.compare(a.organism, b.organism) ||
+      collator.compare(a.reference, b.reference) ||
+      (a.atsId < b.atsId ? -1 : a.atsId > b.atsId ? 1 : 0),
+  );
   const bodies: PostsOfBody[] = [];
   for (const post of posts) {
     let body = bodies[bodies.length - 1];
-    if (!body || body.organism !== post.organism) bodies.push((body = { organism: post.organism, organismType: post.organismType, posts: 0, entered: 0, toEnter: 0 }));
+    if (!body || body.organism !== post.organism)
+      bodies.push(
+        (body = { organism: post.organism, organismType: post.organismType, posts: 0, entered: 0, toEnter: 0 }),
+      );
     body.posts += 1;
     if (post.entry) body.entered += 1;
     else body.toEnter += 1;
   }
-  const total = bodies.reduce((t, b) => ({ posts: t.posts + b.posts, entered: t.entered + b.entered, toEnter: t.toEnter + b.toEnter }), { posts: 0, entered: 0, toEnter: 0 });
+  const total = bodies.reduce(
+    (t, b) => ({ posts: t.posts + b.posts, entered: t.entered + b.entered, toEnter: t.toEnter + b.toEnter }),
+    { posts: 0, entered: 0, toEnter: 0 },
+  );
   return { posts, bodies, total };
 }
 
 /** Writes the list in the format asked, through the writers of the other reports; returns the number of posts. */
-export async function writePostsList(db: Db, organisms: OrganismsFile, header: ReportHeader, format: ReportFormat, options: ReportOptions, out: Writable): Promise<number> {
+export async function writePostsList(
+  db: Db,
+  organisms: OrganismsFile,
+  header: ReportHeader,
+  format: ReportFormat,
+  options: ReportOptions,
+  out: Writable,
+): Promise<number> {
   const list = await readPostsList(db, organisms, options);
   switch (format) {
     case 'csv':

@@ -28,7 +28,10 @@ export function offerFacts(snapshot: JobSnapshot): OfferFacts {
 }
 
 type ProjectedFields = OfferHeader & {
-  /** The job's latest snapshot; an `offers` row of the earlier, invented ATS holds another document (see `projectOffer`). */
+  /**
+   * The job's latest snapshot; an `offers` row of the earlier, invented ATS holds another document (see
+   * `projectOffer`).
+   */
   offer: JobSnapshot;
   decision: Decision | null;
   timeline_data: Record<string, unknown> | null;

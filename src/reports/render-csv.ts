@@ -66,7 +66,10 @@ const runs = parts.filter((p): p is Extract<Part, { kind: 'run' }> => p.kind ===
 const momentParts = parts.flatMap((p) => (p.kind === 'moment' ? [p.column] : []));
 const lastRunPart = parts.map((p) => p.kind).lastIndexOf('run');
 
-/** How a record is laid out: its runs of fixed columns, and how many moment cells come before each run (the last entry: after the last run). */
+/**
+ * How a record is laid out: its runs of fixed columns, and how many moment cells come before each run (the last entry:
+ * after the last run).
+ */
 export function csvRecordParts(): { runCount: number; momentsBefore: number[] } {
   const momentsBefore = [0];
   for (const part of parts) {
@@ -76,11 +79,23 @@ export function csvRecordParts(): { runCount: number; momentsBefore: number[] } 
   return { runCount: runs.length, momentsBefore };
 }
 
-/** Between the runs of `csv_cells` and the values of `csv_moment` (no text of a report holds it; a row that does is not stored ahead). */
+/**
+ * Between the runs of `csv_cells` and the values of `csv_moment` (no text of a report holds it; a row that does is not
+ * stored ahead).
+ */
 const SEPARATOR = '\u001f';
 
 /** The values of the row's moment that `csv_moment` holds, in order (the networks have their own column). */
-const momentColumns = ['published_at', 'published_day', 'channel', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day'] as const satisfies readonly (keyof MomentFacts)[];
+const momentColumns = [
+  'published_at',
+  'published_day',
+  'channel',
+  'withdrawn_at',
+  'withdrawn_day',
+  'fix_action',
+  'fix_at',
+  'fix_day',
+] as const satisfies readonly (keyof MomentFacts)[];
 
 /**
  * The rendering `csvAheadOf` gives. Stored text of another version is not used (the row is
@@ -106,8 +121,13 @@ export function csvAheadOf(facts: ReportFacts): CsvAheadColumns {
   const row = finishRow(facts, anyMoment);
   const texts = runs.map((run) => csvText(run.columns.map((column) => cellText(column.cell(row)))));
   const values = momentColumns.map((column) => facts[column]);
-  if (texts.some((t) => t.includes(SEPARATOR)) || values.some((v) => v === '' || (v !== null && v.includes(SEPARATOR)))) return nothingAhead;
-  return { csv_version: CSV_CELLS_VERSION, csv_cells: texts.join(SEPARATOR), csv_moment: values.map((v) => v ?? '').join(SEPARATOR) };
+  if (texts.some((t) => t.includes(SEPARATOR)) || values.some((v) => v === '' || (v !== null && v.includes(SEPARATOR))))
+    return nothingAhead;
+  return {
+    csv_version: CSV_CELLS_VERSION,
+    csv_cells: texts.join(SEPARATOR),
+    csv_moment: values.map((v) => v ?? '').join(SEPARATOR),
+  };
 }
 
 /** What a CSV record ahead of the report is read from. */
@@ -124,7 +144,10 @@ export function hasCsvAhead(row: CsvAheadRow): row is CsvAheadRow & { csv_cells:
 /** The values of the row's moment, from `csv_moment` (an empty value is a missing one, see `csvAheadOf`). */
 function momentFactsOf(row: MomentSource): MomentFacts {
   const values = row.csv_moment.split(SEPARATOR);
-  const facts = Object.fromEntries(momentColumns.map((column, i) => [column, values[i] || null])) as Omit<MomentFacts, 'networks'>;
+  const facts = Object.fromEntries(momentColumns.map((column, i) => [column, values[i] || null])) as Omit<
+    MomentFacts,
+    'networks'
+  >;
   return { ...facts, networks: row.networks };
 }
 
@@ -163,7 +186,10 @@ export class MomentCells {
     const known = this.moments.get(row.networks)?.get(row.csv_moment);
     if (known !== undefined) return known;
     const moment = momentOf(momentFactsOf(row), this.ctx);
-    const made = { networks: moment.networks, texts: momentParts.map((column) => this.text(cellText(column.cell(moment)))) };
+    const made = {
+      networks: moment.networks,
+      texts: momentParts.map((column) => this.text(cellText(column.cell(moment)))),
+    };
     if (++this.remembered > 10_000) {
       this.moments.clear();
       this.remembered = 1;
@@ -174,7 +200,10 @@ export class MomentCells {
     return made;
   }
 
-  /** The CSV record from the text of the fixed runs stored ahead and the moment's texts; null when the text does not have the runs of these columns. */
+  /**
+   * The CSV record from the text of the fixed runs stored ahead and the moment's texts; null when the text does not
+   * have the runs of these columns.
+   */
   record(cells: string, moment: MomentTexts): string | null {
     let record = '';
     let from = 0;
@@ -228,11 +257,17 @@ export async function writeTableCsv(records: Iterable<readonly string[]>, out: W
 }
 
 export async function writeRecapCsv(recap: Recap, out: Writable): Promise<void> {
-  const line = (l: Recap['total']) => [l.network, l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total].map((v) => (typeof v === 'number' ? frenchNumber(v) : v));
+  const line = (l: Recap['total']) =>
+    [l.network, l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total].map((v) =>
+      typeof v === 'number' ? frenchNumber(v) : v,
+    );
   await writeTableCsv([[...recapColumns], ...recap.lines.map(line), line(recap.total)], out);
 }
 
 /** The posts to enter on EN3S's board, one record per post (the counts per body are in the XLSX and the JSON). */
 export async function writePostsCsv(list: PostsList, out: Writable): Promise<void> {
-  await writeTableCsv([postColumns.map((c) => c.title), ...list.posts.map((post) => postColumns.map((c) => cellText(c.cell(post))))], out);
+  await writeTableCsv(
+    [postColumns.map((c) => c.title), ...list.posts.map((post) => postColumns.map((c) => cellText(c.cell(post))))],
+    out,
+  );
 }

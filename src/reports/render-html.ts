@@ -1,11 +1,27 @@
 import type { Writable } from 'node:stream';
 import { endStream, writeChunk } from './atomic-file.js';
 import { weeklyChartSvg } from './chart-svg.js';
-import { cellText, gridAndLevel, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns } from './columns.js';
+import {
+  cellText,
+  gridAndLevel,
+  recapColumns,
+  recapDetailColumns,
+  recapStatusLabels,
+  reportColumns,
+} from './columns.js';
 import { frenchDay, LocalDates } from './local-dates.js';
 import type { Group, GroupStats, Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
-import { figureText, groupFigures, groupTotal, groupTitles, headerLines, indicators, reportTitle, stateLines } from './summary-layout.js';
+import {
+  figureText,
+  groupFigures,
+  groupTotal,
+  groupTitles,
+  headerLines,
+  indicators,
+  reportTitle,
+  stateLines,
+} from './summary-layout.js';
 
 /**
  * The printable HTML report, in French: one self-contained page (styles inline, the chart as
@@ -14,7 +30,12 @@ import { figureText, groupFigures, groupTotal, groupTitles, headerLines, indicat
  */
 
 export const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 const STYLE = `
   @page { size: A4 landscape; margin: 12mm; }
@@ -35,7 +56,9 @@ const STYLE = `
 
 function page(header: ReportHeader): string {
   const title = escapeHtml(reportTitle(header));
-  const meta = headerLines(header).map((l) => `<p class="meta">${escapeHtml(l)}</p>`).join('\n');
+  const meta = headerLines(header)
+    .map((l) => `<p class="meta">${escapeHtml(l)}</p>`)
+    .join('\n');
   return `<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<h1>${title}</h1>\n${meta}\n`;
 }
 
@@ -44,13 +67,24 @@ const th = (text: string) => `<th>${escapeHtml(text)}</th>`;
 
 function groupTable(title: string, groups: Group[], total: GroupStats): string {
   const head = `<tr>${th(title)}${groupTitles.map(th).join('')}</tr>`;
-  const body = [...groups, groupTotal(groups, total)].map((g) => `<tr>${td(g.label)}${groupFigures(g).map((f) => td(figureText(f), true)).join('')}</tr>`).join('\n');
+  const body = [...groups, groupTotal(groups, total)]
+    .map(
+      (g) =>
+        `<tr>${td(g.label)}${groupFigures(g)
+          .map((f) => td(figureText(f), true))
+          .join('')}</tr>`,
+    )
+    .join('\n');
   return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`;
 }
 
 function summaryHtml(summary: Summary): string {
-  const figures = indicators(summary.total).map(([label, f]) => `<tr>${td(label)}${td(figureText(f), true)}</tr>`).join('\n');
-  const states = stateLines(summary.total).map(([label, n]) => `<tr>${td(label)}${td(String(n), true)}</tr>`).join('\n');
+  const figures = indicators(summary.total)
+    .map(([label, f]) => `<tr>${td(label)}${td(figureText(f), true)}</tr>`)
+    .join('\n');
+  const states = stateLines(summary.total)
+    .map(([label, n]) => `<tr>${td(label)}${td(String(n), true)}</tr>`)
+    .join('\n');
   return [
     `<h2>Indicateurs</h2>\n<table>\n<tbody>\n${figures}\n</tbody>\n</table>\n`,
     `<h2>Offres par semaine de création et par état</h2>\n${weeklyChartSvg(summary.weeks)}\n`,
@@ -64,9 +98,17 @@ function summaryHtml(summary: Summary): string {
   ].join('');
 }
 
-export async function writeReportHtml(header: ReportHeader, summary: Summary, rows: AsyncIterable<ReportRow>, out: Writable): Promise<{ count: number; summary: Summary }> {
+export async function writeReportHtml(
+  header: ReportHeader,
+  summary: Summary,
+  rows: AsyncIterable<ReportRow>,
+  out: Writable,
+): Promise<{ count: number; summary: Summary }> {
   await writeChunk(out, page(header) + summaryHtml(summary));
-  await writeChunk(out, `<h2>Offres</h2>\n<table class="offers">\n<thead><tr>${reportColumns.map((c) => th(c.title)).join('')}</tr></thead>\n<tbody>\n`);
+  await writeChunk(
+    out,
+    `<h2>Offres</h2>\n<table class="offers">\n<thead><tr>${reportColumns.map((c) => th(c.title)).join('')}</tr></thead>\n<tbody>\n`,
+  );
   const written = new SummaryBuilder(header.campaign);
   let count = 0;
   for await (const row of rows) {
@@ -85,7 +127,10 @@ export async function writeReportHtml(header: ReportHeader, summary: Summary, ro
 
 export async function writeRecapHtml(header: ReportHeader, recap: Recap, out: Writable): Promise<void> {
   const line = (l: Recap['total'], bold = false) => {
-    const cells = [td(l.network), ...[l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total].map((n) => td(String(n), true))].join('');
+    const cells = [
+      td(l.network),
+      ...[l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total].map((n) => td(String(n), true)),
+    ].join('');
     return bold ? `<tr style="font-weight:bold">${cells}</tr>` : `<tr>${cells}</tr>`;
   };
   const parts = [
@@ -95,7 +140,10 @@ export async function writeRecapHtml(header: ReportHeader, recap: Recap, out: Wr
   const dates = new LocalDates();
   for (const { network, offers } of recap.detail) {
     const rows = offers
-      .map((o) => `<tr>${td(o.reference)}${td(o.title)}${td(o.organism)}${td(gridAndLevel(o.grid, o.level) ?? '')}${td(recapStatusLabels[o.status])}${td(o.answerAt ? frenchDay(dates.isoDate(o.answerAt, o.timeZone)) : '')}</tr>`)
+      .map(
+        (o) =>
+          `<tr>${td(o.reference)}${td(o.title)}${td(o.organism)}${td(gridAndLevel(o.grid, o.level) ?? '')}${td(recapStatusLabels[o.status])}${td(o.answerAt ? frenchDay(dates.isoDate(o.answerAt, o.timeZone)) : '')}</tr>`,
+      )
       .join('\n');
     parts.push(
       `<h2>${escapeHtml(network)}</h2>\n<table>\n<thead><tr>${recapDetailColumns.map(th).join('')}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n`,

@@ -66,7 +66,11 @@ function head(schema: string, h: ReportHeader): string {
   return JSON.stringify(fields).slice(0, -1);
 }
 
-export async function writeReportJson(header: ReportHeader, rows: AsyncIterable<ReportRow>, out: Writable): Promise<{ count: number; summary: Summary }> {
+export async function writeReportJson(
+  header: ReportHeader,
+  rows: AsyncIterable<ReportRow>,
+  out: Writable,
+): Promise<{ count: number; summary: Summary }> {
   const summary = new SummaryBuilder(header.campaign);
   let count = 0;
   await writeChunk(out, `${head('en3s-report/2', header)},"offers":[`);
@@ -86,7 +90,10 @@ export async function writeRecapJson(header: ReportHeader, recap: Recap, out: Wr
     network: d.network,
     offers: d.offers.map(({ answerAt, timeZone, ...o }) => ({ ...o, answerObservedAt: utc(answerAt), timeZone })),
   }));
-  await writeChunk(out, `${head('en3s-recap/2', header)},"lines":${JSON.stringify(recap.lines)},"total":${JSON.stringify(recap.total)},"detail":${JSON.stringify(detail)}}\n`);
+  await writeChunk(
+    out,
+    `${head('en3s-recap/2', header)},"lines":${JSON.stringify(recap.lines)},"total":${JSON.stringify(recap.total)},"detail":${JSON.stringify(detail)}}\n`,
+  );
   await endStream(out);
 }
 
@@ -112,12 +119,22 @@ export function jsonPost(p: PostRow) {
     firstSeenAt: utc(p.firstSeenAt),
     window: { start: p.window.start, end: p.window.end },
     enteredOnBoard: p.entry !== null,
-    boardEntry: p.entry ? { enteredOn: p.entry.enteredOn, note: p.entry.note, recordedBy: p.entry.recordedBy, recordedAt: utc(p.entry.recordedAt) } : null,
+    boardEntry: p.entry
+      ? {
+          enteredOn: p.entry.enteredOn,
+          note: p.entry.note,
+          recordedBy: p.entry.recordedBy,
+          recordedAt: utc(p.entry.recordedAt),
+        }
+      : null,
   };
 }
 
 export async function writePostsJson(header: ReportHeader, list: PostsList, out: Writable): Promise<void> {
   const posts = list.posts.map((p) => JSON.stringify(jsonPost(p))).join(',\n');
-  await writeChunk(out, `${head('en3s-posts/1', header)},"posts":[${posts ? `\n${posts}\n` : ''}],"bodies":${JSON.stringify(list.bodies)},"total":${JSON.stringify(list.total)}}\n`);
+  await writeChunk(
+    out,
+    `${head('en3s-posts/1', header)},"posts":[${posts ? `\n${posts}\n` : ''}],"bodies":${JSON.stringify(list.bodies)},"total":${JSON.stringify(list.total)}}\n`,
+  );
   await endStream(out);
 }

@@ -1,10 +1,30 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { type Cell as ColumnCell, gridAndLevel, postColumns, postsOfBodyColumns, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns, type TableColumn } from './columns.js';
+import {
+  type Cell as ColumnCell,
+  gridAndLevel,
+  postColumns,
+  postsOfBodyColumns,
+  recapColumns,
+  recapDetailColumns,
+  recapStatusLabels,
+  reportColumns,
+  type TableColumn,
+} from './columns.js';
 import { LocalDates } from './local-dates.js';
 import type { Group, GroupStats, PostsList, Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import { SummaryBuilder } from './summary.js';
-import { groupFigures, groupTitles, groupTotal, shownShare, headerLines, indicators, reportTitle, stateLines, type Figure } from './summary-layout.js';
+import {
+  groupFigures,
+  groupTitles,
+  groupTotal,
+  shownShare,
+  headerLines,
+  indicators,
+  reportTitle,
+  stateLines,
+  type Figure,
+} from './summary-layout.js';
 
 /**
  * XLSX through exceljs's streaming writer: rows are committed as they come, so a sheet of any
@@ -38,7 +58,15 @@ class FixedDateWorkbookWriter extends ExcelJS.stream.xlsx.WorkbookWriter {
 
 function workbook(out: Writable, header: ReportHeader): ExcelJS.stream.xlsx.WorkbookWriter {
   const at = new Date(header.generatedAt);
-  const options = { stream: out, useStyles: true, useSharedStrings: false, created: at, modified: at, creator: 'Connecteur EN3S', lastModifiedBy: 'Connecteur EN3S' };
+  const options = {
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+    created: at,
+    modified: at,
+    creator: 'Connecteur EN3S',
+    lastModifiedBy: 'Connecteur EN3S',
+  };
   return new FixedDateWorkbookWriter(options as Partial<ExcelJS.stream.xlsx.WorkbookStreamWriterOptions>);
 }
 
@@ -46,7 +74,10 @@ const DATE_FORMAT = 'dd/mm/yyyy';
 // exceljs's typings lack some options its streaming writer reads (autoFilter, tabSelected): hence the casts below.
 
 const excelDates = new Map<string, Date>();
-/** A calendar date `YYYY-MM-DD` as an Excel date (midnight UTC is the day itself to Excel); few distinct days, so shared. */
+/**
+ * A calendar date `YYYY-MM-DD` as an Excel date (midnight UTC is the day itself to Excel); few distinct days, so
+ * shared.
+ */
 function excelDate(isoDate: string): Date {
   let date = excelDates.get(isoDate);
   if (!date) {
@@ -99,7 +130,9 @@ function addGroupTable(sheet: ExcelJS.Worksheet, title: string, groups: Group[],
 }
 
 function writeSummarySheet(book: ExcelJS.stream.xlsx.WorkbookWriter, header: ReportHeader, summary: Summary): void {
-  const sheet = book.addWorksheet('Synthèse', { views: [{ tabSelected: true }] } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
+  const sheet = book.addWorksheet('Synthèse', {
+    views: [{ tabSelected: true }],
+  } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
   sheet.columns = [{ width: 62 }, ...groupTitles.map(() => ({ width: 14 }))];
   addTitleRows(sheet, header);
   addBoldRow(sheet, ['Indicateurs']);
@@ -143,7 +176,11 @@ const PLAIN_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
  * own sheet, which the workbook opens on (a sheet's XML cannot be written before the previous
  * one is finished, and a second read of the offers would double the time).
  */
-export async function writeReportXlsx(header: ReportHeader, rows: AsyncIterable<ReportRow>, out: Writable): Promise<{ count: number; summary: Summary }> {
+export async function writeReportXlsx(
+  header: ReportHeader,
+  rows: AsyncIterable<ReportRow>,
+  out: Writable,
+): Promise<{ count: number; summary: Summary }> {
   const book = workbook(out, header);
   book.views = [{ activeTab: 1, firstSheet: 0, visibility: 'visible', x: 0, y: 0, width: 28800, height: 15000 }];
   const sheet = book.addWorksheet('Offres', {
@@ -151,14 +188,19 @@ export async function writeReportXlsx(header: ReportHeader, rows: AsyncIterable<
     autoFilter: `A1:${columnLetter(reportColumns.length)}1`,
   } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
   sheet.columns = reportColumns.map((c) => ({ width: c.width }));
-  addBoldRow(sheet, reportColumns.map((c) => c.title));
+  addBoldRow(
+    sheet,
+    reportColumns.map((c) => c.title),
+  );
   const written = new SummaryBuilder(header.campaign);
   let count = 0;
   let styles: Partial<ExcelJS.Style>[] | null = null;
   for await (const r of rows) {
     written.add(r);
     const cells = reportColumns.map((c) => c.cell(r));
-    styles ??= cells.map((cell) => (cell.kind === 'date' ? DATE_STYLE : cell.kind === 'number' ? DAYS_STYLE : PLAIN_STYLE));
+    styles ??= cells.map((cell) =>
+      cell.kind === 'date' ? DATE_STYLE : cell.kind === 'number' ? DAYS_STYLE : PLAIN_STYLE,
+    );
     const row = sheet.addRow(cells.map(cellValue));
     const columnStyles = styles;
     row.eachCell((cell, column) => {
@@ -176,7 +218,11 @@ export async function writeReportXlsx(header: ReportHeader, rows: AsyncIterable<
 
 /** Sheet names: at most 31 characters, none of : \ / ? * [ ], unique. */
 function sheetName(name: string, taken: Set<string>): string {
-  const base = name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31).trim() || 'Réseau';
+  const base =
+    name
+      .replace(/[:\\/?*[\]]/g, ' ')
+      .slice(0, 31)
+      .trim() || 'Réseau';
   let candidate = base;
   for (let i = 2; taken.has(candidate.toLowerCase()); i++) candidate = `${base.slice(0, 27)} (${i})`;
   taken.add(candidate.toLowerCase());
@@ -190,17 +236,33 @@ export async function writeRecapXlsx(header: ReportHeader, recap: Recap, out: Wr
   sheet.columns = [{ width: 28 }, ...recapColumns.slice(1).map(() => ({ width: 18 }))];
   addTitleRows(sheet, header);
   addBoldRow(sheet, [...recapColumns]);
-  const line = (l: Recap['total']) => [l.network, l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total];
+  const line = (l: Recap['total']) => [
+    l.network,
+    l.offeredToStudents,
+    l.approved,
+    l.pending,
+    l.releasedWithoutAnswer,
+    l.total,
+  ];
   for (const l of recap.lines) sheet.addRow(line(l)).commit();
   addBoldRow(sheet, line(recap.total));
   sheet.commit();
   const dates = new LocalDates();
   for (const { network, offers } of recap.detail) {
-    const detail = book.addWorksheet(sheetName(network, taken), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
+    const detail = book.addWorksheet(sheetName(network, taken), {
+      views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
+    } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
     detail.columns = [{ width: 16 }, { width: 40 }, { width: 32 }, { width: 14 }, { width: 40 }, { width: 14 }];
     addBoldRow(detail, recapDetailColumns);
     for (const o of offers) {
-      const row = detail.addRow([o.reference, o.title, o.organism, gridAndLevel(o.grid, o.level) ?? '', recapStatusLabels[o.status], o.answerAt ? excelDate(dates.isoDate(o.answerAt, o.timeZone)) : null]);
+      const row = detail.addRow([
+        o.reference,
+        o.title,
+        o.organism,
+        gridAndLevel(o.grid, o.level) ?? '',
+        recapStatusLabels[o.status],
+        o.answerAt ? excelDate(dates.isoDate(o.answerAt, o.timeZone)) : null,
+      ]);
       if (o.answerAt) row.getCell(6).numFmt = DATE_FORMAT;
       row.commit();
     }
@@ -233,13 +295,19 @@ export async function writePostsXlsx(header: ReportHeader, list: PostsList, out:
     autoFilter: `A1:${columnLetter(postColumns.length)}1`,
   } as unknown as Partial<ExcelJS.AddWorksheetOptions>);
   posts.columns = postColumns.map((c) => ({ width: c.width }));
-  addBoldRow(posts, postColumns.map((c) => c.title));
+  addBoldRow(
+    posts,
+    postColumns.map((c) => c.title),
+  );
   addTableRows(posts, postColumns, list.posts);
   posts.commit();
   const bodies = book.addWorksheet('Par organisme');
   bodies.columns = postsOfBodyColumns.map((c) => ({ width: c.width }));
   addTitleRows(bodies, header);
-  addBoldRow(bodies, postsOfBodyColumns.map((c) => c.title));
+  addBoldRow(
+    bodies,
+    postsOfBodyColumns.map((c) => c.title),
+  );
   addTableRows(bodies, postsOfBodyColumns, list.bodies);
   addBoldRow(bodies, ['Total', '', list.total.posts, list.total.entered, list.total.toEnter]);
   bodies.commit();

@@ -2,7 +2,15 @@ import type { JobProcessState } from '../domain/job-process-states.js';
 import type { OfferReportTable } from '../store/schema.js';
 import type { LocalDates } from './local-dates.js';
 import { frenchInstant } from './summary-layout.js';
-import type { Actor, Concerned, CorrectiveAction, ObservedAnswer, ReportRow, RowMoment, SubmissionApprovers } from './model.js';
+import type {
+  Actor,
+  Concerned,
+  CorrectiveAction,
+  ObservedAnswer,
+  ReportRow,
+  RowMoment,
+  SubmissionApprovers,
+} from './model.js';
 import type { OfferFacts, OfferSource, Snapshot } from './snapshot.js';
 
 /**
@@ -18,13 +26,30 @@ import type { OfferFacts, OfferSource, Snapshot } from './snapshot.js';
 const DAY_MS = 86_400_000;
 
 /** States in which an offer is in the process, still waiting for EN3S's approval. */
-const waiting: ReadonlySet<JobProcessState> = new Set(['awaiting_approver', 'awaiting_submission', 'submitted', 'refusal_observed', 'published_without_approval']);
+const waiting: ReadonlySet<JobProcessState> = new Set([
+  'awaiting_approver',
+  'awaiting_submission',
+  'submitted',
+  'refusal_observed',
+  'published_without_approval',
+]);
 const processStates: ReadonlySet<JobProcessState> = new Set([...waiting, 'approved', 'refused', 'released']);
 
 export type ReportFacts = OfferReportTable;
 
 /** What the row's moment is made of (`RowMoment`): a few of the projection's columns. */
-export type MomentFacts = Pick<ReportFacts, 'networks' | 'published_at' | 'published_day' | 'channel' | 'withdrawn_at' | 'withdrawn_day' | 'fix_action' | 'fix_at' | 'fix_day'>;
+export type MomentFacts = Pick<
+  ReportFacts,
+  | 'networks'
+  | 'published_at'
+  | 'published_day'
+  | 'channel'
+  | 'withdrawn_at'
+  | 'withdrawn_day'
+  | 'fix_action'
+  | 'fix_at'
+  | 'fix_day'
+>;
 
 /**
  * The answer as stored (`en3s_answer`): its status and whether it is EN3S's own, in one code.
@@ -40,13 +65,18 @@ const answerCodes = {
 } as const satisfies Record<string, { answer: ObservedAnswer; byEn3s: boolean | null }>;
 type AnswerCode = keyof typeof answerCodes;
 
-const scopeOf = (concerned: boolean | null): Concerned => (concerned === null ? 'undetermined' : concerned ? 'yes' : 'no');
+const scopeOf = (concerned: boolean | null): Concerned =>
+  concerned === null ? 'undetermined' : concerned ? 'yes' : 'no';
 
 function concernedOf(snapshot: Snapshot): Concerned {
   return scopeOf(snapshot.override ? snapshot.override.concerned : snapshot.decision.concerned);
 }
 
-const scopeWords: Record<Concerned, string> = { yes: 'concernée', no: 'non concernée', undetermined: 'indéterminée (données manquantes)' };
+const scopeWords: Record<Concerned, string> = {
+  yes: 'concernée',
+  no: 'non concernée',
+  undetermined: 'indéterminée (données manquantes)',
+};
 
 /**
  * The reason a row shows. When an administrator forced the scope, it says so first (who, when,
@@ -69,7 +99,11 @@ function submissionToEn3s(snapshot: Snapshot): Snapshot['submission'] {
 /** The answer seen, as stored, and when; a refusal seen with other approvers counts from the state that says so. */
 function observedAnswer(snapshot: Snapshot, submitted: boolean): { code: AnswerCode; at: string | null } | null {
   const answer = snapshot.answer;
-  if (answer) return { code: `${answer.status === 'APPROVED' ? 'approved' : 'refused'}_${answer.byEn3s ? 'by_en3s' : 'observed'}`, at: answer.observedAt };
+  if (answer)
+    return {
+      code: `${answer.status === 'APPROVED' ? 'approved' : 'refused'}_${answer.byEn3s ? 'by_en3s' : 'observed'}`,
+      at: answer.observedAt,
+    };
   if (snapshot.state === 'refusal_observed') return { code: 'refused_observed', at: snapshot.stateSince };
   return submitted ? { code: 'none', at: null } : null;
 }
@@ -124,7 +158,9 @@ export function reportFacts(record: OfferSource, snapshot: Snapshot, dates: Loca
   const answer = observedAnswer(snapshot, submission !== null);
   // An interval between two observations; none when the pending status itself was never seen.
   const answerDays =
-    answer?.at && submission && submission.basis === 'seen_pending' ? Math.round(((Date.parse(answer.at) - Date.parse(submission.observedAt)) / DAY_MS) * 10) / 10 : null;
+    answer?.at && submission && submission.basis === 'seen_pending'
+      ? Math.round(((Date.parse(answer.at) - Date.parse(submission.observedAt)) / DAY_MS) * 10) / 10
+      : null;
   const publication = firstPublication(offer, snapshot);
   const fix = correction(snapshot);
   return {
@@ -203,10 +239,14 @@ export function reportedNetworks(text: string, ctx: RowContext): string[] {
 }
 
 /** Not after the reference instant (an instant that cannot be read never is). */
-const byThen = (instant: string | null, ctx: RowContext): boolean => instant !== null && Date.parse(instant) <= ctx.referenceMs;
+const byThen = (instant: string | null, ctx: RowContext): boolean =>
+  instant !== null && Date.parse(instant) <= ctx.referenceMs;
 
 /** The row's moment: what of the row depends on the reference instant and the networks rule. */
-export function momentOf(f: MomentFacts, ctx: RowContext): RowMoment & { publishedAt: string | null; correctiveActionAt: string | null } {
+export function momentOf(
+  f: MomentFacts,
+  ctx: RowContext,
+): RowMoment & { publishedAt: string | null; correctiveActionAt: string | null } {
   const published = byThen(f.published_at, ctx);
   const takenDown = byThen(f.withdrawn_at, ctx);
   return {

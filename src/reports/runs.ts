@@ -119,7 +119,11 @@ export async function listReportRuns(db: Db, filter: RunFilter = {}): Promise<Re
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
   if (filter.trigger !== undefined) query = query.where('trigger', '=', filter.trigger);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-  const rows = await query.orderBy('id', 'desc').limit(limit).offset(filter.offset ?? 0).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(filter.offset ?? 0)
+    .execute();
   return rows.map(parse);
 }
 
@@ -131,6 +135,10 @@ export async function getReportRun(db: Db, id: number): Promise<ReportRun | null
 /** The schedule keys already done among `keys`. */
 export async function doneScheduleKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
-  const rows = await reports(db).selectFrom('report_runs').select('schedule_key').where('schedule_key', 'in', keys).execute();
+  const rows = await reports(db)
+    .selectFrom('report_runs')
+    .select('schedule_key')
+    .where('schedule_key', 'in', keys)
+    .execute();
   return new Set(rows.map((r) => r.schedule_key!).filter(Boolean));
 }

@@ -33,7 +33,8 @@ export const DEFAULT_FINAL_AT = '05-02T07:00';
 
 function finalOf(text: string): MonthDayTime {
   const at = parseMonthDayTime(text);
-  if (at === null) throw new RangeError(`final report instant: expected MM-DD or MM-DDTHH:mm, got ${JSON.stringify(text)}`);
+  if (at === null)
+    throw new RangeError(`final report instant: expected MM-DD or MM-DDTHH:mm, got ${JSON.stringify(text)}`);
   return at;
 }
 
@@ -44,7 +45,8 @@ export function finalCron(finalAt: string = DEFAULT_FINAL_AT): string {
 }
 
 /** The final slot of a year, Paris time. */
-const finalIn = (year: number, at: MonthDayTime) => DateTime.fromObject({ year, month: at.month, day: at.day, hour: at.hour, minute: at.minute }, { zone: ZONE });
+const finalIn = (year: number, at: MonthDayTime) =>
+  DateTime.fromObject({ year, month: at.month, day: at.day, hour: at.hour, minute: at.minute }, { zone: ZONE });
 
 export interface ScheduleSlot {
   kind: 'weekly' | 'final';
@@ -93,8 +95,15 @@ function fileName(slot: ScheduleSlot, report: ReportKind, format: ReportFormat):
   return `en3s-${what}-${slot.campaign}-${when}.${format}`;
 }
 
-/** Every run the slots at `nowMs` call for; the caller drops those whose key is already done. `finalAt`: `MM-DDTHH:mm`, Paris time. */
-export function candidateRuns(nowMs: number, formats: readonly ReportFormat[], finalAt: string = DEFAULT_FINAL_AT): DueRun[] {
+/**
+ * Every run the slots at `nowMs` call for; the caller drops those whose key is already done. `finalAt`: `MM-DDTHH:mm`,
+ * Paris time.
+ */
+export function candidateRuns(
+  nowMs: number,
+  formats: readonly ReportFormat[],
+  finalAt: string = DEFAULT_FINAL_AT,
+): DueRun[] {
   const runs: DueRun[] = [];
   const final = finalOf(finalAt);
   const slots = [latestWeekly(nowMs, final), latestFinal(nowMs, final)].filter((s): s is ScheduleSlot => s !== null);
@@ -102,7 +111,13 @@ export function candidateRuns(nowMs: number, formats: readonly ReportFormat[], f
     const kinds: ReportKind[] = slot.kind === 'final' ? ['report', 'recap'] : ['report'];
     for (const report of kinds) {
       for (const format of formats) {
-        runs.push({ slot, report, format, scheduleKey: `${slot.key}:${report}:${format}`, fileName: fileName(slot, report, format) });
+        runs.push({
+          slot,
+          report,
+          format,
+          scheduleKey: `${slot.key}:${report}:${format}`,
+          fileName: fileName(slot, report, format),
+        });
       }
     }
   }
@@ -110,7 +125,12 @@ export function candidateRuns(nowMs: number, formats: readonly ReportFormat[], f
 }
 
 /** Pure: the runs due at `now`, given the schedule keys already done. */
-export function dueRuns(now: Date | number, done: ReadonlySet<string>, formats: readonly ReportFormat[], finalAt: string = DEFAULT_FINAL_AT): DueRun[] {
+export function dueRuns(
+  now: Date | number,
+  done: ReadonlySet<string>,
+  formats: readonly ReportFormat[],
+  finalAt: string = DEFAULT_FINAL_AT,
+): DueRun[] {
   const nowMs = typeof now === 'number' ? now : now.getTime();
   return candidateRuns(nowMs, formats, finalAt).filter((run) => !done.has(run.scheduleKey));
 }
@@ -124,7 +144,10 @@ export interface SchedulerOptions {
   dir: string;
   formats: readonly ReportFormat[];
   primaryNetworks: 'all' | 'primary';
-  /** When the final report and the recap are due each year (`reportsFinalAt`, `MM-DDTHH:mm` Paris time); default 2 May 07:00. */
+  /**
+   * When the final report and the recap are due each year (`reportsFinalAt`, `MM-DDTHH:mm` Paris time); default 2 May
+   * 07:00.
+   */
   finalAt?: string;
   mailer?: ReportMailer | null;
 }
@@ -147,12 +170,16 @@ export class ReportScheduler {
    * never thrown: reports must not keep the service from starting.
    */
   async start(): Promise<MadeRun[]> {
-    const look = () => this.runDue().catch((error: unknown) => {
-      this.o.log.error('scheduled reports failed', { error: error instanceof Error ? error.message : String(error) });
-      return [];
-    });
+    const look = () =>
+      this.runDue().catch((error: unknown) => {
+        this.o.log.error('scheduled reports failed', { error: error instanceof Error ? error.message : String(error) });
+        return [];
+      });
     const made = await look();
-    this.tasks = [cron.schedule(WEEKLY_CRON, () => void look(), { timezone: ZONE }), cron.schedule(finalCron(this.o.finalAt), () => void look(), { timezone: ZONE })];
+    this.tasks = [
+      cron.schedule(WEEKLY_CRON, () => void look(), { timezone: ZONE }),
+      cron.schedule(finalCron(this.o.finalAt), () => void look(), { timezone: ZONE }),
+    ];
     return made;
   }
 
@@ -181,7 +208,10 @@ export class ReportScheduler {
     for (const slot of new Map(runs.map((r) => [r.slot.key, r.slot])).values()) {
       if (!(await campaignHasOffers(this.o.store.db, slot.campaign, slot.dueAt))) {
         empty.add(slot.key);
-        this.o.log.info('scheduled report skipped: no offer in the campaign at its slot', { slot: slot.key, campaign: slot.campaign });
+        this.o.log.info('scheduled report skipped: no offer in the campaign at its slot', {
+          slot: slot.key,
+          campaign: slot.campaign,
+        });
       }
     }
     return runs.filter((r) => !empty.has(r.slot.key));
@@ -192,7 +222,17 @@ export class ReportScheduler {
     const now = clock.now();
     const finalAt = this.o.finalAt ?? DEFAULT_FINAL_AT;
     const candidates = candidateRuns(now.getTime(), this.o.formats, finalAt);
-    const due = await this.withOffers(dueRuns(now, await doneScheduleKeys(store.db, candidates.map((c) => c.scheduleKey)), this.o.formats, finalAt));
+    const due = await this.withOffers(
+      dueRuns(
+        now,
+        await doneScheduleKeys(
+          store.db,
+          candidates.map((c) => c.scheduleKey),
+        ),
+        this.o.formats,
+        finalAt,
+      ),
+    );
     if (due.length === 0) return [];
     await mkdir(this.o.dir, { recursive: true });
     const made: MadeRun[] = [];
@@ -203,7 +243,15 @@ export class ReportScheduler {
         const result = await generateReportFile(store.db, this.o.organisms, {
           kind: run.report,
           format: run.format,
-          options: { campaign: run.slot.campaign, asOf: run.slot.dueAt, network: null, regime: null, body: null, states: null, primaryNetworks: this.o.primaryNetworks },
+          options: {
+            campaign: run.slot.campaign,
+            asOf: run.slot.dueAt,
+            network: null,
+            regime: null,
+            body: null,
+            states: null,
+            primaryNetworks: this.o.primaryNetworks,
+          },
           generatedAt,
           out: join(this.o.dir, run.fileName),
           trigger: 'schedule',
@@ -213,9 +261,20 @@ export class ReportScheduler {
         });
         if (result.run === null) continue;
         made.push({ run, path: result.file.path, sha256: result.file.sha256, rows: result.rowCount });
-        log.info('scheduled report written', { slot: run.slot.key, report: run.report, format: run.format, rows: result.rowCount, sha256: result.file.sha256 });
+        log.info('scheduled report written', {
+          slot: run.slot.key,
+          report: run.report,
+          format: run.format,
+          rows: result.rowCount,
+          sha256: result.file.sha256,
+        });
       } catch (error) {
-        log.error('scheduled report failed', { slot: run.slot.key, report: run.report, format: run.format, error: error instanceof Error ? error.message : String(error) });
+        log.error('scheduled report failed', {
+          slot: run.slot.key,
+          report: run.report,
+          format: run.format,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     if (made.length > 0 && this.o.mailer) {

@@ -55,7 +55,12 @@ export const reportRowJsonSchema = z.strictObject({
 
 const stats = z.strictObject({
   offers: z.number().int(),
-  byState: z.strictObject(Object.fromEntries(jobProcessStates.map((s) => [s, z.number().int()])) as Record<(typeof jobProcessStates)[number], z.ZodNumber>),
+  byState: z.strictObject(
+    Object.fromEntries(jobProcessStates.map((s) => [s, z.number().int()])) as Record<
+      (typeof jobProcessStates)[number],
+      z.ZodNumber
+    >,
+  ),
   concerned: z.number().int(),
   toVerify: z.number().int(),
   subject: z.number().int(),
@@ -76,7 +81,12 @@ const header = {
   generatedAt: instant,
   asOf: instant.nullable(),
   reference: instant,
-  filters: z.strictObject({ network: z.string().nullable(), regime: z.string().nullable(), body: z.string().nullable(), states: z.array(state).nullable() }),
+  filters: z.strictObject({
+    network: z.string().nullable(),
+    regime: z.string().nullable(),
+    body: z.string().nullable(),
+    states: z.array(state).nullable(),
+  }),
   primaryNetworks: z.enum(['all', 'primary']),
 };
 
@@ -90,7 +100,9 @@ export const reportJsonSchema = z.strictObject({
     byRegime: z.array(group),
     byNetwork: z.array(group),
     byBody: z.array(group),
-    weeks: z.array(z.strictObject({ week: calendarDate.nullable(), byState: z.partialRecord(state, z.number().int()) })),
+    weeks: z.array(
+      z.strictObject({ week: calendarDate.nullable(), byState: z.partialRecord(state, z.number().int()) }),
+    ),
   }),
 });
 
@@ -141,7 +153,20 @@ export const postsJsonSchema = z.strictObject({
   ...header,
   posts: z.array(
     z.strictObject({
-      ...reportRowJsonSchema.pick({ source: true, atsId: true, campaign: true, reference: true, title: true, organism: true, organismType: true, regime: true, networks: true, grid: true, level: true, timeZone: true }).shape,
+      ...reportRowJsonSchema.pick({
+        source: true,
+        atsId: true,
+        campaign: true,
+        reference: true,
+        title: true,
+        organism: true,
+        organismType: true,
+        regime: true,
+        networks: true,
+        grid: true,
+        level: true,
+        timeZone: true,
+      }).shape,
       concerned: z.enum(['yes', 'undetermined']),
       state,
       stateLabel: z.string(),
@@ -149,7 +174,14 @@ export const postsJsonSchema = z.strictObject({
       firstSeenAt: instant,
       window: z.strictObject({ start: calendarDate, end: calendarDate }),
       enteredOnBoard: z.boolean(),
-      boardEntry: z.strictObject({ enteredOn: calendarDate, note: z.string().nullable(), recordedBy: z.string(), recordedAt: instant }).nullable(),
+      boardEntry: z
+        .strictObject({
+          enteredOn: calendarDate,
+          note: z.string().nullable(),
+          recordedBy: z.string(),
+          recordedAt: instant,
+        })
+        .nullable(),
     }),
   ),
   bodies: z.array(z.strictObject({ organism: z.string(), organismType: z.string().nullable(), ...postsCount })),

@@ -1,5 +1,11 @@
 import type { Decision } from '../domain/decision.js';
-import type { ApproverSetter, ObservedAnswer, ProcessMemory, ProcessViolation, Submission } from '../domain/job-process.js';
+import type {
+  ApproverSetter,
+  ObservedAnswer,
+  ProcessMemory,
+  ProcessViolation,
+  Submission,
+} from '../domain/job-process.js';
 import type { JobPosting } from '../domain/job-snapshot.js';
 import { jobProcessStates, type JobProcessState } from '../domain/job-process-states.js';
 import type { OfferHeader } from '../store/offers.js';
@@ -70,9 +76,21 @@ export function snapshotFromRecord(record: OfferSource): Snapshot | null {
     state: record.state as JobProcessState,
     stateSince: memory.stateSince ?? '',
     decision: record.decision,
-    override: memory.override ? { concerned: memory.override.concerned, by: memory.override.by, at: memory.override.at, reason: memory.override.reason } : null,
+    override: memory.override
+      ? {
+          concerned: memory.override.concerned,
+          by: memory.override.by,
+          at: memory.override.at,
+          reason: memory.override.reason,
+        }
+      : null,
     approver: memory.approver ?? null,
-    submission: submission && { observedAt: submission.observedAt, en3sIncluded: submission.en3sIncluded, en3sOnly: submission.en3sOnly, basis: submission.basis },
+    submission: submission && {
+      observedAt: submission.observedAt,
+      en3sIncluded: submission.en3sIncluded,
+      en3sOnly: submission.en3sOnly,
+      basis: submission.basis,
+    },
     answer: memory.answer ?? null,
     violations: memory.violations ?? [],
     released: memory.released ?? null,
@@ -110,7 +128,14 @@ const flag = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null)
  * decision or no state yet (it was not known at that instant).
  */
 export function snapshotFromLedger(facts: readonly LedgerFact[]): Snapshot | null {
-  let s: Partial<Snapshot> & { violations: ProcessViolation[] } = { violations: [], override: null, approver: null, submission: null, answer: null, released: null };
+  let s: Partial<Snapshot> & { violations: ProcessViolation[] } = {
+    violations: [],
+    override: null,
+    approver: null,
+    submission: null,
+    answer: null,
+    released: null,
+  };
   for (const fact of facts) {
     const d = (fact.data ?? {}) as Data;
     switch (fact.kind) {
@@ -118,7 +143,10 @@ export function snapshotFromLedger(facts: readonly LedgerFact[]): Snapshot | nul
         s.decision = d as unknown as Decision;
         break;
       case 'admin.override':
-        s.override = typeof d.concerned === 'boolean' ? { concerned: d.concerned, by: fact.actorName ?? null, at: fact.at, reason: text(d.reason) ?? '' } : null;
+        s.override =
+          typeof d.concerned === 'boolean'
+            ? { concerned: d.concerned, by: fact.actorName ?? null, at: fact.at, reason: text(d.reason) ?? '' }
+            : null;
         break;
       case 'approver.observed':
         if (!s.approver) s.approver = { observedAt: fact.at, by: d.by === 'connector' ? 'connector' : 'recruiter' };
@@ -133,7 +161,12 @@ export function snapshotFromLedger(facts: readonly LedgerFact[]): Snapshot | nul
         };
         break;
       case 'answer.observed':
-        if (!s.answer) s.answer = { status: d.status === 'REFUSED' ? 'REFUSED' : 'APPROVED', observedAt: text(d.observedAt) ?? fact.at, byEn3s: d.byEn3s === true };
+        if (!s.answer)
+          s.answer = {
+            status: d.status === 'REFUSED' ? 'REFUSED' : 'APPROVED',
+            observedAt: text(d.observedAt) ?? fact.at,
+            byEn3s: d.byEn3s === true,
+          };
         break;
       case 'violation.detected':
         s.violations.push({

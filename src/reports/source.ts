@@ -1,7 +1,14 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { OrganismsFile } from '../domain/organism-schema.js';
 import { dialectOf, type Db } from '../store/database.js';
-import { readOfferReportCsvBlock, readOfferReportCsvPage, readOfferReportPage, type OfferReportPosition, type OfferReportRange, type OfferReportScan } from '../store/offer-report.js';
+import {
+  readOfferReportCsvBlock,
+  readOfferReportCsvPage,
+  readOfferReportPage,
+  type OfferReportPosition,
+  type OfferReportRange,
+  type OfferReportScan,
+} from '../store/offer-report.js';
 import { CsvBlockRecordsMaker } from './csv-block.js';
 import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
@@ -9,7 +16,13 @@ import type { ReportRow } from './model.js';
 import { bodyMatcher, type ReportOptions } from './options.js';
 import { CSV_CELLS_VERSION, hasCsvAhead, MomentCells, reportCsvPage, type CsvPage } from './render-csv.js';
 import { buildRow, finishRow, reportedNetworks, rowContext, type RowContext } from './rows.js';
-import { SNAPSHOT_FACT_KINDS, snapshotFromLedger, type LedgerFact, type OfferFacts, type OfferSource } from './snapshot.js';
+import {
+  SNAPSHOT_FACT_KINDS,
+  snapshotFromLedger,
+  type LedgerFact,
+  type OfferFacts,
+  type OfferSource,
+} from './snapshot.js';
 
 /**
  * Reads the rows of a report from the store, one page at a time (keyset pagination on
@@ -20,7 +33,6 @@ import { SNAPSHOT_FACT_KINDS, snapshotFromLedger, type LedgerFact, type OfferFac
  * - As it stood (`asOf`): the offers (`offers_report_order` index), each page's ledger entries up
  *   to that instant read in one query and folded into the offers' snapshots.
  */
-
 
 export interface ReadOptions {
   /** Offers per page (default 250: small pages are garbage-collected young, large ones are promoted and cost more). */
@@ -66,8 +78,18 @@ class ParseCache {
   }
 }
 
-/** A page of offers for a report as it stood at `asOf`: their snapshots come from the ledger, only the snapshot's fields from here. */
-async function readPage(db: Db, campaign: number, asOf: string, after: Key | null, limit: number, cache: ParseCache): Promise<Page> {
+/**
+ * A page of offers for a report as it stood at `asOf`: their snapshots come from the ledger, only the snapshot's fields
+ * from here.
+ */
+async function readPage(
+  db: Db,
+  campaign: number,
+  asOf: string,
+  after: Key | null,
+  limit: number,
+  cache: ParseCache,
+): Promise<Page> {
   let query = db
     .selectFrom('offers')
     .select(['source', 'ats_id', 'campaign', 'state', 'job_number', 'title', 'organism_type', 'organism_name'])
@@ -83,7 +105,10 @@ async function readPage(db: Db, campaign: number, asOf: string, after: Key | nul
     .where('campaign', '=', campaign)
     // Offers first written after the instant did not exist then.
     .where('created_at', '<=', asOf);
-  if (after) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])));
+  if (after)
+    query = query.where((eb) =>
+      eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])),
+    );
   const rows = await query.orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit).execute();
   const records: OfferSource[] = rows.map((row) => {
     const offer: OfferFacts = {
@@ -94,7 +119,8 @@ async function readPage(db: Db, campaign: number, asOf: string, after: Key | nul
       minesScale: row.o_scale === null ? null : Number(row.o_scale),
       networks: row.o_networks === null ? [] : cache.parse<string[]>(String(row.o_networks)),
       // Null when the latest snapshot did not read them (JSON null comes back as SQL null).
-      postings: row.o_postings === null ? [] : cache.parse<OfferFacts['postings'] | null>(String(row.o_postings)) ?? [],
+      postings:
+        row.o_postings === null ? [] : (cache.parse<OfferFacts['postings'] | null>(String(row.o_postings)) ?? []),
     };
     return {
       ...offerHeader(row),
@@ -108,7 +134,12 @@ async function readPage(db: Db, campaign: number, asOf: string, after: Key | nul
 }
 
 /** The ledger entries of a page of offers up to `asOf`, grouped per offer, in seq order. */
-async function ledgerFacts(db: Db, campaign: number, records: readonly OfferSource[], asOf: string): Promise<Map<string, LedgerFact[]>> {
+async function ledgerFacts(
+  db: Db,
+  campaign: number,
+  records: readonly OfferSource[],
+  asOf: string,
+): Promise<Map<string, LedgerFact[]>> {
   const bySource = new Map<string, string[]>();
   for (const r of records) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r.ats_id]);
   const facts = new Map<string, LedgerFact[]>();
@@ -133,8 +164,18 @@ async function ledgerFacts(db: Db, campaign: number, records: readonly OfferSour
   return facts;
 }
 
-/** Rows of one page, before the filters that need the row: as they stand (projection, `scan` applied by the database) or as they stood (ledger). */
-async function* unfilteredPages(db: Db, options: ReportOptions, ctx: RowContext, pageSize: number, range: OfferReportRange, scan: OfferReportScan): AsyncGenerator<{ rows: ReportRow[]; read: number }> {
+/**
+ * Rows of one page, before the filters that need the row: as they stand (projection, `scan` applied by the database) or
+ * as they stood (ledger).
+ */
+async function* unfilteredPages(
+  db: Db,
+  options: ReportOptions,
+  ctx: RowContext,
+  pageSize: number,
+  range: OfferReportRange,
+  scan: OfferReportScan,
+): AsyncGenerator<{ rows: ReportRow[]; read: number }> {
   const cache = new ParseCache();
   const dates = new LocalDates();
   let after: OfferReportPosition | null = range.after;
@@ -175,7 +216,12 @@ function typeFilterOf(options: ReportOptions, organisms: OrganismsFile): string 
 
 /** The filters of a report as it stands that the database applies: campaign, régime, states, body type. */
 export function scanOf(options: ReportOptions, organisms: OrganismsFile): OfferReportScan {
-  return { campaign: options.campaign, regime: options.regime, states: options.states, organismType: typeFilterOf(options, organisms) };
+  return {
+    campaign: options.campaign,
+    regime: options.regime,
+    states: options.states,
+    organismType: typeFilterOf(options, organisms),
+  };
 }
 
 /** What the filters of the options look at in a row. */
@@ -198,10 +244,17 @@ function rowFilter(options: ReportOptions, organisms: OrganismsFile): (row: Filt
  * page at once save the cost of an asynchronous step per row. As it stands, the rows
  * come from the offers' projections (`offer_report`); as it stood, from the ledger.
  */
-export async function* reportPages(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow[]> {
+export async function* reportPages(
+  db: Db,
+  options: ReportOptions,
+  referenceAt: string,
+  organisms: OrganismsFile,
+  read: ReadOptions = {},
+): AsyncGenerator<ReportRow[]> {
   const pageSize = Math.max(1, read.pageSize ?? 250);
   const range = read.range ?? { after: null, until: null };
-  if (options.asOf !== null && (range.after !== null || range.until !== null)) throw new TypeError('reportPages: a range reads a report as it stands, not as it stood (asOf)');
+  if (options.asOf !== null && (range.after !== null || range.until !== null))
+    throw new TypeError('reportPages: a range reads a report as it stands, not as it stood (asOf)');
   const ctx = rowContext(referenceAt, options.primaryNetworks);
   const keep = rowFilter(options, organisms);
   let count = 0;
@@ -222,9 +275,16 @@ export async function* reportPages(db: Db, options: ReportOptions, referenceAt: 
  * version (written before, or by another rendering) is read whole and rendered as the other
  * formats are. As it stood, every row is rendered from the ledger's fold.
  */
-export async function* reportCsvPages(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<CsvPage> {
+export async function* reportCsvPages(
+  db: Db,
+  options: ReportOptions,
+  referenceAt: string,
+  organisms: OrganismsFile,
+  read: ReadOptions = {},
+): AsyncGenerator<CsvPage> {
   if (options.asOf !== null) {
-    for await (const page of reportPages(db, options, referenceAt, organisms, read)) yield { text: reportCsvPage(page), rows: page.length };
+    for await (const page of reportPages(db, options, referenceAt, organisms, read))
+      yield { text: reportCsvPage(page), rows: page.length };
     return;
   }
   const pageSize = Math.max(1, read.pageSize ?? CSV_PAGE_ROWS);
@@ -246,7 +306,8 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
   for (;;) {
     if (blocks !== null) {
       const block = await readOfferReportCsvBlock(db, scan, { after, until }, pageSize, CSV_CELLS_VERSION);
-      if (block === null) blocks = null; // PostgreSQL
+      if (block === null)
+        blocks = null; // PostgreSQL
       else if (block.rows === 0) return;
       else {
         const made = blocks.render(block);
@@ -285,7 +346,12 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
     const last = page[page.length - 1];
     if (whole.length > 0 && last) {
       // The page again, whole, by its own range of keys (rows changed meanwhile are read as they are now).
-      const wholePage = await readOfferReportPage(db, scan, { after, until: [last.job_number, last.source, last.ats_id] }, WHOLE_PAGE_LIMIT);
+      const wholePage = await readOfferReportPage(
+        db,
+        scan,
+        { after, until: [last.job_number, last.source, last.ats_id] },
+        WHOLE_PAGE_LIMIT,
+      );
       const facts = new Map(wholePage.map((f) => [`${f.source}\u0000${f.ats_id}`, f]));
       for (const w of whole) {
         const f = facts.get(`${w.source}\u0000${w.ats_id}`);
@@ -311,10 +377,18 @@ export async function* reportCsvPages(db: Db, options: ReportOptions, referenceA
  */
 const CSV_PAGE_ROWS = 2_000;
 
-/** The most rows a page's range of keys is read with again (it holds the page's rows, and those written into it since). */
+/**
+ * The most rows a page's range of keys is read with again (it holds the page's rows, and those written into it since).
+ */
 const WHOLE_PAGE_LIMIT = 100_000;
 
 /** The same rows, one at a time. */
-export async function* reportRows(db: Db, options: ReportOptions, referenceAt: string, organisms: OrganismsFile, read: ReadOptions = {}): AsyncGenerator<ReportRow> {
+export async function* reportRows(
+  db: Db,
+  options: ReportOptions,
+  referenceAt: string,
+  organisms: OrganismsFile,
+  read: ReadOptions = {},
+): AsyncGenerator<ReportRow> {
   for await (const page of reportPages(db, options, referenceAt, organisms, read)) yield* page;
 }

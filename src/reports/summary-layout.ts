@@ -9,7 +9,10 @@ import { totalLabel } from './summary.js';
  * the title lines, the indicators, the table of states and the tables per group.
  */
 
-export type Figure = { kind: 'int'; value: number } | { kind: 'share'; value: number | null } | { kind: 'days'; value: number | null };
+export type Figure =
+  | { kind: 'int'; value: number }
+  | { kind: 'share'; value: number | null }
+  | { kind: 'days'; value: number | null };
 
 /** An instant as administrators read it: `jj/mm/aaaa à hh:mm`, Paris time. */
 export function frenchInstant(iso: string): string {
@@ -34,7 +37,7 @@ export function reportTitle(header: ReportHeader): string {
 const aboutLines: Record<ReportHeader['kind'], string[]> = {
   report: [],
   recap: [
-    "Destinataires (instruction DSS/4B/2026/34 §3) : chaque caisse nationale, pour les propositions et affectations de son réseau ; le Secrétariat général des ministères chargés des affaires sociales (SGMCAS), pour le récapitulatif entier, tous réseaux confondus (ARS comprises).",
+    'Destinataires (instruction DSS/4B/2026/34 §3) : chaque caisse nationale, pour les propositions et affectations de son réseau ; le Secrétariat général des ministères chargés des affaires sociales (SGMCAS), pour le récapitulatif entier, tous réseaux confondus (ARS comprises).',
   ],
   posts: [
     "Postes vacants concernés de la campagne (et ceux dont le périmètre est indéterminé, faute de données), à saisir par chaque organisme sur la bourse en ligne des postes de l'EN3S (instruction DSS/4B/2026/34 §1.2) ; les offres publiées avant la période n'y figurent pas. « Saisie » : enregistrée par un administrateur dans le connecteur.",
@@ -72,13 +75,25 @@ export function indicators(s: GroupStats): [string, Figure][] {
     ['Offres au périmètre indéterminé (données manquantes)', { kind: 'int', value: s.toVerify }],
     ['Offres concernées entrées dans le processus pendant la période', { kind: 'int', value: s.subject }],
     ["dont soumission à l'EN3S observée", { kind: 'int', value: s.throughProcess }],
-    ["dont réponse observée (approbation ou refus)", { kind: 'int', value: s.answered }],
+    ['dont réponse observée (approbation ou refus)', { kind: 'int', value: s.answered }],
     ["dont réponse attribuée à l'EN3S seule", { kind: 'int', value: s.answeredByEn3s }],
-    ["Part des offres concernées entrées dans le processus dont la soumission à l'EN3S a été observée", { kind: 'share', value: s.throughProcessShare }],
-    ["Réponses observées sur des offres non concernées ou au périmètre indéterminé (non comptées ci-dessus)", { kind: 'int', value: s.answeredElsewhere }],
+    [
+      "Part des offres concernées entrées dans le processus dont la soumission à l'EN3S a été observée",
+      { kind: 'share', value: s.throughProcessShare },
+    ],
+    [
+      'Réponses observées sur des offres non concernées ou au périmètre indéterminé (non comptées ci-dessus)',
+      { kind: 'int', value: s.answeredElsewhere },
+    ],
     ["Offres publiées sans l'approbation de l'EN3S (manquements)", { kind: 'int', value: s.publishedWithoutApproval }],
-    ['Délai médian entre soumission et réponse observées, offres concernées (jours)', { kind: 'days', value: s.answerDaysMedian }],
-    ['Délai entre soumission et réponse observées, offres concernées, 90e centile (jours)', { kind: 'days', value: s.answerDaysP90 }],
+    [
+      'Délai médian entre soumission et réponse observées, offres concernées (jours)',
+      { kind: 'days', value: s.answerDaysMedian },
+    ],
+    [
+      'Délai entre soumission et réponse observées, offres concernées, 90e centile (jours)',
+      { kind: 'days', value: s.answerDaysP90 },
+    ],
   ];
 }
 
@@ -135,7 +150,17 @@ export function figureText(f: Figure): string {
   return String(f.value).replace('.', ',');
 }
 
-/** The total line of a table per group: the summary's figures, labelled with why it is not the sum of the lines when it is not. */
+/**
+ * The total line of a table per group: the summary's figures, labelled with why it is not the sum of the lines when it
+ * is not.
+ */
 export function groupTotal(groups: Group[], total: GroupStats): Group {
-  return { key: 'total', label: totalLabel(groups.reduce((sum, g) => sum + g.stats.offers, 0), total.offers), stats: total };
+  return {
+    key: 'total',
+    label: totalLabel(
+      groups.reduce((sum, g) => sum + g.stats.offers, 0),
+      total.offers,
+    ),
+    stats: total,
+  };
 }

@@ -1,6 +1,16 @@
 import { jobProcessStates, type JobProcessState } from '../domain/job-process-states.js';
 import { mondayOf } from './local-dates.js';
-import type { Group, GroupStats, Recap, RecapLine, RecapOffer, RecapStatus, ReportRow, Summary, WeekCount } from './model.js';
+import type {
+  Group,
+  GroupStats,
+  Recap,
+  RecapLine,
+  RecapOffer,
+  RecapStatus,
+  ReportRow,
+  Summary,
+  WeekCount,
+} from './model.js';
 import { regimeLabels } from './options.js';
 
 /**
@@ -71,7 +81,10 @@ class StatsBuilder {
     const days = Float64Array.from(this.answerDays).sort();
     return {
       offers: this.offers,
-      byState: Object.fromEntries(jobProcessStates.map((s) => [s, this.byState.get(s) ?? 0])) as Record<JobProcessState, number>,
+      byState: Object.fromEntries(jobProcessStates.map((s) => [s, this.byState.get(s) ?? 0])) as Record<
+        JobProcessState,
+        number
+      >,
       concerned: this.concerned,
       toVerify: this.toVerify,
       subject: this.subject,
@@ -110,7 +123,9 @@ export const NO_NETWORK = 'Sans réseau';
  * lines above it: an offer of a body with several networks (CARSAT, CGSS…) is counted in each.
  */
 export function totalLabel(sumOfLines: number, total: number): string {
-  return sumOfLines === total ? 'Total' : 'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)';
+  return sumOfLines === total
+    ? 'Total'
+    : 'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)';
 }
 
 export class SummaryBuilder {
@@ -128,7 +143,11 @@ export class SummaryBuilder {
 
   add(row: ReportRow): void {
     this.total.add(row);
-    this.regimes.add(row.regime ?? 'inconnu', row.regime ? (regimeLabels[row.regime] ?? row.regime) : 'Régime inconnu', row);
+    this.regimes.add(
+      row.regime ?? 'inconnu',
+      row.regime ? (regimeLabels[row.regime] ?? row.regime) : 'Régime inconnu',
+      row,
+    );
     if (row.networks.length === 0) this.networks.add(NO_NETWORK, NO_NETWORK, row);
     for (const network of row.networks) this.networks.add(network, network, row);
     this.bodies.add(row.organism, row.organism, row);
@@ -143,14 +162,30 @@ export class SummaryBuilder {
   result(): Summary {
     const weeks: WeekCount[] = [...this.weeks.keys()].sort().map((week) => ({
       week: week === '' ? null : week,
-      byState: Object.fromEntries(jobProcessStates.filter((s) => this.weeks.get(week)!.has(s)).map((s) => [s, this.weeks.get(week)!.get(s)!])),
+      byState: Object.fromEntries(
+        jobProcessStates.filter((s) => this.weeks.get(week)!.has(s)).map((s) => [s, this.weeks.get(week)!.get(s)!]),
+      ),
     }));
-    return { total: this.total.result(), byRegime: this.regimes.result(), byNetwork: this.networks.result(), byBody: this.bodies.result(), weeks };
+    return {
+      total: this.total.result(),
+      byRegime: this.regimes.result(),
+      byNetwork: this.networks.result(),
+      byBody: this.bodies.result(),
+      weeks,
+    };
   }
 }
 
-/** States of an offer still in the process, waiting for EN3S's approval (a refusal seen with other approvers included). */
-const pendingStates: ReadonlySet<JobProcessState> = new Set(['awaiting_approver', 'awaiting_submission', 'submitted', 'refusal_observed', 'published_without_approval']);
+/**
+ * States of an offer still in the process, waiting for EN3S's approval (a refusal seen with other approvers included).
+ */
+const pendingStates: ReadonlySet<JobProcessState> = new Set([
+  'awaiting_approver',
+  'awaiting_submission',
+  'submitted',
+  'refusal_observed',
+  'published_without_approval',
+]);
 
 function recapStatus(row: ReportRow): RecapStatus | null {
   if (row.state === 'refused') return 'refused';
@@ -160,7 +195,14 @@ function recapStatus(row: ReportRow): RecapStatus | null {
   return null;
 }
 
-const emptyLine = (network: string): RecapLine => ({ network, offeredToStudents: 0, approved: 0, pending: 0, releasedWithoutAnswer: 0, total: 0 });
+const emptyLine = (network: string): RecapLine => ({
+  network,
+  offeredToStudents: 0,
+  approved: 0,
+  pending: 0,
+  releasedWithoutAnswer: 0,
+  total: 0,
+});
 
 function count(line: RecapLine, status: RecapStatus): void {
   if (status === 'refused') line.offeredToStudents += 1;
@@ -170,7 +212,10 @@ function count(line: RecapLine, status: RecapStatus): void {
   line.total += 1;
 }
 
-/** The recap per network: refused by EN3S (posts kept for the students), approved, still pending, released without an answer. */
+/**
+ * The recap per network: refused by EN3S (posts kept for the students), approved, still pending, released without an
+ * answer.
+ */
 export class RecapBuilder {
   private readonly lines = new Map<string, { line: RecapLine; offers: RecapOffer[] }>();
   private readonly total = emptyLine('Total');
@@ -179,7 +224,16 @@ export class RecapBuilder {
     const status = recapStatus(row);
     if (status === null) return;
     count(this.total, status);
-    const offer: RecapOffer = { reference: row.reference, title: row.title, organism: row.organism, grid: row.grid, level: row.level, status, answerAt: row.answerAt, timeZone: row.timeZone };
+    const offer: RecapOffer = {
+      reference: row.reference,
+      title: row.title,
+      organism: row.organism,
+      grid: row.grid,
+      level: row.level,
+      status,
+      answerAt: row.answerAt,
+      timeZone: row.timeZone,
+    };
     for (const network of row.networks.length > 0 ? row.networks : [NO_NETWORK]) {
       let entry = this.lines.get(network);
       if (!entry) this.lines.set(network, (entry = { line: emptyLine(network), offers: [] }));
@@ -192,7 +246,13 @@ export class RecapBuilder {
     const networks = [...this.lines.keys()].sort((a, b) => collator.compare(a, b) || (a < b ? -1 : 1));
     return {
       lines: networks.map((n) => ({ ...this.lines.get(n)!.line })),
-      total: { ...this.total, network: totalLabel(networks.reduce((sum, n) => sum + this.lines.get(n)!.line.total, 0), this.total.total) },
+      total: {
+        ...this.total,
+        network: totalLabel(
+          networks.reduce((sum, n) => sum + this.lines.get(n)!.line.total, 0),
+          this.total.total,
+        ),
+      },
       detail: networks.map((n) => ({ network: n, offers: this.lines.get(n)!.offers })),
     };
   }

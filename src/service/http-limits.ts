@@ -9,12 +9,17 @@ import type { Config } from '../config.js';
  * memory for long. The values are settings (`httpHeadersTimeoutMs`…).
  */
 
-export type HttpLimits = Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs' | 'httpMaxConnections' | 'httpMaxBodyBytes'>;
+export type HttpLimits = Pick<
+  Config,
+  'httpHeadersTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs' | 'httpMaxConnections' | 'httpMaxBodyBytes'
+>;
 
 /** The settings that contradict each other, in French; empty when they agree. */
 export function httpLimitsProblems(limits: HttpLimits): string[] {
   return limits.httpHeadersTimeoutMs > limits.httpRequestTimeoutMs
-    ? [`EN3S_HTTP_HEADERS_TIMEOUT_MS (${limits.httpHeadersTimeoutMs}) : au plus EN3S_HTTP_REQUEST_TIMEOUT_MS (${limits.httpRequestTimeoutMs}), les en-têtes faisant partie de la requête`]
+    ? [
+        `EN3S_HTTP_HEADERS_TIMEOUT_MS (${limits.httpHeadersTimeoutMs}) : au plus EN3S_HTTP_REQUEST_TIMEOUT_MS (${limits.httpRequestTimeoutMs}), les en-têtes faisant partie de la requête`,
+      ]
     : [];
 }
 

@@ -40,7 +40,12 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  const atsCalls = new client.Counter({ name: 'en3s_ats_calls_total', help: 'Calls to the ATS API by operation and outcome.', labelNames: ['op', 'outcome'] as const, registers: [registry] });
+  const atsCalls = new client.Counter({
+    name: 'en3s_ats_calls_total',
+    help: 'Calls to the ATS API by operation and outcome.',
+    labelNames: ['op', 'outcome'] as const,
+    registers: [registry],
+  });
   const atsLatency = new client.Histogram({
     name: 'en3s_ats_call_seconds',
     help: 'Latency of ATS API calls.',
@@ -48,8 +53,17 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const reportRuns = new client.Counter({ name: 'en3s_report_runs_total', help: 'Reports generated, by format and trigger.', labelNames: ['format', 'trigger'] as const, registers: [registry] });
-  const passwordChecks = new client.Counter({ name: 'en3s_admin_password_checks_total', help: 'Passwords checked by the login form (bcrypt), whatever the outcome.', registers: [registry] });
+  const reportRuns = new client.Counter({
+    name: 'en3s_report_runs_total',
+    help: 'Reports generated, by format and trigger.',
+    labelNames: ['format', 'trigger'] as const,
+    registers: [registry],
+  });
+  const passwordChecks = new client.Counter({
+    name: 'en3s_admin_password_checks_total',
+    help: 'Passwords checked by the login form (bcrypt), whatever the outcome.',
+    registers: [registry],
+  });
   const budgetGrants = new client.Counter({
     name: 'en3s_ats_budget_grants_total',
     help: 'ATS calls granted by the shared call budget to this instance, by lane (takedown, approver, routine).',
@@ -104,10 +118,33 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
   const collect = async (): Promise<void> => {
     await readDatabase();
   };
-  const queueDepth = new client.Gauge({ name: 'en3s_queue_depth', help: 'Rows waiting in the inbox and outbox, by queue and status.', labelNames: ['queue', 'status'] as const, registers: [registry], collect });
-  const queueAge = new client.Gauge({ name: 'en3s_queue_oldest_pending_seconds', help: 'Age of the oldest pending row, by queue.', labelNames: ['queue'] as const, registers: [registry], collect });
-  const offersByState = new client.Gauge({ name: 'en3s_offers', help: 'Offers of the current campaign by state.', labelNames: ['state'] as const, registers: [registry], collect });
-  const violations = new client.Gauge({ name: 'en3s_violations', help: 'Offers of the current campaign published without EN3S approval.', registers: [registry], collect });
+  const queueDepth = new client.Gauge({
+    name: 'en3s_queue_depth',
+    help: 'Rows waiting in the inbox and outbox, by queue and status.',
+    labelNames: ['queue', 'status'] as const,
+    registers: [registry],
+    collect,
+  });
+  const queueAge = new client.Gauge({
+    name: 'en3s_queue_oldest_pending_seconds',
+    help: 'Age of the oldest pending row, by queue.',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    collect,
+  });
+  const offersByState = new client.Gauge({
+    name: 'en3s_offers',
+    help: 'Offers of the current campaign by state.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect,
+  });
+  const violations = new client.Gauge({
+    name: 'en3s_violations',
+    help: 'Offers of the current campaign published without EN3S approval.',
+    registers: [registry],
+    collect,
+  });
   new client.Gauge({
     name: 'en3s_scrape_ok',
     help: '1 when the database answered the last scrape.',
@@ -124,20 +161,50 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
       const depth = await Promise.all(
         (['inbox', 'outbox'] as const).map(async (queue) => ({
           queue,
-          rows: await store.db.selectFrom(queue).select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+          rows: await store.db
+            .selectFrom(queue)
+            .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+            .groupBy('status')
+            .execute(),
         })),
       );
-      const oldestInbox = await store.db.selectFrom('inbox').select((eb) => eb.fn.min('received_at').as('t')).where('status', 'in', ['pending', 'processing']).executeTakeFirst();
-      const oldestOutbox = await store.db.selectFrom('outbox').select((eb) => eb.fn.min('created_at').as('t')).where('status', 'in', ['pending', 'in_flight']).executeTakeFirst();
+      const oldestInbox = await store.db
+        .selectFrom('inbox')
+        .select((eb) => eb.fn.min('received_at').as('t'))
+        .where('status', 'in', ['pending', 'processing'])
+        .executeTakeFirst();
+      const oldestOutbox = await store.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.min('created_at').as('t'))
+        .where('status', 'in', ['pending', 'in_flight'])
+        .executeTakeFirst();
       const campaign = options.campaign();
-      const states = await store.db.selectFrom('offers').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('campaign', '=', campaign).groupBy('state').execute();
-      const v = await store.db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign', '=', campaign).where('violation', '=', 1).executeTakeFirst();
+      const states = await store.db
+        .selectFrom('offers')
+        .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('campaign', '=', campaign)
+        .groupBy('state')
+        .execute();
+      const v = await store.db
+        .selectFrom('offers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('campaign', '=', campaign)
+        .where('violation', '=', 1)
+        .executeTakeFirst();
       // Set everything only once every query answered, so a scrape never mixes two readings.
       queueDepth.reset();
-      for (const { queue, rows } of depth) for (const row of rows) queueDepth.set({ queue, status: row.status }, Number(row.n));
-      queueAge.set({ queue: 'inbox' }, oldestInbox?.t ? Math.max(0, now - Date.parse(String(oldestInbox.t))) / 1000 : 0);
-      queueAge.set({ queue: 'outbox' }, oldestOutbox?.t ? Math.max(0, now - Date.parse(String(oldestOutbox.t))) / 1000 : 0);
-      for (const state of jobProcessStates) offersByState.set({ state }, Number(states.find((s) => s.state === state)?.n ?? 0));
+      for (const { queue, rows } of depth)
+        for (const row of rows) queueDepth.set({ queue, status: row.status }, Number(row.n));
+      queueAge.set(
+        { queue: 'inbox' },
+        oldestInbox?.t ? Math.max(0, now - Date.parse(String(oldestInbox.t))) / 1000 : 0,
+      );
+      queueAge.set(
+        { queue: 'outbox' },
+        oldestOutbox?.t ? Math.max(0, now - Date.parse(String(oldestOutbox.t))) / 1000 : 0,
+      );
+      for (const state of jobProcessStates)
+        offersByState.set({ state }, Number(states.find((s) => s.state === state)?.n ?? 0));
       violations.set(Number(v?.n ?? 0));
       return true;
     } catch {

@@ -14,10 +14,24 @@ import type { Metrics } from './metrics.js';
  */
 export function mountIngest(
   app: Express,
-  deps: { config: Config; ctx: PipelineContext; queues: readonly QueueRef[]; owner: string; metrics: Metrics; onCommitted: () => void },
+  deps: {
+    config: Config;
+    ctx: PipelineContext;
+    queues: readonly QueueRef[];
+    owner: string;
+    metrics: Metrics;
+    onCommitted: () => void;
+  },
 ): { start(): void; stop(): Promise<void>; scheduler: QueueScheduler; drainNow(): Promise<void> } {
   const { config, ctx, queues, metrics } = deps;
-  const drain = createQueueDrain({ store: ctx.store, ats: ctx.ats, clock: ctx.clock, log: ctx.log, owner: deps.owner, onCommitted: deps.onCommitted });
+  const drain = createQueueDrain({
+    store: ctx.store,
+    ats: ctx.ats,
+    clock: ctx.clock,
+    log: ctx.log,
+    owner: deps.owner,
+    onCommitted: deps.onCommitted,
+  });
   const scheduler = new QueueScheduler({
     queues,
     drain,

@@ -82,7 +82,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       if (applied.length > 0) log.info('database migrated', { applied });
     }
     const domain = loadDomainData();
-    const metrics = createMetrics(store, { campaign: () => campaignOfInstant(clock.now()), now: () => clock.now().getTime() });
+    const metrics = createMetrics(store, {
+      campaign: () => campaignOfInstant(clock.now()),
+      now: () => clock.now().getTime(),
+    });
     // The budget counts calls as the vendor's gateway does, on real time, whatever the business clock.
     const budget = createCallBudget({
       db: store.db,
@@ -117,11 +120,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
             metrics.atsCalls.inc({ op: info.op, outcome: info.outcome });
             metrics.atsLatency.observe({ op: info.op }, info.ms / 1000);
             if (info.outcome === 'throttled' && info.code) {
-              holds.fromFailure({ kind: 'throttled', code: info.code, message: info.op, ...(info.status !== undefined ? { status: info.status } : {}), ...(info.retryAfterMs !== undefined ? { retryAfterMs: info.retryAfterMs } : {}) });
+              holds.fromFailure({
+                kind: 'throttled',
+                code: info.code,
+                message: info.op,
+                ...(info.status !== undefined ? { status: info.status } : {}),
+                ...(info.retryAfterMs !== undefined ? { retryAfterMs: info.retryAfterMs } : {}),
+              });
             }
           },
           onCircuit: (change) => {
-            if (change.state === 'open') holds.hold('circuit-open', { forMs: change.retryInMs, cause: 'repeated transient failures of the ATS', endsByItself: false });
+            if (change.state === 'open')
+              holds.hold('circuit-open', {
+                forMs: change.retryInMs,
+                cause: 'repeated transient failures of the ATS',
+                endsByItself: false,
+              });
             else holds.release('circuit-open');
           },
         });
@@ -160,9 +174,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       snapshots,
       ...(followUp ? { recruiterMail: followUp } : {}),
     };
-    const dispatcher = new Dispatcher(ctx, { owner: `${instanceId}:dispatcher`, leaseMs: config.outboxLeaseMs, onNotSent: (error) => holds.fromFailure(error) });
+    const dispatcher = new Dispatcher(ctx, {
+      owner: `${instanceId}:dispatcher`,
+      leaseMs: config.outboxLeaseMs,
+      onNotSent: (error) => holds.fromFailure(error),
+    });
     // The commands a batch queued are sent at once rather than at the dispatcher's next poll.
-    const worker = new InboxWorker(ctx, { owner: `${instanceId}:inbox`, leaseMs: config.inboxLeaseMs, onBatch: () => dispatcher.poke() });
+    const worker = new InboxWorker(ctx, {
+      owner: `${instanceId}:inbox`,
+      leaseMs: config.inboxLeaseMs,
+      onBatch: () => dispatcher.poke(),
+    });
     const timekeeper = new Timekeeper(ctx);
 
     const app = express();
@@ -175,7 +197,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const checks: Record<string, boolean | string> = {};
       try {
         // A database host that drops packets would hold the probe forever: answer 503 instead.
-        const status = await withTimeout(migrationStatus(store), READINESS_TIMEOUT_MS, 'la base de données ne répond pas');
+        const status = await withTimeout(
+          migrationStatus(store),
+          READINESS_TIMEOUT_MS,
+          'la base de données ne répond pas',
+        );
         checks.database = true;
         checks.migrations = status.every((m) => m.appliedAt !== null);
       } catch (error) {
@@ -198,7 +224,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     app.get('/metrics', metricsGuard(config), async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    const ingest = mountIngest(app, { config, ctx, queues: connector.queues, owner: `${instanceId}:drain`, metrics, onCommitted: () => worker.poke() });
+    const ingest = mountIngest(app, {
+      config,
+      ctx,
+      queues: connector.queues,
+      owner: `${instanceId}:drain`,
+      metrics,
+      onCommitted: () => worker.poke(),
+    });
 
     let reconciling: Promise<unknown> | null = null;
     const reconcileNow = () => {
@@ -209,7 +242,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           if (r.ok && r.more && !stopped) setTimeout(() => void (stopped ? undefined : reconcileNow()), 1_000).unref();
           return r;
         })
-        .catch((error: unknown) => log.error('reconciliation failed', { error: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown) =>
+          log.error('reconciliation failed', { error: error instanceof Error ? error.message : String(error) }),
+        )
         .finally(() => {
           reconciling = null;
         });
@@ -233,12 +268,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ? cron.schedule(
           config.mailFollowUpCron,
           () =>
-            void followUp.sweep(campaignOfInstant(clock.now())).catch((error: unknown) => log.error('recruiter follow-up failed', { error: error instanceof Error ? error.message : String(error) })),
+            void followUp.sweep(campaignOfInstant(clock.now())).catch((error: unknown) =>
+              log.error('recruiter follow-up failed', {
+                error: error instanceof Error ? error.message : String(error),
+              }),
+            ),
           { timezone: 'Europe/Paris' },
         )
       : null;
 
-    // Scheduled reports: weekly during the window, final report and recap at `reportsFinalAt` (2 May by default), missed runs caught up.
+    // Scheduled reports: weekly during the window, final report and recap at `reportsFinalAt` (2 May by default),
+    // missed runs caught up.
     const reports = config.reportsSchedule
       ? new ReportScheduler({
           store,
@@ -249,7 +289,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           formats: config.reportsFormats,
           primaryNetworks: config.primaryNetworks,
           finalAt: config.reportsFinalAt,
-          mailer: createReportMailer({ url: config.reportsSmtpUrl, from: config.reportsMailFrom, to: config.reportsMailTo }),
+          mailer: createReportMailer({
+            url: config.reportsSmtpUrl,
+            from: config.reportsMailFrom,
+            to: config.reportsMailTo,
+          }),
         })
       : null;
 
@@ -263,14 +307,29 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     };
     const findApprover = async (attempt: number): Promise<void> => {
       if (stopped) return;
-      const found = await ('en3sApprover' in connector ? connector.en3sApprover() : Promise.resolve(null)).catch((error: unknown) => ({
-        ok: false as const,
-        error: { kind: 'transient' as const, code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) },
-      }));
+      const found = await ('en3sApprover' in connector ? connector.en3sApprover() : Promise.resolve(null)).catch(
+        (error: unknown) => ({
+          ok: false as const,
+          error: {
+            kind: 'transient' as const,
+            code: 'UNEXPECTED',
+            message: error instanceof Error ? error.message : String(error),
+          },
+        }),
+      );
       if (found === null || found.ok || found.error.code === 'NOT_FOUND') {
         approverState = found === null || found.ok ? 'trouvé' : 'introuvable';
-        if (found?.ok) policy.en3s = { userId: found.value.userId, order: found.value.order, stepOrder: found.value.stepOrder ?? 1, role: found.value.role };
-        else if (found) log.error('EN3S approver not found in the ATS: concerned jobs are flagged to the administrators instead', { code: found.error.code });
+        if (found?.ok)
+          policy.en3s = {
+            userId: found.value.userId,
+            order: found.value.order,
+            stepOrder: found.value.stepOrder ?? 1,
+            role: found.value.role,
+          };
+        else if (found)
+          log.error('EN3S approver not found in the ATS: concerned jobs are flagged to the administrators instead', {
+            code: found.error.code,
+          });
         startLoops();
         return;
       }
@@ -294,7 +353,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const address = server.address() as AddressInfo;
     const url = `http://${config.httpHost}:${address.port}`;
     // A business clock placed elsewhere (demo, tests) is said at once, so nobody mistakes it for production.
-    log.info('service started', { url, instance: instanceId, mode: config.policyMode, ...(options.clock ? { businessTime: clock.now().toISOString() } : {}) });
+    log.info('service started', {
+      url,
+      instance: instanceId,
+      mode: config.policyMode,
+      ...(options.clock ? { businessTime: clock.now().toISOString() } : {}),
+    });
 
     const stop = async () => {
       if (stopped) return;
@@ -316,7 +380,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await store.close();
       log.info('service stopped');
     };
-    return { url, app, ctx, metrics, worker, dispatcher, timekeeper, reconcileNow, drainNow: ingest.drainNow, readiness, stop };
+    return {
+      url,
+      app,
+      ctx,
+      metrics,
+      worker,
+      dispatcher,
+      timekeeper,
+      reconcileNow,
+      drainNow: ingest.drainNow,
+      readiness,
+      stop,
+    };
   } catch (error) {
     if (!stopped) await store.close().catch(() => undefined);
     throw error;
@@ -340,9 +416,17 @@ export function campaignOfInstant(now: Date): number {
   return Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(now));
 }
 
-/** The mailer the settings ask for, or null when e-mails are off. A broken SMTP setting is refused by `en3s serve` first. */
+/**
+ * The mailer the settings ask for, or null when e-mails are off. A broken SMTP setting is refused by `en3s serve`
+ * first.
+ */
 function recruiterMailer(config: Config, store: Store, clock: Clock): Mailer | null {
-  if (config.mailMode === 'mailbox') return createMailboxMailer({ db: store.db, clock: () => clock.now(), domain: config.mailFrom.split('@')[1] || 'en3s.local' });
+  if (config.mailMode === 'mailbox')
+    return createMailboxMailer({
+      db: store.db,
+      clock: () => clock.now(),
+      domain: config.mailFrom.split('@')[1] || 'en3s.local',
+    });
   if (config.mailMode !== 'smtp') return null;
   const smtp = createSmtpMailer({ url: config.mailSmtpUrl, from: config.mailFrom, timeoutMs: 15_000 });
   if (!smtp.ok) throw new Error(`EN3S_MAIL_SMTP_URL / EN3S_MAIL_FROM: ${smtp.error.message}`);

@@ -123,7 +123,10 @@ function* grantSteps(db: Db, request: GrantRequest): Generator<Compilable<unknow
     .insertInto('ats_call_budget')
     .values({ budget, stopped_until: null })
     .onConflict((oc) => oc.column('budget').doUpdateSet({ budget: (eb) => eb.ref('excluded.budget') }))
-    .returning(['stopped_until', 'reserve_claimed_until'])) as { stopped_until: string | null; reserve_claimed_until: string | null }[];
+    .returning(['stopped_until', 'reserve_claimed_until'])) as {
+    stopped_until: string | null;
+    reserve_claimed_until: string | null;
+  }[];
   const now = request.now();
   const recent = (yield db
     .selectFrom('ats_call_grants')
@@ -161,7 +164,9 @@ function* grantSteps(db: Db, request: GrantRequest): Generator<Compilable<unknow
   yield db
     .insertInto('ats_call_days')
     .values({ budget, day: dayOf(now), calls: 1 })
-    .onConflict((oc) => oc.columns(['budget', 'day']).doUpdateSet((eb) => ({ calls: eb('ats_call_days.calls', '+', 1) })));
+    .onConflict((oc) =>
+      oc.columns(['budget', 'day']).doUpdateSet((eb) => ({ calls: eb('ats_call_days.calls', '+', 1) })),
+    );
   yield db
     .deleteFrom('ats_call_grants')
     .where('budget', '=', budget)
@@ -232,7 +237,11 @@ export interface BudgetReading {
 }
 
 /** The budget as it stands, for metrics and the dashboard (no lock). */
-export async function readCallBudget(db: Db, budget: string, at: { now: number; windowMs: number }): Promise<BudgetReading> {
+export async function readCallBudget(
+  db: Db,
+  budget: string,
+  at: { now: number; windowMs: number },
+): Promise<BudgetReading> {
   const [row, window, quota] = await Promise.all([
     db.selectFrom('ats_call_budget').select('stopped_until').where('budget', '=', budget).executeTakeFirst(),
     db

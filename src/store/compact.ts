@@ -12,7 +12,15 @@ import { SQLITE_PAGE_SIZE, sqliteConnectionOf, type Store } from './database.js'
  */
 
 export type CompactResult =
-  | { ok: true; file: string; pageSizeBefore: number; pageSizeAfter: number; bytesBefore: number; bytesAfter: number; ms: number }
+  | {
+      ok: true;
+      file: string;
+      pageSizeBefore: number;
+      pageSizeAfter: number;
+      bytesBefore: number;
+      bytesAfter: number;
+      ms: number;
+    }
   | { ok: false; reason: 'not-sqlite' | 'in-memory' | 'busy' | 'disk-full'; detail: string };
 
 export async function compactSqlite(store: Store): Promise<CompactResult> {
@@ -35,7 +43,8 @@ export async function compactSqlite(store: Store): Promise<CompactResult> {
       handle.exec('VACUUM');
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return { ok: false, reason: 'busy', detail: (error as Error).message };
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
+        return { ok: false, reason: 'busy', detail: (error as Error).message };
       if (code === 'SQLITE_FULL') return { ok: false, reason: 'disk-full', detail: (error as Error).message };
       throw error;
     } finally {

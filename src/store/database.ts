@@ -121,7 +121,9 @@ async function openSqlite(location: string, create: boolean): Promise<Store> {
     if (!memory && create) mkdirSync(dirname(resolve(path)), { recursive: true });
     handle = new BetterSqlite3(memory ? ':memory:' : path, { timeout: 5000, fileMustExist: !memory && !create });
   } catch (error) {
-    throw new DatabaseConnectionError(`impossible d'ouvrir la base SQLite « ${path} » : ${messageOf(error)}`, { cause: error });
+    throw new DatabaseConnectionError(`impossible d'ouvrir la base SQLite « ${path} » : ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   // A new database gets 64 KB pages (SQLite's largest) instead of 4 KB. The pipeline writes a
   // ledger entry and the offer's projections in one transaction, so the tables grow side by side
@@ -144,7 +146,9 @@ async function openSqlite(location: string, create: boolean): Promise<Store> {
   // Other processes writing the same file wait up to 5 s for the lock instead of failing.
   handle.pragma('busy_timeout = 5000');
   handle.pragma('foreign_keys = ON');
-  handle.function(SQLITE_FOLD_FUNCTION, { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldForSearch(text) : text));
+  handle.function(SQLITE_FOLD_FUNCTION, { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? foldForSearch(text) : text,
+  );
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(handle) }) });
   sqliteConnections.set(db, handle);
   return { db, dialect: 'sqlite', close: once(() => db.destroy()) };
@@ -199,7 +203,9 @@ async function openPostgres(url: string, create: boolean): Promise<Store> {
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
   if (schema !== null && !SCHEMA_NAME.test(schema)) {
-    throw new DatabaseUrlError(`paramètre « schema » invalide dans l'URL PostgreSQL : lettres, chiffres et _ attendus (63 au plus)`);
+    throw new DatabaseUrlError(
+      `paramètre « schema » invalide dans l'URL PostgreSQL : lettres, chiffres et _ attendus (63 au plus)`,
+    );
   }
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
@@ -222,7 +228,9 @@ async function openPostgres(url: string, create: boolean): Promise<Store> {
   } catch (error) {
     await db.destroy().catch(() => undefined);
     const where = `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}${parsed.pathname}`;
-    throw new DatabaseConnectionError(`impossible de joindre PostgreSQL (${where}) : ${messageOf(error)}`, { cause: error });
+    throw new DatabaseConnectionError(`impossible de joindre PostgreSQL (${where}) : ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   return { db, dialect: 'postgres', close: once(() => db.destroy()) };
 }

@@ -39,7 +39,8 @@ export async function getBoardEntry(db: Db, key: OfferKey): Promise<BoardEntry |
  */
 export async function saveBoardEntry(db: Db, entry: BoardEntry): Promise<BoardEntry> {
   assertInstant(entry.recorded_at, 'saveBoardEntry recorded_at');
-  if (!DAY.test(entry.entered_on)) throw new TypeError(`saveBoardEntry: entered_on must be YYYY-MM-DD, got ${JSON.stringify(entry.entered_on)}`);
+  if (!DAY.test(entry.entered_on))
+    throw new TypeError(`saveBoardEntry: entered_on must be YYYY-MM-DD, got ${JSON.stringify(entry.entered_on)}`);
   const { source, ats_id, campaign, ...values } = entry;
   await db
     .insertInto('en3s_board_entries')
@@ -59,7 +60,21 @@ export interface PostsScan {
 /** A post to enter on EN3S's board: the offer's projection, when it was first seen, and its entry if recorded. */
 export type PostToDeclareRow = Pick<
   OfferReportTable,
-  'campaign' | 'job_number' | 'source' | 'ats_id' | 'title' | 'state' | 'regime' | 'organism' | 'organism_type' | 'networks' | 'grid' | 'level' | 'time_zone' | 'offer_created_at' | 'offer_created_day'
+  | 'campaign'
+  | 'job_number'
+  | 'source'
+  | 'ats_id'
+  | 'title'
+  | 'state'
+  | 'regime'
+  | 'organism'
+  | 'organism_type'
+  | 'networks'
+  | 'grid'
+  | 'level'
+  | 'time_zone'
+  | 'offer_created_at'
+  | 'offer_created_day'
 > & {
   concerned: Exclude<Concerned, 'no'>;
   /** When the connector first wrote the offer (its first reading of the job). */
@@ -75,32 +90,66 @@ export type PostToDeclareRow = Pick<
 const NOT_LISTED = ['not_concerned', 'published_before_window'];
 
 /** One page of the posts to enter, in report order (référence, then the key), after `after`. */
-export async function readPostsToDeclarePage(db: Db, scan: PostsScan, after: OfferReportPosition | null, limit: number): Promise<{ rows: PostToDeclareRow[]; last: OfferReportPosition | null }> {
+export async function readPostsToDeclarePage(
+  db: Db,
+  scan: PostsScan,
+  after: OfferReportPosition | null,
+  limit: number,
+): Promise<{ rows: PostToDeclareRow[]; last: OfferReportPosition | null }> {
   let query = db
     .selectFrom('offer_report as r')
-    .innerJoin('offers as o', (join) => join.onRef('o.source', '=', 'r.source').onRef('o.ats_id', '=', 'r.ats_id').onRef('o.campaign', '=', 'r.campaign'))
-    .leftJoin('en3s_board_entries as b', (join) => join.onRef('b.source', '=', 'r.source').onRef('b.ats_id', '=', 'r.ats_id').onRef('b.campaign', '=', 'r.campaign'))
+    .innerJoin('offers as o', (join) =>
+      join.onRef('o.source', '=', 'r.source').onRef('o.ats_id', '=', 'r.ats_id').onRef('o.campaign', '=', 'r.campaign'),
+    )
+    .leftJoin('en3s_board_entries as b', (join) =>
+      join.onRef('b.source', '=', 'r.source').onRef('b.ats_id', '=', 'r.ats_id').onRef('b.campaign', '=', 'r.campaign'),
+    )
     .select([
-      'r.campaign', 'r.job_number', 'r.source', 'r.ats_id', 'r.title', 'r.state', 'r.regime', 'r.organism', 'r.organism_type', 'r.networks', 'r.grid',
-      'r.level', 'r.time_zone', 'r.concerned', 'r.offer_created_at', 'r.offer_created_day', 'o.created_at as first_seen_at',
-      'b.entered_on', 'b.note', 'b.recorded_by', 'b.recorded_at', 'b.ledger_seq', 'b.revision',
+      'r.campaign',
+      'r.job_number',
+      'r.source',
+      'r.ats_id',
+      'r.title',
+      'r.state',
+      'r.regime',
+      'r.organism',
+      'r.organism_type',
+      'r.networks',
+      'r.grid',
+      'r.level',
+      'r.time_zone',
+      'r.concerned',
+      'r.offer_created_at',
+      'r.offer_created_day',
+      'o.created_at as first_seen_at',
+      'b.entered_on',
+      'b.note',
+      'b.recorded_by',
+      'b.recorded_at',
+      'b.ledger_seq',
+      'b.revision',
     ])
     .where('r.campaign', '=', scan.campaign)
     .where('r.concerned', 'in', ['yes', 'undetermined'])
     .where('r.state', 'not in', NOT_LISTED);
   if (scan.regime !== null) query = query.where('r.regime', '=', scan.regime);
   if (scan.organismType !== null) query = query.where('r.organism_type', '=', scan.organismType);
-  if (after) query = query.where((eb) => eb(eb.refTuple('r.job_number', 'r.source', 'r.ats_id'), '>', eb.tuple(after[0], after[1], after[2])));
+  if (after)
+    query = query.where((eb) =>
+      eb(eb.refTuple('r.job_number', 'r.source', 'r.ats_id'), '>', eb.tuple(after[0], after[1], after[2])),
+    );
   const found = await query.orderBy('r.job_number').orderBy('r.source').orderBy('r.ats_id').limit(limit).execute();
-  const rows = found.map(({ entered_on, note, recorded_by, recorded_at, ledger_seq, revision, ...r }): PostToDeclareRow => ({
-    ...r,
-    campaign: Number(r.campaign),
-    concerned: r.concerned as Exclude<Concerned, 'no'>,
-    entry:
-      entered_on === null || recorded_by === null || recorded_at === null
-        ? null
-        : { entered_on, note, recorded_by, recorded_at, ledger_seq: Number(ledger_seq), revision: Number(revision) },
-  }));
+  const rows = found.map(
+    ({ entered_on, note, recorded_by, recorded_at, ledger_seq, revision, ...r }): PostToDeclareRow => ({
+      ...r,
+      campaign: Number(r.campaign),
+      concerned: r.concerned as Exclude<Concerned, 'no'>,
+      entry:
+        entered_on === null || recorded_by === null || recorded_at === null
+          ? null
+          : { entered_on, note, recorded_by, recorded_at, ledger_seq: Number(ledger_seq), revision: Number(revision) },
+    }),
+  );
   const last = rows[rows.length - 1];
   return { rows, last: last ? [last.job_number, last.source, last.ats_id] : null };
 }

@@ -199,7 +199,14 @@ export async function inboxStats(db: Db, now: string): Promise<InboxStats> {
     .select((eb) => [
       eb.fn.min(eb.case().when('status', '=', 'pending').then(eb.ref('received_at')).end()).as('oldest'),
       eb.fn
-        .sum<number>(eb.case().when(eb.and([eb('status', '=', 'processing'), eb('lease_until', '<=', now)])).then(1).else(0).end())
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('status', '=', 'processing'), eb('lease_until', '<=', now)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
         .as('expired'),
     ])
     .where('status', 'in', ['pending', 'processing'])

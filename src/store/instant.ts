@@ -7,7 +7,9 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function assertInstant(value: string, what: string): string {
   if (!ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new TypeError(`${what}: expected an ISO-8601 UTC instant YYYY-MM-DDTHH:mm:ss.sssZ, got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `${what}: expected an ISO-8601 UTC instant YYYY-MM-DDTHH:mm:ss.sssZ, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

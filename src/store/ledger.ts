@@ -30,7 +30,10 @@ export interface NewLedgerEntry {
   actor: LedgerActor;
   /** Only for `administrator`: the administrator's user name. No other personal data. */
   actor_name?: string | null;
-  /** e.g. `event.received`, `decision`, `command.sent`, `ats.answer`, `admin.action`, `window.opened`, `ruleset.changed`. */
+  /**
+   * e.g. `event.received`, `decision`, `command.sent`, `ats.answer`, `admin.action`, `window.opened`,
+   * `ruleset.changed`.
+   */
   kind: string;
   data: unknown;
 }
@@ -60,7 +63,11 @@ export function ledgerHash(prevHash: string, entry: Omit<LedgerEntry, 'prev_hash
  * the stored column too). The other members are scalars: the text is that of `canonicalJson`
  * over the whole entry, keys in sorted order (checked by the ledger tests against it).
  */
-function hashWithData(prevHash: string, entry: Omit<LedgerEntry, 'prev_hash' | 'hash' | 'data'>, dataJson: string): string {
+function hashWithData(
+  prevHash: string,
+  entry: Omit<LedgerEntry, 'prev_hash' | 'hash' | 'data'>,
+  dataJson: string,
+): string {
   const { seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, kind } = entry;
   const j = (value: string | number | null) => JSON.stringify(value ?? null);
   const text =
@@ -105,7 +112,10 @@ export async function appendLedger(db: Db, entries: readonly NewLedgerEntry[], n
       return row;
     });
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await trx.insertInto('ledger').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+      await trx
+        .insertInto('ledger')
+        .values(rows.slice(i, i + INSERT_CHUNK))
+        .execute();
     }
     return rows.map((row) => ({ ...row, data: JSON.parse(row.data) as unknown }));
   });
@@ -151,10 +161,18 @@ export async function verifyLedger(db: Db, options: { batchSize?: number } = {})
     for (const row of batch) {
       const seq = Number(row.seq);
       if (seq < expectedSeq) {
-        return fail(seq, 'unexpected-entry', `entrée n° ${seq} hors de la numérotation du registre (qui commence à 1) : entrée insérée`);
+        return fail(
+          seq,
+          'unexpected-entry',
+          `entrée n° ${seq} hors de la numérotation du registre (qui commence à 1) : entrée insérée`,
+        );
       }
       if (seq !== expectedSeq) {
-        return fail(expectedSeq, 'missing-entry', `entrée n° ${expectedSeq} absente (la suivante est la n° ${seq}) : entrée supprimée`);
+        return fail(
+          expectedSeq,
+          'missing-entry',
+          `entrée n° ${expectedSeq} absente (la suivante est la n° ${seq}) : entrée supprimée`,
+        );
       }
       if (row.prev_hash !== prevHash) {
         return fail(
@@ -169,15 +187,24 @@ export async function verifyLedger(db: Db, options: { batchSize?: number } = {})
       try {
         data = JSON.parse(row.data);
       } catch {
-        return fail(seq, 'unreadable-data', `les données de l'entrée n° ${seq} ne sont plus du JSON lisible : entrée modifiée`);
+        return fail(
+          seq,
+          'unreadable-data',
+          `les données de l'entrée n° ${seq} ne sont plus du JSON lisible : entrée modifiée`,
+        );
       }
       if (ledgerHash(row.prev_hash, { ...row, seq, data }) !== row.hash) {
-        return fail(seq, 'hash-mismatch', `l'empreinte de l'entrée n° ${seq} ne correspond pas à son contenu : entrée modifiée`);
+        return fail(
+          seq,
+          'hash-mismatch',
+          `l'empreinte de l'entrée n° ${seq} ne correspond pas à son contenu : entrée modifiée`,
+        );
       }
       prevHash = row.hash;
       expectedSeq = seq + 1;
     }
-    if (batch.length < batchSize) return { ok: true, rows: expectedSeq - 1, lastSeq: expectedSeq - 1, lastHash: prevHash };
+    if (batch.length < batchSize)
+      return { ok: true, rows: expectedSeq - 1, lastSeq: expectedSeq - 1, lastHash: prevHash };
   }
 }
 

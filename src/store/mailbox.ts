@@ -59,7 +59,10 @@ export async function storeMailboxMessage(db: Db, message: NewMailboxMessage): P
 }
 
 /** The latest messages first, `limit` of them (before the message id `before`, to page back). */
-export async function listMailboxMessages(db: Db, options: { limit: number; before?: number }): Promise<MailboxMessage[]> {
+export async function listMailboxMessages(
+  db: Db,
+  options: { limit: number; before?: number },
+): Promise<MailboxMessage[]> {
   let query = db.selectFrom('mailbox_messages').selectAll().orderBy('id', 'desc').limit(options.limit);
   if (options.before !== undefined) query = query.where('id', '<', options.before);
   return (await query.execute()).map(parse);
@@ -67,6 +70,10 @@ export async function listMailboxMessages(db: Db, options: { limit: number; befo
 
 /** One message by its Message-ID (the mail ledger's `message_id`), or null. */
 export async function findMailboxMessage(db: Db, messageId: string): Promise<MailboxMessage | null> {
-  const row = await db.selectFrom('mailbox_messages').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+  const row = await db
+    .selectFrom('mailbox_messages')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
   return row ? parse(row) : null;
 }

@@ -19,15 +19,27 @@ export type CsvAheadColumns = Pick<OfferReportCsvTable, 'csv_cells' | 'csv_momen
  * (`offer_report_csv`, which migration 0004's backfill, older than that table, leaves out);
  * null removes both (the offer is not reportable).
  */
-export async function writeOfferReport(db: Db, key: OfferKey, row: OfferReportTable | null, ahead?: CsvAheadColumns): Promise<void> {
+export async function writeOfferReport(
+  db: Db,
+  key: OfferKey,
+  row: OfferReportTable | null,
+  ahead?: CsvAheadColumns,
+): Promise<void> {
   if (row === null) {
     for (const table of ['offer_report', 'offer_report_csv'] as const) {
-      await db.deleteFrom(table).where('source', '=', key.source).where('ats_id', '=', key.ats_id).where('campaign', '=', key.campaign).execute();
+      await db
+        .deleteFrom(table)
+        .where('source', '=', key.source)
+        .where('ats_id', '=', key.ats_id)
+        .where('campaign', '=', key.campaign)
+        .execute();
     }
     return;
   }
   if (row.source !== key.source || row.ats_id !== key.ats_id || row.campaign !== key.campaign) {
-    throw new TypeError(`writeOfferReport: the row is for ${row.source}/${row.ats_id}/${row.campaign}, not ${key.source}/${key.ats_id}/${key.campaign}`);
+    throw new TypeError(
+      `writeOfferReport: the row is for ${row.source}/${row.ats_id}/${row.campaign}, not ${key.source}/${key.ats_id}/${key.campaign}`,
+    );
   }
   await upsert(db, 'offer_report', row);
   if (ahead) await upsert(db, 'offer_report_csv', csvRowOf(row, ahead));
@@ -51,7 +63,11 @@ export function csvRowOf(row: OfferReportTable, ahead: CsvAheadColumns): OfferRe
   };
 }
 
-async function upsert<T extends 'offer_report' | 'offer_report_csv'>(db: Db, table: T, row: T extends 'offer_report' ? OfferReportTable : OfferReportCsvTable): Promise<void> {
+async function upsert<T extends 'offer_report' | 'offer_report_csv'>(
+  db: Db,
+  table: T,
+  row: T extends 'offer_report' ? OfferReportTable : OfferReportCsvTable,
+): Promise<void> {
   const update = Object.fromEntries(Object.entries(row).filter(([column]) => !keyColumns.has(column)));
   // The key may have a new job number: the conflict is on the offer, not on the primary key.
   await db
@@ -72,18 +88,34 @@ export interface OfferReportScan {
 /** Position in report order (référence, then the key). */
 export type OfferReportPosition = readonly [jobNumber: string, source: string, atsId: string];
 
-/** The part of the report order a scan covers: after `after` (from the start when null), up to `until` included (to the end when null). */
+/**
+ * The part of the report order a scan covers: after `after` (from the start when null), up to `until` included (to the
+ * end when null).
+ */
 export interface OfferReportRange {
   after: OfferReportPosition | null;
   until: OfferReportPosition | null;
 }
 
-/** A scan of `offer_report`, or of `offer_report_csv` (same key and filter columns, in the same order), in report order. */
-function scanQuery(db: Db, scan: OfferReportScan, range: OfferReportRange, table: 'offer_report' | 'offer_report_csv' = 'offer_report') {
+/**
+ * A scan of `offer_report`, or of `offer_report_csv` (same key and filter columns, in the same order), in report order.
+ */
+function scanQuery(
+  db: Db,
+  scan: OfferReportScan,
+  range: OfferReportRange,
+  table: 'offer_report' | 'offer_report_csv' = 'offer_report',
+) {
   let query = db.selectFrom(table as 'offer_report').where('campaign', '=', scan.campaign);
   const { after, until } = range;
-  if (after) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])));
-  if (until) query = query.where((eb) => eb(eb.refTuple('job_number', 'source', 'ats_id'), '<=', eb.tuple(until[0], until[1], until[2])));
+  if (after)
+    query = query.where((eb) =>
+      eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])),
+    );
+  if (until)
+    query = query.where((eb) =>
+      eb(eb.refTuple('job_number', 'source', 'ats_id'), '<=', eb.tuple(until[0], until[1], until[2])),
+    );
   if (scan.regime !== null) query = query.where('regime', '=', scan.regime);
   if (scan.states !== null) query = query.where('state', 'in', scan.states);
   if (scan.organismType !== null) query = query.where('organism_type', '=', scan.organismType);
@@ -95,7 +127,12 @@ function scanQuery(db: Db, scan: OfferReportScan, range: OfferReportRange, table
  * remain: where to cut a report into parts of about `count` offers. Served by the primary key
  * alone (SQLite steps over the entries without reading their columns).
  */
-export async function offerReportBoundary(db: Db, scan: OfferReportScan, after: OfferReportPosition | null, count: number): Promise<OfferReportPosition | null> {
+export async function offerReportBoundary(
+  db: Db,
+  scan: OfferReportScan,
+  after: OfferReportPosition | null,
+  count: number,
+): Promise<OfferReportPosition | null> {
   // On the CSV's table, the one its parts are read from (same keys as `offer_report`, narrower pages).
   const row = await scanQuery(db, scan, { after, until: null }, 'offer_report_csv')
     .select(['job_number', 'source', 'ats_id'])
@@ -106,10 +143,49 @@ export async function offerReportBoundary(db: Db, scan: OfferReportScan, after: 
 }
 
 const columns = [
-  'campaign', 'job_number', 'source', 'ats_id', 'title', 'state', 'regime', 'organism', 'organism_type', 'networks', 'grid', 'level', 'time_zone',
-  'concerned', 'reason', 'cited_text', 'offer_created_at', 'offer_created_day', 'team_at', 'team_day', 'team_by', 'approval_at', 'approval_day',
-  'approval_by', 'due_date', 'overdue_from', 'en3s_answer', 'en3s_at', 'en3s_day', 'answer_days', 'published_at', 'published_day', 'channel',
-  'violation', 'withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day', 'state_since', 'state_since_day', 'released', 'entered_process',
+  'campaign',
+  'job_number',
+  'source',
+  'ats_id',
+  'title',
+  'state',
+  'regime',
+  'organism',
+  'organism_type',
+  'networks',
+  'grid',
+  'level',
+  'time_zone',
+  'concerned',
+  'reason',
+  'cited_text',
+  'offer_created_at',
+  'offer_created_day',
+  'team_at',
+  'team_day',
+  'team_by',
+  'approval_at',
+  'approval_day',
+  'approval_by',
+  'due_date',
+  'overdue_from',
+  'en3s_answer',
+  'en3s_at',
+  'en3s_day',
+  'answer_days',
+  'published_at',
+  'published_day',
+  'channel',
+  'violation',
+  'withdrawn_at',
+  'withdrawn_day',
+  'fix_action',
+  'fix_at',
+  'fix_day',
+  'state_since',
+  'state_since_day',
+  'released',
+  'entered_process',
 ] as const satisfies readonly (keyof OfferReportTable)[];
 
 /**
@@ -169,11 +245,26 @@ function fromArray(v: unknown[]): OfferReportTable {
  * its record ahead of the report, and the body (type and name) only when the report is filtered
  * by a body's name. The other filters are the query's.
  */
-export type OfferReportCsvRow = Pick<OfferReportCsvTable, 'job_number' | 'source' | 'ats_id' | 'networks' | 'csv_version' | 'csv_cells' | 'csv_moment'> &
+export type OfferReportCsvRow = Pick<
+  OfferReportCsvTable,
+  'job_number' | 'source' | 'ats_id' | 'networks' | 'csv_version' | 'csv_cells' | 'csv_moment'
+> &
   Partial<Pick<OfferReportCsvTable, 'organism_type' | 'organism'>>;
 
-const csvColumns = ['job_number', 'source', 'ats_id', 'networks', 'csv_version', 'csv_cells', 'csv_moment'] as const satisfies readonly (keyof OfferReportCsvRow)[];
-const csvColumnsWithBody = [...csvColumns, 'organism_type', 'organism'] as const satisfies readonly (keyof OfferReportCsvRow)[];
+const csvColumns = [
+  'job_number',
+  'source',
+  'ats_id',
+  'networks',
+  'csv_version',
+  'csv_cells',
+  'csv_moment',
+] as const satisfies readonly (keyof OfferReportCsvRow)[];
+const csvColumnsWithBody = [
+  ...csvColumns,
+  'organism_type',
+  'organism',
+] as const satisfies readonly (keyof OfferReportCsvRow)[];
 
 function csvRowFromArray(v: unknown[]): OfferReportCsvRow {
   return {
@@ -221,18 +312,42 @@ async function readPage<T>(
   const connection = sqliteConnectionOf(db);
   if (connection === null) return (await query.execute()) as T[];
   const compiled = query.compile();
-  const arrays = await db.connection().execute(async () => statement(connection, compiled.sql).all(...compiled.parameters) as unknown[][]);
+  const arrays = await db
+    .connection()
+    .execute(async () => statement(connection, compiled.sql).all(...compiled.parameters) as unknown[][]);
   return arrays.map(fromArray);
 }
 
 /** One page of projections in report order (on SQLite, from the clustered primary key). */
-export function readOfferReportPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number): Promise<OfferReportTable[]> {
+export function readOfferReportPage(
+  db: Db,
+  scan: OfferReportScan,
+  range: OfferReportRange,
+  limit: number,
+): Promise<OfferReportTable[]> {
   return readPage(db, 'offer_report', scan, range, limit, columns, fromArray);
 }
 
-/** One page of what a CSV report reads (`offer_report_csv`), in report order; `withBody`: with the body's type and name too. */
-export function readOfferReportCsvPage(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number, withBody: boolean): Promise<OfferReportCsvRow[]> {
-  return readPage(db, 'offer_report_csv', scan, range, limit, (withBody ? csvColumnsWithBody : csvColumns) as readonly (keyof OfferReportTable)[], csvRowFromArray);
+/**
+ * One page of what a CSV report reads (`offer_report_csv`), in report order; `withBody`: with the body's type and name
+ * too.
+ */
+export function readOfferReportCsvPage(
+  db: Db,
+  scan: OfferReportScan,
+  range: OfferReportRange,
+  limit: number,
+  withBody: boolean,
+): Promise<OfferReportCsvRow[]> {
+  return readPage(
+    db,
+    'offer_report_csv',
+    scan,
+    range,
+    limit,
+    (withBody ? csvColumnsWithBody : csvColumns) as readonly (keyof OfferReportTable)[],
+    csvRowFromArray,
+  );
 }
 
 /** Between the rows of a block of `offer_report_csv` (`readOfferReportCsvBlock`). */
@@ -261,19 +376,29 @@ export interface OfferReportCsvBlock {
  * separator shows as a row of the wrong shape) and its order, and reads the page as rows
  * (`readOfferReportCsvPage`) when it is not usable. Null on PostgreSQL.
  */
-export async function readOfferReportCsvBlock(db: Db, scan: OfferReportScan, range: OfferReportRange, limit: number, version: number): Promise<OfferReportCsvBlock | null> {
+export async function readOfferReportCsvBlock(
+  db: Db,
+  scan: OfferReportScan,
+  range: OfferReportRange,
+  limit: number,
+  version: number,
+): Promise<OfferReportCsvBlock | null> {
   const connection = sqliteConnectionOf(db);
   if (connection === null) return null;
   const page = scanQuery(db, scan, range, 'offer_report_csv')
     .select((eb) => [
       sql<number>`csv_version = ${eb.val(version)} and csv_cells is not null and csv_moment is not null`.as('ready'),
-      sql<string>`job_number || char(30) || source || char(30) || ats_id || char(30) || networks || char(30) || csv_moment || char(30) || csv_cells`.as('frame'),
+      sql<string>`job_number || char(30) || source || char(30) || ats_id || char(30) || networks || char(30) || csv_moment || char(30) || csv_cells`.as(
+        'frame',
+      ),
     ])
     .limit(limit)
     .compile();
   // SQLite runs the page as a co-routine and joins its rows in the order it gives them; the
   // caller checks that order on the keys all the same (SQL does not promise it).
   const text = `select count(*), coalesce(sum(ready), 0), cast(group_concat(frame, char(29)) as blob) from (${page.sql})`;
-  const [rows, ready, block] = await db.connection().execute(async () => statement(connection, text).get(...page.parameters) as [number, number, Buffer | null]);
+  const [rows, ready, block] = await db
+    .connection()
+    .execute(async () => statement(connection, text).get(...page.parameters) as [number, number, Buffer | null]);
   return { rows, ready, block: block ?? Buffer.alloc(0) };
 }

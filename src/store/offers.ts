@@ -40,7 +40,10 @@ export interface OfferRecord extends OfferKey {
 }
 
 /** The plain columns of an offer row that name the offer and say where it stands. */
-export type OfferHeader = Pick<OfferRecord, 'source' | 'ats_id' | 'campaign' | 'state' | 'job_number' | 'title' | 'organism_type' | 'organism_name'>;
+export type OfferHeader = Pick<
+  OfferRecord,
+  'source' | 'ats_id' | 'campaign' | 'state' | 'job_number' | 'title' | 'organism_type' | 'organism_name'
+>;
 
 /** Only the header's columns of a row that may hold more. */
 export function offerHeader(row: OfferHeader): OfferHeader {
@@ -75,7 +78,11 @@ const OFFER_LOCK_CLASS = 0x45_4e_33_01;
  * offer apply them one after the other. On PostgreSQL that is an advisory lock on the key; on
  * SQLite the write transaction already excludes every other writer.
  */
-export async function getOffer(db: Db, key: OfferKey, options: { forUpdate?: boolean } = {}): Promise<OfferRecord | null> {
+export async function getOffer(
+  db: Db,
+  key: OfferKey,
+  options: { forUpdate?: boolean } = {},
+): Promise<OfferRecord | null> {
   if (options.forUpdate) {
     if (!db.isTransaction) throw new TypeError('getOffer forUpdate: call it inside a transaction (inTransaction)');
     if (dialectOf(db) === 'postgres') {
@@ -152,9 +159,17 @@ export async function listOffers(db: Db, filter: OfferFilter = {}): Promise<{ it
   return { items: rows.map(parseOffer), total: Number(count.total) };
 }
 
-/** Whether the campaign had any offer at `asOf` (first written then or before): a report of it would be empty otherwise. */
+/**
+ * Whether the campaign had any offer at `asOf` (first written then or before): a report of it would be empty otherwise.
+ */
 export async function campaignHasOffers(db: Db, campaign: number, asOf: string): Promise<boolean> {
-  const row = await db.selectFrom('offers').select('ats_id').where('campaign', '=', campaign).where('created_at', '<=', asOf).limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('offers')
+    .select('ats_id')
+    .where('campaign', '=', campaign)
+    .where('created_at', '<=', asOf)
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -189,7 +204,13 @@ function parseOffer(row: Selectable<OffersTable>): OfferRecord {
  */
 export async function markOfferChecked(db: Db, key: OfferKey, check: ReviewCheck, now: string): Promise<boolean> {
   assertInstant(now, 'markOfferChecked now');
-  const row = await db.selectFrom('offers').select('timeline_data').where('source', '=', key.source).where('ats_id', '=', key.ats_id).where('campaign', '=', key.campaign).executeTakeFirst();
+  const row = await db
+    .selectFrom('offers')
+    .select('timeline_data')
+    .where('source', '=', key.source)
+    .where('ats_id', '=', key.ats_id)
+    .where('campaign', '=', key.campaign)
+    .executeTakeFirst();
   if (!row) return false;
   const memory = row.timeline_data === null ? {} : (JSON.parse(row.timeline_data) as Record<string, unknown>);
   await db

@@ -53,7 +53,8 @@ export async function enqueueCommand(db: Db, cmd: NewCommand): Promise<'inserted
       payload: canonicalJson(cmd.payload),
       status: 'pending',
       attempts: 0,
-      next_attempt_at: cmd.next_attempt_at === undefined ? now : assertInstant(cmd.next_attempt_at, 'enqueueCommand next_attempt_at'),
+      next_attempt_at:
+        cmd.next_attempt_at === undefined ? now : assertInstant(cmd.next_attempt_at, 'enqueueCommand next_attempt_at'),
       created_at: now,
       request_id: cmd.request_id ?? null,
     })
@@ -94,7 +95,11 @@ export async function claimCommands(db: Db, options: CommandClaimOptions): Promi
       .where(claimable)
       .returningAll()
       .execute();
-    return rows.map(parseCommand).sort((a, b) => (a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id - b.id));
+    return rows
+      .map(parseCommand)
+      .sort((a, b) =>
+        a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : a.id - b.id,
+      );
   };
   return postgres ? claim(db) : withinTransaction(db, claim);
 }
@@ -206,7 +211,16 @@ export async function reviveSkippedCommand(db: Db, idempotencyKey: string, now: 
   assertInstant(now, 'reviveSkippedCommand now');
   const result = await db
     .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: now, done_at: null, result: null, lease_owner: null, lease_until: null, last_error: null })
+    .set({
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      done_at: null,
+      result: null,
+      lease_owner: null,
+      lease_until: null,
+      last_error: null,
+    })
     .where('idempotency_key', '=', idempotencyKey)
     .where('status', '=', 'done')
     .where('result', 'like', `%${SKIPPED_MARK}%`)
@@ -261,9 +275,17 @@ export async function outboxStats(db: Db, now: string): Promise<OutboxStats> {
 }
 
 function leased(db: Db, id: number, owner: string) {
-  return db.updateTable('outbox').where('id', '=', id).where('status', '=', 'in_flight').where('lease_owner', '=', owner);
+  return db
+    .updateTable('outbox')
+    .where('id', '=', id)
+    .where('status', '=', 'in_flight')
+    .where('lease_owner', '=', owner);
 }
 
 function parseCommand(row: Selectable<OutboxTable>): OutboxCommand {
-  return { ...row, payload: JSON.parse(row.payload) as unknown, result: row.result === null ? null : (JSON.parse(row.result) as unknown) };
+  return {
+    ...row,
+    payload: JSON.parse(row.payload) as unknown,
+    result: row.result === null ? null : (JSON.parse(row.result) as unknown),
+  };
 }

@@ -42,7 +42,9 @@ export async function takeDrainLease(db: Db, request: LeaseRequest): Promise<boo
       oc
         .column('queue_name')
         .doUpdateSet({ owner: request.owner, lease_until: until, taken_at: now, renewed_at: now })
-        .where((eb) => eb.or([eb('queue_drain_leases.lease_until', '<=', now), eb('queue_drain_leases.owner', '=', request.owner)])),
+        .where((eb) =>
+          eb.or([eb('queue_drain_leases.lease_until', '<=', now), eb('queue_drain_leases.owner', '=', request.owner)]),
+        ),
     )
     .returning('owner')
     .executeTakeFirst();
@@ -66,7 +68,11 @@ export async function renewDrainLease(db: Db, request: LeaseRequest): Promise<bo
 
 /** Gives the lease up (the end of a run). False when it was not this owner's any more. */
 export async function releaseDrainLease(db: Db, request: Pick<LeaseRequest, 'queueName' | 'owner'>): Promise<boolean> {
-  const result = await db.deleteFrom('queue_drain_leases').where('queue_name', '=', request.queueName).where('owner', '=', request.owner).executeTakeFirst();
+  const result = await db
+    .deleteFrom('queue_drain_leases')
+    .where('queue_name', '=', request.queueName)
+    .where('owner', '=', request.owner)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -78,7 +84,11 @@ export interface DrainLeaseRow {
 
 /** Who holds the queue's lease, if anyone (an expired lease is still shown, with its end). */
 export async function drainLeaseOf(db: Db, queueName: string): Promise<DrainLeaseRow | null> {
-  const row = await db.selectFrom('queue_drain_leases').select(['queue_name', 'owner', 'lease_until']).where('queue_name', '=', queueName).executeTakeFirst();
+  const row = await db
+    .selectFrom('queue_drain_leases')
+    .select(['queue_name', 'owner', 'lease_until'])
+    .where('queue_name', '=', queueName)
+    .executeTakeFirst();
   return row ? { queueName: row.queue_name, owner: row.owner, leaseUntil: row.lease_until } : null;
 }
 
@@ -95,7 +105,11 @@ export interface NewPoisonElement {
 }
 
 /** Records a poison element, or counts one more sighting of the row already holding it. */
-export async function recordPoisonElement(db: Db, poison: NewPoisonElement, now: string): Promise<{ id: number; occurrences: number }> {
+export async function recordPoisonElement(
+  db: Db,
+  poison: NewPoisonElement,
+  now: string,
+): Promise<{ id: number; occurrences: number }> {
   assertInstant(now, 'recordPoisonElement now');
   return withinTransaction(db, async (trx) => {
     let existing = trx
@@ -142,7 +156,12 @@ export async function recordPoisonElement(db: Db, poison: NewPoisonElement, now:
 /** The poison element is gone from its queue (deleted now, or found gone). */
 export async function markPoisonCleared(db: Db, id: number, now: string): Promise<boolean> {
   assertInstant(now, 'markPoisonCleared now');
-  const result = await db.updateTable('queue_poison_elements').set({ cleared_at: now }).where('id', '=', id).where('cleared_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('queue_poison_elements')
+    .set({ cleared_at: now })
+    .where('id', '=', id)
+    .where('cleared_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -154,10 +173,20 @@ export async function markPoisonCleared(db: Db, id: number, now: string): Promis
  * it. `oldestElementId` is the id read, or null when the queue answered empty. Returns how many
  * rows were confirmed.
  */
-export async function confirmPoisonCleared(db: Db, queueName: string, oldestElementId: string | null, now: string): Promise<number> {
+export async function confirmPoisonCleared(
+  db: Db,
+  queueName: string,
+  oldestElementId: string | null,
+  now: string,
+): Promise<number> {
   assertInstant(now, 'confirmPoisonCleared now');
-  let update = db.updateTable('queue_poison_elements').set({ cleared_at: now }).where('queue_name', '=', queueName).where('cleared_at', 'is', null);
-  if (oldestElementId !== null) update = update.where((eb) => eb.or([eb('element_id', 'is', null), eb('element_id', '!=', oldestElementId)]));
+  let update = db
+    .updateTable('queue_poison_elements')
+    .set({ cleared_at: now })
+    .where('queue_name', '=', queueName)
+    .where('cleared_at', 'is', null);
+  if (oldestElementId !== null)
+    update = update.where((eb) => eb.or([eb('element_id', 'is', null), eb('element_id', '!=', oldestElementId)]));
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -170,7 +199,10 @@ export interface PoisonPage {
 }
 
 /** Poison elements for the administrators, newest first, with their count. */
-export async function listPoisonElements(db: Db, page: { limit: number; offset?: number; queueName?: string }): Promise<PoisonPage> {
+export async function listPoisonElements(
+  db: Db,
+  page: { limit: number; offset?: number; queueName?: string },
+): Promise<PoisonPage> {
   let base = db.selectFrom('queue_poison_elements');
   if (page.queueName !== undefined) base = base.where('queue_name', '=', page.queueName);
   const counted = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();

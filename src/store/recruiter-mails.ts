@@ -50,7 +50,9 @@ export type ClaimOutcome =
   | { outcome: 'waiting'; mail: RecruiterMail };
 
 /** The key of a mail: the same request, however often asked, is one mail. */
-export function mailKey(r: Pick<MailRequest, 'source' | 'ats_id' | 'campaign' | 'reason' | 'turn' | 'kind' | 'sequence'>): string {
+export function mailKey(
+  r: Pick<MailRequest, 'source' | 'ats_id' | 'campaign' | 'reason' | 'turn' | 'kind' | 'sequence'>,
+): string {
   const sequence = r.kind === 'reminder' ? r.sequence : 0;
   return [r.source, r.ats_id, r.campaign, r.reason, r.turn, r.kind, sequence].join(':');
 }
@@ -62,11 +64,16 @@ function parse(row: Selectable<RecruiterMailsTable>): RecruiterMail {
 function checkRequest(r: MailRequest): void {
   const reminder = r.kind === 'reminder';
   if (!Number.isInteger(r.sequence) || (reminder ? r.sequence < 1 : r.sequence !== 0)) {
-    throw new RangeError(`claimMail ${r.kind}: sequence expected ${reminder ? 'an integer from 1' : '0'}, got ${r.sequence}`);
+    throw new RangeError(
+      `claimMail ${r.kind}: sequence expected ${reminder ? 'an integer from 1' : '0'}, got ${r.sequence}`,
+    );
   }
-  if (!Number.isInteger(r.turn) || r.turn < 0) throw new RangeError(`claimMail ${r.kind}: turn expected an integer from 0, got ${r.turn}`);
+  if (!Number.isInteger(r.turn) || r.turn < 0)
+    throw new RangeError(`claimMail ${r.kind}: turn expected an integer from 0, got ${r.turn}`);
   if ((r.kind === 'admin_alert') !== (r.audience === 'administrators')) {
-    throw new RangeError(`claimMail ${r.kind}: audience expected ${r.kind === 'admin_alert' ? 'administrators' : 'recruiters'}, got ${r.audience}`);
+    throw new RangeError(
+      `claimMail ${r.kind}: audience expected ${r.kind === 'admin_alert' ? 'administrators' : 'recruiters'}, got ${r.audience}`,
+    );
   }
 }
 
@@ -76,7 +83,11 @@ function checkRequest(r: MailRequest): void {
  * databases, so of two instances claiming at once, one gets it. A claim writes the request's
  * recipients and subject: a mail tried again goes to the job's team as it is then.
  */
-export async function claimMail(db: Db, request: MailRequest, options: { owner: string; leaseMs: number; now: string }): Promise<ClaimOutcome> {
+export async function claimMail(
+  db: Db,
+  request: MailRequest,
+  options: { owner: string; leaseMs: number; now: string },
+): Promise<ClaimOutcome> {
   checkRequest(request);
   const now = assertInstant(options.now, 'claimMail now');
   const key = mailKey(request);
@@ -126,7 +137,10 @@ export async function claimMail(db: Db, request: MailRequest, options: { owner: 
 
   const row = await db.selectFrom('recruiter_mails').selectAll().where('mail_key', '=', key).executeTakeFirstOrThrow();
   const mail = parse(row);
-  return { outcome: mail.status === 'sent' ? 'already-sent' : mail.status === 'sending' ? 'in-progress' : 'waiting', mail };
+  return {
+    outcome: mail.status === 'sent' ? 'already-sent' : mail.status === 'sending' ? 'in-progress' : 'waiting',
+    mail,
+  };
 }
 
 /** The mailer took it. False when `owner` no longer holds the lease (another sender took over). */
@@ -166,7 +180,14 @@ export async function recordMailFailed(
   db: Db,
   id: number,
   owner: string,
-  failure: { now: string; mailer: string; code: string; message: string; smtpCode?: number | null; retryAt: string | null },
+  failure: {
+    now: string;
+    mailer: string;
+    code: string;
+    message: string;
+    smtpCode?: number | null;
+    retryAt: string | null;
+  },
 ): Promise<boolean> {
   const now = assertInstant(failure.now, 'recordMailFailed now');
   const retryAt = failure.retryAt === null ? null : assertInstant(failure.retryAt, 'recordMailFailed retryAt');
@@ -191,7 +212,10 @@ export async function recordMailFailed(
 }
 
 /** A job's mails in a campaign, oldest first: the follow-up's history and the dashboard's. */
-export async function listJobMails(db: Db, job: { source: string; ats_id: string; campaign: number }): Promise<RecruiterMail[]> {
+export async function listJobMails(
+  db: Db,
+  job: { source: string; ats_id: string; campaign: number },
+): Promise<RecruiterMail[]> {
   const rows = await db
     .selectFrom('recruiter_mails')
     .selectAll()

@@ -242,9 +242,14 @@ export interface AtsCallDaysTable {
   calls: number;
 }
 
-/** Which e-mail about a job (migration 0007): a request to submit, to submit again, a reminder, the administrators' alert. */
+/**
+ * Which e-mail about a job (migration 0007): a request to submit, to submit again, a reminder, the administrators'
+ * alert.
+ */
 export type RecruiterMailKind = 'submit_request' | 'resubmit_request' | 'reminder' | 'admin_alert';
-/** `sending` under a lease (claimed, maybe sent), `sent`, or `failed` (tried again from `retry_at`, never when null). */
+/**
+ * `sending` under a lease (claimed, maybe sent), `sent`, or `failed` (tried again from `retry_at`, never when null).
+ */
 export type RecruiterMailStatus = 'sending' | 'sent' | 'failed';
 
 /**

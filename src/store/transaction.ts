@@ -9,7 +9,10 @@ import type { Database } from './schema.js';
  * failing. On PostgreSQL it is a READ COMMITTED transaction; the queue and ledger functions take
  * the row or advisory locks they need themselves.
  */
-export function inTransaction<T>(store: Store | Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export function inTransaction<T>(
+  store: Store | Kysely<Database>,
+  fn: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
   const db = 'db' in store ? store.db : store;
   return db.transaction().execute(fn);
 }

@@ -50,16 +50,24 @@ function createConcernedJob(tenant: Tenant, i: number): number {
 }
 
 const EN3S = 101;
-const hasApprover = (tenant: Tenant, jobId: number) => tenant.state.jobs.get(jobId)?.team.approvers.some((a) => a.userId === EN3S) ?? false;
+const hasApprover = (tenant: Tenant, jobId: number) =>
+  tenant.state.jobs.get(jobId)?.team.approvers.some((a) => a.userId === EN3S) ?? false;
 
 console.log(`machine: ${describeMachine()}`);
 console.log(`load average at start: ${loadAverage()}`);
-console.log(`mode: ${quick ? 'quick' : 'full'} (${SURGE_JOBS} jobs at the opening, then ${STEADY_SECONDS} s of one new job per second); tenant and service at ${CALLS_PER_SECOND} calls per second`);
+console.log(
+  `mode: ${quick ? 'quick' : 'full'} (${SURGE_JOBS} jobs at the opening, then ${STEADY_SECONDS} s of one new job per second); tenant and service at ${CALLS_PER_SECOND} calls per second`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'en3s-bench-ats-'));
 const port = await freePort();
 const startAt = new Date(WINDOW_OPENS_MS - LEAD_MS);
-const tenant = createTenant({ callsPerSecond: CALLS_PER_SECOND, clock: { start: startAt.toISOString() }, alertUrls: [`http://127.0.0.1:${port}/webhooks/talentlink/${TOKEN}`], driverApi: false });
+const tenant = createTenant({
+  callsPerSecond: CALLS_PER_SECOND,
+  clock: { start: startAt.toISOString() },
+  alertUrls: [`http://127.0.0.1:${port}/webhooks/talentlink/${TOKEN}`],
+  driverApi: false,
+});
 const { url } = await tenant.start(0, '127.0.0.1');
 let service: RunningService | null = null;
 try {
@@ -75,18 +83,37 @@ try {
   tenant.queues.clear();
   const config = loadConfig(
     {},
-    { databaseUrl: `sqlite:${join(dir, 'bench.sqlite')}`, httpHost: '127.0.0.1', httpPort: port, alertTokens: [TOKEN], atsBaseUrl: url, atsUser: 'demo:demo:BO', atsPassword: 'demo', atsApiKey: 'demo', atsCallsPerSecond: CALLS_PER_SECOND, reportsSchedule: false, logLevel: 'warn' },
+    {
+      databaseUrl: `sqlite:${join(dir, 'bench.sqlite')}`,
+      httpHost: '127.0.0.1',
+      httpPort: port,
+      alertTokens: [TOKEN],
+      atsBaseUrl: url,
+      atsUser: 'demo:demo:BO',
+      atsPassword: 'demo',
+      atsApiKey: 'demo',
+      atsCallsPerSecond: CALLS_PER_SECOND,
+      reportsSchedule: false,
+      logLevel: 'warn',
+    },
   );
   service = await startService({ config, clock: offsetClock(new Date(tenant.clock.nowMs())) });
   const db = service.ctx.store.db;
   for (;;) {
-    const known = Number((await db.selectFrom('offers').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const known = Number(
+      (await db.selectFrom('offers').select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    );
     if (known >= SURGE_JOBS) break;
-    if (tenant.clock.nowMs() >= WINDOW_OPENS_MS) throw new Error(`bench: only ${known} of ${SURGE_JOBS} jobs known to the service when the window opened: raise LEAD_MS`);
+    if (tenant.clock.nowMs() >= WINDOW_OPENS_MS)
+      throw new Error(
+        `bench: only ${known} of ${SURGE_JOBS} jobs known to the service when the window opened: raise LEAD_MS`,
+      );
     await sleep(200);
   }
   const knownAt = tenant.clock.nowMs();
-  console.log(`surge: ${SURGE_JOBS} jobs known ${fmt((WINDOW_OPENS_MS - knownAt) / 1000, 1)} s before the opening; calls so far ${tenant.counters().totalCalls}`);
+  console.log(
+    `surge: ${SURGE_JOBS} jobs known ${fmt((WINDOW_OPENS_MS - knownAt) / 1000, 1)} s before the opening; calls so far ${tenant.counters().totalCalls}`,
+  );
   while (tenant.clock.nowMs() < WINDOW_OPENS_MS) await sleep(10);
   const openedReal = performance.now();
   const callsAtOpening = tenant.counters().totalCalls;
@@ -98,7 +125,9 @@ try {
   const surgeSeconds = (performance.now() - openedReal) / 1000;
   const surgeCalls = tenant.counters().totalCalls - callsAtOpening;
   const surgeFloorSeconds = (SURGE_JOBS + 2 * Math.ceil(SURGE_JOBS / 100)) / CALLS_PER_SECOND;
-  console.log(`surge: every approver set ${fmt(surgeSeconds, 1)} s after the opening (floor ${fmt(surgeFloorSeconds, 1)} s), ${fmt(surgeCalls)} calls meanwhile`);
+  console.log(
+    `surge: every approver set ${fmt(surgeSeconds, 1)} s after the opening (floor ${fmt(surgeFloorSeconds, 1)} s), ${fmt(surgeCalls)} calls meanwhile`,
+  );
 
   // Steady state: let the surge's tail (read-backs) pass, then one new job per second.
   await sleep(3_000);
@@ -128,7 +157,8 @@ try {
     last = now;
   }
   clearInterval(watcher);
-  if (setAt.size < created.size) throw new Error(`bench: ${created.size - setAt.size} of ${created.size} new jobs never got the approver`);
+  if (setAt.size < created.size)
+    throw new Error(`bench: ${created.size - setAt.size} of ${created.size} new jobs never got the approver`);
   const after = structuredClone(tenant.counters());
   const latencies = [...created].map(([id, at]) => setAt.get(id)! - at).sort((a, b) => a - b);
   const p99ToApproverMs = Math.round(quantile(latencies, 0.99));
@@ -138,8 +168,12 @@ try {
     const total = (counters: typeof before) => Object.values(counters.calls[op] ?? {}).reduce((a, b) => a + b, 0);
     return `${op} ${total(after) - total(before)}`;
   });
-  console.log(`steady: ${created.size} new jobs, approver set p50 ${fmt(quantile(latencies, 0.5))} ms, p90 ${fmt(quantile(latencies, 0.9))} ms, p99 ${fmt(p99ToApproverMs)} ms, max ${fmt(latencies.at(-1)!)} ms`);
-  console.log(`steady: ${fmt(steadyCalls)} calls (${byOperation.join(', ')}), ${fmt(callsPerJob, 2)} per job (minimum ${MIN_CALLS_PER_JOB}); refused over QPS in the whole run ${after.refused.overQps}; busiest 1,000 ms ${after.maxCallsInWindow} calls`);
+  console.log(
+    `steady: ${created.size} new jobs, approver set p50 ${fmt(quantile(latencies, 0.5))} ms, p90 ${fmt(quantile(latencies, 0.9))} ms, p99 ${fmt(p99ToApproverMs)} ms, max ${fmt(latencies.at(-1)!)} ms`,
+  );
+  console.log(
+    `steady: ${fmt(steadyCalls)} calls (${byOperation.join(', ')}), ${fmt(callsPerJob, 2)} per job (minimum ${MIN_CALLS_PER_JOB}); refused over QPS in the whole run ${after.refused.overQps}; busiest 1,000 ms ${after.maxCallsInWindow} calls`,
+  );
   console.log(`load average at the end: ${loadAverage()}`);
   const r = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
   console.log(

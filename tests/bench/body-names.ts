@@ -12,11 +12,33 @@ export const bodyNames: Readonly<Record<string, readonly string[]>> = {
   ACOSS: ['Urssaf Caisse nationale', 'ACOSS'],
   UCANSS: ['Ucanss', 'Union des caisses nationales de sécurité sociale'],
   CNSA: ['CNSA', "Caisse nationale de solidarité pour l'autonomie"],
-  CPAM: ['CPAM de la Gironde', 'CPAM du Rhône', "Caisse primaire d'assurance maladie de Loire-Atlantique", 'CPAM de Paris', 'Cpam des Hauts-de-Seine'],
-  CAF: ['CAF du Nord', "Caisse d'allocations familiales de La Réunion", 'CAF de la Guyane', 'Caf des Bouches-du-Rhône', 'CAF de la Martinique'],
+  CPAM: [
+    'CPAM de la Gironde',
+    'CPAM du Rhône',
+    "Caisse primaire d'assurance maladie de Loire-Atlantique",
+    'CPAM de Paris',
+    'Cpam des Hauts-de-Seine',
+  ],
+  CAF: [
+    'CAF du Nord',
+    "Caisse d'allocations familiales de La Réunion",
+    'CAF de la Guyane',
+    'Caf des Bouches-du-Rhône',
+    'CAF de la Martinique',
+  ],
   URSSAF: ['URSSAF Île-de-France', 'Urssaf Provence-Alpes-Côte d’Azur', 'URSSAF Guadeloupe', 'Urssaf Bretagne'],
-  CARSAT: ['CARSAT Alsace-Moselle', 'Carsat Bretagne', 'Caisse d’assurance retraite et de la santé au travail Normandie'],
-  CGSS: ['CGSS de La Réunion', 'Caisse générale de sécurité sociale de la Guadeloupe', 'CGSS de la Martinique', 'cgss guyane', 'CGSS'],
+  CARSAT: [
+    'CARSAT Alsace-Moselle',
+    'Carsat Bretagne',
+    'Caisse d’assurance retraite et de la santé au travail Normandie',
+  ],
+  CGSS: [
+    'CGSS de La Réunion',
+    'Caisse générale de sécurité sociale de la Guadeloupe',
+    'CGSS de la Martinique',
+    'cgss guyane',
+    'CGSS',
+  ],
   CSS_MAYOTTE: ['CSS de Mayotte', 'Caisse de Sécurité Sociale de Mayotte'],
   CCSS: ['CCSS de la Lozère'],
   UGECAM: ['UGECAM Occitanie', 'Ugecam Île-de-France'],
@@ -25,7 +47,12 @@ export const bodyNames: Readonly<Record<string, readonly string[]>> = {
   CRAM: ['CRAM Île-de-France'],
   CRAV: ['CRAV Alsace-Moselle'],
   UIOSS: ['UIOSS Provence-Alpes-Côte d’Azur'],
-  MSA: ['MSA Midi-Pyrénées Nord', 'Mutualité sociale agricole de Picardie', 'MSA Ardèche Drôme Loire', 'MSA Beauce Cœur de Loire'],
+  MSA: [
+    'MSA Midi-Pyrénées Nord',
+    'Mutualité sociale agricole de Picardie',
+    'MSA Ardèche Drôme Loire',
+    'MSA Beauce Cœur de Loire',
+  ],
   CCMSA: ['Caisse centrale de la mutualité sociale agricole', 'CCMSA'],
   RSI: ['RSI Bretagne', 'Régime social des indépendants Île-de-France'],
   CANSSM: ['Filieris', 'CANSSM', 'Caisse autonome nationale de la sécurité sociale dans les mines'],
@@ -39,7 +66,13 @@ export const bodyNames: Readonly<Record<string, readonly string[]>> = {
   CNBF: ['CNBF', 'Caisse nationale des barreaux français'],
   ENIM: ['ENIM', 'Établissement national des invalides de la marine'],
   CAVIMAC: ['Cavimac'],
-  ARS: ['ARS Occitanie', 'Agence régionale de santé de Guyane', 'ARS Île-de-France', 'ARS La Réunion', 'Agence régionale de santé Normandie'],
+  ARS: [
+    'ARS Occitanie',
+    'Agence régionale de santé de Guyane',
+    'ARS Île-de-France',
+    'ARS La Réunion',
+    'Agence régionale de santé Normandie',
+  ],
   // Outside the texts: recognised, never concerned, each in its own legal time.
   CAFAT: ['CAFAT', 'Cafat Nouméa'],
   CPS_POLYNESIE: ['CPS de Polynésie française', 'Caisse de prévoyance sociale de la Polynésie française'],
@@ -67,7 +100,12 @@ export const bodyNames: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Employers that post on the job exchange but are no body of the texts: recognised as nothing. */
-export const unknownBodyNames: readonly string[] = ['Mutuelle des Lilas', 'Clinique du Parc', 'Centre hospitalier de Valence', 'Mairie de Lyon'];
+export const unknownBodyNames: readonly string[] = [
+  'Mutuelle des Lilas',
+  'Clinique du Parc',
+  'Centre hospitalier de Valence',
+  'Mairie de Lyon',
+];
 
 export const jobTitles: readonly string[] = [
   "Responsable d'unité",

@@ -41,7 +41,16 @@ const UNKNOWN = '(unknown)';
 /** Bodies outside the texts (`outside` in organismes.yaml): never concerned, but recognised. */
 const OUTSIDE = '(outside)';
 /** Share of offers per régime (body type régime of organismes.yaml), roughly as the job exchange sees them. */
-const regimeWeights: Record<string, number> = { general: 55, agricole: 12, speciaux: 8, ars: 8, mines: 3, rsi: 3, [UNKNOWN]: 8, [OUTSIDE]: 4 };
+const regimeWeights: Record<string, number> = {
+  general: 55,
+  agricole: 12,
+  speciaux: 8,
+  ars: 8,
+  mines: 3,
+  rsi: 3,
+  [UNKNOWN]: 8,
+  [OUTSIDE]: 4,
+};
 
 const pick = <T>(rand: Random, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 
@@ -100,13 +109,30 @@ function writtenLabel(rand: Random, label: string): string {
 }
 
 function category(rand: Random): string | undefined {
-  return weighted<string | undefined>(rand, [['CADRE', 55], ['EMPLOYE', 22], ['ADD', 6], ['AGENT_DE_DIRECTION', 4], ['Agent comptable', 3], [undefined, 10]]);
+  return weighted<string | undefined>(rand, [
+    ['CADRE', 55],
+    ['EMPLOYE', 22],
+    ['ADD', 6],
+    ['AGENT_DE_DIRECTION', 4],
+    ['Agent comptable', 3],
+    [undefined, 10],
+  ]);
 }
 
 function agreement(rand: Random, regime: string): string | undefined {
-  if (regime === 'ars') return weighted<string | undefined>(rand, [['CCNT_RG', 40], ['PUBLIC', 30], ['OTHER', 10], [undefined, 20]]);
+  if (regime === 'ars')
+    return weighted<string | undefined>(rand, [
+      ['CCNT_RG', 40],
+      ['PUBLIC', 30],
+      ['OTHER', 10],
+      [undefined, 20],
+    ]);
   const own = regime === 'agricole' ? 'CCN_MSA' : 'CCNT_RG';
-  return weighted<string | undefined>(rand, [[undefined, 75], [own, 20], ['OTHER', 5]]);
+  return weighted<string | undefined>(rand, [
+    [undefined, 75],
+    [own, 20],
+    ['OTHER', 5],
+  ]);
 }
 
 /** The grid field: one the régime reads, none, an alias, another grid, or garbage. */
@@ -115,26 +141,52 @@ function grid(rand: Random, grids: readonly string[]): string | undefined {
   if (r < 0.7) return pick(rand, grids);
   if (r < 0.85) return undefined;
   if (r < 0.9 && grids.includes('RG')) return 'Regime general';
-  if (r < 0.96) return pick(rand, classificationGrids.filter((g) => !grids.includes(g)));
+  if (r < 0.96)
+    return pick(
+      rand,
+      classificationGrids.filter((g) => !grids.includes(g)),
+    );
   return 'XX';
 }
 
-function templateSpecs(rand: Random, regime: string, v: RegimeVocabulary | undefined, names: readonly string[]): JobSpec[] {
+function templateSpecs(
+  rand: Random,
+  regime: string,
+  v: RegimeVocabulary | undefined,
+  names: readonly string[],
+): JobSpec[] {
   const specs: JobSpec[] = [];
-  const base = (): JobSpec => ({ orgName: pick(rand, names), category: category(rand), agreement: agreement(rand, regime), title: pick(rand, jobTitles) });
+  const base = (): JobSpec => ({
+    orgName: pick(rand, names),
+    category: category(rand),
+    agreement: agreement(rand, regime),
+    title: pick(rand, jobTitles),
+  });
   if (v?.mines) {
     const families = [...v.mines.families, 'GESTIONNAIRE', 'INGENIEUR', undefined];
-    const scales = [...[...v.mines.scales].flatMap((s) => [String(s - 1), String(s), String(s + 1)]), undefined, 'treize'];
+    const scales = [
+      ...[...v.mines.scales].flatMap((s) => [String(s - 1), String(s), String(s + 1)]),
+      undefined,
+      'treize',
+    ];
     const starts = ['true', 'false', 'oui', 'non', undefined];
     for (const family of families) {
       for (const scale of scales) {
-        for (const careerStart of starts) specs.push({ ...base(), grid: rand() < 0.6 ? 'MINES' : undefined, family, scale, careerStart });
+        for (const careerStart of starts)
+          specs.push({ ...base(), grid: rand() < 0.6 ? 'MINES' : undefined, family, scale, careerStart });
       }
     }
     // The posts the texts name are common in the mines' job offers, not one combination in a hundred.
     for (const family of v.mines.families) {
       for (const scale of v.mines.scales) {
-        for (let r = 0; r < 12; r++) specs.push({ ...base(), grid: 'MINES', family, scale: String(scale), careerStart: String(pick(rand, [...v.mines.careerStarts])) });
+        for (let r = 0; r < 12; r++)
+          specs.push({
+            ...base(),
+            grid: 'MINES',
+            family,
+            scale: String(scale),
+            careerStart: String(pick(rand, [...v.mines.careerStarts])),
+          });
       }
     }
     return specs;
@@ -144,7 +196,12 @@ function templateSpecs(rand: Random, regime: string, v: RegimeVocabulary | undef
   // Every label three times, each kind of noise once.
   for (const label of [...labels, '7bis', '10', 'Z', undefined]) {
     const copies = label !== undefined && labels.includes(label) ? 3 : 1;
-    for (let r = 0; r < copies; r++) specs.push({ ...base(), grid: grid(rand, grids), level: label === undefined ? undefined : writtenLabel(rand, label) });
+    for (let r = 0; r < copies; r++)
+      specs.push({
+        ...base(),
+        grid: grid(rand, grids),
+        level: label === undefined ? undefined : writtenLabel(rand, label),
+      });
   }
   return specs;
 }
@@ -158,17 +215,30 @@ function buildTemplates(rand: Random, data: DomainData, mapping: TalentLinkMappi
   const vocab = vocabulary(data);
   const byRegime = new Map<string, TypeTemplates[]>();
   let templateNo = 0;
-  const types = [...data.organismsFile.types.map((t) => ({ key: t.key, regime: t.regime ?? OUTSIDE, names: bodyNames[t.key] ?? [t.label] })), { key: UNKNOWN, regime: UNKNOWN, names: unknownBodyNames }];
+  const types = [
+    ...data.organismsFile.types.map((t) => ({
+      key: t.key,
+      regime: t.regime ?? OUTSIDE,
+      names: bodyNames[t.key] ?? [t.label],
+    })),
+    { key: UNKNOWN, regime: UNKNOWN, names: unknownBodyNames },
+  ];
   for (const type of types) {
     for (const name of type.names) {
       const found = data.organisms.recognize('', name).organism?.type ?? UNKNOWN;
-      if (found !== type.key) throw new Error(`bench data: body name "${name}" is recognised as ${found}, expected ${type.key}`);
+      if (found !== type.key)
+        throw new Error(`bench data: body name "${name}" is recognised as ${found}, expected ${type.key}`);
     }
     const templates = templateSpecs(rand, type.regime, vocab.get(type.regime), type.names).map((spec) => {
       templateNo += 1;
       const offer = toOffer(jobDocument(spec), mapping, data.organisms);
       // jobDocument numbers its documents per process: give templates ids of their own so runs match.
-      return { ...offer, atsId: `tpl-${templateNo}`, jobNumber: `TPL${templateNo}`, organization: { ...offer.organization, atsId: `org-${type.key}-${type.names.indexOf(spec.orgName)}` } };
+      return {
+        ...offer,
+        atsId: `tpl-${templateNo}`,
+        jobNumber: `TPL${templateNo}`,
+        organization: { ...offer.organization, atsId: `org-${type.key}-${type.names.indexOf(spec.orgName)}` },
+      };
     });
     const list = byRegime.get(type.regime) ?? [];
     list.push({ regime: type.regime, templates });
@@ -198,7 +268,12 @@ function instantsFor(rand: Random, count: number, data: DomainData): Float64Arra
   return instants;
 }
 
-export function generateOffers(count: number, data: DomainData, mapping: TalentLinkMapping, seed: number = DEFAULT_SEED): GeneratedOffers {
+export function generateOffers(
+  count: number,
+  data: DomainData,
+  mapping: TalentLinkMapping,
+  seed: number = DEFAULT_SEED,
+): GeneratedOffers {
   const rand = mulberry32(seed);
   const byRegime = buildTemplates(rand, data, mapping);
   const regimes = [...byRegime.keys()].map((k) => [k, regimeWeights[k] ?? 5] as const);

@@ -13,7 +13,8 @@ import { ATS, JOB, TITLE, type TemplateRow } from './report-templates.js';
 /**
  * A campaign of N offers with their ledger, written straight into a SQLite file for the reports
  * bench: each offer is a copy of a template history the real pipeline wrote (`report-templates.ts`)
- * with its own id, number and title, and so are its report projections (`offer_report`, and `offer_report_csv` with its CSV record rendered anew). The ledger is a genuine hash chain (same canonical text and
+ * with its own id, number and title, and so are its report projections (`offer_report`, and `offer_report_csv` with its
+ * CSV record rendered anew). The ledger is a genuine hash chain (same canonical text and
  * hash as `appendLedger`), so `verifyLedger` accepts it. Rows go in by prepared statements in
  * large transactions; only the bench does this, never the service.
  */
@@ -29,7 +30,12 @@ export interface GeneratedCampaign {
   ledgerEntries: number;
 }
 
-export async function generateReportCampaign(file: string, count: number, templates: readonly TemplateRow[], seed = 0x2027): Promise<GeneratedCampaign> {
+export async function generateReportCampaign(
+  file: string,
+  count: number,
+  templates: readonly TemplateRow[],
+  seed = 0x2027,
+): Promise<GeneratedCampaign> {
   const store = await openDatabase(`sqlite:${file}`);
   await migrateToLatest(store);
   await store.close();
@@ -40,11 +46,19 @@ export async function generateReportCampaign(file: string, count: number, templa
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
   const columns = Object.keys(templates[0]!.columns);
-  const insertOffer = db.prepare(`insert into offers (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+  const insertOffer = db.prepare(
+    `insert into offers (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+  );
   const reportColumns = Object.keys(templates[0]!.report);
-  const insertReport = db.prepare(`insert into offer_report (${reportColumns.join(', ')}) values (${reportColumns.map(() => '?').join(', ')})`);
-  const csvColumns = Object.keys(csvRowOf(templates[0]!.report as unknown as ReportFacts, { csv_cells: null, csv_moment: null, csv_version: null }));
-  const insertCsv = db.prepare(`insert into offer_report_csv (${csvColumns.join(', ')}) values (${csvColumns.map(() => '?').join(', ')})`);
+  const insertReport = db.prepare(
+    `insert into offer_report (${reportColumns.join(', ')}) values (${reportColumns.map(() => '?').join(', ')})`,
+  );
+  const csvColumns = Object.keys(
+    csvRowOf(templates[0]!.report as unknown as ReportFacts, { csv_cells: null, csv_moment: null, csv_version: null }),
+  );
+  const insertCsv = db.prepare(
+    `insert into offer_report_csv (${csvColumns.join(', ')}) values (${csvColumns.map(() => '?').join(', ')})`,
+  );
   const insertLedger = db.prepare(
     'insert into ledger (seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, kind, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -59,7 +73,8 @@ export async function generateReportCampaign(file: string, count: number, templa
       const atsId = `J${String(i).padStart(7, '0')}`;
       const jobNumber = `NVHADD${String(i).padStart(7, '0')}`;
       const title = jobTitles[Math.floor(random() * jobTitles.length)]!;
-      const fill = (text: string) => text.replaceAll(ATS, atsId).replaceAll(JOB, jobNumber).replaceAll(TITLE, jsonText(title));
+      const fill = (text: string) =>
+        text.replaceAll(ATS, atsId).replaceAll(JOB, jobNumber).replaceAll(TITLE, jsonText(title));
       const copy = (row: TemplateRow['columns'], names: string[]) =>
         names.map((c) => {
           const v = row[c]!;

@@ -11,7 +11,8 @@ import { drhApprover, JobStory, testPolicy, unreachableAts } from '../support/jo
  * Offer histories as the real pipeline writes them, to be copied a million times by the reports
  * bench. Each template is one job's life (snapshots applied by `applySnapshot`, time passing by
  * `applyToKnownOffer`) in an in-memory store; what is kept is the `offers` row, its report
- * projection (`offer_report`) and the ledger entries exactly as stored, with the job's id, number and title replaced by placeholders.
+ * projection (`offer_report`) and the ledger entries exactly as stored, with the job's id, number and title replaced by
+ * placeholders.
  */
 
 export const ATS = '__ATS__';
@@ -48,7 +49,14 @@ export interface TemplateRow {
   columns: Record<string, string | number | null>;
   /** The offer's row of the report projection (`offer_report`), as the pipeline wrote it with the offer. */
   report: Record<string, string | number | null>;
-  ledger: { at: string; campaign: number | null; actor: string; actor_name: string | null; kind: string; data: string }[];
+  ledger: {
+    at: string;
+    campaign: number | null;
+    actor: string;
+    actor_name: string | null;
+    kind: string;
+    data: string;
+  }[];
 }
 
 interface Body {
@@ -83,7 +91,15 @@ async function play(ctx: PipelineContext, scenario: Scenario, body: Body, start:
   let seq = 0;
   const see = (snapshot: JobSnapshot) => {
     const at = new Date(snapshot.fetchedAt);
-    return inTransaction(ctx.store, (trx) => applySnapshot(ctx, trx, { snapshot, posting: null, origin: 'queue' }, { eventId: `e-${n}-${++seq}`, type: 'job.snapshot' }, at));
+    return inTransaction(ctx.store, (trx) =>
+      applySnapshot(
+        ctx,
+        trx,
+        { snapshot, posting: null, origin: 'queue' },
+        { eventId: `e-${n}-${++seq}`, type: 'job.snapshot' },
+        at,
+      ),
+    );
   };
   const shared = scenario === 'shared-approval' || scenario === 'shared-refusal';
   if (shared) {
@@ -107,7 +123,9 @@ async function play(ctx: PipelineContext, scenario: Scenario, body: Body, start:
   if (scenario === 'released') {
     const end = new Date('2027-04-30T22:00:00.000Z');
     const key = { source: job.snapshot.source, ats_id: job.snapshot.atsId, campaign: 2027 };
-    await inTransaction(ctx.store, (trx) => applyToKnownOffer(ctx, trx, key, { kind: 'tick', at: end.toISOString() }, end));
+    await inTransaction(ctx.store, (trx) =>
+      applyToKnownOffer(ctx, trx, key, { kind: 'tick', at: end.toISOString() }, end),
+    );
   }
 }
 
@@ -118,7 +136,14 @@ async function play(ctx: PipelineContext, scenario: Scenario, body: Body, start:
 export async function buildTemplates(days = 6): Promise<TemplateRow[]> {
   const store = await openDatabase('sqlite::memory:');
   await migrateToLatest(store);
-  const ctx: PipelineContext = { store, domain: loadDomainData(), policy: testPolicy, clock: { now: () => new Date() }, log: silentLogger, ats: unreachableAts };
+  const ctx: PipelineContext = {
+    store,
+    domain: loadDomainData(),
+    policy: testPolicy,
+    clock: { now: () => new Date() },
+    log: silentLogger,
+    ats: unreachableAts,
+  };
   let n = 0;
   for (let d = 0; d < days; d++) {
     const start = new Date(Date.UTC(2027, 0, 4 + d * 9));
@@ -133,7 +158,14 @@ export async function buildTemplates(days = 6): Promise<TemplateRow[]> {
     report: normalise(reportOf(reports, row.ats_id), row.ats_id),
     ledger: ledger
       .filter((e) => e.offer_ats_id === row.ats_id)
-      .map((e) => ({ at: e.at, campaign: e.campaign, actor: e.actor, actor_name: e.actor_name, kind: e.kind, data: tokenise(e.data, row.ats_id) })),
+      .map((e) => ({
+        at: e.at,
+        campaign: e.campaign,
+        actor: e.actor,
+        actor_name: e.actor_name,
+        kind: e.kind,
+        data: tokenise(e.data, row.ats_id),
+      })),
   }));
 }
 

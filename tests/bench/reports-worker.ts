@@ -34,7 +34,15 @@ const cpuBefore = process.cpuUsage();
 const result = await generateReportFile(store.db, organismsFile, {
   kind: 'report',
   format,
-  options: { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' },
+  options: {
+    campaign: 2027,
+    asOf: null,
+    network: null,
+    regime: null,
+    body: null,
+    states: null,
+    primaryNetworks: 'all',
+  },
   generatedAt: '2027-03-01T07:00:00.000Z',
   out,
   trigger: 'cli',

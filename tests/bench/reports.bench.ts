@@ -32,7 +32,8 @@ const CSV_TARGET_MB = 300;
 const XLSX_TARGET_S = 15;
 
 const here = dirname(fileURLToPath(import.meta.url));
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const sig3 = (n: number) => Number(n.toPrecision(3));
 const fresh = process.argv.includes('--fresh');
 // `--threads 2`: the CSV made in parts on two threads (see src/reports/csv-parts.ts); one by default.
@@ -40,11 +41,21 @@ const threadsArg = process.argv.indexOf('--threads');
 const threads = threadsArg === -1 ? 1 : Number(process.argv[threadsArg + 1]);
 
 const cpu = cpus();
-console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${fmt(totalmem() / 1024 / 1024)} MB RAM, load ${loadavg().map((l) => fmt(l, 1)).join(' ')}, Node ${process.version}`);
+console.log(
+  `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${fmt(totalmem() / 1024 / 1024)} MB RAM, load ${loadavg()
+    .map((l) => fmt(l, 1))
+    .join(' ')}, Node ${process.version}`,
+);
 
 // A yardstick for reading the numbers across machines: JSON.parse throughput on this one.
 {
-  const sample = JSON.stringify({ items: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}-${'x'.repeat(16)}`, value: i, at: '2027-01-01T00:00:00.000Z' })) });
+  const sample = JSON.stringify({
+    items: Array.from({ length: 40 }, (_, i) => ({
+      key: `k${i}-${'x'.repeat(16)}`,
+      value: i,
+      at: '2027-01-01T00:00:00.000Z',
+    })),
+  });
   const t = performance.now();
   for (let i = 0; i < 20_000; i++) JSON.parse(sample);
   console.log(`yardstick: JSON.parse ${fmt((sample.length * 20_000) / 1e6 / ((performance.now() - t) / 1000))} MB/s`);
@@ -52,14 +63,19 @@ console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${
 
 const t = performance.now();
 const templates = await buildTemplates();
-console.log(`templates: ${templates.length} offer histories written by the pipeline (${fmt(performance.now() - t)} ms)`);
+console.log(
+  `templates: ${templates.length} offer histories written by the pipeline (${fmt(performance.now() - t)} ms)`,
+);
 
 const migrations = Object.keys(await migrationProvider.getMigrations()).join(',');
 const folder = join(tmpdir(), 'en3s-reports-bench');
 mkdirSync(folder, { recursive: true });
 
 async function campaign(offers: number): Promise<string> {
-  const key = createHash('sha256').update(JSON.stringify({ templates, offers, migrations, generator: 2, pageSize: SQLITE_PAGE_SIZE })).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ templates, offers, migrations, generator: 2, pageSize: SQLITE_PAGE_SIZE }))
+    .digest('hex')
+    .slice(0, 16);
   const file = join(folder, `campaign-${offers}-${key}.sqlite`);
   const done = `${file}.complete`;
   if (!fresh && existsSync(done)) {
@@ -71,7 +87,9 @@ async function campaign(offers: number): Promise<string> {
   const generated = await generateReportCampaign(file, offers, templates);
   const note = `${fmt(generated.offers)} offers, ${fmt(generated.ledgerEntries)} ledger entries`;
   writeFileSync(done, `${note}\n`);
-  console.log(`campaign of ${fmt(offers)} offers: generated ${note} in ${fmt((performance.now() - started) / 1000, 1)} s → ${file}`);
+  console.log(
+    `campaign of ${fmt(offers)} offers: generated ${note} in ${fmt((performance.now() - started) / 1000, 1)} s → ${file}`,
+  );
   return file;
 }
 
@@ -90,7 +108,10 @@ const load1 = () => Number(loadavg()[0]!.toFixed(2));
 function run(format: 'csv' | 'xlsx', file: string): Run & { load: [number, number] } {
   const out = join(folder, `report.${format}`);
   const loadBefore = load1();
-  const child = spawnSync(process.execPath, [join(here, 'reports-worker.js'), format, file, out, String(threads)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, [join(here, 'reports-worker.js'), format, file, out, String(threads)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (child.status !== 0) {
     console.error(`the ${format} run failed (exit ${child.status}):\n${child.stderr}`);
     process.exit(1);
@@ -131,7 +152,9 @@ function csvRun(label: string): Run & { load: [number, number]; rate: number } {
 }
 
 const dropped = dropFromPageCache(big);
-const csv = csvRun(dropped ? 'cold, file dropped from the page cache' : 'first run (the page cache could not be dropped here)');
+const csv = csvRun(
+  dropped ? 'cold, file dropped from the page cache' : 'first run (the page cache could not be dropped here)',
+);
 const warm = csvRun('warm, right after');
 
 const xlsx = run('xlsx', small);
@@ -140,7 +163,9 @@ if (xlsx.rows !== XLSX_OFFERS) {
   process.exit(1);
 }
 const xlsxRate = xlsx.rows / (xlsx.ms / 1000);
-console.log(`xlsx: ${fmt(xlsx.rows)} offers in ${fmt(xlsx.ms / 1000, 2)} s (${fmt(xlsxRate)} offers/s; CPU ${fmt(xlsx.cpuMs / 1000, 1)} s), ${fmt(xlsx.bytes / 1e6, 1)} MB, peak RSS ${fmt(xlsx.maxRssMB)} MB, load ${xlsx.load.join(' → ')}`);
+console.log(
+  `xlsx: ${fmt(xlsx.rows)} offers in ${fmt(xlsx.ms / 1000, 2)} s (${fmt(xlsxRate)} offers/s; CPU ${fmt(xlsx.cpuMs / 1000, 1)} s), ${fmt(xlsx.bytes / 1e6, 1)} MB, peak RSS ${fmt(xlsx.maxRssMB)} MB, load ${xlsx.load.join(' → ')}`,
+);
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 console.log(

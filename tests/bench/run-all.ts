@@ -33,7 +33,9 @@ interface Run {
 
 /** The npm script whose command runs `file`, if package.json has one. */
 function npmScriptFor(file: string): string | undefined {
-  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  const scripts =
+    (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ??
+    {};
   return Object.entries(scripts).find(([name, command]) => name !== 'bench' && command.includes(file))?.[0];
 }
 
@@ -41,18 +43,29 @@ function lastJsonLine(text: string): Record<string, unknown> | undefined {
   const line = text.trim().split('\n').pop() ?? '';
   try {
     const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Runs a command with its output shown live and captured. */
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Omit<Run, 'npmScript'>> {
+function run(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Omit<Run, 'npmScript'>> {
   const started = performance.now();
   console.log(`\n=== ${name}: ${command}\n`);
   return new Promise((resolve) => {
-    const child = spawn(args[0]!, args.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(args[0]!, args.slice(1), {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     const keep = (chunk: Buffer, stream: NodeJS.WriteStream) => {
       text += chunk.toString('utf8');
@@ -62,8 +75,20 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
     child.stderr.on('data', (chunk: Buffer) => keep(chunk, process.stderr));
     child.on('close', (code) => {
       // Colour codes (vitest) and this machine's folders do not belong in a committed file.
-      const plain = text.replace(/\u001b\[[0-9;]*m/g, '').split(root).join('.').split(tmpdir()).join('$TMPDIR');
-      resolve({ name, command, output: plain, summary: lastJsonLine(plain), exitCode: code, seconds: (performance.now() - started) / 1000 });
+      const plain = text
+        .replace(/\u001b\[[0-9;]*m/g, '')
+        .split(root)
+        .join('.')
+        .split(tmpdir())
+        .join('$TMPDIR');
+      resolve({
+        name,
+        command,
+        output: plain,
+        summary: lastJsonLine(plain),
+        exitCode: code,
+        seconds: (performance.now() - started) / 1000,
+      });
     });
   });
 }
@@ -81,7 +106,11 @@ const runs: Run[] = [];
 for (const file of benches) {
   const relative = `dist/tests/bench/${file}`;
   const extra = quick && quickForms[file] ? [quickForms[file]] : [];
-  const result = await run(basename(file, '.bench.js'), `node --expose-gc ${relative}${extra.map((a) => ` ${a}`).join('')}`, [process.execPath, '--expose-gc', join(here, file), ...extra]);
+  const result = await run(
+    basename(file, '.bench.js'),
+    `node --expose-gc ${relative}${extra.map((a) => ` ${a}`).join('')}`,
+    [process.execPath, '--expose-gc', join(here, file), ...extra],
+  );
   runs.push({ ...result, npmScript: npmScriptFor(relative) });
 }
 
@@ -89,8 +118,21 @@ for (const file of benches) {
 const reportDir = mkdtempSync(join(tmpdir(), 'en3s-hostile-report-'));
 const reportFile = join(reportDir, 'xml-attacks.json');
 const hostileCommand = 'npx vitest run tests/integration/hostile/xml-attacks.test.ts';
-const hostile = await run('xml-attacks', hostileCommand, ['npx', 'vitest', 'run', 'tests/integration/hostile/xml-attacks.test.ts'], { EN3S_HOSTILE_REPORT: reportFile });
-let attacks: { name: string; status: number; code: string; bodyBytes: number; ms: number; extraBytes: number; gcDuring: boolean }[] = [];
+const hostile = await run(
+  'xml-attacks',
+  hostileCommand,
+  ['npx', 'vitest', 'run', 'tests/integration/hostile/xml-attacks.test.ts'],
+  { EN3S_HOSTILE_REPORT: reportFile },
+);
+let attacks: {
+  name: string;
+  status: number;
+  code: string;
+  bodyBytes: number;
+  ms: number;
+  extraBytes: number;
+  gcDuring: boolean;
+}[] = [];
 try {
   attacks = (JSON.parse(readFileSync(reportFile, 'utf8')) as { xmlAttacks: typeof attacks }).xmlAttacks;
 } catch {
@@ -98,7 +140,8 @@ try {
 }
 rmSync(reportDir, { recursive: true, force: true });
 
-const size = (bytes: number) => (Math.abs(bytes) < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const size = (bytes: number) =>
+  Math.abs(bytes) < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const lines: string[] = [
   '# Benchmarks',
   '',
@@ -109,14 +152,20 @@ const lines: string[] = [
   '',
   'To reproduce everything: `npm run build && npm run bench` (this file is rewritten). Each bench alone:',
   '',
-  ...runs.map((r) => `- ${r.name}: \`npm run build && ${r.npmScript ? `npm run ${r.npmScript}${r.command.includes(' --quick') ? ' -- --quick' : ''}` : r.command}\``),
+  ...runs.map(
+    (r) =>
+      `- ${r.name}: \`npm run build && ${r.npmScript ? `npm run ${r.npmScript}${r.command.includes(' --quick') ? ' -- --quick' : ''}` : r.command}\``,
+  ),
   `- XML attacks: \`${hostileCommand}\` (figures printed by the test)`,
   '',
   '## Summary',
   '',
   '| bench | result (last line of its output) | time |',
   '|---|---|---|',
-  ...runs.map((r) => `| ${r.name} | ${r.exitCode === 0 && r.summary ? `\`${JSON.stringify(r.summary)}\`` : `**failed** (exit code ${r.exitCode})`} | ${Math.round(r.seconds)} s |`),
+  ...runs.map(
+    (r) =>
+      `| ${r.name} | ${r.exitCode === 0 && r.summary ? `\`${JSON.stringify(r.summary)}\`` : `**failed** (exit code ${r.exitCode})`} | ${Math.round(r.seconds)} s |`,
+  ),
   '',
 ];
 for (const r of runs) {
@@ -125,13 +174,32 @@ for (const r of runs) {
   if (targets.length > 0) lines.push(...targets.map((t) => `- ${t}`), '');
   lines.push('```text', r.output.trimEnd(), '```', '');
 }
-lines.push('## XML attacks (hostile-input tests)', '', `Command: \`${hostileCommand}\`. Each attack is a document given to \`en3s evaluate\`, which still reads the earlier XML and JSON job formats; the bounds asserted by the test are ten times the issue's (100 ms, 20 MB), these are the measured figures.`, '');
+lines.push(
+  '## XML attacks (hostile-input tests)',
+  '',
+  `Command: \`${hostileCommand}\`. Each attack is a document given to \`en3s evaluate\`, which still reads the earlier XML and JSON job formats; the bounds asserted by the test are ten times the issue's (100 ms, 20 MB), these are the measured figures.`,
+  '',
+);
 if (attacks.length > 0 && hostile.exitCode === 0) {
   lines.push('| attack | body | answer | round trip | extra memory |', '|---|---|---|---|---|');
-  for (const a of attacks) lines.push(`| ${a.name} | ${size(a.bodyBytes)} | ${a.status} ${a.code} | ${a.ms.toFixed(1)} ms | ${size(a.extraBytes)}${a.gcDuring ? ' (a GC ran meanwhile)' : ''} |`);
-  lines.push('', 'Round trip: from sending the request to the end of the answer, over loopback. Extra memory: heap and external memory right after the answer minus before it (after a full GC).', '');
+  for (const a of attacks)
+    lines.push(
+      `| ${a.name} | ${size(a.bodyBytes)} | ${a.status} ${a.code} | ${a.ms.toFixed(1)} ms | ${size(a.extraBytes)}${a.gcDuring ? ' (a GC ran meanwhile)' : ''} |`,
+    );
+  lines.push(
+    '',
+    'Round trip: from sending the request to the end of the answer, over loopback. Extra memory: heap and external memory right after the answer minus before it (after a full GC).',
+    '',
+  );
 } else {
-  lines.push(`Not measured: the test run ended with exit code ${hostile.exitCode}.`, '', '```text', hostile.output.trimEnd().split('\n').slice(-30).join('\n'), '```', '');
+  lines.push(
+    `Not measured: the test run ended with exit code ${hostile.exitCode}.`,
+    '',
+    '```text',
+    hostile.output.trimEnd().split('\n').slice(-30).join('\n'),
+    '```',
+    '',
+  );
 }
 writeFileSync(output, `${lines.join('\n')}\n`);
 console.log(`\nBENCHMARKS.md written (${runs.length} benches, ${attacks.length} XML attacks).`);

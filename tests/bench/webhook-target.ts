@@ -9,7 +9,8 @@ import { startService } from '../../src/service/service.js';
  * A process under load for the webhook bench, started by `webhooks.bench.ts` with an IPC
  * channel, so that the load generator and the server never share an event loop:
  *
- *   node webhook-target.js bare                 a bare express 5 route `POST /webhooks/talentlink/:token` reading the body, 202
+ * node webhook-target.js bare                 a bare express 5 route `POST /webhooks/talentlink/:token` reading the
+ * body, 202
  *   node webhook-target.js service '<json>'     the whole service (`startService`), whose alert route is measured
  *
  * It sends `{type: 'ready', url}` once listening, answers `{type: 'cpu'}` with the CPU time it
@@ -27,7 +28,11 @@ export interface ServiceTargetOptions {
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
-export type TargetMessage = { type: 'ready'; url: string } | { type: 'cpu'; micros: number } | { type: 'stopped' } | { type: 'failed'; error: string };
+export type TargetMessage =
+  | { type: 'ready'; url: string }
+  | { type: 'cpu'; micros: number }
+  | { type: 'stopped' }
+  | { type: 'failed'; error: string };
 
 const send = (message: TargetMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
 
@@ -76,8 +81,12 @@ async function main(): Promise<void> {
   if (!process.send) throw new Error('webhook-target: start it with an IPC channel (child_process.fork)');
   const [mode, json] = process.argv.slice(2);
   const options = json ? (JSON.parse(json) as ServiceTargetOptions) : undefined;
-  const target = mode === 'bare' ? await startBare() : mode === 'service' && options ? await startServiceTarget(options) : null;
-  if (!target) throw new Error(`webhook-target: expected "bare" or "service <json>", got ${JSON.stringify(process.argv.slice(2))}`);
+  const target =
+    mode === 'bare' ? await startBare() : mode === 'service' && options ? await startServiceTarget(options) : null;
+  if (!target)
+    throw new Error(
+      `webhook-target: expected "bare" or "service <json>", got ${JSON.stringify(process.argv.slice(2))}`,
+    );
   process.on('message', (message: { type?: string }) => {
     if (message?.type === 'cpu') {
       const used = process.cpuUsage();

@@ -26,7 +26,8 @@ import type { ServiceTargetOptions, TargetMessage } from './webhook-target.js';
 const envInt = (name: string, fallback: number) => {
   const raw = process.env[name];
   if (!raw) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
   return Number(raw);
 };
 
@@ -56,7 +57,8 @@ interface RunningTarget {
 function startTarget(args: string[]): Promise<RunningTarget> {
   const child = fork(targetScript, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`webhook target ${args[0]} exited with code ${code} before it was ready`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`webhook target ${args[0]} exited with code ${code} before it was ready`));
     child.once('exit', onExit);
     child.on('message', (message: TargetMessage) => {
       if (message.type === 'failed') reject(new Error(`webhook target ${args[0]} failed: ${message.error}`));
@@ -88,7 +90,19 @@ function startTarget(args: string[]): Promise<RunningTarget> {
 function load(url: string, seconds: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, connections: CONNECTIONS, duration: seconds, requests: [{ method: 'POST', path: `/webhooks/talentlink/${token}`, headers: { 'content-type': 'application/json' }, body }] },
+      {
+        url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [
+          {
+            method: 'POST',
+            path: `/webhooks/talentlink/${token}`,
+            headers: { 'content-type': 'application/json' },
+            body,
+          },
+        ],
+      },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
@@ -116,8 +130,21 @@ async function measure(target: TargetName, args: string[]): Promise<Round> {
     const r = await load(running.url, SECONDS);
     const cpu = (await running.cpu()) - cpuBefore;
     // Anything but 202 is a failure of the route, not a figure: a refused token would measure the 404 path.
-    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${target}: ${r.non2xx} answers other than 2xx and ${r.errors} errors out of ${r.requests.total}`);
-    return { target, reqPerSec: r.requests.average, p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max, ok: r['2xx'], other: r.non2xx + r.errors, cpuPerRequestUs: cpu / Math.max(1, r['2xx'] + r.non2xx) };
+    if (r.non2xx > 0 || r.errors > 0)
+      throw new Error(
+        `${target}: ${r.non2xx} answers other than 2xx and ${r.errors} errors out of ${r.requests.total}`,
+      );
+    return {
+      target,
+      reqPerSec: r.requests.average,
+      p50: r.latency.p50,
+      p97_5: r.latency.p97_5,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      ok: r['2xx'],
+      other: r.non2xx + r.errors,
+      cpuPerRequestUs: cpu / Math.max(1, r['2xx'] + r.non2xx),
+    };
   } finally {
     await running.stop();
   }
@@ -125,7 +152,9 @@ async function measure(target: TargetName, args: string[]): Promise<Round> {
 
 console.log(`machine: ${describeMachine()}`);
 console.log(`load average at start: ${loadAverage()}`);
-console.log(`body: ${body} (${Buffer.byteLength(body)} bytes), unsigned as the tenant sends it; ${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up, ${ROUNDS} rounds`);
+console.log(
+  `body: ${body} (${Buffer.byteLength(body)} bytes), unsigned as the tenant sends it; ${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up, ${ROUNDS} rounds`,
+);
 
 // The service's ATS: a tenant at the real 8 calls per second, empty queues (each drain the alerts cause reads them).
 const tenant = createTenant({ clock: { start: CLOCK_AT }, driverApi: false });
@@ -133,10 +162,18 @@ const { url: tenantUrl } = await tenant.start(0, '127.0.0.1');
 const rounds: Round[] = [];
 try {
   for (let round = 1; round <= ROUNDS; round++) {
-    const options: ServiceTargetOptions = { databaseUrl: `sqlite:${join(dir, `service-${round}.sqlite`)}`, token, atsBaseUrl: tenantUrl, clockAt: CLOCK_AT, logLevel: 'warn' };
+    const options: ServiceTargetOptions = {
+      databaseUrl: `sqlite:${join(dir, `service-${round}.sqlite`)}`,
+      token,
+      atsBaseUrl: tenantUrl,
+      clockAt: CLOCK_AT,
+      logLevel: 'warn',
+    };
     const done = [await measure('bare', ['bare']), await measure('service', ['service', JSON.stringify(options)])];
     rounds.push(...done);
-    console.log(`round ${round}: ${done.map((r) => `${r.target} ${fmt(r.reqPerSec)} req/s (p99 ${r.p99} ms, ${fmt(r.cpuPerRequestUs)} µs CPU/request)`).join(', ')}; load average ${loadAverage()}`);
+    console.log(
+      `round ${round}: ${done.map((r) => `${r.target} ${fmt(r.reqPerSec)} req/s (p99 ${r.p99} ms, ${fmt(r.cpuPerRequestUs)} µs CPU/request)`).join(', ')}; load average ${loadAverage()}`,
+    );
   }
 } finally {
   await tenant.stop();
@@ -157,7 +194,17 @@ const summary = (rs: Round[]) => ({
 const b = summary(of('bare'));
 const s = summary(of('service'));
 const ratio = s.reqPerSec / b.reqPerSec;
-const row = (name: string, x: ReturnType<typeof summary>) => [name, fmt(x.reqPerSec), `${fmt((x.reqPerSec / b.reqPerSec) * 100, 1)}%`, fmt(x.p50), fmt(x.p97_5), fmt(x.p99), fmt(x.max), fmt(x.cpu), fmt(x.ok)];
+const row = (name: string, x: ReturnType<typeof summary>) => [
+  name,
+  fmt(x.reqPerSec),
+  `${fmt((x.reqPerSec / b.reqPerSec) * 100, 1)}%`,
+  fmt(x.p50),
+  fmt(x.p97_5),
+  fmt(x.p99),
+  fmt(x.max),
+  fmt(x.cpu),
+  fmt(x.ok),
+];
 
 console.log('');
 console.log(
@@ -168,15 +215,42 @@ console.log(
   ]),
 );
 console.log('');
-console.log(`rounds (req/s): ${(['bare', 'service'] as const).map((t) => `${t} ${of(t).map((r) => fmt(r.reqPerSec)).join(' / ')}`).join('; ')}`);
 console.log(
-  `calls the ${fmt(s.ok)} alerts caused, counted by the tenant: ${fmt(counters.totalCalls)} (${Object.entries(counters.calls)
-    .map(([op, byStatus]) => `${op} ${Object.entries(byStatus).map(([status, n]) => `${status}×${n}`).join(' ')}`)
-    .join(', ')}); refused over QPS ${fmt(counters.refused.overQps)}; busiest 1,000 ms ${counters.maxCallsInWindow} calls`,
+  `rounds (req/s): ${(['bare', 'service'] as const)
+    .map(
+      (t) =>
+        `${t} ${of(t)
+          .map((r) => fmt(r.reqPerSec))
+          .join(' / ')}`,
+    )
+    .join('; ')}`,
+);
+console.log(
+  `calls the ${fmt(s.ok)} alerts caused, counted by the tenant: ${fmt(counters.totalCalls)} (${Object.entries(
+    counters.calls,
+  )
+    .map(
+      ([op, byStatus]) =>
+        `${op} ${Object.entries(byStatus)
+          .map(([status, n]) => `${status}×${n}`)
+          .join(' ')}`,
+    )
+    .join(
+      ', ',
+    )}); refused over QPS ${fmt(counters.refused.overQps)}; busiest 1,000 ms ${counters.maxCallsInWindow} calls`,
 );
 console.log(`load average at the end: ${loadAverage()}`);
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-console.log(`targets: throughput ≥ ${TARGET_RATIO * 100}% of the bare route ${verdict(ratio >= TARGET_RATIO)} (${fmt(ratio * 100, 1)}%); p99 ≤ the bare route's + ${TARGET_P99_OVER_BARE_MS} ms ${verdict(s.p99 <= b.p99 + TARGET_P99_OVER_BARE_MS)} (${s.p99} ms against ${b.p99} ms)`);
 console.log(
-  JSON.stringify({ bench: 'webhooks', reqPerSec: Math.round(s.reqPerSec), baselineReqPerSec: Math.round(b.reqPerSec), ratio: Math.round(ratio * 1000) / 1000, p99Ms: s.p99, baselineP99Ms: b.p99 }),
+  `targets: throughput ≥ ${TARGET_RATIO * 100}% of the bare route ${verdict(ratio >= TARGET_RATIO)} (${fmt(ratio * 100, 1)}%); p99 ≤ the bare route's + ${TARGET_P99_OVER_BARE_MS} ms ${verdict(s.p99 <= b.p99 + TARGET_P99_OVER_BARE_MS)} (${s.p99} ms against ${b.p99} ms)`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'webhooks',
+    reqPerSec: Math.round(s.reqPerSec),
+    baselineReqPerSec: Math.round(b.reqPerSec),
+    ratio: Math.round(ratio * 1000) / 1000,
+    p99Ms: s.p99,
+    baselineP99Ms: b.p99,
+  }),
 );

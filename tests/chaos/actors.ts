@@ -17,7 +17,16 @@ export const EN3S_USER_ID = 101;
 const RECRUITER_IDS = [111, 112, 113, 114];
 
 type Wait = 'none' | 'en3s-on-team' | 'service-submitted';
-type Act = 'create' | 'add-approver' | 'publish-at-once' | 'submit' | 'approve' | 'refuse' | 'publish-after' | 'publish' | 'close';
+type Act =
+  | 'create'
+  | 'add-approver'
+  | 'publish-at-once'
+  | 'submit'
+  | 'approve'
+  | 'refuse'
+  | 'publish-after'
+  | 'publish'
+  | 'close';
 
 export interface Step {
   act: Act;
@@ -34,7 +43,12 @@ export function stepsOf(script: OfferScript): Step[] {
     if (p.approverBy === 'recruiter') steps.push({ act: 'add-approver', wait: 'none', delayMs: 0 });
     if (p.publishAtOnce) steps.push({ act: 'publish-at-once', wait: 'none', delayMs: 0 });
     if (p.submits) steps.push({ act: 'submit', wait: 'en3s-on-team', delayMs: p.delays.submit });
-    if (p.answer !== 'never') steps.push({ act: p.answer === 'validate' ? 'approve' : 'refuse', wait: 'service-submitted', delayMs: p.delays.answer });
+    if (p.answer !== 'never')
+      steps.push({
+        act: p.answer === 'validate' ? 'approve' : 'refuse',
+        wait: 'service-submitted',
+        delayMs: p.delays.answer,
+      });
     if (p.publishAfterAnswer) steps.push({ act: 'publish-after', wait: 'en3s-on-team', delayMs: p.delays.publish });
     if (p.close) steps.push({ act: 'close', wait: 'en3s-on-team', delayMs: p.delays.close });
   } else if (script.outOfScope && script.outOfScope.act !== 'nothing') {
@@ -88,11 +102,26 @@ export interface DriveOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const READ_AGAIN_MS = 400;
 
-export async function driveScenario(tenant: TenantProcess, db: Store, scenario: Scenario, options: DriveOptions): Promise<DriveResult> {
+export async function driveScenario(
+  tenant: TenantProcess,
+  db: Store,
+  scenario: Scenario,
+  options: DriveOptions,
+): Promise<DriveResult> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
   const concurrency = options.concurrency ?? 8;
-  const runners: Runner[] = scenario.offers.map((script) => ({ script, steps: stepsOf(script), next: 0, jobId: null, jobNumber: null, lastActAt: started, lastReadAt: 0, busy: false, observed: { prematurePosting: false } }));
+  const runners: Runner[] = scenario.offers.map((script) => ({
+    script,
+    steps: stepsOf(script),
+    next: 0,
+    jobId: null,
+    jobNumber: null,
+    lastActAt: started,
+    lastReadAt: 0,
+    busy: false,
+    observed: { prematurePosting: false },
+  }));
   const anomalies: Anomaly[] = [];
   const acts: Record<string, number> = {};
   let active = runners.length;
@@ -109,16 +138,27 @@ export async function driveScenario(tenant: TenantProcess, db: Store, scenario: 
     switch (step.act) {
       case 'create': {
         const organizationId = departmentId.get(script.organizationCode);
-        if (organizationId === undefined) throw new Error(`${script.tag}: the body ${script.organizationCode} is not in the tenant's tree`);
-        answer = await call('/jobs', { title: script.title, organizationId, recruiterIds: [RECRUITER_IDS[script.index % RECRUITER_IDS.length]!], classification: classificationOf(script.fields) });
-        if (answer.status !== 201) throw new Error(`${script.tag}: the tenant refused the creation (${answer.status} ${JSON.stringify(answer.body)})`);
+        if (organizationId === undefined)
+          throw new Error(`${script.tag}: the body ${script.organizationCode} is not in the tenant's tree`);
+        answer = await call('/jobs', {
+          title: script.title,
+          organizationId,
+          recruiterIds: [RECRUITER_IDS[script.index % RECRUITER_IDS.length]!],
+          classification: classificationOf(script.fields),
+        });
+        if (answer.status !== 201)
+          throw new Error(
+            `${script.tag}: the tenant refused the creation (${answer.status} ${JSON.stringify(answer.body)})`,
+          );
         runner.jobId = Number(answer.body.id);
         runner.jobNumber = String(answer.body.jobNumber);
         break;
       }
       case 'add-approver':
         // The recruiter adds the approval team's member themselves (seed 004 §2.3), keeping the rest.
-        answer = await tenant.driver('PUT', `/jobs/${id}/team?mode=merge`, { approvers: [{ order: 1, stepOrder: 1, user: { id: EN3S_USER_ID }, lovValue: 'dérogation EN3S' }] });
+        answer = await tenant.driver('PUT', `/jobs/${id}/team?mode=merge`, {
+          approvers: [{ order: 1, stepOrder: 1, user: { id: EN3S_USER_ID }, lovValue: 'dérogation EN3S' }],
+        });
         break;
       case 'publish-at-once':
       case 'publish-after':
@@ -138,16 +178,24 @@ export async function driveScenario(tenant: TenantProcess, db: Store, scenario: 
         break;
     }
     acts[step.act] = (acts[step.act] ?? 0) + 1;
-    const kind = step.act === 'publish-at-once' || step.act === 'publish-after' || step.act === 'publish' ? step.act : 'other';
-    if (!expectedAnswers(script, kind).includes(answer.status)) anomalies.push({ tag: script.tag, act: step.act, status: answer.status, body: answer.body });
+    const kind =
+      step.act === 'publish-at-once' || step.act === 'publish-after' || step.act === 'publish' ? step.act : 'other';
+    if (!expectedAnswers(script, kind).includes(answer.status))
+      anomalies.push({ tag: script.tag, act: step.act, status: answer.status, body: answer.body });
   };
 
   const ready = async (runner: Runner, wait: Wait): Promise<boolean> => {
     if (wait === 'en3s-on-team') {
-      const job = (await tenant.driver('GET', `/jobs/${runner.jobId}`)).body as { team?: { approvers?: { user?: { id?: number } }[] } | null };
+      const job = (await tenant.driver('GET', `/jobs/${runner.jobId}`)).body as {
+        team?: { approvers?: { user?: { id?: number } }[] } | null;
+      };
       return (job.team?.approvers ?? []).some((a) => a.user?.id === EN3S_USER_ID);
     }
-    const row = await db.db.selectFrom('offers').select('state').where('ats_id', '=', String(runner.jobId)).executeTakeFirst();
+    const row = await db.db
+      .selectFrom('offers')
+      .select('state')
+      .where('ats_id', '=', String(runner.jobId))
+      .executeTakeFirst();
     return row?.state === 'submitted';
   };
 
@@ -171,7 +219,10 @@ export async function driveScenario(tenant: TenantProcess, db: Store, scenario: 
       const stuck = runners.filter((r) => r.next < r.steps.length).slice(0, 20);
       throw new Error(
         `the scenario did not finish in ${options.timeoutMs} ms: ${active} offers still waiting, e.g. ${stuck
-          .map((r) => `${r.script.tag} (job ${r.jobId}) before ${r.steps[r.next]!.act} waiting for ${r.steps[r.next]!.wait}`)
+          .map(
+            (r) =>
+              `${r.script.tag} (job ${r.jobId}) before ${r.steps[r.next]!.act} waiting for ${r.steps[r.next]!.wait}`,
+          )
           .join('; ')}`,
       );
     }

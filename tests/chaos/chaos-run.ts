@@ -9,7 +9,12 @@ import { driveScenario, type DriveResult } from './actors.js';
 import { checkEffects, checkLedger, checkOffers, checkQueues, checkReport } from './checks.js';
 import { CHAOS_ALERT_TOKEN, serviceInstance, startKiller, type ServiceInstance } from './fleet.js';
 import { describeScenario, generateScenario } from './scenario.js';
-import { POSITION_QUEUE, POSTING_QUEUE, startTenantProcess, type TenantProcess } from '../support/tenant-process-client.js';
+import {
+  POSITION_QUEUE,
+  POSTING_QUEUE,
+  startTenantProcess,
+  type TenantProcess,
+} from '../support/tenant-process-client.js';
 
 /**
  * One chaos run: the tenant simulator as a process and one or more `en3s serve` processes on
@@ -74,18 +79,36 @@ async function settled(db: TestStore, tenant: TenantProcess, jobIds: number[], t
   const deadline = Date.now() + timeoutMs;
   let open = '';
   while (Date.now() < deadline) {
-    const inbox = await db.db.selectFrom('inbox').select('id').where('status', 'in', ['pending', 'processing']).execute();
-    const outbox = await db.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'in_flight']).execute();
+    const inbox = await db.db
+      .selectFrom('inbox')
+      .select('id')
+      .where('status', 'in', ['pending', 'processing'])
+      .execute();
+    const outbox = await db.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('status', 'in', ['pending', 'in_flight'])
+      .execute();
     const queued = (await tenant.queueLength(POSITION_QUEUE)) + (await tenant.queueLength(POSTING_QUEUE));
     open = `${inbox.length} inbox events, ${outbox.length} commands, ${queued} queue elements open`;
     if (inbox.length + outbox.length + queued === 0) {
-      const seen = new Map((await db.db.selectFrom('offers').select(['ats_id', 'last_updated_at']).execute()).map((r) => [r.ats_id, r.last_updated_at ? Date.parse(r.last_updated_at) : null]));
+      const seen = new Map(
+        (await db.db.selectFrom('offers').select(['ats_id', 'last_updated_at']).execute()).map((r) => [
+          r.ats_id,
+          r.last_updated_at ? Date.parse(r.last_updated_at) : null,
+        ]),
+      );
       const wanted = new Set(jobIds);
-      const behind = (await tenant.effects()).jobs.filter((j) => wanted.has(j.id) && seen.get(String(j.id)) !== j.updateDate);
+      const behind = (await tenant.effects()).jobs.filter(
+        (j) => wanted.has(j.id) && seen.get(String(j.id)) !== j.updateDate,
+      );
       if (behind.length === 0) return;
       open = `${behind.length} jobs whose latest change the service has not seen, e.g. ${behind
         .slice(0, 10)
-        .map((j) => `${j.id} at ${new Date(j.updateDate).toISOString()} (service: ${seen.get(String(j.id)) ? new Date(seen.get(String(j.id))!).toISOString() : 'none'})`)
+        .map(
+          (j) =>
+            `${j.id} at ${new Date(j.updateDate).toISOString()} (service: ${seen.get(String(j.id)) ? new Date(seen.get(String(j.id))!).toISOString() : 'none'})`,
+        )
         .join(', ')}`;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -98,10 +121,17 @@ async function settled(db: TestStore, tenant: TenantProcess, jobIds: number[], t
  * after checking that each died only once its retries were spent on transient failures.
  */
 async function requeueDead(db: TestStore, problems: string[]): Promise<number> {
-  const dead = await db.db.selectFrom('outbox').select(['id', 'kind', 'ats_id', 'attempts', 'last_error']).where('status', '=', 'dead').execute();
+  const dead = await db.db
+    .selectFrom('outbox')
+    .select(['id', 'kind', 'ats_id', 'attempts', 'last_error'])
+    .where('status', '=', 'dead')
+    .execute();
   if (dead.length === 0) return 0;
   for (const c of dead) {
-    if (Number(c.attempts) < 8 || !/HTTP 50\d/.test(c.last_error ?? '')) problems.push(`command ${c.id} (${c.kind}, job ${c.ats_id}) dead-lettered after ${c.attempts} attempts: ${c.last_error}`);
+    if (Number(c.attempts) < 8 || !/HTTP 50\d/.test(c.last_error ?? ''))
+      problems.push(
+        `command ${c.id} (${c.kind}, job ${c.ats_id}) dead-lettered after ${c.attempts} attempts: ${c.last_error}`,
+      );
   }
   const run = startProcess(en3sBin(), ['outbox', 'retry', '--all', '--db', db.url]);
   if ((await run.exited) !== 0) problems.push(`en3s outbox retry --all failed: ${run.stderr()}`);
@@ -110,24 +140,51 @@ async function requeueDead(db: TestStore, problems: string[]): Promise<number> {
 
 /** What the service holds of the jobs a failed drive names: state and unhandled work. */
 async function describeStuck(db: TestStore, error: unknown): Promise<string> {
-  const ids = [...new Set([...String(error instanceof Error ? error.message : error).matchAll(/\(job (\d+)\)/g)].map((m) => m[1]!))].slice(0, 8);
+  const ids = [
+    ...new Set(
+      [...String(error instanceof Error ? error.message : error).matchAll(/\(job (\d+)\)/g)].map((m) => m[1]!),
+    ),
+  ].slice(0, 8);
   const lines: string[] = [];
   for (const id of ids) {
-    const offer = await db.db.selectFrom('offers').select(['state', 'last_updated_at']).where('ats_id', '=', id).executeTakeFirst();
-    const commands = await db.db.selectFrom('outbox').select(['id', 'kind', 'status', 'attempts', 'next_attempt_at', 'lease_owner', 'last_error']).where('ats_id', '=', id).orderBy('id').execute();
-    const events = await db.db.selectFrom('inbox').select(['event_id', 'status', 'attempts', 'lease_until']).where('job_id', '=', id).where('status', '!=', 'done').execute();
-    lines.push(`job ${id}: offer ${JSON.stringify(offer ?? null)}`, `  commands ${JSON.stringify(commands)}`, `  unhandled events ${JSON.stringify(events)}`);
+    const offer = await db.db
+      .selectFrom('offers')
+      .select(['state', 'last_updated_at'])
+      .where('ats_id', '=', id)
+      .executeTakeFirst();
+    const commands = await db.db
+      .selectFrom('outbox')
+      .select(['id', 'kind', 'status', 'attempts', 'next_attempt_at', 'lease_owner', 'last_error'])
+      .where('ats_id', '=', id)
+      .orderBy('id')
+      .execute();
+    const events = await db.db
+      .selectFrom('inbox')
+      .select(['event_id', 'status', 'attempts', 'lease_until'])
+      .where('job_id', '=', id)
+      .where('status', '!=', 'done')
+      .execute();
+    lines.push(
+      `job ${id}: offer ${JSON.stringify(offer ?? null)}`,
+      `  commands ${JSON.stringify(commands)}`,
+      `  unhandled events ${JSON.stringify(events)}`,
+    );
   }
   return lines.join('\n');
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
   const started = Date.now();
-  const scenario = generateScenario({ seed: options.seed, offers: options.offers, ratePerSecond: options.ratePerSecond });
+  const scenario = generateScenario({
+    seed: options.seed,
+    offers: options.offers,
+    ratePerSecond: options.ratePerSecond,
+  });
   const logDir = mkdtempSync(join(tmpdir(), `en3s-chaos-${options.dialect}-`));
   const db = await openTestStore(options.dialect, `chaos-${options.dialect}`, { migrate: false });
   const ports = await Promise.all(Array.from({ length: options.instances }, () => freePort()));
-  // No gateway limit in the tenant (0): it measures the busiest 1,000 ms, which the service's own budget must keep under its setting.
+  // No gateway limit in the tenant (0): it measures the busiest 1,000 ms, which the service's own budget must keep
+  // under its setting.
   const tenant = await startTenantProcess({
     callsPerSecond: 0,
     clock: { start: CAMPAIGN_INSTANT },
@@ -169,15 +226,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
           await tenant.setFaults(chaosFaults(tick, tick % 2 === 0));
           if (tick % 3 === 0) {
             const queue = tick % 2 === 0 ? POSTING_QUEUE : POSITION_QUEUE;
-            const answer = await tenant.driver('POST', `/queues/${queue}/poison`, { kind: tick % 4 < 2 ? 'gone' : 'forbidden' });
-            if (answer.status !== 201) problems.push(`poison into ${queue}: ${answer.status} ${JSON.stringify(answer.body)}`);
+            const answer = await tenant.driver('POST', `/queues/${queue}/poison`, {
+              kind: tick % 4 < 2 ? 'gone' : 'forbidden',
+            });
+            if (answer.status !== 201)
+              problems.push(`poison into ${queue}: ${answer.status} ${JSON.stringify(answer.body)}`);
             else poison.injected += 1;
           }
           requeued += await requeueDead(db, problems);
         },
       });
     } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await describeStuck(db, error)}`, { cause: error });
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await describeStuck(db, error)}`, {
+        cause: error,
+      });
     } finally {
       await killer.stop();
     }
@@ -208,10 +270,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     problems.push(...(await checkLedger(db.url)));
     problems.push(...(await checkReport(drive.played, db.url, join(logDir, 'report.json'), await tenant.now())));
     if (counters.maxCallsInWindow > options.callsPerSecond) {
-      problems.push(`the tenant counted ${counters.maxCallsInWindow} calls in one 1,000 ms window, over the configured ${options.callsPerSecond} per second`);
+      problems.push(
+        `the tenant counted ${counters.maxCallsInWindow} calls in one 1,000 ms window, over the configured ${options.callsPerSecond} per second`,
+      );
     }
     const poisonRecorded = (await db.db.selectFrom('queue_poison_elements').select('id').execute()).length;
-    if (poisonRecorded < poison.injected) problems.push(`${poison.injected} poison elements put in the queues, ${poisonRecorded} recorded by the service`);
+    if (poisonRecorded < poison.injected)
+      problems.push(`${poison.injected} poison elements put in the queues, ${poisonRecorded} recorded by the service`);
     for (const instance of instances) problems.push(...instance.unexpectedExits);
     problems.push(...killer.failures);
 
@@ -238,7 +303,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
       settleMs,
       durationMs: Date.now() - started,
     };
-    const summary = `chaos on ${options.dialect} (${Object.entries(stats).map(([k, v]) => `${k} ${v}`).join(', ')}); scenario ${JSON.stringify(describeScenario(scenario))}; acts ${JSON.stringify(drive.acts)}`;
+    const summary = `chaos on ${options.dialect} (${Object.entries(stats)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}); scenario ${JSON.stringify(describeScenario(scenario))}; acts ${JSON.stringify(drive.acts)}`;
     for (const instance of instances) {
       const code = await instance.stop();
       if (code !== 0) problems.push(`${instance.name} stopped with exit code ${code}`);
@@ -249,9 +316,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     for (const instance of instances) await instance.stop();
     await tenant.stop();
     // A failed SQLite run keeps its database next to the logs, for the ledger of the jobs it names.
-    if (!passed && db.url.startsWith('sqlite:')) copyFileSync(db.url.slice('sqlite:'.length), join(logDir, 'store.sqlite'));
+    if (!passed && db.url.startsWith('sqlite:'))
+      copyFileSync(db.url.slice('sqlite:'.length), join(logDir, 'store.sqlite'));
     await db.cleanup();
     if (passed && !process.env.EN3S_CHAOS_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
-    else console.error(`chaos run on ${options.dialect}: service logs${options.dialect === 'sqlite' ? ' and database' : ''} kept in ${logDir}`);
+    else
+      console.error(
+        `chaos run on ${options.dialect}: service logs${options.dialect === 'sqlite' ? ' and database' : ''} kept in ${logDir}`,
+      );
   }
 }

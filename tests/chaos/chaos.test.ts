@@ -22,12 +22,35 @@ const seed = fromEnv('EN3S_CHAOS_SEED', 20270203);
 const settleTimeoutMs = 150_000;
 
 describe.each([
-  { dialect: 'sqlite' as const, instances: 1, offers: fromEnv('EN3S_CHAOS_OFFERS', 200), ratePerSecond: fromEnv('EN3S_CHAOS_RATE', 10), callsPerSecond: 100 },
-  { dialect: 'postgres' as const, instances: 2, offers: fromEnv('EN3S_CHAOS_OFFERS', 80), ratePerSecond: fromEnv('EN3S_CHAOS_RATE', 4), callsPerSecond: 60 },
+  {
+    dialect: 'sqlite' as const,
+    instances: 1,
+    offers: fromEnv('EN3S_CHAOS_OFFERS', 200),
+    ratePerSecond: fromEnv('EN3S_CHAOS_RATE', 10),
+    callsPerSecond: 100,
+  },
+  {
+    dialect: 'postgres' as const,
+    instances: 2,
+    offers: fromEnv('EN3S_CHAOS_OFFERS', 80),
+    ratePerSecond: fromEnv('EN3S_CHAOS_RATE', 4),
+    callsPerSecond: 60,
+  },
 ])('chaos on $dialect with $instances instance(s)', ({ dialect, instances, offers, ratePerSecond, callsPerSecond }) => {
   const driveTimeoutMs = Math.round((offers / ratePerSecond) * 1000 * 4 + 120_000);
-  it(`plays ${offers} offers through faults and kills and ends where the oracle says`, { timeout: driveTimeoutMs + settleTimeoutMs * 2 + 120_000 }, async () => {
-    const outcome = await runChaos({ dialect, instances, offers, seed: dialect === 'sqlite' ? seed : seed + 1, ratePerSecond, callsPerSecond, driveTimeoutMs, settleTimeoutMs });
+  it(`plays ${offers} offers through faults and kills and ends where the oracle says`, {
+    timeout: driveTimeoutMs + settleTimeoutMs * 2 + 120_000,
+  }, async () => {
+    const outcome = await runChaos({
+      dialect,
+      instances,
+      offers,
+      seed: dialect === 'sqlite' ? seed : seed + 1,
+      ratePerSecond,
+      callsPerSecond,
+      driveTimeoutMs,
+      settleTimeoutMs,
+    });
     console.info(outcome.summary);
     expect(outcome.kills).toBeGreaterThan(0);
     expect(outcome.problems).toEqual([]);

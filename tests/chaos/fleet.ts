@@ -19,7 +19,12 @@ import { seededRandom } from '../support/seeded-random.js';
 export const CHAOS_ALERT_TOKEN = 'chaos-alert-token-0123456789abcdef';
 
 /** `en3s serve`'s environment against the tenant, as an administrator would write it. */
-export function serviceEnv(options: { databaseUrl: string; port: number; atsBaseUrl: string; clockOffsetMs: number }): Record<string, string> {
+export function serviceEnv(options: {
+  databaseUrl: string;
+  port: number;
+  atsBaseUrl: string;
+  clockOffsetMs: number;
+}): Record<string, string> {
   return {
     EN3S_DATABASE_URL: options.databaseUrl,
     EN3S_HTTP_PORT: String(options.port),
@@ -83,18 +88,28 @@ export function serviceInstance(options: InstanceOptions): ServiceInstance {
       const spawnedAt = Date.now();
       if (child) throw new Error(`${options.name}: already running`);
       const env = {
-        ...serviceEnv({ databaseUrl: options.databaseUrl, port: options.port, atsBaseUrl: options.atsBaseUrl, clockOffsetMs: await options.clockOffsetMs() }),
+        ...serviceEnv({
+          databaseUrl: options.databaseUrl,
+          port: options.port,
+          atsBaseUrl: options.atsBaseUrl,
+          clockOffsetMs: await options.clockOffsetMs(),
+        }),
         ...options.env,
       };
       const fd = openSync(options.logFile, 'a');
-      const proc = spawn(process.execPath, [en3sBin(), 'serve'], { cwd: packageRoot(), env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env }, stdio: ['ignore', fd, fd] });
+      const proc = spawn(process.execPath, [en3sBin(), 'serve'], {
+        cwd: packageRoot(),
+        env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+        stdio: ['ignore', fd, fd],
+      });
       closeSync(fd);
       child = proc;
       expectingExit = false;
       starts += 1;
       exited = new Promise((resolve) =>
         proc.on('exit', (code, signal) => {
-          if (!expectingExit) unexpectedExits.push(`${options.name}: exited by itself (code ${code}, signal ${signal})`);
+          if (!expectingExit)
+            unexpectedExits.push(`${options.name}: exited by itself (code ${code}, signal ${signal})`);
           if (child === proc) child = null;
           resolve(code);
         }),
@@ -170,7 +185,11 @@ export interface Killer {
 }
 
 /** Kills each instance with SIGKILL after a random 2–6 s of life (seeded), and starts it again at once. */
-export function startKiller(instances: ServiceInstance[], seed: number, lifeMs: [number, number] = [2_000, 6_000]): Killer {
+export function startKiller(
+  instances: ServiceInstance[],
+  seed: number,
+  lifeMs: [number, number] = [2_000, 6_000],
+): Killer {
   let stopping = false;
   let kills = 0;
   const killTimes: number[] = [];
@@ -197,14 +216,17 @@ export function startKiller(instances: ServiceInstance[], seed: number, lifeMs: 
           await instance.start();
           break;
         } catch (error) {
-          failures.push(`${instance.name}: start ${tries} after kill ${kills} failed: ${error instanceof Error ? error.message : String(error)}`);
+          failures.push(
+            `${instance.name}: start ${tries} after kill ${kills} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
           if (tries >= 3) throw error;
         }
       }
     }
   });
   // Kept for stop(), which rethrows; `dead` tells the drive at once.
-  for (const loop of loops) loop.catch((error: unknown) => (dead ??= error instanceof Error ? error : new Error(String(error))));
+  for (const loop of loops)
+    loop.catch((error: unknown) => (dead ??= error instanceof Error ? error : new Error(String(error))));
   return {
     get kills() {
       return kills;

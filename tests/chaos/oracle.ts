@@ -38,7 +38,12 @@ export interface Observed {
 }
 
 export interface ExpectedOffer {
-  service: { state: JobProcessState; violation: boolean; concerned: 'yes' | 'no' | 'undetermined'; reviewNeeded: boolean };
+  service: {
+    state: JobProcessState;
+    violation: boolean;
+    concerned: 'yes' | 'no' | 'undetermined';
+    reviewNeeded: boolean;
+  };
   ats: {
     status: string;
     /** The EN3S approver is on the job's team. */
@@ -63,7 +68,11 @@ export function expectedOffer(script: OfferScript, observed: Observed): Expected
     const act = script.outOfScope?.act ?? 'nothing';
     return {
       service: { state: act === 'close' ? 'closed' : 'not_concerned', violation: false, ...scope },
-      ats: { status: act === 'close' ? STATUS.closed : act === 'publish' ? STATUS.open : STATUS.draft, en3sApprover: false, livePostings: act === 'publish' ? 1 : 0 },
+      ats: {
+        status: act === 'close' ? STATUS.closed : act === 'publish' ? STATUS.open : STATUS.draft,
+        en3sApprover: false,
+        livePostings: act === 'publish' ? 1 : 0,
+      },
       effects: { approverSet: [0, 0], unposted: 0 },
     };
   }
@@ -96,7 +105,10 @@ export function expectedOffer(script: OfferScript, observed: Observed): Expected
 }
 
 /** The HTTP statuses the tenant's driver may answer each act with, by the rules of spec §6. */
-export function expectedAnswers(script: OfferScript, act: 'publish-at-once' | 'publish-after' | 'publish' | 'other'): number[] {
+export function expectedAnswers(
+  script: OfferScript,
+  act: 'publish-at-once' | 'publish-after' | 'publish' | 'other',
+): number[] {
   if (act === 'publish-at-once') return [201, 409];
   if (act === 'publish-after') return script.inProcess?.answer === 'validate' ? [201] : [409];
   if (act === 'publish') return [201];
@@ -104,6 +116,11 @@ export function expectedAnswers(script: OfferScript, act: 'publish-at-once' | 'p
 }
 
 /** Job numbers of the offers published without EN3S's answer: exactly what the control report must list. */
-export function expectedViolations(scripts: { script: OfferScript; jobNumber: string; observed: Observed }[]): string[] {
-  return scripts.filter((s) => expectedOffer(s.script, s.observed).service.violation).map((s) => s.jobNumber).sort();
+export function expectedViolations(
+  scripts: { script: OfferScript; jobNumber: string; observed: Observed }[],
+): string[] {
+  return scripts
+    .filter((s) => expectedOffer(s.script, s.observed).service.violation)
+    .map((s) => s.jobNumber)
+    .sort();
 }

@@ -40,7 +40,10 @@ export interface OfferScript {
   /** For offers the période EN3S applies to (concerned, or undetermined treated as concerned). */
   inProcess: {
     approverBy: ApproverBy;
-    /** The recruiter publishes at once, before anyone set an approver: a premature posting (if the connector was not faster). */
+    /**
+     * The recruiter publishes at once, before anyone set an approver: a premature posting (if the connector was not
+     * faster).
+     */
     publishAtOnce: boolean;
     /** The recruiter submits once the EN3S approver is on the job (asked by e-mail); false: never does. */
     submits: boolean;
@@ -79,8 +82,10 @@ const scopeWeights: [Scope, number][] = [
 ];
 
 export function generateScenario(options: ScenarioOptions): Scenario {
-  if (!Number.isInteger(options.offers) || options.offers < 1) throw new RangeError(`scenario: offers must be a positive integer, got ${options.offers}`);
-  if (!(options.ratePerSecond > 0)) throw new RangeError(`scenario: ratePerSecond must be > 0, got ${options.ratePerSecond}`);
+  if (!Number.isInteger(options.offers) || options.offers < 1)
+    throw new RangeError(`scenario: offers must be a positive integer, got ${options.offers}`);
+  if (!(options.ratePerSecond > 0))
+    throw new RangeError(`scenario: ratePerSecond must be > 0, got ${options.ratePerSecond}`);
   const rng = seededRandom(options.seed);
   const weighted = <T>(items: [T, number][]): T => {
     let draw = rng.next() * items.reduce((sum, [, w]) => sum + w, 0);
@@ -166,9 +171,24 @@ export function describeScenario(scenario: Scenario): Record<string, number> {
   return counts;
 }
 
-const gridLabels: Record<string, string> = { RG: 'Régime général', MSA: 'Régime agricole', MINES: 'Régime des mines', RS: 'Régimes spéciaux', ARS: 'ARS' };
-const categoryLabels: Record<string, string> = { EMPLOYE: 'Employé', CADRE: 'Cadre', AGENT_DE_DIRECTION: 'Agent de direction', AGENT_COMPTABLE: 'Agent comptable' };
-const familyLabels: Record<string, string> = { MANAGEMENT: 'Management', COMPTABILITE: 'Comptabilité', CHEF_DE_SERVICE: 'Chef de service' };
+const gridLabels: Record<string, string> = {
+  RG: 'Régime général',
+  MSA: 'Régime agricole',
+  MINES: 'Régime des mines',
+  RS: 'Régimes spéciaux',
+  ARS: 'ARS',
+};
+const categoryLabels: Record<string, string> = {
+  EMPLOYE: 'Employé',
+  CADRE: 'Cadre',
+  AGENT_DE_DIRECTION: 'Agent de direction',
+  AGENT_COMPTABLE: 'Agent comptable',
+};
+const familyLabels: Record<string, string> = {
+  MANAGEMENT: 'Management',
+  COMPTABILITE: 'Comptabilité',
+  CHEF_DE_SERVICE: 'Chef de service',
+};
 const agreementLabels: Record<string, string> = { CCNT_RG: 'CCNT du 8 février 1957', CCN_MSA: 'CCN MSA' };
 
 /**
@@ -187,6 +207,7 @@ export function classificationOf(fields: Record<string, string>): Record<string,
   set('family', familyLabels, fields.JOB_FAMILY);
   set('agreement', agreementLabels, fields.COLLECTIVE_AGREEMENT);
   set('minesScale', null, fields.MINES_SCALE);
-  if (fields.MINES_CAREER_START !== undefined) c.minesCareerStart = fields.MINES_CAREER_START === 'true' ? 'oui' : 'non';
+  if (fields.MINES_CAREER_START !== undefined)
+    c.minesCareerStart = fields.MINES_CAREER_START === 'true' ? 'oui' : 'non';
   return c;
 }

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en3sBin, startProcess, waitFor } from '../support/e2e-processes.js';
-import { approverIds, concernedJob, DIRECTOR_USER, EN3S_USER, POSITION_QUEUE, POSTING_QUEUE } from '../support/e2e-tenant.js';
+import {
+  approverIds,
+  concernedJob,
+  DIRECTOR_USER,
+  EN3S_USER,
+  POSITION_QUEUE,
+  POSTING_QUEUE,
+} from '../support/e2e-tenant.js';
 import { campaignInstant, startWorld, type World } from '../support/e2e-world.js';
 
 /**
@@ -34,11 +41,20 @@ async function en3sSet(world: World, id: number, timeoutMs = 30_000): Promise<an
 
 /** A mail of the job recorded as sent in the service's mail ledger, once it is. */
 async function sentMail(world: World, id: number, kind: string, timeoutMs = 20_000) {
-  return waitFor(async () => (await world.mails(id)).find((m) => m.kind === kind && m.status === 'sent'), timeoutMs, `job ${id}: the ${kind} mail sent`, 250);
+  return waitFor(
+    async () => (await world.mails(id)).find((m) => m.kind === kind && m.status === 'sent'),
+    timeoutMs,
+    `job ${id}: the ${kind} mail sent`,
+    250,
+  );
 }
 
 /** What the local mailbox (EN3S_MAIL_MODE=mailbox) holds for a mail of the job: its addresses, subject and text. */
-async function mailboxCopy(world: World, id: number, kind: 'submit_request' | 'reminder' | 'admin_alert'): Promise<{ to: string[]; subject: string; text: string }> {
+async function mailboxCopy(
+  world: World,
+  id: number,
+  kind: 'submit_request' | 'reminder' | 'admin_alert',
+): Promise<{ to: string[]; subject: string; text: string }> {
   const row = await world.db.db
     .selectFrom('recruiter_mails')
     .innerJoin('mailbox_messages', 'mailbox_messages.message_id', 'recruiter_mails.message_id')
@@ -73,7 +89,11 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
     // The whole team as read, plus EN3S: the recruiter is still there.
     expect(job.team.recruiters.map((r: { user: { id: number } }) => r.user.id)).toEqual([111]);
     await world.offerInState(id, 'awaiting_submission');
-    await waitFor(async () => (await world.mails(id)).find((m) => m.kind === 'submit_request' && m.status === 'sent'), 15_000, 'the request to submit, sent');
+    await waitFor(
+      async () => (await world.mails(id)).find((m) => m.kind === 'submit_request' && m.status === 'sent'),
+      15_000,
+      'the request to submit, sent',
+    );
     const [mail] = await world.mails(id);
     expect(JSON.parse(mail!.recipient_ids)).toEqual(['111']);
     expect(mail!.subject).toContain('soumettre');
@@ -117,11 +137,18 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
   }, 60_000);
 
   it('takes down a posting published before EN3S was among the approvers, and records the violation', async () => {
-    const id = await create(concernedJob('Ingénieur-conseil en prévention des risques professionnels', 'CARSAT', '8', 112));
+    const id = await create(
+      concernedJob('Ingénieur-conseil en prévention des risques professionnels', 'CARSAT', '8', 112),
+    );
     // The recruiter publishes at once, before the connector has read the job: the tenant lets it go.
     const posted = await world.tenant.act(id, 'publish');
     expect(posted.status).toBe(201);
-    await waitFor(async () => (await world.tenant.livePostings(id)).length === 0, 30_000, 'the connector to take the posting down', 1000);
+    await waitFor(
+      async () => (await world.tenant.livePostings(id)).length === 0,
+      30_000,
+      'the connector to take the posting down',
+      1000,
+    );
     await waitFor(async () => (await world.offer(id))?.violation === true, 15_000, 'the violation on the offer');
     await en3sSet(world, id);
     expect(world.service.transitions(String(id)).some((t) => t.endsWith('→published_without_approval'))).toBe(true);
@@ -131,13 +158,20 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
 
   it('asks the recruiter to submit again when the job was submitted, and approved, before EN3S was added', async () => {
     const id = await create(concernedJob("Chargé d'études statistiques", 'CARSAT', '7', 114));
-    await world.tenant.setTeam(id, { recruiters: [{ order: 1, user: { id: 114 } }], approvers: [{ order: 1, stepOrder: 1, user: { id: DIRECTOR_USER }, lovValue: 'Directeur' }] });
+    await world.tenant.setTeam(id, {
+      recruiters: [{ order: 1, user: { id: 114 } }],
+      approvers: [{ order: 1, stepOrder: 1, user: { id: DIRECTOR_USER }, lovValue: 'Directeur' }],
+    });
     expect((await world.tenant.act(id, 'submit')).status).toBe(200);
     // Approved by the director alone: not validated by EN3S.
     expect((await world.tenant.answer(id, 'approve', DIRECTOR_USER)).status).toBe(200);
     const job = await en3sSet(world, id);
     expect(approverIds(job)).toEqual([DIRECTOR_USER, EN3S_USER]);
-    await waitFor(async () => (await world.mails(id)).find((m) => m.kind === 'resubmit_request' && m.status === 'sent'), 30_000, 'the request to submit again');
+    await waitFor(
+      async () => (await world.mails(id)).find((m) => m.kind === 'resubmit_request' && m.status === 'sent'),
+      30_000,
+      'the request to submit again',
+    );
     expect((await world.offerInState(id, 'awaiting_submission')).state).toBe('awaiting_submission');
     // The new submission turns the status back to « En attente d'approbation »: observed.
     expect((await world.tenant.act(id, 'submit')).status).toBe(200);
@@ -168,7 +202,11 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
       async () => {
         // Only the two injected here: a posting taken down before its queue element was read is
         // recorded too (NOT_FOUND), by the earlier tests of this campaign.
-        const rows = await world.db.db.selectFrom('queue_poison_elements').selectAll().where('code', 'in', ['ELEMENT_GONE', 'ELEMENT_FORBIDDEN']).execute();
+        const rows = await world.db.db
+          .selectFrom('queue_poison_elements')
+          .selectAll()
+          .where('code', 'in', ['ELEMENT_GONE', 'ELEMENT_FORBIDDEN'])
+          .execute();
         return rows.length >= 2 && rows.every((r) => r.cleared_at !== null) ? rows : null;
       },
       15_000,
@@ -176,10 +214,19 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
     );
     expect(poison.map((r) => r.queue_name).sort()).toEqual([POSITION_QUEUE, POSTING_QUEUE].sort());
     // The read of the oldest element itself answered 404 / 403: no element id, no object id to keep.
-    console.info(`poison elements recorded: ${JSON.stringify(poison.map((r) => ({ queue: r.queue_name, code: r.code, job: r.job_id, posting: r.posting_id })))} (objects ${gone.objectId}, ${hidden.objectId})`);
-    expect(poison.map((r) => `${r.queue_name}:${r.code}`).sort()).toEqual([`${POSITION_QUEUE}:ELEMENT_GONE`, `${POSTING_QUEUE}:ELEMENT_FORBIDDEN`].sort());
+    console.info(
+      `poison elements recorded: ${JSON.stringify(poison.map((r) => ({ queue: r.queue_name, code: r.code, job: r.job_id, posting: r.posting_id })))} (objects ${gone.objectId}, ${hidden.objectId})`,
+    );
+    expect(poison.map((r) => `${r.queue_name}:${r.code}`).sort()).toEqual(
+      [`${POSITION_QUEUE}:ELEMENT_GONE`, `${POSTING_QUEUE}:ELEMENT_FORBIDDEN`].sort(),
+    );
     expect(poison.every((r) => r.occurrences >= 1 && r.cleared_at !== null)).toBe(true);
-    await waitFor(async () => (await world.tenant.queueLength(POSITION_QUEUE)) === 0 && (await world.tenant.queueLength(POSTING_QUEUE)) === 0, 15_000, 'both queues empty');
+    await waitFor(
+      async () =>
+        (await world.tenant.queueLength(POSITION_QUEUE)) === 0 && (await world.tenant.queueLength(POSTING_QUEUE)) === 0,
+      15_000,
+      'both queues empty',
+    );
   }, 60_000);
 
   it('catches up once the ATS answers again after an outage', async () => {
@@ -197,8 +244,16 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
   it('applied no side effect twice, and the ledger it kept is intact', async () => {
     await waitFor(
       async () => {
-        const inbox = await world.db.db.selectFrom('inbox').select('id').where('status', 'in', ['pending', 'processing']).execute();
-        const outbox = await world.db.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'in_flight']).execute();
+        const inbox = await world.db.db
+          .selectFrom('inbox')
+          .select('id')
+          .where('status', 'in', ['pending', 'processing'])
+          .execute();
+        const outbox = await world.db.db
+          .selectFrom('outbox')
+          .select('id')
+          .where('status', 'in', ['pending', 'in_flight'])
+          .execute();
         return inbox.length === 0 && outbox.length === 0;
       },
       30_000,
@@ -210,7 +265,9 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
     expect(counters.calls.unpost?.['204']).toBe(1);
     expect(counters.calls.unpost?.['404'] ?? 0).toBe(0);
     expect(counters.maxCallsInWindow).toBeLessThanOrEqual(8);
-    console.info(`tenant: ${counters.totalCalls} calls, ${counters.refused.overQps} refused over 8/s, ${counters.alerts.delivered} alerts delivered`);
+    console.info(
+      `tenant: ${counters.totalCalls} calls, ${counters.refused.overQps} refused over 8/s, ${counters.alerts.delivered} alerts delivered`,
+    );
     await auditVerify(world.db.url);
   }, 60_000);
 });
@@ -235,7 +292,12 @@ describe('the same campaign on PostgreSQL', () => {
     expect((await world.tenant.answer(ok, 'approve')).status).toBe(200);
     await world.offerInState(ok, 'approved');
 
-    await waitFor(async () => (await world.tenant.livePostings(early)).length === 0, 20_000, 'the posting taken down', 500);
+    await waitFor(
+      async () => (await world.tenant.livePostings(early)).length === 0,
+      20_000,
+      'the posting taken down',
+      500,
+    );
     await waitFor(async () => (await world.offer(early))?.violation === true, 10_000, 'the violation on the offer');
     await auditVerify(world.db.url);
   }, 90_000);
@@ -300,7 +362,11 @@ describe('the follow-up of a job left unsubmitted, the clocks moved forward (SQL
 
     // Nothing more falls due (one reminder at most, one alert), and the job still awaits its submission.
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect((await world.mails(id)).map((m) => `${m.kind}:${m.status}`)).toEqual(['submit_request:sent', 'reminder:sent', 'admin_alert:sent']);
+    expect((await world.mails(id)).map((m) => `${m.kind}:${m.status}`)).toEqual([
+      'submit_request:sent',
+      'reminder:sent',
+      'admin_alert:sent',
+    ]);
     expect((await world.offer(id))?.state).toBe('awaiting_submission');
     const ledger = await world.ledger(id);
     const followUps = ledger.filter((e) => e.kind === 'recruiter.reminded' || e.kind === 'admins.alerted');

@@ -25,8 +25,10 @@ const sizes = [
 ] as const;
 
 const LONG_ID = 'job-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvwxyz';
-const LONG_TITLE = 'Directeur-adjoint-chargé-de-la-coordination-interrégionale-des-systèmes-d’information-décisionnels et de la maîtrise des risques financiers';
-const LONG_ORG = 'Caisse primaire d’assurance maladie de la Gironde, agence interdépartementale de la coordination des prestations';
+const LONG_TITLE =
+  'Directeur-adjoint-chargé-de-la-coordination-interrégionale-des-systèmes-d’information-décisionnels et de la maîtrise des risques financiers';
+const LONG_ORG =
+  'Caisse primaire d’assurance maladie de la Gironde, agence interdépartementale de la coordination des prestations';
 
 interface Overflow {
   html: number;
@@ -58,17 +60,28 @@ describe('every dashboard page at 1280 px and at 390 px, in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set EN3S_CHROMIUM; the browser tests do not skip`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set EN3S_CHROMIUM; the browser tests do not skip`,
+      );
     }
     mkdirSync(shots, { recursive: true });
     app = await startAdminApp('sqlite', 'layout');
     let read = 0;
     const seen = (snapshot: JobSnapshot) =>
       inTransaction(app.store, (trx) =>
-        applySnapshot(app.ctx, trx, { snapshot, posting: null, origin: 'queue' }, { eventId: `layout-${(read += 1)}`, type: 'job.snapshot' }, new Date(snapshot.fetchedAt)),
+        applySnapshot(
+          app.ctx,
+          trx,
+          { snapshot, posting: null, origin: 'queue' },
+          { eventId: `layout-${(read += 1)}`, type: 'job.snapshot' },
+          new Date(snapshot.fetchedAt),
+        ),
       );
     // Posted before EN3S's answer, again and again: a long timeline with violations.
-    const long = new JobStory({ id: LONG_ID, orgName: 'CPAM de la Gironde', grid: 'RG', level: '8', title: LONG_TITLE }, '2027-02-01T09:00:00.000Z');
+    const long = new JobStory(
+      { id: LONG_ID, orgName: 'CPAM de la Gironde', grid: 'RG', level: '8', title: LONG_TITLE },
+      '2027-02-01T09:00:00.000Z',
+    );
     await seen(long.snapshot);
     for (let day = 2; day <= 13; day += 1) {
       const at = `2027-02-${String(day).padStart(2, '0')}T09:00:00.000Z`;
@@ -76,7 +89,10 @@ describe('every dashboard page at 1280 px and at 390 px, in Chromium', () => {
       await seen(long.post(at, posting, at, 'OPEN'));
       await seen(long.takeDown(`2027-02-${String(day).padStart(2, '0')}T15:00:00.000Z`, posting));
     }
-    const unknownBody = new JobStory({ id: `${LONG_ID}-bis`, orgName: LONG_ORG, grid: 'RG', level: '9', title: `${LONG_TITLE} (bis)` }, '2027-02-06T09:00:00.000Z');
+    const unknownBody = new JobStory(
+      { id: `${LONG_ID}-bis`, orgName: LONG_ORG, grid: 'RG', level: '9', title: `${LONG_TITLE} (bis)` },
+      '2027-02-06T09:00:00.000Z',
+    );
     await seen(unknownBody.snapshot);
 
     const filters = new URLSearchParams({ campaign: '2027', q: 'Directeur', state: '', violation: '1', sort: 'title' });
@@ -98,10 +114,20 @@ describe('every dashboard page at 1280 px and at 390 px, in Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     for (const size of sizes) {
-      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: size.width, height: size.height } });
+      const context = await browser.newContext({
+        locale: 'fr-FR',
+        viewport: { width: size.width, height: size.height },
+      });
       const page = await context.newPage();
       await page.goto(`${app.url}/login`);
       await page.getByLabel('Identifiant').fill('alice');
@@ -124,13 +150,17 @@ describe('every dashboard page at 1280 px and at 390 px, in Chromium', () => {
       const found: string[] = [];
       for (const [name, path] of pages) {
         // The login page is read signed out, in a context of its own.
-        const context = name === 'login' ? await browser.newContext({ locale: 'fr-FR', viewport: { width: size.width, height: size.height } }) : contexts.get(size.name)!;
+        const context =
+          name === 'login'
+            ? await browser.newContext({ locale: 'fr-FR', viewport: { width: size.width, height: size.height } })
+            : contexts.get(size.name)!;
         const page = await context.newPage();
         await page.goto(`${app.url}${path}`);
         await page.locator('h1').first().waitFor();
         const m = await measure(page);
         await page.screenshot({ path: join(shots, `${size.name}-${name}.png`), fullPage: true });
-        if (m.html > 0 || m.body > 0) found.push(`${name}: page wider than the viewport by ${Math.max(m.html, m.body)} px`);
+        if (m.html > 0 || m.body > 0)
+          found.push(`${name}: page wider than the viewport by ${Math.max(m.html, m.body)} px`);
         if (Math.round(m.header) !== m.page) found.push(`${name}: header ${m.header} px wide, viewport ${m.page} px`);
         await page.close();
         if (name === 'login') await context.close();

@@ -36,7 +36,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }
@@ -61,30 +63,40 @@ describe('the dashboard in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set EN3S_CHROMIUM; the browser tests do not skip`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set EN3S_CHROMIUM; the browser tests do not skip`,
+      );
     }
     mkdirSync(artifacts, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'en3s-e2e-dashboard-'));
     const port = await freePort();
     const token = 'dashboard-e2e-alert-token-0123456789';
     // The gateway's limit is lifted here (0): the browser is the subject, not the call budget.
-    sandbox = await startSandbox({ callsPerSecond: 0, alertUrls: [`http://127.0.0.1:${port}/webhooks/talentlink/${token}`], seed: 11, clockStart: new Date(BUSINESS_NOW) });
-    const config = loadConfig({}, {
-      databaseUrl: `sqlite:${join(dir, 'en3s.sqlite')}`,
-      httpHost: '127.0.0.1',
-      httpPort: port,
-      alertTokens: [token],
-      atsBaseUrl: sandbox.url,
-      atsUser: 'demo:demo:BO',
-      atsPassword: 'demo',
-      atsApiKey: 'demo',
-      atsCallsPerSecond: 100,
-      mailMode: 'mailbox',
-      mailFrom: 'en3s@en3s.test',
-      reportsDir: join(dir, 'reports'),
-      reportsSchedule: false,
-      adminUsers: [`alice:${bcrypt.hashSync(PASSWORD, 4)}`],
+    sandbox = await startSandbox({
+      callsPerSecond: 0,
+      alertUrls: [`http://127.0.0.1:${port}/webhooks/talentlink/${token}`],
+      seed: 11,
+      clockStart: new Date(BUSINESS_NOW),
     });
+    const config = loadConfig(
+      {},
+      {
+        databaseUrl: `sqlite:${join(dir, 'en3s.sqlite')}`,
+        httpHost: '127.0.0.1',
+        httpPort: port,
+        alertTokens: [token],
+        atsBaseUrl: sandbox.url,
+        atsUser: 'demo:demo:BO',
+        atsPassword: 'demo',
+        atsApiKey: 'demo',
+        atsCallsPerSecond: 100,
+        mailMode: 'mailbox',
+        mailFrom: 'en3s@en3s.test',
+        reportsDir: join(dir, 'reports'),
+        reportsSchedule: false,
+        adminUsers: [`alice:${bcrypt.hashSync(PASSWORD, 4)}`],
+      },
+    );
     service = await startService({ config, clock: { now: () => sandbox.tenant.clock.now() }, logger: silentLogger });
     url = service.url;
 
@@ -99,13 +111,28 @@ describe('the dashboard in Chromium', () => {
     violationJobNumber = String(job.value.jobNumber);
     const db = service.ctx.store.db;
     const settled = async () => {
-      const offers = await db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const busy = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'in_flight']).executeTakeFirstOrThrow();
-      const inbox = await db.selectFrom('inbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'processing']).executeTakeFirstOrThrow();
+      const offers = await db
+        .selectFrom('offers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const busy = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', ['pending', 'in_flight'])
+        .executeTakeFirstOrThrow();
+      const inbox = await db
+        .selectFrom('inbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', ['pending', 'processing'])
+        .executeTakeFirstOrThrow();
       return Number(offers.n) >= campaign.jobs.length && Number(busy.n) === 0 && Number(inbox.n) === 0;
     };
     await until('the demo campaign to go through the pipeline and the premature posting to be taken down', async () => {
-      const row = await db.selectFrom('offers').select('violation').where('ats_id', '=', String(violationJobId)).executeTakeFirst();
+      const row = await db
+        .selectFrom('offers')
+        .select('violation')
+        .where('ats_id', '=', String(violationJobId))
+        .executeTakeFirst();
       const live = sandbox.tenant.state.postingsOf(violationJobId).some((p) => p.live);
       return row?.violation === 1 && !live && (await settled());
     });
@@ -113,9 +140,19 @@ describe('the dashboard in Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
-    page = await (await browser.newContext({ acceptDownloads: true, locale: 'fr-FR', viewport: { width: 1360, height: 900 } })).newPage();
+    page = await (
+      await browser.newContext({ acceptDownloads: true, locale: 'fr-FR', viewport: { width: 1360, height: 900 } })
+    ).newPage();
   }, 180_000);
 
   afterAll(async () => {
@@ -160,16 +197,31 @@ describe('the dashboard in Chromium', () => {
     await first.click();
     const form = page.locator('form[action$="/perimetre"]');
     await form.getByLabel('Non concernée').check();
-    await form.getByLabel('Motif (obligatoire, inscrit au registre)').fill('Emploi de niveau 6 selon la fiche de poste');
+    await form
+      .getByLabel('Motif (obligatoire, inscrit au registre)')
+      .fill('Emploi de niveau 6 selon la fiche de poste');
     await form.getByRole('button', { name: 'Enregistrer le périmètre' }).click();
     await page.getByText('Le périmètre de l’offre a été modifié').waitFor();
     const row = page.locator('table.timeline tr[data-kind="admin.override"]');
     expect(await row.innerText()).toContain('alice');
-    expect(await row.innerText()).toContain('Périmètre forcé : non concernée — motif : Emploi de niveau 6 selon la fiche de poste');
+    expect(await row.innerText()).toContain(
+      'Périmètre forcé : non concernée — motif : Emploi de niveau 6 selon la fiche de poste',
+    );
     await page.screenshot({ path: join(artifacts, '3-perimetre-force.png'), fullPage: true });
-    const offer = await service.ctx.store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).where('job_number', '=', reference).executeTakeFirstOrThrow();
-    const entries = await readLedger(service.ctx.store.db, { offer: { source: offer.source, ats_id: offer.ats_id, campaign: offer.campaign }, limit: 1000 });
-    expect(entries.find((e) => e.kind === 'admin.override')).toMatchObject({ actor: 'administrator', actor_name: 'alice', data: { concerned: false, reason: 'Emploi de niveau 6 selon la fiche de poste' } });
+    const offer = await service.ctx.store.db
+      .selectFrom('offers')
+      .select(['source', 'ats_id', 'campaign'])
+      .where('job_number', '=', reference)
+      .executeTakeFirstOrThrow();
+    const entries = await readLedger(service.ctx.store.db, {
+      offer: { source: offer.source, ats_id: offer.ats_id, campaign: offer.campaign },
+      limit: 1000,
+    });
+    expect(entries.find((e) => e.kind === 'admin.override')).toMatchObject({
+      actor: 'administrator',
+      actor_name: 'alice',
+      data: { concerned: false, reason: 'Emploi de niveau 6 selon la fiche de poste' },
+    });
   });
 
   it('produces a report and downloads it, its hash the one shown', async () => {

@@ -21,7 +21,9 @@ describe('en3s demo (npm start) from a fresh folder', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'en3s-e2e-demo-'));
     ports = { service: await freePort(), sandbox: await freePort() };
-    demo = startProcess(en3sBin(), ['demo', '--port', String(ports.service), '--sandbox-port', String(ports.sandbox)], { cwd: dir });
+    demo = startProcess(en3sBin(), ['demo', '--port', String(ports.service), '--sandbox-port', String(ports.sandbox)], {
+      cwd: dir,
+    });
     await demo.waitForLog((l) => l.message === 'service started', 30_000, 'the demo service to start');
   });
   afterAll(async () => {
@@ -33,14 +35,17 @@ describe('en3s demo (npm start) from a fresh folder', () => {
     await waitFor(() => demo.stdout().includes('Ctrl+C pour arrêter'), 10_000, 'the banner');
     const out = demo.stdout();
     expect(out).toContain(`Service (alertes, métriques)    http://127.0.0.1:${ports.service}`);
-    expect(out).toContain(`http://127.0.0.1:${ports.sandbox}/tlk/rest   (utilisateur demo:demo:BO, mot de passe demo, api_key demo, 8 appels par seconde)`);
+    expect(out).toContain(
+      `http://127.0.0.1:${ports.sandbox}/tlk/rest   (utilisateur demo:demo:BO, mot de passe demo, api_key demo, 8 appels par seconde)`,
+    );
     expect(out).toMatch(/\d+ offres créées/);
   });
 
   it('tells within a minute the approver set, the mails, the submissions, both answers and a posting taken down', async () => {
     const seen = (to: string) => stateChanges(demo.logs()).some((l) => l.to === to);
     await waitFor(
-      () => ['awaiting_approver', 'awaiting_submission', 'approved', 'refused', 'published_without_approval'].every(seen),
+      () =>
+        ['awaiting_approver', 'awaiting_submission', 'approved', 'refused', 'published_without_approval'].every(seen),
       Math.max(5_000, 60_000 - (Date.now() - startedAt)),
       'approver, request, both answers and a premature posting in the log',
       250,
@@ -50,8 +55,16 @@ describe('en3s demo (npm start) from a fresh folder', () => {
     expect(premature.commands).toContain('take_down');
     // The mails are in the log by their subject and the recruiters' user ids, never an address.
     const mails = demo.logs().filter((l) => l.message === 'mail sent');
-    expect(mails.some((m) => m.kind === 'submit_request' && Array.isArray(m.recipientIds) && (m.recipientIds as string[]).length > 0)).toBe(true);
-    await waitFor(() => demo.logs().some((l) => l.message === 'mail sent' && l.kind === 'resubmit_request'), 20_000, 'a recruiter asked to submit again');
+    expect(
+      mails.some(
+        (m) => m.kind === 'submit_request' && Array.isArray(m.recipientIds) && (m.recipientIds as string[]).length > 0,
+      ),
+    ).toBe(true);
+    await waitFor(
+      () => demo.logs().some((l) => l.message === 'mail sent' && l.kind === 'resubmit_request'),
+      20_000,
+      'a recruiter asked to submit again',
+    );
     expect(demo.stdout()).not.toMatch(/@exemple\.fr/);
     // The people of the demo act on those mails.
     const acts = demo.logs().filter((l) => l.message === 'sandbox: a person acted in TalentLink');
@@ -61,18 +74,30 @@ describe('en3s demo (npm start) from a fresh folder', () => {
     // Out-of-scope offers are recognised too, and nothing failed along the way.
     expect(changes.some((l) => l.to === 'not_concerned')).toBe(true);
     expect(demo.logs().filter((l) => l.level === 'error')).toEqual([]);
-    console.info(`demo: ${changes.length} state changes, ${mails.length} mails ${Date.now() - startedAt} ms after the start`);
+    console.info(
+      `demo: ${changes.length} state changes, ${mails.length} mails ${Date.now() - startedAt} ms after the start`,
+    );
   }, 90_000);
 
   it('sums up each phase in one French line, with the counts the log told', async () => {
-    const summary = await demo.waitForLog((l) => String(l.message).startsWith('démonstration, fin de phase : '), 30_000, 'a phase summary');
+    const summary = await demo.waitForLog(
+      (l) => String(l.message).startsWith('démonstration, fin de phase : '),
+      30_000,
+      'a phase summary',
+    );
     expect(summary.level).toBe('info');
-    expect(summary.message).toMatch(/^démonstration, fin de phase : \d+ offres? vues?, \d+ approbateurs? posés?, \d+ recruteurs? sollicités?, \d+ annonces? retirées?, \d+ réponses? de l’EN3S$/);
+    expect(summary.message).toMatch(
+      /^démonstration, fin de phase : \d+ offres? vues?, \d+ approbateurs? posés?, \d+ recruteurs? sollicités?, \d+ annonces? retirées?, \d+ réponses? de l’EN3S$/,
+    );
     const counts = summary.demoSummary as Record<string, number>;
-    const changes = stateChanges(demo.logs()).filter((l) => Date.parse(String(l.timestamp)) <= Date.parse(String(summary.timestamp)));
+    const changes = stateChanges(demo.logs()).filter(
+      (l) => Date.parse(String(l.timestamp)) <= Date.parse(String(summary.timestamp)),
+    );
     expect(counts.offersSeen).toBe(new Set(changes.map((l) => l.jobId)).size);
     expect(counts.offersSeen).toBeGreaterThan(0);
-    expect(counts.approversSet).toBe(new Set(changes.filter((l) => l.to === 'awaiting_submission').map((l) => l.jobId)).size);
+    expect(counts.approversSet).toBe(
+      new Set(changes.filter((l) => l.to === 'awaiting_submission').map((l) => l.jobId)).size,
+    );
     // One summary per phase, not one per event: far fewer summaries than state changes.
     const summaries = demo.logs().filter((l) => String(l.message).startsWith('démonstration, fin de phase'));
     expect(summaries.length).toBeLessThan(stateChanges(demo.logs()).length / 5);

@@ -43,7 +43,14 @@ describe.concurrent('en3s serve refuses to start', () => {
     expect(await run.exited).toBe(2);
     const err = run.stderr();
     expect(err).toContain('configuration incomplète');
-    for (const variable of ['EN3S_ALERT_TOKEN', 'EN3S_ATS_BASE_URL', 'EN3S_ATS_USER', 'EN3S_ATS_PASSWORD', 'EN3S_ATS_API_KEY']) expect(err).toContain(variable);
+    for (const variable of [
+      'EN3S_ALERT_TOKEN',
+      'EN3S_ATS_BASE_URL',
+      'EN3S_ATS_USER',
+      'EN3S_ATS_PASSWORD',
+      'EN3S_ATS_API_KEY',
+    ])
+      expect(err).toContain(variable);
     expect(err).not.toMatch(STACK_LINE);
     expect(run.stdout()).toBe('');
     expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
@@ -70,18 +77,31 @@ describe.concurrent('en3s serve refuses to start', () => {
   });
 
   it('on a non-loopback address without a metrics token: exit 2, the setting named, nothing created', async () => {
-    const env = { ...serviceEnv({ databaseUrl: `sqlite:${join(dir, 'never-exposed.sqlite')}`, port: 0, atsBaseUrl: 'http://127.0.0.1:9' }), EN3S_HTTP_HOST: '0.0.0.0' };
+    const env = {
+      ...serviceEnv({
+        databaseUrl: `sqlite:${join(dir, 'never-exposed.sqlite')}`,
+        port: 0,
+        atsBaseUrl: 'http://127.0.0.1:9',
+      }),
+      EN3S_HTTP_HOST: '0.0.0.0',
+    };
     const run = serveWith(env, dir);
     expect(await run.exited).toBe(2);
     const err = run.stderr();
-    expect(err).toContain('EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse que la boucle locale (EN3S_HTTP_HOST=0.0.0.0)');
+    expect(err).toContain(
+      'EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse que la boucle locale (EN3S_HTTP_HOST=0.0.0.0)',
+    );
     expect(err).not.toMatch(STACK_LINE);
     expect(existsSync(join(dir, 'never-exposed.sqlite'))).toBe(false);
   });
 
   it('when the database cannot be reached: exit 2 and a clear message, without the password', async () => {
     const closed = await freePort();
-    const env = serviceEnv({ databaseUrl: `postgres://en3s:mot-de-passe-secret@127.0.0.1:${closed}/en3s`, port: 0, atsBaseUrl: 'http://127.0.0.1:9' });
+    const env = serviceEnv({
+      databaseUrl: `postgres://en3s:mot-de-passe-secret@127.0.0.1:${closed}/en3s`,
+      port: 0,
+      atsBaseUrl: 'http://127.0.0.1:9',
+    });
     const run = serveWith(env, dir);
     expect(await run.exited).toBe(2);
     const err = run.stderr();
@@ -99,16 +119,28 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
   let port: number;
   let realStart: number;
   const start = (clockStart: string) =>
-    startServiceProcess({ databaseUrl: db.url, port, atsBaseUrl: tenant.url, clockStart, cwd: dir, env: { EN3S_ATS_CALLS_PER_SECOND: String(CALLS_PER_SECOND) } });
+    startServiceProcess({
+      databaseUrl: db.url,
+      port,
+      atsBaseUrl: tenant.url,
+      clockStart,
+      cwd: dir,
+      env: { EN3S_ATS_CALLS_PER_SECOND: String(CALLS_PER_SECOND) },
+    });
   /** The business clock goes on from where it was, as it would in real time (plus `aheadMs`). */
   const clockNow = (aheadMs = 0) => new Date(Date.parse(NOVEMBER) + (Date.now() - realStart) + aheadMs).toISOString();
-  const offersOf = (ids: number[]) => db.db.selectFrom('offers').select(['ats_id', 'state']).where('ats_id', 'in', ids.map(String)).execute();
+  const offersOf = (ids: number[]) =>
+    db.db.selectFrom('offers').select(['ats_id', 'state']).where('ats_id', 'in', ids.map(String)).execute();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'en3s-e2e-serve-'));
     db = await openTestStore('sqlite', 'e2e-serve', { migrate: false });
     port = await freePort();
-    tenant = await startTenantProcess({ alertUrl: `http://127.0.0.1:${port}/webhooks/talentlink/${e2eAlertToken}`, clock: NOVEMBER, callsPerSecond: CALLS_PER_SECOND });
+    tenant = await startTenantProcess({
+      alertUrl: `http://127.0.0.1:${port}/webhooks/talentlink/${e2eAlertToken}`,
+      clock: NOVEMBER,
+      callsPerSecond: CALLS_PER_SECOND,
+    });
     realStart = Date.now();
     service = await start(NOVEMBER);
   });
@@ -122,10 +154,17 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
   it('says it is alive on /healthz and ready on /readyz once migrated and running', async () => {
     expect(await getJson(`${service.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
     // The loops start once the EN3S approver is found in the tenant (the instance is ready meanwhile).
-    await waitFor(async () => (await getJson(`${service.url}/readyz`)).body.checks.approver === 'trouvé', 10_000, 'the EN3S approver found');
+    await waitFor(
+      async () => (await getJson(`${service.url}/readyz`)).body.checks.approver === 'trouvé',
+      10_000,
+      'the EN3S approver found',
+    );
     const ready = await getJson(`${service.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ ready: true, checks: { database: true, migrations: true, worker: true, dispatcher: true, approver: 'trouvé' } });
+    expect(ready.body).toEqual({
+      ready: true,
+      checks: { database: true, migrations: true, worker: true, dispatcher: true, approver: 'trouvé' },
+    });
     const started = service.process.logs().find((l) => l.message === 'service started')!;
     expect(String(started.businessTime).slice(0, 10)).toBe('2026-11-20');
   });
@@ -133,7 +172,12 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
   it('records a concerned job created in November as outside the window and changes nothing in the ATS', async () => {
     const id = await tenant.createJob(concernedJob('Responsable du service contentieux', 'CARSAT', '8'));
     const row = await waitFor(
-      async () => db.db.selectFrom('offers').select(['state', 'concerned', 'campaign']).where('ats_id', '=', String(id)).executeTakeFirst(),
+      async () =>
+        db.db
+          .selectFrom('offers')
+          .select(['state', 'concerned', 'campaign'])
+          .where('ats_id', '=', String(id))
+          .executeTakeFirst(),
       15_000,
       'the job in the service',
     );
@@ -157,7 +201,11 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
         const response = await fetch(`${service.url}/metrics`);
         expect(response.status).toBe(200);
         const body = await response.text();
-        const counted = [/^en3s_queue_depth\{queue="inbox",status="done"\} [1-9]/m, /^en3s_notifications_total\{outcome="queue:(committed|duplicate)"\} [1-9]/m, /^en3s_ats_calls_total\{op="listChangedJobs",outcome="ok"\} [1-9]/m];
+        const counted = [
+          /^en3s_queue_depth\{queue="inbox",status="done"\} [1-9]/m,
+          /^en3s_notifications_total\{outcome="queue:(committed|duplicate)"\} [1-9]/m,
+          /^en3s_ats_calls_total\{op="listChangedJobs",outcome="ok"\} [1-9]/m,
+        ];
         return counted.every((pattern) => pattern.test(body)) ? body : null;
       },
       15_000,
@@ -171,7 +219,8 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
 
   it('stops cleanly on SIGTERM in the middle of a drain, and the jobs still queued are read at the next start', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 40; i += 1) ids.push(await tenant.createJob(concernedJob(`Responsable de secteur ${i}`, 'CPAM', '7')));
+    for (let i = 0; i < 40; i += 1)
+      ids.push(await tenant.createJob(concernedJob(`Responsable de secteur ${i}`, 'CPAM', '7')));
     await waitFor(async () => (await offersOf(ids)).length >= 1, 15_000, 'the first job read');
     const code = await service.stop();
     expect(code).toBe(0);
@@ -191,12 +240,15 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
 
   it('loses no change even when killed outright (SIGKILL) in the middle of a drain', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 40; i += 1) ids.push(await tenant.createJob(concernedJob(`Chargé de mission ${i}`, 'URSSAF', '7')));
+    for (let i = 0; i < 40; i += 1)
+      ids.push(await tenant.createJob(concernedJob(`Chargé de mission ${i}`, 'URSSAF', '7')));
     await waitFor(async () => (await offersOf(ids)).length >= 5, 15_000, 'five jobs read');
     service.process.child.kill('SIGKILL');
     await service.process.exited;
     const atKill = (await offersOf(ids)).length;
-    console.info(`SIGKILL during a drain: ${atKill} of ${ids.length} jobs read, ${await tenant.queueLength(POSITION_QUEUE)} elements left`);
+    console.info(
+      `SIGKILL during a drain: ${atKill} of ${ids.length} jobs read, ${await tenant.queueLength(POSITION_QUEUE)} elements left`,
+    );
 
     // The dead process's leases (drain and inbox rows) run out before another instance may take
     // them: restart as if 2 minutes had passed instead of waiting for them.
@@ -210,7 +262,13 @@ describe.concurrent('/readyz answers 503 when the service cannot do its job', ()
   it('while the migrations are not applied (EN3S_MIGRATE_ON_START=false), and 200 once `en3s db migrate` ran', async () => {
     const db = await openTestStore('sqlite', 'e2e-readyz', { migrate: false });
     const port = await freePort();
-    const service = await startServiceProcess({ databaseUrl: db.url, port, atsBaseUrl: 'http://127.0.0.1:9', clockStart: NOVEMBER, env: { EN3S_MIGRATE_ON_START: 'false' } });
+    const service = await startServiceProcess({
+      databaseUrl: db.url,
+      port,
+      atsBaseUrl: 'http://127.0.0.1:9',
+      clockStart: NOVEMBER,
+      env: { EN3S_MIGRATE_ON_START: 'false' },
+    });
     try {
       const before = await getJson(`${service.url}/readyz`);
       expect(before.status).toBe(503);
@@ -218,7 +276,11 @@ describe.concurrent('/readyz answers 503 when the service cannot do its job', ()
       expect((await getJson(`${service.url}/healthz`)).status).toBe(200);
       const migrate = startProcess(en3sBin(), ['db', 'migrate', '--db', db.url]);
       expect(await migrate.exited, migrate.stderr()).toBe(0);
-      await waitFor(async () => (await getJson(`${service.url}/readyz`)).status === 200, 10_000, '/readyz 200 after the migration');
+      await waitFor(
+        async () => (await getJson(`${service.url}/readyz`)).status === 200,
+        10_000,
+        '/readyz 200 after the migration',
+      );
     } finally {
       expect(await service.stop()).toBe(0);
       await db.cleanup();
@@ -234,7 +296,12 @@ describe.concurrent('/readyz answers 503 when the service cannot do its job', ()
     viaProxy.port = String(proxy.port);
     viaProxy.searchParams.set('schema', schema);
     const port = await freePort();
-    const service = await startServiceProcess({ databaseUrl: viaProxy.toString(), port, atsBaseUrl: 'http://127.0.0.1:9', clockStart: NOVEMBER });
+    const service = await startServiceProcess({
+      databaseUrl: viaProxy.toString(),
+      port,
+      atsBaseUrl: 'http://127.0.0.1:9',
+      clockStart: NOVEMBER,
+    });
     try {
       expect((await getJson(`${service.url}/readyz`)).status).toBe(200);
       await proxy.cut();
@@ -243,7 +310,11 @@ describe.concurrent('/readyz answers 503 when the service cannot do its job', ()
       expect(down.body).toMatchObject({ ready: false, checks: { database: false } });
       expect((await getJson(`${service.url}/healthz`)).status).toBe(200);
       await proxy.restore();
-      await waitFor(async () => (await getJson(`${service.url}/readyz`)).status === 200, 10_000, '/readyz 200 once PostgreSQL is back');
+      await waitFor(
+        async () => (await getJson(`${service.url}/readyz`)).status === 200,
+        10_000,
+        '/readyz 200 once PostgreSQL is back',
+      );
     } finally {
       const code = await service.stop();
       expect(code, service.process.stderr()).toBe(0);

@@ -31,7 +31,10 @@ export function compileStore(): CompiledStore {
       reportDiagnostics: true,
       compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
     });
-    if (diagnostics?.length) throw new Error(`cannot transpile ${relative(root, file)}: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`);
+    if (diagnostics?.length)
+      throw new Error(
+        `cannot transpile ${relative(root, file)}: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`,
+      );
     const target = join(out, 'src', relative(sourceDir, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);

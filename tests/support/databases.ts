@@ -41,7 +41,11 @@ export function testPostgresUrl(): string {
 }
 
 /** A new, migrated database of the given dialect. `name` labels the SQLite file's folder. */
-export async function openTestStore(dialect: Dialect, name: string, options: { migrate?: boolean } = {}): Promise<TestStore> {
+export async function openTestStore(
+  dialect: Dialect,
+  name: string,
+  options: { migrate?: boolean } = {},
+): Promise<TestStore> {
   const migrate = options.migrate ?? true;
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), `en3s-${name.replace(/[^A-Za-z0-9-]/g, '-')}-`));

@@ -12,10 +12,18 @@ import { packageRoot } from '../../src/paths.js';
 
 export const en3sBin = (): string => join(packageRoot(), 'bin', 'en3s.js');
 
-/** The secret token of the service's alert URL, shared by the tenant (its alert URL) and the service (`EN3S_ALERT_TOKEN`). */
+/**
+ * The secret token of the service's alert URL, shared by the tenant (its alert URL) and the service
+ * (`EN3S_ALERT_TOKEN`).
+ */
 export const e2eAlertToken = 'e2e-alert-token-7f3c9a1b5d2e8f40';
 
-export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -26,7 +34,10 @@ export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number,
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -37,7 +48,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }
@@ -59,7 +72,11 @@ export interface Running {
 }
 
 /** Starts `node <script> …args` with exactly `env` (plus PATH), never the test runner's EN3S_… variables. */
-export function startProcess(script: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Running {
+export function startProcess(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Running {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: options.cwd ?? packageRoot(),
     env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...options.env },

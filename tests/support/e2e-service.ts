@@ -48,7 +48,10 @@ export function serviceEnv(options: ServiceStart): Record<string, string> {
 }
 
 export async function startServiceProcess(options: ServiceStart & { cwd?: string }): Promise<ServiceProcess> {
-  const proc = startProcess(en3sBin(), ['serve'], { env: serviceEnv(options), ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const proc = startProcess(en3sBin(), ['serve'], {
+    env: serviceEnv(options),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   const started = await proc.waitForLog((l) => l.message === 'service started', 30_000, 'the service to start');
   return {
     process: proc,

@@ -43,7 +43,8 @@ export function tenantDriver(url: string): {
   };
   const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
     const answer = await driver(method, path, body);
-    if (answer.status >= 300) throw new Error(`sandbox ${method} /sandbox${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status >= 300)
+      throw new Error(`sandbox ${method} /sandbox${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
   };
   return { driver, ok };
@@ -81,7 +82,21 @@ export interface TenantStart {
 }
 
 export async function startTenantProcess(options: TenantStart): Promise<TenantProcess> {
-  const args = ['sandbox', 'serve', '--port', '0', '--alert-url', options.alertUrl, '--clock', options.clock, '--seed', String(options.seed ?? 11), '--calls-per-second', String(options.callsPerSecond ?? 8), ...(options.extraArgs ?? [])];
+  const args = [
+    'sandbox',
+    'serve',
+    '--port',
+    '0',
+    '--alert-url',
+    options.alertUrl,
+    '--clock',
+    options.clock,
+    '--seed',
+    String(options.seed ?? 11),
+    '--calls-per-second',
+    String(options.callsPerSecond ?? 8),
+    ...(options.extraArgs ?? []),
+  ];
   const proc = startProcess(en3sBin(), args);
   await waitFor(() => /démarré : http/.test(proc.stdout()) || proc.hasExited(), 20_000, 'the sandbox tenant to start');
   const url = /démarré : (http:\/\/[^ ]+)/.exec(proc.stdout())?.[1];
@@ -101,7 +116,10 @@ export async function startTenantProcess(options: TenantStart): Promise<TenantPr
       const query = `{ publishedAdverts(where: {openingId_eq: ${id}}, first: 100) { id status } }`;
       // The gateway counts this call too: retried on its "over limit" 403 like any client.
       for (let attempt = 0; ; attempt += 1) {
-        const response = await fetch(`${url}/tlk/rest/publishedadvert?api_key=${TENANT_KEY}&query=${encodeURIComponent(query)}`, { headers: { authorization: auth } });
+        const response = await fetch(
+          `${url}/tlk/rest/publishedadvert?api_key=${TENANT_KEY}&query=${encodeURIComponent(query)}`,
+          { headers: { authorization: auth } },
+        );
         if (response.status === 403 && attempt < 20) {
           await response.arrayBuffer();
           await new Promise((resolve) => setTimeout(resolve, 200));
@@ -115,14 +133,20 @@ export async function startTenantProcess(options: TenantStart): Promise<TenantPr
     counters: () => ok('GET', '/counters'),
     setFaults: async (plan) => void (await ok('PUT', '/faults', plan)),
     poison: (queue, kind) => ok('POST', `/queues/${encodeURIComponent(queue)}/poison`, { kind }),
-    queueLength: async (name) => ((await ok('GET', `/queues/${encodeURIComponent(name)}/elements`)) as unknown[]).length,
+    queueLength: async (name) =>
+      ((await ok('GET', `/queues/${encodeURIComponent(name)}/elements`)) as unknown[]).length,
     alerts: () => ok('GET', '/alerts'),
     stop: () => proc.stop(),
   };
 }
 
 /** A job as a recruiter of a body creates it: concerned by the Instruction of 2026 (régime général, levels 7–9). */
-export const concernedJob = (title: string, body: keyof typeof BODIES = 'CARSAT', level = '7', recruiter = 111): Record<string, unknown> => ({
+export const concernedJob = (
+  title: string,
+  body: keyof typeof BODIES = 'CARSAT',
+  level = '7',
+  recruiter = 111,
+): Record<string, unknown> => ({
   title,
   organizationId: BODIES[body],
   recruiterIds: [recruiter],
@@ -130,4 +154,5 @@ export const concernedJob = (title: string, body: keyof typeof BODIES = 'CARSAT'
 });
 
 /** The approvers' user ids of a job as the driver shows it. */
-export const approverIds = (job: any): number[] => ((job?.team?.approvers ?? []) as { user: { id: number } }[]).map((a) => a.user.id);
+export const approverIds = (job: any): number[] =>
+  ((job?.team?.approvers ?? []) as { user: { id: number } }[]).map((a) => a.user.id);

@@ -31,7 +31,9 @@ export interface World {
   ledger(jobId: number): Promise<LedgerEntry[]>;
   commands(jobId: number): Promise<{ kind: string; status: string; attempts: number }[]>;
   /** The mails of a job in the service's mail ledger, oldest first. */
-  mails(jobId: number): Promise<{ kind: string; status: string; audience: string; recipient_ids: string; subject: string }[]>;
+  mails(
+    jobId: number,
+  ): Promise<{ kind: string; status: string; audience: string; recipient_ids: string; subject: string }[]>;
   /**
    * Moves both clocks `ms` forward: the service is stopped, the tenant's clock moved through its
    * driver, and the service started again on the same database and port with the tenant's new
@@ -55,14 +57,27 @@ export async function startWorld(dialect: Dialect, name: string, options: WorldO
   try {
     const servicePort = await freePort();
     const callsPerSecond = options.callsPerSecond ?? 8;
-    tenant = await startTenantProcess({ alertUrl: `http://127.0.0.1:${servicePort}/webhooks/talentlink/${e2eAlertToken}`, clock: campaignInstant, callsPerSecond });
-    const start = { databaseUrl: db.url, port: servicePort, atsBaseUrl: tenant.url, env: { EN3S_ATS_CALLS_PER_SECOND: String(Math.min(callsPerSecond, 100)), ...options.serviceEnv } };
+    tenant = await startTenantProcess({
+      alertUrl: `http://127.0.0.1:${servicePort}/webhooks/talentlink/${e2eAlertToken}`,
+      clock: campaignInstant,
+      callsPerSecond,
+    });
+    const start = {
+      databaseUrl: db.url,
+      port: servicePort,
+      atsBaseUrl: tenant.url,
+      env: { EN3S_ATS_CALLS_PER_SECOND: String(Math.min(callsPerSecond, 100)), ...options.serviceEnv },
+    };
     // The service's clock is the tenant's, to the millisecond: the tenant's own offset from the real time.
     const clock = await tenant.driver('GET', '/clock');
     if (clock.status !== 200) throw new Error(`sandbox GET /clock: ${clock.status} ${JSON.stringify(clock.body)}`);
-    let service = await startServiceProcess({ ...start, env: { ...start.env, EN3S_CLOCK_OFFSET_MS: String((clock.body as { offsetMs: number }).offsetMs) } });
+    let service = await startServiceProcess({
+      ...start,
+      env: { ...start.env, EN3S_CLOCK_OFFSET_MS: String((clock.body as { offsetMs: number }).offsetMs) },
+    });
     const started = tenant;
-    const offer = (jobId: number) => getOffer(db.db, { source: 'talentlink', ats_id: String(jobId), campaign: CAMPAIGN });
+    const offer = (jobId: number) =>
+      getOffer(db.db, { source: 'talentlink', ats_id: String(jobId), campaign: CAMPAIGN });
     return {
       tenant: started,
       get service() {
@@ -81,16 +96,34 @@ export async function startWorld(dialect: Dialect, name: string, options: WorldO
           200,
         ),
       ledger: (jobId) => readLedger(db.db, { offer: { source: 'talentlink', ats_id: String(jobId) }, limit: 10_000 }),
-      commands: (jobId) => db.db.selectFrom('outbox').select(['kind', 'status', 'attempts']).where('ats_id', '=', String(jobId)).orderBy('id').execute(),
-      mails: (jobId) => db.db.selectFrom('recruiter_mails').select(['kind', 'status', 'audience', 'recipient_ids', 'subject']).where('ats_id', '=', String(jobId)).orderBy('id').execute(),
+      commands: (jobId) =>
+        db.db
+          .selectFrom('outbox')
+          .select(['kind', 'status', 'attempts'])
+          .where('ats_id', '=', String(jobId))
+          .orderBy('id')
+          .execute(),
+      mails: (jobId) =>
+        db.db
+          .selectFrom('recruiter_mails')
+          .select(['kind', 'status', 'audience', 'recipient_ids', 'subject'])
+          .where('ats_id', '=', String(jobId))
+          .orderBy('id')
+          .execute(),
       async advanceClock(ms) {
         // Stopped first: the service never sees the tenant ahead of its own clock.
         const code = await service.stop();
-        if (code !== 0) throw new Error(`the service exited with ${code} when stopped to move its clock: ${service.process.stderr().slice(-2000)}`);
+        if (code !== 0)
+          throw new Error(
+            `the service exited with ${code} when stopped to move its clock: ${service.process.stderr().slice(-2000)}`,
+          );
         const moved = await started.driver('POST', '/clock', { advanceMs: ms });
         if (moved.status !== 200) throw new Error(`sandbox POST /clock: ${moved.status} ${JSON.stringify(moved.body)}`);
         const { now, offsetMs } = moved.body as { now: string; offsetMs: number };
-        service = await startServiceProcess({ ...start, env: { ...start.env, EN3S_CLOCK_OFFSET_MS: String(offsetMs) } });
+        service = await startServiceProcess({
+          ...start,
+          env: { ...start.env, EN3S_CLOCK_OFFSET_MS: String(offsetMs) },
+        });
         return now;
       },
       async stop() {

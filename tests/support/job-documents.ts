@@ -41,7 +41,9 @@ export function jobDocument(spec: JobSpec): JobDocument {
     creationDate: spec.creationDate ?? '2027-01-05T09:00:00Z',
     createdBy: { userId: 'u-100' },
     organization: { id: `org-${counter}`, code: spec.orgCode ?? '', name: spec.orgName },
-    customFields: fields.filter((f): f is [string, string] => f[1] !== undefined).map(([key, value]) => ({ key, value })),
+    customFields: fields
+      .filter((f): f is [string, string] => f[1] !== undefined)
+      .map(([key, value]) => ({ key, value })),
     teams: [{ role: 'operational', members: [{ userId: 'u-100' }] }],
     postings: [{ id: 'p-1', channel: 'UCANSS', status: 'DRAFT' }],
     status: 'OPEN',

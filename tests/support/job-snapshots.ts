@@ -1,7 +1,13 @@
 import type { AtsPort } from '../../connectors/ats-port.js';
 import { evaluate } from '../../src/domain/eligibility.js';
 import type { JobPosting, JobSnapshot, JobStatusMeaning, TeamMember } from '../../src/domain/job-snapshot.js';
-import { stepProcess, type ProcessEvent, type ProcessMemory, type ProcessPolicy, type ProcessResult } from '../../src/domain/job-process.js';
+import {
+  stepProcess,
+  type ProcessEvent,
+  type ProcessMemory,
+  type ProcessPolicy,
+  type ProcessResult,
+} from '../../src/domain/job-process.js';
 import { data, offerOf } from './domain.js';
 import type { JobSpec } from './job-documents.js';
 
@@ -24,7 +30,12 @@ export const testPolicy: ProcessPolicy = {
   undetermined: 'treat-as-concerned',
   removeApproverAtWindowEnd: false,
   askRecruiters: true,
-  en3s: { userId: en3sApprover.userId, order: en3sApprover.order, stepOrder: en3sApprover.stepOrder!, role: en3sApprover.role },
+  en3s: {
+    userId: en3sApprover.userId,
+    order: en3sApprover.order,
+    stepOrder: en3sApprover.stepOrder!,
+    role: en3sApprover.role,
+  },
 };
 
 /** The status texts of the tenant's defaults (spec §6), by meaning. */
@@ -39,7 +50,10 @@ export const statusTexts: Record<JobStatusMeaning, string> = {
   UNKNOWN: 'À reprendre',
 };
 
-/** A draft job as first read at `at`: the body and classification of `spec`, one recruiter, no approver, postings not read. */
+/**
+ * A draft job as first read at `at`: the body and classification of `spec`, one recruiter, no approver, postings not
+ * read.
+ */
 export function jobSnapshot(spec: JobSpec, at: string, edit: Partial<JobSnapshot> = {}): JobSnapshot {
   const offer = offerOf(spec);
   return {
@@ -106,7 +120,9 @@ export class JobStory {
   /** A posting went out at `postedAt` (default `at`), read with the job at `at`; `status` the job's status then. */
   post(at: string, id = '7001', postedAt: string = at, status?: JobStatusMeaning): JobSnapshot {
     const posting: JobPosting = { id, atsStatus: 'Active', postedAt };
-    const edit: Partial<JobSnapshot> = { postings: [...(this.snapshot.postings ?? []).filter((p) => p.id !== id), posting] };
+    const edit: Partial<JobSnapshot> = {
+      postings: [...(this.snapshot.postings ?? []).filter((p) => p.id !== id), posting],
+    };
     if (status) Object.assign(edit, { status, atsStatus: statusTexts[status] });
     return this.change(at, edit);
   }
@@ -118,13 +134,21 @@ export class JobStory {
 }
 
 /** One pure step of the process for an event, with the decision evaluated at the event's instant. */
-export function stepJob(memory: ProcessMemory | null, event: ProcessEvent, policy: ProcessPolicy = testPolicy): ProcessResult {
+export function stepJob(
+  memory: ProcessMemory | null,
+  event: ProcessEvent,
+  policy: ProcessPolicy = testPolicy,
+): ProcessResult {
   const snapshot = event.kind === 'snapshot' ? event.snapshot : memory!.snapshot;
   return stepProcess(memory, event, evaluate(snapshot, new Date(event.at), data.ruleSets), policy);
 }
 
 /** The process seeing a snapshot at the instant it was read. */
-export function seeSnapshot(memory: ProcessMemory | null, snapshot: JobSnapshot, policy: ProcessPolicy = testPolicy): ProcessResult {
+export function seeSnapshot(
+  memory: ProcessMemory | null,
+  snapshot: JobSnapshot,
+  policy: ProcessPolicy = testPolicy,
+): ProcessResult {
   return stepJob(memory, { kind: 'snapshot', at: snapshot.fetchedAt, snapshot }, policy);
 }
 

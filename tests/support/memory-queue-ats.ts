@@ -1,4 +1,11 @@
-import type { AtsFailure, AtsOutcome, JobRead, PostingRead, QueueElement, QueueRef } from '../../connectors/ats-port.js';
+import type {
+  AtsFailure,
+  AtsOutcome,
+  JobRead,
+  PostingRead,
+  QueueElement,
+  QueueRef,
+} from '../../connectors/ats-port.js';
 import type { JobPosting, JobSnapshot } from '../../src/domain/job-snapshot.js';
 import type { DrainPort } from '../../src/ingest/queue-drain.js';
 
@@ -50,8 +57,19 @@ export interface QueueCall {
   queueName?: string;
 }
 
-export const transientFailure = (op: string): AtsFailure => ({ kind: 'transient', code: 'HTTP_503', message: `${op}: 503 Service Unavailable`, status: 503 });
-export const throttledFailure = (op: string): AtsFailure => ({ kind: 'throttled', code: 'OVER_QPS', message: `${op}: Account Over Queries Per Second Limit`, status: 403, retryAfterMs: 1000 });
+export const transientFailure = (op: string): AtsFailure => ({
+  kind: 'transient',
+  code: 'HTTP_503',
+  message: `${op}: 503 Service Unavailable`,
+  status: 503,
+});
+export const throttledFailure = (op: string): AtsFailure => ({
+  kind: 'throttled',
+  code: 'OVER_QPS',
+  message: `${op}: Account Over Queries Per Second Limit`,
+  status: 403,
+  retryAfterMs: 1000,
+});
 
 export class MemoryQueueAts {
   readonly calls: QueueCall[] = [];
@@ -80,7 +98,14 @@ export class MemoryQueueAts {
   /** Creates or changes a job (`updateDate` moves) and raises its event in every job queue. */
   putJob(id: string, change: { title?: string; status?: string } = {}): void {
     this.lastChange = Math.max(this.lastChange + 1000, this.now());
-    const job = this.jobs.get(id) ?? { id, title: `Offre ${id}`, status: 'Brouillon', updateDate: 0, forbidden: false, corrupt: false };
+    const job = this.jobs.get(id) ?? {
+      id,
+      title: `Offre ${id}`,
+      status: 'Brouillon',
+      updateDate: 0,
+      forbidden: false,
+      corrupt: false,
+    };
     this.jobs.set(id, { ...job, ...change, updateDate: this.lastChange });
     this.raise('job', id);
   }
@@ -122,7 +147,11 @@ export class MemoryQueueAts {
 
   /** A handle on this tenant for one drain. */
   client(label: string): DrainPort {
-    const call = async <T>(op: QueueOp, queueName: string | undefined, effect: () => AtsOutcome<T>): Promise<AtsOutcome<T>> => {
+    const call = async <T>(
+      op: QueueOp,
+      queueName: string | undefined,
+      effect: () => AtsOutcome<T>,
+    ): Promise<AtsOutcome<T>> => {
       this.calls.push({ client: label, op, ...(queueName !== undefined ? { queueName } : {}) });
       this.inFlight += 1;
       this.maxConcurrentCalls = Math.max(this.maxConcurrentCalls, this.inFlight);
@@ -141,7 +170,8 @@ export class MemoryQueueAts {
       peekQueue: (queue) => call('peekQueue', queue.name, () => this.peek(queue)),
       fetchJob: (jobId) => call('fetchJob', undefined, () => this.readJob(jobId)),
       fetchPosting: (postingId) => call('fetchPosting', undefined, () => this.readPosting(postingId)),
-      deleteQueueElement: (queue, elementId) => call('deleteQueueElement', queue.name, () => this.deleteById(queue, elementId)),
+      deleteQueueElement: (queue, elementId) =>
+        call('deleteQueueElement', queue.name, () => this.deleteById(queue, elementId)),
       deleteOldestQueueElement: (queue) => call('deleteOldestQueueElement', queue.name, () => this.deleteOldest(queue)),
     };
   }
@@ -165,27 +195,52 @@ export class MemoryQueueAts {
 
   private peek(queue: QueueRef): AtsOutcome<QueueElement | null> {
     const held = this.queues.get(queue.name);
-    if (!held || held.kind !== queue.kind) return fail('permanent', 'UNKNOWN_QUEUE', `peekQueue: 400 no queue ${JSON.stringify(queue.name)} of ${queue.kind}s`);
+    if (!held || held.kind !== queue.kind)
+      return fail(
+        'permanent',
+        'UNKNOWN_QUEUE',
+        `peekQueue: 400 no queue ${JSON.stringify(queue.name)} of ${queue.kind}s`,
+      );
     const oldest = held.elements[0];
     if (!oldest) return { ok: true, value: null };
     oldest.read = true;
     const elementId = String(oldest.idInQueue);
     if (queue.kind === 'job') {
       const job = this.jobs.get(oldest.objectId);
-      if (!job) return fail('permanent', 'ELEMENT_GONE', 'peekQueue: 404 the oldest element is an object no longer in the ATS');
-      if (job.forbidden) return fail('permanent', 'ELEMENT_FORBIDDEN', 'peekQueue: 403 the oldest element is an object the API user may not read');
-      return { ok: true, value: { kind: 'job', queueName: queue.name, elementId, jobId: job.id, atsStatus: job.status } };
+      if (!job)
+        return fail('permanent', 'ELEMENT_GONE', 'peekQueue: 404 the oldest element is an object no longer in the ATS');
+      if (job.forbidden)
+        return fail(
+          'permanent',
+          'ELEMENT_FORBIDDEN',
+          'peekQueue: 403 the oldest element is an object the API user may not read',
+        );
+      return {
+        ok: true,
+        value: { kind: 'job', queueName: queue.name, elementId, jobId: job.id, atsStatus: job.status },
+      };
     }
-    if (!this.postings.has(oldest.objectId)) return fail('permanent', 'ELEMENT_GONE', 'peekQueue: 404 the oldest element is an object no longer in the ATS');
+    if (!this.postings.has(oldest.objectId))
+      return fail('permanent', 'ELEMENT_GONE', 'peekQueue: 404 the oldest element is an object no longer in the ATS');
     return { ok: true, value: { kind: 'posting', queueName: queue.name, elementId, postingId: oldest.objectId } };
   }
 
   private readJob(jobId: string): AtsOutcome<JobRead> {
-    if (!/^\d+$/.test(jobId)) return fail('permanent', 'INVALID_ARGUMENT', `fetchJob: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
+    if (!/^\d+$/.test(jobId))
+      return fail(
+        'permanent',
+        'INVALID_ARGUMENT',
+        `fetchJob: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`,
+      );
     const job = this.jobs.get(jobId);
     // A job the user may not see comes back as an empty list, like one that does not exist (spec §2).
     if (!job || job.forbidden) return fail('permanent', 'NOT_FOUND', `fetchJob: no job ${jobId}`);
-    if (job.corrupt) return fail('permanent', 'INVALID_RESPONSE', `fetchJob: invalid answer: data.positions[0].updateDate: expected a number, got "${new Date(job.updateDate).toISOString()}"`);
+    if (job.corrupt)
+      return fail(
+        'permanent',
+        'INVALID_RESPONSE',
+        `fetchJob: invalid answer: data.positions[0].updateDate: expected a number, got "${new Date(job.updateDate).toISOString()}"`,
+      );
     return { ok: true, value: this.jobRead(job) };
   }
 
@@ -193,29 +248,46 @@ export class MemoryQueueAts {
     const posting = this.postings.get(postingId);
     if (!posting?.live) return fail('permanent', 'NOT_FOUND', `fetchPosting: no posting ${postingId}`);
     const job = this.jobs.get(posting.jobId);
-    if (!job) return fail('permanent', 'INVALID_RESPONSE', "fetchPosting: invalid answer: data.publishedAdverts[0].opening: expected the posting's job, got nothing");
-    const read: JobPosting = { id: posting.id, atsStatus: 'Publiée', postedAt: new Date(posting.createdAt).toISOString() };
+    if (!job)
+      return fail(
+        'permanent',
+        'INVALID_RESPONSE',
+        "fetchPosting: invalid answer: data.publishedAdverts[0].opening: expected the posting's job, got nothing",
+      );
+    const read: JobPosting = {
+      id: posting.id,
+      atsStatus: 'Publiée',
+      postedAt: new Date(posting.createdAt).toISOString(),
+    };
     return { ok: true, value: { posting: read, job: this.jobRead(job) } };
   }
 
   private deleteById(queue: QueueRef, elementId: string): AtsOutcome<void> {
     const held = this.mustQueue(queue.name);
     const index = held.elements.findIndex((e) => String(e.idInQueue) === elementId);
-    if (index < 0) return fail('already-applied', 'NOT_FOUND', `deleteQueueElement: 404 element ${elementId} is already gone`);
+    if (index < 0)
+      return fail('already-applied', 'NOT_FOUND', `deleteQueueElement: 404 element ${elementId} is already gone`);
     held.elements.splice(index, 1);
     return { ok: true, value: undefined };
   }
 
   private deleteOldest(queue: QueueRef): AtsOutcome<void> {
     const held = this.mustQueue(queue.name);
-    if (held.elements.length === 0) return fail('already-applied', 'NOT_FOUND', 'deleteOldestQueueElement: 404 the queue is empty');
+    if (held.elements.length === 0)
+      return fail('already-applied', 'NOT_FOUND', 'deleteOldestQueueElement: 404 the queue is empty');
     held.elements.shift();
     return { ok: true, value: undefined };
   }
 
   private jobRead(job: Job): JobRead {
     const fetchedAt = new Date(this.now()).toISOString();
-    const opening = { id: Number(job.id), jobNumber: `REF-${job.id}`, jobTitle: job.title, status: job.status, updateDate: job.updateDate };
+    const opening = {
+      id: Number(job.id),
+      jobNumber: `REF-${job.id}`,
+      jobTitle: job.title,
+      status: job.status,
+      updateDate: job.updateDate,
+    };
     const snapshot: JobSnapshot = {
       source: 'talentlink',
       atsId: job.id,
@@ -224,7 +296,15 @@ export class MemoryQueueAts {
       title: job.title,
       createdAt: new Date(job.updateDate).toISOString(),
       organism: null,
-      classification: { grid: null, level: null, minesScale: null, minesCareerStart: null, jobFamily: null, category: null, collectiveAgreement: null },
+      classification: {
+        grid: null,
+        level: null,
+        minesScale: null,
+        minesCareerStart: null,
+        jobFamily: null,
+        category: null,
+        collectiveAgreement: null,
+      },
       unreadable: [],
       updatedAt: new Date(job.updateDate).toISOString(),
       fetchedAt,

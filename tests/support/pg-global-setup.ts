@@ -56,15 +56,22 @@ async function startServer(): Promise<Server> {
   if (asRoot) {
     const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-    if (ids.status !== 0) throw new Error('PostgreSQL tests: running as root and there is no `postgres` user to run the server as');
+    if (ids.status !== 0)
+      throw new Error('PostgreSQL tests: running as root and there is no `postgres` user to run the server as');
     chownSync(dir, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
   }
   const run = (tool: string, args: string[]) => {
     const command = asRoot ? ['runuser', '-u', 'postgres', '--', join(bin, tool), ...args] : [join(bin, tool), ...args];
-    const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const result = spawnSync(command[0]!, command.slice(1), {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
     if (result.status !== 0) {
       const serverLog = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '';
-      throw new Error(`PostgreSQL tests: \`${tool}\` failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr}${serverLog}`);
+      throw new Error(
+        `PostgreSQL tests: \`${tool}\` failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr}${serverLog}`,
+      );
     }
   };
   let started = false;
@@ -122,7 +129,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }

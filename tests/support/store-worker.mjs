@@ -29,7 +29,20 @@ try {
       await store.inTransaction(db, async (trx) => {
         if (!(await store.completeEvent(trx, row.id, owner, now()))) throw new Error(`lease of event ${row.id} lost`);
         const data = { eventId: row.event_id, owner };
-        await store.appendLedger(trx, [{ offer_source: row.source, offer_ats_id: row.job_id, campaign: 2026, actor: 'system', kind: 'event.processed', data }], now());
+        await store.appendLedger(
+          trx,
+          [
+            {
+              offer_source: row.source,
+              offer_ats_id: row.job_id,
+              campaign: 2026,
+              actor: 'system',
+              kind: 'event.processed',
+              data,
+            },
+          ],
+          now(),
+        );
       });
       claimed.push(row.id);
       // Work outside the transaction (an ATS call, say) lets the other workers in.

@@ -52,7 +52,8 @@ export async function startTenantProcess(options: TenantOptionsInput): Promise<T
     setFaults: async (plan) => void (await ok('PUT', '/faults', plan)),
     now: async () => new Date((await ok('GET', '/clock')).now as string | number).toISOString(),
     clockOffsetMs: async () => Number((await ok('GET', '/clock')).offsetMs),
-    queueLength: async (name) => ((await ok('GET', `/queues/${encodeURIComponent(name)}/elements`)) as unknown[]).length,
+    queueLength: async (name) =>
+      ((await ok('GET', `/queues/${encodeURIComponent(name)}/elements`)) as unknown[]).length,
     stop: () => proc.stop(),
   };
 }

@@ -1,7 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createTenant, EN3S_APPROVER_LOGIN, type TenantOptionsInput } from '../../connectors/talentlink/tenant/index.js';
+import {
+  createTenant,
+  EN3S_APPROVER_LOGIN,
+  type TenantOptionsInput,
+} from '../../connectors/talentlink/tenant/index.js';
 
 /**
  * The simulated TalentLink tenant as a process of its own, for the chaos test and the ATS bench
@@ -60,7 +64,8 @@ async function main(): Promise<void> {
     if (!e) perJob.set(jobId, (e = { patches: [], unposted: [] }));
     return e;
   };
-  const hasEn3s = (jobId: number) => tenant.state.jobs.get(jobId)?.team.approvers.some((a) => a.userId === en3s.id) ?? false;
+  const hasEn3s = (jobId: number) =>
+    tenant.state.jobs.get(jobId)?.team.approvers.some((a) => a.userId === en3s.id) ?? false;
 
   const app = express();
   app.disable('x-powered-by');
@@ -71,7 +76,9 @@ async function main(): Promise<void> {
     // The job as it was when the call arrived, and the postings live then: what the call changed is the difference.
     const jobId = patch ? Number(patch[1]) : 0;
     const before = patch ? hasEn3s(jobId) : false;
-    const liveBefore = unpost ? new Set([...tenant.state.postings.values()].filter((p) => p.live).map((p) => p.id)) : new Set<number>();
+    const liveBefore = unpost
+      ? new Set([...tenant.state.postings.values()].filter((p) => p.live).map((p) => p.id))
+      : new Set<number>();
     res.on('finish', () => {
       if (res.statusCode !== 204) return;
       if (patch) effects(jobId).patches.push({ atMs: Date.now(), redundant: before, en3sAfter: hasEn3s(jobId) });
@@ -102,7 +109,11 @@ async function main(): Promise<void> {
         submissions: j.submissions,
       };
     });
-    const answer: EffectsAnswer = { en3sUserId: en3s.id, perJob: Object.fromEntries([...perJob].map(([id, e]) => [String(id), e])), jobs };
+    const answer: EffectsAnswer = {
+      en3sUserId: en3s.id,
+      perJob: Object.fromEntries([...perJob].map(([id, e]) => [String(id), e])),
+      jobs,
+    };
     res.json(answer);
   });
   app.use(tenant.app);

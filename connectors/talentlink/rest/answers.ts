@@ -55,11 +55,19 @@ export function isoFromMs(ms: number): string | undefined {
 export function postingFromDto(call: string, dto: PublishedAdvertDto, path: string): AtsOutcome<JobPosting> {
   const postedMs = dto.postingStartDate ?? dto.creationDate ?? null;
   const postedAt = postedMs === null ? null : isoFromMs(postedMs);
-  if (postedAt === undefined) return invalid(call, `${path}.postingStartDate: expected epoch milliseconds within a date's range, got ${postedMs}`);
+  if (postedAt === undefined)
+    return invalid(
+      call,
+      `${path}.postingStartDate: expected epoch milliseconds within a date's range, got ${postedMs}`,
+    );
   return { ok: true, value: { id: String(dto.id), atsStatus: dto.status ?? null, postedAt } };
 }
 
-export function postingsFromDtos(call: string, dtos: readonly PublishedAdvertDto[], path: string): AtsOutcome<JobPosting[]> {
+export function postingsFromDtos(
+  call: string,
+  dtos: readonly PublishedAdvertDto[],
+  path: string,
+): AtsOutcome<JobPosting[]> {
   const postings: JobPosting[] = [];
   for (const [index, dto] of dtos.entries()) {
     const posting = postingFromDto(call, dto, `${path}[${index}]`);
@@ -80,10 +88,17 @@ export function queueElementFromPosition(queue: QueueRef, dto: QueuedPositionDto
 }
 
 export function queueElementFromPostingTarget(queue: QueueRef, dto: QueuedPostingTargetDto): QueueElement {
-  return { kind: 'posting', queueName: dto.queueName ?? queue.name, elementId: String(dto.idInQueue), postingId: String(dto.id) };
+  return {
+    kind: 'posting',
+    queueName: dto.queueName ?? queue.name,
+    elementId: String(dto.idInQueue),
+    postingId: String(dto.id),
+  };
 }
 
-export function queueInfos(queues: ReadonlyArray<{ name: string; elementsCount?: number | null | undefined }> | null | undefined): QueueInfo[] {
+export function queueInfos(
+  queues: ReadonlyArray<{ name: string; elementsCount?: number | null | undefined }> | null | undefined,
+): QueueInfo[] {
   return (queues ?? []).map((queue) => ({ name: queue.name, elements: queue.elementsCount ?? null }));
 }
 

@@ -11,7 +11,11 @@ import type { RestHttp } from './http.js';
  */
 
 /** The mapping of a vendor job (and its postings, when read) to the neutral snapshot. */
-export type MapOpening = (opening: OpeningDto, postings: PublishedAdvertDto[] | null, fetchedAt: string) => AtsOutcome<JobSnapshot>;
+export type MapOpening = (
+  opening: OpeningDto,
+  postings: PublishedAdvertDto[] | null,
+  fetchedAt: string,
+) => AtsOutcome<JobSnapshot>;
 
 export interface RestContext {
   http: RestHttp;
@@ -32,7 +36,9 @@ export const notFound = (message: string): { ok: false; error: AtsFailure } => (
 
 /** Removes credentials from a failure built from the ATS's data (values shown in messages). */
 export function scrubbed<T>(ctx: RestContext, outcome: AtsOutcome<T>): AtsOutcome<T> {
-  return outcome.ok ? outcome : { ok: false, error: { ...outcome.error, message: ctx.http.scrub(outcome.error.message) } };
+  return outcome.ok
+    ? outcome
+    : { ok: false, error: { ...outcome.error, message: ctx.http.scrub(outcome.error.message) } };
 }
 
 export interface GraphRead<T> {
@@ -48,8 +54,17 @@ export interface GraphRead<T> {
  * `GET {path}?query=…`, the answer validated (`data.<root>` is checked by the schema); `call`
  * is the redacted prefix for the caller's own messages about this answer.
  */
-export async function graphRead<T>(ctx: RestContext, read: GraphRead<T>): Promise<AtsOutcome<{ data: T; call: string }>> {
-  const answer = await ctx.http.request({ op: read.op, lane: read.lane, method: 'GET', path: read.path, params: { query: read.query } });
+export async function graphRead<T>(
+  ctx: RestContext,
+  read: GraphRead<T>,
+): Promise<AtsOutcome<{ data: T; call: string }>> {
+  const answer = await ctx.http.request({
+    op: read.op,
+    lane: read.lane,
+    method: 'GET',
+    path: read.path,
+    params: { query: read.query },
+  });
   if (!answer.ok) return answer;
   const parsed = scrubbed(ctx, parseBody(answer.value.call, answer.value.body, read.schema));
   return parsed.ok ? { ok: true, value: { data: parsed.value, call: answer.value.call } } : parsed;

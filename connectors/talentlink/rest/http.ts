@@ -45,7 +45,9 @@ export interface RestCallInfo {
   status?: number;
   outcome: 'ok' | AtsFailure['kind'];
   code?: string;
-  /** A throttled or refused call: how long to wait before the next (the gateway's limit, the quota stop, the circuit). */
+  /**
+   * A throttled or refused call: how long to wait before the next (the gateway's limit, the quota stop, the circuit).
+   */
   retryAfterMs?: number;
   ms: number;
 }
@@ -93,14 +95,22 @@ function checkedBaseUrl(baseUrl: string): string {
   } catch {
     throw new Error('TalentLink REST client: baseUrl is not a URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('TalentLink REST client: baseUrl must be http(s)');
-  if (url.username !== '' || url.password !== '') throw new Error('TalentLink REST client: baseUrl must not hold credentials');
-  if (url.search !== '' || url.hash !== '') throw new Error('TalentLink REST client: baseUrl must not hold a query or fragment');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error('TalentLink REST client: baseUrl must be http(s)');
+  if (url.username !== '' || url.password !== '')
+    throw new Error('TalentLink REST client: baseUrl must not hold credentials');
+  if (url.search !== '' || url.hash !== '')
+    throw new Error('TalentLink REST client: baseUrl must not hold a query or fragment');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}/tlk/rest`;
 }
 
 /** A call that got no HTTP answer: time-out, refused connection, reset, DNS failure; undefined for a bug. */
-function failureFromException(call: string, thrown: unknown, timeoutMs: number, timedOut: boolean): AtsFailure | undefined {
+function failureFromException(
+  call: string,
+  thrown: unknown,
+  timeoutMs: number,
+  timedOut: boolean,
+): AtsFailure | undefined {
   if (!isAxiosError(thrown)) return undefined;
   const code = thrown.code ?? '';
   if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
@@ -134,7 +144,12 @@ export function createRestHttp(options: RestHttpOptions): RestHttp {
 
   const report = (spec: RestRequest, started: number, result: AtsOutcome<unknown>, status: number | undefined) => {
     if (!options.onCall) return;
-    const info: RestCallInfo = { op: spec.op, lane: spec.lane, outcome: result.ok ? 'ok' : result.error.kind, ms: Math.max(0, clock.now() - started) };
+    const info: RestCallInfo = {
+      op: spec.op,
+      lane: spec.lane,
+      outcome: result.ok ? 'ok' : result.error.kind,
+      ms: Math.max(0, clock.now() - started),
+    };
     if (status !== undefined) info.status = status;
     if (!result.ok) info.code = result.error.code;
     if (!result.ok && result.error.retryAfterMs !== undefined) info.retryAfterMs = result.error.retryAfterMs;
@@ -148,7 +163,14 @@ export function createRestHttp(options: RestHttpOptions): RestHttp {
     const url = `${spec.path}?${queryString({ ...spec.params, api_key: options.apiKey })}`;
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await http.request<string>({ method: spec.method, url, data: spec.body, headers, timeout: timeoutMs, signal: deadline });
+      const response = await http.request<string>({
+        method: spec.method,
+        url,
+        data: spec.body,
+        headers,
+        timeout: timeoutMs,
+        signal: deadline,
+      });
       const body = typeof response.data === 'string' ? response.data : '';
       const status = response.status;
       if (status >= 200 && status < 300) return { result: { ok: true, value: { status, body, call } }, status };
@@ -170,17 +192,30 @@ export function createRestHttp(options: RestHttpOptions): RestHttp {
     const started = clock.now();
     // A GraphQL document is long and says nothing a reader needs: it is shown as `query=…`.
     const { query, ...otherParams } = spec.params ?? {};
-    const shown = [query === undefined ? '' : 'query=…', queryString({ ...otherParams, api_key: options.apiKey })].filter(Boolean).join('&');
+    const shown = [query === undefined ? '' : 'query=…', queryString({ ...otherParams, api_key: options.apiKey })]
+      .filter(Boolean)
+      .join('&');
     const call = `${spec.op}: ${spec.method} ${redactUrl(`${spec.path}?${shown}`)}`;
     const done = (result: AtsOutcome<RestAnswer>, status?: number): AtsOutcome<RestAnswer> => {
-      const clean: AtsOutcome<RestAnswer> = result.ok ? result : { ok: false, error: { ...result.error, message: scrub(result.error.message) } };
+      const clean: AtsOutcome<RestAnswer> = result.ok
+        ? result
+        : { ok: false, error: { ...result.error, message: scrub(result.error.message) } };
       report(spec, started, clean, status);
       return clean;
     };
     const circuitOpen = (): AtsOutcome<RestAnswer> => {
       const wait = breaker.snapshot().retryInMs;
       const message = `${call}: not sent, the circuit to the ATS is open after repeated failures`;
-      return { ok: false, error: { kind: 'transient', code: 'CIRCUIT_OPEN', message, outage: true, ...(wait !== undefined ? { retryAfterMs: wait } : {}) } };
+      return {
+        ok: false,
+        error: {
+          kind: 'transient',
+          code: 'CIRCUIT_OPEN',
+          message,
+          outage: true,
+          ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+        },
+      };
     };
 
     // An open circuit refuses before taking a slot of the budget, which other calls can use.
@@ -188,7 +223,10 @@ export function createRestHttp(options: RestHttpOptions): RestHttp {
     const slot = await options.budget.take(spec.lane);
     if (!slot.ok) {
       const message = `${call}: not sent, the monthly quota of the API key is spent (stopped by the call budget)`;
-      return done({ ok: false, error: { kind: 'throttled', code: 'OVER_QUOTA', message, retryAfterMs: slot.retryAfterMs } });
+      return done({
+        ok: false,
+        error: { kind: 'throttled', code: 'OVER_QUOTA', message, retryAfterMs: slot.retryAfterMs },
+      });
     }
     if (!breaker.tryAcquire()) return done(circuitOpen());
     const trial = breaker.state() === 'half-open';

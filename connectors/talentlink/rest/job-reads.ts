@@ -2,7 +2,12 @@ import type { AtsOutcome, AtsPort, CallLane, ChangedJobsPage, JobRead } from '..
 import { invalid, isoFromMs, jobDocument, postingFromDto, postingsFromDtos } from './answers.js';
 import { freshRows, nextCursor, parseCursor, rowsToAsk, type ChangedRow } from './changes.js';
 import { fetchedAt, graphRead, invalidArgument, notFound, scrubbed, type RestContext } from './context.js';
-import { positionsAnswerSchema, publishedAdvertsAnswerSchema, type OpeningDto, type PublishedAdvertDto } from './dto.js';
+import {
+  positionsAnswerSchema,
+  publishedAdvertsAnswerSchema,
+  type OpeningDto,
+  type PublishedAdvertDto,
+} from './dto.js';
 import { MAX_PAGE, numericId, queries } from './queries.js';
 
 /**
@@ -18,7 +23,8 @@ const MAX_POSTING_PAGES = 20;
 export function createJobReads(ctx: RestContext): JobReads {
   const toJobRead = (opening: OpeningDto, postings: PublishedAdvertDto[] | null, at: string): AtsOutcome<JobRead> => {
     const mapped = scrubbed(ctx, ctx.mapOpening(opening, postings, at));
-    if (!mapped.ok) return { ok: false, error: { ...mapped.error, message: `job ${opening.id}: ${mapped.error.message}` } };
+    if (!mapped.ok)
+      return { ok: false, error: { ...mapped.error, message: `job ${opening.id}: ${mapped.error.message}` } };
     return { ok: true, value: { snapshot: mapped.value, document: jobDocument(opening, postings) } };
   };
 
@@ -44,9 +50,16 @@ export function createJobReads(ctx: RestContext): JobReads {
   return {
     async fetchJob(jobId, options = {}) {
       const id = numericId(jobId);
-      if (id === undefined) return invalidArgument(`fetchJob: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
+      if (id === undefined)
+        return invalidArgument(`fetchJob: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
       const lane = options.lane ?? 'routine';
-      const read = await graphRead(ctx, { op: 'fetchJob', lane, path: '/position', query: queries.jobById(id), schema: positionsAnswerSchema });
+      const read = await graphRead(ctx, {
+        op: 'fetchJob',
+        lane,
+        path: '/position',
+        query: queries.jobById(id),
+        schema: positionsAnswerSchema,
+      });
       if (!read.ok) return read;
       const opening = read.value.data.data.positions?.[0];
       if (!opening) return notFound(`${read.value.call}: no job ${id}`);
@@ -63,14 +76,21 @@ export function createJobReads(ctx: RestContext): JobReads {
       const ids: number[] = [];
       for (const jobId of new Set(jobIds)) {
         const id = numericId(jobId);
-        if (id === undefined) return invalidArgument(`fetchJobs: every job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
+        if (id === undefined)
+          return invalidArgument(`fetchJobs: every job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
         ids.push(id);
       }
       const lane = options.lane ?? 'approver';
       const jobs: JobRead[] = [];
       for (let start = 0; start < ids.length; start += MAX_PAGE) {
         const chunk = ids.slice(start, start + MAX_PAGE);
-        const read = await graphRead(ctx, { op: 'fetchJobs', lane, path: '/position', query: queries.jobsByIds(chunk), schema: positionsAnswerSchema });
+        const read = await graphRead(ctx, {
+          op: 'fetchJobs',
+          lane,
+          path: '/position',
+          query: queries.jobsByIds(chunk),
+          schema: positionsAnswerSchema,
+        });
         if (!read.ok) return read;
         const at = fetchedAt(ctx);
         for (const opening of read.value.data.data.positions ?? []) {
@@ -92,14 +112,23 @@ export function createJobReads(ctx: RestContext): JobReads {
       // Offsets only to step over rows already returned at `since`: the keyset does the paging.
       for (let after = 0; ; ) {
         const query = queries.changedJobs(parsed.value.sinceMs, first, after);
-        const read = await graphRead(ctx, { op: 'listChangedJobs', lane: 'routine', path: '/position', query, schema: positionsAnswerSchema });
+        const read = await graphRead(ctx, {
+          op: 'listChangedJobs',
+          lane: 'routine',
+          path: '/position',
+          query,
+          schema: positionsAnswerSchema,
+        });
         if (!read.ok) return read;
         const openings = read.value.data.data.positions ?? [];
         const rows: Array<ChangedRow & { opening: OpeningDto }> = [];
         for (const [index, opening] of openings.entries()) {
           const updateDate = opening.updateDate;
           if (updateDate === null || updateDate === undefined || isoFromMs(updateDate) === undefined) {
-            return invalid(read.value.call, `data.positions[${index}].updateDate: expected epoch milliseconds, got ${String(updateDate ?? 'nothing')}`);
+            return invalid(
+              read.value.call,
+              `data.positions[${index}].updateDate: expected epoch milliseconds, got ${String(updateDate ?? 'nothing')}`,
+            );
           }
           rows.push({ id: opening.id, updateDate, opening });
         }
@@ -117,13 +146,17 @@ export function createJobReads(ctx: RestContext): JobReads {
           if (!job.ok) return job;
           jobs.push(job.value);
         }
-        return { ok: true, value: { jobs, next: nextCursor(cursor, parsed.value, taken), more: full || fresh.length > taken.length } };
+        return {
+          ok: true,
+          value: { jobs, next: nextCursor(cursor, parsed.value, taken), more: full || fresh.length > taken.length },
+        };
       }
     },
 
     async listPostings(jobId) {
       const id = numericId(jobId);
-      if (id === undefined) return invalidArgument(`listPostings: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
+      if (id === undefined)
+        return invalidArgument(`listPostings: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
       const listed = await postingsOf('listPostings', id, 'routine');
       if (!listed.ok) return listed;
       return scrubbed(ctx, postingsFromDtos(`listPostings: job ${id}`, listed.value, 'data.publishedAdverts'));
@@ -131,13 +164,23 @@ export function createJobReads(ctx: RestContext): JobReads {
 
     async fetchPosting(postingId) {
       const id = numericId(postingId);
-      if (id === undefined) return invalidArgument(`fetchPosting: the posting id must be a decimal integer, got ${JSON.stringify(postingId)}`);
+      if (id === undefined)
+        return invalidArgument(
+          `fetchPosting: the posting id must be a decimal integer, got ${JSON.stringify(postingId)}`,
+        );
       const query = queries.postingWithJob(id);
-      const read = await graphRead(ctx, { op: 'fetchPosting', lane: 'takedown', path: '/publishedadvert', query, schema: publishedAdvertsAnswerSchema });
+      const read = await graphRead(ctx, {
+        op: 'fetchPosting',
+        lane: 'takedown',
+        path: '/publishedadvert',
+        query,
+        schema: publishedAdvertsAnswerSchema,
+      });
       if (!read.ok) return read;
       const dto = read.value.data.data.publishedAdverts?.[0];
       if (!dto) return notFound(`${read.value.call}: no posting ${id}`);
-      if (!dto.opening) return invalid(read.value.call, 'data.publishedAdverts[0].opening: expected the posting\'s job, got nothing');
+      if (!dto.opening)
+        return invalid(read.value.call, "data.publishedAdverts[0].opening: expected the posting's job, got nothing");
       const posting = scrubbed(ctx, postingFromDto(read.value.call, dto, 'data.publishedAdverts[0]'));
       if (!posting.ok) return posting;
       const job = toJobRead(dto.opening, null, fetchedAt(ctx));

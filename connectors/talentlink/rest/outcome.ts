@@ -84,15 +84,21 @@ export function classifyAnswer(facts: AnswerFacts, options: ClassifyOptions): At
     const body = facts.body.trim().toLowerCase();
     // The gateway's texts first: a throttled or refused call says nothing about the object asked for.
     if (body.includes(gatewayBodies.overQps)) {
-      return fail('throttled', 'OVER_QPS', 'over the calls-per-second limit of the API key', { retryAfterMs: options.qpsRetryMs });
+      return fail('throttled', 'OVER_QPS', 'over the calls-per-second limit of the API key', {
+        retryAfterMs: options.qpsRetryMs,
+      });
     }
     if (body.includes(gatewayBodies.overQuota)) {
-      return fail('throttled', 'OVER_QUOTA', 'the monthly quota of the API key is spent', { retryAfterMs: options.quotaStopMs });
+      return fail('throttled', 'OVER_QUOTA', 'the monthly quota of the API key is spent', {
+        retryAfterMs: options.quotaStopMs,
+      });
     }
     // The two refusals are matched whole: a queue read's 403 about one object may say "forbidden"
     // in a longer text, and must not pass for a refusal of the key (nor the reverse).
-    if (body === gatewayBodies.notAuthorized) return fail('permanent', 'NOT_AUTHORIZED', 'the API key is not authorized');
-    if (body === gatewayBodies.forbidden) return fail('permanent', 'FORBIDDEN', 'the call is forbidden to this API user');
+    if (body === gatewayBodies.notAuthorized)
+      return fail('permanent', 'NOT_AUTHORIZED', 'the API key is not authorized');
+    if (body === gatewayBodies.forbidden)
+      return fail('permanent', 'FORBIDDEN', 'the call is forbidden to this API user');
   }
   const rule = options.rules?.[status];
   if (rule) return fail(rule.kind, rule.code, rule.why);

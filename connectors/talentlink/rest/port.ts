@@ -4,7 +4,13 @@ import type { CircuitBreaker } from '../circuit-breaker.js';
 import { formatIssues, summariseIssues } from '../zod-issues.js';
 import { jobDocumentSchema } from './answers.js';
 import { graphRead, invalidArgument, notFound, scrubbed, type MapOpening, type RestContext } from './context.js';
-import { usersAnswerSchema, type ApproverWrite, type PositionTeamPatch, type TeamMemberWrite, type UnpostBody } from './dto.js';
+import {
+  usersAnswerSchema,
+  type ApproverWrite,
+  type PositionTeamPatch,
+  type TeamMemberWrite,
+  type UnpostBody,
+} from './dto.js';
 import { createRestHttp, type RestClock, type RestHttpOptions } from './http.js';
 import { createJobReads } from './job-reads.js';
 import { numericId, queries } from './queries.js';
@@ -36,7 +42,8 @@ type Written = { ok: true; value: TeamMemberWrite } | { ok: false; message: stri
 /** A member in the write shape (§4); a non-numeric user id cannot be sent. */
 function memberWrite(member: TeamMember, path: string, approver: boolean): Written {
   const id = numericId(member.userId);
-  if (id === undefined) return { ok: false, message: `${path}.userId: expected a decimal integer, got ${JSON.stringify(member.userId)}` };
+  if (id === undefined)
+    return { ok: false, message: `${path}.userId: expected a decimal integer, got ${JSON.stringify(member.userId)}` };
   const write: ApproverWrite = { order: member.order, user: { id } };
   if (member.role !== null) write.lovValue = member.role;
   if (approver && member.stepOrder !== null) write.stepOrder = member.stepOrder;
@@ -70,10 +77,17 @@ export function createTalentLinkPort(options: TalentLinkPortOptions): TalentLink
 
     async setTeam(jobId, team) {
       const id = numericId(jobId);
-      if (id === undefined) return invalidArgument(`setTeam: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
+      if (id === undefined)
+        return invalidArgument(`setTeam: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`);
       const patch = teamPatch(team);
       if (!patch.ok) return invalidArgument(`setTeam: job ${id}: ${patch.message}`);
-      const answer = await http.request({ op: 'setTeam', lane: 'approver', method: 'PATCH', path: `/position/${id}`, body: patch.value });
+      const answer = await http.request({
+        op: 'setTeam',
+        lane: 'approver',
+        method: 'PATCH',
+        path: `/position/${id}`,
+        body: patch.value,
+      });
       return answer.ok ? { ok: true, value: undefined } : answer;
     },
 
@@ -81,7 +95,10 @@ export function createTalentLinkPort(options: TalentLinkPortOptions): TalentLink
       const ids: number[] = [];
       for (const postingId of new Set(postingIds)) {
         const id = numericId(postingId);
-        if (id === undefined) return invalidArgument(`takeDownPostings: every posting id must be a decimal integer, got ${JSON.stringify(postingId)}`);
+        if (id === undefined)
+          return invalidArgument(
+            `takeDownPostings: every posting id must be a decimal integer, got ${JSON.stringify(postingId)}`,
+          );
         ids.push(id);
       }
       if (ids.length === 0) return { ok: true, value: undefined };
@@ -99,12 +116,19 @@ export function createTalentLinkPort(options: TalentLinkPortOptions): TalentLink
 
     async findUserId(login) {
       if (login.trim() === '') return invalidArgument('findUserId: the login is empty');
-      const read = await graphRead(ctx, { op: 'findUserId', lane: 'routine', path: '/user', query: queries.userByLogin(login), schema: usersAnswerSchema });
+      const read = await graphRead(ctx, {
+        op: 'findUserId',
+        lane: 'routine',
+        path: '/user',
+        query: queries.userByLogin(login),
+        schema: usersAnswerSchema,
+      });
       if (!read.ok) return read;
       // The filter should be exact; the login is compared again (exactly, then ignoring case) so
       // that a tenant whose filter matches loosely cannot hand back another user.
       const users = read.value.data.data.users ?? [];
-      const user = users.find((u) => u.login === login) ?? users.find((u) => u.login?.toLowerCase() === login.toLowerCase());
+      const user =
+        users.find((u) => u.login === login) ?? users.find((u) => u.login?.toLowerCase() === login.toLowerCase());
       // The login is the caller's own setting, not a secret; it is still not repeated in full in a message.
       if (!user) return notFound(`${read.value.call}: no user with the login asked for`);
       return { ok: true, value: String(user.id) };
@@ -112,8 +136,15 @@ export function createTalentLinkPort(options: TalentLinkPortOptions): TalentLink
 
     async userEmail(userId) {
       const id = numericId(userId);
-      if (id === undefined) return invalidArgument(`userEmail: the user id must be a decimal integer, got ${JSON.stringify(userId)}`);
-      const read = await graphRead(ctx, { op: 'userEmail', lane: 'routine', path: '/user', query: queries.userEmail(id), schema: usersAnswerSchema });
+      if (id === undefined)
+        return invalidArgument(`userEmail: the user id must be a decimal integer, got ${JSON.stringify(userId)}`);
+      const read = await graphRead(ctx, {
+        op: 'userEmail',
+        lane: 'routine',
+        path: '/user',
+        query: queries.userEmail(id),
+        schema: usersAnswerSchema,
+      });
       if (!read.ok) return read;
       const user = read.value.data.data.users?.[0];
       if (!user) return notFound(`${read.value.call}: no user ${id}`);
@@ -125,7 +156,10 @@ export function createTalentLinkPort(options: TalentLinkPortOptions): TalentLink
       try {
         json = JSON.parse(document) as unknown;
       } catch {
-        return { ok: false, error: { kind: 'permanent', code: 'INVALID_DOCUMENT', message: 'decodeJob: the document is not JSON' } };
+        return {
+          ok: false,
+          error: { kind: 'permanent', code: 'INVALID_DOCUMENT', message: 'decodeJob: the document is not JSON' },
+        };
       }
       const parsed = jobDocumentSchema.safeParse(json);
       if (!parsed.success) {

@@ -33,8 +33,12 @@ const templates = {
   changedJobs: parse(
     `{ positions(where: {updateDate_ge: $since}, sortBy: updateDate, orderBy: ASC, first: $first, after: $after) { ${OPENING_SELECTION} } }`,
   ),
-  postingsOfJob: parse(`{ publishedAdverts(where: {openingId_eq: $id}, first: $first, after: $after) { ${POSTING_SELECTION} } }`),
-  postingWithJob: parse(`{ publishedAdverts(where: {id_eq: $id}) { ${POSTING_SELECTION} opening { ${OPENING_SELECTION} } } }`),
+  postingsOfJob: parse(
+    `{ publishedAdverts(where: {openingId_eq: $id}, first: $first, after: $after) { ${POSTING_SELECTION} } }`,
+  ),
+  postingWithJob: parse(
+    `{ publishedAdverts(where: {id_eq: $id}) { ${POSTING_SELECTION} opening { ${OPENING_SELECTION} } } }`,
+  ),
   userByLogin: parse('{ users(where: {login_eq: $login}) { id login } }'),
   userEmail: parse('{ users(where: {id_eq: $id}) { id email } }'),
 };
@@ -43,7 +47,8 @@ type Literal = number | string | readonly number[];
 
 function integerNode(value: number, name: string): ValueNode {
   // A bug, not an expected failure: callers check ids before building a query.
-  if (!Number.isSafeInteger(value)) throw new RangeError(`GraphQL query: $${name} must be an integer, got ${String(value)}`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`GraphQL query: $${name} must be an integer, got ${String(value)}`);
   return { kind: Kind.INT, value: String(value) };
 }
 
@@ -68,10 +73,12 @@ function bind(template: DocumentNode, values: Record<string, Literal>): string {
 export const queries = {
   jobById: (id: number) => bind(templates.jobById, { id }),
   jobsByIds: (ids: readonly number[]) => {
-    if (ids.length === 0 || ids.length > MAX_PAGE) throw new RangeError(`GraphQL query: 1 to ${MAX_PAGE} ids per call, got ${ids.length}`);
+    if (ids.length === 0 || ids.length > MAX_PAGE)
+      throw new RangeError(`GraphQL query: 1 to ${MAX_PAGE} ids per call, got ${ids.length}`);
     return bind(templates.jobsByIds, { ids, first: ids.length });
   },
-  changedJobs: (sinceMs: number, first: number, after: number) => bind(templates.changedJobs, { since: sinceMs, first, after }),
+  changedJobs: (sinceMs: number, first: number, after: number) =>
+    bind(templates.changedJobs, { since: sinceMs, first, after }),
   postingsOfJob: (id: number, after: number) => bind(templates.postingsOfJob, { id, first: MAX_PAGE, after }),
   postingWithJob: (id: number) => bind(templates.postingWithJob, { id }),
   userByLogin: (login: string) => bind(templates.userByLogin, { login }),

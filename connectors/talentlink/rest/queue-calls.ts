@@ -18,7 +18,11 @@ const laneOf = (queue: QueueRef): CallLane => (queue.kind === 'posting' ? 'taked
 
 const peekRules: Partial<Record<number, StatusRule>> = {
   400: { kind: 'permanent', code: 'UNKNOWN_QUEUE', why: 'no such queue' },
-  403: { kind: 'permanent', code: 'ELEMENT_FORBIDDEN', why: 'the oldest element is an object the API user may not read' },
+  403: {
+    kind: 'permanent',
+    code: 'ELEMENT_FORBIDDEN',
+    why: 'the oldest element is an object the API user may not read',
+  },
   404: { kind: 'permanent', code: 'ELEMENT_GONE', why: 'the oldest element is an object no longer in the ATS' },
 };
 
@@ -66,8 +70,12 @@ export function createQueueCalls(ctx: RestContext): QueueCalls {
 
     async deleteQueueElement(queue, elementId) {
       const id = numericId(elementId);
-      if (id === undefined) return invalidArgument(`deleteQueueElement: the element id must be a decimal integer, got ${JSON.stringify(elementId)}`);
-      if (queueSegment(queue.name) === undefined) return invalidArgument(`deleteQueueElement: invalid queue name ${JSON.stringify(queue.name)}`);
+      if (id === undefined)
+        return invalidArgument(
+          `deleteQueueElement: the element id must be a decimal integer, got ${JSON.stringify(elementId)}`,
+        );
+      if (queueSegment(queue.name) === undefined)
+        return invalidArgument(`deleteQueueElement: invalid queue name ${JSON.stringify(queue.name)}`);
       const answer = await ctx.http.request({
         op: 'deleteQueueElement',
         lane: laneOf(queue),
@@ -80,7 +88,8 @@ export function createQueueCalls(ctx: RestContext): QueueCalls {
     },
 
     async deleteOldestQueueElement(queue) {
-      if (queueSegment(queue.name) === undefined) return invalidArgument(`deleteOldestQueueElement: invalid queue name ${JSON.stringify(queue.name)}`);
+      if (queueSegment(queue.name) === undefined)
+        return invalidArgument(`deleteOldestQueueElement: invalid queue name ${JSON.stringify(queue.name)}`);
       const answer = await ctx.http.request({
         op: 'deleteOldestQueueElement',
         lane: laneOf(queue),

@@ -1,6 +1,15 @@
 import { inPeriodeEn3s } from './rules.js';
 import type { JobRecord, PostingRecord } from './state.js';
-import { ensureLive, failure, findJob, isStatus, ok, setStatus, type Outcome, type TenantContext } from './tenant-context.js';
+import {
+  ensureLive,
+  failure,
+  findJob,
+  isStatus,
+  ok,
+  setStatus,
+  type Outcome,
+  type TenantContext,
+} from './tenant-context.js';
 
 /**
  * The approval and the publication of a job, by the rules table of spec §6. The approvers of a
@@ -17,7 +26,12 @@ export function submitForApproval(ctx: TenantContext, jobId: number): Outcome<Jo
   if (!live.ok) return live;
   const job = live.value;
   const approverIds = [...new Set(job.team.approvers.map((a) => a.userId))];
-  if (approverIds.length === 0) return failure('NO_APPROVERS', `L'offre ${job.id} n'a pas d'approbateur : elle ne peut pas être soumise pour approbation`, [job.id]);
+  if (approverIds.length === 0)
+    return failure(
+      'NO_APPROVERS',
+      `L'offre ${job.id} n'a pas d'approbateur : elle ne peut pas être soumise pour approbation`,
+      [job.id],
+    );
   job.submissions += 1;
   job.submission = { number: job.submissions, startedAt: ctx.clock.nowMs(), approverIds, decisions: new Map() };
   setStatus(ctx, job, 'pendingApproval');
@@ -29,12 +43,22 @@ function currentSubmission(ctx: TenantContext, jobId: number, userId: number): O
   if (!found.ok) return found;
   const job = found.value;
   if (!job.submission || !isStatus(ctx, job, 'pendingApproval')) {
-    return failure('NOT_PENDING', `L'offre ${job.id} n'est pas en attente d'approbation (statut « ${job.status} »)`, [job.id]);
+    return failure('NOT_PENDING', `L'offre ${job.id} n'est pas en attente d'approbation (statut « ${job.status} »)`, [
+      job.id,
+    ]);
   }
   if (!job.submission.approverIds.includes(userId)) {
-    return failure('NOT_AN_APPROVER', `L'utilisateur ${userId} n'est pas approbateur de la soumission en cours de l'offre ${job.id} (soumission n° ${job.submission.number})`, [job.id, userId]);
+    return failure(
+      'NOT_AN_APPROVER',
+      `L'utilisateur ${userId} n'est pas approbateur de la soumission en cours de l'offre ${job.id} (soumission n° ${job.submission.number})`,
+      [job.id, userId],
+    );
   }
-  if (job.submission.decisions.has(userId)) return failure('ALREADY_DECIDED', `L'utilisateur ${userId} a déjà répondu pour l'offre ${job.id}`, [job.id, userId]);
+  if (job.submission.decisions.has(userId))
+    return failure('ALREADY_DECIDED', `L'utilisateur ${userId} a déjà répondu pour l'offre ${job.id}`, [
+      job.id,
+      userId,
+    ]);
   return ok(job);
 }
 
@@ -72,9 +96,14 @@ export function publish(ctx: TenantContext, jobId: number): Outcome<PostingRecor
   const job = live.value;
   const now = ctx.clock.nowMs();
   const approved = isStatus(ctx, job, 'approved');
-  const guarded = job.team.approvers.length > 0 && !approved && (!ctx.rules.publishRefusedOnlyOnceSubmitted || job.submissions > 0);
+  const guarded =
+    job.team.approvers.length > 0 && !approved && (!ctx.rules.publishRefusedOnlyOnceSubmitted || job.submissions > 0);
   if (guarded && inPeriodeEn3s(now, ctx.rules.periodeEn3s)) {
-    return failure('PUBLICATION_REFUSED', `Publication refusée : pendant la période EN3S, l'offre ${job.id} a des approbateurs et n'est pas approuvée (statut « ${job.status} »)`, [job.id]);
+    return failure(
+      'PUBLICATION_REFUSED',
+      `Publication refusée : pendant la période EN3S, l'offre ${job.id} a des approbateurs et n'est pas approuvée (statut « ${job.status} »)`,
+      [job.id],
+    );
   }
   if (!approved) setStatus(ctx, job, 'open');
   const posting: PostingRecord = {
@@ -98,7 +127,12 @@ export function publish(ctx: TenantContext, jobId: number): Outcome<PostingRecor
 /** `PUT /publishedadvert/unpost`: all or nothing; an unknown or already unposted posting fails. */
 export function unpost(ctx: TenantContext, postingIds: readonly number[]): Outcome<PostingRecord[]> {
   const missing = postingIds.filter((id) => ctx.state.postings.get(id)?.live !== true);
-  if (missing.length > 0) return failure('POSTING_NOT_FOUND', `Publication(s) introuvable(s) ou déjà retirée(s) : ${missing.join(', ')}`, missing);
+  if (missing.length > 0)
+    return failure(
+      'POSTING_NOT_FOUND',
+      `Publication(s) introuvable(s) ou déjà retirée(s) : ${missing.join(', ')}`,
+      missing,
+    );
   const now = ctx.clock.nowMs();
   const done = [...new Set(postingIds)].map((id) => {
     const posting = ctx.state.postings.get(id)!;
@@ -111,4 +145,3 @@ export function unpost(ctx: TenantContext, postingIds: readonly number[]): Outco
   });
   return ok(done);
 }
-

@@ -67,7 +67,11 @@ export class SandboxClock {
   }
 
   describe(): ClockState {
-    return { mode: this.frozenAt === null ? 'running' : 'frozen', now: this.nowIso(), offsetMs: this.frozenAt === null ? this.offsetMs : this.frozenAt - this.realNow() };
+    return {
+      mode: this.frozenAt === null ? 'running' : 'frozen',
+      now: this.nowIso(),
+      offsetMs: this.frozenAt === null ? this.offsetMs : this.frozenAt - this.realNow(),
+    };
   }
 }
 

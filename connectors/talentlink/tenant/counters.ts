@@ -65,7 +65,13 @@ export function countCall(counters: TenantCounters, operation: string, status: n
 export function operationOf(method: string, path: string): string {
   const p = path.replace(/\/+$/, '') || '/';
   if (method === 'GET') {
-    const reads: Record<string, string> = { '/position': 'positions', '/publishedadvert': 'publishedAdverts', '/user': 'users', '/department': 'departments', '/queues': 'listQueues' };
+    const reads: Record<string, string> = {
+      '/position': 'positions',
+      '/publishedadvert': 'publishedAdverts',
+      '/user': 'users',
+      '/department': 'departments',
+      '/queues': 'listQueues',
+    };
     if (reads[p]) return reads[p];
     if (/^\/queues\/[^/]+\/[^/]+\/oldest-element$/.test(p)) return 'peekQueue';
     if (/^\/queues\/[^/]+\/[^/]+\/[^/]+$/.test(p)) return 'getQueueElement';

@@ -24,15 +24,31 @@ export interface DemoCampaign {
   jobs: DemoCampaignJob[];
 }
 
-const gridLabels: Record<string, string> = { RG: 'Régime général', MSA: 'Régime agricole', MINES: 'Régime des mines', RS: 'Régimes spéciaux', ARS: 'ARS' };
-const categoryLabels: Record<string, string> = { EMPLOYE: 'Employé', CADRE: 'Cadre', AGENT_DE_DIRECTION: 'Agent de direction', AGENT_COMPTABLE: 'Agent comptable' };
-const familyLabels: Record<string, string> = { MANAGEMENT: 'Management', COMPTABILITE: 'Comptabilité', CHEF_DE_SERVICE: 'Chef de service' };
+const gridLabels: Record<string, string> = {
+  RG: 'Régime général',
+  MSA: 'Régime agricole',
+  MINES: 'Régime des mines',
+  RS: 'Régimes spéciaux',
+  ARS: 'ARS',
+};
+const categoryLabels: Record<string, string> = {
+  EMPLOYE: 'Employé',
+  CADRE: 'Cadre',
+  AGENT_DE_DIRECTION: 'Agent de direction',
+  AGENT_COMPTABLE: 'Agent comptable',
+};
+const familyLabels: Record<string, string> = {
+  MANAGEMENT: 'Management',
+  COMPTABILITE: 'Comptabilité',
+  CHEF_DE_SERVICE: 'Chef de service',
+};
 const agreementLabels: Record<string, string> = { CCNT_RG: 'CCNT du 8 février 1957', CCN_MSA: 'CCN MSA' };
 
 /** The old demo's canonical keys as the values a recruiter picks in the tenant's lists. */
 export function classificationOf(fields: Record<string, string>): ClassificationInput {
   const c: ClassificationInput = {};
-  const label = (table: Record<string, string>, value: string | undefined) => (value === undefined ? undefined : (table[value] ?? value));
+  const label = (table: Record<string, string>, value: string | undefined) =>
+    value === undefined ? undefined : (table[value] ?? value);
   const set = (key: keyof ClassificationInput, value: string | undefined) => {
     if (value !== undefined) c[key] = value;
   };
@@ -42,7 +58,10 @@ export function classificationOf(fields: Record<string, string>): Classification
   set('family', label(familyLabels, fields.JOB_FAMILY));
   set('agreement', label(agreementLabels, fields.COLLECTIVE_AGREEMENT));
   set('minesScale', fields.MINES_SCALE);
-  set('minesCareerStart', fields.MINES_CAREER_START === undefined ? undefined : fields.MINES_CAREER_START === 'true' ? 'oui' : 'non');
+  set(
+    'minesCareerStart',
+    fields.MINES_CAREER_START === undefined ? undefined : fields.MINES_CAREER_START === 'true' ? 'oui' : 'non',
+  );
   return c;
 }
 
@@ -59,13 +78,20 @@ export function seedDemoCampaign(deps: DemoCampaignDeps, options: { now?: Date }
   const departments = directory.allDepartments();
   // A fallback body for an organisation the tree lacks: the root, so the offer stays undetermined.
   const root = departments.find((d) => d.parentId === null)!;
-  const december = DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).minus({ years: 1 }).set({ month: 12, day: 15, hour: 10, minute: 0, second: 0, millisecond: 0 });
+  const december = DateTime.fromJSDate(now, { zone: 'Europe/Paris' })
+    .minus({ years: 1 })
+    .set({ month: 12, day: 15, hour: 10, minute: 0, second: 0, millisecond: 0 });
   const before = clock.describe();
 
   const create = (offer: DemoOffer, index: number): DemoCampaignJob => {
     const organizationId = departments.find((d) => d.code === offer.org.code)?.id ?? root.id;
     const recruiterIds = recruiters.length > 0 ? [recruiters[index % recruiters.length]!] : [];
-    const job = driver.createJob({ title: offer.title, organizationId, recruiterIds, classification: classificationOf(offer.fields) });
+    const job = driver.createJob({
+      title: offer.title,
+      organizationId,
+      recruiterIds,
+      classification: classificationOf(offer.fields),
+    });
     if (!job.ok) throw new Error(`demo campaign: offer ${offer.key}: ${job.error.message}`);
     const jobId = job.value.id as number;
     let postingId: number | null = null;

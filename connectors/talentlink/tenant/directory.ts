@@ -28,7 +28,15 @@ export type TenantDepartment = z.infer<typeof tenantDepartmentSchema>;
 /** The EN3S approver's login (`mappings/talentlink.yaml > en3sApprover.login`). */
 export const EN3S_APPROVER_LOGIN = 'en3s.derogation';
 
-const user = (id: number, login: string, firstName: string, lastName: string, email: string | null): TenantUser => ({ id, login, firstName, lastName, email, language: 'fr_FR', status: 'ACTIVE' });
+const user = (id: number, login: string, firstName: string, lastName: string, email: string | null): TenantUser => ({
+  id,
+  login,
+  firstName,
+  lastName,
+  email,
+  language: 'fr_FR',
+  status: 'ACTIVE',
+});
 
 export const defaultUsers: TenantUser[] = [
   user(100, 'demo', 'Intégration', 'API', null),
@@ -41,7 +49,12 @@ export const defaultUsers: TenantUser[] = [
   user(122, 'directeur2', 'Marc', 'Wojcik', 'directeur2@exemple.fr'),
 ];
 
-const dept = (id: number, name: string, code: string, parentId: number | null): TenantDepartment => ({ id, name, code, parentId });
+const dept = (id: number, name: string, code: string, parentId: number | null): TenantDepartment => ({
+  id,
+  name,
+  code,
+  parentId,
+});
 
 /** UCANSS at the root (level 1), the régimes (2), the bodies (3), a few services (4). */
 export const defaultDepartments: TenantDepartment[] = [
@@ -107,7 +120,8 @@ export class Directory {
       chain.push(current);
       if (current.parentId === null) return chain;
       const parent = this.departments.get(current.parentId);
-      if (!parent) throw new Error(`tenant options.departments: ${current.id} names an unknown parent ${current.parentId}`);
+      if (!parent)
+        throw new Error(`tenant options.departments: ${current.id} names an unknown parent ${current.parentId}`);
       current = parent;
     }
     return chain;

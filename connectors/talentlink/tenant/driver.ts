@@ -49,7 +49,9 @@ export interface TenantDriver {
 function parsed<S extends z.ZodType>(schema: S, input: unknown): Outcome<z.infer<S>> {
   const result = schema.safeParse(input);
   if (result.success) return ok(result.data);
-  const issues = result.error.issues.map((i) => `${i.path.map(String).join('.') || 'entrée'} : ${i.message}`).join(' ; ');
+  const issues = result.error.issues
+    .map((i) => `${i.path.map(String).join('.') || 'entrée'} : ${i.message}`)
+    .join(' ; ');
   return failure('INVALID_INPUT', `Entrée invalide : ${issues}`);
 }
 
@@ -63,13 +65,29 @@ export function createDriver(ctx: TenantContext): TenantDriver {
   /** A job (and posting) the API user cannot see, created without raising any event. */
   function hiddenObject(type: 'position' | 'posting-target'): number {
     const root = ctx.directory.allDepartments().find((d) => d.parentId === null)!;
-    const created = createJob(ctx, createJobSchema.parse({ title: 'Offre confidentielle', organizationId: root.id, restricted: true }), true);
+    const created = createJob(
+      ctx,
+      createJobSchema.parse({ title: 'Offre confidentielle', organizationId: root.id, restricted: true }),
+      true,
+    );
     if (!created.ok) throw new Error(`tenant driver: could not create a hidden job: ${created.error.message}`);
     if (type === 'position') return created.value.id;
     const now = ctx.clock.nowMs();
     const id = ctx.state.newPostingId();
     const status = ctx.rules.postingStatuses.posted;
-    ctx.state.postings.set(id, { id, openingId: created.value.id, status, live: true, jobAdTitle: created.value.jobTitle, language: created.value.language, creationDate: now, updateDate: now, postingStartDate: now, postingEndDate: null, endDate: null });
+    ctx.state.postings.set(id, {
+      id,
+      openingId: created.value.id,
+      status,
+      live: true,
+      jobAdTitle: created.value.jobTitle,
+      language: created.value.language,
+      creationDate: now,
+      updateDate: now,
+      postingStartDate: now,
+      postingEndDate: null,
+      endDate: null,
+    });
     return id;
   }
 
@@ -80,7 +98,9 @@ export function createDriver(ctx: TenantContext): TenantDriver {
     },
     job: (jobId) => {
       const found = ctx.state.jobs.get(jobId);
-      return found ? ok(openingDto(ctx.directory, found)) : failure('JOB_NOT_FOUND', `Offre ${jobId} introuvable dans le bac à sable`, [jobId]);
+      return found
+        ? ok(openingDto(ctx.directory, found))
+        : failure('JOB_NOT_FOUND', `Offre ${jobId} introuvable dans le bac à sable`, [jobId]);
     },
     setTeam(jobId, team, mode) {
       const p = parsed(teamWriteSchema, team);

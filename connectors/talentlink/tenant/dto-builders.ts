@@ -20,7 +20,9 @@ function member(directory: Directory, m: MemberRecord): Dto {
   return {
     order: m.order,
     lovValue: m.lovValue,
-    user: u ? { id: u.id, login: u.login, fullName: directory.fullName(u), language: u.language } : { id: m.userId, login: null, fullName: null, language: null },
+    user: u
+      ? { id: u.id, login: u.login, fullName: directory.fullName(u), language: u.language }
+      : { id: m.userId, login: null, fullName: null, language: null },
   };
 }
 
@@ -72,7 +74,17 @@ export function postingDto(directory: Directory, posting: PostingRecord, job: Jo
 export function userDto(directory: Directory, id: number, createdAt: number): Dto | null {
   const u = directory.users.get(id);
   if (!u) return null;
-  return { id: u.id, login: u.login, firstName: u.firstName, lastName: u.lastName, email: u.email, language: u.language, status: u.status, creationDate: createdAt, updateDate: createdAt };
+  return {
+    id: u.id,
+    login: u.login,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    email: u.email,
+    language: u.language,
+    status: u.status,
+    creationDate: createdAt,
+    updateDate: createdAt,
+  };
 }
 
 export function departmentDto(directory: Directory, id: number): Dto | null {

@@ -33,7 +33,10 @@ export const openingShape: ObjectShape = {
   dueDate: S,
   organization: departmentRefShape,
   department: departmentRefShape,
-  configurableFields: { lovs: [{ nameLovId: S, valueLovId: S, name: S, value: S }], freeFormFields: [{ lovId: S, name: S, value: S }] },
+  configurableFields: {
+    lovs: [{ nameLovId: S, valueLovId: S, name: S, value: S }],
+    freeFormFields: [{ lovId: S, name: S, value: S }],
+  },
   customFields: [{ label: S, value: S, unlocalizedLabel: S, order: S }],
   team: { recruiters: [memberShape], operationals: [memberShape], approvers: [{ ...memberShape, stepOrder: S }] },
 };
@@ -52,7 +55,17 @@ export const postingShape: ObjectShape = {
   opening: openingShape,
 };
 
-export const userShape: ObjectShape = { id: S, login: S, firstName: S, lastName: S, email: S, language: S, status: S, creationDate: S, updateDate: S };
+export const userShape: ObjectShape = {
+  id: S,
+  login: S,
+  firstName: S,
+  lastName: S,
+  email: S,
+  language: S,
+  status: S,
+  creationDate: S,
+  updateDate: S,
+};
 
 export const departmentShape: ObjectShape = { id: S, name: S, code: S, parentId: S, level: S, active: S };
 
@@ -75,7 +88,8 @@ export function checkSelection(selection: SelectionSetNode, shape: ObjectShape, 
   for (const node of selection.selections) {
     if (node.kind !== Kind.FIELD) return `${where}: fragments are not supported, list the fields`;
     const name = node.name.value;
-    if (node.arguments && node.arguments.length > 0) return `${where}.${name}: arguments are only taken by the root field`;
+    if (node.arguments && node.arguments.length > 0)
+      return `${where}.${name}: arguments are only taken by the root field`;
     const field = Object.hasOwn(shape, name) ? shape[name]! : undefined;
     if (field === undefined) return `${where}: unknown field ${name}`;
     if (field === 'scalar') {

@@ -15,14 +15,28 @@ const operations = z.array(z.string().min(1)).optional();
 
 export const faultPlanSchema = z.object({
   /** Calls answered 5xx before anything is applied. */
-  errors: z.object({ rate: ratio.default(0), next: count.default(0), status: z.union([z.literal(500), z.literal(503), z.literal(504)]).default(503), operations }).prefault({}),
+  errors: z
+    .object({
+      rate: ratio.default(0),
+      next: count.default(0),
+      status: z.union([z.literal(500), z.literal(503), z.literal(504)]).default(503),
+      operations,
+    })
+    .prefault({}),
   /** Calls held back `ms` before they are handled. */
   latency: z.object({ ms: count.default(0), rate: ratio.default(0), next: count.default(0), operations }).prefault({}),
   /** The next N calls answered `Account Over Queries Per Second Limit`, whatever the real rate. */
   gatewayStorm: z.object({ next: count.default(0) }).prefault({}),
   /** While true, every call is answered `Account Over Rate Limit`. */
   quotaExhausted: z.boolean().default(false),
-  alerts: z.object({ dropRate: ratio.default(0), dropNext: count.default(0), repeatRate: ratio.default(0), repeatNext: count.default(0) }).prefault({}),
+  alerts: z
+    .object({
+      dropRate: ratio.default(0),
+      dropNext: count.default(0),
+      repeatRate: ratio.default(0),
+      repeatNext: count.default(0),
+    })
+    .prefault({}),
   /** An element added to a queue is added a second time (breaking unique elements, as a fault). */
   queueRepeat: z.object({ rate: ratio.default(0), next: count.default(0) }).prefault({}),
 });

@@ -21,7 +21,11 @@ export const gatewayTexts = {
 /** A 4xx of the tenant: the reason in `X-Request-Error` (spec §1 (E)) and as a plain-text body. */
 export function sendRequestError(res: Response, status: number, reason: string, body: string = reason): void {
   // A header value must be plain ASCII here: a queue name or a value echoed may not be.
-  res.status(status).set('X-Request-Error', reason.replace(/[^\x20-\x7e]/g, '?')).type('text/plain').send(body);
+  res
+    .status(status)
+    .set('X-Request-Error', reason.replace(/[^\x20-\x7e]/g, '?'))
+    .type('text/plain')
+    .send(body);
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -143,7 +147,11 @@ export function backOfficeUser(deps: Pick<GatewayDeps, 'user' | 'password' | 'co
     }
     if (user === '' || password === '') {
       deps.counters().refused.unauthorized += 1;
-      return sendRequestError(res, 401, 'Missing user: HTTP Basic Company:login:BO or the username and password headers');
+      return sendRequestError(
+        res,
+        401,
+        'Missing user: HTTP Basic Company:login:BO or the username and password headers',
+      );
     }
     if (!sameSecret(user, deps.user) || !sameSecret(password, deps.password)) {
       deps.counters().refused.unauthorized += 1;
@@ -162,7 +170,10 @@ export function injectedFaults(faults: TenantFaults, counters: () => TenantCount
     const go = () => {
       if (status === null) return next();
       counters().faults.errors += 1;
-      res.status(status).type('text/plain').send(status === 500 ? 'Internal Server Error' : status === 503 ? 'Service Unavailable' : 'Gateway Timeout');
+      res
+        .status(status)
+        .type('text/plain')
+        .send(status === 500 ? 'Internal Server Error' : status === 503 ? 'Service Unavailable' : 'Gateway Timeout');
     };
     if (delay <= 0) return go();
     counters().faults.delayed += 1;

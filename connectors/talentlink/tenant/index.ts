@@ -9,7 +9,15 @@ import { Directory } from './directory.js';
 import { driverRoutes } from './driver-routes.js';
 import { createDriver, type TenantDriver } from './driver.js';
 import { TenantFaults } from './faults.js';
-import { backOfficeUser, countCalls, gateway, injectedFaults, RollingQuota, sendRequestError, SlidingWindow } from './gateway.js';
+import {
+  backOfficeUser,
+  countCalls,
+  gateway,
+  injectedFaults,
+  RollingQuota,
+  sendRequestError,
+  SlidingWindow,
+} from './gateway.js';
 import { LovCatalogue } from './lov-catalogue.js';
 import { resolveTenantOptions, type TenantOptions, type TenantOptionsInput } from './options.js';
 import { queueRoutes } from './queue-routes.js';
@@ -48,7 +56,10 @@ export interface Tenant {
   stop(): Promise<void>;
 }
 
-export function createTenant(input: TenantOptionsInput = {}, monotonicNow: () => number = () => performance.now()): Tenant {
+export function createTenant(
+  input: TenantOptionsInput = {},
+  monotonicNow: () => number = () => performance.now(),
+): Tenant {
   const options = resolveTenantOptions(input);
   const clock = new SandboxClock();
   if (options.clock.start) clock.set(new Date(options.clock.start), options.clock.frozen);
@@ -65,7 +76,14 @@ export function createTenant(input: TenantOptionsInput = {}, monotonicNow: () =>
     counters: () => counters.queues,
   });
   const state = new TenantState();
-  const ctx: TenantContext = { state, directory: new Directory(options.users, options.departments), catalogue: new LovCatalogue(), rules: options.rules, clock, queues };
+  const ctx: TenantContext = {
+    state,
+    directory: new Directory(options.users, options.departments),
+    catalogue: new LovCatalogue(),
+    rules: options.rules,
+    clock,
+    queues,
+  };
   const driver = createDriver(ctx);
   const seedDemo = (demo: { now?: Date } = {}) => seedDemoCampaign({ driver, directory: ctx.directory, clock }, demo);
   // The gateway counts on arrival time (a monotonic clock), the quota on the tenant's clock.
@@ -90,7 +108,17 @@ export function createTenant(input: TenantOptionsInput = {}, monotonicNow: () =>
   const api = express.Router();
   const countersOf = () => counters;
   api.use(countCalls(countersOf));
-  api.use(gateway({ apiKey: options.apiKey, user: options.user, password: options.password, window, quota, faults, counters: countersOf }));
+  api.use(
+    gateway({
+      apiKey: options.apiKey,
+      user: options.user,
+      password: options.password,
+      window,
+      quota,
+      faults,
+      counters: countersOf,
+    }),
+  );
   api.use(backOfficeUser({ user: options.user, password: options.password, counters: countersOf }));
   api.use(injectedFaults(faults, countersOf));
   api.use(express.json({ limit: '1mb' }));

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import type { ClassificationInput } from './lov-catalogue.js';
 import { emptyTeam, type ApproverRecord, type JobRecord, type MemberRecord, type TeamRecord } from './state.js';
-import { ensureLive, failure, findJob, isStatus, ok, setStatus, touch, unknownUsers, type Outcome, type TenantContext } from './tenant-context.js';
+import {
+  ensureLive,
+  failure,
+  findJob,
+  isStatus,
+  ok,
+  setStatus,
+  touch,
+  unknownUsers,
+  type Outcome,
+  type TenantContext,
+} from './tenant-context.js';
 
 /**
  * What a recruiter does to a job in the tenant (spec §6), and the API's `PATCH` of its team:
@@ -11,7 +22,14 @@ import { ensureLive, failure, findJob, isStatus, ok, setStatus, touch, unknownUs
  */
 
 const id = z.number().int().positive();
-const memberWrite = z.object({ order: z.number().int(), user: z.object({ id }).optional(), userId: id.optional(), lovValue: z.string().nullish() }).refine((m) => m.user !== undefined || m.userId !== undefined, { message: 'expected user.id' });
+const memberWrite = z
+  .object({
+    order: z.number().int(),
+    user: z.object({ id }).optional(),
+    userId: id.optional(),
+    lovValue: z.string().nullish(),
+  })
+  .refine((m) => m.user !== undefined || m.userId !== undefined, { message: 'expected user.id' });
 const approverWrite = memberWrite.and(z.object({ stepOrder: z.number().int().nullish() }));
 
 /** The write shape of a team (spec §4): `{order, user: {id}, lovValue}`, `stepOrder` for approvers. */
@@ -24,7 +42,15 @@ export type TeamWrite = z.input<typeof teamWriteSchema>;
 
 const fieldValue = z.object({ name: z.string().min(1), value: z.string() });
 const classificationInput = z
-  .object({ grid: z.string(), level: z.string(), category: z.string(), family: z.string(), agreement: z.string(), minesScale: z.string(), minesCareerStart: z.string() })
+  .object({
+    grid: z.string(),
+    level: z.string(),
+    category: z.string(),
+    family: z.string(),
+    agreement: z.string(),
+    minesScale: z.string(),
+    minesCareerStart: z.string(),
+  })
   .partial();
 
 export const createJobSchema = z.object({
@@ -35,7 +61,9 @@ export const createJobSchema = z.object({
   classification: classificationInput.default({}),
   lovs: z.array(fieldValue).default([]),
   freeFormFields: z.array(fieldValue).default([]),
-  customFields: z.array(z.object({ label: z.string().min(1), value: z.string(), unlocalizedLabel: z.string().optional() })).default([]),
+  customFields: z
+    .array(z.object({ label: z.string().min(1), value: z.string(), unlocalizedLabel: z.string().optional() }))
+    .default([]),
   dueDate: z.number().int().nullable().default(null),
   language: z.string().default('fr_FR'),
   contractType: z.string().default('CDI'),
@@ -53,20 +81,34 @@ export const editJobSchema = z.object({
 });
 export type EditJobInput = z.input<typeof editJobSchema>;
 
-function setConfigurable(ctx: TenantContext, job: JobRecord, classification: ClassificationInput, lovs: z.infer<typeof fieldValue>[], freeForms: z.infer<typeof fieldValue>[]): void {
+function setConfigurable(
+  ctx: TenantContext,
+  job: JobRecord,
+  classification: ClassificationInput,
+  lovs: z.infer<typeof fieldValue>[],
+  freeForms: z.infer<typeof fieldValue>[],
+): void {
   const fromClassification = ctx.catalogue.classification(classification);
   const entries = [...fromClassification.lovs, ...lovs.map((l) => ctx.catalogue.lov(l.name, l.value))];
-  const forms = [...fromClassification.freeFormFields, ...freeForms.map((f) => ctx.catalogue.freeForm(f.name, f.value))];
+  const forms = [
+    ...fromClassification.freeFormFields,
+    ...freeForms.map((f) => ctx.catalogue.freeForm(f.name, f.value)),
+  ];
   // One value per list: a field picked again replaces the earlier value.
   for (const entry of entries) job.lovs = [...job.lovs.filter((l) => l.nameLovId !== entry.nameLovId), entry];
   for (const form of forms) job.freeFormFields = [...job.freeFormFields.filter((f) => f.lovId !== form.lovId), form];
 }
 
 /** `silent`: no event is raised (the driver's poison elements are queued by hand). */
-export function createJob(ctx: TenantContext, input: z.infer<typeof createJobSchema>, silent = false): Outcome<JobRecord> {
+export function createJob(
+  ctx: TenantContext,
+  input: z.infer<typeof createJobSchema>,
+  silent = false,
+): Outcome<JobRecord> {
   const departmentId = input.departmentId ?? input.organizationId;
   for (const deptId of [input.organizationId, departmentId]) {
-    if (!ctx.directory.department(deptId)) return failure('UNKNOWN_DEPARTMENT', `Département ${deptId} inconnu de l'organisation du bac à sable`, [deptId]);
+    if (!ctx.directory.department(deptId))
+      return failure('UNKNOWN_DEPARTMENT', `Département ${deptId} inconnu de l'organisation du bac à sable`, [deptId]);
   }
   const missing = unknownUsers(ctx, input.recruiterIds);
   if (missing.length > 0) return failure('UNKNOWN_USER', `Utilisateur(s) inconnu(s) : ${missing.join(', ')}`, missing);
@@ -85,8 +127,16 @@ export function createJob(ctx: TenantContext, input: z.infer<typeof createJobSch
     contractType: input.contractType,
     lovs: [],
     freeFormFields: [],
-    customFields: input.customFields.map((c, index) => ({ label: c.label, value: c.value, unlocalizedLabel: c.unlocalizedLabel ?? c.label, order: index + 1 })),
-    team: { ...emptyTeam(), recruiters: input.recruiterIds.map((userId, index) => ({ order: index + 1, userId, lovValue: null })) },
+    customFields: input.customFields.map((c, index) => ({
+      label: c.label,
+      value: c.value,
+      unlocalizedLabel: c.unlocalizedLabel ?? c.label,
+      order: index + 1,
+    })),
+    team: {
+      ...emptyTeam(),
+      recruiters: input.recruiterIds.map((userId, index) => ({ order: index + 1, userId, lovValue: null })),
+    },
     submission: null,
     submissions: 0,
     restricted: input.restricted,
@@ -97,8 +147,15 @@ export function createJob(ctx: TenantContext, input: z.infer<typeof createJobSch
   return ok(job);
 }
 
-const toMember = (m: z.infer<typeof memberWrite>): MemberRecord => ({ order: m.order, userId: (m.user?.id ?? m.userId)!, lovValue: m.lovValue ?? null });
-const toApprover = (a: z.infer<typeof approverWrite>): ApproverRecord => ({ ...toMember(a), stepOrder: a.stepOrder ?? null });
+const toMember = (m: z.infer<typeof memberWrite>): MemberRecord => ({
+  order: m.order,
+  userId: (m.user?.id ?? m.userId)!,
+  lovValue: m.lovValue ?? null,
+});
+const toApprover = (a: z.infer<typeof approverWrite>): ApproverRecord => ({
+  ...toMember(a),
+  stepOrder: a.stepOrder ?? null,
+});
 
 function merged<T extends MemberRecord>(current: T[], sent: T[] | undefined, mode: 'replace' | 'merge'): T[] {
   if (mode === 'replace') return sent ?? [];
@@ -107,11 +164,22 @@ function merged<T extends MemberRecord>(current: T[], sent: T[] | undefined, mod
 }
 
 /** Sets the team as `PATCH /position/{id}` does; the mode is the `teamPatch` rule unless given. */
-export function setTeam(ctx: TenantContext, jobId: number, input: z.infer<typeof teamWriteSchema>, mode = ctx.rules.teamPatch): Outcome<JobRecord> {
+export function setTeam(
+  ctx: TenantContext,
+  jobId: number,
+  input: z.infer<typeof teamWriteSchema>,
+  mode = ctx.rules.teamPatch,
+): Outcome<JobRecord> {
   const found = findJob(ctx, jobId);
   if (!found.ok) return found;
-  const sent = { recruiters: input.recruiters?.map(toMember), operationals: input.operationals?.map(toMember), approvers: input.approvers?.map(toApprover) };
-  const userIds = [...(sent.recruiters ?? []), ...(sent.operationals ?? []), ...(sent.approvers ?? [])].map((m) => m.userId);
+  const sent = {
+    recruiters: input.recruiters?.map(toMember),
+    operationals: input.operationals?.map(toMember),
+    approvers: input.approvers?.map(toApprover),
+  };
+  const userIds = [...(sent.recruiters ?? []), ...(sent.operationals ?? []), ...(sent.approvers ?? [])].map(
+    (m) => m.userId,
+  );
   const missing = unknownUsers(ctx, userIds);
   if (missing.length > 0) return failure('UNKNOWN_USER', `Utilisateur(s) inconnu(s) : ${missing.join(', ')}`, missing);
   const job = found.value;

@@ -12,7 +12,10 @@ import { tenantRulesSchema } from './rules.js';
 
 export const tenantOptionsSchema = z.object({
   /** The API user, `Company:login:BO`. */
-  user: z.string().regex(/^[^:]+:[^:]+:BO$/, 'expected Company:login:BO').default('demo:demo:BO'),
+  user: z
+    .string()
+    .regex(/^[^:]+:[^:]+:BO$/, 'expected Company:login:BO')
+    .default('demo:demo:BO'),
   password: z.string().min(1).default('demo'),
   apiKey: z.string().min(1).default('demo'),
   /** Calls per second per API key, in a sliding window of 1,000 ms; 0 disables the limit. */
@@ -34,8 +37,14 @@ export const tenantOptionsSchema = z.object({
   alertTimeoutMs: z.number().int().min(1).default(2_000),
   rules: tenantRulesSchema.prefault({}),
   queues: z.array(queueDefinitionSchema).default(() => structuredClone(defaultQueues)),
-  users: z.array(tenantUserSchema).min(1).default(() => structuredClone(defaultUsers)),
-  departments: z.array(tenantDepartmentSchema).min(1).default(() => structuredClone(defaultDepartments)),
+  users: z
+    .array(tenantUserSchema)
+    .min(1)
+    .default(() => structuredClone(defaultUsers)),
+  departments: z
+    .array(tenantDepartmentSchema)
+    .min(1)
+    .default(() => structuredClone(defaultDepartments)),
   /** The driver under `/sandbox` (loopback only); the in-process driver is always there. */
   driverApi: z.boolean().default(true),
 });
@@ -46,6 +55,8 @@ export type TenantOptionsInput = z.input<typeof tenantOptionsSchema>;
 export function resolveTenantOptions(input: TenantOptionsInput = {}): TenantOptions {
   const parsed = tenantOptionsSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(options)'}: ${i.message}`).join('; ');
+  const issues = parsed.error.issues
+    .map((i) => `${i.path.map(String).join('.') || '(options)'}: ${i.message}`)
+    .join('; ');
   throw new Error(`tenant options: ${issues}`);
 }

@@ -24,7 +24,8 @@ function valuesAt(item: unknown, path: readonly string[]): unknown[] {
 
 /** A filter's value in the field's type: ids and dates may be written as decimal strings. */
 function comparable(field: unknown, target: unknown): [unknown, unknown] {
-  if (typeof field === 'number' && typeof target === 'string' && /^-?\d+(\.\d+)?$/.test(target)) return [field, Number(target)];
+  if (typeof field === 'number' && typeof target === 'string' && /^-?\d+(\.\d+)?$/.test(target))
+    return [field, Number(target)];
   if (typeof field === 'string' && typeof target === 'number') return [field, String(target)];
   return [field, target];
 }
@@ -38,7 +39,9 @@ function compare(a: unknown, b: unknown): number {
 
 /** SQL `LIKE`: `%` any run, `_` one character; case ignored. */
 function likeRegExp(pattern: string): RegExp {
-  const body = [...pattern].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  const body = [...pattern]
+    .map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${body}$`, 'isu');
 }
 
@@ -55,7 +58,13 @@ function holds(item: unknown, filter: Filter): boolean {
     case 'notLike':
       return !present.some((v) => typeof v === 'string' && likeRegExp(filter.value as string).test(v));
     default: {
-      const test = { eq: (c: number) => c === 0, gt: (c: number) => c > 0, ge: (c: number) => c >= 0, lt: (c: number) => c < 0, le: (c: number) => c <= 0 }[filter.op];
+      const test = {
+        eq: (c: number) => c === 0,
+        gt: (c: number) => c > 0,
+        ge: (c: number) => c >= 0,
+        lt: (c: number) => c < 0,
+        le: (c: number) => c <= 0,
+      }[filter.op];
       return present.some((v) => test(compare(...comparable(v, filter.value))));
     }
   }

@@ -1,4 +1,12 @@
-import { GraphQLError, Kind, parse, type ArgumentNode, type FieldNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  type ArgumentNode,
+  type FieldNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 import { fieldShape, type ObjectShape } from './dto-shapes.js';
 
 /**
@@ -69,13 +77,19 @@ function literal(node: ValueNode): Parsed<unknown> {
 /** `organization_id_eq` → path `[organization, id]`, op `eq`, checked against the shape. */
 function filterOf(name: string, value: unknown, shape: ObjectShape): Parsed<Filter> {
   const op = filterOps.find((o) => name.endsWith(`_${o}`));
-  if (!op) return fail(`where.${name}: expected a filter named <field>_eq, _gt, _ge, _lt, _le, _in, _like, _notLike or _isNull`);
+  if (!op)
+    return fail(
+      `where.${name}: expected a filter named <field>_eq, _gt, _ge, _lt, _le, _in, _like, _notLike or _isNull`,
+    );
   const path = name.slice(0, -(op.length + 1)).split('_');
-  if (fieldShape(shape, path) !== 'scalar') return fail(`where.${name}: ${path.join('.')} is not a scalar field of this resource`);
+  if (fieldShape(shape, path) !== 'scalar')
+    return fail(`where.${name}: ${path.join('.')} is not a scalar field of this resource`);
   if (op === 'in' && !Array.isArray(value)) return fail(`where.${name}: expected a list`);
   if (op === 'isNull' && typeof value !== 'boolean') return fail(`where.${name}: expected true or false`);
-  if ((op === 'like' || op === 'notLike') && typeof value !== 'string') return fail(`where.${name}: expected a string pattern`);
-  if (['eq', 'gt', 'ge', 'lt', 'le'].includes(op) && (value === null || typeof value === 'object')) return fail(`where.${name}: expected a number, a string or a boolean`);
+  if ((op === 'like' || op === 'notLike') && typeof value !== 'string')
+    return fail(`where.${name}: expected a string pattern`);
+  if (['eq', 'gt', 'ge', 'lt', 'le'].includes(op) && (value === null || typeof value === 'object'))
+    return fail(`where.${name}: expected a number, a string or a boolean`);
   return { ok: true, value: { path, op, value } };
 }
 
@@ -87,7 +101,10 @@ function intArgument(arg: ArgumentNode, min: number, max: number): Parsed<number
 }
 
 /** Parses the query of one resource; `roots` maps the root field to the shape of its items. */
-export function parseReadQuery(text: string, roots: Record<string, ObjectShape>): Parsed<ReadQuery & { shape: ObjectShape }> {
+export function parseReadQuery(
+  text: string,
+  roots: Record<string, ObjectShape>,
+): Parsed<ReadQuery & { shape: ObjectShape }> {
   let document;
   try {
     document = parse(text);
@@ -96,7 +113,11 @@ export function parseReadQuery(text: string, roots: Record<string, ObjectShape>)
     throw error;
   }
   const operations = document.definitions;
-  if (operations.length !== 1 || operations[0]!.kind !== Kind.OPERATION_DEFINITION || operations[0]!.operation !== 'query') {
+  if (
+    operations.length !== 1 ||
+    operations[0]!.kind !== Kind.OPERATION_DEFINITION ||
+    operations[0]!.operation !== 'query'
+  ) {
     return fail('query: expected exactly one query operation (no fragments, no mutation)');
   }
   const fields = operations[0]!.selectionSet.selections;
@@ -135,7 +156,8 @@ export function parseReadQuery(text: string, roots: Record<string, ObjectShape>)
     } else if (name === 'sortBy') {
       if (arg.value.kind !== Kind.ENUM && arg.value.kind !== Kind.STRING) return fail('sortBy: expected a field name');
       const path = arg.value.value.split('_');
-      if (fieldShape(shape, path) !== 'scalar') return fail(`sortBy: ${arg.value.value} is not a scalar field of this resource`);
+      if (fieldShape(shape, path) !== 'scalar')
+        return fail(`sortBy: ${arg.value.value} is not a scalar field of this resource`);
       query.sortBy = path;
     } else if (name === 'orderBy') {
       const v = arg.value.kind === Kind.ENUM || arg.value.kind === Kind.STRING ? arg.value.value : '';

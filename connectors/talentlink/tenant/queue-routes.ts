@@ -11,20 +11,61 @@ import type { TenantContext } from './tenant-context.js';
  */
 
 /** Queue types the vendor's API has but this tenant defines no queue of: 400, like an unknown name. */
-const otherVendorTypes = new Set(['application', 'archived-candidate', 'candidate', 'contract', 'externalsystemrequest', 'selectionstep', 'timesheet', 'user']);
+const otherVendorTypes = new Set([
+  'application',
+  'archived-candidate',
+  'candidate',
+  'contract',
+  'externalsystemrequest',
+  'selectionstep',
+  'timesheet',
+  'user',
+]);
 
-function answerElement(ctx: TenantContext, res: Response, type: QueueType, queueName: string, element: QueueElementRecord): void {
+function answerElement(
+  ctx: TenantContext,
+  res: Response,
+  type: QueueType,
+  queueName: string,
+  element: QueueElementRecord,
+): void {
   if (type === 'position') {
     const job = ctx.state.jobs.get(element.objectId);
-    if (!job) return sendRequestError(res, 404, `Position ${element.objectId} of queue element ${element.idInQueue} no longer exists`);
-    if (job.restricted) return sendRequestError(res, 403, `Position ${element.objectId} of queue element ${element.idInQueue} is not accessible to the queue owner`);
-    res.json({ idInQueue: element.idInQueue, queueName, openingID: job.id, departmentID: job.departmentId, jobStatus: job.status });
+    if (!job)
+      return sendRequestError(
+        res,
+        404,
+        `Position ${element.objectId} of queue element ${element.idInQueue} no longer exists`,
+      );
+    if (job.restricted)
+      return sendRequestError(
+        res,
+        403,
+        `Position ${element.objectId} of queue element ${element.idInQueue} is not accessible to the queue owner`,
+      );
+    res.json({
+      idInQueue: element.idInQueue,
+      queueName,
+      openingID: job.id,
+      departmentID: job.departmentId,
+      jobStatus: job.status,
+    });
     return;
   }
   const posting = ctx.state.postings.get(element.objectId);
   const job = posting ? ctx.state.jobs.get(posting.openingId) : undefined;
-  if (!posting || !job) return sendRequestError(res, 404, `Posting target ${element.objectId} of queue element ${element.idInQueue} no longer exists`);
-  if (job.restricted) return sendRequestError(res, 403, `Posting target ${element.objectId} of queue element ${element.idInQueue} is not accessible to the queue owner`);
+  if (!posting || !job)
+    return sendRequestError(
+      res,
+      404,
+      `Posting target ${element.objectId} of queue element ${element.idInQueue} no longer exists`,
+    );
+  if (job.restricted)
+    return sendRequestError(
+      res,
+      403,
+      `Posting target ${element.objectId} of queue element ${element.idInQueue} is not accessible to the queue owner`,
+    );
   res.json({ idInQueue: element.idInQueue, queueName, id: posting.id, advertName: posting.jobAdTitle });
 }
 
@@ -76,7 +117,8 @@ export function queueRoutes(ctx: TenantContext): Router {
     if (name === null) return;
     const raw = String(req.params.idInQueue);
     if (!/^[0-9]{1,16}$/.test(raw)) return sendRequestError(res, 400, `Invalid idInQueue ${raw}: expected an integer`);
-    if (!ctx.queues.delete(name, Number(raw))) return sendRequestError(res, 404, `No element ${raw} in queue "${name}"`);
+    if (!ctx.queues.delete(name, Number(raw)))
+      return sendRequestError(res, 404, `No element ${raw} in queue "${name}"`);
     res.status(204).end();
   });
 

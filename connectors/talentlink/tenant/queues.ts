@@ -8,7 +8,12 @@ import { z } from 'zod';
  * client's read and its delete is never lost.
  */
 
-export const tenantEvents = ['JOB_CREATED_EVENT', 'JOB_STATUS_CHANGED_EVENT', 'JOB_APPROVED_EVENT', 'POSTING_CREATED'] as const;
+export const tenantEvents = [
+  'JOB_CREATED_EVENT',
+  'JOB_STATUS_CHANGED_EVENT',
+  'JOB_APPROVED_EVENT',
+  'POSTING_CREATED',
+] as const;
 export type TenantEvent = (typeof tenantEvents)[number];
 export type QueueType = 'position' | 'posting-target';
 
@@ -21,7 +26,12 @@ export const queueDefinitionSchema = z.object({
 export type QueueDefinition = z.infer<typeof queueDefinitionSchema>;
 
 export const defaultQueues: QueueDefinition[] = [
-  { name: 'en3s-positions', type: 'position', events: ['JOB_CREATED_EVENT', 'JOB_STATUS_CHANGED_EVENT', 'JOB_APPROVED_EVENT'], uniqueElements: true },
+  {
+    name: 'en3s-positions',
+    type: 'position',
+    events: ['JOB_CREATED_EVENT', 'JOB_STATUS_CHANGED_EVENT', 'JOB_APPROVED_EVENT'],
+    uniqueElements: true,
+  },
   { name: 'en3s-postings', type: 'posting-target', events: ['POSTING_CREATED'], uniqueElements: true },
 ];
 
@@ -68,9 +78,11 @@ export class TenantQueues {
     private readonly hooks: QueueHooks,
   ) {
     for (const definition of definitions) {
-      if (this.queues.has(definition.name)) throw new Error(`tenant options.queues: the name ${JSON.stringify(definition.name)} is used twice`);
+      if (this.queues.has(definition.name))
+        throw new Error(`tenant options.queues: the name ${JSON.stringify(definition.name)} is used twice`);
       const wrongEvent = definition.events.find((e) => (definition.type === 'position') === (e === 'POSTING_CREATED'));
-      if (wrongEvent) throw new Error(`tenant options.queues: a ${definition.type} queue cannot listen to ${wrongEvent}`);
+      if (wrongEvent)
+        throw new Error(`tenant options.queues: a ${definition.type} queue cannot listen to ${wrongEvent}`);
       this.queues.set(definition.name, { definition, elements: [] });
     }
   }
@@ -108,7 +120,13 @@ export class TenantQueues {
   }
 
   private append(queue: Queue, objectId: number, event: TenantEvent): QueueElementRecord {
-    const element: QueueElementRecord = { idInQueue: this.nextElementId++, objectId, event, addedAt: this.hooks.now(), read: false };
+    const element: QueueElementRecord = {
+      idInQueue: this.nextElementId++,
+      objectId,
+      event,
+      addedAt: this.hooks.now(),
+      read: false,
+    };
     queue.elements.push(element);
     this.hooks.counters().added += 1;
     this.hooks.onAdded(queue.definition.name);

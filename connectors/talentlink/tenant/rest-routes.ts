@@ -2,7 +2,14 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { unpost } from './approval-actions.js';
 import { departmentDto, openingDto, postingDto, userDto } from './dto-builders.js';
-import { checkSelection, departmentShape, openingShape, postingShape, userShape, type ObjectShape } from './dto-shapes.js';
+import {
+  checkSelection,
+  departmentShape,
+  openingShape,
+  postingShape,
+  userShape,
+  type ObjectShape,
+} from './dto-shapes.js';
 import { sendRequestError } from './gateway.js';
 import { editJob, setTeam, teamWriteSchema } from './job-actions.js';
 import { runQuery } from './query-eval.js';
@@ -31,7 +38,8 @@ function resources(createdAt: number): Record<string, Resource> {
     '/position': {
       root: 'positions',
       shape: openingShape,
-      items: (ctx) => [...ctx.state.jobs.values()].filter((j) => !j.restricted).map((j) => openingDto(ctx.directory, j)),
+      items: (ctx) =>
+        [...ctx.state.jobs.values()].filter((j) => !j.restricted).map((j) => openingDto(ctx.directory, j)),
     },
     '/publishedadvert': {
       root: 'publishedAdverts',
@@ -43,15 +51,24 @@ function resources(createdAt: number): Record<string, Resource> {
           .filter(({ job }) => job !== undefined && !job.restricted)
           .map(({ posting, job }) => postingDto(ctx.directory, posting, job)),
     },
-    '/user': { root: 'users', shape: userShape, items: (ctx) => present([...ctx.directory.users.keys()].map((id) => userDto(ctx.directory, id, createdAt))) },
-    '/department': { root: 'departments', shape: departmentShape, items: (ctx) => present(ctx.directory.allDepartments().map((d) => departmentDto(ctx.directory, d.id))) },
+    '/user': {
+      root: 'users',
+      shape: userShape,
+      items: (ctx) => present([...ctx.directory.users.keys()].map((id) => userDto(ctx.directory, id, createdAt))),
+    },
+    '/department': {
+      root: 'departments',
+      shape: departmentShape,
+      items: (ctx) => present(ctx.directory.allDepartments().map((d) => departmentDto(ctx.directory, d.id))),
+    },
   };
 }
 
 function read(ctx: TenantContext, resource: Resource) {
   return (req: Request, res: Response) => {
     const text = req.query.query;
-    if (typeof text !== 'string' || text.trim() === '') return sendRequestError(res, 400, `Missing query parameter: expected query={ ${resource.root}(...) { ... } }`);
+    if (typeof text !== 'string' || text.trim() === '')
+      return sendRequestError(res, 400, `Missing query parameter: expected query={ ${resource.root}(...) { ... } }`);
     const parsed = parseReadQuery(text, { [resource.root]: resource.shape });
     if (!parsed.ok) return sendRequestError(res, 400, parsed.reason);
     const problem = checkSelection(parsed.value.selection, resource.shape, parsed.value.root);
@@ -83,19 +100,32 @@ export function restRoutes(ctx: TenantContext, createdAt: number): Router {
 
   router.patch('/position/:id', (req, res) => {
     const id = idParam(String(req.params.id));
-    if (id === null) return sendRequestError(res, 400, `Invalid position id ${JSON.stringify(String(req.params.id)).replace(/[^\x20-\x7e]/g, '?')}: expected a positive integer`);
+    if (id === null)
+      return sendRequestError(
+        res,
+        400,
+        `Invalid position id ${JSON.stringify(String(req.params.id)).replace(/[^\x20-\x7e]/g, '?')}: expected a positive integer`,
+      );
     const body = patchSchema.safeParse(req.body ?? {});
     if (!body.success) return sendRequestError(res, 400, issueReason(body.error));
     const job = ctx.state.jobs.get(id);
     if (!job) return sendRequestError(res, 404, `Position ${id} not found`);
     if (job.restricted) return sendRequestError(res, 403, `Position ${id} is not accessible to this user`);
     const { team, ...fields } = body.data;
-    if (Object.keys(fields).length > 0 && (job.status === ctx.rules.statuses.closed || job.status === ctx.rules.statuses.cancelled)) {
-      return sendRequestError(res, 400, `Position ${id} is ${job.status === ctx.rules.statuses.closed ? 'closed' : 'cancelled'}: its fields cannot change`);
+    if (
+      Object.keys(fields).length > 0 &&
+      (job.status === ctx.rules.statuses.closed || job.status === ctx.rules.statuses.cancelled)
+    ) {
+      return sendRequestError(
+        res,
+        400,
+        `Position ${id} is ${job.status === ctx.rules.statuses.closed ? 'closed' : 'cancelled'}: its fields cannot change`,
+      );
     }
     if (team) {
       const done = setTeam(ctx, id, team);
-      if (!done.ok) return sendRequestError(res, 400, `Unknown user id(s) in team: ${(done.error.ids ?? []).join(', ')}`);
+      if (!done.ok)
+        return sendRequestError(res, 400, `Unknown user id(s) in team: ${(done.error.ids ?? []).join(', ')}`);
     }
     if (Object.keys(fields).length > 0) editJob(ctx, id, fields);
     res.status(204).end();
@@ -105,7 +135,12 @@ export function restRoutes(ctx: TenantContext, createdAt: number): Router {
     const body = unpostSchema.safeParse(req.body ?? {});
     if (!body.success) return sendRequestError(res, 400, issueReason(body.error));
     const done = unpost(ctx, body.data.postingTargets);
-    if (!done.ok) return sendRequestError(res, 404, `Posting target(s) not found or not posted: ${(done.error.ids ?? []).join(', ')}`);
+    if (!done.ok)
+      return sendRequestError(
+        res,
+        404,
+        `Posting target(s) not found or not posted: ${(done.error.ids ?? []).join(', ')}`,
+      );
     res.status(204).end();
   });
   return router;

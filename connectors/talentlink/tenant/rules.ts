@@ -31,7 +31,14 @@ export const tenantRulesSchema = z.object({
    * `to` 24:00 in `timeZone` (the tenant is configured in Paris time, whatever the body's island).
    */
   periodeEn3s: z
-    .object({ from: monthDay.default('01-01'), to: monthDay.default('04-30'), timeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'expected an IANA time zone').default('Europe/Paris') })
+    .object({
+      from: monthDay.default('01-01'),
+      to: monthDay.default('04-30'),
+      timeZone: z
+        .string()
+        .refine((zone) => IANAZone.isValidZone(zone), 'expected an IANA time zone')
+        .default('Europe/Paris'),
+    })
     .prefault({}),
   /**
    * false (default): during the période, a job with approvers that is not approved cannot be
@@ -54,7 +61,8 @@ export type StatusKey = keyof TenantRules['statuses'];
 /** Whether `instantMs` falls inside the période EN3S of its own year, in the rule's time zone. */
 export function inPeriodeEn3s(instantMs: number, window: TenantRules['periodeEn3s']): boolean {
   const at = DateTime.fromMillis(instantMs, { zone: window.timeZone });
-  if (!at.isValid) throw new RangeError(`rules.periodeEn3s.timeZone: unknown time zone ${JSON.stringify(window.timeZone)}`);
+  if (!at.isValid)
+    throw new RangeError(`rules.periodeEn3s.timeZone: unknown time zone ${JSON.stringify(window.timeZone)}`);
   const day = (md: string) => {
     const [month, dayOfMonth] = md.split('-').map(Number) as [number, number];
     return DateTime.fromObject({ year: at.year, month, day: dayOfMonth }, { zone: window.timeZone });

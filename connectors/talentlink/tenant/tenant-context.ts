@@ -75,7 +75,12 @@ export function isStatus(ctx: TenantContext, job: JobRecord, ...keys: StatusKey[
 
 /** A closed or cancelled job takes no more action. */
 export function ensureLive(ctx: TenantContext, job: JobRecord): Outcome<JobRecord> {
-  if (isStatus(ctx, job, 'closed', 'cancelled')) return failure('JOB_CLOSED', `L'offre ${job.id} est ${job.status.toLowerCase()} : plus aucune action n'est possible`, [job.id]);
+  if (isStatus(ctx, job, 'closed', 'cancelled'))
+    return failure(
+      'JOB_CLOSED',
+      `L'offre ${job.id} est ${job.status.toLowerCase()} : plus aucune action n'est possible`,
+      [job.id],
+    );
   return ok(job);
 }
 

@@ -17,7 +17,9 @@ async function readPiped(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   // One password, one line: the trailing newline of `echo` or a file is not part of it.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function readHidden(prompt: string): Promise<string> {
@@ -65,7 +67,8 @@ export function registerAdmin(program: Command): void {
     .option('--cost <n>', 'coût bcrypt (10 à 15)', String(DEFAULT_COST))
     .action(async (options: { cost: string }) => {
       const cost = Number(options.cost);
-      if (!Number.isInteger(cost) || cost < 10 || cost > 15) throw new UsageError(`--cost : entier de 10 à 15 attendu, reçu « ${options.cost} »`);
+      if (!Number.isInteger(cost) || cost < 10 || cost > 15)
+        throw new UsageError(`--cost : entier de 10 à 15 attendu, reçu « ${options.cost} »`);
       const password = await readPassword();
       const problem = passwordProblem(password);
       if (problem) throw new UsageError(problem);
@@ -77,7 +80,10 @@ export function registerAdmin(program: Command): void {
     .description('crée un jeton d’API pour un script ; affiche le jeton (une seule fois) et la ligne de configuration')
     .argument('<nom>', 'nom du jeton, inscrit au registre pour chaque action faite avec lui (ex. script-nuit)')
     .action((name: string) => {
-      if (!USER_NAME.test(name)) throw new UsageError(`nom du jeton : 1 à 64 lettres, chiffres ou . _ @ - attendus, reçu « ${name.slice(0, 80)} »`);
+      if (!USER_NAME.test(name))
+        throw new UsageError(
+          `nom du jeton : 1 à 64 lettres, chiffres ou . _ @ - attendus, reçu « ${name.slice(0, 80)} »`,
+        );
       const token = randomBytes(32).toString('base64url');
       process.stdout.write(`Jeton (à conserver, il ne sera plus affiché) : ${token}\n`);
       process.stdout.write(`À ajouter à EN3S_ADMIN_API_TOKENS : ${name}:${sha256Hex(token)}\n`);

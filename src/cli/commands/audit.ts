@@ -31,7 +31,10 @@ export function registerAudit(program: Command): void {
         const result = await verifyLedger(store.db, { batchSize });
         if (result.ok) {
           const entries = `${count.format(result.rows)} entrée${result.rows > 1 ? 's' : ''}`;
-          const head = result.rows === 0 ? 'registre vide' : `dernière empreinte ${result.lastHash} (n° ${count.format(result.lastSeq)})`;
+          const head =
+            result.rows === 0
+              ? 'registre vide'
+              : `dernière empreinte ${result.lastHash} (n° ${count.format(result.lastSeq)})`;
           process.stdout.write(`Registre intact : ${entries}, ${head}.\n`);
         } else {
           process.stdout.write(`Registre altéré à l'entrée n° ${count.format(result.seq)} : ${result.problem}.\n`);

@@ -12,7 +12,10 @@ import { UsageError } from '../output.js';
  * database is the configured one (`EN3S_DATABASE_URL`) unless `--db`.
  */
 
-const DB_OPTION = ['--db <url>', 'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut'] as const;
+const DB_OPTION = [
+  '--db <url>',
+  'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut',
+] as const;
 
 /** Opens the database of a command: `--db` or the configuration; every failure is a UsageError. */
 export async function openCommandDatabase(dbOption: string | undefined, options: { create: boolean }): Promise<Store> {
@@ -61,10 +64,16 @@ export function frenchInstant(iso: string): string {
 }
 
 function describeState(state: MigrationState): string {
-  return state.appliedAt ? `  ${state.name} : appliquée le ${frenchInstant(state.appliedAt)}` : `  ${state.name} : en attente`;
+  return state.appliedAt
+    ? `  ${state.name} : appliquée le ${frenchInstant(state.appliedAt)}`
+    : `  ${state.name} : en attente`;
 }
 
-async function withStore(dbOption: string | undefined, create: boolean, fn: (store: Store) => Promise<void>): Promise<void> {
+async function withStore(
+  dbOption: string | undefined,
+  create: boolean,
+  fn: (store: Store) => Promise<void>,
+): Promise<void> {
   const store = await openCommandDatabase(dbOption, { create });
   try {
     await fn(store);
@@ -98,16 +107,25 @@ export function describeCompact(result: CompactResult): string {
   if (!result.ok) {
     switch (result.reason) {
       case 'not-sqlite':
-        throw new UsageError('« en3s db compact » ne concerne que SQLite : PostgreSQL range ses pages lui-même (VACUUM automatique)');
+        throw new UsageError(
+          '« en3s db compact » ne concerne que SQLite : PostgreSQL range ses pages lui-même (VACUUM automatique)',
+        );
       case 'in-memory':
         throw new UsageError('« en3s db compact » ne concerne qu’un fichier SQLite, pas une base en mémoire');
       case 'busy':
-        throw new UsageError('la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « en3s db compact » ; le fichier est inchangé');
+        throw new UsageError(
+          'la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « en3s db compact » ; le fichier est inchangé',
+        );
       case 'disk-full':
-        throw new UsageError('place insuffisante sur le disque (il faut environ la taille du fichier en plus) ; le fichier est inchangé');
+        throw new UsageError(
+          'place insuffisante sur le disque (il faut environ la taille du fichier en plus) ; le fichier est inchangé',
+        );
     }
   }
-  const pages = result.pageSizeBefore === result.pageSizeAfter ? `pages de ${frenchSize(result.pageSizeAfter)}` : `pages de ${frenchSize(result.pageSizeBefore)} → ${frenchSize(result.pageSizeAfter)}`;
+  const pages =
+    result.pageSizeBefore === result.pageSizeAfter
+      ? `pages de ${frenchSize(result.pageSizeAfter)}`
+      : `pages de ${frenchSize(result.pageSizeBefore)} → ${frenchSize(result.pageSizeAfter)}`;
   return `Base reconstruite en ${frenchDuration(result.ms)} : ${pages}, ${frenchSize(result.bytesBefore)} → ${frenchSize(result.bytesAfter)}.\n`;
 }
 
@@ -130,7 +148,9 @@ export function registerDb(program: Command): void {
     );
 
   db.command('compact')
-    .description('SQLite : reconstruit le fichier, chaque table d’un seul tenant, en pages de 64 Ko (service arrêté, place disque de la taille du fichier)')
+    .description(
+      'SQLite : reconstruit le fichier, chaque table d’un seul tenant, en pages de 64 Ko (service arrêté, place disque de la taille du fichier)',
+    )
     .option(...DB_OPTION)
     .action((options: { db?: string }) =>
       withStore(options.db, false, async (store) => {

@@ -37,7 +37,13 @@ export function summarisingLogger(log: Logger, quietMs = 2_500): { logger: Logge
   let postingsTakenDown = 0;
   let timer: NodeJS.Timeout | null = null;
   let lastSaid = '';
-  const tally = (): DemoTally => ({ offersSeen: seen.size, approversSet: approvers.size, recruitersAsked, postingsTakenDown, en3sAnswers: answers.size });
+  const tally = (): DemoTally => ({
+    offersSeen: seen.size,
+    approversSet: approvers.size,
+    recruitersAsked,
+    postingsTakenDown,
+    en3sAnswers: answers.size,
+  });
   const endOfPhase = () => {
     timer = null;
     const counts = tally();
@@ -52,7 +58,8 @@ export function summarisingLogger(log: Logger, quietMs = 2_500): { logger: Logge
       seen.add(job);
       if (meta?.to === 'awaiting_submission') approvers.add(job);
       if (ANSWERS.has(String(meta?.to))) answers.add(job);
-      if (meta?.from === 'published_without_approval' && meta.to !== 'published_without_approval') postingsTakenDown += 1;
+      if (meta?.from === 'published_without_approval' && meta.to !== 'published_without_approval')
+        postingsTakenDown += 1;
     } else if (message === 'mail sent' && meta?.audience === 'recruiters') recruitersAsked += 1;
     else if (message !== 'sandbox: a person acted in TalentLink') return;
     if (timer) clearTimeout(timer);

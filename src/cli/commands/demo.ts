@@ -26,7 +26,8 @@ import { startOrExplain, stopOnSignals } from './serve.js';
 
 function portOption(value: string, flag: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UsageError(`${flag} : numéro de port attendu, reçu « ${value} »`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new UsageError(`${flag} : numéro de port attendu, reçu « ${value} »`);
   return port;
 }
 
@@ -42,11 +43,19 @@ function watchMails(service: RunningService, onAsked: (jobId: number) => void): 
       for (const mail of mails.reverse()) {
         if (mail.status !== 'sent' || seen.has(mail.id)) continue;
         seen.add(mail.id);
-        service.ctx.log.info('mail sent', { kind: mail.kind, jobId: mail.ats_id, subject: mail.subject, audience: mail.audience, recipientIds: mail.recipient_ids });
+        service.ctx.log.info('mail sent', {
+          kind: mail.kind,
+          jobId: mail.ats_id,
+          subject: mail.subject,
+          audience: mail.audience,
+          recipientIds: mail.recipient_ids,
+        });
         if (mail.audience === 'recruiters') onAsked(Number(mail.ats_id));
       }
     } catch (error) {
-      service.ctx.log.warn('demo mailbox unreadable', { error: error instanceof Error ? error.message : String(error) });
+      service.ctx.log.warn('demo mailbox unreadable', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       busy = false;
     }
@@ -104,21 +113,30 @@ export function registerDemo(program: Command): void {
         seed: 2027,
         demo: true,
       }).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`--sandbox-port : le port ${sandboxPort} est déjà utilisé`);
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+          throw new UsageError(`--sandbox-port : le port ${sandboxPort} est déjà utilisé`);
         throw error;
       });
       // At the end of each phase of activity, one French line sums up what the log told.
       const summary = summarisingLogger(createLogger(config.logLevel));
       let service: RunningService;
       try {
-        service = await startOrExplain(() => startService({ config, clock: offsetClock(start), logger: summary.logger }));
+        service = await startOrExplain(() =>
+          startService({ config, clock: offsetClock(start), logger: summary.logger }),
+        );
       } catch (error) {
         await sandbox.stop();
         throw error;
       }
       const log = service.ctx.log;
       const life = startDemoLife(sandbox, {
-        onAction: (a) => log.info('sandbox: a person acted in TalentLink', { jobId: String(a.jobId), actor: a.actor, action: a.action, outcome: a.outcome }),
+        onAction: (a) =>
+          log.info('sandbox: a person acted in TalentLink', {
+            jobId: String(a.jobId),
+            actor: a.actor,
+            action: a.action,
+            outcome: a.outcome,
+          }),
       });
       const stopWatching = watchMails(service, (jobId) => life.asked(jobId));
       // The service may have read the queues before the campaign's alerts: read them again now.

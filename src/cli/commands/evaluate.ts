@@ -50,7 +50,9 @@ function checkNdjson(lines: string[], name: string): void {
   const first = bad[0]!;
   const text = lines[first.line - 1]!.trim();
   const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  const why = sample[0]!.ok ? `${bad.length} des ${sample.length} premières lignes non vides ne sont pas des documents JSON complets` : "la première ligne non vide n'est pas un document JSON complet";
+  const why = sample[0]!.ok
+    ? `${bad.length} des ${sample.length} premières lignes non vides ne sont pas des documents JSON complets`
+    : "la première ligne non vide n'est pas un document JSON complet";
   throw new UsageError(
     `--ndjson : « ${name} » n'est pas au format NDJSON (un document JSON complet par ligne était attendu) : ${why}, arrêt à la ligne ${first.line} (« ${shown} »). ` +
       "Rien n'a été évalué ; pour un seul document (JSON sur plusieurs lignes, XML), lancez la commande sans --ndjson.",
@@ -59,10 +61,14 @@ function checkNdjson(lines: string[], name: string): void {
 
 function readInput(path: string): { text: string; name: string } {
   try {
-    return path === '-' ? { text: readFileSync(0, 'utf8'), name: 'entrée standard' } : { text: readFileSync(path, 'utf8'), name: path };
+    return path === '-'
+      ? { text: readFileSync(0, 'utf8'), name: 'entrée standard' }
+      : { text: readFileSync(path, 'utf8'), name: path };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path} : fichier illisible (${code === 'ENOENT' ? 'introuvable' : code ?? String(error)})`);
+    throw new UsageError(
+      `${path} : fichier illisible (${code === 'ENOENT' ? 'introuvable' : (code ?? String(error))})`,
+    );
   }
 }
 
@@ -71,7 +77,8 @@ function loadData() {
     const domain = loadDomainData();
     return { domain, read: createJobFactsReader(domain.organisms) };
   } catch (error) {
-    if (error instanceof MappingError) throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+    if (error instanceof MappingError)
+      throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
     throw error;
   }
 }
@@ -83,7 +90,9 @@ function where(name: string, line: number | undefined, column: number | undefine
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description("décision d'éligibilité à la période EN3S pour une offre (job de l'API TalentLink en JSON, ou document de l'ancien format : JSON, XML <job> ou notification)")
+    .description(
+      "décision d'éligibilité à la période EN3S pour une offre (job de l'API TalentLink en JSON, ou document de l'ancien format : JSON, XML <job> ou notification)",
+    )
     .argument('<fichier>', 'le document, ou - pour l’entrée standard')
     .option('--at <instant>', `instant de la décision, maintenant par défaut (${INSTANT_HELP})`)
     .option(
@@ -98,11 +107,25 @@ export function registerEvaluate(program: Command): void {
         const parsed = read(input, options.ndjson ? 'json' : 'auto', instant);
         if (!parsed.ok) {
           const w = parsed.error.where;
-          return { ok: false as const, message: `${where(name, lineNumber ?? w?.line, lineNumber ? undefined : w?.column, w?.path)} : ${parsed.error.message}` };
+          return {
+            ok: false as const,
+            message: `${where(name, lineNumber ?? w?.line, lineNumber ? undefined : w?.column, w?.path)} : ${parsed.error.message}`,
+          };
         }
         const offer = parsed.offer;
         const decision = evaluate(offer, instant, domain.ruleSets);
-        return { ok: true as const, value: { job: { id: offer.atsId, jobNumber: offer.jobNumber, organization: offer.organization.name || offer.organization.code }, at: instant.toISOString(), ...decision } };
+        return {
+          ok: true as const,
+          value: {
+            job: {
+              id: offer.atsId,
+              jobNumber: offer.jobNumber,
+              organization: offer.organization.name || offer.organization.code,
+            },
+            at: instant.toISOString(),
+            ...decision,
+          },
+        };
       };
       if (!options.ndjson) {
         const result = decide(text);

@@ -13,7 +13,10 @@ import { openCommandDatabase, requireMigrated } from './db.js';
  * recorded in the ledger as an administrator's action under the operating-system user name.
  */
 
-const DB_OPTION = ['--db <url>', 'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut'] as const;
+const DB_OPTION = [
+  '--db <url>',
+  'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut',
+] as const;
 const PAGE = 500;
 
 const topics: Record<string, string> = {
@@ -25,7 +28,12 @@ const topics: Record<string, string> = {
 
 /** What a command of the process (`ProcessCommand`) does, as an administrator reads it. */
 export function describeCommand(command: Pick<OutboxCommand, 'kind' | 'payload'>): string {
-  const payload = (command.payload ?? {}) as { postingIds?: unknown; reason?: unknown; recruiterIds?: unknown; topic?: unknown };
+  const payload = (command.payload ?? {}) as {
+    postingIds?: unknown;
+    reason?: unknown;
+    recruiterIds?: unknown;
+    topic?: unknown;
+  };
   const ids = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value.map(String).join(', ') : '?');
   const kind: string = command.kind;
   switch (kind) {
@@ -60,7 +68,11 @@ async function allDead(store: Store): Promise<OutboxCommand[]> {
 async function jobNumbers(store: Store, commands: OutboxCommand[]): Promise<Map<string, string>> {
   const ids = [...new Set(commands.map((c) => c.ats_id))];
   if (ids.length === 0) return new Map();
-  const rows = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign', 'job_number']).where('ats_id', 'in', ids).execute();
+  const rows = await store.db
+    .selectFrom('offers')
+    .select(['source', 'ats_id', 'campaign', 'job_number'])
+    .where('ats_id', 'in', ids)
+    .execute();
   return new Map(rows.map((r) => [`${r.source}:${r.ats_id}:${r.campaign}`, r.job_number]));
 }
 
@@ -72,8 +84,16 @@ function offerLabel(numbers: Map<string, string>, command: OutboxCommand): strin
 /** A plain-text table, columns padded to their widest cell; the last column is not padded. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(header), line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? Math.max(header[i]!.length, 1) : w))), ...rows.map(line)].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(header),
+    line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? Math.max(header[i]!.length, 1) : w))),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** The administrator's name for the ledger: the operating-system user running the command. */
@@ -99,7 +119,14 @@ async function withStore(dbOption: string | undefined, fn: (store: Store) => Pro
 
 async function requeue(store: Store, command: OutboxCommand, by: string): Promise<boolean> {
   const now = new Date().toISOString();
-  return inTransaction(store, (trx) => retryDeadLetterAsAdministrator(trx, command, { name: by, via: 'cli', reason: 'relance en ligne de commande (en3s outbox retry)' }, now));
+  return inTransaction(store, (trx) =>
+    retryDeadLetterAsAdministrator(
+      trx,
+      command,
+      { name: by, via: 'cli', reason: 'relance en ligne de commande (en3s outbox retry)' },
+      now,
+    ),
+  );
 }
 
 function parseId(raw: string): number {
@@ -124,7 +151,13 @@ export function registerOutbox(program: Command): void {
           return;
         }
         const numbers = await jobNumbers(store, dead);
-        const rows = dead.map((c) => [String(c.id), offerLabel(numbers, c), describeCommand(c), String(c.attempts), c.last_error ?? '']);
+        const rows = dead.map((c) => [
+          String(c.id),
+          offerLabel(numbers, c),
+          describeCommand(c),
+          String(c.attempts),
+          c.last_error ?? '',
+        ]);
         const head = `${dead.length} commande${dead.length > 1 ? 's' : ''} en échec définitif (« en3s outbox retry <id> » ou « --all » pour relancer) :`;
         process.stdout.write(`${head}\n${table(['id', 'offre', 'commande', 'tentatives', 'dernière erreur'], rows)}\n`);
       }),
@@ -137,7 +170,8 @@ export function registerOutbox(program: Command): void {
     .option('--all', 'toutes les commandes en échec définitif')
     .option(...DB_OPTION)
     .action((idArg: string | undefined, options: { all?: boolean; db?: string }) => {
-      if (idArg === undefined && !options.all) throw new UsageError('indiquez l’identifiant de la commande à relancer, ou --all');
+      if (idArg === undefined && !options.all)
+        throw new UsageError('indiquez l’identifiant de la commande à relancer, ou --all');
       if (idArg !== undefined && options.all) throw new UsageError('un identifiant ou --all, pas les deux');
       const id = idArg === undefined ? null : parseId(idArg);
       const by = administratorName();
@@ -146,18 +180,29 @@ export function registerOutbox(program: Command): void {
         if (id === null) {
           let done = 0;
           for (const command of dead) if (await requeue(store, command, by)) done += 1;
-          process.stdout.write(done === 0 ? 'Aucune commande en échec définitif à relancer.\n' : `${done} commande${done > 1 ? 's' : ''} remise${done > 1 ? 's' : ''} en file.\n`);
+          process.stdout.write(
+            done === 0
+              ? 'Aucune commande en échec définitif à relancer.\n'
+              : `${done} commande${done > 1 ? 's' : ''} remise${done > 1 ? 's' : ''} en file.\n`,
+          );
           return;
         }
         const command = dead.find((c) => c.id === id);
         if (!command) {
           const row = await store.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirst();
           const states: Record<string, string> = { pending: 'en attente', in_flight: 'en cours', done: 'terminée' };
-          throw new UsageError(row ? `la commande n° ${id} n’est pas en échec définitif (état : ${states[row.status] ?? row.status})` : `commande n° ${id} introuvable`);
+          throw new UsageError(
+            row
+              ? `la commande n° ${id} n’est pas en échec définitif (état : ${states[row.status] ?? row.status})`
+              : `commande n° ${id} introuvable`,
+          );
         }
-        if (!(await requeue(store, command, by))) throw new UsageError(`la commande n° ${id} n’est plus en échec définitif (relancée entre-temps ?)`);
+        if (!(await requeue(store, command, by)))
+          throw new UsageError(`la commande n° ${id} n’est plus en échec définitif (relancée entre-temps ?)`);
         const numbers = await jobNumbers(store, [command]);
-        process.stdout.write(`Commande n° ${id} remise en file : ${describeCommand(command)}, offre ${offerLabel(numbers, command)}.\n`);
+        process.stdout.write(
+          `Commande n° ${id} remise en file : ${describeCommand(command)}, offre ${offerLabel(numbers, command)}.\n`,
+        );
       });
     });
 }

@@ -5,7 +5,15 @@ import { ConfigError, loadConfig } from '../../config.js';
 import { loadDomainData } from '../../mappings/load.js';
 import { generateReportFile } from '../../reports/generate.js';
 import { businessClock } from '../../pipeline/context.js';
-import { formatsOf, generationInstant, parseAsOf, parseReportOptions, unsupportedOptions, type ReportFormat, type ReportKind } from '../../reports/options.js';
+import {
+  formatsOf,
+  generationInstant,
+  parseAsOf,
+  parseReportOptions,
+  unsupportedOptions,
+  type ReportFormat,
+  type ReportKind,
+} from '../../reports/options.js';
 import type { Store } from '../../store/database.js';
 import { UsageError } from '../output.js';
 import { openCommandDatabase, requireMigrated } from './db.js';
@@ -55,7 +63,8 @@ function checkOut(out: string | undefined): string {
     throw new UsageError(`--out : le dossier « ${folder} » n'est pas accessible en écriture`);
   }
   try {
-    if (statSync(path).isDirectory()) throw new UsageError(`--out : « ${path} » est un dossier, un fichier était attendu`);
+    if (statSync(path).isDirectory())
+      throw new UsageError(`--out : « ${path} » est un dossier, un fichier était attendu`);
   } catch (error) {
     if (error instanceof UsageError) throw error;
   }
@@ -75,10 +84,14 @@ async function requireReportRuns(store: Store, kind: ReportKind): Promise<void> 
   const states = await requireMigrated(store);
   const applied = (name: string) => states.some((s) => s.name === name && s.appliedAt !== null);
   if (!applied('0002_report_runs')) {
-    throw new UsageError('la base n’a pas la table des rapports (migration 0002_report_runs) : lancez « en3s db migrate »');
+    throw new UsageError(
+      'la base n’a pas la table des rapports (migration 0002_report_runs) : lancez « en3s db migrate »',
+    );
   }
   if (kind === 'posts' && !applied('0012_en3s_board')) {
-    throw new UsageError('la base n’a pas la table des saisies sur la bourse de l’EN3S (migration 0012_en3s_board) : lancez « en3s db migrate »');
+    throw new UsageError(
+      'la base n’a pas la table des saisies sur la bourse de l’EN3S (migration 0012_en3s_board) : lancez « en3s db migrate »',
+    );
   }
 }
 
@@ -96,7 +109,12 @@ function progress(total: number): ((read: number) => void) | undefined {
 /** What stdout says of the file written. */
 function written(kind: ReportKind, path: string, rows: number, sha256: string): string {
   const n = `${count.format(rows)} ${kind === 'posts' ? 'poste' : 'offre'}${rows > 1 ? 's' : ''}`;
-  const what = kind === 'report' ? 'Rapport de contrôle écrit' : kind === 'recap' ? 'Récapitulatif par réseau écrit' : "Liste des postes à saisir sur la bourse de l'EN3S écrite";
+  const what =
+    kind === 'report'
+      ? 'Rapport de contrôle écrit'
+      : kind === 'recap'
+        ? 'Récapitulatif par réseau écrit'
+        : "Liste des postes à saisir sur la bourse de l'EN3S écrite";
   return `${what} : ${path} (${n}, SHA-256 ${sha256}).\n`;
 }
 
@@ -115,13 +133,24 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
   let generatedAt = generationInstant(clock);
   if (o.generatedAt !== undefined) {
     const parsed = parseAsOf(o.generatedAt);
-    if (parsed === null || /^\d{4}-\d{2}-\d{2}$/.test(o.generatedAt)) throw new UsageError(`--generated-at : instant ISO attendu (ex. 2027-03-01T08:00:00+01:00), reçu « ${o.generatedAt} »`);
+    if (parsed === null || /^\d{4}-\d{2}-\d{2}$/.test(o.generatedAt))
+      throw new UsageError(
+        `--generated-at : instant ISO attendu (ex. 2027-03-01T08:00:00+01:00), reçu « ${o.generatedAt} »`,
+      );
     generatedAt = parsed;
   }
   const domain = loadDomainData();
   const primaryNetworks = o.primaryNetworks ?? config.primaryNetworks;
   const parsed = parseReportOptions(
-    { campaign: o.campaign, asOf: o.asOf, network: o.network, regime: o.regime, body: o.body, state: o.state, primaryNetworks },
+    {
+      campaign: o.campaign,
+      asOf: o.asOf,
+      network: o.network,
+      regime: o.regime,
+      body: o.body,
+      state: o.state,
+      primaryNetworks,
+    },
     domain.organismsFile,
   );
   if (!parsed.ok) throw new UsageError(parsed.problems.join('\n  '));
@@ -131,7 +160,13 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
   try {
     await requireReportRuns(store, kind);
     const total = Number(
-      (await store.db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign', '=', parsed.value.campaign).executeTakeFirstOrThrow()).n,
+      (
+        await store.db
+          .selectFrom('offers')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('campaign', '=', parsed.value.campaign)
+          .executeTakeFirstOrThrow()
+      ).n,
     );
     let result;
     try {
@@ -147,7 +182,14 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOENT' || code === 'EISDIR' || code === 'ENOSPC') {
+      if (
+        code === 'EACCES' ||
+        code === 'EPERM' ||
+        code === 'EROFS' ||
+        code === 'ENOENT' ||
+        code === 'EISDIR' ||
+        code === 'ENOSPC'
+      ) {
         throw new UsageError(`--out : impossible d'écrire « ${out} » (${code})`);
       }
       throw error;
@@ -161,7 +203,9 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('rapport de contrôle de la période EN3S (ou « recap » : récapitulatif par réseau ; « posts-to-declare » : postes à saisir sur la bourse de l’EN3S)')
+    .description(
+      'rapport de contrôle de la période EN3S (ou « recap » : récapitulatif par réseau ; « posts-to-declare » : postes à saisir sur la bourse de l’EN3S)',
+    )
     .argument(
       '[rapport]',
       '« recap » : récapitulatif par réseau (chaque caisse nationale pour son réseau, le SGMCAS pour tous les réseaux) ; « posts-to-declare » : postes concernés à saisir sur la bourse en ligne des postes de l’EN3S, par organisme',
@@ -169,17 +213,31 @@ export function registerReport(program: Command): void {
     .option('--campaign <année>', 'campagne (année de la période EN3S), ex. 2027')
     .option('--format <format>', 'format du fichier : csv, xlsx, json, html (html : pas pour posts-to-declare)')
     .option('--out <fichier>', 'fichier à écrire (écrit en entier ou pas du tout)')
-    .option('--as-of <instant>', 'situation à un instant passé, reconstituée à partir du registre (ISO, ou une date : fin de ce jour à Paris)')
+    .option(
+      '--as-of <instant>',
+      'situation à un instant passé, reconstituée à partir du registre (ISO, ou une date : fin de ce jour à Paris)',
+    )
     .option('--network <réseau>', 'seulement les offres de ce réseau (ex. Cnam, CCMSA)')
     .option('--regime <régime>', 'seulement ce régime : general, agricole, mines, speciaux, ars, rsi')
     .option('--body <organisme>', "seulement ce type d'organisme (CARSAT) ou cet organisme (son nom)")
-    .option('--state <états>', 'seulement ces états, séparés par des virgules (ex. approval_started,published_without_approval)')
-    .option('--primary-networks <règle>', 'organismes à plusieurs réseaux : all (dans chacun) ou primary (réseau principal) ; par défaut la configuration')
-    .option('--generated-at <instant>', 'instant de production écrit dans le rapport (par défaut maintenant) : mêmes données, mêmes options, même instant → même fichier')
+    .option(
+      '--state <états>',
+      'seulement ces états, séparés par des virgules (ex. approval_started,published_without_approval)',
+    )
+    .option(
+      '--primary-networks <règle>',
+      'organismes à plusieurs réseaux : all (dans chacun) ou primary (réseau principal) ; par défaut la configuration',
+    )
+    .option(
+      '--generated-at <instant>',
+      'instant de production écrit dans le rapport (par défaut maintenant) : mêmes données, mêmes options, même instant → même fichier',
+    )
     .option('--db <url>', 'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut')
     .action(async (what: string | undefined, options: ReportCliOptions) => {
       if (what !== undefined && !Object.hasOwn(kindArguments, what)) {
-        throw new UsageError(`report : « ${what} » inconnu ; attendu « recap » (récapitulatif par réseau) ou « posts-to-declare » (postes à saisir sur la bourse de l’EN3S)`);
+        throw new UsageError(
+          `report : « ${what} » inconnu ; attendu « recap » (récapitulatif par réseau) ou « posts-to-declare » (postes à saisir sur la bourse de l’EN3S)`,
+        );
       }
       await run(what === undefined ? 'report' : kindArguments[what]!, options);
     });

@@ -45,7 +45,8 @@ export function registerRulesets(program: Command): void {
       try {
         data = loadDomainData();
       } catch (error) {
-        if (error instanceof MappingError) throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+        if (error instanceof MappingError)
+          throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
         throw error;
       }
       if (options.json) {
@@ -66,8 +67,12 @@ export function registerRulesets(program: Command): void {
           lines.push(`  • ${regime.label} : ${regime.criterion.scopeLabel} (${where(regime.section)})`);
           lines.push(`      organismes : ${regime.bodies.join(', ')}`);
         }
-        for (const ex of rs.exclusions) lines.push(`  Jamais concernées : ${ex.message} (${ex.source ?? where(ex.section ?? '')}${ex.reading ? ' ; lecture, voir --readings' : ''})`);
-        for (const removed of rs.removedBodies) lines.push(`  Supprimés : ${removed.bodies.join(', ')} — ${removed.message} (${where(removed.section)})`);
+        for (const ex of rs.exclusions)
+          lines.push(
+            `  Jamais concernées : ${ex.message} (${ex.source ?? where(ex.section ?? '')}${ex.reading ? ' ; lecture, voir --readings' : ''})`,
+          );
+        for (const removed of rs.removedBodies)
+          lines.push(`  Supprimés : ${removed.bodies.join(', ')} — ${removed.message} (${where(removed.section)})`);
         lines.push('');
       }
       process.stdout.write(lines.join('\n'));

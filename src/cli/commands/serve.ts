@@ -15,14 +15,17 @@ import { UsageError } from '../output.js';
 
 export function productionProblems(config: Config): string[] {
   const problems: string[] = [];
-  if (config.alertTokens.length === 0) problems.push("EN3S_ALERT_TOKEN : au moins un jeton est requis pour l'adresse d'alerte des files de l'ATS");
+  if (config.alertTokens.length === 0)
+    problems.push("EN3S_ALERT_TOKEN : au moins un jeton est requis pour l'adresse d'alerte des files de l'ATS");
   if (!config.atsBaseUrl) problems.push("EN3S_ATS_BASE_URL : l'adresse de TalentLink est requise");
   if (!config.atsUser) problems.push("EN3S_ATS_USER : l'utilisateur API (Société:utilisateur:BO) est requis");
   else if (!/^[^:]+:[^:]+:BO$/.test(config.atsUser)) problems.push('EN3S_ATS_USER : attendu Société:utilisateur:BO');
   if (!config.atsPassword) problems.push('EN3S_ATS_PASSWORD : le mot de passe API est requis');
   if (!config.atsApiKey) problems.push("EN3S_ATS_API_KEY : la clé d'API est requise");
-  if (config.mailMode === 'smtp' && !config.mailSmtpUrl) problems.push("EN3S_MAIL_SMTP_URL : l'adresse du serveur SMTP est requise en mode smtp");
-  if (config.mailMode === 'smtp' && !config.mailFrom) problems.push("EN3S_MAIL_FROM : l'expéditeur des courriels est requis en mode smtp");
+  if (config.mailMode === 'smtp' && !config.mailSmtpUrl)
+    problems.push("EN3S_MAIL_SMTP_URL : l'adresse du serveur SMTP est requise en mode smtp");
+  if (config.mailMode === 'smtp' && !config.mailFrom)
+    problems.push("EN3S_MAIL_FROM : l'expéditeur des courriels est requis en mode smtp");
   const exposed = metricsExposureProblem(config);
   if (exposed) problems.push(exposed);
   return problems;
@@ -33,7 +36,8 @@ export function productionProblems(config: Config): string[] {
  * legitimate behind a proxy set up later, but worth saying at start-up, in the administrator's words.
  */
 export function noAdministratorWarning(config: Config): string | null {
-  if (config.adminUsers.length > 0 || config.adminApiTokens.length > 0 || config.adminProxyUserHeader !== '') return null;
+  if (config.adminUsers.length > 0 || config.adminApiTokens.length > 0 || config.adminProxyUserHeader !== '')
+    return null;
   return (
     'aucun administrateur configuré : le tableau de bord et l’API refusent toute connexion. ' +
     'Renseignez EN3S_ADMIN_USERS (nom:empreinte bcrypt ; l’empreinte s’obtient avec « en3s admin hash-password », le mot de passe lu sur l’entrée standard), ' +
@@ -73,10 +77,12 @@ export async function startOrExplain(start: () => Promise<RunningService>): Prom
     return await start();
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
-    if (error instanceof MappingError) throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+    if (error instanceof MappingError)
+      throw new UsageError(`fichiers de règles invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
     // A database that cannot be reached or named is the administrator's to fix, like a bad
     // setting: a clear message and exit 2 (systemd's Restart=on-failure tries again later).
-    if (error instanceof DatabaseConnectionError || error instanceof DatabaseUrlError) throw new UsageError(`base de données : ${error.message}`);
+    if (error instanceof DatabaseConnectionError || error instanceof DatabaseUrlError)
+      throw new UsageError(`base de données : ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`le port est déjà utilisé (${(error as Error).message})`);
     throw error;
@@ -90,7 +96,8 @@ export function registerServe(program: Command): void {
     .action(async () => {
       const config = readConfigOrExplain();
       const problems = productionProblems(config);
-      if (problems.length > 0) throw new UsageError(`configuration incomplète :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      if (problems.length > 0)
+        throw new UsageError(`configuration incomplète :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       // Demos and tests only (the settings say so): the business clock placed at EN3S_CLOCK_START,
       // or moved by EN3S_CLOCK_OFFSET_MS from the real time.
       const service = await startOrExplain(() => startService({ config, clock: businessClock(config) }));

@@ -66,7 +66,11 @@ export async function up(db: AnyDb): Promise<void> {
     .execute();
   await db.schema.createIndex('offers_campaign_state').on('offers').columns(['campaign', 'state']).execute();
   await db.schema.createIndex('offers_campaign_job_number').on('offers').columns(['campaign', 'job_number']).execute();
-  await db.schema.createIndex('offers_campaign_organism_type').on('offers').columns(['campaign', 'organism_type']).execute();
+  await db.schema
+    .createIndex('offers_campaign_organism_type')
+    .on('offers')
+    .columns(['campaign', 'organism_type'])
+    .execute();
 
   await db.schema
     .createTable('ledger')

@@ -16,7 +16,8 @@ export async function up(db: AnyDb): Promise<void> {
   const table = db.schema.createTable('report_runs');
   await (postgres
     ? table.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()))
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  )
     // `report` (the control report) or `recap` (the recap per network).
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('campaign', 'integer', (c) => c.notNull())
@@ -39,7 +40,11 @@ export async function up(db: AnyDb): Promise<void> {
     .execute();
   await db.schema.createIndex('report_runs_campaign').on('report_runs').columns(['campaign', 'id']).execute();
   await db.schema.createIndex('report_runs_trigger').on('report_runs').columns(['trigger', 'due_at']).execute();
-  await db.schema.createIndex('offers_report_order').on('offers').columns(['campaign', 'job_number', 'source', 'ats_id']).execute();
+  await db.schema
+    .createIndex('offers_report_order')
+    .on('offers')
+    .columns(['campaign', 'job_number', 'source', 'ats_id'])
+    .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

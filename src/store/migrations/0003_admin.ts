@@ -16,7 +16,21 @@ const offerIndexes: [string, string[]][] = [
   // sort reads this index alone and stops after one page; a count reads it instead of the rows.
   [
     'offers_admin_list',
-    ['campaign', 'updated_at', 'source', 'ats_id', 'state', 'job_number', 'title', 'organism_name', 'organism_type', 'regime', 'concerned', 'review_needed', 'violation'],
+    [
+      'campaign',
+      'updated_at',
+      'source',
+      'ats_id',
+      'state',
+      'job_number',
+      'title',
+      'organism_name',
+      'organism_type',
+      'regime',
+      'concerned',
+      'review_needed',
+      'violation',
+    ],
   ],
   ['offers_admin_title', ['campaign', 'title', 'source', 'ats_id']],
 ];
@@ -44,7 +58,9 @@ export async function up(db: AnyDb): Promise<void> {
 
 /** Must stay identical to the expression of the overdue filter (`src/admin/offer-queries.ts`). */
 export function dueDateExpression(db: AnyDb) {
-  return dialectOf(db) === 'postgres' ? sql`(timeline_data::json #>> '{approval,dueDate}')` : sql`json_extract(timeline_data, '$.approval.dueDate')`;
+  return dialectOf(db) === 'postgres'
+    ? sql`(timeline_data::json #>> '{approval,dueDate}')`
+    : sql`json_extract(timeline_data, '$.approval.dueDate')`;
 }
 
 export async function down(db: AnyDb): Promise<void> {

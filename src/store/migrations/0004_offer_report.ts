@@ -43,22 +43,44 @@ export async function up(db: AnyDb): Promise<void> {
       .addColumn('reason', 'text', (c) => c.notNull())
       .addColumn('cited_text', 'text', (c) => c.notNull())
       .addColumn('offer_created_at', 'text', (c) => c.notNull());
-    for (const column of ['offer_created_day', 'team_at', 'team_day', 'team_by', 'approval_at', 'approval_day', 'approval_by', 'due_date', 'overdue_from', 'en3s_answer', 'en3s_at', 'en3s_day']) {
+    for (const column of [
+      'offer_created_day',
+      'team_at',
+      'team_day',
+      'team_by',
+      'approval_at',
+      'approval_day',
+      'approval_by',
+      'due_date',
+      'overdue_from',
+      'en3s_answer',
+      'en3s_at',
+      'en3s_day',
+    ]) {
       table = table.addColumn(column, 'text');
     }
     table = table.addColumn('answer_days', postgres ? 'double precision' : 'real');
     for (const column of ['published_at', 'published_day', 'channel']) table = table.addColumn(column, 'text');
     table = table.addColumn('violation', 'integer', (c) => c.notNull());
-    for (const column of ['withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day']) table = table.addColumn(column, 'text');
+    for (const column of ['withdrawn_at', 'withdrawn_day', 'fix_action', 'fix_at', 'fix_day'])
+      table = table.addColumn(column, 'text');
     table = table
       .addColumn('state_since', 'text', (c) => c.notNull())
       .addColumn('state_since_day', 'text')
       .addColumn('released', 'integer', (c) => c.notNull())
       .addColumn('entered_process', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('offer_report_pk', ['campaign', 'job_number', 'source', 'ats_id'])
-      .addCheckConstraint('offer_report_flags', sql`violation in (0, 1) and released in (0, 1) and entered_process in (0, 1)`);
+      .addCheckConstraint(
+        'offer_report_flags',
+        sql`violation in (0, 1) and released in (0, 1) and entered_process in (0, 1)`,
+      );
     await (postgres ? table : table.modifyEnd(sql`without rowid`)).execute();
-    await trx.schema.createIndex('offer_report_offer').unique().on('offer_report').columns(['source', 'ats_id', 'campaign']).execute();
+    await trx.schema
+      .createIndex('offer_report_offer')
+      .unique()
+      .on('offer_report')
+      .columns(['source', 'ats_id', 'campaign'])
+      .execute();
     await backfill(trx);
   });
 }
@@ -83,9 +105,29 @@ async function backfill(db: Db): Promise<void> {
   for (;;) {
     let query = db
       .selectFrom('offers')
-      .select(['source', 'ats_id', 'campaign', 'state', 'job_number', 'title', 'organism_type', 'organism_name', 'offer', 'decision', 'timeline_data']);
-    if (after) query = query.where((eb) => eb(eb.refTuple('source', 'ats_id', 'campaign'), '>', eb.tuple(after![0], after![1], after![2])));
-    const rows: StoredOffer[] = await query.orderBy('source').orderBy('ats_id').orderBy('campaign').limit(BATCH).execute();
+      .select([
+        'source',
+        'ats_id',
+        'campaign',
+        'state',
+        'job_number',
+        'title',
+        'organism_type',
+        'organism_name',
+        'offer',
+        'decision',
+        'timeline_data',
+      ]);
+    if (after)
+      query = query.where((eb) =>
+        eb(eb.refTuple('source', 'ats_id', 'campaign'), '>', eb.tuple(after![0], after![1], after![2])),
+      );
+    const rows: StoredOffer[] = await query
+      .orderBy('source')
+      .orderBy('ats_id')
+      .orderBy('campaign')
+      .limit(BATCH)
+      .execute();
     for (const row of rows) {
       const key = { source: row.source, ats_id: row.ats_id, campaign: row.campaign };
       const projected = projectOffer({

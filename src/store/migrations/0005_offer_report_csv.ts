@@ -33,9 +33,16 @@ export async function up(db: AnyDb): Promise<void> {
       .addColumn('csv_version', 'integer')
       .addPrimaryKeyConstraint('offer_report_csv_pk', ['campaign', 'job_number', 'source', 'ats_id']);
     await (postgres ? table : table.modifyEnd(sql`without rowid`)).execute();
-    await trx.schema.createIndex('offer_report_csv_offer').unique().on('offer_report_csv').columns(['source', 'ats_id', 'campaign']).execute();
+    await trx.schema
+      .createIndex('offer_report_csv_offer')
+      .unique()
+      .on('offer_report_csv')
+      .columns(['source', 'ats_id', 'campaign'])
+      .execute();
     await sql`insert into offer_report_csv (campaign, job_number, source, ats_id, state, regime, organism_type, organism, networks)
-      select campaign, job_number, source, ats_id, state, regime, organism_type, organism, networks from offer_report`.execute(trx);
+      select campaign, job_number, source, ats_id, state, regime, organism_type, organism, networks from offer_report`.execute(
+      trx,
+    );
   });
 }
 

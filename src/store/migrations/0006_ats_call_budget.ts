@@ -23,7 +23,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('granted_at', 'text', (c) => c.notNull())
     .addColumn('lane', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('ats_call_grants_window').on('ats_call_grants').columns(['budget', 'granted_at']).execute();
+  await db.schema
+    .createIndex('ats_call_grants_window')
+    .on('ats_call_grants')
+    .columns(['budget', 'granted_at'])
+    .execute();
   await db.schema
     .createTable('ats_call_days')
     .addColumn('budget', 'text', (c) => c.notNull())

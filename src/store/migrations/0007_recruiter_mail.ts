@@ -49,7 +49,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addUniqueConstraint('recruiter_mails_key', ['mail_key'])
     .execute();
   // A job's mails, for the workflow's follow-up and the dashboard's timeline.
-  await db.schema.createIndex('recruiter_mails_job').on('recruiter_mails').columns(['source', 'ats_id', 'campaign']).execute();
+  await db.schema
+    .createIndex('recruiter_mails_job')
+    .on('recruiter_mails')
+    .columns(['source', 'ats_id', 'campaign'])
+    .execute();
 
   await withId(db, db.schema.createTable('mailbox_messages'))
     .addColumn('message_id', 'text', (c) => c.notNull())

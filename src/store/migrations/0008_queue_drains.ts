@@ -24,10 +24,9 @@ export async function up(db: AnyDb): Promise<void> {
     .execute();
 
   const table = db.schema.createTable('queue_poison_elements');
-  await (
-    dialectOf(db) === 'postgres'
-      ? table.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await (dialectOf(db) === 'postgres'
+    ? table.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
   )
     .addColumn('queue_name', 'text', (c) => c.notNull())
     .addColumn('queue_kind', 'text', (c) => c.notNull())
@@ -46,8 +45,17 @@ export async function up(db: AnyDb): Promise<void> {
     .addCheckConstraint('queue_poison_elements_kind', sql`queue_kind in ('job', 'posting')`)
     .execute();
   // One row per element that has an id: recording it again after a crash finds it.
-  await db.schema.createIndex('queue_poison_elements_element').on('queue_poison_elements').columns(['queue_name', 'element_id']).unique().execute();
-  await db.schema.createIndex('queue_poison_elements_open').on('queue_poison_elements').columns(['queue_name', 'cleared_at']).execute();
+  await db.schema
+    .createIndex('queue_poison_elements_element')
+    .on('queue_poison_elements')
+    .columns(['queue_name', 'element_id'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('queue_poison_elements_open')
+    .on('queue_poison_elements')
+    .columns(['queue_name', 'cleared_at'])
+    .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

@@ -52,14 +52,21 @@ async function allowProcessCommands(trx: Db): Promise<void> {
     await sql`alter table outbox add constraint outbox_kind check (${sql.raw(kindCheck)})`.execute(trx);
     return;
   }
-  const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'outbox'`.execute(trx);
+  const table = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'table' and name = 'outbox'`.execute(trx);
   const definition = table.rows[0]?.sql;
   const check = /constraint\s+"?outbox_kind"?\s+check\s*\(\s*kind\s+in\s*\([^)]*\)\s*\)/i;
-  if (!definition || !check.test(definition)) throw new Error(`0010_real_ats_process: outbox's definition has no outbox_kind check as 0001 wrote it: ${definition ?? '(no table)'}`);
+  if (!definition || !check.test(definition))
+    throw new Error(
+      `0010_real_ats_process: outbox's definition has no outbox_kind check as 0001 wrote it: ${definition ?? '(no table)'}`,
+    );
   const rebuilt = definition
     .replace(/^create\s+table\s+"?outbox"?/i, 'create table "outbox_0010"')
     .replace(check, `constraint "outbox_kind" check (${kindCheck})`);
-  const indexes = await sql<{ sql: string }>`select sql from sqlite_master where type = 'index' and tbl_name = 'outbox' and sql is not null`.execute(trx);
+  const indexes = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'index' and tbl_name = 'outbox' and sql is not null`.execute(trx);
   await sql.raw(rebuilt).execute(trx);
   await sql`insert into outbox_0010 select * from outbox`.execute(trx);
   await sql`drop table outbox`.execute(trx);

@@ -62,14 +62,21 @@ async function allowPostsRuns(trx: AnyDb): Promise<void> {
     await sql`alter table report_runs add constraint report_runs_kind check (${sql.raw(kindCheck)})`.execute(trx);
     return;
   }
-  const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'report_runs'`.execute(trx);
+  const table = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'table' and name = 'report_runs'`.execute(trx);
   const definition = table.rows[0]?.sql;
   const check = /constraint\s+"?report_runs_kind"?\s+check\s*\(\s*kind\s+in\s*\([^)]*\)\s*\)/i;
-  if (!definition || !check.test(definition)) throw new Error(`0012_en3s_board: report_runs's definition has no report_runs_kind check as 0002 wrote it: ${definition ?? '(no table)'}`);
+  if (!definition || !check.test(definition))
+    throw new Error(
+      `0012_en3s_board: report_runs's definition has no report_runs_kind check as 0002 wrote it: ${definition ?? '(no table)'}`,
+    );
   const rebuilt = definition
     .replace(/^create\s+table\s+"?report_runs"?/i, 'create table "report_runs_0012"')
     .replace(check, `constraint "report_runs_kind" check (${kindCheck})`);
-  const indexes = await sql<{ sql: string }>`select sql from sqlite_master where type = 'index' and tbl_name = 'report_runs' and sql is not null`.execute(trx);
+  const indexes = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'index' and tbl_name = 'report_runs' and sql is not null`.execute(trx);
   await sql.raw(rebuilt).execute(trx);
   await sql`insert into report_runs_0012 select * from report_runs`.execute(trx);
   await sql`drop table report_runs`.execute(trx);

@@ -9,8 +9,26 @@ import { Client } from './http-client.js';
  * not, so a URL guessed from the recruiter's side learns nothing.
  */
 
-const pageGets = ['/admin', '/admin/offres', '/admin/offres?state=approved', '/admin/commandes', '/admin/rapports', '/admin/rapports/1/fichier', '/admin/parametres', '/admin/nimporte-quoi'];
-const apiGets = ['/api/overview', '/api/offers', '/api/outbox/dead', '/api/status', '/api/reports/runs', '/api/reports/runs/1', '/api/reports/runs/1/file', '/api/nimporte-quoi'];
+const pageGets = [
+  '/admin',
+  '/admin/offres',
+  '/admin/offres?state=approved',
+  '/admin/commandes',
+  '/admin/rapports',
+  '/admin/rapports/1/fichier',
+  '/admin/parametres',
+  '/admin/nimporte-quoi',
+];
+const apiGets = [
+  '/api/overview',
+  '/api/offers',
+  '/api/outbox/dead',
+  '/api/status',
+  '/api/reports/runs',
+  '/api/reports/runs/1',
+  '/api/reports/runs/1/file',
+  '/api/nimporte-quoi',
+];
 
 describe.each(testDatabases())('admin access on %s', (dialect) => {
   let app: AdminTestApp;
@@ -21,8 +39,22 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
     const offer = offerPath(app.offers.published);
     pageGets.push(`/admin/offres/${offer}`, `/admin/offres/${offerPath('does-not-exist')}`);
     apiGets.push(`/api/offers/${offer}`, `/api/offers/${offer}/timeline`, `/api/offers/${offerPath('does-not-exist')}`);
-    pagePosts = [`/admin/offres/${offer}/perimetre`, `/admin/offres/${offer}/reevaluer`, `/admin/offres/${offer}/verifiee`, `/admin/commandes/${app.deadCommandId}/relancer`, '/admin/reconciliation', '/admin/rapports'];
-    apiPosts = [`/api/offers/${offer}/override`, `/api/offers/${offer}/reevaluate`, `/api/offers/${offer}/checked`, `/api/outbox/${app.deadCommandId}/retry`, '/api/reconcile', '/api/reports'];
+    pagePosts = [
+      `/admin/offres/${offer}/perimetre`,
+      `/admin/offres/${offer}/reevaluer`,
+      `/admin/offres/${offer}/verifiee`,
+      `/admin/commandes/${app.deadCommandId}/relancer`,
+      '/admin/reconciliation',
+      '/admin/rapports',
+    ];
+    apiPosts = [
+      `/api/offers/${offer}/override`,
+      `/api/offers/${offer}/reevaluate`,
+      `/api/offers/${offer}/checked`,
+      `/api/outbox/${app.deadCommandId}/retry`,
+      '/api/reconcile',
+      '/api/reports',
+    ];
   });
   afterAll(() => app?.close());
 
@@ -38,13 +70,23 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
 
   it('refuses every form post without a session (401), and changes nothing', async () => {
     const anonymous = new Client(app.url);
-    const before = await app.store.db.selectFrom('ledger').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await app.store.db
+      .selectFrom('ledger')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     for (const path of pagePosts) {
-      const answer = await anonymous.post(path, { scope: 'not_concerned', reason: 'tentative sans session', kind: 'report' });
+      const answer = await anonymous.post(path, {
+        scope: 'not_concerned',
+        reason: 'tentative sans session',
+        kind: 'report',
+      });
       expect(answer.status, path).toBe(401);
       expect(answer.text, path).toContain('authentification requise');
     }
-    const after = await app.store.db.selectFrom('ledger').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await app.store.db
+      .selectFrom('ledger')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     expect(app.reconcileCalls).toBe(0);
   });
@@ -56,11 +98,16 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
       const answer = await anonymous.get(path);
       expect(answer.status, path).toBe(401);
       expect(answer.headers.get('www-authenticate'), path).toBe('Bearer');
-      expect(answer.json, path).toEqual({ code: 'UNAUTHENTICATED', message: expect.stringContaining('authentification requise') });
+      expect(answer.json, path).toEqual({
+        code: 'UNAUTHENTICATED',
+        message: expect.stringContaining('authentification requise'),
+      });
       bodies.add(answer.text);
     }
     for (const path of apiPosts) {
-      const answer = await anonymous.request('POST', path, { json: { concerned: false, reason: 'tentative sans jeton' } });
+      const answer = await anonymous.request('POST', path, {
+        json: { concerned: false, reason: 'tentative sans jeton' },
+      });
       expect(answer.status, path).toBe(401);
       bodies.add(answer.text);
     }
@@ -70,7 +117,13 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
   it('refuses a wrong, malformed or empty bearer token (401 INVALID_TOKEN), even next to a valid session', async () => {
     const alice = new Client(app.url);
     expect((await alice.login('alice', PASSWORD)).status).toBe(303);
-    for (const authorization of ['Bearer wrong-token-0123456789abcdef', 'Bearer ', 'Basic YWxpY2U6eA==', `Bearer ${API_TOKEN}x`, `bearer${API_TOKEN}`]) {
+    for (const authorization of [
+      'Bearer wrong-token-0123456789abcdef',
+      'Bearer ',
+      'Basic YWxpY2U6eA==',
+      `Bearer ${API_TOKEN}x`,
+      `bearer${API_TOKEN}`,
+    ]) {
       const answer = await alice.get('/api/offers', { authorization });
       expect(answer.status, authorization).toBe(401);
       expect(answer.json.code, authorization).toBe('INVALID_TOKEN');
@@ -84,7 +137,9 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
     expect(list.json.total).toBe(5);
     const alice = new Client(app.url);
     await alice.login('alice', PASSWORD);
-    for (const path of pageGets.filter((p) => !p.includes('nimporte') && !p.includes('does-not-exist') && !p.includes('fichier'))) {
+    for (const path of pageGets.filter(
+      (p) => !p.includes('nimporte') && !p.includes('does-not-exist') && !p.includes('fichier'),
+    )) {
       expect((await alice.get(path)).status, path).toBe(200);
     }
     expect((await alice.get('/admin/nimporte-quoi')).status).toBe(404);
@@ -143,7 +198,11 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
 describe('admin access with secure cookies and a trusted proxy', () => {
   let app: AdminTestApp;
   beforeAll(async () => {
-    app = await startAdminApp('sqlite', 'proxy', { adminCookieSecure: 'true', adminProxyUserHeader: 'X-Remote-User', adminTrustedProxies: ['127.0.0.1'] });
+    app = await startAdminApp('sqlite', 'proxy', {
+      adminCookieSecure: 'true',
+      adminProxyUserHeader: 'X-Remote-User',
+      adminTrustedProxies: ['127.0.0.1'],
+    });
   });
   afterAll(() => app?.close());
 
@@ -176,7 +235,10 @@ describe('admin access with secure cookies and a trusted proxy', () => {
 describe('admin access: the proxy header from an untrusted address', () => {
   let app: AdminTestApp;
   beforeAll(async () => {
-    app = await startAdminApp('sqlite', 'untrusted-proxy', { adminProxyUserHeader: 'X-Remote-User', adminTrustedProxies: ['10.0.0.1'] });
+    app = await startAdminApp('sqlite', 'untrusted-proxy', {
+      adminProxyUserHeader: 'X-Remote-User',
+      adminTrustedProxies: ['10.0.0.1'],
+    });
   });
   afterAll(() => app?.close());
 

@@ -17,8 +17,17 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
   let alice: Client;
   let script: Client;
   const key = (id: string) => ({ source: 'talentlink', ats_id: id, campaign: 2027 });
-  const ledgerCount = async () => Number((await app.store.db.selectFrom('ledger').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const lastEntry = async (id?: string) => (await readLedger(app.store.db, { ...(id ? { offer: key(id) } : {}), limit: 100_000 })).at(-1)!;
+  const ledgerCount = async () =>
+    Number(
+      (
+        await app.store.db
+          .selectFrom('ledger')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const lastEntry = async (id?: string) =>
+    (await readLedger(app.store.db, { ...(id ? { offer: key(id) } : {}), limit: 100_000 })).at(-1)!;
 
   beforeAll(async () => {
     app = await startAdminApp(dialect, 'actions');
@@ -36,9 +45,15 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     expect(missing.text).toContain('jeton anti-CSRF');
     const bob = new Client(app.url);
     await bob.login('bob', PASSWORD);
-    const borrowed = await alice.post(path, { scope: 'not_concerned', reason: 'vérifié avec la DRH', _csrf: await bob.csrf() });
+    const borrowed = await alice.post(path, {
+      scope: 'not_concerned',
+      reason: 'vérifié avec la DRH',
+      _csrf: await bob.csrf(),
+    });
     expect(borrowed.status).toBe(403);
-    const apiWithoutHeader = await alice.request('POST', `/api/offers/${offerPath(app.offers.undetermined)}/override`, { json: { concerned: false, reason: 'vérifié avec la DRH' } });
+    const apiWithoutHeader = await alice.request('POST', `/api/offers/${offerPath(app.offers.undetermined)}/override`, {
+      json: { concerned: false, reason: 'vérifié avec la DRH' },
+    });
     expect(apiWithoutHeader.status).toBe(403);
     expect(apiWithoutHeader.json.code).toBe('CSRF_TOKEN_INVALID');
     expect(await ledgerCount()).toBe(before);
@@ -51,7 +66,9 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     const path = `/admin/offres/${offerPath(app.offers.undetermined)}/perimetre`;
     expect((await alice.post(path, { _csrf: csrf, scope: 'not_concerned', reason: '  ' })).status).toBe(400);
     expect((await alice.post(path, { _csrf: csrf, scope: 'validé', reason: 'une bonne raison' })).status).toBe(400);
-    const api = await script.request('POST', `/api/offers/${offerPath(app.offers.undetermined)}/override`, { json: { concerned: 'yes', reason: 'une bonne raison' } });
+    const api = await script.request('POST', `/api/offers/${offerPath(app.offers.undetermined)}/override`, {
+      json: { concerned: 'yes', reason: 'une bonne raison' },
+    });
     expect(api.status).toBe(400);
     expect(api.json).toEqual({ code: 'BAD_REQUEST', message: expect.stringContaining('concerned') });
     expect(await ledgerCount()).toBe(before);
@@ -67,7 +84,11 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     expect(answer.headers.get('location')).toContain('done=override');
     const entries = await readLedger(app.store.db, { offer: key(app.offers.undetermined), limit: 1000 });
     const override = entries.find((e) => e.kind === 'admin.override')!;
-    expect(override).toMatchObject({ actor: 'administrator', actor_name: 'alice', data: { concerned: false, reason: 'Poste de niveau 6 confirmé par la DRH' } });
+    expect(override).toMatchObject({
+      actor: 'administrator',
+      actor_name: 'alice',
+      data: { concerned: false, reason: 'Poste de niveau 6 confirmé par la DRH' },
+    });
     const offer = (await getOffer(app.store.db, key(app.offers.undetermined)))!;
     expect(offer.concerned).toBe('no');
     expect(offer.review_needed).toBe(false);
@@ -84,46 +105,91 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     expect(set.status).toBe(200);
     // Back in the process: the EN3S approver is wanted again (its command, still queued, is not asked twice).
     expect(set.json).toMatchObject({ state: 'awaiting_approver', commands: expect.arrayContaining(['set_approver']) });
-    expect(await lastEntry(app.offers.undetermined)).toMatchObject({ kind: 'state.changed', data: { from: 'not_concerned', to: 'awaiting_approver' } });
+    expect(await lastEntry(app.offers.undetermined)).toMatchObject({
+      kind: 'state.changed',
+      data: { from: 'not_concerned', to: 'awaiting_approver' },
+    });
     const entries = await readLedger(app.store.db, { offer: key(app.offers.undetermined), limit: 1000 });
-    expect(entries.filter((e) => e.kind === 'admin.override').at(-1)).toMatchObject({ actor_name: 'script-nuit', data: { concerned: true, reason: 'Niveau 8 en réalité' } });
-    const removed = await script.request('POST', path, { json: { concerned: null, reason: 'Retour à la décision des textes' } });
+    expect(entries.filter((e) => e.kind === 'admin.override').at(-1)).toMatchObject({
+      actor_name: 'script-nuit',
+      data: { concerned: true, reason: 'Niveau 8 en réalité' },
+    });
+    const removed = await script.request('POST', path, {
+      json: { concerned: null, reason: 'Retour à la décision des textes' },
+    });
     expect(removed.status).toBe(200);
     expect((await getOffer(app.store.db, key(app.offers.undetermined)))!.concerned).toBe('undetermined');
   });
 
   it('evaluates an offer again, with the request in the ledger before its effects', async () => {
-    const answer = await alice.post(`/admin/offres/${offerPath(app.offers.notConcerned)}/reevaluer`, { _csrf: await alice.csrf(), reason: 'Nouveau texte publié' });
+    const answer = await alice.post(`/admin/offres/${offerPath(app.offers.notConcerned)}/reevaluer`, {
+      _csrf: await alice.csrf(),
+      reason: 'Nouveau texte publié',
+    });
     expect(answer.status).toBe(303);
     const entries = await readLedger(app.store.db, { offer: key(app.offers.notConcerned), limit: 1000 });
-    expect(entries.at(-1)).toMatchObject({ kind: 'admin.reevaluate', actor: 'administrator', actor_name: 'alice', data: { reason: 'Nouveau texte publié', via: 'session' } });
-    const missing = await script.request('POST', `/api/offers/${offerPath('nope')}/reevaluate`, { json: { reason: 'offre inconnue' } });
+    expect(entries.at(-1)).toMatchObject({
+      kind: 'admin.reevaluate',
+      actor: 'administrator',
+      actor_name: 'alice',
+      data: { reason: 'Nouveau texte publié', via: 'session' },
+    });
+    const missing = await script.request('POST', `/api/offers/${offerPath('nope')}/reevaluate`, {
+      json: { reason: 'offre inconnue' },
+    });
     expect(missing.status).toBe(404);
     expect(missing.json.code).toBe('NOT_FOUND');
   });
 
   it('retries a dead-lettered command: back to pending, recorded; a second retry is a conflict (409)', async () => {
-    const answer = await alice.post(`/admin/commandes/${app.deadCommandId}/relancer`, { _csrf: await alice.csrf('/admin/commandes'), reason: 'Utilisateur EN3S ajouté dans l’ATS' });
+    const answer = await alice.post(`/admin/commandes/${app.deadCommandId}/relancer`, {
+      _csrf: await alice.csrf('/admin/commandes'),
+      reason: 'Utilisateur EN3S ajouté dans l’ATS',
+    });
     expect(answer.status).toBe(303);
-    const command = await app.store.db.selectFrom('outbox').selectAll().where('id', '=', app.deadCommandId).executeTakeFirstOrThrow();
+    const command = await app.store.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', '=', app.deadCommandId)
+      .executeTakeFirstOrThrow();
     expect(command.status).toBe('pending');
     expect(command.attempts).toBe(0);
     const entry = await lastEntry(command.ats_id);
-    expect(entry).toMatchObject({ kind: 'admin.retry', actor_name: 'alice', data: { commandId: app.deadCommandId, command: command.kind, reason: 'Utilisateur EN3S ajouté dans l’ATS' } });
-    const again = await script.request('POST', `/api/outbox/${app.deadCommandId}/retry`, { json: { reason: 'deuxième relance' } });
+    expect(entry).toMatchObject({
+      kind: 'admin.retry',
+      actor_name: 'alice',
+      data: { commandId: app.deadCommandId, command: command.kind, reason: 'Utilisateur EN3S ajouté dans l’ATS' },
+    });
+    const again = await script.request('POST', `/api/outbox/${app.deadCommandId}/retry`, {
+      json: { reason: 'deuxième relance' },
+    });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('CONFLICT');
-    expect((await script.request('POST', '/api/outbox/999999/retry', { json: { reason: 'commande inconnue' } })).status).toBe(404);
-    expect((await script.request('POST', '/api/outbox/abc/retry', { json: { reason: 'numéro illisible' } })).status).toBe(400);
+    expect(
+      (await script.request('POST', '/api/outbox/999999/retry', { json: { reason: 'commande inconnue' } })).status,
+    ).toBe(404);
+    expect(
+      (await script.request('POST', '/api/outbox/abc/retry', { json: { reason: 'numéro illisible' } })).status,
+    ).toBe(400);
   });
 
   it('triggers a reconciliation, recorded with the reason; a failed one is reported and raises the ATS alert', async () => {
-    const ok = await alice.post('/admin/reconciliation', { _csrf: await alice.csrf('/admin/parametres'), reason: 'Notification perdue signalée' });
+    const ok = await alice.post('/admin/reconciliation', {
+      _csrf: await alice.csrf('/admin/parametres'),
+      reason: 'Notification perdue signalée',
+    });
     expect(ok.headers.get('location')).toContain('done=reconcile#');
     const shown = await alice.get(ok.headers.get('location')!.replace(/#.*/, ''));
-    expect(shown.text).toContain(`Résultat : 3 offres lues dans la liste des changements de l’ATS depuis le ${frenchDateTime(NOW)}, dont 1 version nouvelle transmise au traitement (2 déjà connues).`);
+    expect(shown.text).toContain(
+      `Résultat : 3 offres lues dans la liste des changements de l’ATS depuis le ${frenchDateTime(NOW)}, dont 1 version nouvelle transmise au traitement (2 déjà connues).`,
+    );
     expect(app.reconcileCalls).toBe(1);
-    expect(await lastEntry()).toMatchObject({ kind: 'admin.reconcile', actor_name: 'alice', offer_ats_id: null, data: { reason: 'Notification perdue signalée' } });
+    expect(await lastEntry()).toMatchObject({
+      kind: 'admin.reconcile',
+      actor_name: 'alice',
+      offer_ats_id: null,
+      data: { reason: 'Notification perdue signalée' },
+    });
     app.reconcileAnswer = { ok: false, error: 'TIMEOUT: the ATS did not answer', listed: 0 };
     const failed = await script.request('POST', '/api/reconcile', { json: { reason: 'Deuxième essai' } });
     expect(failed.status).toBe(502);

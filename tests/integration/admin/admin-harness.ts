@@ -69,43 +69,81 @@ export async function startAdminApp(
   const store = await openTestStore(dialect, `admin-${name}`);
   const clock = new TestClock(NOW);
   // The ATS is never called: the jobs come as snapshots, and no dispatcher runs.
-  const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock, log: options.log ?? silentLogger, ats: unreachableAts };
+  const ctx: PipelineContext = {
+    store,
+    domain: data,
+    policy: testPolicy,
+    clock,
+    log: options.log ?? silentLogger,
+    ats: unreachableAts,
+  };
   const reportsDir = mkdtempSync(join(tmpdir(), 'en3s-admin-reports-'));
   const hash = bcrypt.hashSync(PASSWORD, 4);
-  const config = loadConfig({}, {
-    adminUsers: [`alice:${hash}`, `bob:${hash}`],
-    adminApiTokens: [`script-nuit:${createHash('sha256').update(API_TOKEN).digest('hex')}`],
-    adminLoginAttempts: 3,
-    httpHost: '127.0.0.1',
-    reportsDir,
-    ...overrides,
-  });
+  const config = loadConfig(
+    {},
+    {
+      adminUsers: [`alice:${hash}`, `bob:${hash}`],
+      adminApiTokens: [`script-nuit:${createHash('sha256').update(API_TOKEN).digest('hex')}`],
+      adminLoginAttempts: 3,
+      httpHost: '127.0.0.1',
+      reportsDir,
+      ...overrides,
+    },
+  );
 
   let read = 0;
   const seen = (snapshot: JobSnapshot) =>
-    inTransaction(store, (trx) => applySnapshot(ctx, trx, { snapshot, posting: null, origin: 'queue' }, { eventId: `snap-${(read += 1)}`, type: 'job.snapshot' }, new Date(snapshot.fetchedAt)));
+    inTransaction(store, (trx) =>
+      applySnapshot(
+        ctx,
+        trx,
+        { snapshot, posting: null, origin: 'queue' },
+        { eventId: `snap-${(read += 1)}`, type: 'job.snapshot' },
+        new Date(snapshot.fetchedAt),
+      ),
+    );
   // A posting goes out the day after the job was first seen: a breach, taken down by the connector.
-  const published = new JobStory({ id: 'job-published', orgName: 'CPAM de la Gironde', grid: 'RG', level: '8', title: 'Directeur adjoint publié' }, '2027-02-01T09:00:00.000Z');
+  const published = new JobStory(
+    { id: 'job-published', orgName: 'CPAM de la Gironde', grid: 'RG', level: '8', title: 'Directeur adjoint publié' },
+    '2027-02-01T09:00:00.000Z',
+  );
   await seen(published.snapshot);
   await seen(published.post('2027-02-02T09:05:00.000Z', '7001', '2027-02-02T09:00:00.000Z', 'OPEN'));
-  const undetermined = new JobStory({ id: 'job-undetermined', orgName: 'CAF du Nord', grid: 'RG', title: 'Responsable sans niveau' }, '2027-02-03T09:00:00.000Z');
+  const undetermined = new JobStory(
+    { id: 'job-undetermined', orgName: 'CAF du Nord', grid: 'RG', title: 'Responsable sans niveau' },
+    '2027-02-03T09:00:00.000Z',
+  );
   await seen(undetermined.snapshot);
-  const notConcerned = new JobStory({ id: 'job-not-concerned', orgName: 'URSSAF Île-de-France', grid: 'RG', level: '5B', title: 'Gestionnaire' }, '2027-02-04T09:00:00.000Z');
+  const notConcerned = new JobStory(
+    { id: 'job-not-concerned', orgName: 'URSSAF Île-de-France', grid: 'RG', level: '5B', title: 'Gestionnaire' },
+    '2027-02-04T09:00:00.000Z',
+  );
   await seen(notConcerned.snapshot);
   // EN3S set by the connector, then submitted by the recruiter with EN3S its only approver: no answer since.
-  const submitted = new JobStory({ id: 'job-submitted', orgName: 'CPAM du Rhône', grid: 'RG', level: '9', title: 'Directeur comptable en attente' }, '2027-01-20T09:00:00.000Z');
+  const submitted = new JobStory(
+    { id: 'job-submitted', orgName: 'CPAM du Rhône', grid: 'RG', level: '9', title: 'Directeur comptable en attente' },
+    '2027-01-20T09:00:00.000Z',
+  );
   await seen(submitted.snapshot);
   await seen(submitted.addEn3s('2027-01-20T10:00:00.000Z'));
   await seen(submitted.submit('2027-01-21T09:00:00.000Z'));
   // EN3S set, the recruiter asked to submit, and nothing since.
-  const hostile = new JobStory({ id: 'job-hostile', orgName: 'CAF du Nord', grid: 'RG', level: '7', title: HOSTILE_TITLE }, '2027-02-05T09:00:00.000Z');
+  const hostile = new JobStory(
+    { id: 'job-hostile', orgName: 'CAF du Nord', grid: 'RG', level: '7', title: HOSTILE_TITLE },
+    '2027-02-05T09:00:00.000Z',
+  );
   await seen(hostile.snapshot);
   await seen(hostile.addEn3s('2027-02-05T09:00:02.000Z'));
 
   // One command given up by the dispatcher, as an administrator finds it.
   const [claimed] = await claimCommands(store.db, { owner: 'test', leaseMs: 60_000, limit: 1, now: NOW });
   if (!claimed) throw new Error('admin harness: the pipeline wrote no command to dead-letter');
-  await deadLetterCommand(store.db, claimed.id, 'test', 'INVALID_TEAM (HTTP 400): user 900 is not an approver of this company');
+  await deadLetterCommand(
+    store.db,
+    claimed.id,
+    'test',
+    'INVALID_TEAM (HTTP 400): user 900 is not an approver of this company',
+  );
 
   const state = { reconcileCalls: 0, reconcileAnswer: { ok: true, listed: 3, inserted: 1, since: NOW } as unknown };
   const app = express();
@@ -131,7 +169,13 @@ export async function startAdminApp(
     ctx,
     config,
     reportsDir,
-    offers: { published: published.snapshot.atsId, undetermined: undetermined.snapshot.atsId, notConcerned: notConcerned.snapshot.atsId, submitted: submitted.snapshot.atsId, hostile: hostile.snapshot.atsId },
+    offers: {
+      published: published.snapshot.atsId,
+      undetermined: undetermined.snapshot.atsId,
+      notConcerned: notConcerned.snapshot.atsId,
+      submitted: submitted.snapshot.atsId,
+      hostile: hostile.snapshot.atsId,
+    },
     deadCommandId: claimed.id,
     get reconcileCalls() {
       return state.reconcileCalls;

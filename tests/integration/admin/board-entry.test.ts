@@ -19,7 +19,16 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
   const key = (id: string) => ({ source: 'talentlink', ats_id: id, campaign: 2027 });
   const api = (id: string) => `/api/offers/${offerPath(id)}/en3s-board`;
   const page = (id: string) => `/admin/offres/${offerPath(id)}`;
-  const boardEntries = async () => Number((await app.store.db.selectFrom('ledger').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'admin.board_entry').executeTakeFirstOrThrow()).n);
+  const boardEntries = async () =>
+    Number(
+      (
+        await app.store.db
+          .selectFrom('ledger')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('kind', '=', 'admin.board_entry')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     app = await startAdminApp(dialect, 'board-entry');
@@ -30,20 +39,40 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
   afterAll(() => app?.close());
 
   it('records the entry through the API (201), corrects it (200, superseded), and a repeat writes nothing (200, unchanged)', async () => {
-    const created = await script.request('POST', api(app.offers.published), { json: { enteredOn: '2027-02-10', note: '  Saisi   par la DRH  ' } });
+    const created = await script.request('POST', api(app.offers.published), {
+      json: { enteredOn: '2027-02-10', note: '  Saisi   par la DRH  ' },
+    });
     expect(created.status).toBe(201);
     expect(created.json).toEqual({
       outcome: 'created',
-      entry: { enteredOn: '2027-02-10', note: 'Saisi par la DRH', recordedBy: 'script-nuit', recordedAt: '2027-02-15T10:00:00.000Z', revision: 1, ledgerSeq: expect.any(Number) },
+      entry: {
+        enteredOn: '2027-02-10',
+        note: 'Saisi par la DRH',
+        recordedBy: 'script-nuit',
+        recordedAt: '2027-02-15T10:00:00.000Z',
+        revision: 1,
+        ledgerSeq: expect.any(Number),
+      },
       supersedes: null,
     });
-    const [entry] = (await readLedger(app.store.db, { offer: key(app.offers.published), limit: 10_000 })).filter((e) => e.kind === 'admin.board_entry');
-    expect(entry).toMatchObject({ seq: created.json.entry.ledgerSeq, actor: 'administrator', actor_name: 'script-nuit', data: { enteredOn: '2027-02-10', note: 'Saisi par la DRH', via: 'token', supersedes: null } });
+    const [entry] = (await readLedger(app.store.db, { offer: key(app.offers.published), limit: 10_000 })).filter(
+      (e) => e.kind === 'admin.board_entry',
+    );
+    expect(entry).toMatchObject({
+      seq: created.json.entry.ledgerSeq,
+      actor: 'administrator',
+      actor_name: 'script-nuit',
+      data: { enteredOn: '2027-02-10', note: 'Saisi par la DRH', via: 'token', supersedes: null },
+    });
 
     app.clock.advance(60_000);
     const corrected = await script.request('POST', api(app.offers.published), { json: { enteredOn: '2027-02-11' } });
     expect(corrected.status).toBe(200);
-    expect(corrected.json).toMatchObject({ outcome: 'superseded', entry: { enteredOn: '2027-02-11', note: null, revision: 2 }, supersedes: { enteredOn: '2027-02-10', note: 'Saisi par la DRH' } });
+    expect(corrected.json).toMatchObject({
+      outcome: 'superseded',
+      entry: { enteredOn: '2027-02-11', note: null, revision: 2 },
+      supersedes: { enteredOn: '2027-02-10', note: 'Saisi par la DRH' },
+    });
     const before = await boardEntries();
     const repeated = await script.request('POST', api(app.offers.published), { json: { enteredOn: '2027-02-11' } });
     expect(repeated.status).toBe(200);
@@ -52,7 +81,11 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
 
     const offer = await script.get(`/api/offers/${offerPath(app.offers.published)}`);
     expect(offer.json.en3sBoard).toMatchObject({ enteredOn: '2027-02-11', recordedBy: 'script-nuit', revision: 2 });
-    expect(offer.json.timeline.filter((e: { kind: string }) => e.kind === 'admin.board_entry').map((e: { description: string }) => e.description)).toEqual([
+    expect(
+      offer.json.timeline
+        .filter((e: { kind: string }) => e.kind === 'admin.board_entry')
+        .map((e: { description: string }) => e.description),
+    ).toEqual([
       'Poste saisi sur la bourse en ligne des postes de l’EN3S le 10/02/2027 — note : Saisi par la DRH',
       'Poste saisi sur la bourse en ligne des postes de l’EN3S le 11/02/2027 (remplace la saisie du 10/02/2027 enregistrée par script-nuit le 15/02/2027 11:00 ; le registre garde les deux)',
     ]);
@@ -74,9 +107,15 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     ] as const) {
       const answer = await script.request('POST', api(app.offers.submitted), { json });
       expect(answer.status, JSON.stringify(json)).toBe(400);
-      expect(answer.json, JSON.stringify(json)).toEqual({ code: 'BAD_REQUEST', message: expect.stringContaining(word) });
+      expect(answer.json, JSON.stringify(json)).toEqual({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining(word),
+      });
     }
-    const malformed = await script.request('POST', api(app.offers.submitted), { body: '{"enteredOn":', headers: { 'content-type': 'application/json' } });
+    const malformed = await script.request('POST', api(app.offers.submitted), {
+      body: '{"enteredOn":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.json.code).toBe('MALFORMED_JSON');
     const notConcerned = await script.request('POST', api(app.offers.notConcerned), { json: {} });
     expect(notConcerned.status).toBe(409);
@@ -93,8 +132,12 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     const viaSession = await alice.request('POST', api(app.offers.submitted), { json: { enteredOn: '2027-02-12' } });
     expect(viaSession.status).toBe(403);
     expect(viaSession.json.code).toBe('CSRF_TOKEN_INVALID');
-    expect((await alice.post(`${page(app.offers.submitted)}/bourse-en3s`, { enteredOn: '2027-02-12', note: '' })).status).toBe(403);
-    expect((await new Client(app.url).post(`${page(app.offers.submitted)}/bourse-en3s`, { enteredOn: '2027-02-12' })).status).toBe(401);
+    expect(
+      (await alice.post(`${page(app.offers.submitted)}/bourse-en3s`, { enteredOn: '2027-02-12', note: '' })).status,
+    ).toBe(403);
+    expect(
+      (await new Client(app.url).post(`${page(app.offers.submitted)}/bourse-en3s`, { enteredOn: '2027-02-12' })).status,
+    ).toBe(401);
     expect(await boardEntries()).toBe(before);
   });
 
@@ -102,19 +145,30 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     const empty = await alice.get(page(app.offers.submitted));
     expect(empty.text).toContain('Bourse en ligne des postes de l’EN3S');
     expect(empty.text).toContain('Pas encore enregistré comme saisi.');
-    expect(empty.text).toMatch(/<input type="date" id="bourse-date" name="enteredOn" value="2027-02-15" max="2027-02-15" required>/);
+    expect(empty.text).toMatch(
+      /<input type="date" id="bourse-date" name="enteredOn" value="2027-02-15" max="2027-02-15" required>/,
+    );
     expect(empty.text).toContain('le registre garde les deux');
 
-    const answer = await alice.post(`${page(app.offers.submitted)}/bourse-en3s`, { _csrf: await alice.csrf(page(app.offers.submitted)), enteredOn: '', note: 'Saisi par le directeur' });
+    const answer = await alice.post(`${page(app.offers.submitted)}/bourse-en3s`, {
+      _csrf: await alice.csrf(page(app.offers.submitted)),
+      enteredOn: '',
+      note: 'Saisi par le directeur',
+    });
     expect(answer.status).toBe(303);
     expect(answer.headers.get('location')).toBe(`${page(app.offers.submitted)}?done=board-entry#bourse-en3s`);
     const shown = await alice.get(answer.headers.get('location')!);
     expect(shown.text).toContain('La saisie du poste sur la bourse de l’EN3S est enregistrée');
     expect(shown.text).toMatch(/Saisi le <strong>15\/02\/2027<\/strong> — enregistré par alice le 15\/02\/2027 11:0\d/);
-    expect(shown.text).toContain('Poste saisi sur la bourse en ligne des postes de l’EN3S le 15/02/2027 — note : Saisi par le directeur');
+    expect(shown.text).toContain(
+      'Poste saisi sur la bourse en ligne des postes de l’EN3S le 15/02/2027 — note : Saisi par le directeur',
+    );
     expect(shown.text).toMatch(/Administrateur <strong>alice<\/strong>/);
 
-    const bad = await alice.post(`${page(app.offers.submitted)}/bourse-en3s`, { _csrf: await alice.csrf(page(app.offers.submitted)), enteredOn: '2027-13-01' });
+    const bad = await alice.post(`${page(app.offers.submitted)}/bourse-en3s`, {
+      _csrf: await alice.csrf(page(app.offers.submitted)),
+      enteredOn: '2027-13-01',
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('date de saisie');
 
@@ -125,37 +179,61 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
 
   it('no page, alert or report says an EN3S answer is late (the submission unanswered since 21 January included)', async () => {
     const late = /retard|hors[ -]d[ée]lai|délai dépassé/i;
-    const pages = ['/admin', '/admin/offres?campaign=2027', '/admin/offres?campaign=2027&unansweredDays=15', ...Object.values(app.offers).map(page)];
+    const pages = [
+      '/admin',
+      '/admin/offres?campaign=2027',
+      '/admin/offres?campaign=2027&unansweredDays=15',
+      ...Object.values(app.offers).map(page),
+    ];
     for (const path of pages) {
       const answer = await alice.get(path);
       expect(answer.status, path).toBe(200);
       expect(answer.text, path).not.toMatch(late);
     }
     const overview = await script.get('/api/overview?campaign=2027');
-    expect(overview.json.alerts.find((a: { key: string }) => a.key === 'unanswered')).toMatchObject({ count: 1, label: 'Soumissions à l’EN3S sans réponse observée depuis plus de 15 jours' });
+    expect(overview.json.alerts.find((a: { key: string }) => a.key === 'unanswered')).toMatchObject({
+      count: 1,
+      label: 'Soumissions à l’EN3S sans réponse observée depuis plus de 15 jours',
+    });
     expect(JSON.stringify(overview.json)).not.toMatch(late);
     for (const kind of ['report', 'recap'] as const) {
       const made = await script.request('POST', '/api/reports', { json: { kind, format: 'html', campaign: 2027 } });
       const file = await script.get(made.json.download);
       expect(file.text, kind).not.toMatch(late);
-      if (kind === 'recap') expect(file.text).toContain('(SGMCAS), pour le récapitulatif entier, tous réseaux confondus (ARS comprises)');
+      if (kind === 'recap')
+        expect(file.text).toContain('(SGMCAS), pour le récapitulatif entier, tous réseaux confondus (ARS comprises)');
     }
   });
 
   it('produces the list of posts from the reports page and the API, with the posts recorded as entered; refuses what it does not take', async () => {
     const form = await alice.get('/admin/rapports');
     expect(form.text).toContain('value="posts"');
-    const made = await alice.post('/admin/rapports', { _csrf: await alice.csrf('/admin/rapports'), kind: 'posts', format: 'json', campaign: '2027', network: '', regime: '', body: '', state: '', asOf: '' });
+    const made = await alice.post('/admin/rapports', {
+      _csrf: await alice.csrf('/admin/rapports'),
+      kind: 'posts',
+      format: 'json',
+      campaign: '2027',
+      network: '',
+      regime: '',
+      body: '',
+      state: '',
+      asOf: '',
+    });
     expect(made.status).toBe(303);
     const listed = await alice.get(made.headers.get('location')!);
     expect(listed.text).toContain('Postes à saisir sur la bourse en ligne des postes de l’EN3S (JSON)');
     const link = /href="(\/admin\/rapports\/\d+\/fichier)"/.exec(listed.text)!;
     const list = JSON.parse((await alice.get(link[1]!)).text);
-    // Concerned or undetermined: the posting one, the undetermined one, the submitted one, the hostile one; not the level 5B.
-    expect(list.posts.map((p: { atsId: string }) => p.atsId).sort()).toEqual([app.offers.hostile, app.offers.published, app.offers.submitted, app.offers.undetermined].sort());
+    // Concerned or undetermined: the posting one, the undetermined one, the submitted one, the hostile one; not the
+    // level 5B.
+    expect(list.posts.map((p: { atsId: string }) => p.atsId).sort()).toEqual(
+      [app.offers.hostile, app.offers.published, app.offers.submitted, app.offers.undetermined].sort(),
+    );
     expect(list.total).toEqual({ posts: 4, entered: 2, toEnter: 2 });
 
-    const byApi = await script.request('POST', '/api/reports', { json: { kind: 'posts', format: 'csv', campaign: 2027, body: 'CPAM du Rhône' } });
+    const byApi = await script.request('POST', '/api/reports', {
+      json: { kind: 'posts', format: 'csv', campaign: 2027, body: 'CPAM du Rhône' },
+    });
     expect(byApi.status).toBe(201);
     expect(byApi.json).toMatchObject({ kind: 'posts', format: 'csv', rowCount: 1 });
     for (const [json, word] of [

@@ -15,7 +15,7 @@ import { Client, csrfOf } from './http-client.js';
 
 function expectFrench(where: string, text: string, identifiers: ReadonlySet<string> = new Set()): void {
   const found = englishWordsIn(text, identifiers);
-  expect(found, `${where}: ${found.join(" | ")}`).toEqual([]);
+  expect(found, `${where}: ${found.join(' | ')}`).toEqual([]);
 }
 
 describe('the dashboard speaks French', () => {
@@ -59,7 +59,9 @@ describe('the dashboard speaks French', () => {
     for (const path of pages) {
       const answer = await alice.get(path);
       expect(answer.headers.get('content-type'), path).toContain('text/html');
-      found.push(...englishWordsIn(readableHtmlText(answer.text), ids).map((word) => `GET ${path} (${answer.status}): ${word}`));
+      found.push(
+        ...englishWordsIn(readableHtmlText(answer.text), ids).map((word) => `GET ${path} (${answer.status}): ${word}`),
+      );
     }
     expect(found).toEqual([]);
   });
@@ -80,7 +82,12 @@ describe('the dashboard speaks French', () => {
       expect(row, name).toBeDefined();
       const cell = /<td>((?:(?!<td>)[\s\S])*)<\/td><\/tr>$/.exec(row!)![1]!;
       // All of its text, the `…` spans as code.
-      const decoded = cell.replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot|#39|#61|#96);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", '#61': '=', '#96': '`' })[e]!);
+      const decoded = cell
+        .replace(/<[^>]*>/g, '')
+        .replace(
+          /&(lt|gt|amp|quot|#39|#61|#96);/g,
+          (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", '#61': '=', '#96': '`' })[e]!,
+        );
       expect(decoded, name).toBe(setting.french.replaceAll('`', ''));
       // What is read outside code: French.
       const explained = readableHtmlText(cell).replace(/\s+/g, ' ').trim();
@@ -108,7 +115,9 @@ describe('the dashboard speaks French', () => {
       const answer = await alice.post(path, form);
       expect(answer.status, path).toBeGreaterThanOrEqual(400);
       expect(answer.headers.get('content-type'), path).toContain('text/html');
-      found.push(...englishWordsIn(readableHtmlText(answer.text), ids).map((word) => `POST ${path} (${answer.status}): ${word}`));
+      found.push(
+        ...englishWordsIn(readableHtmlText(answer.text), ids).map((word) => `POST ${path} (${answer.status}): ${word}`),
+      );
     }
     expect(found).toEqual([]);
   });
@@ -125,27 +134,41 @@ describe('the CLI speaks French', async () => {
    * What a user types is an identifier, not a word: the commands' names and the values options
    * take (`--primary-networks all`), which the help names as they are typed.
    */
-  const typed = new Set([...commands.map(({ command }) => command.name()), 'help', 'recap', 'posts-to-declare', 'all', 'primary']);
+  const typed = new Set([
+    ...commands.map(({ command }) => command.name()),
+    'help',
+    'recap',
+    'posts-to-declare',
+    'all',
+    'primary',
+  ]);
 
-  it.each(commands.map(({ path }) => [path.join(' ') || 'en3s', path] as const))('%s: its help', async (_name, path) => {
-    const help = await en3sInProcess(...path, '--help');
-    expect(help.code).toBe(0);
-    expectFrench(`en3s ${path.join(' ')} --help`, help.stdout + help.stderr, typed);
-  });
+  it.each(commands.map(({ path }) => [path.join(' ') || 'en3s', path] as const))(
+    '%s: its help',
+    async (_name, path) => {
+      const help = await en3sInProcess(...path, '--help');
+      expect(help.code).toBe(0);
+      expectFrench(`en3s ${path.join(' ')} --help`, help.stdout + help.stderr, typed);
+    },
+  );
 
-  it.each(commands.map(({ path, command }) => [path.join(' ') || 'en3s', path, command] as const))('%s: a bad argument', async (_name, path, command) => {
-    const runs = [[...path, '--option-inconnue']];
-    // Without its required arguments or options, a command is refused before it runs.
-    const required = command.registeredArguments.some((a) => a.required) || command.options.some((o) => o.mandatory);
-    if (required) runs.push(path);
-    if (command.registeredArguments.length > 0 && command.commands.length === 0) runs.push([...path, ...command.registeredArguments.map(() => 'x'), 'en-trop']);
-    if (command.commands.length > 0) runs.push([...path, 'sous-commande-inconnue']);
-    for (const args of runs) {
-      const answer = await en3sInProcess(...args);
-      expect(answer.code, args.join(' ')).toBe(2);
-      expectFrench(`en3s ${args.join(' ')}`, answer.stdout + answer.stderr, typed);
-    }
-  });
+  it.each(commands.map(({ path, command }) => [path.join(' ') || 'en3s', path, command] as const))(
+    '%s: a bad argument',
+    async (_name, path, command) => {
+      const runs = [[...path, '--option-inconnue']];
+      // Without its required arguments or options, a command is refused before it runs.
+      const required = command.registeredArguments.some((a) => a.required) || command.options.some((o) => o.mandatory);
+      if (required) runs.push(path);
+      if (command.registeredArguments.length > 0 && command.commands.length === 0)
+        runs.push([...path, ...command.registeredArguments.map(() => 'x'), 'en-trop']);
+      if (command.commands.length > 0) runs.push([...path, 'sous-commande-inconnue']);
+      for (const args of runs) {
+        const answer = await en3sInProcess(...args);
+        expect(answer.code, args.join(' ')).toBe(2);
+        expectFrench(`en3s ${args.join(' ')}`, answer.stdout + answer.stderr, typed);
+      }
+    },
+  );
 
   it('evaluate: a text that is no document, and a document that is no job', async () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');

@@ -39,10 +39,20 @@ describe.each(testDatabases())('« Ce qui retient les commandes » on the overvi
 
   it('shows the open circuit and the quota stop with since and until when, in Paris time', async () => {
     holds.hold('circuit-open', { forMs: 30_000, cause: 'test', endsByItself: false });
-    holds.fromFailure({ kind: 'throttled', code: 'OVER_QUOTA', message: 'gateway', status: 403, retryAfterMs: 3_600_000 });
+    holds.fromFailure({
+      kind: 'throttled',
+      code: 'OVER_QUOTA',
+      message: 'gateway',
+      status: 403,
+      retryAfterMs: 3_600_000,
+    });
     const shown = section((await alice.get('/admin')).text);
-    expect(shown).toMatch(/<tr data-hold="circuit-open"><th scope="row">Disjoncteur ouvert[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 11:00 \(prochain essai\)<\/td><\/tr>/);
-    expect(shown).toMatch(/<tr data-hold="quota"><th scope="row">Quota mensuel de la clé d’API épuisé[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 12:00 \(reprise prévue\)<\/td><\/tr>/);
+    expect(shown).toMatch(
+      /<tr data-hold="circuit-open"><th scope="row">Disjoncteur ouvert[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 11:00 \(prochain essai\)<\/td><\/tr>/,
+    );
+    expect(shown).toMatch(
+      /<tr data-hold="quota"><th scope="row">Quota mensuel de la clé d’API épuisé[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 12:00 \(reprise prévue\)<\/td><\/tr>/,
+    );
     expect(shown).not.toContain('Rien ne retient');
   });
 
@@ -51,7 +61,9 @@ describe.each(testDatabases())('« Ce qui retient les commandes » on the overvi
     holds.release('circuit-open');
     const shown = section((await alice.get('/admin')).text);
     expect(shown).toContain('Dernières causes levées');
-    expect(shown).toMatch(/<tr data-hold="circuit-open"><th scope="row">Disjoncteur ouvert[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 11:20<\/td><\/tr>/);
+    expect(shown).toMatch(
+      /<tr data-hold="circuit-open"><th scope="row">Disjoncteur ouvert[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 11:20<\/td><\/tr>/,
+    );
     // The quota stop is still under way: it stays in the current table.
     expect(shown.slice(0, shown.indexOf('Dernières causes levées'))).toContain('data-hold="quota"');
     expect(warned).toEqual(['commands held back', 'commands held back', 'commands no longer held back']);

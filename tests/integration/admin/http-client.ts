@@ -20,7 +20,11 @@ export class Client {
     readonly headers: Record<string, string> = {},
   ) {}
 
-  async request(method: string, path: string, options: { form?: Record<string, string>; json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async request(
+    method: string,
+    path: string,
+    options: { form?: Record<string, string>; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = { ...this.headers, ...options.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined = options.body;

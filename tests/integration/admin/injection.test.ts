@@ -21,15 +21,25 @@ describe.each(testDatabases())('admin inputs on %s', (dialect) => {
   });
   afterAll(() => app?.close());
 
-  const search = async (q: string) => (await script.get(`/api/offers?campaign=2027&q=${encodeURIComponent(q)}`)).json as { total: number; items: { ats_id: string }[] };
+  const search = async (q: string) =>
+    (await script.get(`/api/offers?campaign=2027&q=${encodeURIComponent(q)}`)).json as {
+      total: number;
+      items: { ats_id: string }[];
+    };
 
   it('treats SQL in the search as text: only the offer whose title holds it matches, the table is intact', async () => {
     for (const q of ["' OR 1=1 --", "' OR '1'='1", "'; DROP TABLE offers; --", '" OR ""="']) {
       const found = await search(q);
-      expect(found.items.map((o) => o.ats_id), q).toEqual(q === "' OR 1=1 --" ? [app.offers.hostile] : []);
+      expect(
+        found.items.map((o) => o.ats_id),
+        q,
+      ).toEqual(q === "' OR 1=1 --" ? [app.offers.hostile] : []);
     }
     expect((await search('')).total).toBe(5);
-    const count = await app.store.db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await app.store.db
+      .selectFrom('offers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(5);
   });
 
@@ -91,7 +101,10 @@ describe.each(testDatabases())('admin inputs on %s', (dialect) => {
 
   it('answers malformed or misshapen JSON bodies with 400', async () => {
     const path = `/api/offers/${offerPath(app.offers.hostile)}/override`;
-    const malformed = await script.request('POST', path, { body: '{"concerned": false, "reason": ', headers: { 'content-type': 'application/json' } });
+    const malformed = await script.request('POST', path, {
+      body: '{"concerned": false, "reason": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.json.code).toBe('MALFORMED_JSON');
     const array = await script.request('POST', path, { json: [1, 2] });

@@ -62,7 +62,13 @@ describe.each(testDatabases())('admin login on %s', (dialect) => {
     const client = new Client(app.url);
     const back = await client.login('alice', PASSWORD, { suite: '/admin/offres?state=approved' });
     expect(back.headers.get('location')).toBe('/admin/offres?state=approved');
-    for (const elsewhere of ['//evil.example/admin', 'https://evil.example/', '/administrateur', '/admin@evil.example', '/api/offers']) {
+    for (const elsewhere of [
+      '//evil.example/admin',
+      'https://evil.example/',
+      '/administrateur',
+      '/admin@evil.example',
+      '/api/offers',
+    ]) {
       const answer = await new Client(app.url).login('alice', PASSWORD, { suite: elsewhere });
       expect(answer.headers.get('location'), elsewhere).toBe('/admin');
     }
@@ -126,7 +132,12 @@ describe('admin login behind a declared reverse proxy', () => {
 describe('admin surface behind a reverse proxy nobody declared', () => {
   let app: AdminTestApp;
   const errors: string[] = [];
-  const log = { info: () => undefined, warn: () => undefined, debug: () => undefined, error: (message: string) => void errors.push(message) };
+  const log = {
+    info: () => undefined,
+    warn: () => undefined,
+    debug: () => undefined,
+    error: (message: string) => void errors.push(message),
+  };
   beforeAll(async () => {
     app = await startAdminApp('sqlite', 'login-undeclared-proxy', {}, { log });
   });

@@ -21,10 +21,14 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
   });
   afterAll(() => app?.close());
 
-  const ids = async (query: string) => ((await script.get(`/api/offers?campaign=2027&${query}`)).json.items as { ats_id: string }[]).map((o) => o.ats_id).sort();
+  const ids = async (query: string) =>
+    ((await script.get(`/api/offers?campaign=2027&${query}`)).json.items as { ats_id: string }[])
+      .map((o) => o.ats_id)
+      .sort();
 
   it('searches ignoring accents and case, on the référence, the title and the body', async () => {
-    // « URSSAF Île-de-France » and « Directeur adjoint publié »: the search box may hold neither accents nor capitals, or only them.
+    // « URSSAF Île-de-France » and « Directeur adjoint publié »: the search box may hold neither accents nor capitals,
+    // or only them.
     expect(await ids('q=ile-de-france')).toEqual([app.offers.notConcerned]);
     expect(await ids(`q=${encodeURIComponent('ÎLE')}`)).toEqual([app.offers.notConcerned]);
     expect(await ids('q=ADJOINT%20PUBLIE')).toEqual([app.offers.published]);
@@ -38,7 +42,13 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
   it('counts in each alert exactly what its link lists', async () => {
     const overview = (await script.get('/api/overview?campaign=2027')).json;
     expect(overview.total).toBe(5);
-    expect(overview.counts).toMatchObject({ published_without_approval: 1, awaiting_approver: 1, not_concerned: 1, submitted: 1, awaiting_submission: 1 });
+    expect(overview.counts).toMatchObject({
+      published_without_approval: 1,
+      awaiting_approver: 1,
+      not_concerned: 1,
+      submitted: 1,
+      awaiting_submission: 1,
+    });
     const byKey = Object.fromEntries(overview.alerts.map((a: { key: string }) => [a.key, a]));
     expect(byKey.undetermined.count).toBe(1);
     expect(byKey.unanswered.count).toBe(1);
@@ -46,7 +56,13 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(byKey.violations.count).toBe(1);
     expect(byKey.dead_letters.count).toBe(1);
     expect(byKey.ats_unreachable.count).toBe(0);
-    for (const key of ['undetermined', 'unanswered', 'awaiting_submission', 'violations', 'published_without_approval']) {
+    for (const key of [
+      'undetermined',
+      'unanswered',
+      'awaiting_submission',
+      'violations',
+      'published_without_approval',
+    ]) {
       const listed = (await script.get(`/api/offers?${new URLSearchParams(byKey[key].filter).toString()}`)).json;
       expect(listed.total, key).toBe(byKey[key].count);
     }
@@ -76,7 +92,10 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(section).not.toContain('Directeur comptable');
     const api = (await script.get('/api/overview?campaign=2027')).json;
     expect(api.awaitingSubmission.items.map((o: { ats_id: string }) => o.ats_id)).toEqual([app.offers.hostile]);
-    expect(api.awaitingSubmission.items[0]).toMatchObject({ asked_reason: 'submit', asked_at: '2027-02-05T09:00:02.000Z' });
+    expect(api.awaitingSubmission.items[0]).toMatchObject({
+      asked_reason: 'submit',
+      asked_at: '2027-02-05T09:00:02.000Z',
+    });
   });
 
   it('finds the submissions unanswered for more than the days asked, in their own campaign only', async () => {
@@ -94,7 +113,9 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
 
   it('filters by state, régime, network, body type and scope, alone and together', async () => {
     expect(await ids('state=not_concerned')).toEqual([app.offers.notConcerned]);
-    expect(await ids('state=not_concerned,published_without_approval')).toEqual([app.offers.notConcerned, app.offers.published].sort());
+    expect(await ids('state=not_concerned,published_without_approval')).toEqual(
+      [app.offers.notConcerned, app.offers.published].sort(),
+    );
     expect(await ids('regime=agricole')).toEqual([]);
     expect((await ids('regime=general')).length).toBe(5);
     expect(await ids('network=Cnaf')).toEqual([app.offers.hostile, app.offers.undetermined].sort());
@@ -109,13 +130,17 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
       const seen: { ats_id: string; job_number: string; title: string; updated_at: string }[] = [];
       let after: string | null = null;
       for (let pages = 0; pages < 10; pages++) {
-        const answer: { json: { items: typeof seen; next: string | null } } = await script.get(`/api/offers?campaign=2027&limit=2&sort=${sort}${after ? `&after=${after}` : ''}`);
+        const answer: { json: { items: typeof seen; next: string | null } } = await script.get(
+          `/api/offers?campaign=2027&limit=2&sort=${sort}${after ? `&after=${after}` : ''}`,
+        );
         seen.push(...answer.json.items);
         after = answer.json.next;
         if (!after) break;
       }
       expect(seen.map((o) => o.ats_id).sort()).toEqual(Object.values(app.offers).sort());
-      const column = { recent: 'updated_at', oldest: 'updated_at', reference: 'job_number', title: 'title' }[sort] as 'updated_at';
+      const column = { recent: 'updated_at', oldest: 'updated_at', reference: 'job_number', title: 'title' }[
+        sort
+      ] as 'updated_at';
       const values = seen.map((o) => o[column]);
       const sorted = [...values].sort();
       expect(values).toEqual(sort === 'recent' ? sorted.reverse() : sorted);
@@ -152,7 +177,11 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
       expect(page.text).toContain(expected);
     }
     expect(page.text).not.toMatch(/échéance|verrouill|lancé/i);
-    const timeline = (await script.get(`/api/offers/${offerPath(app.offers.published)}/timeline`)).json.entries as { seq: number; kind: string; actor: string }[];
+    const timeline = (await script.get(`/api/offers/${offerPath(app.offers.published)}/timeline`)).json.entries as {
+      seq: number;
+      kind: string;
+      actor: string;
+    }[];
     expect(timeline.map((e) => e.seq)).toEqual([...timeline.map((e) => e.seq)].sort((a, b) => a - b));
     expect(timeline.find((e) => e.kind === 'violation.detected')?.actor).toBe('recruiter');
   });

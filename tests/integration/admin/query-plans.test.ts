@@ -26,7 +26,10 @@ const cases: [string, Record<string, string>][] = [
   ['body', { body: 'CPAM' }],
   ['search', { q: 'directeur' }],
   ['search and state', { q: 'dir', state: 'submitted' }],
-  ['keyset page', { after: Buffer.from(JSON.stringify(['2027-02-01T00:00:00.000Z', 'talentlink', 'x'])).toString('base64url') }],
+  [
+    'keyset page',
+    { after: Buffer.from(JSON.stringify(['2027-02-01T00:00:00.000Z', 'talentlink', 'x'])).toString('base64url') },
+  ],
 ];
 const sorts: OfferSort[] = ['recent', 'oldest', 'reference', 'title'];
 

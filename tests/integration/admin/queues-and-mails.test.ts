@@ -20,14 +20,49 @@ describe.each(testDatabases())('admin pages of the ATS queues and the e-mails on
     alice = new Client(app.url);
     await alice.login('alice', PASSWORD);
     const now = '2027-01-20T09:00:00.000Z';
-    await recordPoisonElement(app.store.db, { queueName: 'en3s-positions', queueKind: 'job', elementId: '4401', jobId: '913', postingId: null, code: 'ELEMENT_GONE', message: 'job 913: 404' }, now);
-    const request = { source: 'talentlink', ats_id: app.offers.submitted, campaign: 2027, kind: 'submit_request' as const, reason: 'submit' as const, turn: 0, sequence: 0, audience: 'recruiters' as const, recipientIds: ['101'], subject: 'Offre NVHADD00001 : à soumettre' };
+    await recordPoisonElement(
+      app.store.db,
+      {
+        queueName: 'en3s-positions',
+        queueKind: 'job',
+        elementId: '4401',
+        jobId: '913',
+        postingId: null,
+        code: 'ELEMENT_GONE',
+        message: 'job 913: 404',
+      },
+      now,
+    );
+    const request = {
+      source: 'talentlink',
+      ats_id: app.offers.submitted,
+      campaign: 2027,
+      kind: 'submit_request' as const,
+      reason: 'submit' as const,
+      turn: 0,
+      sequence: 0,
+      audience: 'recruiters' as const,
+      recipientIds: ['101'],
+      subject: 'Offre NVHADD00001 : à soumettre',
+    };
     const claim = await claimMail(app.store.db, request, { owner: 'test', leaseMs: 60_000, now });
     if (claim.outcome !== 'claimed') throw new Error('expected a claim');
     const mailer = createMailboxMailer({ db: app.store.db, clock: () => new Date(now), domain: 'en3s.demo' });
-    const sent = await mailer.send({ to: ['recruteur1@exemple.fr'], subject: request.subject, text: 'Bonjour,\nmerci de soumettre.', html: '<p>Bonjour</p>', idempotencyKey: claim.mail.mail_key });
+    const sent = await mailer.send({
+      to: ['recruteur1@exemple.fr'],
+      subject: request.subject,
+      text: 'Bonjour,\nmerci de soumettre.',
+      html: '<p>Bonjour</p>',
+      idempotencyKey: claim.mail.mail_key,
+    });
     if (!sent.ok) throw new Error(sent.error.message);
-    await recordMailSent(app.store.db, claim.mail.id, 'test', { now, mailer: 'mailbox', messageId: sent.value.messageId, accepted: 1, rejected: 0 });
+    await recordMailSent(app.store.db, claim.mail.id, 'test', {
+      now,
+      mailer: 'mailbox',
+      messageId: sent.value.messageId,
+      accepted: 1,
+      rejected: 0,
+    });
   });
   afterAll(() => app?.close());
 

@@ -29,7 +29,9 @@ describe.each(testDatabases())('admin reports on %s', (dialect) => {
   afterAll(() => app?.close());
 
   it('produces a control report through the API and serves exactly the bytes whose hash it recorded', async () => {
-    const made = await script.request('POST', '/api/reports', { json: { kind: 'report', format: 'csv', campaign: 2027 } });
+    const made = await script.request('POST', '/api/reports', {
+      json: { kind: 'report', format: 'csv', campaign: 2027 },
+    });
     expect(made.status).toBe(201);
     expect(made.json).toMatchObject({ kind: 'report', format: 'csv', campaign: 2027, trigger: 'api', rowCount: 5 });
     const file = await fetch(`${app.url}${made.json.download}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
@@ -44,7 +46,17 @@ describe.each(testDatabases())('admin reports on %s', (dialect) => {
   });
 
   it('produces a recap from the page form, lists it with its hash and lets alice download it', async () => {
-    const answer = await alice.post('/admin/rapports', { _csrf: await alice.csrf('/admin/rapports'), kind: 'recap', format: 'json', campaign: '2027', network: '', regime: '', body: '', state: '', asOf: '' });
+    const answer = await alice.post('/admin/rapports', {
+      _csrf: await alice.csrf('/admin/rapports'),
+      kind: 'recap',
+      format: 'json',
+      campaign: '2027',
+      network: '',
+      regime: '',
+      body: '',
+      state: '',
+      asOf: '',
+    });
     expect(answer.status).toBe(303);
     const page = await alice.get(answer.headers.get('location')!);
     expect(page.text).toContain('Le rapport a été produit.');

@@ -19,14 +19,33 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
   let alice: Client;
   const key = (id: string) => ({ source: 'talentlink', ats_id: id, campaign: 2027 });
   const page = (id: string) => `/admin/offres/${offerPath(id)}`;
-  /** Each word counted where it shows: the overview's alert, the list filtered by the flag, the list filtered by the scope. */
+  /**
+   * Each word counted where it shows: the overview's alert, the list filtered by the flag, the list filtered by the
+   * scope.
+   */
   async function counts() {
     const overview = await alice.get('/admin?campaign=2027');
-    const alert = /data-alert="undetermined">\s*<a href="([^"]+)"><span class="count">(\d+)<\/span>Offres à vérifier/.exec(overview.text);
-    const total = async (path: string) => Number(/<caption>(\d+) offres? — campagne 2027<\/caption>/.exec((await alice.get(path)).text)?.[1]);
-    return { alert: Number(alert?.[2]), flagged: await total(alert![1]!.replaceAll('&amp;', '&').replaceAll('&#61;', '=')), undetermined: await total('/admin/offres?campaign=2027&concerned=undetermined') };
+    const alert =
+      /data-alert="undetermined">\s*<a href="([^"]+)"><span class="count">(\d+)<\/span>Offres à vérifier/.exec(
+        overview.text,
+      );
+    const total = async (path: string) =>
+      Number(/<caption>(\d+) offres? — campagne 2027<\/caption>/.exec((await alice.get(path)).text)?.[1]);
+    return {
+      alert: Number(alert?.[2]),
+      flagged: await total(alert![1]!.replaceAll('&amp;', '&').replaceAll('&#61;', '=')),
+      undetermined: await total('/admin/offres?campaign=2027&concerned=undetermined'),
+    };
   }
-  const ledgerCount = async () => Number((await app.store.db.selectFrom('ledger').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const ledgerCount = async () =>
+    Number(
+      (
+        await app.store.db
+          .selectFrom('ledger')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     app = await startAdminApp(dialect, 'review-checked');
@@ -42,7 +61,9 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(shown.text).toContain(`action="${page(id)}/verifiee"`);
     const refused = await alice.post(`${page(id)}/verifiee`, { _csrf: await alice.csrf(page(id)), reason: 'ok' });
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('<p class="error" role="alert">Action refusée : motif obligatoire : 5 caractères au moins, pour le registre</p>');
+    expect(refused.text).toContain(
+      '<p class="error" role="alert">Action refusée : motif obligatoire : 5 caractères au moins, pour le registre</p>',
+    );
     expect(refused.text).toContain('Responsable sans niveau');
     expect(refused.text).toContain(`action="${page(id)}/verifiee"`);
     expect(await ledgerCount()).toBe(before);
@@ -73,10 +94,18 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(offer.review_needed).toBe(false);
     expect(offer.concerned).toBe('undetermined');
     const entry = (await readLedger(app.store.db, { offer: key(id), limit: 1000 })).at(-1)!;
-    expect(entry).toMatchObject({ kind: 'admin.review_checked', actor: 'administrator', actor_name: 'alice', at: app.clock.now().toISOString(), data: { reason, updatedAt: offer.offer.updatedAt } });
+    expect(entry).toMatchObject({
+      kind: 'admin.review_checked',
+      actor: 'administrator',
+      actor_name: 'alice',
+      at: app.clock.now().toISOString(),
+      data: { reason, updatedAt: offer.offer.updatedAt },
+    });
     const shown = await alice.get(`${page(id)}?done=review-checked`);
     expect(shown.text).toContain('L’offre est marquée comme vérifiée');
-    expect(shown.text).toContain(`Offre marquée comme vérifiée (version modifiée le 03/02/2027 10:00) — motif : ${reason}`);
+    expect(shown.text).toContain(
+      `Offre marquée comme vérifiée (version modifiée le 03/02/2027 10:00) — motif : ${reason}`,
+    );
     expect(shown.text).not.toContain('<span class="badge alert">à vérifier</span>');
     expect(shown.text).not.toContain(`action="${page(id)}/verifiee"`);
     const administrators = await alice.get(`${page(id)}?famille=administrateurs`);
@@ -86,7 +115,8 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('paramètre « famille »');
     expect((await verifyLedger(app.store.db)).ok).toBe(true);
-    // "À vérifier" is the flag, on the overview and in the list alike; the scope stays undetermined, under its own name.
+    // "À vérifier" is the flag, on the overview and in the list alike; the scope stays undetermined, under its own
+    // name.
     expect(await counts()).toEqual({ alert: 0, flagged: 0, undetermined: 1 });
     const list = await alice.get('/admin/offres?campaign=2027&concerned=undetermined');
     expect(list.text).toContain('<td>Indéterminée (données manquantes)</td>');
@@ -96,25 +126,46 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
   it('marked again once checked: refused (409) on the offer page, nothing recorded', async () => {
     const id = app.offers.undetermined;
     const before = await ledgerCount();
-    const again = await alice.post(`${page(id)}/verifiee`, { _csrf: await alice.csrf(page(id)), reason: 'deuxième vérification' });
+    const again = await alice.post(`${page(id)}/verifiee`, {
+      _csrf: await alice.csrf(page(id)),
+      reason: 'deuxième vérification',
+    });
     expect(again.status).toBe(409);
     expect(again.text).toContain('n’est pas signalée « à vérifier » : rien à marquer comme vérifié');
-    const api = await new Client(app.url, { authorization: `Bearer ${API_TOKEN}` }).request('POST', `/api/offers/${offerPath(id)}/checked`, { json: { reason: 'vérifiée par script' } });
+    const api = await new Client(app.url, { authorization: `Bearer ${API_TOKEN}` }).request(
+      'POST',
+      `/api/offers/${offerPath(id)}/checked`,
+      { json: { reason: 'vérifiée par script' } },
+    );
     expect(api.status).toBe(409);
-    expect(api.json).toEqual({ code: 'CONFLICT', message: expect.stringContaining('n’est pas signalée « à vérifier »') });
+    expect(api.json).toEqual({
+      code: 'CONFLICT',
+      message: expect.stringContaining('n’est pas signalée « à vérifier »'),
+    });
     expect(await ledgerCount()).toBe(before);
   });
 
   it('stays checked when evaluated again, and is flagged again by a newer version of the job still lacking data', async () => {
     const id = app.offers.undetermined;
-    const reevaluated = await alice.post(`${page(id)}/reevaluer`, { _csrf: await alice.csrf(page(id)), reason: 'contrôle après vérification' });
+    const reevaluated = await alice.post(`${page(id)}/reevaluer`, {
+      _csrf: await alice.csrf(page(id)),
+      reason: 'contrôle après vérification',
+    });
     expect(reevaluated.status).toBe(303);
     expect((await getOffer(app.store.db, key(id)))!.review_needed).toBe(false);
 
     const known = (await getOffer(app.store.db, key(id)))!.offer;
     const at = '2027-02-15T11:00:00.000Z';
     const newer = { ...known, title: 'Responsable sans niveau (modifiée)', updatedAt: at, fetchedAt: at };
-    await inTransaction(app.store, (trx) => applySnapshot(app.ctx, trx, { snapshot: newer, posting: null, origin: 'queue' }, { eventId: 'newer-version', type: 'job.snapshot' }, new Date(at)));
+    await inTransaction(app.store, (trx) =>
+      applySnapshot(
+        app.ctx,
+        trx,
+        { snapshot: newer, posting: null, origin: 'queue' },
+        { eventId: 'newer-version', type: 'job.snapshot' },
+        new Date(at),
+      ),
+    );
     const offer = (await getOffer(app.store.db, key(id)))!;
     expect(offer.concerned).toBe('undetermined');
     expect(offer.review_needed).toBe(true);
@@ -123,9 +174,15 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(shown.text).toContain(`action="${page(id)}/verifiee"`);
 
     const script = new Client(app.url, { authorization: `Bearer ${API_TOKEN}` });
-    const checked = await script.request('POST', `/api/offers/${offerPath(id)}/checked`, { json: { reason: 'Nouvelle version vue avec la CAF' } });
+    const checked = await script.request('POST', `/api/offers/${offerPath(id)}/checked`, {
+      json: { reason: 'Nouvelle version vue avec la CAF' },
+    });
     expect(checked.status).toBe(200);
     expect((await getOffer(app.store.db, key(id)))!.review_needed).toBe(false);
-    expect((await readLedger(app.store.db, { offer: key(id), limit: 1000 })).at(-1)).toMatchObject({ kind: 'admin.review_checked', actor_name: 'script-nuit', data: { updatedAt: at } });
+    expect((await readLedger(app.store.db, { offer: key(id), limit: 1000 })).at(-1)).toMatchObject({
+      kind: 'admin.review_checked',
+      actor_name: 'script-nuit',
+      data: { updatedAt: at },
+    });
   });
 });

@@ -10,7 +10,9 @@ import { en3s, en3sInProcess } from '../../support/cli.js';
  * The job is a CARSAT in Brittany (mainland: its window is 1 January 00:00 → 30 April 24:00, Paris time).
  */
 
-const mainland = fileURLToPath(new URL('../../fixtures/talentlink-rest/positions--carsat-bretagne.json', import.meta.url));
+const mainland = fileURLToPath(
+  new URL('../../fixtures/talentlink-rest/positions--carsat-bretagne.json', import.meta.url),
+);
 
 async function decisionAt(at: string): Promise<{ at: string; windowOpen: boolean }> {
   const r = await en3sInProcess('evaluate', '--at', at, mainland);
@@ -32,8 +34,14 @@ describe('en3s evaluate --at: an instant without an offset is Paris time', () =>
 
   it('an instant with an offset or Z keeps its meaning', async () => {
     expect(await decisionAt('2027-04-30T23:30Z')).toMatchObject({ at: '2027-04-30T23:30:00.000Z', windowOpen: false });
-    expect(await decisionAt('2027-04-30T23:30:00+02:00')).toMatchObject({ at: '2027-04-30T21:30:00.000Z', windowOpen: true });
-    expect(await decisionAt('2027-01-01T00:30:00-0500')).toMatchObject({ at: '2027-01-01T05:30:00.000Z', windowOpen: true });
+    expect(await decisionAt('2027-04-30T23:30:00+02:00')).toMatchObject({
+      at: '2027-04-30T21:30:00.000Z',
+      windowOpen: true,
+    });
+    expect(await decisionAt('2027-01-01T00:30:00-0500')).toMatchObject({
+      at: '2027-01-01T05:30:00.000Z',
+      windowOpen: true,
+    });
   });
 
   it('a date alone is midnight in Paris, at the start of that day', async () => {
@@ -44,7 +52,10 @@ describe('en3s evaluate --at: an instant without an offset is Paris time', () =>
 
   it('does not depend on the machine’s time zone', () => {
     for (const TZ of ['UTC', 'America/Los_Angeles', 'Asia/Tokyo']) {
-      const r = en3s(['evaluate', '--at', '2027-04-30T23:30', '-'], { input: readFileSync(mainland, 'utf8'), env: { TZ } });
+      const r = en3s(['evaluate', '--at', '2027-04-30T23:30', '-'], {
+        input: readFileSync(mainland, 'utf8'),
+        env: { TZ },
+      });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ at: '2027-04-30T21:30:00.000Z', windowOpen: true });
     }
@@ -53,16 +64,16 @@ describe('en3s evaluate --at: an instant without an offset is Paris time', () =>
 
 describe('en3s evaluate --at: what is refused', () => {
   it.each([
-    ['2027-02-30', 'date impossible dans « 2027-02-30 » : février 2027 n\'a que 28 jours'],
-    ['2027-02-29', 'date impossible dans « 2027-02-29 » : février 2027 n\'a que 28 jours'],
-    ['2027-13-01', 'date impossible dans « 2027-13-01 » : le mois 13 n\'existe pas'],
-    ['2027-04-31T10:00', 'date impossible dans « 2027-04-31T10:00 » : avril 2027 n\'a que 30 jours'],
+    ['2027-02-30', "date impossible dans « 2027-02-30 » : février 2027 n'a que 28 jours"],
+    ['2027-02-29', "date impossible dans « 2027-02-29 » : février 2027 n'a que 28 jours"],
+    ['2027-13-01', "date impossible dans « 2027-13-01 » : le mois 13 n'existe pas"],
+    ['2027-04-31T10:00', "date impossible dans « 2027-04-31T10:00 » : avril 2027 n'a que 30 jours"],
     ['2027-01-15T24:30', 'heure impossible dans « 2027-01-15T24:30 »'],
     ['2027-01-15T24:00', 'heure impossible dans « 2027-01-15T24:00 »'],
     ['2027-01-15T10:60', 'heure impossible dans « 2027-01-15T10:60 »'],
     ['2027-01-15T10:00:00+25:00', 'décalage impossible « +25:00 »'],
-    ['2027-00-10', 'le mois 00 n\'existe pas'],
-    ['2027-01-00', 'le jour 00 n\'existe pas'],
+    ['2027-00-10', "le mois 00 n'existe pas"],
+    ['2027-01-00', "le jour 00 n'existe pas"],
     ['demain', 'instant ISO 8601 attendu'],
     ['15/01/2027', 'instant ISO 8601 attendu'],
     ['2027-01-15 10:00', 'instant ISO 8601 attendu'],
@@ -80,7 +91,9 @@ describe('en3s evaluate --at: what is refused', () => {
     const spring = await en3sInProcess('evaluate', '--at', '2027-03-28T02:30', mainland);
     expect(spring.code).toBe(2);
     expect(spring.stdout).toBe('');
-    expect(spring.stderr).toContain("--at : « 2027-03-28T02:30 » n'existe pas à l'heure de Paris (passage à l'heure d'été");
+    expect(spring.stderr).toContain(
+      "--at : « 2027-03-28T02:30 » n'existe pas à l'heure de Paris (passage à l'heure d'été",
+    );
     const autumn = await en3sInProcess('evaluate', '--at', '2027-10-31T02:30', mainland);
     expect(autumn.code).toBe(2);
     expect(autumn.stdout).toBe('');
@@ -93,11 +106,18 @@ describe('en3s evaluate --at: what is refused', () => {
 
 describe('the same reading of instants in every command', () => {
   it('--help of evaluate, demo and sandbox says an instant without an offset is Paris time', async () => {
-    for (const args of [['evaluate', '--help'], ['demo', '--help'], ['sandbox', 'serve', '--help'], ['sandbox', 'clock', '--help']]) {
+    for (const args of [
+      ['evaluate', '--help'],
+      ['demo', '--help'],
+      ['sandbox', 'serve', '--help'],
+      ['sandbox', 'clock', '--help'],
+    ]) {
       const r = await en3sInProcess(...args);
       expect(r.code).toBe(0);
       const help = r.stdout.replace(/\s+/g, ' ');
-      expect(help, args.join(' ')).toContain("sans décalage, heure légale de Paris (ex. 2027-04-30T23:30) ; une date seule : minuit, heure de Paris");
+      expect(help, args.join(' ')).toContain(
+        'sans décalage, heure légale de Paris (ex. 2027-04-30T23:30) ; une date seule : minuit, heure de Paris',
+      );
     }
   });
 

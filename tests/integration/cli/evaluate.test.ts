@@ -11,7 +11,14 @@ describe('en3s evaluate', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout);
-    expect(d).toMatchObject({ concerned: true, windowOpen: true, requiresEn3sApproval: true, ruleSet: 'DSS/4B/2026/34', organismType: 'CARSAT', job: { jobNumber: 'NVHADD00095' } });
+    expect(d).toMatchObject({
+      concerned: true,
+      windowOpen: true,
+      requiresEn3sApproval: true,
+      ruleSet: 'DSS/4B/2026/34',
+      organismType: 'CARSAT',
+      job: { jobNumber: 'NVHADD00095' },
+    });
     expect(d.reasons[0].source).toBe('Instruction DSS/4B/2026/34 §1.1');
   });
 
@@ -23,7 +30,10 @@ describe('en3s evaluate', () => {
   });
 
   it('reads a job of the TalentLink API (a GET /position answer, or the bare OpeningFullDto)', () => {
-    const answer = readFileSync(new URL('../../fixtures/talentlink-rest/positions--carsat-bretagne.json', import.meta.url), 'utf8');
+    const answer = readFileSync(
+      new URL('../../fixtures/talentlink-rest/positions--carsat-bretagne.json', import.meta.url),
+      'utf8',
+    );
     const whole = en3s(['evaluate', '--at', '2027-02-01T10:00:00+01:00', '-'], { input: answer });
     expect(whole.stderr).toBe('');
     expect(whole.code).toBe(0);
@@ -50,7 +60,10 @@ describe('en3s evaluate', () => {
     ];
     const r = en3s(['evaluate', '--ndjson', '--at', '2027-02-01T10:00:00Z', '-'], { input: `${lines.join('\n')}\n` });
     expect(r.code).toBe(2);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out.map((d) => d.concerned)).toEqual([true, false]);
     expect(r.stderr).toContain('entrée standard:2');
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -61,7 +74,11 @@ describe('en3s evaluate', () => {
       [['evaluate', '--at', 'demain', '-'], '{}', '--at : instant ISO 8601 attendu'],
       [['evaluate', 'absent.json'], undefined, 'absent.json : fichier illisible (introuvable)'],
       [['evaluate', '-'], '<job><oops>', 'entrée standard'],
-      [['evaluate', '-'], JSON.stringify({ ...jobDocument({ orgName: 'CAF du Nord' }), creationDate: 'hier' }), 'creationDate'],
+      [
+        ['evaluate', '-'],
+        JSON.stringify({ ...jobDocument({ orgName: 'CAF du Nord' }), creationDate: 'hier' }),
+        'creationDate',
+      ],
     ] as [string[], string | undefined, string][]) {
       const r = en3s(args, { input });
       expect(r.code, r.stderr).toBe(2);

@@ -10,7 +10,9 @@ describe('en3s rulesets --readings', () => {
     expect(r.stdout).toContain(`Lectures des textes faites par le moteur (${readings.length})`);
     for (const reading of readings) expect(r.stdout).toContain(`${reading.code} — ${reading.title}`);
     expect(r.stdout.match(/^ {2}Repose sur : /gm)).toHaveLength(readings.length);
-    expect(r.stdout).toContain("Art. R. 123-48 du code de la sécurité sociale : « le terme agents de direction s'entend des directeur");
+    expect(r.stdout).toContain(
+      "Art. R. 123-48 du code de la sécurité sociale : « le terme agents de direction s'entend des directeur",
+    );
   });
 
   it('--readings --json gives the catalogue as data', async () => {
@@ -21,8 +23,14 @@ describe('en3s rulesets --readings', () => {
 
   it('the texts’ listing cites the circulaire through the guide Ucanss and marks the reading', async () => {
     const r = await en3sInProcess('rulesets');
-    expect(r.stdout).toContain('régime général : niveaux 7 à 9 de la grille des employés et cadres (citée par le guide Ucanss §1.2 et §1.3)');
-    expect(r.stdout).toContain("Jamais concernées : Offre d'agent de direction : hors du processus EN3S (citée par le guide Ucanss §1.3 (note))");
-    expect(r.stdout).toContain('(Art. R. 123-37 du code de la sécurité sociale ; guide Ucanss §1.3 (note) ; lecture, voir --readings)');
+    expect(r.stdout).toContain(
+      'régime général : niveaux 7 à 9 de la grille des employés et cadres (citée par le guide Ucanss §1.2 et §1.3)',
+    );
+    expect(r.stdout).toContain(
+      "Jamais concernées : Offre d'agent de direction : hors du processus EN3S (citée par le guide Ucanss §1.3 (note))",
+    );
+    expect(r.stdout).toContain(
+      '(Art. R. 123-37 du code de la sécurité sociale ; guide Ucanss §1.3 (note) ; lecture, voir --readings)',
+    );
   });
 });

@@ -11,7 +11,9 @@ import { startProcess, waitFor, type Running } from '../../support/e2e-processes
 
 function en3sAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'en3s.js'), ...args], { env: { PATH: process.env.PATH ?? '' } });
+    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'en3s.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -26,9 +28,22 @@ describe('en3s sandbox', () => {
   const run = (...args: string[]) => en3sAsync(['sandbox', ...args, '--url', url]);
 
   beforeAll(async () => {
-    server = startProcess(join(packageRoot(), 'bin', 'en3s.js'), ['sandbox', 'serve', '--port', '0', '--clock', '2027-02-03T09:00:00Z', '--calls-per-second', '8']);
+    server = startProcess(join(packageRoot(), 'bin', 'en3s.js'), [
+      'sandbox',
+      'serve',
+      '--port',
+      '0',
+      '--clock',
+      '2027-02-03T09:00:00Z',
+      '--calls-per-second',
+      '8',
+    ]);
     // The lines of its start are written one by one: wait for the last of them (its clock).
-    await waitFor(() => /Horloge du bac à sable/.test(server.stdout()) || server.hasExited(), 20_000, 'the sandbox to start');
+    await waitFor(
+      () => /Horloge du bac à sable/.test(server.stdout()) || server.hasExited(),
+      20_000,
+      'the sandbox to start',
+    );
     url = /démarré : (http:\/\/[^ ]+)/.exec(server.stdout())?.[1] ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
@@ -43,10 +58,25 @@ describe('en3s sandbox', () => {
   });
 
   it('creates a job, sets its team, submits it, and EN3S approves it', async () => {
-    const created = await run('create-job', '--org', '104', '--title', 'Responsable du contrôle interne', '--grid', 'Régime général', '--level', '7', '--json');
+    const created = await run(
+      'create-job',
+      '--org',
+      '104',
+      '--title',
+      'Responsable du contrôle interne',
+      '--grid',
+      'Régime général',
+      '--level',
+      '7',
+      '--json',
+    );
     expect(created.code, created.stderr).toBe(0);
     const job = JSON.parse(created.stdout);
-    expect(job).toMatchObject({ jobTitle: 'Responsable du contrôle interne', status: 'Brouillon', organization: { name: 'CARSAT Alsace-Moselle' } });
+    expect(job).toMatchObject({
+      jobTitle: 'Responsable du contrôle interne',
+      status: 'Brouillon',
+      organization: { name: 'CARSAT Alsace-Moselle' },
+    });
     const team = await run('set-team', String(job.id), '--approvers', '101');
     expect(team.code, team.stderr).toBe(0);
     expect(team.stdout).toContain('approbateurs : EN3S dérogation (101)');

@@ -24,7 +24,14 @@ describe('start-up and CLI messages', () => {
 
   async function serve(extra: Record<string, string>, awaited: RegExp = /^service started$/) {
     const port = await freePort();
-    const env = { ...serviceEnv({ databaseUrl: `sqlite:${join(dir, `serve-${port}.sqlite`)}`, port, atsBaseUrl: 'http://127.0.0.1:9' }), ...extra };
+    const env = {
+      ...serviceEnv({
+        databaseUrl: `sqlite:${join(dir, `serve-${port}.sqlite`)}`,
+        port,
+        atsBaseUrl: 'http://127.0.0.1:9',
+      }),
+      ...extra,
+    };
     const run = startProcess(en3sBin(), ['serve'], { env, cwd: dir });
     try {
       await run.waitForLog((l) => l.message === 'service started', 30_000, 'the service to start');
@@ -52,13 +59,17 @@ describe('start-up and CLI messages', () => {
   });
 
   it('en3s report without --db names the database it looked for, how to name another, and the demo’s', async () => {
-    const run = startProcess(en3sBin(), ['report', '--campaign', '2027', '--format', 'csv', '--out', join(dir, 'r.csv')], {
-      env: { EN3S_DATABASE_URL: '' },
-      cwd: dir,
-    });
+    const run = startProcess(
+      en3sBin(),
+      ['report', '--campaign', '2027', '--format', 'csv', '--out', join(dir, 'r.csv')],
+      {
+        env: { EN3S_DATABASE_URL: '' },
+        cwd: dir,
+      },
+    );
     expect(await run.exited).toBe(2);
     const err = run.stderr();
-    expect(err).toContain('« ./data/en3s.sqlite » n\'existe pas');
+    expect(err).toContain("« ./data/en3s.sqlite » n'existe pas");
     expect(err).toContain('EN3S_DATABASE_URL');
     expect(err).toContain('--db sqlite:<fichier>');
     expect(err).toContain('--db sqlite:./data/demo.sqlite');
@@ -68,7 +79,11 @@ describe('start-up and CLI messages', () => {
 
   it('en3s report with a --db that does not exist names it, without the configuration’s hint', async () => {
     const missing = join(dir, 'absente.sqlite');
-    const run = startProcess(en3sBin(), ['report', '--campaign', '2027', '--format', 'csv', '--out', join(dir, 'r.csv'), '--db', `sqlite:${missing}`], { cwd: dir });
+    const run = startProcess(
+      en3sBin(),
+      ['report', '--campaign', '2027', '--format', 'csv', '--out', join(dir, 'r.csv'), '--db', `sqlite:${missing}`],
+      { cwd: dir },
+    );
     expect(await run.exited).toBe(2);
     expect(run.stderr()).toContain(`« ${missing} » n'existe pas`);
     expect(run.stderr()).not.toContain('base cherchée');

@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_TOKEN, exposeGc, LEAK, mb, memorySample, NEXT_ALERT_TOKEN, printTable, rawPost, startHostileService, type HostileService, type MemorySample } from './support.js';
+import {
+  ALERT_TOKEN,
+  exposeGc,
+  LEAK,
+  mb,
+  memorySample,
+  NEXT_ALERT_TOKEN,
+  printTable,
+  rawPost,
+  startHostileService,
+  type HostileService,
+  type MemorySample,
+} from './support.js';
 
 /**
  * Fuzzing the running service's alert route (`POST /webhooks/talentlink/<token>`) with
@@ -19,7 +31,8 @@ import { ALERT_TOKEN, exposeGc, LEAK, mb, memorySample, NEXT_ALERT_TOKEN, printT
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new Error(`${name}: expected a positive integer, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
@@ -28,7 +41,16 @@ const SEED = process.env.EN3S_FUZZ_SEED ? positiveInt('EN3S_FUZZ_SEED', 1) : und
 const HEAP_GROWTH_BOUND = 48 * 1024 * 1024;
 const LIMIT = 64 * 1024;
 
-type TokenKind = 'right' | 'next' | 'wrong' | 'near-miss' | 'empty' | 'huge' | 'encoded' | 'extra-segment' | 'dot-segment';
+type TokenKind =
+  | 'right'
+  | 'next'
+  | 'wrong'
+  | 'near-miss'
+  | 'empty'
+  | 'huge'
+  | 'encoded'
+  | 'extra-segment'
+  | 'dot-segment';
 
 interface AlertRequest {
   tokenKind: TokenKind;
@@ -38,32 +60,58 @@ interface AlertRequest {
   bodyKind: string;
 }
 
-const nearMiss = (token: string, at: number, char: string) => token.slice(0, at % token.length) + char + token.slice((at % token.length) + 1);
+const nearMiss = (token: string, at: number, char: string) =>
+  token.slice(0, at % token.length) + char + token.slice((at % token.length) + 1);
 
 const tokenArb: fc.Arbitrary<{ kind: TokenKind; path: string }> = fc.oneof(
   fc.constant({ kind: 'right' as const, path: ALERT_TOKEN }),
   fc.constant({ kind: 'next' as const, path: NEXT_ALERT_TOKEN }),
   fc.string({ minLength: 1, maxLength: 80 }).map((t) => ({ kind: 'wrong' as const, path: encodeURIComponent(t) })),
-  fc.tuple(fc.nat(), fc.constantFrom('x', 'Z', '0', '-', '%41')).map(([at, c]) => ({ kind: 'near-miss' as const, path: nearMiss(ALERT_TOKEN, at, c) })),
+  fc
+    .tuple(fc.nat(), fc.constantFrom('x', 'Z', '0', '-', '%41'))
+    .map(([at, c]) => ({ kind: 'near-miss' as const, path: nearMiss(ALERT_TOKEN, at, c) })),
   fc.constant({ kind: 'empty' as const, path: '' }),
   fc.nat({ max: 20_000 }).map((n) => ({ kind: 'huge' as const, path: 'a'.repeat(200 + n) })),
   fc.constant({ kind: 'encoded' as const, path: encodeURIComponent(`${ALERT_TOKEN}/`) }),
-  fc.string({ minLength: 1, maxLength: 20 }).filter((e) => e !== '.' && e !== '..').map((extra) => ({ kind: 'extra-segment' as const, path: `${ALERT_TOKEN}/${encodeURIComponent(extra)}` })),
+  fc
+    .string({ minLength: 1, maxLength: 20 })
+    .filter((e) => e !== '.' && e !== '..')
+    .map((extra) => ({ kind: 'extra-segment' as const, path: `${ALERT_TOKEN}/${encodeURIComponent(extra)}` })),
   fc.constantFrom('..', '.', '%2e%2e', `..%2f${ALERT_TOKEN}`).map((p) => ({ kind: 'dot-segment' as const, path: p })),
 );
 
 const bodyArb: fc.Arbitrary<{ kind: string; body: Buffer }> = fc.oneof(
-  fc.constantFrom('en3s-positions', 'en3s-postings', 'inconnue', '', 'en3s positions').map((q) => ({ kind: 'queue-name', body: Buffer.from(JSON.stringify({ queueName: q })) })),
+  fc
+    .constantFrom('en3s-positions', 'en3s-postings', 'inconnue', '', 'en3s positions')
+    .map((q) => ({ kind: 'queue-name', body: Buffer.from(JSON.stringify({ queueName: q })) })),
   fc.uint8Array({ maxLength: 4096 }).map((b) => ({ kind: 'random-bytes', body: Buffer.from(b) })),
   fc.json({ maxDepth: 4 }).map((j) => ({ kind: 'json', body: Buffer.from(j) })),
   fc.nat({ max: 5_000 }).map((n) => ({ kind: 'deep', body: Buffer.from(`${'['.repeat(n)}${']'.repeat(n)}`) })),
-  fc.integer({ min: LIMIT - 16, max: LIMIT * 3 }).map((n) => ({ kind: 'size-around-limit', body: Buffer.alloc(n, 0x7b) })),
+  fc
+    .integer({ min: LIMIT - 16, max: LIMIT * 3 })
+    .map((n) => ({ kind: 'size-around-limit', body: Buffer.alloc(n, 0x7b) })),
   fc.constant({ kind: 'empty', body: Buffer.alloc(0) }),
 );
 
 const requestArb: fc.Arbitrary<AlertRequest> = fc
-  .record({ token: tokenArb, body: bodyArb, contentType: fc.constantFrom('application/json', 'text/plain', 'application/xml; charset=latin1', 'multipart/form-data; boundary=x', null) })
-  .map(({ token, body, contentType }) => ({ tokenKind: token.kind, path: token.path, contentType, body: body.body, bodyKind: body.kind }));
+  .record({
+    token: tokenArb,
+    body: bodyArb,
+    contentType: fc.constantFrom(
+      'application/json',
+      'text/plain',
+      'application/xml; charset=latin1',
+      'multipart/form-data; boundary=x',
+      null,
+    ),
+  })
+  .map(({ token, body, contentType }) => ({
+    tokenKind: token.kind,
+    path: token.path,
+    contentType,
+    body: body.body,
+    bodyKind: body.kind,
+  }));
 
 /** What the route owes the request: the token first, then the size. */
 function expected(req: AlertRequest): number {
@@ -114,8 +162,12 @@ describe('fuzzing the alert route of the running service', () => {
         // The route's own answers never repeat the token (express's default 404 for other paths echoes the path asked).
         if (answer.status === 202 || answer.status === 413) expect(answer.text).not.toContain(ALERT_TOKEN);
         // An encoded or dotted path may be refused by the router before the route: 404 or 400, never more.
-        if (req.tokenKind === 'encoded' || req.tokenKind === 'dot-segment' || req.tokenKind === 'huge') expect([400, 404, 414, 431]).toContain(answer.status);
-        else expect({ kind: req.tokenKind, body: req.bodyKind, size: req.body.byteLength, status: answer.status }).toEqual({ kind: req.tokenKind, body: req.bodyKind, size: req.body.byteLength, status: expected(req) });
+        if (req.tokenKind === 'encoded' || req.tokenKind === 'dot-segment' || req.tokenKind === 'huge')
+          expect([400, 404, 414, 431]).toContain(answer.status);
+        else
+          expect({ kind: req.tokenKind, body: req.bodyKind, size: req.body.byteLength, status: answer.status }).toEqual(
+            { kind: req.tokenKind, body: req.bodyKind, size: req.body.byteLength, status: expected(req) },
+          );
       }),
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
     );

@@ -23,7 +23,9 @@ async function metric(service: HostileService, name: string): Promise<number> {
 async function burst(url: string, user: string): Promise<number[]> {
   const client = new Client(url);
   const token = csrfOf((await client.get('/login')).text);
-  const answers = await Promise.all(Array.from({ length: BURST }, (_, i) => client.post('/login', { _csrf: token, user, password: `devinette ${i}` })));
+  const answers = await Promise.all(
+    Array.from({ length: BURST }, (_, i) => client.post('/login', { _csrf: token, user, password: `devinette ${i}` })),
+  );
   return answers.map((a) => a.status);
 }
 
@@ -31,7 +33,10 @@ describe('a burst of wrong passwords on the login form', () => {
   let hostile: HostileService;
   beforeAll(async () => {
     const hash = await hashPassword(PASSWORD, DEFAULT_COST);
-    hostile = await startHostileService('login-burst', { adminUsers: [`alice:${hash}`, `bob:${hash}`], adminLoginAttempts: 5 });
+    hostile = await startHostileService('login-burst', {
+      adminUsers: [`alice:${hash}`, `bob:${hash}`],
+      adminLoginAttempts: 5,
+    });
   });
   afterAll(() => hostile?.stop());
 

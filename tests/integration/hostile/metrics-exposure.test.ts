@@ -27,13 +27,16 @@ describe('the metrics of a service listening beyond the loopback', () => {
         (error: unknown) => error,
       );
       expect(failure, httpHost).toBeInstanceOf(ConfigError);
-      expect((failure as Error).message).toContain('EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse');
+      expect((failure as Error).message).toContain(
+        'EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse',
+      );
     }
     expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
   });
 
   it('allow an open /metrics on loopback only, and any address once a token is set', () => {
-    for (const httpHost of ['127.0.0.1', '::1', 'localhost']) expect(metricsExposureProblem({ httpHost, metricsTokenHash: '' }), httpHost).toBeNull();
+    for (const httpHost of ['127.0.0.1', '::1', 'localhost'])
+      expect(metricsExposureProblem({ httpHost, metricsTokenHash: '' }), httpHost).toBeNull();
     expect(metricsExposureProblem({ httpHost: '0.0.0.0', metricsTokenHash: TOKEN_HASH })).toBeNull();
   });
 });

@@ -65,7 +65,9 @@ describe('slow and oversized requests', () => {
 
   it('closes a connection whose body never finishes (408)', async () => {
     const raw = await open(hostile.service.url);
-    raw.socket.write(`POST /api/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${API_TOKEN_HASH_FOR_TESTS.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"campaign":`);
+    raw.socket.write(
+      `POST /api/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${API_TOKEN_HASH_FOR_TESTS.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"campaign":`,
+    );
     const sent = await raw.closed;
     expect(statusOf(sent)).toBe(408);
   });

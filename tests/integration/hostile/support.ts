@@ -57,8 +57,14 @@ export interface HostileService {
   stop(): Promise<void>;
 }
 
-/** The service on an ephemeral port with a fresh SQLite store, its ATS an in-process sandbox tenant without a call limit. */
-export async function startHostileService(name: string, overrides: Partial<Record<SettingName, unknown>> = {}): Promise<HostileService> {
+/**
+ * The service on an ephemeral port with a fresh SQLite store, its ATS an in-process sandbox tenant without a call
+ * limit.
+ */
+export async function startHostileService(
+  name: string,
+  overrides: Partial<Record<SettingName, unknown>> = {},
+): Promise<HostileService> {
   const dir = mkdtempSync(join(tmpdir(), `en3s-hostile-${name}-`));
   const sandbox = await startSandbox({ callsPerSecond: 0, seed: 7 });
   const config = loadConfig(
@@ -111,21 +117,29 @@ export function rawPost(url: string, body: Buffer, headers: Record<string, strin
   const hasLength = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: hasLength ? headers : { ...headers, 'content-length': String(body.byteLength) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: RawAnswer['json'];
-        try {
-          json = text === '' ? undefined : (JSON.parse(text) as RawAnswer['json']);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: performance.now() - started });
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: hasLength ? headers : { ...headers, 'content-length': String(body.byteLength) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: RawAnswer['json'];
+          try {
+            json = text === '' ? undefined : (JSON.parse(text) as RawAnswer['json']);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: performance.now() - started });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -156,11 +170,14 @@ export function memorySample(): MemorySample {
 export const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** `812 KB` or `10.4 MB`: sizes as the tables print them. */
-export const size = (bytes: number): string => (Math.abs(bytes) < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${mb(bytes)} MB`);
+export const size = (bytes: number): string =>
+  Math.abs(bytes) < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${mb(bytes)} MB`;
 
 /** Prints rows as an aligned table (first row: headers), for the test output. */
 export function printTable(title: string, rows: string[][]): void {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length)));
-  const lines = rows.map((row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '));
+  const lines = rows.map((row) =>
+    row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '),
+  );
   console.log(`\n${title}\n${lines.join('\n')}\n`);
 }

@@ -38,7 +38,9 @@ const marker = `EN3S-XXE-MARKER-${randomBytes(8).toString('hex')}`;
 const connections: string[] = [];
 const gc = exposeGc();
 const gcStarts: number[] = [];
-const observer = new PerformanceObserver((list) => list.getEntries().forEach((entry) => gcStarts.push(entry.startTime)));
+const observer = new PerformanceObserver((list) =>
+  list.getEntries().forEach((entry) => gcStarts.push(entry.startTime)),
+);
 const runId = randomBytes(4).toString('hex');
 const idOf = (name: string) => `evt-attack-${runId}-${name}`;
 
@@ -76,9 +78,19 @@ afterAll(async () => {
   if (measured.length > 0) {
     printTable('XML attacks, refused by the reader of en3s evaluate', [
       ['attack', 'body', 'refusal', 'time', 'extra memory'],
-      ...measured.map((m) => [m.name, size(m.bodyBytes), m.code, `${m.ms.toFixed(1)} ms`, `${size(m.extraBytes)}${m.gcDuring ? ' (gc ran)' : ''}`]),
+      ...measured.map((m) => [
+        m.name,
+        size(m.bodyBytes),
+        m.code,
+        `${m.ms.toFixed(1)} ms`,
+        `${size(m.extraBytes)}${m.gcDuring ? ' (gc ran)' : ''}`,
+      ]),
     ]);
-    if (baitAnswers.length > 0) printTable('Valid notifications naming outside addresses (none was contacted)', [['bait', 'answer'], ...baitAnswers]);
+    if (baitAnswers.length > 0)
+      printTable('Valid notifications naming outside addresses (none was contacted)', [
+        ['bait', 'answer'],
+        ...baitAnswers,
+      ]);
     const file = process.env.EN3S_HOSTILE_REPORT;
     if (file) writeFileSync(file, JSON.stringify({ xmlAttacks: measured }, null, 2));
   }
@@ -102,7 +114,15 @@ describe('XML attacks against en3s evaluate', () => {
       const after = memorySample();
       const extraBytes = after.heapUsed + after.external - (before.heapUsed + before.external);
       const code = result.ok ? 'ACCEPTED' : result.error.code;
-      measured.push({ name: attack.name, status: attack.status, code, bodyBytes: attack.body.byteLength, ms: to - from, extraBytes, gcDuring: gcStarts.some((start) => start >= from && start <= to) });
+      measured.push({
+        name: attack.name,
+        status: attack.status,
+        code,
+        bodyBytes: attack.body.byteLength,
+        ms: to - from,
+        extraBytes,
+        gcDuring: gcStarts.some((start) => start >= from && start <= to),
+      });
       expect({ attack: attack.name, code }).toEqual({ attack: attack.name, code: attack.code });
       if (!result.ok) {
         expect(result.error.message.length, `${attack.name}: a message`).toBeGreaterThan(0);

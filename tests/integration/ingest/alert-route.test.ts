@@ -1,6 +1,11 @@
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAlertRouter, MAX_ALERT_BODY_BYTES, parseAlertTokens, tokenMatcher } from '../../../src/ingest/alert-route.js';
+import {
+  createAlertRouter,
+  MAX_ALERT_BODY_BYTES,
+  parseAlertTokens,
+  tokenMatcher,
+} from '../../../src/ingest/alert-route.js';
 import { createQueueDrain, type DrainReport } from '../../../src/ingest/queue-drain.js';
 import { QueueScheduler } from '../../../src/ingest/queue-scheduler.js';
 import { systemClock } from '../../../src/pipeline/context.js';
@@ -26,7 +31,10 @@ function alertApp(router: express.Router) {
   const app = express();
   app.use(router);
   // As the service's own fallback: any other address is 404.
-  app.use(((_req, res) => void res.status(404).json({ code: 'NOT_FOUND', message: 'aucune ressource à cette adresse' })) as RequestHandler);
+  app.use(
+    ((_req, res) =>
+      void res.status(404).json({ code: 'NOT_FOUND', message: 'aucune ressource à cette adresse' })) as RequestHandler,
+  );
   return app;
 }
 
@@ -49,7 +57,12 @@ describe('the alert route', () => {
   const url = (token: string) => `${server.url}/webhooks/talentlink/${encodeURIComponent(token)}`;
 
   beforeAll(async () => {
-    const router = createAlertRouter({ tokens: [TOKEN, NEXT_TOKEN], queueNames: [JOBS, POSTINGS], requestDrain: (q) => void requested.push([...q]), log });
+    const router = createAlertRouter({
+      tokens: [TOKEN, NEXT_TOKEN],
+      queueNames: [JOBS, POSTINGS],
+      requestDrain: (q) => void requested.push([...q]),
+      log,
+    });
     server = await listen(alertApp(router));
   });
   afterAll(async () => {
@@ -62,7 +75,14 @@ describe('the alert route', () => {
 
   it('answers a wrong token 404 without waiting for the body, and asks for nothing', async () => {
     const body = endlessBody(new TextEncoder().encode('{"queueName": "EN3S offres"'));
-    const answer = await read(await fetch(url(RETIRED_TOKEN), { method: 'POST', headers: json, body: body.stream, duplex: 'half' } as RequestInit));
+    const answer = await read(
+      await fetch(url(RETIRED_TOKEN), {
+        method: 'POST',
+        headers: json,
+        body: body.stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
     body.end();
     expect(answer.status).toBe(404);
     expect(answer.json).toEqual({ code: 'NOT_FOUND', message: 'aucune ressource à cette adresse' });
@@ -71,7 +91,9 @@ describe('the alert route', () => {
 
   it('answers 404 to a missing token, a token differing by one character or by its length, and another method', async () => {
     for (const token of ['', TOKEN.slice(0, -1) + 'X', TOKEN + 'X', TOKEN.slice(0, 10)]) {
-      const answer = await read(await fetch(`${server.url}/webhooks/talentlink/${token}`, { method: 'POST', headers: json, body: '{}' }));
+      const answer = await read(
+        await fetch(`${server.url}/webhooks/talentlink/${token}`, { method: 'POST', headers: json, body: '{}' }),
+      );
       expect(answer.status).toBe(404);
     }
     expect((await read(await fetch(url(RETIRED_TOKEN), { method: 'GET' }))).status).toBe(404);
@@ -82,7 +104,9 @@ describe('the alert route', () => {
 
   it('accepts every token of a rotation, and drains the queue the body names', async () => {
     for (const token of [TOKEN, NEXT_TOKEN]) {
-      const answer = await read(await fetch(url(token), { method: 'POST', headers: json, body: JSON.stringify({ queueName: POSTINGS }) }));
+      const answer = await read(
+        await fetch(url(token), { method: 'POST', headers: json, body: JSON.stringify({ queueName: POSTINGS }) }),
+      );
       expect([answer.status, answer.json]).toEqual([202, { status: 'accepted' }]);
     }
     expect(requested).toEqual([[POSTINGS], [POSTINGS]]);
@@ -91,27 +115,35 @@ describe('the alert route', () => {
   it('drains every configured queue when the body names another queue, or nothing readable', async () => {
     const bodies = [JSON.stringify({ queueName: 'autre file' }), '{"queueName": 12}', 'pas du JSON', '', '[]'];
     for (const body of bodies) {
-      const answer = await read(await fetch(url(TOKEN), { method: 'POST', headers: { 'content-type': 'text/plain' }, body }));
+      const answer = await read(
+        await fetch(url(TOKEN), { method: 'POST', headers: { 'content-type': 'text/plain' }, body }),
+      );
       expect(answer.status).toBe(202);
     }
     expect(requested).toEqual(bodies.map(() => [JOBS, POSTINGS]));
   });
 
   it('refuses a body declared over 64 KB before reading it, and one that turns out larger', async () => {
-    const declared = await read(await fetch(url(TOKEN), { method: 'POST', headers: json, body: Buffer.alloc(MAX_ALERT_BODY_BYTES + 1, 0x20) }));
+    const declared = await read(
+      await fetch(url(TOKEN), { method: 'POST', headers: json, body: Buffer.alloc(MAX_ALERT_BODY_BYTES + 1, 0x20) }),
+    );
     expect(declared.status).toBe(413);
     expect(declared.json.code).toBe('PAYLOAD_TOO_LARGE');
     expect(declared.json.message).toContain('65537 octets annoncés');
 
     // Chunked: no length declared, the size shows only while reading.
     const body = endlessBody(new Uint8Array(MAX_ALERT_BODY_BYTES + 1024).fill(0x20));
-    const found = await read(await fetch(url(TOKEN), { method: 'POST', headers: json, body: body.stream, duplex: 'half' } as RequestInit));
+    const found = await read(
+      await fetch(url(TOKEN), { method: 'POST', headers: json, body: body.stream, duplex: 'half' } as RequestInit),
+    );
     body.end();
     expect(found.status).toBe(413);
     expect(found.json.message).toMatch(/^corps de l’alerte trop volumineux/);
     expect(requested).toEqual([]);
 
-    const atLimit = await read(await fetch(url(TOKEN), { method: 'POST', headers: json, body: Buffer.alloc(MAX_ALERT_BODY_BYTES, 0x20) }));
+    const atLimit = await read(
+      await fetch(url(TOKEN), { method: 'POST', headers: json, body: Buffer.alloc(MAX_ALERT_BODY_BYTES, 0x20) }),
+    );
     expect(atLimit.status).toBe(202);
   });
 
@@ -141,8 +173,21 @@ describe.each(testDatabases())('alerts drive the drains on %s', (dialect) => {
     const queues = [ats.addQueue(JOBS, 'job'), ats.addQueue(POSTINGS, 'posting')];
     const drain = createQueueDrain({ store, ats: ats.client('service'), clock: systemClock, log, owner: 'instance-a' });
     // The timer is far away: only pokes drive the runs here.
-    scheduler = new QueueScheduler({ queues, drain, clock: systemClock, log, intervalMs: 3_600_000, minGapMs: 50, onRun: (r) => runs.push(r) });
-    const router = createAlertRouter({ tokens: [TOKEN], queueNames: scheduler.queueNames, requestDrain: (names) => names.forEach((n) => scheduler.request(n)), log });
+    scheduler = new QueueScheduler({
+      queues,
+      drain,
+      clock: systemClock,
+      log,
+      intervalMs: 3_600_000,
+      minGapMs: 50,
+      onRun: (r) => runs.push(r),
+    });
+    const router = createAlertRouter({
+      tokens: [TOKEN],
+      queueNames: scheduler.queueNames,
+      requestDrain: (names) => names.forEach((n) => scheduler.request(n)),
+      log,
+    });
     server = await listen(alertApp(router));
   });
   afterAll(async () => {
@@ -154,7 +199,13 @@ describe.each(testDatabases())('alerts drive the drains on %s', (dialect) => {
   it('coalesces 100 pokes into at most two runs of the queue, which drain it', async () => {
     for (let id = 400; id < 405; id++) ats.putJob(String(id));
     const answers = await Promise.all(
-      Array.from({ length: 100 }, () => fetch(`${server.url}/webhooks/talentlink/${TOKEN}`, { method: 'POST', headers: json, body: JSON.stringify({ queueName: JOBS }) })),
+      Array.from({ length: 100 }, () =>
+        fetch(`${server.url}/webhooks/talentlink/${TOKEN}`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ queueName: JOBS }),
+        }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 100 }, () => 202));
     await scheduler.idle();
@@ -172,12 +223,18 @@ describe.each(testDatabases())('alerts drive the drains on %s', (dialect) => {
     ats.putJob('410');
     ats.publish('410');
     await new Promise((resolve) => setTimeout(resolve, 60)); // past the gap after the previous test's runs
-    const answer = await fetch(`${server.url}/webhooks/talentlink/${TOKEN}`, { method: 'POST', headers: json, body: '{"queueName":"inconnue"}' });
+    const answer = await fetch(`${server.url}/webhooks/talentlink/${TOKEN}`, {
+      method: 'POST',
+      headers: json,
+      body: '{"queueName":"inconnue"}',
+    });
     expect(answer.status).toBe(202);
     await scheduler.idle();
-    expect(runs.map((r) => [r.queueName, r.end, r.committed]).sort()).toEqual([
-      [POSTINGS, 'empty', 1],
-      [JOBS, 'empty', 1],
-    ].sort());
+    expect(runs.map((r) => [r.queueName, r.end, r.committed]).sort()).toEqual(
+      [
+        [POSTINGS, 'empty', 1],
+        [JOBS, 'empty', 1],
+      ].sort(),
+    );
   });
 });

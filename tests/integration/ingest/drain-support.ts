@@ -42,7 +42,12 @@ export interface Observation {
 
 /** The `job.snapshot` rows of the inbox, oldest first, with what their bodies say. */
 export async function observations(db: Db): Promise<Observation[]> {
-  const rows = await db.selectFrom('inbox').selectAll().where('event_type', '=', JOB_SNAPSHOT_EVENT).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('inbox')
+    .selectAll()
+    .where('event_type', '=', JOB_SNAPSHOT_EVENT)
+    .orderBy('id')
+    .execute();
   return rows.map((row) => {
     const body = parseSnapshotBody(row.body);
     if (!body.ok) throw new Error(body.message);

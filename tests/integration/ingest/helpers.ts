@@ -82,8 +82,16 @@ export interface RecordingLogger extends Logger {
 
 export function recordingLogger(): RecordingLogger {
   const entries: RecordingLogger['entries'] = [];
-  const at = (level: string) => (message: string, meta?: Record<string, unknown>) => void entries.push({ level, message, ...(meta ? { meta } : {}) });
-  return { entries, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'), text: () => JSON.stringify(entries) };
+  const at = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+    void entries.push({ level, message, ...(meta ? { meta } : {}) });
+  return {
+    entries,
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    debug: at('debug'),
+    text: () => JSON.stringify(entries),
+  };
 }
 
 export async function inboxRows(db: Db, eventId?: string) {

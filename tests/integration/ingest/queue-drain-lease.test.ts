@@ -30,7 +30,13 @@ describe('the drain lease on postgres', () => {
     for (let id = 200; id < 208; id++) ats.putJob(String(id));
     const instances = [
       createQueueDrain({ store, ats: ats.client('a'), clock: systemClock, log: silentLogger, owner: 'instance-a' }),
-      createQueueDrain({ store: other, ats: ats.client('b'), clock: systemClock, log: silentLogger, owner: 'instance-b' }),
+      createQueueDrain({
+        store: other,
+        ats: ats.client('b'),
+        clock: systemClock,
+        log: silentLogger,
+        owner: 'instance-b',
+      }),
     ];
     for (let round = 0; round < 3; round++) {
       const reports = await Promise.all(instances.map((drain) => drain(queue)));
@@ -46,7 +52,18 @@ describe('the drain lease on postgres', () => {
       ats.putJob(String(300 + round));
     }
     const seen = await observations(store.db);
-    expect(seen.map((o) => o.jobId).sort()).toEqual(['200', '201', '202', '203', '204', '205', '206', '207', '300', '301']);
+    expect(seen.map((o) => o.jobId).sort()).toEqual([
+      '200',
+      '201',
+      '202',
+      '203',
+      '204',
+      '205',
+      '206',
+      '207',
+      '300',
+      '301',
+    ]);
     expect(ats.waiting('EN3S offres')).toEqual(['302']);
   });
 });

@@ -31,7 +31,8 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
   });
   afterAll(() => store?.cleanup());
   beforeEach(async () => {
-    for (const table of ['inbox', 'queue_poison_elements', 'queue_drain_leases'] as const) await store.db.deleteFrom(table).execute();
+    for (const table of ['inbox', 'queue_poison_elements', 'queue_drain_leases'] as const)
+      await store.db.deleteFrom(table).execute();
     clock = steppingClock();
     ats = new MemoryQueueAts({ now: () => clock.now() });
     jobs = ats.addQueue(JOBS, 'job');
@@ -53,7 +54,14 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     ]);
     expect(seen[0]!.eventId).toMatch(/^job-read:31:\d+:[0-9a-f]{64}$/);
     // The lease was released at the end of the run.
-    expect(await takeDrainLease(store.db, { queueName: JOBS, owner: 'someone-else', now: clock.now().toISOString(), leaseMs: 1000 })).toBe(true);
+    expect(
+      await takeDrainLease(store.db, {
+        queueName: JOBS,
+        owner: 'someone-else',
+        now: clock.now().toISOString(),
+        leaseMs: 1000,
+      }),
+    ).toBe(true);
   });
 
   it('reads a posting element as the posting with its job, in one call', async () => {
@@ -61,7 +69,9 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     const postingId = ats.publish('41');
     const report = await drainWith()(postings);
     expect(report).toMatchObject({ end: 'empty', committed: 1, deleted: 1 });
-    expect(ats.calls.filter((c) => c.op === 'fetchPosting' || c.op === 'fetchJob').map((c) => c.op)).toEqual(['fetchPosting']);
+    expect(ats.calls.filter((c) => c.op === 'fetchPosting' || c.op === 'fetchJob').map((c) => c.op)).toEqual([
+      'fetchPosting',
+    ]);
     expect((await observations(store.db)).map((o) => [o.jobId, o.postingId])).toEqual([['41', postingId]]);
   });
 
@@ -69,7 +79,12 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     ats.putJob('51');
     ats.faults.push({ op: 'deleteQueueElement', when: 'before', fail: transientFailure('deleteQueueElement') });
     const first = await drainWith()(jobs);
-    expect(first).toMatchObject({ end: 'failed', committed: 1, deleted: 0, failure: { step: 'delete', code: 'HTTP_503' } });
+    expect(first).toMatchObject({
+      end: 'failed',
+      committed: 1,
+      deleted: 0,
+      failure: { step: 'delete', code: 'HTTP_503' },
+    });
     clock.advance(5000);
     ats.putJob('51', { status: 'En attente d’approbation', title: 'Offre 51 (v2)' });
     expect(ats.waiting(JOBS)).toEqual(['51', '51']);
@@ -138,7 +153,11 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     const poison = await listPoisonElements(store.db, { limit: 10 });
     expect(poison.total).toBe(3);
     const now = clock.now().toISOString();
-    expect(poison.rows.map((r) => [r.code, r.element_id !== null, r.job_id, r.queue_name, r.occurrences, r.cleared_at]).reverse()).toEqual([
+    expect(
+      poison.rows
+        .map((r) => [r.code, r.element_id !== null, r.job_id, r.queue_name, r.occurrences, r.cleared_at])
+        .reverse(),
+    ).toEqual([
       ['ELEMENT_GONE', false, null, JOBS, 1, now],
       ['ELEMENT_FORBIDDEN', false, null, JOBS, 1, now],
       ['INVALID_RESPONSE', true, '84', JOBS, 1, now],
@@ -154,7 +173,9 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     ats.removeJob('86');
     expect(await drainWith()(postings)).toMatchObject({ end: 'empty', poison: 1, committed: 0 });
     const poison = await listPoisonElements(store.db, { limit: 10 });
-    expect(poison.rows.map((r) => [r.queue_kind, r.posting_id, r.code])).toEqual([['posting', postingId, 'INVALID_RESPONSE']]);
+    expect(poison.rows.map((r) => [r.queue_kind, r.posting_id, r.code])).toEqual([
+      ['posting', postingId, 'INVALID_RESPONSE'],
+    ]);
     expect(ats.waiting(POSTINGS)).toEqual([]);
   });
 
@@ -168,10 +189,25 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     expect(ats.waiting(POSTINGS)).toEqual([]);
   });
 
-  const poisonCrashes: { name: string; crash: () => Store | undefined; fault?: { op: QueueOp; when: 'before' | 'after' }; occurrences: number }[] = [
+  const poisonCrashes: {
+    name: string;
+    crash: () => Store | undefined;
+    fault?: { op: QueueOp; when: 'before' | 'after' };
+    occurrences: number;
+  }[] = [
     { name: 'while recording it', crash: () => crashingOnInsert(store, 'queue_poison_elements'), occurrences: 1 },
-    { name: 'between its record and its delete', crash: () => undefined, fault: { op: 'deleteOldestQueueElement', when: 'before' }, occurrences: 2 },
-    { name: 'after its delete, before the answer', crash: () => undefined, fault: { op: 'deleteOldestQueueElement', when: 'after' }, occurrences: 1 },
+    {
+      name: 'between its record and its delete',
+      crash: () => undefined,
+      fault: { op: 'deleteOldestQueueElement', when: 'before' },
+      occurrences: 2,
+    },
+    {
+      name: 'after its delete, before the answer',
+      crash: () => undefined,
+      fault: { op: 'deleteOldestQueueElement', when: 'after' },
+      occurrences: 1,
+    },
   ];
 
   for (const point of poisonCrashes) {
@@ -183,7 +219,9 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
       await expect(drainWith({ store: point.crash() ?? store })(jobs)).rejects.toThrow(/simulated crash/);
       expect(await drainWith()(jobs)).toMatchObject({ end: 'empty', committed: 1 });
       const poison = await listPoisonElements(store.db, { limit: 10 });
-      expect(poison.rows.map((r) => [r.code, r.occurrences, r.cleared_at !== null])).toEqual([['ELEMENT_GONE', point.occurrences, true]]);
+      expect(poison.rows.map((r) => [r.code, r.occurrences, r.cleared_at !== null])).toEqual([
+        ['ELEMENT_GONE', point.occurrences, true],
+      ]);
       expect((await observations(store.db)).map((o) => o.jobId)).toEqual(['92']);
       expect(ats.waiting(JOBS)).toEqual([]);
     });
@@ -192,11 +230,17 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
   it('a poison element whose delete fails for now stays recorded and in the queue; the next run clears it', async () => {
     ats.putJob('93');
     ats.removeJob('93');
-    ats.faults.push({ op: 'deleteOldestQueueElement', when: 'before', fail: transientFailure('deleteOldestQueueElement') });
+    ats.faults.push({
+      op: 'deleteOldestQueueElement',
+      when: 'before',
+      fail: transientFailure('deleteOldestQueueElement'),
+    });
     expect(await drainWith()(jobs)).toMatchObject({ end: 'failed', failure: { step: 'clear', code: 'HTTP_503' } });
     expect((await listPoisonElements(store.db, { limit: 10 })).rows.map((r) => r.cleared_at)).toEqual([null]);
     expect(await drainWith()(jobs)).toMatchObject({ end: 'empty', poison: 1 });
-    expect((await listPoisonElements(store.db, { limit: 10 })).rows.map((r) => [r.occurrences, r.cleared_at !== null])).toEqual([[2, true]]);
+    expect(
+      (await listPoisonElements(store.db, { limit: 10 })).rows.map((r) => [r.occurrences, r.cleared_at !== null]),
+    ).toEqual([[2, true]]);
   });
 
   it('stops at its bound per run and carries on at the next run', async () => {
@@ -210,7 +254,14 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
   it('does not touch a queue whose lease another instance holds, until that lease expires', async () => {
     ats.putJob('111');
     // Instance b took the lease and died without releasing it.
-    expect(await takeDrainLease(store.db, { queueName: JOBS, owner: 'instance-b', now: clock.now().toISOString(), leaseMs: 60_000 })).toBe(true);
+    expect(
+      await takeDrainLease(store.db, {
+        queueName: JOBS,
+        owner: 'instance-b',
+        now: clock.now().toISOString(),
+        leaseMs: 60_000,
+      }),
+    ).toBe(true);
     expect(await drainWith()(jobs)).toMatchObject({ end: 'busy', committed: 0 });
     expect(ats.calls).toEqual([]);
     clock.advance(60_000);
@@ -226,6 +277,9 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
   });
 
   it('an unknown queue stops the run without deleting anything', async () => {
-    expect(await drainWith()({ name: 'nulle part', kind: 'job' })).toMatchObject({ end: 'failed', failure: { step: 'peek', code: 'UNKNOWN_QUEUE' } });
+    expect(await drainWith()({ name: 'nulle part', kind: 'job' })).toMatchObject({
+      end: 'failed',
+      failure: { step: 'peek', code: 'UNKNOWN_QUEUE' },
+    });
   });
 });

@@ -27,8 +27,24 @@ describe.each(testDatabases())('queue scheduler on %s', (dialect) => {
 
   const schedule = (options: Partial<QueueSchedulerOptions> & { maxPerRun?: number } = {}) => {
     const { maxPerRun, ...rest } = options;
-    const drain = createQueueDrain({ store, ats: ats.client('a'), clock: systemClock, log: silentLogger, owner: 'instance-a', ...(maxPerRun ? { maxPerRun } : {}) });
-    scheduler = new QueueScheduler({ queues: [queue], drain, clock: systemClock, log: silentLogger, intervalMs: 3_600_000, minGapMs: 10, onRun: (r) => runs.push(r), ...rest });
+    const drain = createQueueDrain({
+      store,
+      ats: ats.client('a'),
+      clock: systemClock,
+      log: silentLogger,
+      owner: 'instance-a',
+      ...(maxPerRun ? { maxPerRun } : {}),
+    });
+    scheduler = new QueueScheduler({
+      queues: [queue],
+      drain,
+      clock: systemClock,
+      log: silentLogger,
+      intervalMs: 3_600_000,
+      minGapMs: 10,
+      onRun: (r) => runs.push(r),
+      ...rest,
+    });
     return scheduler;
   };
 
@@ -39,7 +55,8 @@ describe.each(testDatabases())('queue scheduler on %s', (dialect) => {
   beforeEach(async () => {
     await scheduler?.stop();
     scheduler = undefined;
-    for (const table of ['inbox', 'queue_poison_elements', 'queue_drain_leases'] as const) await store.db.deleteFrom(table).execute();
+    for (const table of ['inbox', 'queue_poison_elements', 'queue_drain_leases'] as const)
+      await store.db.deleteFrom(table).execute();
     ats = new MemoryQueueAts();
     queue = ats.addQueue(JOBS, 'job');
     runs = [];
@@ -73,7 +90,16 @@ describe.each(testDatabases())('queue scheduler on %s', (dialect) => {
 
   it('after a throttled run, pokes wait for the time the gateway asked, then one run drains the queue', async () => {
     ats.putJob('520');
-    ats.faults.push({ op: 'peekQueue', when: 'before', fail: { kind: 'throttled', code: 'OVER_QPS', message: 'peekQueue: Account Over Queries Per Second Limit', retryAfterMs: 300 } });
+    ats.faults.push({
+      op: 'peekQueue',
+      when: 'before',
+      fail: {
+        kind: 'throttled',
+        code: 'OVER_QPS',
+        message: 'peekQueue: Account Over Queries Per Second Limit',
+        retryAfterMs: 300,
+      },
+    });
     const s = schedule();
     s.request(JOBS);
     await s.idle().catch(() => undefined);
@@ -93,7 +119,11 @@ describe.each(testDatabases())('queue scheduler on %s', (dialect) => {
 
   it('after runs failing on a transient answer, the wait doubles from the gap up to the back-off, and a success resets it', async () => {
     ats.putJob('530');
-    const failing = { op: 'peekQueue', when: 'before', fail: { kind: 'transient', code: 'HTTP_503', message: 'peekQueue: HTTP 503' } } as const;
+    const failing = {
+      op: 'peekQueue',
+      when: 'before',
+      fail: { kind: 'transient', code: 'HTTP_503', message: 'peekQueue: HTTP 503' },
+    } as const;
     ats.faults.push(failing, failing, failing, failing);
     // A clock that stands still: each wait is read exactly off the queue's "not before".
     const T = Date.parse('2027-02-03T09:00:00.000Z');
@@ -124,7 +154,10 @@ describe.each(testDatabases())('queue scheduler on %s', (dialect) => {
     expect(committed).toBeLessThan(20);
     expect(ats.waiting(JOBS)).toHaveLength(20 - committed);
     expect(await drainLeaseOf(store.db, JOBS)).toBeNull();
-    expect(s.status()).toMatchObject({ timer: false, queues: [{ name: JOBS, running: false, again: false, waiting: false }] });
+    expect(s.status()).toMatchObject({
+      timer: false,
+      queues: [{ name: JOBS, running: false, again: false, waiting: false }],
+    });
     // Other timers (the database pool's) come and go; the scheduler's are all gone.
     expect(timers()).toBeLessThanOrEqual(before);
     expect(s.request(JOBS)).toBe('stopped');

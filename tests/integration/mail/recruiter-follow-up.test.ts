@@ -39,10 +39,25 @@ describe.each(testDatabases())('recruiter follow-up on %s', (dialect) => {
 
   beforeAll(async () => {
     store = await openTestStore(dialect, 'follow-up');
-    const ctx: PipelineContext = { store, domain: data, policy: testPolicy, clock, log: silentLogger, ats: unreachableAts };
+    const ctx: PipelineContext = {
+      store,
+      domain: data,
+      policy: testPolicy,
+      clock,
+      log: silentLogger,
+      ats: unreachableAts,
+    };
     const job = new JobStory({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '7' }, T0);
     const read = job.addEn3s(T0);
-    const result = await inTransaction(store, (trx) => applySnapshot(ctx, trx, { snapshot: read, posting: null, origin: 'queue' }, { eventId: 'e-1', type: 'job.snapshot' }, now));
+    const result = await inTransaction(store, (trx) =>
+      applySnapshot(
+        ctx,
+        trx,
+        { snapshot: read, posting: null, origin: 'queue' },
+        { eventId: 'e-1', type: 'job.snapshot' },
+        now,
+      ),
+    );
     expect(result.memory.state).toBe('awaiting_submission');
     ask = result.commands.find((c) => c.kind === 'ask_recruiter') as typeof ask;
     followUp = createRecruiterFollowUp({
@@ -81,9 +96,13 @@ describe.each(testDatabases())('recruiter follow-up on %s', (dialect) => {
     expect(await followUp.sweep(2027)).toBe(0);
     now = hours(121);
     expect(await followUp.sweep(2027)).toBe(1);
-    const kinds = (await listJobMails(store.db, { source: ask.source, ats_id: ask.atsId, campaign: ask.campaign })).map((m) => m.kind);
+    const kinds = (await listJobMails(store.db, { source: ask.source, ats_id: ask.atsId, campaign: ask.campaign })).map(
+      (m) => m.kind,
+    );
     expect(kinds).toEqual(['submit_request', 'reminder', 'admin_alert']);
-    const ledger = (await readLedger(store.db, { limit: 1000 })).filter((e) => e.kind === 'recruiter.reminded' || e.kind === 'admins.alerted');
+    const ledger = (await readLedger(store.db, { limit: 1000 })).filter(
+      (e) => e.kind === 'recruiter.reminded' || e.kind === 'admins.alerted',
+    );
     expect(ledger.map((e) => [e.kind, (e.data as { recipientIds: string[] }).recipientIds])).toEqual([
       ['recruiter.reminded', ['101']],
       ['admins.alerted', []],
@@ -93,7 +112,12 @@ describe.each(testDatabases())('recruiter follow-up on %s', (dialect) => {
   });
 
   it('a job whose recruiters have no address is a permanent failure, never a silent success', async () => {
-    const other = { ...ask, idempotencyKey: `${ask.idempotencyKey}-x`, recruiterIds: ['102'], reason: 'resubmit' as const };
+    const other = {
+      ...ask,
+      idempotencyKey: `${ask.idempotencyKey}-x`,
+      recruiterIds: ['102'],
+      reason: 'resubmit' as const,
+    };
     const sent = await followUp.ask(other);
     expect(sent).toMatchObject({ ok: false, error: { kind: 'permanent', code: 'NO_RECIPIENT' } });
   });

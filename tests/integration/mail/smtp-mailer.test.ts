@@ -25,7 +25,12 @@ function decodeWords(header: string): string {
   return header.replace(/=\?UTF-8\?([QB])\?([^?]*)\?=\s*/gi, (_m, enc: string, data: string) =>
     enc.toUpperCase() === 'B'
       ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
+      : Buffer.from(
+          data
+            .replace(/_/g, ' ')
+            .replace(/=([0-9A-F]{2})/gi, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          'latin1',
+        ).toString('utf8'),
   );
 }
 
@@ -38,7 +43,9 @@ function decodeBody(headers: string, body: string): string {
   const encoding = (header(headers, 'Content-Transfer-Encoding') ?? '7bit').toLowerCase();
   if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   if (encoding === 'quoted-printable') {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const bytes = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_x, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     return Buffer.from(bytes, 'latin1').toString('utf8');
   }
   return body;
@@ -49,13 +56,30 @@ function parse(raw: string): { subject: string; messageId: string | null; text: 
   const [head] = raw.split(/\r?\n\r?\n/, 1) as [string];
   const boundary = /boundary="?([^";\r\n]+)"?/.exec(header(head, 'Content-Type') ?? '')?.[1];
   if (!boundary) throw new Error('expected a multipart message');
-  const parts = raw.split(`--${boundary}`).slice(1, -1).map((part) => {
-    const at = part.search(/\r?\n\r?\n/);
-    const headers = part.slice(0, at);
-    return { type: header(headers, 'Content-Type') ?? '', body: decodeBody(headers, part.slice(at).replace(/^\r?\n\r?\n/, '').replace(/\r?\n$/, '')) };
-  });
+  const parts = raw
+    .split(`--${boundary}`)
+    .slice(1, -1)
+    .map((part) => {
+      const at = part.search(/\r?\n\r?\n/);
+      const headers = part.slice(0, at);
+      return {
+        type: header(headers, 'Content-Type') ?? '',
+        body: decodeBody(
+          headers,
+          part
+            .slice(at)
+            .replace(/^\r?\n\r?\n/, '')
+            .replace(/\r?\n$/, ''),
+        ),
+      };
+    });
   const part = (type: string) => parts.find((p) => p.type.startsWith(type))?.body.replace(/\r\n/g, '\n') ?? '';
-  return { subject: decodeWords(header(head, 'Subject') ?? ''), messageId: header(head, 'Message-ID'), text: part('text/plain'), html: part('text/html') };
+  return {
+    subject: decodeWords(header(head, 'Subject') ?? ''),
+    messageId: header(head, 'Message-ID'),
+    text: part('text/plain'),
+    html: part('text/html'),
+  };
 }
 
 const mail: OutgoingMail = {
@@ -85,7 +109,8 @@ describe('SMTP mailer against a real SMTP server', () => {
         return callback(new Error('Invalid username or password'));
       },
       onRcptTo(address, _session, callback) {
-        const refuse = (code: number) => callback(Object.assign(new Error(`<${address.address}> refused`), { responseCode: code }));
+        const refuse = (code: number) =>
+          callback(Object.assign(new Error(`<${address.address}> refused`), { responseCode: code }));
         if (address.address.startsWith('refuse')) return refuse(550);
         if (address.address.startsWith('later')) return refuse(451);
         return callback();
@@ -94,7 +119,11 @@ describe('SMTP mailer against a real SMTP server', () => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
           callback();
         });
       },
@@ -131,7 +160,10 @@ describe('SMTP mailer against a real SMTP server', () => {
   it('sends the same key with the same Message-ID again (a send repeated after a crash is recognisable)', async () => {
     await mailer().send(mail);
     await mailer().send(mail);
-    expect(received.map((r) => parse(r.raw).messageId)).toEqual([messageIdFor(mail.idempotencyKey!, 'ucanss.example'), messageIdFor(mail.idempotencyKey!, 'ucanss.example')]);
+    expect(received.map((r) => parse(r.raw).messageId)).toEqual([
+      messageIdFor(mail.idempotencyKey!, 'ucanss.example'),
+      messageIdFor(mail.idempotencyKey!, 'ucanss.example'),
+    ]);
     const { idempotencyKey: _key, ...withoutKey } = mail;
     await mailer().send(withoutKey);
     expect(parse(received[2]!.raw).messageId).not.toBe(parse(received[0]!.raw).messageId);
@@ -148,7 +180,8 @@ describe('SMTP mailer against a real SMTP server', () => {
     const result = await mailer(url).send(mail);
     expect(result).toMatchObject({ ok: false, error: { code: 'SMTP_AUTH', smtpCode: 535, transient: false } });
     const said = JSON.stringify(result);
-    for (const secret of ['wrong-', PASSWORD, encodeURIComponent(PASSWORD), 'smtp://', USER]) expect(said).not.toContain(secret);
+    for (const secret of ['wrong-', PASSWORD, encodeURIComponent(PASSWORD), 'smtp://', USER])
+      expect(said).not.toContain(secret);
     expect(received).toHaveLength(0);
   });
 
@@ -169,11 +202,17 @@ describe('SMTP mailer against a real SMTP server', () => {
   });
 
   it('checks the mail before anything is sent', async () => {
-    expect(await mailer().send({ ...mail, to: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_MAIL', transient: false } });
+    expect(await mailer().send({ ...mail, to: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_MAIL', transient: false },
+    });
     const injected = await mailer().send({ ...mail, to: ['a@b.fr\r\nBcc: x@y.fr'] });
     expect(injected).toMatchObject({ ok: false, error: { code: 'INVALID_MAIL' } });
     expect(JSON.stringify(injected)).not.toContain('x@y.fr');
-    expect(await mailer().send({ ...mail, subject: 'a\r\nBcc: x@y.fr' })).toMatchObject({ ok: false, error: { code: 'INVALID_MAIL' } });
+    expect(await mailer().send({ ...mail, subject: 'a\r\nBcc: x@y.fr' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_MAIL' },
+    });
     expect(received).toHaveLength(0);
   });
 });
@@ -193,7 +232,11 @@ describe('SMTP mailer when the server is not there, or silent', () => {
 
   it('a server that never answers is a TIMEOUT after the configured time, worth trying again', async () => {
     const port = (silent.address() as AddressInfo).port;
-    const made = createSmtpMailer({ url: `smtp://u:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}`, from: 'en3s@ucanss.example', timeoutMs: 300 });
+    const made = createSmtpMailer({
+      url: `smtp://u:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}`,
+      from: 'en3s@ucanss.example',
+      timeoutMs: 300,
+    });
     if (!made.ok) throw new Error(made.error.message);
     const started = Date.now();
     const result = await made.value.send(mail);
@@ -213,12 +256,25 @@ describe('SMTP mailer when the server is not there, or silent', () => {
   });
 
   it('settings it cannot use are a CONFIG failure that does not quote the URL', () => {
-    const bad = createSmtpMailer({ url: `https://user:${PASSWORD}@mail.example:25`, from: 'en3s@ucanss.example', timeoutMs: 1_000 });
+    const bad = createSmtpMailer({
+      url: `https://user:${PASSWORD}@mail.example:25`,
+      from: 'en3s@ucanss.example',
+      timeoutMs: 1_000,
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'CONFIG', transient: false } });
     expect(JSON.stringify(bad)).not.toContain(PASSWORD);
     expect(JSON.stringify(bad)).not.toContain('mail.example');
-    expect(createSmtpMailer({ url: 'not a url', from: 'en3s@ucanss.example', timeoutMs: 1_000 })).toMatchObject({ ok: false, error: { code: 'CONFIG' } });
-    expect(createSmtpMailer({ url: 'smtp://mail.example', from: 'Connecteur EN3S', timeoutMs: 1_000 })).toMatchObject({ ok: false, error: { code: 'CONFIG' } });
-    expect(createSmtpMailer({ url: 'smtp://mail.example', from: 'en3s@ucanss.example', timeoutMs: 0 })).toMatchObject({ ok: false, error: { code: 'CONFIG' } });
+    expect(createSmtpMailer({ url: 'not a url', from: 'en3s@ucanss.example', timeoutMs: 1_000 })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG' },
+    });
+    expect(createSmtpMailer({ url: 'smtp://mail.example', from: 'Connecteur EN3S', timeoutMs: 1_000 })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG' },
+    });
+    expect(createSmtpMailer({ url: 'smtp://mail.example', from: 'en3s@ucanss.example', timeoutMs: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFIG' },
+    });
   });
 });

@@ -22,7 +22,15 @@ import { data } from '../../support/domain.js';
 describe('the reports bench campaign', () => {
   let dir: string;
   let store: Store;
-  const options: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+  const options: ReportOptions = {
+    campaign: 2027,
+    asOf: null,
+    network: null,
+    regime: null,
+    body: null,
+    states: null,
+    primaryNetworks: 'all',
+  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'en3s-bench-campaign-'));
@@ -45,7 +53,11 @@ describe('the reports bench campaign', () => {
   it('holds for each offer the report projection the pipeline would write for its row', async () => {
     const copied = await store.db.selectFrom('offer_report').selectAll().orderBy('job_number').execute();
     const copiedCsv = await store.db.selectFrom('offer_report_csv').selectAll().orderBy('job_number').execute();
-    const keys = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).orderBy('job_number').execute();
+    const keys = await store.db
+      .selectFrom('offers')
+      .select(['source', 'ats_id', 'campaign'])
+      .orderBy('job_number')
+      .execute();
     expect(copied).toHaveLength(500);
     expect(copiedCsv).toHaveLength(500);
     for (const [i, key] of keys.entries()) {
@@ -62,7 +74,16 @@ describe('the reports bench campaign', () => {
     expect(live.rows).toHaveLength(500);
     expect(asOf.rows).toEqual(live.rows);
     const states = new Set(live.rows.map((r) => r.state));
-    for (const state of ['approved', 'refused', 'submitted', 'refusal_observed', 'released', 'awaiting_approver', 'awaiting_submission', 'not_concerned']) {
+    for (const state of [
+      'approved',
+      'refused',
+      'submitted',
+      'refusal_observed',
+      'released',
+      'awaiting_approver',
+      'awaiting_submission',
+      'not_concerned',
+    ]) {
       expect(states).toContain(state);
     }
     expect(live.rows.some((r) => r.publishedWithoutApproval && r.correctiveAction === 'taken-down')).toBe(true);

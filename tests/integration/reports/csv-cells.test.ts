@@ -3,7 +3,15 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvBlockRecordsMaker } from '../../../src/reports/csv-block.js';
 import type { ReportOptions } from '../../../src/reports/options.js';
-import { CSV_CELLS_VERSION, csvAheadOf, hasCsvAhead, MomentCells, reportCsvHead, reportCsvPage, writeReportCsv } from '../../../src/reports/render-csv.js';
+import {
+  CSV_CELLS_VERSION,
+  csvAheadOf,
+  hasCsvAhead,
+  MomentCells,
+  reportCsvHead,
+  reportCsvPage,
+  writeReportCsv,
+} from '../../../src/reports/render-csv.js';
 import { finishRow, rowContext, type ReportFacts } from '../../../src/reports/rows.js';
 import { reportCsvPages, reportPages } from '../../../src/reports/source.js';
 import { readOfferReportCsvBlock, writeOfferReport } from '../../../src/store/offer-report.js';
@@ -18,8 +26,11 @@ import { AFTER, buildCampaign, MARCH } from './campaign.js';
  * under every option, and for projections without stored text or with text of another version.
  */
 
-const whole = (facts: ReportFacts, referenceAt: string, rule: 'all' | 'primary' = 'all') => reportCsvPage([finishRow(facts, rowContext(referenceAt, rule))]);
-/** The record made from what the pipeline stores ahead, as a report as it stands makes it (null: nothing stored ahead). */
+const whole = (facts: ReportFacts, referenceAt: string, rule: 'all' | 'primary' = 'all') =>
+  reportCsvPage([finishRow(facts, rowContext(referenceAt, rule))]);
+/**
+ * The record made from what the pipeline stores ahead, as a report as it stands makes it (null: nothing stored ahead).
+ */
 const joined = (facts: ReportFacts, referenceAt: string, rule: 'all' | 'primary' = 'all') => {
   const row = { networks: facts.networks, ...csvAheadOf(facts) };
   if (!hasCsvAhead(row)) return null;
@@ -34,7 +45,12 @@ const typed = fc.oneof(
   { weight: 50, arbitrary: fc.string({ unit: fc.constantFrom(...units), maxLength: 12 }) },
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...units, '\u001f'), maxLength: 12 }) },
 );
-const instant = fc.constantFrom('2027-01-04T08:00:00.000Z', '2027-02-11T22:59:59.999Z', '2027-03-01T07:00:00.000Z', '2027-05-03T07:00:00.000Z');
+const instant = fc.constantFrom(
+  '2027-01-04T08:00:00.000Z',
+  '2027-02-11T22:59:59.999Z',
+  '2027-03-01T07:00:00.000Z',
+  '2027-05-03T07:00:00.000Z',
+);
 const day = fc.constantFrom('2027-01-04', '2027-02-11', '2027-04-30');
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 
@@ -44,11 +60,23 @@ const factsArb: fc.Arbitrary<ReportFacts> = fc.record({
   source: fc.constant('talentlink'),
   ats_id: typed,
   title: typed,
-  state: fc.constantFrom('approved', 'refused', 'submitted', 'refusal_observed', 'released', 'awaiting_approver', 'awaiting_submission', 'not_concerned', 'published_without_approval'),
+  state: fc.constantFrom(
+    'approved',
+    'refused',
+    'submitted',
+    'refusal_observed',
+    'released',
+    'awaiting_approver',
+    'awaiting_submission',
+    'not_concerned',
+    'published_without_approval',
+  ),
   regime: maybe(fc.constantFrom('general', 'agricole', 'mines', 'inconnu')),
   organism: typed,
   organism_type: maybe(typed),
-  networks: fc.array(fc.constantFrom('Assurance maladie', 'Famille', 'Recouvrement ; URSSAF', 'Réseau "x"'), { maxLength: 3 }).map((n) => JSON.stringify(n)),
+  networks: fc
+    .array(fc.constantFrom('Assurance maladie', 'Famille', 'Recouvrement ; URSSAF', 'Réseau "x"'), { maxLength: 3 })
+    .map((n) => JSON.stringify(n)),
   grid: maybe(typed),
   level: maybe(typed),
   time_zone: fc.constantFrom('Europe/Paris', 'Indian/Reunion'),
@@ -65,7 +93,9 @@ const factsArb: fc.Arbitrary<ReportFacts> = fc.record({
   approval_by: fc.constantFrom('en3s_only', 'with_others'),
   due_date: fc.constant(null),
   overdue_from: fc.constant(null),
-  en3s_answer: maybe(fc.constantFrom('approved_by_en3s', 'approved_observed', 'refused_by_en3s', 'refused_observed', 'none')),
+  en3s_answer: maybe(
+    fc.constantFrom('approved_by_en3s', 'approved_observed', 'refused_by_en3s', 'refused_observed', 'none'),
+  ),
   en3s_at: maybe(instant),
   en3s_day: maybe(day),
   answer_days: maybe(fc.constantFrom(0, 4.9, 12, 30.5)),
@@ -100,7 +130,10 @@ describe('CSV records from the stored text of the fixed columns', () => {
   });
 
   it('are not made from a stored text with too few or too many runs (the row is rendered whole)', () => {
-    const facts = fc.sample(factsArb.filter((f) => joined(f, MARCH) !== null), { numRuns: 1, seed: 5 })[0]!;
+    const facts = fc.sample(
+      factsArb.filter((f) => joined(f, MARCH) !== null),
+      { numRuns: 1, seed: 5 },
+    )[0]!;
     const row = { networks: facts.networks, ...csvAheadOf(facts) };
     if (!hasCsvAhead(row)) throw new Error('expected a row stored ahead');
     const cells = new MomentCells(rowContext(MARCH, 'all'));
@@ -112,29 +145,74 @@ describe('CSV records from the stored text of the fixed columns', () => {
   });
 
   it('are not stored ahead for a row holding the separator or an empty moment value', () => {
-    const facts = fc.sample(factsArb.filter((f) => joined(f, MARCH) !== null), { numRuns: 1, seed: 3 })[0]!;
-    expect(csvAheadOf({ ...facts, title: 'a\u001fb' })).toEqual({ csv_version: null, csv_cells: null, csv_moment: null });
+    const facts = fc.sample(
+      factsArb.filter((f) => joined(f, MARCH) !== null),
+      { numRuns: 1, seed: 3 },
+    )[0]!;
+    expect(csvAheadOf({ ...facts, title: 'a\u001fb' })).toEqual({
+      csv_version: null,
+      csv_cells: null,
+      csv_moment: null,
+    });
     expect(csvAheadOf({ ...facts, channel: '' })).toEqual({ csv_version: null, csv_cells: null, csv_moment: null });
     expect(csvAheadOf({ ...facts, channel: '7001' }).csv_version).toBe(CSV_CELLS_VERSION);
   });
 
   it('quote a field holding a lone line feed or carriage return, which Excel would take for the end of the row', () => {
     const facts = fc.sample(factsArb, { numRuns: 1, seed: 7 })[0]!;
-    const record = whole({ ...facts, title: 'Chef\nde service', reason: 'a\rb', job_number: 'R1', organism: 'CAF' }, MARCH);
+    const record = whole(
+      { ...facts, title: 'Chef\nde service', reason: 'a\rb', job_number: 'R1', organism: 'CAF' },
+      MARCH,
+    );
     expect(record).toContain(';"Chef\nde service";');
     expect(record).toContain(';"a\rb";');
   });
 
   it('are those of the version the reports read (raise CSV_CELLS_VERSION when this text changes)', () => {
     const facts: ReportFacts = {
-      campaign: 2027, job_number: 'NVHADD0000001', source: 'talentlink', ats_id: 'J1', title: '=Chef ; "adjoint"', state: 'approved', regime: 'general',
-      organism: 'CPAM de la Gironde', organism_type: 'CPAM', networks: '["Assurance maladie"]', grid: 'RG', level: '8', time_zone: 'Europe/Paris',
-      concerned: 'yes', reason: 'Régime général, niveau 8 : concernée', cited_text: 'Instruction §1.1', offer_created_at: '2027-01-04T08:00:00.000Z',
-      offer_created_day: '2027-01-04', team_at: '2027-01-04T09:00:00.000Z', team_day: '2027-01-04', team_by: 'connector', approval_at: '2027-01-04T10:00:00.000Z',
-      approval_day: '2027-01-04', approval_by: 'en3s_only', due_date: null, overdue_from: null, en3s_answer: 'approved_by_en3s', en3s_at: '2027-01-09T08:00:00.000Z',
-      en3s_day: '2027-01-09', answer_days: 4.9, published_at: null, published_day: null, channel: null, violation: 1, withdrawn_at: null, withdrawn_day: null,
-      fix_action: 'reported', fix_at: '2027-01-05T08:00:00.000Z', fix_day: '2027-01-05', state_since: '2027-01-09T08:00:00.000Z', state_since_day: '2027-01-09',
-      released: 0, entered_process: 1,
+      campaign: 2027,
+      job_number: 'NVHADD0000001',
+      source: 'talentlink',
+      ats_id: 'J1',
+      title: '=Chef ; "adjoint"',
+      state: 'approved',
+      regime: 'general',
+      organism: 'CPAM de la Gironde',
+      organism_type: 'CPAM',
+      networks: '["Assurance maladie"]',
+      grid: 'RG',
+      level: '8',
+      time_zone: 'Europe/Paris',
+      concerned: 'yes',
+      reason: 'Régime général, niveau 8 : concernée',
+      cited_text: 'Instruction §1.1',
+      offer_created_at: '2027-01-04T08:00:00.000Z',
+      offer_created_day: '2027-01-04',
+      team_at: '2027-01-04T09:00:00.000Z',
+      team_day: '2027-01-04',
+      team_by: 'connector',
+      approval_at: '2027-01-04T10:00:00.000Z',
+      approval_day: '2027-01-04',
+      approval_by: 'en3s_only',
+      due_date: null,
+      overdue_from: null,
+      en3s_answer: 'approved_by_en3s',
+      en3s_at: '2027-01-09T08:00:00.000Z',
+      en3s_day: '2027-01-09',
+      answer_days: 4.9,
+      published_at: null,
+      published_day: null,
+      channel: null,
+      violation: 1,
+      withdrawn_at: null,
+      withdrawn_day: null,
+      fix_action: 'reported',
+      fix_at: '2027-01-05T08:00:00.000Z',
+      fix_day: '2027-01-05',
+      state_since: '2027-01-09T08:00:00.000Z',
+      state_since_day: '2027-01-09',
+      released: 0,
+      entered_process: 1,
     };
     expect(CSV_CELLS_VERSION).toBe(3);
     expect(csvAheadOf(facts)).toEqual({
@@ -152,7 +230,15 @@ describe('CSV records from the stored text of the fixed columns', () => {
 
 describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
   let store: TestStore;
-  const base: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+  const base: ReportOptions = {
+    campaign: 2027,
+    asOf: null,
+    network: null,
+    regime: null,
+    body: null,
+    states: null,
+    primaryNetworks: 'all',
+  };
 
   beforeAll(async () => {
     store = await openTestStore(dialect, 'csv-cells');
@@ -164,9 +250,11 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
   /** The report's text the way it is made, and rendered whole from the rows every format reads. */
   async function both(options: ReportOptions, at: string, pageSize = 3): Promise<[string, string]> {
     let made = '';
-    for await (const page of reportCsvPages(store.db, options, at, data.organismsFile, { pageSize })) made += page.text.toString();
+    for await (const page of reportCsvPages(store.db, options, at, data.organismsFile, { pageSize }))
+      made += page.text.toString();
     let rendered = '';
-    for await (const rows of reportPages(store.db, options, at, data.organismsFile, { pageSize })) rendered += reportCsvPage(rows);
+    for await (const rows of reportPages(store.db, options, at, data.organismsFile, { pageSize }))
+      rendered += reportCsvPage(rows);
     return [made, rendered];
   }
 
@@ -191,15 +279,30 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
   it('renders whole the projections without stored text or with text of another version, with the same bytes', async () => {
     const [before] = await both(base, MARCH, 100);
     expect(before.split('\r\n').length).toBeGreaterThan(5);
-    const rows = await store.db.selectFrom('offer_report_csv').select(['source', 'ats_id']).orderBy('job_number').execute();
-    await store.db.updateTable('offer_report_csv').set({ csv_version: null, csv_cells: null, csv_moment: null }).where('ats_id', '=', rows[1]!.ats_id).execute();
-    await store.db.updateTable('offer_report_csv').set({ csv_version: CSV_CELLS_VERSION + 1, csv_cells: 'stale' }).where('ats_id', '=', rows[3]!.ats_id).execute();
+    const rows = await store.db
+      .selectFrom('offer_report_csv')
+      .select(['source', 'ats_id'])
+      .orderBy('job_number')
+      .execute();
+    await store.db
+      .updateTable('offer_report_csv')
+      .set({ csv_version: null, csv_cells: null, csv_moment: null })
+      .where('ats_id', '=', rows[1]!.ats_id)
+      .execute();
+    await store.db
+      .updateTable('offer_report_csv')
+      .set({ csv_version: CSV_CELLS_VERSION + 1, csv_cells: 'stale' })
+      .where('ats_id', '=', rows[3]!.ats_id)
+      .execute();
     const [after, rendered] = await both(base, MARCH, 100);
     expect(after).toBe(before);
     expect(after).toBe(rendered);
     expect(after).not.toContain('stale');
     // A database migrated from before 0005: no row holds its text yet.
-    await store.db.updateTable('offer_report_csv').set({ csv_version: null, csv_cells: null, csv_moment: null }).execute();
+    await store.db
+      .updateTable('offer_report_csv')
+      .set({ csv_version: null, csv_cells: null, csv_moment: null })
+      .execute();
     for (const pageSize of [1, 3, 100]) expect((await both(base, MARCH, pageSize))[0]).toBe(before);
     const [filtered, renderedFiltered] = await both({ ...base, network: 'Cnav', primaryNetworks: 'primary' }, AFTER, 2);
     expect(filtered).toBe(renderedFiltered);
@@ -211,7 +314,10 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
     const out = new Writable({ write: (chunk: Buffer, _enc, done) => (chunks.push(Buffer.from(chunk)), done()) });
     const count = await writeReportCsv(reportCsvPages(store.db, base, AFTER, data.organismsFile, { pageSize: 2 }), out);
     const text = Buffer.concat(chunks).toString('utf8');
-    const total = Number((await sql<{ n: number }>`select count(*) as n from offer_report where campaign = 2027`.execute(store.db)).rows[0]!.n);
+    const total = Number(
+      (await sql<{ n: number }>`select count(*) as n from offer_report where campaign = 2027`.execute(store.db))
+        .rows[0]!.n,
+    );
     expect(count).toBe(total);
     expect(text.startsWith(reportCsvHead())).toBe(true);
     expect(text.split('\r\n').length - 2).toBe(total);
@@ -220,7 +326,15 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
 
 describe('CSV records read as blocks of bytes, on SQLite', () => {
   let store: TestStore;
-  const base: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+  const base: ReportOptions = {
+    campaign: 2027,
+    asOf: null,
+    network: null,
+    regime: null,
+    body: null,
+    states: null,
+    primaryNetworks: 'all',
+  };
   beforeAll(async () => {
     store = await openTestStore('sqlite', 'csv-blocks');
   });
@@ -230,24 +344,44 @@ describe('CSV records read as blocks of bytes, on SQLite', () => {
   async function holdOnly(offers: readonly ReportFacts[]): Promise<void> {
     await store.db.deleteFrom('offer_report').execute();
     await store.db.deleteFrom('offer_report_csv').execute();
-    for (const facts of offers) await writeOfferReport(store.db, { source: facts.source, ats_id: facts.ats_id, campaign: 2027 }, facts, csvAheadOf(facts));
+    for (const facts of offers)
+      await writeOfferReport(
+        store.db,
+        { source: facts.source, ats_id: facts.ats_id, campaign: 2027 },
+        facts,
+        csvAheadOf(facts),
+      );
   }
 
   async function both(options: ReportOptions, at: string, pageSize: number): Promise<[string, string]> {
     let made = '';
-    for await (const page of reportCsvPages(store.db, options, at, data.organismsFile, { pageSize })) made += page.text.toString();
+    for await (const page of reportCsvPages(store.db, options, at, data.organismsFile, { pageSize }))
+      made += page.text.toString();
     let rendered = '';
-    for await (const rows of reportPages(store.db, options, at, data.organismsFile, { pageSize })) rendered += reportCsvPage(rows);
+    for await (const rows of reportPages(store.db, options, at, data.organismsFile, { pageSize }))
+      rendered += reportCsvPage(rows);
     return [made, rendered];
   }
 
   /** Keys and texts holding now and then the separators of a block (U+001D, U+001E) or of the stored text (U+001F). */
   const hostile = fc.oneof(
-    { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom('a', 'B', '0', 'é', ';', '"'), minLength: 1, maxLength: 6 }) },
-    { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('a', 'é', '\u001d', '\u001e', '\u001f'), minLength: 1, maxLength: 6 }) },
+    {
+      weight: 8,
+      arbitrary: fc.string({ unit: fc.constantFrom('a', 'B', '0', 'é', ';', '"'), minLength: 1, maxLength: 6 }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.string({
+        unit: fc.constantFrom('a', 'é', '\u001d', '\u001e', '\u001f'),
+        minLength: 1,
+        maxLength: 6,
+      }),
+    },
   );
   const offersArb = fc.uniqueArray(
-    fc.tuple(factsArb, hostile, hostile, hostile).map(([facts, job, ats, title]) => ({ ...facts, job_number: job, ats_id: ats, title: `${facts.title}${title}` })),
+    fc
+      .tuple(factsArb, hostile, hostile, hostile)
+      .map(([facts, job, ats, title]) => ({ ...facts, job_number: job, ats_id: ats, title: `${facts.title}${title}` })),
     { selector: (f) => f.ats_id, maxLength: 30 },
   );
 
@@ -278,7 +412,12 @@ describe('CSV records read as blocks of bytes, on SQLite', () => {
   }
 
   it('are used when every row holds its record, and refused when a field holds a separator, a row has no record or the order is not kept', async () => {
-    const offers = fc.sample(factsArb.filter((f) => hasCsvAhead({ networks: f.networks, ...csvAheadOf(f) })), { numRuns: 6, seed: 11 }).map((f, i) => ({ ...f, job_number: `R${i}`, ats_id: `J${i}` }));
+    const offers = fc
+      .sample(
+        factsArb.filter((f) => hasCsvAhead({ networks: f.networks, ...csvAheadOf(f) })),
+        { numRuns: 6, seed: 11 },
+      )
+      .map((f, i) => ({ ...f, job_number: `R${i}`, ats_id: `J${i}` }));
     await holdOnly(offers);
     const good = await firstBlock(10);
     expect(good.block).toMatchObject({ rows: 6, ready: 6 });
@@ -294,29 +433,59 @@ describe('CSV records read as blocks of bytes, on SQLite', () => {
       return (await firstBlock(10)).made;
     };
     const ofRow = (i: number) => store.db.updateTable('offer_report_csv').where('ats_id', '=', `J${i}`);
-    expect(await refusedWith(() => ofRow(2).set({ csv_cells: null, csv_version: null, csv_moment: null }).execute())).toBeNull();
-    expect(await refusedWith(() => ofRow(2).set({ csv_version: CSV_CELLS_VERSION + 1 }).execute())).toBeNull();
+    expect(
+      await refusedWith(() => ofRow(2).set({ csv_cells: null, csv_version: null, csv_moment: null }).execute()),
+    ).toBeNull();
+    expect(
+      await refusedWith(() =>
+        ofRow(2)
+          .set({ csv_version: CSV_CELLS_VERSION + 1 })
+          .execute(),
+      ),
+    ).toBeNull();
     expect(await refusedWith(() => ofRow(3).set({ ats_id: 'J3\u001e' }).execute())).toBeNull();
     expect(await refusedWith(() => ofRow(3).set({ job_number: 'R3\u001dx' }).execute())).toBeNull();
     // Separators that end a row early with as many fields as a row has (found by the property test below).
     expect(await refusedWith(() => ofRow(3).set({ ats_id: 'J3\u001e\u001e\u001e\u001dx' }).execute())).toBeNull();
     expect(await refusedWith(() => ofRow(5).set({ networks: '["a\u001eb"]' }).execute())).toBeNull();
-    expect(await refusedWith(() => sql`update offer_report_csv set csv_cells = csv_cells || char(30) where ats_id = 'J4'`.execute(store.db))).toBeNull();
-    expect(await refusedWith(() => sql`update offer_report_csv set csv_cells = csv_cells || char(29) || 'x' where ats_id = 'J4'`.execute(store.db))).toBeNull();
-    expect(await refusedWith(() => sql`update offer_report_csv set csv_cells = csv_cells || char(31) where ats_id = 'J0'`.execute(store.db))).toBeNull();
+    expect(
+      await refusedWith(() =>
+        sql`update offer_report_csv set csv_cells = csv_cells || char(30) where ats_id = 'J4'`.execute(store.db),
+      ),
+    ).toBeNull();
+    expect(
+      await refusedWith(() =>
+        sql`update offer_report_csv set csv_cells = csv_cells || char(29) || 'x' where ats_id = 'J4'`.execute(store.db),
+      ),
+    ).toBeNull();
+    expect(
+      await refusedWith(() =>
+        sql`update offer_report_csv set csv_cells = csv_cells || char(31) where ats_id = 'J0'`.execute(store.db),
+      ),
+    ).toBeNull();
 
     // Rows out of order (SQL does not promise the order of the joined rows): refused.
     await holdOnly(offers);
     const { block } = await firstBlock(10);
     const rows = block.block.toString('latin1').split('\u001d');
     const swapped = Buffer.from([rows[1], rows[0], ...rows.slice(2)].join('\u001d'), 'latin1');
-    expect(new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')), null).render({ ...block, block: swapped })).toBeNull();
+    expect(
+      new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')), null).render({ ...block, block: swapped }),
+    ).toBeNull();
   });
 
   it('leave out the rows of other networks and still name the page last row', async () => {
     const offers = fc
-      .sample(factsArb.filter((f) => hasCsvAhead({ networks: f.networks, ...csvAheadOf(f) })), { numRuns: 4, seed: 2 })
-      .map((f, i) => ({ ...f, job_number: `R${i}`, ats_id: `J${i}`, networks: JSON.stringify(i === 1 ? ['Famille'] : ['Assurance maladie']) }));
+      .sample(
+        factsArb.filter((f) => hasCsvAhead({ networks: f.networks, ...csvAheadOf(f) })),
+        { numRuns: 4, seed: 2 },
+      )
+      .map((f, i) => ({
+        ...f,
+        job_number: `R${i}`,
+        ats_id: `J${i}`,
+        networks: JSON.stringify(i === 1 ? ['Famille'] : ['Assurance maladie']),
+      }));
     await holdOnly(offers);
     const { made } = await firstBlock(10, 'Famille');
     expect(made?.rows).toBe(1);
@@ -330,7 +499,9 @@ describe.each(testDatabases().filter((d) => d !== 'sqlite'))('CSV records on %s'
     const store = await openTestStore(dialect, 'csv-no-blocks');
     try {
       const scan = { campaign: 2027, regime: null, states: null, organismType: null };
-      expect(await readOfferReportCsvBlock(store.db, scan, { after: null, until: null }, 10, CSV_CELLS_VERSION)).toBeNull();
+      expect(
+        await readOfferReportCsvBlock(store.db, scan, { after: null, until: null }, 10, CSV_CELLS_VERSION),
+      ).toBeNull();
     } finally {
       await store.cleanup();
     }

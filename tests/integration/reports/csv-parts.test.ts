@@ -22,7 +22,15 @@ describe('CSV report made in parts on several threads', () => {
   let store: Store;
   let compiled: CompiledProject;
   let workerUrl: URL;
-  const base: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+  const base: ReportOptions = {
+    campaign: 2027,
+    asOf: null,
+    network: null,
+    regime: null,
+    body: null,
+    states: null,
+    primaryNetworks: 'all',
+  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'en3s-csv-parts-'));
@@ -39,7 +47,10 @@ describe('CSV report made in parts on several threads', () => {
   });
 
   let runs = 0;
-  async function csv(options: ReportOptions, parts: FileRequest['parts']): Promise<{ bytes: Buffer; rows: number; progress: number[] }> {
+  async function csv(
+    options: ReportOptions,
+    parts: FileRequest['parts'],
+  ): Promise<{ bytes: Buffer; rows: number; progress: number[] }> {
     const out = join(dir, `report-${++runs}.csv`);
     const progress: number[] = [];
     const result = await generateReportFile(store.db, data.organismsFile, {
@@ -63,8 +74,16 @@ describe('CSV report made in parts on several threads', () => {
     expect(await partsSource(store.db, base, data.organismsFile, { ...singleThread, threads: 2 })).toBeNull();
     expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, partSize: 10 })).toBeNull();
     expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, threads: 2, partSize: 700 })).toBeNull();
-    expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, threads: 2, partSize: 699 })).toMatch(/campaign\.sqlite$/);
-    expect(await partsSource(store.db, { ...base, asOf: '2027-03-01T07:00:00.000Z' }, data.organismsFile, { workerUrl, threads: 2, partSize: 10 })).toBeNull();
+    expect(await partsSource(store.db, base, data.organismsFile, { workerUrl, threads: 2, partSize: 699 })).toMatch(
+      /campaign\.sqlite$/,
+    );
+    expect(
+      await partsSource(store.db, { ...base, asOf: '2027-03-01T07:00:00.000Z' }, data.organismsFile, {
+        workerUrl,
+        threads: 2,
+        partSize: 10,
+      }),
+    ).toBeNull();
   });
 
   it('writes the same bytes as one thread, whatever the parts and threads', async () => {

@@ -21,7 +21,15 @@ import { buildCampaign, MARCH, type Campaign } from './campaign.js';
  * concerned offers.
  */
 
-const options: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+const options: ReportOptions = {
+  campaign: 2027,
+  asOf: null,
+  network: null,
+  regime: null,
+  body: null,
+  states: null,
+  primaryNetworks: 'all',
+};
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 function chain(s: GroupStats): void {
@@ -87,7 +95,9 @@ describe.each(testDatabases())('the figures of a report on %s', (dialect) => {
       expect(groupTotal(groups, s.total).label).toBe('Total');
     }
     expect(sum(s.byNetwork.map((g) => g.stats.offers))).toBeGreaterThan(s.total.offers);
-    expect(groupTotal(s.byNetwork, s.total).label).toMatch(/^Total des offres distinctes \(une offre d’un organisme à plusieurs réseaux compte dans chacun/);
+    expect(groupTotal(s.byNetwork, s.total).label).toMatch(
+      /^Total des offres distinctes \(une offre d’un organisme à plusieurs réseaux compte dans chacun/,
+    );
     const recap = report.recap;
     expect(sum(recap.lines.map((l) => l.total))).toBeGreaterThan(recap.total.total);
     expect(recap.total.network).toMatch(/^Total des offres distinctes/);
@@ -99,7 +109,9 @@ describe.each(testDatabases())('the figures of a report on %s', (dialect) => {
   it('the labels say what each figure counts', () => {
     const labels = indicators(report.summary.total).map(([label]) => label);
     expect(labels).toContain('dont réponse observée (approbation ou refus)');
-    expect(labels).toContain('Réponses observées sur des offres non concernées ou au périmètre indéterminé (non comptées ci-dessus)');
+    expect(labels).toContain(
+      'Réponses observées sur des offres non concernées ou au périmètre indéterminé (non comptées ci-dessus)',
+    );
   });
 
   it('agree with the dashboard overview of the same database: offers per state, total, breaches', async () => {
@@ -117,12 +129,22 @@ describe.each(testDatabases())('the figures of a report on %s', (dialect) => {
     let html = '';
     const dir = mkdtempSync(join(tmpdir(), 'en3s-figures-'));
     try {
-      await generateReportFile(store.db, data.organismsFile, { kind: 'report', format: 'html', options, generatedAt: MARCH, out: join(dir, 'r.html'), trigger: 'api', now: MARCH });
+      await generateReportFile(store.db, data.organismsFile, {
+        kind: 'report',
+        format: 'html',
+        options,
+        generatedAt: MARCH,
+        out: join(dir, 'r.html'),
+        trigger: 'api',
+        now: MARCH,
+      });
       html = readFileSync(join(dir, 'r.html'), 'utf8');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(html).toContain('<td>Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)</td>');
+    expect(html).toContain(
+      '<td>Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)</td>',
+    );
     expect(html.match(/<td>Total<\/td>/g)?.length).toBe(2);
   });
 });

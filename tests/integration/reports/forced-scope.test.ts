@@ -31,7 +31,13 @@ describe.each(testDatabases())('a forced scope in the reports on %s', (dialect) 
   beforeAll(async () => {
     store = await openTestStore(dialect, 'report-forced-scope');
     campaign = await buildCampaign(store);
-    await campaign.forceScope('H', true, FORCED_AT, 'Alice Martin', 'poste ouvert aux élèves à la demande de la caisse nationale');
+    await campaign.forceScope(
+      'H',
+      true,
+      FORCED_AT,
+      'Alice Martin',
+      'poste ouvert aux élèves à la demande de la caisse nationale',
+    );
     dir = mkdtempSync(join(tmpdir(), 'en3s-forced-scope-'));
   });
   afterAll(async () => {
@@ -39,10 +45,26 @@ describe.each(testDatabases())('a forced scope in the reports on %s', (dialect) 
     await store?.cleanup();
   });
 
-  const options = (asOf: string | null): ReportOptions => ({ campaign: 2027, asOf, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' });
+  const options = (asOf: string | null): ReportOptions => ({
+    campaign: 2027,
+    asOf,
+    network: null,
+    regime: null,
+    body: null,
+    states: null,
+    primaryNetworks: 'all',
+  });
   const file = async (format: ReportFormat, asOf: string | null) => {
     const out = join(dir, `rapport-${asOf ? 'asof' : 'now'}.${format}`);
-    await generateReportFile(store.db, data.organismsFile, { kind: 'report', format, options: options(asOf), generatedAt: MARCH, out, trigger: 'api', now: MARCH });
+    await generateReportFile(store.db, data.organismsFile, {
+      kind: 'report',
+      format,
+      options: options(asOf),
+      generatedAt: MARCH,
+      out,
+      trigger: 'api',
+      now: MARCH,
+    });
     return readFileSync(out);
   };
   const says = (reason: string) => {
@@ -59,14 +81,20 @@ describe.each(testDatabases())('a forced scope in the reports on %s', (dialect) 
       const row = model.rows.find((r) => r.reference === campaign.ref.H)!;
       expect(row.concerned).toBe('yes');
       says(row.reason);
-      const json = JSON.parse((await file('json', asOf)).toString('utf8')) as { offers: { reference: string; reason: string }[] };
+      const json = JSON.parse((await file('json', asOf)).toString('utf8')) as {
+        offers: { reference: string; reason: string }[];
+      };
       says(json.offers.find((o) => o.reference === campaign.ref.H)!.reason);
       // An offer nobody forced keeps the rules' reason alone.
       expect(model.rows.find((r) => r.reference === campaign.ref.A)!.reason).not.toContain('Périmètre forcé');
     });
 
     it(`CSV, XLSX and HTML (${when}) show the same`, async () => {
-      const records = parse(await file('csv', asOf), { bom: true, delimiter: ';', record_delimiter: '\r\n' }) as string[][];
+      const records = parse(await file('csv', asOf), {
+        bom: true,
+        delimiter: ';',
+        record_delimiter: '\r\n',
+      }) as string[][];
       const reasonAt = records[0]!.indexOf('Raison');
       says(records.find((r) => r[0] === campaign.ref.H)![reasonAt]!);
 

@@ -18,7 +18,15 @@ import { data } from '../../support/domain.js';
 import { buildCampaign, MARCH, type Campaign } from './campaign.js';
 import { zipEntries } from './zip-entries.js';
 
-const base: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+const base: ReportOptions = {
+  campaign: 2027,
+  asOf: null,
+  network: null,
+  regime: null,
+  body: null,
+  states: null,
+  primaryNetworks: 'all',
+};
 const formats: ReportFormat[] = ['csv', 'xlsx', 'json', 'html'];
 const sha256 = (buffer: Buffer) => createHash('sha256').update(buffer).digest('hex');
 
@@ -64,7 +72,9 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     expect(text).toContain(`${campaign.ref.H};"'=HYPERLINK(""http://example.invalid"")";`);
     const records = parse(bytes, { bom: true, delimiter: ';', record_delimiter: '\r\n' }) as string[][];
     expect(records[0]).toEqual(reportColumns.map((c) => c.title));
-    const expected = model.rows.map((row) => reportColumns.map((c) => cellText(c.cell(row)).replace(/^[=+\-@\t\r]/, (m) => `'${m}`)));
+    const expected = model.rows.map((row) =>
+      reportColumns.map((c) => cellText(c.cell(row)).replace(/^[=+\-@\t\r]/, (m) => `'${m}`)),
+    );
     expect(records.slice(1)).toEqual(expected);
   });
 
@@ -95,19 +105,35 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     expect(line('Offres concernées')?.getCell(2).value).toBe(8);
     expect(line('dont réponse observée (approbation ou refus)')?.getCell(2).value).toBe(5);
     expect(line("dont réponse attribuée à l'EN3S seule")?.getCell(2).value).toBe(3);
-    expect(line("Part des offres concernées entrées dans le processus dont la soumission à l'EN3S a été observée")?.getCell(2).numFmt).toBe('0.0%');
+    expect(
+      line("Part des offres concernées entrées dans le processus dont la soumission à l'EN3S a été observée")?.getCell(
+        2,
+      ).numFmt,
+    ).toBe('0.0%');
     expect(book.creator).toBe('Connecteur EN3S');
     expect(book.created).toEqual(new Date(MARCH));
     const entries = zipEntries(bytes);
     expect(entries.map((e) => e.name)).toContain('xl/worksheets/sheet1.xml');
-    for (const entry of entries) expect([entry.name, entry.centralDate, entry.localDate]).toEqual([entry.name, '2027-03-01T07:00:00', '2027-03-01T07:00:00']);
+    for (const entry of entries)
+      expect([entry.name, entry.centralDate, entry.localDate]).toEqual([
+        entry.name,
+        '2027-03-01T07:00:00',
+        '2027-03-01T07:00:00',
+      ]);
   });
 
   it('recap XLSX: the table of networks, then one sheet per network listing its offers', async () => {
     const { bytes } = await write('recap', 'xlsx', 'recap.xlsx');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
-    expect(book.worksheets.map((s) => s.name)).toEqual(['Récapitulatif', 'CCMSA', 'Cnaf', 'Cnam', 'Cnav', 'Urssaf Caisse nationale']);
+    expect(book.worksheets.map((s) => s.name)).toEqual([
+      'Récapitulatif',
+      'CCMSA',
+      'Cnaf',
+      'Cnam',
+      'Cnav',
+      'Urssaf Caisse nationale',
+    ]);
     const cnav = book.getWorksheet('Cnav')!;
     expect(cnav.getRows(2, cnav.rowCount - 1)!.map((r) => [r.getCell(1).value, r.getCell(5).value])).toEqual([
       [campaign.ref.G, "en attente (approbateur, soumission ou réponse de l'EN3S)"],
@@ -116,7 +142,15 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     const recap = book.getWorksheet('Récapitulatif')!;
     // CARSAT and CGSS offers count in each of their networks: the total line says so.
     const total = recap.getRows(1, recap.rowCount)!.find((r) => String(r.getCell(1).value).startsWith('Total'))!;
-    expect(total.values).toEqual([undefined, 'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)', 1, 3, 5, 0, 9]);
+    expect(total.values).toEqual([
+      undefined,
+      'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)',
+      1,
+      3,
+      5,
+      0,
+      9,
+    ]);
   });
 
   it('JSON: validates against its schema, ISO instants, the same rows and summary as the model', async () => {
@@ -135,7 +169,18 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
       stateLabel: 'Approuvée',
     });
     expect(parsed.schema).toBe('en3s-report/2');
-    expect(Object.keys(parsed)).toEqual(['schema', 'kind', 'campaign', 'generatedAt', 'asOf', 'reference', 'filters', 'primaryNetworks', 'offers', 'summary']);
+    expect(Object.keys(parsed)).toEqual([
+      'schema',
+      'kind',
+      'campaign',
+      'generatedAt',
+      'asOf',
+      'reference',
+      'filters',
+      'primaryNetworks',
+      'offers',
+      'summary',
+    ]);
     const recap = await write('recap', 'json', 'recap.json');
     expect(recapJsonSchema.parse(JSON.parse(recap.bytes.toString('utf8'))).total.total).toBe(9);
   });
@@ -177,7 +222,13 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
       expect(run).toMatchObject({ campaign: 2027, trigger: 'api', dueAt: null, scheduleKey: null });
     }
     const csvRun = list.find((r) => r.fileName === 'rapport.csv')!;
-    expect(csvRun).toMatchObject({ kind: 'report', format: 'csv', rowCount: 10, generatedAt: MARCH, options: { ...base } });
+    expect(csvRun).toMatchObject({
+      kind: 'report',
+      format: 'csv',
+      rowCount: 10,
+      generatedAt: MARCH,
+      options: { ...base },
+    });
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

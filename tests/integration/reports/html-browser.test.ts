@@ -35,11 +35,29 @@ describe.each(testDatabases())('HTML report in Chromium on %s', (dialect) => {
 
   it('renders without any outside request, chart drawn, every offer listed; screenshot kept', async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing (${CHROMIUM}): install it (Debian/Ubuntu: apt-get install chromium) so that the HTML report can be rendered and checked in a real browser`);
+      throw new Error(
+        `Chromium is missing (${CHROMIUM}): install it (Debian/Ubuntu: apt-get install chromium) so that the HTML report can be rendered and checked in a real browser`,
+      );
     }
     const out = join(dir, 'rapport.html');
-    const options = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' as const };
-    await generateReportFile(store.db, data.organismsFile, { kind: 'report', format: 'html', options, generatedAt: MARCH, out, trigger: 'api', now: MARCH });
+    const options = {
+      campaign: 2027,
+      asOf: null,
+      network: null,
+      regime: null,
+      body: null,
+      states: null,
+      primaryNetworks: 'all' as const,
+    };
+    await generateReportFile(store.db, data.organismsFile, {
+      kind: 'report',
+      format: 'html',
+      options,
+      generatedAt: MARCH,
+      out,
+      trigger: 'api',
+      now: MARCH,
+    });
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

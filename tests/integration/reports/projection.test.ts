@@ -28,7 +28,11 @@ describe.each(testDatabases())('report projection on %s', (dialect) => {
 
   /** The projections of each stored `offers` row, read back from the database as any reader would. */
   async function fromOfferRows(): Promise<{ report: OfferReportTable; csv: OfferReportCsvTable }[]> {
-    const keys = await store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).orderBy('job_number').execute();
+    const keys = await store.db
+      .selectFrom('offers')
+      .select(['source', 'ats_id', 'campaign'])
+      .orderBy('job_number')
+      .execute();
     const rows: { report: OfferReportTable; csv: OfferReportCsvTable }[] = [];
     for (const key of keys) {
       const record = await getOffer(store.db, key);
@@ -73,6 +77,8 @@ describe.each(testDatabases())('report projection on %s', (dialect) => {
     await m0004.up(store.db);
     await m0005.up(store.db);
     const noRecord = { csv_version: null, csv_cells: null, csv_moment: null };
-    expect(await projections()).toEqual(expected.map((row) => ({ report: row.report, csv: { ...row.csv, ...noRecord } })));
+    expect(await projections()).toEqual(
+      expected.map((row) => ({ report: row.report, csv: { ...row.csv, ...noRecord } })),
+    );
   });
 });

@@ -7,7 +7,15 @@ import { openTestStore, testDatabases, type TestStore } from '../../support/data
 import { data } from '../../support/domain.js';
 import { AFTER, buildCampaign, MARCH, PARIS_END, REUNION_END, type Campaign, type Letter } from './campaign.js';
 
-const base: ReportOptions = { campaign: 2027, asOf: null, network: null, regime: null, body: null, states: null, primaryNetworks: 'all' };
+const base: ReportOptions = {
+  campaign: 2027,
+  asOf: null,
+  network: null,
+  regime: null,
+  body: null,
+  states: null,
+  primaryNetworks: 'all',
+};
 
 /** The row as the CSV and the HTML show it: French column title → cell text. */
 function cells(row: ReportRow): Record<string, string> {
@@ -19,7 +27,8 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
   let campaign: Campaign;
   let march: BuiltReport;
   let after: BuiltReport;
-  const report = (options: Partial<ReportOptions>, at = AFTER) => buildReport(store.db, data.organismsFile, { ...base, ...options }, at);
+  const report = (options: Partial<ReportOptions>, at = AFTER) =>
+    buildReport(store.db, data.organismsFile, { ...base, ...options }, at);
   const row = (r: BuiltReport, letter: Letter) => {
     const found = r.rows.find((x) => x.reference === campaign.ref[letter]);
     if (!found) throw new Error(`offer ${letter} (${campaign.ref[letter]}) missing from the report`);
@@ -81,7 +90,12 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
 
   it('C: posted before any submission (a breach), seen gone five minutes later, then submitted and approved', () => {
     const c = row(march, 'C');
-    expect(c).toMatchObject({ publishedWithoutApproval: true, correctiveAction: 'taken-down', correctiveActionAt: '2027-01-08T14:05:00.000Z', answerDays: 6.8 });
+    expect(c).toMatchObject({
+      publishedWithoutApproval: true,
+      correctiveAction: 'taken-down',
+      correctiveActionAt: '2027-01-08T14:05:00.000Z',
+      answerDays: 6.8,
+    });
     expect(cells(c)).toMatchObject({
       Publiée: 'oui',
       'Publication : date': '08/01/2027',
@@ -108,8 +122,17 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
   });
 
   it('E: the approver set but never submitted on 01/03, released without an answer when the window closes in Paris', () => {
-    expect(row(march, 'E')).toMatchObject({ state: 'awaiting_submission', submission: null, answer: null, regime: 'agricole' });
-    expect(cells(row(march, 'E'))).toMatchObject({ 'Approbateur EN3S : posé le': '18/01/2027', "Soumise à l'EN3S (observée le)": '', 'État actuel': 'En attente de soumission' });
+    expect(row(march, 'E')).toMatchObject({
+      state: 'awaiting_submission',
+      submission: null,
+      answer: null,
+      regime: 'agricole',
+    });
+    expect(cells(row(march, 'E'))).toMatchObject({
+      'Approbateur EN3S : posé le': '18/01/2027',
+      "Soumise à l'EN3S (observée le)": '',
+      'État actuel': 'En attente de soumission',
+    });
     expect(cells(row(after, 'E'))).toMatchObject({
       'Réponse observée': '',
       'État actuel': 'Période close sans réponse',
@@ -130,7 +153,11 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
   });
 
   it('G: a Réunion body seen on 31/12 at 20:30 UTC is created on 01/01/2027 in its own time and released at its own window end', () => {
-    expect(cells(row(march, 'G'))).toMatchObject({ 'Date de création': '01/01/2027', Concernée: 'oui', 'État actuel': "Soumise à l'EN3S" });
+    expect(cells(row(march, 'G'))).toMatchObject({
+      'Date de création': '01/01/2027',
+      Concernée: 'oui',
+      'État actuel': "Soumise à l'EN3S",
+    });
     expect(row(march, 'G').timeZone).toBe('Indian/Reunion');
     expect(row(after, 'G')).toMatchObject({ state: 'released', stateSince: REUNION_END });
     // 01/05 00:00 in Saint-Denis: the release is dated 1 May there, still 30 April in Paris.
@@ -138,7 +165,12 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
   });
 
   it('H: an agent de direction offer is not concerned, citing R. 123-37', () => {
-    expect(cells(row(march, 'H'))).toMatchObject({ Concernée: 'non', "Soumise à l'EN3S (observée le)": '', 'Réponse observée': '', 'État actuel': 'Non concernée' });
+    expect(cells(row(march, 'H'))).toMatchObject({
+      Concernée: 'non',
+      "Soumise à l'EN3S (observée le)": '',
+      'Réponse observée': '',
+      'État actuel': 'Non concernée',
+    });
     expect(row(march, 'H').citedText).toContain('R. 123-37');
   });
 
@@ -154,9 +186,18 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     });
   });
 
-  it('J: « Refusée » seen with EN3S among several approvers: a refusal observed, not EN3S\'s, and the offer still waits', () => {
-    expect(row(march, 'J')).toMatchObject({ state: 'refusal_observed', answer: 'refused', answerByEn3s: false, answerAt: '2027-01-25T09:00:00.000Z' });
-    expect(cells(row(march, 'J'))).toMatchObject({ 'Réponse observée': 'refus', "Réponse : attribuée à l'EN3S seule": 'non', 'État actuel': 'Approbation refusée' });
+  it("J: « Refusée » seen with EN3S among several approvers: a refusal observed, not EN3S's, and the offer still waits", () => {
+    expect(row(march, 'J')).toMatchObject({
+      state: 'refusal_observed',
+      answer: 'refused',
+      answerByEn3s: false,
+      answerAt: '2027-01-25T09:00:00.000Z',
+    });
+    expect(cells(row(march, 'J'))).toMatchObject({
+      'Réponse observée': 'refus',
+      "Réponse : attribuée à l'EN3S seule": 'non',
+      'État actuel': 'Approbation refusée',
+    });
     expect(row(after, 'J').state).toBe('released');
   });
 
@@ -192,7 +233,13 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
       ['Régime général', 9],
     ]);
     expect(march.summary.byBody.find((g) => g.key === 'URSSAF Île-de-France')?.stats.publishedWithoutApproval).toBe(1);
-    expect(march.summary.weeks.map((w) => w.week)).toEqual(['2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18', '2027-02-01']);
+    expect(march.summary.weeks.map((w) => w.week)).toEqual([
+      '2026-12-28',
+      '2027-01-04',
+      '2027-01-11',
+      '2027-01-18',
+      '2027-02-01',
+    ]);
   });
 
   it('rebuilds from the ledger, as it stood on 01/03, exactly the report made on 01/03', async () => {
@@ -208,7 +255,9 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
 
   it('as it stood on 08/01 at 14:02: C live on the exchange without approval, its take-down asked; later offers absent', async () => {
     const early = await report({ asOf: '2027-01-08T14:02:00.000Z' });
-    expect(early.rows.map((r) => r.reference)).toEqual([campaign.ref.G, campaign.ref.A, campaign.ref.B, campaign.ref.C].sort());
+    expect(early.rows.map((r) => r.reference)).toEqual(
+      [campaign.ref.G, campaign.ref.A, campaign.ref.B, campaign.ref.C].sort(),
+    );
     expect(row(early, 'A')).toMatchObject({ state: 'submitted', answer: 'none', published: false });
     expect(row(early, 'C')).toMatchObject({
       state: 'published_without_approval',
@@ -233,19 +282,28 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
   it('filters by network (each network, or the primary one), régime, body and state', async () => {
     const refs = (r: BuiltReport) => r.rows.map((x) => x.reference);
     expect(refs(await report({ network: 'Cnav' }))).toEqual([campaign.ref.G, campaign.ref.D].sort());
-    expect(refs(await report({ network: 'Urssaf Caisse nationale', primaryNetworks: 'primary' }))).toEqual([campaign.ref.C, campaign.ref.I].sort());
+    expect(refs(await report({ network: 'Urssaf Caisse nationale', primaryNetworks: 'primary' }))).toEqual(
+      [campaign.ref.C, campaign.ref.I].sort(),
+    );
     expect(refs(await report({ network: 'Cnav', primaryNetworks: 'primary' }))).toEqual([campaign.ref.D]);
     expect(refs(await report({ network: 'Cnam', primaryNetworks: 'primary' }))).not.toContain(campaign.ref.D);
     expect(refs(await report({ regime: 'agricole' }))).toEqual([campaign.ref.E]);
     expect(refs(await report({ body: 'CARSAT' }))).toEqual([campaign.ref.D]);
     expect(refs(await report({ body: 'cpam du rhone' }))).toEqual([campaign.ref.F]);
-    expect(refs(await report({ states: ['refused', 'not_concerned'] }))).toEqual([campaign.ref.B, campaign.ref.H].sort());
+    expect(refs(await report({ states: ['refused', 'not_concerned'] }))).toEqual(
+      [campaign.ref.B, campaign.ref.H].sort(),
+    );
     // Filters apply to the state as it stood.
     expect(refs(await report({ states: ['submitted'], asOf: MARCH }))).toEqual([campaign.ref.G, campaign.ref.D].sort());
   });
 
   it('recaps per network after the window: posts offered to the students, approved, pending, released', () => {
-    const lines = Object.fromEntries(after.recap.lines.map((l) => [l.network, [l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total]]));
+    const lines = Object.fromEntries(
+      after.recap.lines.map((l) => [
+        l.network,
+        [l.offeredToStudents, l.approved, l.pending, l.releasedWithoutAnswer, l.total],
+      ]),
+    );
     expect(lines).toEqual({
       CCMSA: [0, 0, 0, 1, 1],
       Cnaf: [1, 0, 0, 0, 1],
@@ -253,8 +311,19 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
       Cnav: [0, 0, 0, 2, 2],
       'Urssaf Caisse nationale': [0, 2, 0, 1, 3],
     });
-    expect(after.recap.total).toMatchObject({ offeredToStudents: 1, approved: 3, pending: 0, releasedWithoutAnswer: 5, total: 9 });
+    expect(after.recap.total).toMatchObject({
+      offeredToStudents: 1,
+      approved: 3,
+      pending: 0,
+      releasedWithoutAnswer: 5,
+      total: 9,
+    });
     // A refusal seen with other approvers (J) is not EN3S's: the offer still counts as pending.
-    expect(march.recap.total).toMatchObject({ offeredToStudents: 1, approved: 3, pending: 5, releasedWithoutAnswer: 0 });
+    expect(march.recap.total).toMatchObject({
+      offeredToStudents: 1,
+      approved: 3,
+      pending: 5,
+      releasedWithoutAnswer: 0,
+    });
   });
 });

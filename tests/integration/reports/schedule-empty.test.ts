@@ -24,7 +24,15 @@ describe.each(testDatabases())('scheduled reports of a campaign without offers o
   });
 
   const scheduler = (now: string) =>
-    new ReportScheduler({ store, organisms: data.organismsFile, clock: { now: () => new Date(now) }, log: silentLogger, dir, formats: ['csv'], primaryNetworks: 'all' });
+    new ReportScheduler({
+      store,
+      organisms: data.organismsFile,
+      clock: { now: () => new Date(now) },
+      log: silentLogger,
+      dir,
+      formats: ['csv'],
+      primaryNetworks: 'all',
+    });
 
   it('writes neither the final report nor the recap at the first start of a fresh database', async () => {
     const first = scheduler('2027-05-03T09:00:00.000Z');

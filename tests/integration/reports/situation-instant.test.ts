@@ -42,7 +42,10 @@ describe.each(testDatabases())('the instant of a report from the CLI and from th
   /** The report's head, and the business instants just before and just after it was made. */
   const fromCli = (name: string, ...args: string[]) => {
     const before = Date.now() + offset;
-    const result = en3s(['report', '--campaign', '2027', '--format', 'json', '--out', join(dir, name), '--db', store.url, ...args], { env });
+    const result = en3s(
+      ['report', '--campaign', '2027', '--format', 'json', '--out', join(dir, name), '--db', store.url, ...args],
+      { env },
+    );
     const after = Date.now() + offset;
     expect([result.code, result.stderr]).toEqual([0, '']);
     return { head: JSON.parse(readFileSync(join(dir, name), 'utf8')) as JsonHead, before, after };
@@ -51,7 +54,11 @@ describe.each(testDatabases())('the instant of a report from the CLI and from th
     const config = loadConfig(env);
     const deps = { ctx: { ...campaign.ctx, clock: businessClock(config) }, config, dir };
     const before = Date.now() + offset;
-    const run = await generateFromRequest(deps, { campaign: '2027', format: 'json', ...body }, { name: 'admin', via: 'session', session: null });
+    const run = await generateFromRequest(
+      deps,
+      { campaign: '2027', format: 'json', ...body },
+      { name: 'admin', via: 'session', session: null },
+    );
     const after = Date.now() + offset;
     return { head: JSON.parse(readFileSync(join(dir, run.fileName), 'utf8')) as JsonHead, before, after };
   };

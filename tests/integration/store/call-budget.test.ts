@@ -73,7 +73,14 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
     const name = `budget-${++budgets}`;
     const grants: { lane: CallLane; at: number }[] = [];
     const make = (db: Store) =>
-      createCallBudget({ db: db.db, name, clock, sleep: clock.sleep, onGrant: (lane, at) => grants.push({ lane, at }), ...settings });
+      createCallBudget({
+        db: db.db,
+        name,
+        clock,
+        sleep: clock.sleep,
+        onGrant: (lane, at) => grants.push({ lane, at }),
+        ...settings,
+      });
     return { a: make(store), b: make(other), grants };
   }
 
@@ -106,7 +113,13 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
     await a.take('routine');
     const order: string[] = [];
     const take = (lane: CallLane, label: string) => a.take(lane).then(() => order.push(label));
-    const all = [take('routine', 'r1'), take('approver', 'a1'), take('routine', 'r2'), take('takedown', 't1'), take('approver', 'a2')];
+    const all = [
+      take('routine', 'r1'),
+      take('approver', 'a1'),
+      take('routine', 'r2'),
+      take('takedown', 't1'),
+      take('approver', 'a2'),
+    ];
     await settled(clock, 1);
     clock.advance(1_000);
     await vi.waitFor(() => expect(order).toEqual(['t1', 'a1']));
@@ -145,7 +158,12 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
     expect(inWindow.filter((g) => g.lane === 'routine')).toHaveLength(2);
     clock.advance(1_000);
     await Promise.all(routines);
-    expect(grants.slice(4).map((g) => g.lane).sort()).toEqual(['routine', 'routine', 'routine', 'takedown']);
+    expect(
+      grants
+        .slice(4)
+        .map((g) => g.lane)
+        .sort(),
+    ).toEqual(['routine', 'routine', 'routine', 'takedown']);
   });
 
   it('stops every instance when the quota of the rolling 30 days is spent, until a day leaves it', async () => {
@@ -209,23 +227,32 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
 
   it('never grants more than N calls in any window, whatever the lanes and instances (property)', async () => {
     const lane = fc.constantFrom<CallLane>('takedown', 'approver', 'routine');
-    const call = fc.record({ lane, instance: fc.constantFrom('a', 'b'), arrivesAfter: fc.integer({ min: 0, max: 2_500 }) });
+    const call = fc.record({
+      lane,
+      instance: fc.constantFrom('a', 'b'),
+      arrivesAfter: fc.integer({ min: 0, max: 2_500 }),
+    });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 3 }), fc.array(call, { maxLength: 16 }), async (n, r, calls) => {
-        const reservedForTakedowns = Math.min(r, n - 1);
-        const clock = new RunningClock();
-        const budget = pair(clock, { callsPerSecond: n, reservedForTakedowns, windowMarginMs: 50 });
-        const answers = await Promise.all(
-          calls.map(async (c) => {
-            await clock.sleep(c.arrivesAfter);
-            return budget[c.instance as 'a' | 'b'].take(c.lane);
-          }),
-        );
-        expect(answers.every((x) => x.ok)).toBe(true);
-        expect(budget.grants).toHaveLength(calls.length);
-        const times = budget.grants.map((g) => g.at);
-        expect(mostInAnyWindow(times, 1_050)).toBeLessThanOrEqual(n);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(call, { maxLength: 16 }),
+        async (n, r, calls) => {
+          const reservedForTakedowns = Math.min(r, n - 1);
+          const clock = new RunningClock();
+          const budget = pair(clock, { callsPerSecond: n, reservedForTakedowns, windowMarginMs: 50 });
+          const answers = await Promise.all(
+            calls.map(async (c) => {
+              await clock.sleep(c.arrivesAfter);
+              return budget[c.instance as 'a' | 'b'].take(c.lane);
+            }),
+          );
+          expect(answers.every((x) => x.ok)).toBe(true);
+          expect(budget.grants).toHaveLength(calls.length);
+          const times = budget.grants.map((g) => g.at);
+          expect(mostInAnyWindow(times, 1_050)).toBeLessThanOrEqual(n);
+        },
+      ),
       { numRuns: 12 },
     );
   });
@@ -235,7 +262,15 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
     const grants: number[] = [];
     const name = `real-${++budgets}`;
     const make = (db: Store) =>
-      createCallBudget({ db: db.db, name, clock, callsPerSecond: 4, reservedForTakedowns: 0, windowMarginMs: 0, onGrant: (_lane, at) => grants.push(at) });
+      createCallBudget({
+        db: db.db,
+        name,
+        clock,
+        callsPerSecond: 4,
+        reservedForTakedowns: 0,
+        windowMarginMs: 0,
+        onGrant: (_lane, at) => grants.push(at),
+      });
     const [a, b] = [make(store), make(other)];
     const started = Date.now();
     await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).take('routine')));

@@ -44,20 +44,33 @@ describe.each(testDatabases())('en3s db and en3s audit on %s', (dialect) => {
     expect(again.stdout).toContain('Base à jour : aucune migration en attente.');
 
     const status = await en3s('db', 'status', '--db', store.url);
-    expect(status.stdout).toContain(`Base à jour (${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}) : ${n} migration${plural} appliquée${plural}.`);
+    expect(status.stdout).toContain(
+      `Base à jour (${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}) : ${n} migration${plural} appliquée${plural}.`,
+    );
     expect(status.stdout).toMatch(/0001_initial : appliquée le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}:\d{2}/);
   });
 
   it('says the ledger is intact, with the count and the last hash', async () => {
-    expect((await en3s('audit', 'verify', '--db', store.url)).stdout).toBe('Registre intact : 0 entrée, registre vide.\n');
+    expect((await en3s('audit', 'verify', '--db', store.url)).stdout).toBe(
+      'Registre intact : 0 entrée, registre vide.\n',
+    );
     const written = await appendLedger(
       store.db,
-      Array.from({ length: 1234 }, (_, i) => ({ offer_source: 'talentlink', offer_ats_id: `J${i}`, campaign: 2026, actor: 'system' as const, kind: 'decision', data: { i } })),
+      Array.from({ length: 1234 }, (_, i) => ({
+        offer_source: 'talentlink',
+        offer_ats_id: `J${i}`,
+        campaign: 2026,
+        actor: 'system' as const,
+        kind: 'decision',
+        data: { i },
+      })),
       '2026-02-01T10:00:00.000Z',
     );
     const result = await en3s('audit', 'verify', '--db', store.url, '--batch-size', '100');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Registre intact : 1\u202f234 entrées, dernière empreinte ${written.at(-1)!.hash} (n° 1\u202f234).\n`);
+    expect(result.stdout).toBe(
+      `Registre intact : 1\u202f234 entrées, dernière empreinte ${written.at(-1)!.hash} (n° 1\u202f234).\n`,
+    );
   });
 
   it('exits 1 naming the first altered entry', async () => {
@@ -127,7 +140,14 @@ describe('en3s db compact', () => {
     await migrateToLatest(store);
     const written = await appendLedger(
       store.db,
-      Array.from({ length: 3000 }, (_, i) => ({ offer_source: 'talentlink', offer_ats_id: `J${i}`, campaign: 2027, actor: 'system' as const, kind: 'decision', data: { i, text: 'x'.repeat(200) } })),
+      Array.from({ length: 3000 }, (_, i) => ({
+        offer_source: 'talentlink',
+        offer_ats_id: `J${i}`,
+        campaign: 2027,
+        actor: 'system' as const,
+        kind: 'decision',
+        data: { i, text: 'x'.repeat(200) },
+      })),
       '2027-02-01T10:00:00.000Z',
     );
     await store.close();
@@ -148,7 +168,9 @@ describe('en3s db compact', () => {
     expect(pragma(file, 'page_size')).toBe(4096);
     const result = await en3s('db', 'compact', '--db', `sqlite:${file}`);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(/^Base reconstruite en [\d,]+ s : pages de 4 Ko → 64 Ko, [\d,]+ (Ko|Mo) → [\d,]+ (Ko|Mo)\.\n$/);
+    expect(result.stdout).toMatch(
+      /^Base reconstruite en [\d,]+ s : pages de 4 Ko → 64 Ko, [\d,]+ (Ko|Mo) → [\d,]+ (Ko|Mo)\.\n$/,
+    );
     expect(pragma(file, 'page_size')).toBe(65_536);
     expect(pragma(file, 'journal_mode')).toBe('wal');
     const verify = await en3s('audit', 'verify', '--db', `sqlite:${file}`);
@@ -165,7 +187,9 @@ describe('en3s db compact', () => {
       service.prepare('select count(*) from ledger').get();
       const result = await en3s('db', 'compact', '--db', `sqlite:${file}`);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « en3s db compact » ; le fichier est inchangé');
+      expect(result.stderr).toContain(
+        'la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « en3s db compact » ; le fichier est inchangé',
+      );
       expect(result.stdout).toBe('');
     } finally {
       service.close();

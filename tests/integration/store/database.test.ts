@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseConnectionError, DatabaseUrlError, dialectOf, openDatabase, SQLITE_PAGE_SIZE } from '../../../src/store/database.js';
+import {
+  DatabaseConnectionError,
+  DatabaseUrlError,
+  dialectOf,
+  openDatabase,
+  SQLITE_PAGE_SIZE,
+} from '../../../src/store/database.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import { inTransaction } from '../../../src/store/transaction.js';
 import { openTestStore, testDatabases, testPostgresUrl, type TestStore } from '../../support/databases.js';
@@ -113,21 +119,31 @@ describe.each(testDatabases())('transactions on %s', (dialect) => {
 
   it('commits what the function wrote and returns its result', async () => {
     const result = await inTransaction(store, async (trx) => {
-      await trx.insertInto('cursors').values({ name: 'tx-ok', value: '1', updated_at: '2026-01-01T00:00:00.000Z' }).execute();
+      await trx
+        .insertInto('cursors')
+        .values({ name: 'tx-ok', value: '1', updated_at: '2026-01-01T00:00:00.000Z' })
+        .execute();
       return 'done';
     });
     expect(result).toBe('done');
-    expect(await store.db.selectFrom('cursors').select('value').where('name', '=', 'tx-ok').executeTakeFirst()).toEqual({ value: '1' });
+    expect(await store.db.selectFrom('cursors').select('value').where('name', '=', 'tx-ok').executeTakeFirst()).toEqual(
+      { value: '1' },
+    );
   });
 
   it('rolls everything back when the function throws', async () => {
     await expect(
       inTransaction(store, async (trx) => {
-        await trx.insertInto('cursors').values({ name: 'tx-ko', value: '1', updated_at: '2026-01-01T00:00:00.000Z' }).execute();
+        await trx
+          .insertInto('cursors')
+          .values({ name: 'tx-ko', value: '1', updated_at: '2026-01-01T00:00:00.000Z' })
+          .execute();
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(await store.db.selectFrom('cursors').selectAll().where('name', '=', 'tx-ko').executeTakeFirst()).toBeUndefined();
+    expect(
+      await store.db.selectFrom('cursors').selectAll().where('name', '=', 'tx-ko').executeTakeFirst(),
+    ).toBeUndefined();
   });
 });
 
@@ -141,7 +157,11 @@ describe('PostgreSQL schema from the URL', () => {
   it('uses the schema given in the URL for every pooled connection', async () => {
     const schemas = await Promise.all(
       Array.from({ length: 5 }, () =>
-        inTransaction(store, async (trx) => (await sql<{ s: string }>`select current_schema() as s, pg_sleep(0.05)`.execute(trx)).rows[0]?.s),
+        inTransaction(
+          store,
+          async (trx) =>
+            (await sql<{ s: string }>`select current_schema() as s, pg_sleep(0.05)`.execute(trx)).rows[0]?.s,
+        ),
       ),
     );
     expect(new Set(schemas).size).toBe(1);

@@ -36,14 +36,28 @@ describe.each(testDatabases())('grouping inbox writer on %s', (dialect) => {
     await store.db.deleteFrom('inbox').execute();
   });
 
-  const stored = async () => (await store.db.selectFrom('inbox').select(['event_id', 'body']).orderBy('event_id').execute()).map((r) => r.event_id);
+  const stored = async () =>
+    (await store.db.selectFrom('inbox').select(['event_id', 'body']).orderBy('event_id').execute()).map(
+      (r) => r.event_id,
+    );
 
   it('tells each caller of a burst whether its event was new or a duplicate, and stores each once', async () => {
     const writer = groupingInboxWriter(store, { maxGroup: 4 });
     await writer.insert(event(1));
     // Ten events in one turn (three groups of at most four), two of them already seen.
     const outcomes = await Promise.all([2, 3, 1, 4, 5, 3, 6, 7, 8, 9].map((n) => writer.insert(event(n))));
-    expect(outcomes).toEqual(['inserted', 'inserted', 'duplicate', 'inserted', 'inserted', 'duplicate', 'inserted', 'inserted', 'inserted', 'inserted']);
+    expect(outcomes).toEqual([
+      'inserted',
+      'inserted',
+      'duplicate',
+      'inserted',
+      'inserted',
+      'duplicate',
+      'inserted',
+      'inserted',
+      'inserted',
+      'inserted',
+    ]);
     expect(await stored()).toEqual(['evt-1', 'evt-2', 'evt-3', 'evt-4', 'evt-5', 'evt-6', 'evt-7', 'evt-8', 'evt-9']);
   });
 
@@ -53,7 +67,8 @@ describe.each(testDatabases())('grouping inbox writer on %s', (dialect) => {
       [11, 12, 13].map(async (n) => {
         await writer.insert(event(n));
         // Another connection sees it as soon as the caller is told.
-        return (await store.db.selectFrom('inbox').select('event_id').where('event_id', '=', `evt-${n}`).execute()).length;
+        return (await store.db.selectFrom('inbox').select('event_id').where('event_id', '=', `evt-${n}`).execute())
+          .length;
       }),
     );
     expect(answers).toEqual([1, 1, 1]);
@@ -61,7 +76,11 @@ describe.each(testDatabases())('grouping inbox writer on %s', (dialect) => {
 
   it('does not let one bad event of a group fail the others', async () => {
     const writer = groupingInboxWriter(store);
-    const results = await Promise.allSettled([writer.insert(event(21)), writer.insert(event(22, { received_at: 'not an instant' })), writer.insert(event(23))]);
+    const results = await Promise.allSettled([
+      writer.insert(event(21)),
+      writer.insert(event(22, { received_at: 'not an instant' })),
+      writer.insert(event(23)),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/received_at/);
     expect(await stored()).toEqual(['evt-21', 'evt-23']);

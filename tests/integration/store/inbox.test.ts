@@ -46,7 +46,13 @@ describe.each(testDatabases())('inbox on %s', (dialect) => {
     expect(await insertEvent(store.db, event(1, { source: 'other-ats' }))).toBe('inserted');
     const rows = await store.db.selectFrom('inbox').selectAll().orderBy('id').execute();
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ status: 'pending', attempts: 0, body: event(1).body, job_version: 1, occurred_at: at(-1000) });
+    expect(rows[0]).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      body: event(1).body,
+      job_version: 1,
+      occurred_at: at(-1000),
+    });
   });
 
   it('refuses an instant that would not sort as text', async () => {
@@ -83,7 +89,9 @@ describe.each(testDatabases())('inbox on %s', (dialect) => {
     const claim = (now: string) => claimEvents(store.db, { owner: 'W', leaseMs: 5_000, limit: 1, now });
     const [row] = await claim(T0);
     expect(await failEvent(store.db, row!.id, 'other', 'not mine', T0)).toBe('not-owner');
-    expect(await failEvent(store.db, row!.id, 'W', 'mapping gap', T0, { maxAttempts: 2, retryAt: at(60_000) })).toBe('retry');
+    expect(await failEvent(store.db, row!.id, 'W', 'mapping gap', T0, { maxAttempts: 2, retryAt: at(60_000) })).toBe(
+      'retry',
+    );
     expect(await claim(at(59_999))).toEqual([]);
     const [retried] = await claim(at(60_000));
     expect(retried).toMatchObject({ id: row!.id, attempts: 1, last_error: 'mapping gap' });
@@ -91,7 +99,12 @@ describe.each(testDatabases())('inbox on %s', (dialect) => {
     expect(await claim(at(999_999))).toEqual([]);
     const failed = await listFailedEvents(store.db, { limit: 10 });
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ status: 'failed', attempts: 2, last_error: 'mapping gap again', processed_at: at(60_001) });
+    expect(failed[0]).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      last_error: 'mapping gap again',
+      processed_at: at(60_001),
+    });
     expect(await requeueFailedEvent(store.db, row!.id, at(70_000))).toBe(true);
     expect(await requeueFailedEvent(store.db, row!.id, at(70_000))).toBe(false);
     expect(await claim(at(70_000))).toMatchObject([{ id: row!.id, attempts: 0 }]);
@@ -132,13 +145,21 @@ describe.each(testDatabases())('inbox on %s', (dialect) => {
 
   it('reports depth by status, expired leases and the age of the oldest pending event', async () => {
     const empty = await inboxStats(store.db, T0);
-    expect(empty).toEqual({ byStatus: { pending: 0, processing: 0, done: 0, failed: 0 }, expiredLeases: 0, oldestPendingAgeMs: null });
+    expect(empty).toEqual({
+      byStatus: { pending: 0, processing: 0, done: 0, failed: 0 },
+      expiredLeases: 0,
+      oldestPendingAgeMs: null,
+    });
     await insertEvent(store.db, event(1, { received_at: at(-90_000) }));
     await insertEvent(store.db, event(2, { received_at: at(-30_000) }));
     await insertEvent(store.db, event(3, { received_at: at(-10_000) }));
     const [first] = await claimEvents(store.db, { owner: 'A', leaseMs: 1_000, limit: 1, now: T0 });
     expect(first?.event_id).toBe('evt-1');
     const stats = await inboxStats(store.db, at(5_000));
-    expect(stats).toEqual({ byStatus: { pending: 2, processing: 1, done: 0, failed: 0 }, expiredLeases: 1, oldestPendingAgeMs: 35_000 });
+    expect(stats).toEqual({
+      byStatus: { pending: 2, processing: 1, done: 0, failed: 0 },
+      expiredLeases: 1,
+      oldestPendingAgeMs: 35_000,
+    });
   });
 });

@@ -40,11 +40,17 @@ async function withStore(dialect: Dialect, fn: (store: TestStore) => Promise<voi
 /** What someone with write access to the database does first: remove the append-only guard. */
 async function dropGuard(store: TestStore): Promise<void> {
   if (store.dialect === 'postgres') await sql`drop trigger ledger_append_only on ledger`.execute(store.db);
-  else for (const name of ['ledger_no_update', 'ledger_no_delete']) await sql`drop trigger ${sql.id(name)}`.execute(store.db);
+  else
+    for (const name of ['ledger_no_update', 'ledger_no_delete'])
+      await sql`drop trigger ${sql.id(name)}`.execute(store.db);
 }
 
 async function appendMany(store: TestStore, count: number): Promise<void> {
-  await appendLedger(store.db, Array.from({ length: count }, (_, i) => entry(i + 1)), T0);
+  await appendLedger(
+    store.db,
+    Array.from({ length: count }, (_, i) => entry(i + 1)),
+    T0,
+  );
 }
 
 describe.each(testDatabases())('ledger on %s', (dialect) => {
@@ -52,7 +58,10 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
     withStore(dialect, async (store) => {
       const written = await appendLedger(
         store.db,
-        [entry(1, { data: { b: [2, { d: 4, c: 3 }], a: 1 } }), entry(2, { actor: 'administrator', actor_name: 'admin.dupont', kind: 'admin.action' })],
+        [
+          entry(1, { data: { b: [2, { d: 4, c: 3 }], a: 1 } }),
+          entry(2, { actor: 'administrator', actor_name: 'admin.dupont', kind: 'admin.action' }),
+        ],
         T0,
       );
       const expectedFirst = createHash('sha256')
@@ -71,7 +80,20 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
       expect(await ledgerHead(store.db)).toEqual({ seq: 3, hash: more[0]!.hash });
       // An entry about the whole service (no offer, no campaign) and the hash of an administrator's
       // entry: both equal to the hash of canonical JSON over the whole entry, written out by hand.
-      const service = await appendLedger(store.db, [{ offer_source: null, offer_ats_id: null, campaign: null, actor: 'system', kind: 'window.opened', data: { zone: 'Europe/Paris', n: 1.5, ok: true, none: null } }], T0);
+      const service = await appendLedger(
+        store.db,
+        [
+          {
+            offer_source: null,
+            offer_ats_id: null,
+            campaign: null,
+            actor: 'system',
+            kind: 'window.opened',
+            data: { zone: 'Europe/Paris', n: 1.5, ok: true, none: null },
+          },
+        ],
+        T0,
+      );
       const serviceText =
         `{"actor":"system","actor_name":null,"at":"${T0}","campaign":null,"data":{"n":1.5,"none":null,"ok":true,"zone":"Europe/Paris"},` +
         `"kind":"window.opened","offer_ats_id":null,"offer_source":null,"seq":4}`;
@@ -88,15 +110,20 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
       await appendMany(store, 600);
       const head = await ledgerHead(store.db);
       for (const batchSize of [7, 100, 600, 5000]) {
-        expect(await verifyLedger(store.db, { batchSize })).toEqual({ ok: true, rows: 600, lastSeq: 600, lastHash: head.hash });
+        expect(await verifyLedger(store.db, { batchSize })).toEqual({
+          ok: true,
+          rows: 600,
+          lastSeq: 600,
+          lastHash: head.hash,
+        });
       }
     }));
 
   it('records a name only for administrators', () =>
     withStore(dialect, async (store) => {
-      await expect(appendLedger(store.db, [entry(1, { actor: 'recruiter', actor_name: 'Jean Martin' })], T0)).rejects.toThrow(
-        /only recorded for administrators/,
-      );
+      await expect(
+        appendLedger(store.db, [entry(1, { actor: 'recruiter', actor_name: 'Jean Martin' })], T0),
+      ).rejects.toThrow(/only recorded for administrators/);
       expect(await ledgerHead(store.db)).toEqual({ seq: 0, hash: GENESIS_HASH });
     }));
 
@@ -112,7 +139,11 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
       await appendMany(store, 6);
       await dropGuard(store);
       await sql`update ledger set data = '{"eventId":"evt-3","n":33}' where seq = 3`.execute(store.db);
-      expect(await verifyLedger(store.db, { batchSize: 2 })).toMatchObject({ ok: false, seq: 3, code: 'hash-mismatch' });
+      expect(await verifyLedger(store.db, { batchSize: 2 })).toMatchObject({
+        ok: false,
+        seq: 3,
+        code: 'hash-mismatch',
+      });
     }));
 
   it('finds a removed entry', () =>
@@ -153,7 +184,19 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
       await appendMany(store, 3);
       await store.db
         .insertInto('ledger')
-        .values({ seq: 0, at: T0, offer_source: null, offer_ats_id: null, campaign: null, actor: 'system', actor_name: null, kind: 'x', data: '{}', prev_hash: GENESIS_HASH, hash: GENESIS_HASH })
+        .values({
+          seq: 0,
+          at: T0,
+          offer_source: null,
+          offer_ats_id: null,
+          campaign: null,
+          actor: 'system',
+          actor_name: null,
+          kind: 'x',
+          data: '{}',
+          prev_hash: GENESIS_HASH,
+          hash: GENESIS_HASH,
+        })
         .execute();
       expect(await verifyLedger(store.db)).toMatchObject({ ok: false, seq: 0, code: 'unexpected-entry' });
     }));
@@ -161,12 +204,27 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
   it('reads the timeline of one offer from a given seq', () =>
     withStore(dialect, async (store) => {
       await appendMany(store, 9);
-      await appendLedger(store.db, [{ offer_source: null, offer_ats_id: null, campaign: 2026, actor: 'system', kind: 'window.opened', data: {} }], T0);
+      await appendLedger(
+        store.db,
+        [{ offer_source: null, offer_ats_id: null, campaign: 2026, actor: 'system', kind: 'window.opened', data: {} }],
+        T0,
+      );
       const timeline = await readLedger(store.db, { offer: { source: 'talentlink', ats_id: 'J1' }, limit: 10 });
       expect(timeline.map((e) => e.seq)).toEqual([1, 4, 7]);
       expect(timeline[1]?.data).toEqual({ eventId: 'evt-4', n: 4 });
-      expect((await readLedger(store.db, { offer: { source: 'talentlink', ats_id: 'J1', campaign: 2026 }, fromSeq: 4, limit: 1 })).map((e) => e.seq)).toEqual([4]);
-      expect((await readLedger(store.db, { fromSeq: 9, limit: 10 })).map((e) => e.kind)).toEqual(['event.received', 'window.opened']);
+      expect(
+        (
+          await readLedger(store.db, {
+            offer: { source: 'talentlink', ats_id: 'J1', campaign: 2026 },
+            fromSeq: 4,
+            limit: 1,
+          })
+        ).map((e) => e.seq),
+      ).toEqual([4]);
+      expect((await readLedger(store.db, { fromSeq: 9, limit: 10 })).map((e) => e.kind)).toEqual([
+        'event.received',
+        'window.opened',
+      ]);
     }));
 
   it('appends in the caller transaction and rolls back with it', () =>

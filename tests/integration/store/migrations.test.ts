@@ -40,8 +40,22 @@ describe.each(testDatabases())('migrations on %s', (dialect) => {
     }
     const inbox = tables.find((t) => t.name === 'inbox');
     expect(inbox?.columns.map((c) => c.name)).toEqual([
-      'id', 'source', 'event_id', 'event_type', 'occurred_at', 'received_at', 'content_type', 'body', 'job_id',
-      'job_version', 'status', 'attempts', 'lease_owner', 'lease_until', 'processed_at', 'last_error',
+      'id',
+      'source',
+      'event_id',
+      'event_type',
+      'occurred_at',
+      'received_at',
+      'content_type',
+      'body',
+      'job_id',
+      'job_version',
+      'status',
+      'attempts',
+      'lease_owner',
+      'lease_until',
+      'processed_at',
+      'last_error',
     ]);
   });
 

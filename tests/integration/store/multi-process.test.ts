@@ -22,7 +22,9 @@ interface Worker {
 }
 
 function startWorker(compiled: CompiledStore, url: string, owner: string, batchSize: number): Worker {
-  const child = spawn(process.execPath, [workerScript, compiled.dir, url, owner, String(batchSize)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [workerScript, compiled.dir, url, owner, String(batchSize)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let markReady: () => void = () => undefined;
@@ -88,7 +90,9 @@ describe.each(testDatabases())('two processes on one %s database', (dialect) => 
     const statuses = await store.db.selectFrom('inbox').select('status').distinct().execute();
     expect(statuses).toEqual([{ status: 'done' }]);
     expect(await verifyLedger(store.db, { batchSize: 64 })).toMatchObject({ ok: true, rows: total });
-    const entries = (await readLedger(store.db, { limit: 1000 })).map((e) => e.data as { eventId: string; owner: string });
+    const entries = (await readLedger(store.db, { limit: 1000 })).map(
+      (e) => e.data as { eventId: string; owner: string },
+    );
     expect(new Set(entries.map((e) => e.eventId)).size).toBe(total);
     expect(entries.filter((e) => e.owner === 'P1')).toHaveLength(claimed[0]!.length);
   });

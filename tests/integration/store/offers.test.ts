@@ -21,7 +21,13 @@ function canonical(atsId: string, title: string): JobSnapshot {
     title,
     createdAt: T0,
     organization: { atsId: 'O1', name: 'CPAM de Paris', ancestors: [] },
-    organism: { type: 'CPAM', label: "Caisse primaire d'assurance maladie", timeZone: 'Europe/Paris', territory: null, networks: ['Cnam'] },
+    organism: {
+      type: 'CPAM',
+      label: "Caisse primaire d'assurance maladie",
+      timeZone: 'Europe/Paris',
+      territory: null,
+      networks: ['Cnam'],
+    },
     classification: {
       grid: 'RG',
       level: '9',
@@ -81,18 +87,34 @@ describe.each(testDatabases())('offers and cursors on %s', (dialect) => {
     await upsertOffer(store.db, offer('J1'), T0);
     const first = await getOffer(store.db, key);
     expect(first).toEqual({ ...offer('J1'), created_at: T0, updated_at: T0 });
-    await upsertOffer(store.db, offer('J1', { state: 'approved', last_updated_at: T1, review_needed: true, violation: true }), T1);
+    await upsertOffer(
+      store.db,
+      offer('J1', { state: 'approved', last_updated_at: T1, review_needed: true, violation: true }),
+      T1,
+    );
     const second = await getOffer(store.db, key);
-    expect(second).toMatchObject({ state: 'approved', last_updated_at: T1, review_needed: true, violation: true, created_at: T0, updated_at: T1 });
+    expect(second).toMatchObject({
+      state: 'approved',
+      last_updated_at: T1,
+      review_needed: true,
+      violation: true,
+      created_at: T0,
+      updated_at: T1,
+    });
     expect(await getOffer(store.db, { ...key, campaign: 2027 })).toBeNull();
   });
 
   it('filters by campaign, state, body type, régime and search, with a total for paging', async () => {
     await upsertOffer(store.db, offer('J1', { title: 'Directeur comptable' }), T0);
     await upsertOffer(store.db, offer('J2', { state: 'approved', organism_type: 'CAF', regime: 'general' }), T0);
-    await upsertOffer(store.db, offer('J3', { regime: 'agricole', organism_type: 'MSA', title: 'Sous-directeur 100%_sûr' }), T1);
+    await upsertOffer(
+      store.db,
+      offer('J3', { regime: 'agricole', organism_type: 'MSA', title: 'Sous-directeur 100%_sûr' }),
+      T1,
+    );
     await upsertOffer(store.db, offer('J4', { campaign: 2025 }), T0);
-    const ids = async (filter: Parameters<typeof listOffers>[1]) => (await listOffers(store.db, filter)).items.map((o) => o.ats_id);
+    const ids = async (filter: Parameters<typeof listOffers>[1]) =>
+      (await listOffers(store.db, filter)).items.map((o) => o.ats_id);
     expect(await ids({ campaign: 2026 })).toEqual(['J3', 'J1', 'J2']);
     expect(await ids({ campaign: 2026, state: 'approved' })).toEqual(['J2']);
     expect(await ids({ campaign: 2026, state: ['approved', 'submitted'] })).toEqual(['J3', 'J1', 'J2']);

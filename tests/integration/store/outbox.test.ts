@@ -23,7 +23,13 @@ function command(key: string, overrides: Partial<NewCommand> = {}): NewCommand {
     ats_id: 'J100',
     campaign: 2026,
     kind: 'set_approver',
-    payload: { team: { recruiters: [], operationals: [], approvers: [{ userId: '900', order: 1, stepOrder: 1, role: 'dérogation EN3S' }] } },
+    payload: {
+      team: {
+        recruiters: [],
+        operationals: [],
+        approvers: [{ userId: '900', order: 1, stepOrder: 1, role: 'dérogation EN3S' }],
+      },
+    },
     now: T0,
     ...overrides,
   };
@@ -41,14 +47,23 @@ describe.each(testDatabases())('outbox on %s', (dialect) => {
 
   it('enqueues a command once per idempotency key', async () => {
     expect(await enqueueCommand(store.db, command('J100:set_approver:v3'))).toBe('inserted');
-    expect(await enqueueCommand(store.db, command('J100:set_approver:v3', { kind: 'take_down', payload: { postingIds: ['7001'] } }))).toBe(
-      'duplicate',
-    );
+    expect(
+      await enqueueCommand(
+        store.db,
+        command('J100:set_approver:v3', { kind: 'take_down', payload: { postingIds: ['7001'] } }),
+      ),
+    ).toBe('duplicate');
     const rows = await listOfferCommands(store.db, { source: 'talentlink', ats_id: 'J100', campaign: 2026 });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       kind: 'set_approver',
-      payload: { team: { recruiters: [], operationals: [], approvers: [{ userId: '900', order: 1, stepOrder: 1, role: 'dérogation EN3S' }] } },
+      payload: {
+        team: {
+          recruiters: [],
+          operationals: [],
+          approvers: [{ userId: '900', order: 1, stepOrder: 1, role: 'dérogation EN3S' }],
+        },
+      },
       status: 'pending',
       attempts: 0,
       next_attempt_at: T0,
@@ -67,9 +82,21 @@ describe.each(testDatabases())('outbox on %s', (dialect) => {
     const second = await claimCommands(store.db, { owner: 'D2', leaseMs: 10_000, limit: 10, now: at(60_000) });
     expect(second.map((c) => c.idempotency_key)).toEqual(['a', 'later']);
     expect(await completeCommand(store.db, first[0]!.id, 'D1', { now: at(60_001), result: { ok: true } })).toBe(false);
-    expect(await completeCommand(store.db, first[0]!.id, 'D2', { now: at(60_002), result: { ok: true }, requestId: 'req-9' })).toBe(true);
+    expect(
+      await completeCommand(store.db, first[0]!.id, 'D2', {
+        now: at(60_002),
+        result: { ok: true },
+        requestId: 'req-9',
+      }),
+    ).toBe(true);
     const [done] = await listOfferCommands(store.db, { source: 'talentlink', ats_id: 'J100', campaign: 2026 });
-    expect(done).toMatchObject({ status: 'done', done_at: at(60_002), result: { ok: true }, request_id: 'req-9', lease_until: null });
+    expect(done).toMatchObject({
+      status: 'done',
+      done_at: at(60_002),
+      result: { ok: true },
+      request_id: 'req-9',
+      lease_until: null,
+    });
   });
 
   it('retries with a delay, dead-letters, lists and requeues with attempts reset', async () => {
@@ -85,7 +112,12 @@ describe.each(testDatabases())('outbox on %s', (dialect) => {
     expect(await claim(at(999_999))).toEqual([]);
     const dead = await listDeadLetters(store.db, { limit: 5 });
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ status: 'dead', attempts: 2, last_error: 'NOT_FOUND: unknown team', payload: command('r').payload });
+    expect(dead[0]).toMatchObject({
+      status: 'dead',
+      attempts: 2,
+      last_error: 'NOT_FOUND: unknown team',
+      payload: command('r').payload,
+    });
     expect(await requeueDeadLetter(store.db, c!.id, at(100_000))).toBe(true);
     expect(await requeueDeadLetter(store.db, c!.id, at(100_000))).toBe(false);
     expect(await claim(at(100_000))).toMatchObject([{ id: c!.id, attempts: 0, status: 'in_flight' }]);

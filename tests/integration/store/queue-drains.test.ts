@@ -48,7 +48,11 @@ describe.each(testDatabases())('queue drains on %s', (dialect) => {
     expect(await takeDrainLease(store.db, lease('a', at(30)))).toBe(true);
     expect(await renewDrainLease(store.db, lease('b', at(40)))).toBe(false);
     expect(await renewDrainLease(store.db, lease('a', at(40)))).toBe(true);
-    expect(await drainLeaseOf(store.db, 'EN3S offres')).toEqual({ queueName: 'EN3S offres', owner: 'a', leaseUntil: at(100) });
+    expect(await drainLeaseOf(store.db, 'EN3S offres')).toEqual({
+      queueName: 'EN3S offres',
+      owner: 'a',
+      leaseUntil: at(100),
+    });
     // Another queue is another lease.
     expect(await takeDrainLease(store.db, lease('b', at(40), 'EN3S diffusions'))).toBe(true);
     expect(await takeDrainLease(store.db, lease('b', at(99)))).toBe(false);
@@ -65,7 +69,9 @@ describe.each(testDatabases())('queue drains on %s', (dialect) => {
     const others: Store[] = await Promise.all([1, 2, 3].map(() => openDatabase(store.url)));
     try {
       const handles = [store, ...others];
-      const taken = await Promise.all(handles.flatMap((h, i) => [0, 1].map((j) => takeDrainLease(h.db, lease(`owner-${i}-${j}`)))));
+      const taken = await Promise.all(
+        handles.flatMap((h, i) => [0, 1].map((j) => takeDrainLease(h.db, lease(`owner-${i}-${j}`)))),
+      );
       expect(taken.filter(Boolean)).toHaveLength(1);
     } finally {
       await Promise.all(others.map((o) => o.close()));
@@ -77,7 +83,11 @@ describe.each(testDatabases())('queue drains on %s', (dialect) => {
     const again = await recordPoisonElement(store.db, gone(), at(2));
     expect(again).toEqual({ id: first.id, occurrences: 2 });
     // Another answer for the oldest element is another row.
-    const forbidden = await recordPoisonElement(store.db, gone({ code: 'ELEMENT_FORBIDDEN', message: 'peekQueue: 403' }), at(3));
+    const forbidden = await recordPoisonElement(
+      store.db,
+      gone({ code: 'ELEMENT_FORBIDDEN', message: 'peekQueue: 403' }),
+      at(3),
+    );
     expect(forbidden.id).not.toBe(first.id);
     expect(await markPoisonCleared(store.db, first.id, at(4))).toBe(true);
     expect(await markPoisonCleared(store.db, first.id, at(5))).toBe(false);
@@ -93,13 +103,29 @@ describe.each(testDatabases())('queue drains on %s', (dialect) => {
     expect(await recordPoisonElement(store.db, element, at(3))).toEqual({ id: first.id, occurrences: 2 });
     const page = await listPoisonElements(store.db, { limit: 10 });
     expect(page.total).toBe(1);
-    expect(page.rows[0]).toMatchObject({ element_id: '1042', job_id: '31', posting_id: null, code: 'NOT_FOUND', recorded_at: at(1), last_seen_at: at(3), occurrences: 2 });
+    expect(page.rows[0]).toMatchObject({
+      element_id: '1042',
+      job_id: '31',
+      posting_id: null,
+      code: 'NOT_FOUND',
+      recorded_at: at(1),
+      last_seen_at: at(3),
+      occurrences: 2,
+    });
   });
 
   it('a read of the oldest element confirms that every other unconfirmed poison element of the queue is gone', async () => {
     const blind = await recordPoisonElement(store.db, gone(), at(1));
-    const byId = await recordPoisonElement(store.db, gone({ elementId: '1043', code: 'INVALID_RESPONSE', message: 'fetchJob: invalid answer' }), at(2));
-    const elsewhere = await recordPoisonElement(store.db, gone({ queueName: 'EN3S diffusions', queueKind: 'posting' }), at(3));
+    const byId = await recordPoisonElement(
+      store.db,
+      gone({ elementId: '1043', code: 'INVALID_RESPONSE', message: 'fetchJob: invalid answer' }),
+      at(2),
+    );
+    const elsewhere = await recordPoisonElement(
+      store.db,
+      gone({ queueName: 'EN3S diffusions', queueKind: 'posting' }),
+      at(3),
+    );
     // The oldest element is still 1043: only the blind one is confirmed gone.
     expect(await confirmPoisonCleared(store.db, 'EN3S offres', '1043', at(4))).toBe(1);
     // The queue is empty: 1043 is gone too. The other queue is not touched.
@@ -111,7 +137,15 @@ describe.each(testDatabases())('queue drains on %s', (dialect) => {
 
   it('lists poison elements newest first, with the count, by queue when asked', async () => {
     for (let i = 0; i < 5; i++) {
-      await recordPoisonElement(store.db, gone({ elementId: String(2000 + i), queueName: i % 2 ? 'EN3S diffusions' : 'EN3S offres', queueKind: i % 2 ? 'posting' : 'job' }), at(i));
+      await recordPoisonElement(
+        store.db,
+        gone({
+          elementId: String(2000 + i),
+          queueName: i % 2 ? 'EN3S diffusions' : 'EN3S offres',
+          queueKind: i % 2 ? 'posting' : 'job',
+        }),
+        at(i),
+      );
     }
     const page = await listPoisonElements(store.db, { limit: 2 });
     expect(page.total).toBe(5);

@@ -30,13 +30,22 @@ describe.each(testDatabases())('migration 0010 (the real ATS process) on %s', (d
         values (2027, ${`R-${atsId}`}, 'talentlink', ${atsId}, 'Chef de service', 'approved', 'general', 'CPAM de la Gironde', 'CPAM', '["Cnam"]',
           'Europe/Paris', 'yes', 'r', 't', ${now}, 0, ${now}, 0, 1)`.execute(store.db);
     await sql`insert into offer_report_csv (campaign, job_number, source, ats_id, state, regime, organism_type, organism, networks)
-        values (2027, ${`R-${atsId}`}, 'talentlink', ${atsId}, 'approved', 'general', 'CPAM', 'CPAM de la Gironde', '["Cnam"]')`.execute(store.db);
+        values (2027, ${`R-${atsId}`}, 'talentlink', ${atsId}, 'approved', 'general', 'CPAM', 'CPAM de la Gironde', '["Cnam"]')`.execute(
+      store.db,
+    );
   };
 
   beforeAll(async () => {
     store = await openTestStore(dialect, 'real-ats-migration', { migrate: false });
-    const schema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema : undefined;
-    const migrator = new Migrator({ db: store.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+    const schema =
+      dialect === 'postgres'
+        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+        : undefined;
+    const migrator = new Migrator({
+      db: store.db,
+      provider: migrationProvider,
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    });
     const { error } = await migrator.migrateTo('0009_job_snapshots');
     if (error) throw error;
     await command('old-1', 'assign_team');
@@ -51,7 +60,15 @@ describe.each(testDatabases())('migration 0010 (the real ATS process) on %s', (d
   afterAll(() => store?.cleanup());
 
   it('takes every command kind of the process, keeps the earlier rows and ids, and still refuses an unknown kind', async () => {
-    for (const kind of ['set_approver', 'remove_approver', 'read_postings', 'take_down', 'ask_recruiter', 'notify_admins']) await command(`new-${kind}`, kind);
+    for (const kind of [
+      'set_approver',
+      'remove_approver',
+      'read_postings',
+      'take_down',
+      'ask_recruiter',
+      'notify_admins',
+    ])
+      await command(`new-${kind}`, kind);
     await expect(command('bad', 'lock_publication')).rejects.toThrow(/check/i);
     const rows = await store.db.selectFrom('outbox').select(['id', 'idempotency_key', 'kind']).orderBy('id').execute();
     expect(rows.slice(0, 2).map((r) => [Number(r.id), r.idempotency_key, r.kind])).toEqual([
@@ -67,15 +84,28 @@ describe.each(testDatabases())('migration 0010 (the real ATS process) on %s', (d
   it('keeps the outbox indexes', async () => {
     const indexes =
       dialect === 'postgres'
-        ? (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'outbox' and schemaname = current_schema()`.execute(store.db)).rows
-        : (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'outbox'`.execute(store.db)).rows;
+        ? (
+            await sql<{
+              name: string;
+            }>`select indexname as name from pg_indexes where tablename = 'outbox' and schemaname = current_schema()`.execute(
+              store.db,
+            )
+          ).rows
+        : (
+            await sql<{
+              name: string;
+            }>`select name from sqlite_master where type = 'index' and tbl_name = 'outbox'`.execute(store.db)
+          ).rows;
     expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['outbox_claim', 'outbox_offer']));
   });
 
   it('removes the report projections of the offers of the earlier ATS only', async () => {
     for (const table of ['offer_report', 'offer_report_csv'] as const) {
       const left = await store.db.selectFrom(table).select('ats_id').execute();
-      expect(left.map((r) => r.ats_id), table).toEqual(['real-ats']);
+      expect(
+        left.map((r) => r.ats_id),
+        table,
+      ).toEqual(['real-ats']);
     }
   });
 });

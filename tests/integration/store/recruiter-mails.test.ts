@@ -5,7 +5,14 @@ import { messageIdFor } from '../../../src/mail/mailer.js';
 import { submitRequest } from '../../../src/mail/recruiter-messages.js';
 import { openDatabase, type Store } from '../../../src/store/database.js';
 import { findMailboxMessage, listMailboxMessages } from '../../../src/store/mailbox.js';
-import { claimMail, listJobMails, mailKey, recordMailFailed, recordMailSent, type MailRequest } from '../../../src/store/recruiter-mails.js';
+import {
+  claimMail,
+  listJobMails,
+  mailKey,
+  recordMailFailed,
+  recordMailSent,
+  type MailRequest,
+} from '../../../src/store/recruiter-mails.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 
 const T0 = '2027-01-05T08:00:00.000Z';
@@ -64,12 +71,34 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
 
   it('a mail asked twice is sent once: claimed, then in progress, then already sent', async () => {
     const first = await claimMail(store.db, request(), { owner: 'a', leaseMs: LEASE, now: T0 });
-    expect(first).toMatchObject({ outcome: 'claimed', mail: { status: 'sending', attempts: 1, lease_owner: 'a', lease_until: at(LEASE), recipient_ids: ['1201', '1202'] } });
-    expect(await claimMail(store.db, request(), { owner: 'b', leaseMs: LEASE, now: at(1_000) })).toMatchObject({ outcome: 'in-progress' });
+    expect(first).toMatchObject({
+      outcome: 'claimed',
+      mail: {
+        status: 'sending',
+        attempts: 1,
+        lease_owner: 'a',
+        lease_until: at(LEASE),
+        recipient_ids: ['1201', '1202'],
+      },
+    });
+    expect(await claimMail(store.db, request(), { owner: 'b', leaseMs: LEASE, now: at(1_000) })).toMatchObject({
+      outcome: 'in-progress',
+    });
     const id = first.mail.id;
-    expect(await recordMailSent(store.db, id, 'a', { now: at(2_000), mailer: 'smtp', messageId: '<m1@x>', accepted: 2, rejected: 0 })).toBe(true);
+    expect(
+      await recordMailSent(store.db, id, 'a', {
+        now: at(2_000),
+        mailer: 'smtp',
+        messageId: '<m1@x>',
+        accepted: 2,
+        rejected: 0,
+      }),
+    ).toBe(true);
     const again = await claimMail(store.db, request(), { owner: 'b', leaseMs: LEASE, now: at(10 * LEASE) });
-    expect(again).toMatchObject({ outcome: 'already-sent', mail: { status: 'sent', sent_at: at(2_000), attempts: 1, message_id: '<m1@x>', mailer: 'smtp' } });
+    expect(again).toMatchObject({
+      outcome: 'already-sent',
+      mail: { status: 'sent', sent_at: at(2_000), attempts: 1, message_id: '<m1@x>', mailer: 'smtp' },
+    });
     expect(await listJobMails(store.db, { source: 'talentlink', ats_id: '4711', campaign: 2027 })).toHaveLength(1);
   });
 
@@ -86,11 +115,36 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
 
   it('at least once: a sender that died after claiming is replaced once its lease ran out, and its late record is refused', async () => {
     const first = await claimMail(store.db, request(), { owner: 'dead', leaseMs: LEASE, now: T0 });
-    expect(await claimMail(store.db, request(), { owner: 'b', leaseMs: LEASE, now: at(LEASE - 1) })).toMatchObject({ outcome: 'in-progress' });
-    const taken = await claimMail(store.db, request({ recipientIds: ['1201'] }), { owner: 'b', leaseMs: LEASE, now: at(LEASE) });
-    expect(taken).toMatchObject({ outcome: 'claimed', mail: { id: first.mail.id, attempts: 2, lease_owner: 'b', recipient_ids: ['1201'] } });
-    expect(await recordMailSent(store.db, first.mail.id, 'dead', { now: at(LEASE + 1), mailer: 'smtp', messageId: '<late@x>', accepted: 2, rejected: 0 })).toBe(false);
-    expect(await recordMailSent(store.db, first.mail.id, 'b', { now: at(LEASE + 2), mailer: 'smtp', messageId: '<m@x>', accepted: 1, rejected: 0 })).toBe(true);
+    expect(await claimMail(store.db, request(), { owner: 'b', leaseMs: LEASE, now: at(LEASE - 1) })).toMatchObject({
+      outcome: 'in-progress',
+    });
+    const taken = await claimMail(store.db, request({ recipientIds: ['1201'] }), {
+      owner: 'b',
+      leaseMs: LEASE,
+      now: at(LEASE),
+    });
+    expect(taken).toMatchObject({
+      outcome: 'claimed',
+      mail: { id: first.mail.id, attempts: 2, lease_owner: 'b', recipient_ids: ['1201'] },
+    });
+    expect(
+      await recordMailSent(store.db, first.mail.id, 'dead', {
+        now: at(LEASE + 1),
+        mailer: 'smtp',
+        messageId: '<late@x>',
+        accepted: 2,
+        rejected: 0,
+      }),
+    ).toBe(false);
+    expect(
+      await recordMailSent(store.db, first.mail.id, 'b', {
+        now: at(LEASE + 2),
+        mailer: 'smtp',
+        messageId: '<m@x>',
+        accepted: 1,
+        rejected: 0,
+      }),
+    ).toBe(true);
     const [row] = await listJobMails(store.db, { source: 'talentlink', ats_id: '4711', campaign: 2027 });
     expect(row).toMatchObject({ status: 'sent', message_id: '<m@x>', attempts: 2, lease_owner: null });
   });
@@ -98,7 +152,14 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
   it('a failure waits for its retry instant; one without a retry stays failed', async () => {
     const claimed = await claimMail(store.db, request(), { owner: 'a', leaseMs: LEASE, now: T0 });
     expect(
-      await recordMailFailed(store.db, claimed.mail.id, 'a', { now: at(1), mailer: 'smtp', code: 'SMTP_TEMPORARY', message: 'SMTP mailer: the server refused for now (451)', smtpCode: 451, retryAt: at(600_000) }),
+      await recordMailFailed(store.db, claimed.mail.id, 'a', {
+        now: at(1),
+        mailer: 'smtp',
+        code: 'SMTP_TEMPORARY',
+        message: 'SMTP mailer: the server refused for now (451)',
+        smtpCode: 451,
+        retryAt: at(600_000),
+      }),
     ).toBe(true);
     expect(await claimMail(store.db, request(), { owner: 'b', leaseMs: LEASE, now: at(599_999) })).toMatchObject({
       outcome: 'waiting',
@@ -106,14 +167,30 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
     });
     const retried = await claimMail(store.db, request(), { owner: 'b', leaseMs: LEASE, now: at(600_000) });
     expect(retried).toMatchObject({ outcome: 'claimed', mail: { attempts: 2 } });
-    await recordMailFailed(store.db, retried.mail.id, 'b', { now: at(600_001), mailer: 'smtp', code: 'SMTP_REJECTED', message: 'refused', smtpCode: 550, retryAt: null });
-    expect(await claimMail(store.db, request(), { owner: 'c', leaseMs: LEASE, now: at(100 * 600_000) })).toMatchObject({ outcome: 'waiting', mail: { retry_at: null } });
+    await recordMailFailed(store.db, retried.mail.id, 'b', {
+      now: at(600_001),
+      mailer: 'smtp',
+      code: 'SMTP_REJECTED',
+      message: 'refused',
+      smtpCode: 550,
+      retryAt: null,
+    });
+    expect(await claimMail(store.db, request(), { owner: 'c', leaseMs: LEASE, now: at(100 * 600_000) })).toMatchObject({
+      outcome: 'waiting',
+      mail: { retry_at: null },
+    });
   });
 
   it('refuses a request that is a bug (a reminder without its number, an alert to recruiters)', async () => {
-    await expect(claimMail(store.db, request({ kind: 'reminder', sequence: 0 }), { owner: 'a', leaseMs: LEASE, now: T0 })).rejects.toThrow(/sequence/);
-    await expect(claimMail(store.db, request({ kind: 'admin_alert' }), { owner: 'a', leaseMs: LEASE, now: T0 })).rejects.toThrow(/audience/);
-    await expect(claimMail(store.db, request(), { owner: 'a', leaseMs: LEASE, now: '2027-01-05' })).rejects.toThrow(/ISO-8601/);
+    await expect(
+      claimMail(store.db, request({ kind: 'reminder', sequence: 0 }), { owner: 'a', leaseMs: LEASE, now: T0 }),
+    ).rejects.toThrow(/sequence/);
+    await expect(
+      claimMail(store.db, request({ kind: 'admin_alert' }), { owner: 'a', leaseMs: LEASE, now: T0 }),
+    ).rejects.toThrow(/audience/);
+    await expect(claimMail(store.db, request(), { owner: 'a', leaseMs: LEASE, now: '2027-01-05' })).rejects.toThrow(
+      /ISO-8601/,
+    );
   });
 
   it('the local mailbox keeps the message itself, once per key, and the mail ledger points to it', async () => {
@@ -128,7 +205,11 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
     const r = request();
     const key = mailKey(r);
     const claimed = await claimMail(store.db, r, { owner: 'a', leaseMs: LEASE, now: T0 });
-    const outgoing = { to: ['recruteur.un@demo.example', 'recruteur.deux@demo.example'], ...composed, idempotencyKey: key };
+    const outgoing = {
+      to: ['recruteur.un@demo.example', 'recruteur.deux@demo.example'],
+      ...composed,
+      idempotencyKey: key,
+    };
     const sent = await mailer.send(outgoing);
     expect(sent).toEqual({ ok: true, value: { messageId: messageIdFor(key, 'en3s.demo'), accepted: 2, rejected: 0 } });
     // The same mail again (a crash before the record): still one message in the mailbox.
@@ -138,7 +219,14 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
 
     const box = await listMailboxMessages(store.db, { limit: 10 });
     expect(box).toHaveLength(1);
-    expect(box[0]).toMatchObject({ message_id: sent.value.messageId, stored_at: at(5_000), to: outgoing.to, subject: composed.subject, text: composed.text, html: composed.html });
+    expect(box[0]).toMatchObject({
+      message_id: sent.value.messageId,
+      stored_at: at(5_000),
+      to: outgoing.to,
+      subject: composed.subject,
+      text: composed.text,
+      html: composed.html,
+    });
     const [row] = await listJobMails(store.db, { source: 'talentlink', ats_id: '4711', campaign: 2027 });
     expect(row).toMatchObject({ mailer: 'mailbox', message_id: sent.value.messageId, recipient_ids: ['1201', '1202'] });
     expect(JSON.stringify(row)).not.toContain('@demo.example');
@@ -148,11 +236,23 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
 
   it('the mailbox stores nothing for a mail it refuses, and lists the latest first', async () => {
     const mailer = createMailboxMailer({ db: store.db, clock: () => new Date(T0), domain: 'en3s.demo' });
-    expect(await mailer.send({ to: [], subject: 'x', text: 'x', html: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_MAIL' } });
-    for (const n of [1, 2, 3]) await mailer.send({ to: ['a@demo.example'], subject: `Message ${n}`, text: 't', html: 'h', idempotencyKey: `k${n}` });
+    expect(await mailer.send({ to: [], subject: 'x', text: 'x', html: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_MAIL' },
+    });
+    for (const n of [1, 2, 3])
+      await mailer.send({
+        to: ['a@demo.example'],
+        subject: `Message ${n}`,
+        text: 't',
+        html: 'h',
+        idempotencyKey: `k${n}`,
+      });
     const latest = await listMailboxMessages(store.db, { limit: 2 });
     expect(latest.map((m) => m.subject)).toEqual(['Message 3', 'Message 2']);
-    expect((await listMailboxMessages(store.db, { limit: 5, before: latest[1]!.id })).map((m) => m.subject)).toEqual(['Message 1']);
+    expect((await listMailboxMessages(store.db, { limit: 5, before: latest[1]!.id })).map((m) => m.subject)).toEqual([
+      'Message 1',
+    ]);
   });
 
   it('the pieces together: the follow-up asks for the request until it is recorded as sent, then for the reminder on time', async () => {
@@ -164,7 +264,13 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
     const deliver = async (now: string, kind: MailRequest['kind'], sequence: number) => {
       const claimed = await claimMail(store.db, request({ kind, sequence }), { owner: 'w', leaseMs: LEASE, now });
       if (claimed.outcome !== 'claimed') return claimed.outcome;
-      const result = await mailer.send({ to: ['r@demo.example'], subject: claimed.mail.subject, text: 't', html: 'h', idempotencyKey: claimed.mail.mail_key });
+      const result = await mailer.send({
+        to: ['r@demo.example'],
+        subject: claimed.mail.subject,
+        text: 't',
+        html: 'h',
+        idempotencyKey: claimed.mail.mail_key,
+      });
       if (!result.ok) throw new Error(result.error.message);
       await recordMailSent(store.db, claimed.mail.id, 'w', { now, mailer: mailer.name, ...result.value });
       return 'sent';

@@ -25,7 +25,9 @@ describe('tenant access (spec §1)', () => {
     const missing = await s.api('GET', '/position', { params: { query: oneJob }, apiKey: null });
     expect(missing.status).toBe(401);
     expect(missing.headers.get('x-request-error')).toMatch(/api_key/);
-    const response = await fetch(`${s.url}/tlk/rest/position?query=${encodeURIComponent(oneJob)}`, { headers: { api_key: 'demo', username: 'demo:demo:BO', password: 'demo' } });
+    const response = await fetch(`${s.url}/tlk/rest/position?query=${encodeURIComponent(oneJob)}`, {
+      headers: { api_key: 'demo', username: 'demo:demo:BO', password: 'demo' },
+    });
     expect(response.status).toBe(401);
     const unknown = await s.api('GET', '/position', { params: { query: oneJob }, apiKey: 'not-the-key' });
     expect(unknown.status).toBe(403);
@@ -38,7 +40,9 @@ describe('tenant access (spec §1)', () => {
     s = await startTenant();
     const none = await s.api('GET', '/position', { params: { query: oneJob }, auth: 'none' });
     expect(none.status).toBe(401);
-    const wrong = await fetch(`${s.url}/tlk/rest/position?api_key=demo&query=${encodeURIComponent(oneJob)}`, { headers: { username: 'demo:demo:BO', password: 'nope' } });
+    const wrong = await fetch(`${s.url}/tlk/rest/position?api_key=demo&query=${encodeURIComponent(oneJob)}`, {
+      headers: { username: 'demo:demo:BO', password: 'nope' },
+    });
     expect(wrong.status).toBe(401);
     const reason = wrong.headers.get('x-request-error') ?? '';
     expect(reason).toMatch(/password/);

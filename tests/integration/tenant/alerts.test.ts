@@ -26,7 +26,12 @@ describe('queue alerts (spec §5)', () => {
     expect(headers['content-type']).toMatch(/^application\/json/);
     expect(Object.keys(headers).filter((h) => /signature|webhook|authorization/i.test(h))).toEqual([]);
     expect(s.tenant.counters().alerts).toEqual({ sent: 2, delivered: 1, failed: 1, dropped: 0, repeated: 0 });
-    expect(s.tenant.recentAlerts().map((r) => r.status).sort()).toEqual([202, 500]);
+    expect(
+      s.tenant
+        .recentAlerts()
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([202, 500]);
   });
 
   it('never waits for a receiver that does not answer, and counts the time-out as failed', async () => {

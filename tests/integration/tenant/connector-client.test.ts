@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTalentLinkPort, type TalentLinkPort } from '../../../connectors/talentlink/rest/port.js';
 import { RecordingBudget, testMapper } from '../../unit/talentlink-rest/support.js';
-import { afterWindow, credentials, DIRECTOR, EN3S, must, newJob, RECRUITER, startTenant, type StartedTenant } from './helpers.js';
+import {
+  afterWindow,
+  credentials,
+  DIRECTOR,
+  EN3S,
+  must,
+  newJob,
+  RECRUITER,
+  startTenant,
+  type StartedTenant,
+} from './helpers.js';
 
 /**
  * The connector's own REST client against the tenant, at the real 8 calls per second: what the
@@ -12,7 +22,12 @@ let s: StartedTenant;
 let port: TalentLinkPort;
 beforeAll(async () => {
   s = await startTenant({ callsPerSecond: 8, clock: { start: afterWindow, frozen: true } });
-  port = createTalentLinkPort({ baseUrl: s.url, ...credentials, budget: new RecordingBudget(() => Date.now()), mapOpening: testMapper });
+  port = createTalentLinkPort({
+    baseUrl: s.url,
+    ...credentials,
+    budget: new RecordingBudget(() => Date.now()),
+    mapOpening: testMapper,
+  });
 });
 afterAll(() => s.stop());
 
@@ -27,7 +42,10 @@ describe('the connector REST client against the tenant', () => {
     if (!read.ok) throw new Error(read.error.message);
     expect(read.value.snapshot).toMatchObject({ atsId: String(id), atsStatus: 'Brouillon', title: 'Responsable paie' });
     const team = read.value.snapshot.team;
-    const withEn3s = { ...team, approvers: [...team.approvers, { userId: String(EN3S), order: 2, stepOrder: 1, role: 'dérogation EN3S' }] };
+    const withEn3s = {
+      ...team,
+      approvers: [...team.approvers, { userId: String(EN3S), order: 2, stepOrder: 1, role: 'dérogation EN3S' }],
+    };
     expect(await port.setTeam(String(id), withEn3s)).toEqual({ ok: true, value: undefined });
     expect(s.tenant.state.jobs.get(id)!.team.approvers.map((a) => a.userId)).toEqual([DIRECTOR, EN3S]);
     expect(s.tenant.state.jobs.get(id)!.team.recruiters.map((r) => r.userId)).toEqual([RECRUITER]);

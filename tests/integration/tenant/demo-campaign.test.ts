@@ -22,7 +22,10 @@ describe('the demo campaign', () => {
 
     const read = async (key: string) => {
       const id = jobs.find((j) => j.key === key)!.jobId;
-      const a = await s.query('/position', `{ positions(where: {id_eq: ${id}}) { id creationDate organization { name } configurableFields { lovs { name value } freeFormFields { name value } } } }`);
+      const a = await s.query(
+        '/position',
+        `{ positions(where: {id_eq: ${id}}) { id creationDate organization { name } configurableFields { lovs { name value } freeFormFields { name value } } } }`,
+      );
       return positionsAnswerSchema.parse(a.json).data.positions![0]!;
     };
     const mines = await read('canssm-chef-comptabilite');

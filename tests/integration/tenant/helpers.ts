@@ -58,8 +58,14 @@ const encode = (params: Record<string, string>) =>
     .join('&');
 
 /** A tenant on a free port; the call limit is off unless the test sets it, the clock frozen in the window. */
-export async function startTenant(options: TenantOptionsInput = {}, monotonicNow?: () => number): Promise<StartedTenant> {
-  const tenant = createTenant({ callsPerSecond: 0, clock: { start: inWindow, frozen: true }, ...options }, monotonicNow);
+export async function startTenant(
+  options: TenantOptionsInput = {},
+  monotonicNow?: () => number,
+): Promise<StartedTenant> {
+  const tenant = createTenant(
+    { callsPerSecond: 0, clock: { start: inWindow, frozen: true }, ...options },
+    monotonicNow,
+  );
   const { url } = await tenant.start(0, '127.0.0.1');
   const api: StartedTenant['api'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = {};
@@ -70,8 +76,15 @@ export async function startTenant(options: TenantOptionsInput = {}, monotonicNow
     const apiKey = opts.apiKey === undefined ? credentials.apiKey : opts.apiKey;
     const params = { ...opts.params, ...(apiKey === null ? {} : { api_key: apiKey }) };
     const qs = encode(params);
-    const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    return answer(await fetch(`${url}/tlk/rest${path}${qs ? `?${qs}` : ''}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
+    const body =
+      opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    return answer(
+      await fetch(`${url}/tlk/rest${path}${qs ? `?${qs}` : ''}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      }),
+    );
   };
   return {
     tenant,
@@ -101,14 +114,36 @@ export const DIRECTOR2 = 122;
 
 /** A job created by the driver, with optional approvers; returns its id. */
 export function newJob(tenant: Tenant, title = 'Responsable du service prestations', approvers: number[] = []): number {
-  const job = must(tenant.driver.createJob({ title, organizationId: CPAM, recruiterIds: [RECRUITER], classification: { grid: 'Régime général', level: '7', category: 'Cadre' } }));
+  const job = must(
+    tenant.driver.createJob({
+      title,
+      organizationId: CPAM,
+      recruiterIds: [RECRUITER],
+      classification: { grid: 'Régime général', level: '7', category: 'Cadre' },
+    }),
+  );
   const id = job.id as number;
-  if (approvers.length > 0) must(tenant.driver.setTeam(id, { recruiters: [{ order: 1, user: { id: RECRUITER } }], approvers: approvers.map((a, i) => ({ order: i + 1, stepOrder: 1, user: { id: a }, lovValue: 'dérogation EN3S' })) }));
+  if (approvers.length > 0)
+    must(
+      tenant.driver.setTeam(id, {
+        recruiters: [{ order: 1, user: { id: RECRUITER } }],
+        approvers: approvers.map((a, i) => ({
+          order: i + 1,
+          stepOrder: 1,
+          user: { id: a },
+          lovValue: 'dérogation EN3S',
+        })),
+      }),
+    );
   return id;
 }
 
 /** An HTTP receiver of alerts on a free port, recording each request. */
-export async function startAlertReceiver(status = 202): Promise<{ url: string; received: Array<{ body: unknown; headers: Record<string, unknown> }>; stop(): Promise<void> }> {
+export async function startAlertReceiver(status = 202): Promise<{
+  url: string;
+  received: Array<{ body: unknown; headers: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}> {
   const received: Array<{ body: unknown; headers: Record<string, unknown> }> = [];
   const app = express();
   app.post('/alert', express.json(), (req, res) => {

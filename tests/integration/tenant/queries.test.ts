@@ -15,8 +15,18 @@ let s: StartedTenant;
 let jobs: number[];
 beforeAll(async () => {
   s = await startTenant({ clock: { start: afterWindow, frozen: true } });
-  jobs = [newJob(s.tenant, 'Responsable paie', [EN3S]), newJob(s.tenant, 'Auditeur interne'), newJob(s.tenant, 'Chef de projet')];
-  must(s.tenant.driver.createJob({ title: 'Chef de service comptabilité', organizationId: 121, classification: { grid: 'Régime des mines', minesScale: '13', minesCareerStart: 'oui' } }));
+  jobs = [
+    newJob(s.tenant, 'Responsable paie', [EN3S]),
+    newJob(s.tenant, 'Auditeur interne'),
+    newJob(s.tenant, 'Chef de projet'),
+  ];
+  must(
+    s.tenant.driver.createJob({
+      title: 'Chef de service comptabilité',
+      organizationId: 121,
+      classification: { grid: 'Régime des mines', minesScale: '13', minesCareerStart: 'oui' },
+    }),
+  );
   s.tenant.clock.advance(60_000);
   must(s.tenant.driver.editJob(jobs[1]!, { jobTitle: 'Auditeur interne confirmé' }));
 });
@@ -46,15 +56,38 @@ describe('the query language (spec §2)', () => {
         { nameLovId: 3002, valueLovId: 3002008, name: 'Niveau ou groupe', value: '7' },
       ]),
     );
-    expect(job.team!.approvers).toEqual([{ order: 1, stepOrder: 1, lovValue: 'dérogation EN3S', user: { id: EN3S, login: 'en3s.derogation', fullName: 'EN3S dérogation', language: 'fr_FR' } }]);
+    expect(job.team!.approvers).toEqual([
+      {
+        order: 1,
+        stepOrder: 1,
+        lovValue: 'dérogation EN3S',
+        user: { id: EN3S, login: 'en3s.derogation', fullName: 'EN3S dérogation', language: 'fr_FR' },
+      },
+    ]);
     // Every field of the selection comes back, and nothing else.
-    const topLevel = ['id', 'jobNumber', 'requisitionNumber', 'jobTitle', 'status', 'creationDate', 'updateDate', 'dueDate', 'organization', 'department', 'configurableFields', 'customFields', 'team'];
+    const topLevel = [
+      'id',
+      'jobNumber',
+      'requisitionNumber',
+      'jobTitle',
+      'status',
+      'creationDate',
+      'updateDate',
+      'dueDate',
+      'organization',
+      'department',
+      'configurableFields',
+      'customFields',
+      'team',
+    ];
     expect(OPENING_SELECTION).toContain('dueDate');
     expect(Object.keys(a.json.data.positions[0]).sort()).toEqual([...topLevel].sort());
   });
 
   it('gives the mines free-form fields by name with stable ids', async () => {
-    const [job] = await positions('{ positions(where: {jobTitle_like: "Chef de service%"}) { configurableFields { freeFormFields { lovId name value } } } }');
+    const [job] = await positions(
+      '{ positions(where: {jobTitle_like: "Chef de service%"}) { configurableFields { freeFormFields { lovId name value } } } }',
+    );
     expect(job.configurableFields.freeFormFields).toEqual([
       { lovId: 3101, name: 'Échelle (mines)', value: '13' },
       { lovId: 3102, name: 'Début de carrière (mines)', value: 'oui' },
@@ -62,7 +95,9 @@ describe('the query language (spec §2)', () => {
   });
 
   it('returns only the selected fields, an empty selected object as null, and an unknown job as an empty list', async () => {
-    const [job] = await positions(`{ positions(where: {id_eq: ${jobs[1]}}) { id jobTitle dueDate team { operationals { order } } } }`);
+    const [job] = await positions(
+      `{ positions(where: {id_eq: ${jobs[1]}}) { id jobTitle dueDate team { operationals { order } } } }`,
+    );
     expect(job).toEqual({ id: jobs[1], jobTitle: 'Auditeur interne confirmé', dueDate: null, team: null });
     expect(await positions('{ positions(where: {id_eq: 999999}) { id } }')).toEqual([]);
   });
@@ -70,9 +105,18 @@ describe('the query language (spec §2)', () => {
   it('filters with _in, _gt, _like, _isNull and nested paths, sorts and pages', async () => {
     const all = await positions('{ positions(first: 100) { id } }');
     expect(all.map((j) => j.id)).toEqual([...jobs, jobs[2]! + 1]);
-    expect(await positions(`{ positions(where: {id_in: [${jobs[0]}, ${jobs[2]}]}) { id } }`)).toEqual([{ id: jobs[0] }, { id: jobs[2] }]);
-    expect((await positions(`{ positions(where: {id_gt: ${jobs[0]}, jobTitle_like: "%chef%"}) { id } }`)).map((j) => j.id)).toEqual([jobs[2], jobs[2]! + 1]);
-    expect((await positions('{ positions(where: {team_approvers_user_login_eq: "en3s.derogation"}) { id } }')).map((j) => j.id)).toEqual([jobs[0]]);
+    expect(await positions(`{ positions(where: {id_in: [${jobs[0]}, ${jobs[2]}]}) { id } }`)).toEqual([
+      { id: jobs[0] },
+      { id: jobs[2] },
+    ]);
+    expect(
+      (await positions(`{ positions(where: {id_gt: ${jobs[0]}, jobTitle_like: "%chef%"}) { id } }`)).map((j) => j.id),
+    ).toEqual([jobs[2], jobs[2]! + 1]);
+    expect(
+      (await positions('{ positions(where: {team_approvers_user_login_eq: "en3s.derogation"}) { id } }')).map(
+        (j) => j.id,
+      ),
+    ).toEqual([jobs[0]]);
     expect((await positions('{ positions(where: {dueDate_isNull: false}) { id } }')).length).toBe(0);
     const sorted = await positions('{ positions(sortBy: updateDate, orderBy: DESC, first: 2, after: 0) { id } }');
     expect(sorted[0].id).toBe(jobs[1]);
@@ -80,7 +124,7 @@ describe('the query language (spec §2)', () => {
     expect(page2.map((j) => j.id)).toEqual([jobs[2], jobs[2]! + 1]);
   });
 
-  it('answers the connector\'s listing of changes since an instant (updateDate_ge, keyset)', async () => {
+  it("answers the connector's listing of changes since an instant (updateDate_ge, keyset)", async () => {
     const since = s.tenant.clock.nowMs() - 1;
     const a = await s.query('/position', queries.changedJobs(since, 100, 0));
     expect(positionsAnswerSchema.parse(a.json).data.positions!.map((j) => j.id)).toEqual([jobs[1]]);
@@ -88,15 +132,23 @@ describe('the query language (spec §2)', () => {
 
   it('reads postings of a job, one posting with its job, users by login, departments by level', async () => {
     const posting = must(s.tenant.driver.publish(jobs[1]!));
-    const ofJob = publishedAdvertsAnswerSchema.parse((await s.query('/publishedadvert', queries.postingsOfJob(jobs[1]!, 0))).json);
-    expect(ofJob.data.publishedAdverts).toEqual([expect.objectContaining({ id: posting.id, openingId: jobs[1], status: 'POSTED' })]);
-    const withJob = publishedAdvertsAnswerSchema.parse((await s.query('/publishedadvert', queries.postingWithJob(posting.id as number))).json);
+    const ofJob = publishedAdvertsAnswerSchema.parse(
+      (await s.query('/publishedadvert', queries.postingsOfJob(jobs[1]!, 0))).json,
+    );
+    expect(ofJob.data.publishedAdverts).toEqual([
+      expect.objectContaining({ id: posting.id, openingId: jobs[1], status: 'POSTED' }),
+    ]);
+    const withJob = publishedAdvertsAnswerSchema.parse(
+      (await s.query('/publishedadvert', queries.postingWithJob(posting.id as number))).json,
+    );
     expect(withJob.data.publishedAdverts![0]!.opening).toMatchObject({ id: jobs[1], status: 'Ouverte' });
     const users = usersAnswerSchema.parse((await s.query('/user', queries.userByLogin('en3s.derogation'))).json);
     expect(users.data.users).toEqual([{ id: EN3S, login: 'en3s.derogation' }]);
     const email = usersAnswerSchema.parse((await s.query('/user', queries.userEmail(DIRECTOR))).json);
     expect(email.data.users).toEqual([{ id: DIRECTOR, email: 'directeur1@exemple.fr' }]);
-    const roots = departmentsAnswerSchema.parse((await s.query('/department', '{ departments(where: {level_eq: 1}) { id name level } }')).json);
+    const roots = departmentsAnswerSchema.parse(
+      (await s.query('/department', '{ departments(where: {level_eq: 1}) { id name level } }')).json,
+    );
     expect(roots.data.departments).toEqual([{ id: 1, name: 'UCANSS', level: 1 }]);
   });
 

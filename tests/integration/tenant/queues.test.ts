@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { queuedPositionDtoSchema, queuedPostingTargetDtoSchema, queuesDtoSchema } from '../../../connectors/talentlink/rest/dto.js';
+import {
+  queuedPositionDtoSchema,
+  queuedPostingTargetDtoSchema,
+  queuesDtoSchema,
+} from '../../../connectors/talentlink/rest/dto.js';
 import { afterWindow, DIRECTOR, must, newJob, startTenant, type StartedTenant } from './helpers.js';
 
 /** Spec §5: the queue calls exactly as its table, unique elements, requeue after read, poison elements. */
@@ -11,9 +15,12 @@ afterEach(async () => {
 });
 
 const q = (name: string) => encodeURIComponent(name);
-const peek = (t: StartedTenant, name = 'en3s-positions', type = 'position') => t.api('GET', `/queues/${type}/${q(name)}/oldest-element`);
-const del = (t: StartedTenant, id: number | string, name = 'en3s-positions') => t.api('DELETE', `/queues/element/${id}`, { params: { queueName: name } });
-const delOldest = (t: StartedTenant, name = 'en3s-positions') => t.api('DELETE', '/queues/element/oldest-element', { params: { queueName: name } });
+const peek = (t: StartedTenant, name = 'en3s-positions', type = 'position') =>
+  t.api('GET', `/queues/${type}/${q(name)}/oldest-element`);
+const del = (t: StartedTenant, id: number | string, name = 'en3s-positions') =>
+  t.api('DELETE', `/queues/element/${id}`, { params: { queueName: name } });
+const delOldest = (t: StartedTenant, name = 'en3s-positions') =>
+  t.api('DELETE', '/queues/element/oldest-element', { params: { queueName: name } });
 
 describe('queues (spec §5)', () => {
   it('lists the queues with their counts, and answers 204 when the tenant has none', async () => {
@@ -38,7 +45,13 @@ describe('queues (spec §5)', () => {
     s.tenant.queues.readOldest('en3s-positions');
     must(s.tenant.driver.submitForApproval(id));
     const element = queuedPositionDtoSchema.parse((await peek(s)).json);
-    expect(element).toEqual({ idInQueue: element.idInQueue, queueName: 'en3s-positions', openingID: id, departmentID: 101, jobStatus: "En attente d'approbation" });
+    expect(element).toEqual({
+      idInQueue: element.idInQueue,
+      queueName: 'en3s-positions',
+      openingID: id,
+      departmentID: 101,
+      jobStatus: "En attente d'approbation",
+    });
     const byId = await s.api('GET', `/queues/position/en3s-positions/${element.idInQueue}`);
     expect(byId.json).toEqual(element);
     expect((await del(s, element.idInQueue)).status).toBe(204);
@@ -69,7 +82,9 @@ describe('queues (spec §5)', () => {
   });
 
   it('answers 400 for an unknown queue or a queue of another type, 404 for a type the API lacks; names may hold spaces', async () => {
-    s = await startTenant({ queues: [{ name: 'EN3S postes ouverts', type: 'position', events: ['JOB_CREATED_EVENT'] }] });
+    s = await startTenant({
+      queues: [{ name: 'EN3S postes ouverts', type: 'position', events: ['JOB_CREATED_EVENT'] }],
+    });
     const id = newJob(s.tenant);
     const spaced = await peek(s, 'EN3S postes ouverts');
     expect(spaced.json).toMatchObject({ queueName: 'EN3S postes ouverts', openingID: id });
@@ -88,7 +103,12 @@ describe('queues (spec §5)', () => {
     s = await startTenant({ clock: { start: afterWindow, frozen: true } });
     const posting = must(s.tenant.driver.publish(newJob(s.tenant, 'Auditeur interne')));
     const element = queuedPostingTargetDtoSchema.parse((await peek(s, 'en3s-postings', 'posting-target')).json);
-    expect(element).toEqual({ idInQueue: element.idInQueue, queueName: 'en3s-postings', id: posting.id, advertName: 'Auditeur interne' });
+    expect(element).toEqual({
+      idInQueue: element.idInQueue,
+      queueName: 'en3s-postings',
+      id: posting.id,
+      advertName: 'Auditeur interne',
+    });
   });
 
   it('answers 404 for an element whose job is gone and 403 for one the owner cannot see; both are cleared by oldest-element', async () => {
@@ -111,6 +131,8 @@ describe('queues (spec §5)', () => {
     await delOldest(s, 'en3s-postings');
     expect((await peek(s, 'en3s-postings', 'posting-target')).status).toBe(403);
     // The hidden job stays out of reads too.
-    expect((await s.query('/position', `{ positions(where: {id_eq: ${poison.objectId}}) { id } }`)).json.data.positions).toEqual([]);
+    expect(
+      (await s.query('/position', `{ positions(where: {id_eq: ${poison.objectId}}) { id } }`)).json.data.positions,
+    ).toEqual([]);
   });
 });

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, type Tenant } from '../../../connectors/talentlink/tenant/index.js';
-import { afterWindow, CPAM, DIRECTOR, DIRECTOR2, EN3S, inWindow, must, newJob, startTenant, type StartedTenant } from './helpers.js';
+import {
+  afterWindow,
+  CPAM,
+  DIRECTOR,
+  DIRECTOR2,
+  EN3S,
+  inWindow,
+  must,
+  newJob,
+  startTenant,
+  type StartedTenant,
+} from './helpers.js';
 
 /** Spec §6: the tenant's statuses and rules, one case per line of its table, and the driver over HTTP. */
 
@@ -16,10 +27,12 @@ describe('the rules table (spec §6)', () => {
     const t = tenantAt(inWindow);
     const id = newJob(t);
     expect(status(t, id)).toBe('Brouillon');
-    expect(t.queues.elements('en3s-positions')).toEqual([expect.objectContaining({ objectId: id, event: 'JOB_CREATED_EVENT' })]);
+    expect(t.queues.elements('en3s-positions')).toEqual([
+      expect.objectContaining({ objectId: id, event: 'JOB_CREATED_EVENT' }),
+    ]);
   });
 
-  it('submit needs approvers, then → En attente d\'approbation', () => {
+  it("submit needs approvers, then → En attente d'approbation", () => {
     const t = tenantAt(inWindow);
     const bare = newJob(t);
     expect(t.driver.submitForApproval(bare)).toMatchObject({ ok: false, error: { code: 'NO_APPROVERS' } });
@@ -62,7 +75,14 @@ describe('the rules table (spec §6)', () => {
     const t = tenantAt(inWindow);
     const id = newJob(t, 'Version 2', [DIRECTOR]);
     must(t.driver.submitForApproval(id));
-    must(t.driver.setTeam(id, { approvers: [{ order: 1, stepOrder: 1, user: { id: DIRECTOR } }, { order: 2, stepOrder: 1, user: { id: EN3S } }] }));
+    must(
+      t.driver.setTeam(id, {
+        approvers: [
+          { order: 1, stepOrder: 1, user: { id: DIRECTOR } },
+          { order: 2, stepOrder: 1, user: { id: EN3S } },
+        ],
+      }),
+    );
     const late = t.driver.approve(id, EN3S);
     expect(late).toMatchObject({ ok: false, error: { code: 'NOT_AN_APPROVER' } });
     if (!late.ok) expect(late.error.message).toContain('soumission en cours');
@@ -78,7 +98,10 @@ describe('the rules table (spec §6)', () => {
   });
 
   it('editing a field moves updateDate; an approved job stays approved (or goes back to draft by setting)', () => {
-    for (const [editKeepsApproval, expected] of [[true, 'Approuvée'], [false, 'Brouillon']] as const) {
+    for (const [editKeepsApproval, expected] of [
+      [true, 'Approuvée'],
+      [false, 'Brouillon'],
+    ] as const) {
       const t = tenantAt(inWindow, { editKeepsApproval });
       const id = newJob(t, 'Éditée', [DIRECTOR]);
       must(t.driver.submitForApproval(id));
@@ -94,7 +117,14 @@ describe('the rules table (spec §6)', () => {
 
   it.each([
     ['in the window, approvers, not approved: refused', inWindow, [DIRECTOR], false, {}, null],
-    ['in the window, approvers, not submitted, refused only once submitted: published', inWindow, [DIRECTOR], false, { publishRefusedOnlyOnceSubmitted: true }, 'Ouverte'],
+    [
+      'in the window, approvers, not submitted, refused only once submitted: published',
+      inWindow,
+      [DIRECTOR],
+      false,
+      { publishRefusedOnlyOnceSubmitted: true },
+      'Ouverte',
+    ],
     ['in the window, approved: published, stays approved', inWindow, [DIRECTOR], true, {}, 'Approuvée'],
     ['in the window, no approvers: open without approval', inWindow, [], false, {}, 'Ouverte'],
     ['after the window, approvers, not approved: open', afterWindow, [DIRECTOR], false, {}, 'Ouverte'],
@@ -115,7 +145,9 @@ describe('the rules table (spec §6)', () => {
     }
     expect(published.ok).toBe(true);
     expect(status(t, id)).toBe(expected);
-    expect(t.queues.elements('en3s-postings')).toEqual([expect.objectContaining({ objectId: t.state.postingsOf(id)[0]!.id, event: 'POSTING_CREATED' })]);
+    expect(t.queues.elements('en3s-postings')).toEqual([
+      expect.objectContaining({ objectId: t.state.postingsOf(id)[0]!.id, event: 'POSTING_CREATED' }),
+    ]);
   });
 
   it('close and cancel → Clôturée, Annulée with JOB_STATUS_CHANGED_EVENT; then no more action', () => {
@@ -146,19 +178,29 @@ describe('the driver over HTTP (/sandbox)', () => {
   afterAll(() => s.stop());
 
   it('acts as the recruiter and the approver, and answers errors {code, message} in French', async () => {
-    const created = await s.driver('POST', '/jobs', { title: 'Chargé de mission RH', organizationId: CPAM, classification: { grid: 'Régime général', level: '7' } });
+    const created = await s.driver('POST', '/jobs', {
+      title: 'Chargé de mission RH',
+      organizationId: CPAM,
+      classification: { grid: 'Régime général', level: '7' },
+    });
     expect(created.status).toBe(201);
     const id = created.json.id as number;
     const refused = await s.driver('POST', `/jobs/${id}/submit`);
     expect(refused.status).toBe(409);
     expect(refused.json).toEqual({ code: 'NO_APPROVERS', message: expect.stringContaining("n'a pas d'approbateur") });
-    expect((await s.driver('PUT', `/jobs/${id}/team`, { approvers: [{ order: 1, stepOrder: 1, user: { id: EN3S } }] })).status).toBe(200);
+    expect(
+      (await s.driver('PUT', `/jobs/${id}/team`, { approvers: [{ order: 1, stepOrder: 1, user: { id: EN3S } }] }))
+        .status,
+    ).toBe(200);
     expect((await s.driver('POST', `/jobs/${id}/submit`)).json.status).toBe("En attente d'approbation");
     expect((await s.driver('POST', `/jobs/${id}/approve`, { userId: EN3S })).json.status).toBe('Approuvée');
     const published = await s.driver('POST', `/jobs/${id}/publish`);
     expect(published.status).toBe(201);
     expect((await s.driver('POST', '/postings/unpost', { postingIds: [published.json.id] })).status).toBe(200);
-    expect((await s.driver('GET', '/jobs/999999')).json).toEqual({ code: 'JOB_NOT_FOUND', message: 'Offre 999999 introuvable dans le bac à sable' });
+    expect((await s.driver('GET', '/jobs/999999')).json).toEqual({
+      code: 'JOB_NOT_FOUND',
+      message: 'Offre 999999 introuvable dans le bac à sable',
+    });
     const invalid = await s.driver('POST', '/jobs', { organizationId: CPAM });
     expect(invalid.status).toBe(400);
     expect(invalid.json.message).toMatch(/^Entrée invalide : title/);

@@ -44,7 +44,9 @@ describe('PATCH /position/{id} (spec §4)', () => {
     expect(after.updateDate!).toBeGreaterThan(before.updateDate!);
     expect(after.status).toBe("En attente d'approbation");
     // Replace: the same call without EN3S removes it, and a list left out is emptied.
-    expect((await s.api('PATCH', `/position/${id}`, { body: { team: { approvers: [en3sTeam.team.approvers[0]] } } })).status).toBe(204);
+    expect(
+      (await s.api('PATCH', `/position/${id}`, { body: { team: { approvers: [en3sTeam.team.approvers[0]] } } })).status,
+    ).toBe(204);
     const removed = await readJob(s, id);
     expect(removed.team!.approvers!.map((a) => a.user!.id)).toEqual([DIRECTOR]);
     expect(removed.team!.recruiters ?? []).toEqual([]);
@@ -64,10 +66,14 @@ describe('PATCH /position/{id} (spec §4)', () => {
     s = await startTenant();
     const id = newJob(s.tenant);
     const before = await readJob(s, id);
-    const unknownUser = await s.api('PATCH', `/position/${id}`, { body: { team: { approvers: [{ order: 1, user: { id: 4242 } }] } } });
+    const unknownUser = await s.api('PATCH', `/position/${id}`, {
+      body: { team: { approvers: [{ order: 1, user: { id: 4242 } }] } },
+    });
     expect(unknownUser.status).toBe(400);
     expect(unknownUser.headers.get('x-request-error')).toContain('4242');
-    const malformed = await s.api('PATCH', `/position/${id}`, { body: { team: { approvers: [{ user: { id: EN3S } }] } } });
+    const malformed = await s.api('PATCH', `/position/${id}`, {
+      body: { team: { approvers: [{ user: { id: EN3S } }] } },
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('x-request-error')).toMatch(/team\.approvers\.0/);
     const unknownField = await s.api('PATCH', `/position/${id}`, { body: { salary: 1 } });
@@ -87,7 +93,10 @@ describe('PUT /publishedadvert/unpost (spec §4)', () => {
     const id = newJob(s.tenant);
     const first = must(s.tenant.driver.publish(id));
     const second = must(s.tenant.driver.publish(id));
-    const listed = async () => (await s!.query('/publishedadvert', queries.postingsOfJob(id, 0))).json.data.publishedAdverts.map((p: { id: number }) => p.id);
+    const listed = async () =>
+      (await s!.query('/publishedadvert', queries.postingsOfJob(id, 0))).json.data.publishedAdverts.map(
+        (p: { id: number }) => p.id,
+      );
     expect(await listed()).toEqual([first.id, second.id]);
     const done = await s.api('PUT', '/publishedadvert/unpost', { body: { postingTargets: [first.id] } });
     expect(done.status).toBe(204);

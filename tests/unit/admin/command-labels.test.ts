@@ -22,7 +22,13 @@ function commandsOfStories(): ProcessCommand[] {
   out.push(...r.commands);
   r = seeSnapshot(r.memory, job.post(T('02-02', '10:00:00'), '7001', T('02-02', '09:30:00')));
   out.push(...r.commands);
-  out.push(...stepJob(r.memory, { kind: 'tick', at: T('05-01', '00:00:00') }, { ...testPolicy, removeApproverAtWindowEnd: true }).commands);
+  out.push(
+    ...stepJob(
+      r.memory,
+      { kind: 'tick', at: T('05-01', '00:00:00') },
+      { ...testPolicy, removeApproverAtWindowEnd: true },
+    ).commands,
+  );
   return out;
 }
 
@@ -31,7 +37,14 @@ describe('command labels', () => {
   const byKind = new Map(commands.map((c) => [c.kind, c]));
 
   it('the stories ask for every kind of command', () => {
-    expect([...byKind.keys()].sort()).toEqual(['ask_recruiter', 'notify_admins', 'read_postings', 'remove_approver', 'set_approver', 'take_down']);
+    expect([...byKind.keys()].sort()).toEqual([
+      'ask_recruiter',
+      'notify_admins',
+      'read_postings',
+      'remove_approver',
+      'set_approver',
+      'take_down',
+    ]);
   });
 
   it('the dashboard has a French label for each', () => {
@@ -40,7 +53,14 @@ describe('command labels', () => {
 
   it('the CLI describes each from its payload', () => {
     const described = (kind: string) => {
-      const { kind: k, idempotencyKey: _i, source: _s, atsId: _a, campaign: _c, ...payload } = byKind.get(kind as ProcessCommand['kind'])!;
+      const {
+        kind: k,
+        idempotencyKey: _i,
+        source: _s,
+        atsId: _a,
+        campaign: _c,
+        ...payload
+      } = byKind.get(kind as ProcessCommand['kind'])!;
       return describeCommand({ kind: k, payload });
     };
     expect(described('set_approver')).toBe("pose de l'approbateur EN3S dans l'équipe de l'offre");
@@ -48,12 +68,20 @@ describe('command labels', () => {
     expect(described('read_postings')).toBe("relecture des annonces de l'offre");
     expect(described('take_down')).toBe("retrait de l'annonce 7001");
     expect(described('ask_recruiter')).toBe('e-mail au recruteur (utilisateur 101) : « Soumettre pour approbation »');
-    expect(described('notify_admins')).toMatch(/^alerte des administrateurs \((annonce publiée sans l’approbation de l’EN3S|période close sans réponse)\)$/);
-    expect(describeCommand({ kind: 'take_down', payload: { postingIds: ['1', '2'] } })).toBe('retrait des annonces 1, 2');
-    expect(describeCommand({ kind: 'ask_recruiter', payload: { reason: 'resubmit', recruiterIds: ['7'] } })).toBe('e-mail au recruteur (utilisateur 7) : soumettre de nouveau pour approbation');
+    expect(described('notify_admins')).toMatch(
+      /^alerte des administrateurs \((annonce publiée sans l’approbation de l’EN3S|période close sans réponse)\)$/,
+    );
+    expect(describeCommand({ kind: 'take_down', payload: { postingIds: ['1', '2'] } })).toBe(
+      'retrait des annonces 1, 2',
+    );
+    expect(describeCommand({ kind: 'ask_recruiter', payload: { reason: 'resubmit', recruiterIds: ['7'] } })).toBe(
+      'e-mail au recruteur (utilisateur 7) : soumettre de nouveau pour approbation',
+    );
   });
 
   it('names a row of the earlier connector as stored', () => {
-    expect(describeCommand({ kind: 'assign_team' as never, payload: {} })).toBe("commande « assign_team » de l'ancien connecteur");
+    expect(describeCommand({ kind: 'assign_team' as never, payload: {} })).toBe(
+      "commande « assign_team » de l'ancien connecteur",
+    );
   });
 });

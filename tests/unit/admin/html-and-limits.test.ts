@@ -10,13 +10,17 @@ describe('html templates', () => {
     expect(html`<p title="${evil}">${evil}</p>`.value).toBe(
       '<p title="&lt;img src&#61;x onerror&#61;&quot;alert(&#39;1&#39;)&quot;&gt;&amp;">&lt;img src&#61;x onerror&#61;&quot;alert(&#39;1&#39;)&quot;&gt;&amp;</p>',
     );
-    expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`, null, false, undefined, 0]}</ul>`.value).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li>0</ul>');
+    expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`, null, false, undefined, 0]}</ul>`.value).toBe(
+      '<ul>&lt;a&gt;<li>&lt;b&gt;</li>0</ul>',
+    );
     expect(html`${raw('<br>')}`.value).toBe('<br>');
     expect(escapeHtml('`=')).toBe('&#96;&#61;');
   });
 
   it('encode path segments and query values', () => {
-    expect(pathOf('/admin/offres', 'talentlink', '../x?y#z', 2027)).toBe('/admin/offres/talentlink/..%2Fx%3Fy%23z/2027');
+    expect(pathOf('/admin/offres', 'talentlink', '../x?y#z', 2027)).toBe(
+      '/admin/offres/talentlink/..%2Fx%3Fy%23z/2027',
+    );
     expect(queryString({ q: 'a&b=c', empty: '', none: null, flag: true, off: false })).toBe('?q=a%26b%3Dc&flag=1');
   });
 });
@@ -24,7 +28,16 @@ describe('html templates', () => {
 describe('login helpers', () => {
   it('send back only to pages of the dashboard', () => {
     expect(safeNext('/admin/offres?state=approved')).toBe('/admin/offres?state=approved');
-    for (const bad of ['//evil.example', 'https://evil.example', '/admin@evil', '/api/offers', '/admin\\evil', 42, undefined]) expect(safeNext(bad)).toBe('/admin');
+    for (const bad of [
+      '//evil.example',
+      'https://evil.example',
+      '/admin@evil',
+      '/api/offers',
+      '/admin\\evil',
+      42,
+      undefined,
+    ])
+      expect(safeNext(bad)).toBe('/admin');
   });
 
   it('count attempts per key over a sliding window, as they arrive', () => {
@@ -82,7 +95,10 @@ describe('login helpers', () => {
 
 describe('cookies', () => {
   it('parse the Cookie header, first value of a name winning', () => {
-    expect([...parseCookieHeader('a=1; b="2"; a=3; broken; =x')]).toEqual([['a', '1'], ['b', '2']]);
+    expect([...parseCookieHeader('a=1; b="2"; a=3; broken; =x')]).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
   });
 
   it('verify signatures with the key and the cookie name', () => {

@@ -15,7 +15,11 @@ const cpam8 = { orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' };
 const T = (day: string, time = '09:00:00') => `2027-${day}T${time}.000Z`;
 
 function followUp(memory: ProcessMemory): string {
-  const record = { ...recordFromMemory(memory), created_at: memory.stateSince, updated_at: memory.stateSince } as OfferRecord;
+  const record = {
+    ...recordFromMemory(memory),
+    created_at: memory.stateSince,
+    updated_at: memory.stateSince,
+  } as OfferRecord;
   return offerFollowUp(record, record.timeline_data as Sticky).value;
 }
 
@@ -40,7 +44,9 @@ describe('offer follow-up', () => {
     expect(html).toContain('<dt>État</dt><dd>Approuvée depuis le 10/02/2027 10:00</dd>');
     expect(html).toContain('posé par le connecteur, vu dans l’équipe le 01/02/2027 10:00');
     expect(html).toContain('<dt>Soumission observée</dt><dd>le 03/02/2027 10:00 : EN3S seul approbateur</dd>');
-    expect(html).toContain('<dt>Réponse observée</dt><dd>approuvée par l’EN3S (seul approbateur), le 10/02/2027 10:00</dd>');
+    expect(html).toContain(
+      '<dt>Réponse observée</dt><dd>approuvée par l’EN3S (seul approbateur), le 10/02/2027 10:00</dd>',
+    );
     expect(html).toContain('<dt>Recruteur sollicité</dt><dd>le 01/02/2027 10:00 : « Soumettre pour approbation »</dd>');
     expect(html).toContain('Aucun manquement constaté.');
     expect(html).not.toMatch(/verrouill|échéance|lancé/i);
@@ -55,7 +61,9 @@ describe('offer follow-up', () => {
     );
     const html = followUp(memory);
     expect(html).toContain('le 03/02/2027 10:00 : EN3S parmi d’autres approbateurs');
-    expect(html).toContain('approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ne dit pas qui a approuvé), le 10/02/2027 10:00');
+    expect(html).toContain(
+      'approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ne dit pas qui a approuvé), le 10/02/2027 10:00',
+    );
     expect(html).not.toContain('approuvée par l’EN3S');
   });
 
@@ -68,7 +76,9 @@ describe('offer follow-up', () => {
     const html = followUp(memory);
     expect(memory.state).toBe('awaiting_submission');
     expect(html).toContain(': EN3S non établi');
-    expect(html).toContain('<dt>Recruteur sollicité</dt><dd>le 02/02/2027 10:00 : soumettre de nouveau pour approbation');
+    expect(html).toContain(
+      '<dt>Recruteur sollicité</dt><dd>le 02/02/2027 10:00 : soumettre de nouveau pour approbation',
+    );
     expect(html).toContain('<dt>Réponse observée</dt><dd>aucune</dd>');
   });
 

@@ -29,7 +29,12 @@ describe('bench offers generator', () => {
     expect(data.organismsFile.types.map((t) => t.key).filter((k) => !types.has(k))).toEqual([]);
     expect(types.has(null)).toBe(true);
     const zones = new Set(offers.map((o) => o.organism?.timeZone));
-    for (const zone of [data.organismsFile.defaultTimeZone, ...data.organismsFile.territories.map((t) => t.timeZone), null]) expect(zones).toContain(zone);
+    for (const zone of [
+      data.organismsFile.defaultTimeZone,
+      ...data.organismsFile.territories.map((t) => t.timeZone),
+      null,
+    ])
+      expect(zones).toContain(zone);
   });
 
   it('uses every grid, and every label each text knows for the bodies of its régime', () => {
@@ -38,8 +43,15 @@ describe('bench offers generator', () => {
     for (const file of data.ruleSetFiles) {
       for (const regime of file.regimes) {
         if (regime.criterion.kind !== 'levels') continue;
-        const labels = new Set(offers.filter((o) => o.organism && regimeOfType.get(o.organism.type) === regime.key).map((o) => o.classification.level));
-        expect([...regime.criterion.knownLevels].filter((l) => !labels.has(l)), `${file.id} ${regime.key}`).toEqual([]);
+        const labels = new Set(
+          offers
+            .filter((o) => o.organism && regimeOfType.get(o.organism.type) === regime.key)
+            .map((o) => o.classification.level),
+        );
+        expect(
+          [...regime.criterion.knownLevels].filter((l) => !labels.has(l)),
+          `${file.id} ${regime.key}`,
+        ).toEqual([]);
       }
     }
     const levels = new Set(offers.map((o) => o.classification.level));
@@ -47,7 +59,9 @@ describe('bench offers generator', () => {
   });
 
   it('has agents de direction, ARS agreements and the mines fields', () => {
-    expect(new Set(offers.map((o) => o.classification.category))).toEqual(new Set(['CADRE', 'EMPLOYE', 'AGENT_DE_DIRECTION', 'AGENT_COMPTABLE', null]));
+    expect(new Set(offers.map((o) => o.classification.category))).toEqual(
+      new Set(['CADRE', 'EMPLOYE', 'AGENT_DE_DIRECTION', 'AGENT_COMPTABLE', null]),
+    );
     const ars = offers.filter((o) => o.organism?.type === 'ARS').map((o) => o.classification.collectiveAgreement);
     expect(new Set(ars)).toEqual(new Set(['CCNT_RG', 'PUBLIC', 'OTHER', null]));
     const mines = offers.filter((o) => o.organism?.type === 'CANSSM').map((o) => o.classification);
@@ -56,12 +70,29 @@ describe('bench offers generator', () => {
   });
 
   it('spreads instants over 2025–2028: both texts, inside and outside the window, every kind of answer', () => {
-    expect(new Set([...instants].map((ms) => new Date(ms).getUTCFullYear()))).toEqual(new Set([2024, 2025, 2026, 2027, 2028]));
+    expect(new Set([...instants].map((ms) => new Date(ms).getUTCFullYear()))).toEqual(
+      new Set([2024, 2025, 2026, 2027, 2028]),
+    );
     expect(new Set(decisions.map((d) => d.ruleSet))).toEqual(new Set(data.ruleSetFiles.map((f) => f.id)));
     expect(new Set(decisions.map((d) => d.windowOpen))).toEqual(new Set([true, false]));
     expect(new Set(decisions.map((d) => d.requiresEn3sApproval))).toEqual(new Set([true, false, null]));
     const codes = new Set(decisions.flatMap((d) => d.reasons.map((r) => r.code)));
-    for (const code of ['LEVEL_IN_SCOPE', 'LEVEL_OUT_OF_SCOPE', 'LEVEL_UNKNOWN', 'LEVEL_MISSING', 'AGENT_DE_DIRECTION', 'ORGANISM_UNKNOWN', 'BODY_REMOVED', 'GRID_MISMATCH', 'GRID_UNREADABLE', 'MINES_IN_SCOPE', 'MINES_OUT_OF_SCOPE', 'MINES_DATA_MISSING', 'AGREEMENT_OUT_OF_SCOPE', 'TERRITORY_UNKNOWN']) {
+    for (const code of [
+      'LEVEL_IN_SCOPE',
+      'LEVEL_OUT_OF_SCOPE',
+      'LEVEL_UNKNOWN',
+      'LEVEL_MISSING',
+      'AGENT_DE_DIRECTION',
+      'ORGANISM_UNKNOWN',
+      'BODY_REMOVED',
+      'GRID_MISMATCH',
+      'GRID_UNREADABLE',
+      'MINES_IN_SCOPE',
+      'MINES_OUT_OF_SCOPE',
+      'MINES_DATA_MISSING',
+      'AGREEMENT_OUT_OF_SCOPE',
+      'TERRITORY_UNKNOWN',
+    ]) {
       expect(codes, code).toContain(code);
     }
   });
@@ -88,8 +119,18 @@ describe('json-rules-engine encoding of the rule sets', () => {
 
   it('reads the bodies from the rule set files rather than holding its own list', () => {
     const [file] = data.ruleSetFiles;
-    const altered = { ...file!, regimes: file!.regimes.map((r) => (r.key === 'general' ? { ...r, bodies: r.bodies.filter((b) => b !== 'CPAM') } : r)) };
-    const cpam = offers.findIndex((o, i) => o.organism?.type === 'CPAM' && decisions[i]!.ruleSet === file!.id && decisions[i]!.reasons[0]!.code === 'LEVEL_IN_SCOPE');
+    const altered = {
+      ...file!,
+      regimes: file!.regimes.map((r) =>
+        r.key === 'general' ? { ...r, bodies: r.bodies.filter((b) => b !== 'CPAM') } : r,
+      ),
+    };
+    const cpam = offers.findIndex(
+      (o, i) =>
+        o.organism?.type === 'CPAM' &&
+        decisions[i]!.ruleSet === file!.id &&
+        decisions[i]!.reasons[0]!.code === 'LEVEL_IN_SCOPE',
+    );
     return createJsonRulesEligibility([altered])
       .decide(jreInput(offers[cpam]!, instants[cpam]!, data.ruleSets))
       .then((d) => expect(d.reasons[0]?.code).toBe('BODY_NOT_COVERED'));

@@ -45,22 +45,29 @@ const titles = [
 ];
 
 describe('agent de direction written as a title (R. 123-48 CSS)', () => {
-  it.each(titles)('« %s » is an agent de direction: never concerned under the instruction, by a reading citing R. 123-37 and the guide Ucanss', (title) => {
-    const d = decide(cpam9(title), NEW);
-    expect(d.concerned).toBe(false);
-    expect(d.missing).toEqual([]);
-    const reason = d.reasons[0]!;
-    expect(reason).toMatchObject({ code: 'AGENT_DE_DIRECTION', source: NEW_SOURCE });
-    expect(reason.reading).toMatch(/^lecture : l'instruction DSS\/4B\/2026\/34 ne traite pas des agents de direction ; .*R\. 123-37/);
-    expect(reason.reading).toContain(`la catégorie « ${title} » est lue comme agent de direction (art. R. 123-48`);
-  });
+  it.each(titles)(
+    '« %s » is an agent de direction: never concerned under the instruction, by a reading citing R. 123-37 and the guide Ucanss',
+    (title) => {
+      const d = decide(cpam9(title), NEW);
+      expect(d.concerned).toBe(false);
+      expect(d.missing).toEqual([]);
+      const reason = d.reasons[0]!;
+      expect(reason).toMatchObject({ code: 'AGENT_DE_DIRECTION', source: NEW_SOURCE });
+      expect(reason.reading).toMatch(
+        /^lecture : l'instruction DSS\/4B\/2026\/34 ne traite pas des agents de direction ; .*R\. 123-37/,
+      );
+      expect(reason.reading).toContain(`la catégorie « ${title} » est lue comme agent de direction (art. R. 123-48`);
+    },
+  );
 
   it.each(titles)('« %s » under the circulaire: never concerned, citing the guide Ucanss §1.3 note', (title) => {
     const d = decide(cpam9(title), OLD);
     expect(d.concerned).toBe(false);
     expect(d.reasons[0]).toMatchObject({ code: 'AGENT_DE_DIRECTION', source: OLD_SOURCE });
     // The title is read; the exclusion itself is the text's (no reading of the circulaire).
-    expect(d.reasons[0]!.reading).toBe(`lecture : la catégorie « ${title} » est lue comme agent de direction (art. R. 123-48 : directeur, directeur adjoint, sous-directeur, secrétaire général, directeurs délégués)`);
+    expect(d.reasons[0]!.reading).toBe(
+      `lecture : la catégorie « ${title} » est lue comme agent de direction (art. R. 123-48 : directeur, directeur adjoint, sous-directeur, secrétaire général, directeurs délégués)`,
+    );
   });
 
   it('the category code AGENT_DE_DIRECTION: a reading under the instruction, the text under the circulaire', () => {
@@ -68,7 +75,11 @@ describe('agent de direction written as a title (R. 123-48 CSS)', () => {
     expect(now).toMatchObject({ code: 'AGENT_DE_DIRECTION', source: NEW_SOURCE });
     expect(now.reading).toMatch(/^lecture : l'instruction DSS\/4B\/2026\/34 ne traite pas des agents de direction/);
     const before = decide(cpam9('AGENT_DE_DIRECTION'), OLD).reasons[0]!;
-    expect(before).toEqual({ code: 'AGENT_DE_DIRECTION', message: "Offre d'agent de direction : hors du processus EN3S", source: OLD_SOURCE });
+    expect(before).toEqual({
+      code: 'AGENT_DE_DIRECTION',
+      message: "Offre d'agent de direction : hors du processus EN3S",
+      source: OLD_SOURCE,
+    });
   });
 
   it('a title of an unknown body is still an agent de direction', () => {
@@ -91,14 +102,17 @@ const unsure: [name: string, title: string][] = [
 ];
 
 describe('a category that cannot be read without doubt', () => {
-  it.each(unsure)('%s: at level 9, undetermined naming the category (R. 123-48 CSS; Instruction 2026/34 §1.1)', (_name, title) => {
-    const d = decide(cpam9(title), NEW);
-    expect(d.concerned).toBeNull();
-    expect(d.missing).toEqual(['classification.category']);
-    expect(d.reasons[0]!.code).toBe('CATEGORY_UNREADABLE');
-    expect(d.reasons[0]!.message).toContain(`catégorie d'emploi « ${title} » non reconnue, à vérifier`);
-    expect(d.reasons[0]!.source).toBe(`Instruction DSS/4B/2026/34 §1.1 ; ${NEW_SOURCE}`);
-  });
+  it.each(unsure)(
+    '%s: at level 9, undetermined naming the category (R. 123-48 CSS; Instruction 2026/34 §1.1)',
+    (_name, title) => {
+      const d = decide(cpam9(title), NEW);
+      expect(d.concerned).toBeNull();
+      expect(d.missing).toEqual(['classification.category']);
+      expect(d.reasons[0]!.code).toBe('CATEGORY_UNREADABLE');
+      expect(d.reasons[0]!.message).toContain(`catégorie d'emploi « ${title} » non reconnue, à vérifier`);
+      expect(d.reasons[0]!.source).toBe(`Instruction DSS/4B/2026/34 §1.1 ; ${NEW_SOURCE}`);
+    },
+  );
 
   it.each(unsure)('%s: at level 6, not concerned whatever it means', (_name, title) => {
     const d = decide({ ...cpam9(title), level: '6' }, NEW);
@@ -116,28 +130,97 @@ describe('a category that cannot be read without doubt', () => {
 // Categories of the grid written in words: read, and the decision says it rests on that.
 const gridPosts = ['Employée', 'Employé(e)', 'Cadre supérieur', 'Cadres', 'Technicienne', 'Agent de maîtrise'];
 describe('a category of the grid written in words', () => {
-  it.each(gridPosts)('« %s » at level 9 is a post of the grid, not an agent de direction: concerned, with the reading', (category) => {
-    const d = decide(cpam9(category), NEW);
-    expect(d.concerned).toBe(true);
-    expect(d.reasons[0]!.code).toBe('LEVEL_IN_SCOPE');
-    expect(d.reasons[0]!.reading).toBe(`lecture : la catégorie « ${category} » est lue comme poste classé dans la grille, non comme un agent de direction`);
-  });
+  it.each(gridPosts)(
+    '« %s » at level 9 is a post of the grid, not an agent de direction: concerned, with the reading',
+    (category) => {
+      const d = decide(cpam9(category), NEW);
+      expect(d.concerned).toBe(true);
+      expect(d.reasons[0]!.code).toBe('LEVEL_IN_SCOPE');
+      expect(d.reasons[0]!.reading).toBe(
+        `lecture : la catégorie « ${category} » est lue comme poste classé dans la grille, non comme un agent de direction`,
+      );
+    },
+  );
 });
 
-type Row = [name: string, at: string, spec: JobSpec, expected: { concerned: boolean | null; code: string; missing?: string[]; reading?: boolean }];
+type Row = [
+  name: string,
+  at: string,
+  spec: JobSpec,
+  expected: { concerned: boolean | null; code: string; missing?: string[]; reading?: boolean },
+];
 const AC_MISSING = ['classification.category', 'classification.level'];
 const agentComptable: Row[] = [
-  ['Agent comptable at level 9: outside the grid or a cadre of level 9? To be checked (R. 123-48 CSS)', NEW, cpam9('AGENT_COMPTABLE'), { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING }],
-  ['« Agent comptable » at level 7, under the circulaire: to be checked', OLD, { ...cpam9('Agent comptable'), level: '7' }, { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING }],
-  ['« Agente comptable » at « Niv. VIII »: to be checked, both readings said', NEW, { ...cpam9('Agente comptable'), level: 'Niv. VIII' }, { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING, reading: true }],
-  ['« Directrice comptable et financière » (the agent comptable of a CPAM) at level 9: to be checked', NEW, cpam9('Directrice comptable et financière'), { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING, reading: true }],
-  ['Agent comptable without a level: outside the grid, not concerned by a reading (R. 123-48 CSS)', NEW, { orgName: 'CAF du Nord', grid: 'RG', category: 'AGENT_COMPTABLE' }, { concerned: false, code: 'AGENT_COMPTABLE_OUT_OF_GRID', reading: true }],
-  ['« DCF » without a level: not concerned, by a reading', NEW, { orgName: 'CPAM de la Gironde', category: 'DCF' }, { concerned: false, code: 'AGENT_COMPTABLE_OUT_OF_GRID', reading: true }],
-  ['Agent comptable without a level, under the circulaire: not concerned, by a reading', OLD, { orgName: 'URSSAF Île-de-France', category: 'Agent comptable' }, { concerned: false, code: 'AGENT_COMPTABLE_OUT_OF_GRID', reading: true }],
-  ['Agent comptable at level 5A: not concerned whatever the post is (Instruction 2026/34 §1.1)', NEW, { ...cpam9('AGENT_COMPTABLE'), level: '5A' }, { concerned: false, code: 'LEVEL_OUT_OF_SCOPE' }],
-  ['Agent comptable of the MSA in group L: to be checked (Instruction 2026/34 §1.1)', NEW, { orgName: 'MSA Alpes du Nord', grid: 'MSA', level: 'L', category: 'Agent comptable' }, { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING }],
-  ['Agent comptable with an unreadable level stays undetermined on the level', NEW, { ...cpam9('AGENT_COMPTABLE'), level: '7bis' }, { concerned: null, code: 'LEVEL_UNKNOWN', missing: ['classification.level'] }],
-  ['Agent comptable of a mines chef de service post: to be checked', NEW, { orgName: 'Filieris', category: 'Agent comptable', family: 'Chef de service', scale: '13', careerStart: 'oui' }, { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: ['classification.category', 'classification.jobFamily'] }],
+  [
+    'Agent comptable at level 9: outside the grid or a cadre of level 9? To be checked (R. 123-48 CSS)',
+    NEW,
+    cpam9('AGENT_COMPTABLE'),
+    { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING },
+  ],
+  [
+    '« Agent comptable » at level 7, under the circulaire: to be checked',
+    OLD,
+    { ...cpam9('Agent comptable'), level: '7' },
+    { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING },
+  ],
+  [
+    '« Agente comptable » at « Niv. VIII »: to be checked, both readings said',
+    NEW,
+    { ...cpam9('Agente comptable'), level: 'Niv. VIII' },
+    { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING, reading: true },
+  ],
+  [
+    '« Directrice comptable et financière » (the agent comptable of a CPAM) at level 9: to be checked',
+    NEW,
+    cpam9('Directrice comptable et financière'),
+    { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING, reading: true },
+  ],
+  [
+    'Agent comptable without a level: outside the grid, not concerned by a reading (R. 123-48 CSS)',
+    NEW,
+    { orgName: 'CAF du Nord', grid: 'RG', category: 'AGENT_COMPTABLE' },
+    { concerned: false, code: 'AGENT_COMPTABLE_OUT_OF_GRID', reading: true },
+  ],
+  [
+    '« DCF » without a level: not concerned, by a reading',
+    NEW,
+    { orgName: 'CPAM de la Gironde', category: 'DCF' },
+    { concerned: false, code: 'AGENT_COMPTABLE_OUT_OF_GRID', reading: true },
+  ],
+  [
+    'Agent comptable without a level, under the circulaire: not concerned, by a reading',
+    OLD,
+    { orgName: 'URSSAF Île-de-France', category: 'Agent comptable' },
+    { concerned: false, code: 'AGENT_COMPTABLE_OUT_OF_GRID', reading: true },
+  ],
+  [
+    'Agent comptable at level 5A: not concerned whatever the post is (Instruction 2026/34 §1.1)',
+    NEW,
+    { ...cpam9('AGENT_COMPTABLE'), level: '5A' },
+    { concerned: false, code: 'LEVEL_OUT_OF_SCOPE' },
+  ],
+  [
+    'Agent comptable of the MSA in group L: to be checked (Instruction 2026/34 §1.1)',
+    NEW,
+    { orgName: 'MSA Alpes du Nord', grid: 'MSA', level: 'L', category: 'Agent comptable' },
+    { concerned: null, code: 'AGENT_COMPTABLE_CLASSIFIED', missing: AC_MISSING },
+  ],
+  [
+    'Agent comptable with an unreadable level stays undetermined on the level',
+    NEW,
+    { ...cpam9('AGENT_COMPTABLE'), level: '7bis' },
+    { concerned: null, code: 'LEVEL_UNKNOWN', missing: ['classification.level'] },
+  ],
+  [
+    'Agent comptable of a mines chef de service post: to be checked',
+    NEW,
+    { orgName: 'Filieris', category: 'Agent comptable', family: 'Chef de service', scale: '13', careerStart: 'oui' },
+    {
+      concerned: null,
+      code: 'AGENT_COMPTABLE_CLASSIFIED',
+      missing: ['classification.category', 'classification.jobFamily'],
+    },
+  ],
 ];
 
 describe('the agent comptable is not an agent de direction (DOMAIN.md; R. 123-48 CSS)', () => {

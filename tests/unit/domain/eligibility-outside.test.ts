@@ -15,10 +15,30 @@ type Row = [name: string, type: string, timeZone: string, proves: string];
 
 const outside: Row[] = [
   ['CAFAT', 'CAFAT', 'Pacific/Noumea', 'New Caledonia’s own régime'],
-  ['Caisse de prévoyance sociale de la Polynésie française', 'CPS_POLYNESIE', 'Pacific/Tahiti', 'French Polynesia’s own régime'],
-  ['CPS de Saint-Pierre-et-Miquelon', 'CPS_SPM', 'America/Miquelon', 'Saint-Pierre-et-Miquelon’s caisse, not named by the mention Outre-mer'],
-  ['CCSS de Saint-Pierre-et-Miquelon', 'CPS_SPM', 'America/Miquelon', 'written as a CCSS, still the archipelago’s own caisse, not the Lozère’s'],
-  ['Caisse des prestations sociales de Wallis-et-Futuna', 'CAISSES_WALLIS_FUTUNA', 'Pacific/Wallis', 'Wallis-et-Futuna’s own caisses'],
+  [
+    'Caisse de prévoyance sociale de la Polynésie française',
+    'CPS_POLYNESIE',
+    'Pacific/Tahiti',
+    'French Polynesia’s own régime',
+  ],
+  [
+    'CPS de Saint-Pierre-et-Miquelon',
+    'CPS_SPM',
+    'America/Miquelon',
+    'Saint-Pierre-et-Miquelon’s caisse, not named by the mention Outre-mer',
+  ],
+  [
+    'CCSS de Saint-Pierre-et-Miquelon',
+    'CPS_SPM',
+    'America/Miquelon',
+    'written as a CCSS, still the archipelago’s own caisse, not the Lozère’s',
+  ],
+  [
+    'Caisse des prestations sociales de Wallis-et-Futuna',
+    'CAISSES_WALLIS_FUTUNA',
+    'Pacific/Wallis',
+    'Wallis-et-Futuna’s own caisses',
+  ],
   ['Agence de santé de Wallis-et-Futuna', 'AGENCE_SANTE_WALLIS_FUTUNA', 'Pacific/Wallis', 'a State agency, not an ARS'],
   ['Caisse des Français de l’étranger', 'CFE', 'Europe/Paris', 'the expatriates’ caisse'],
   ['CIPAV', 'CNAVPL', 'Europe/Paris', 'a section of the liberal professions’ régime'],
@@ -43,7 +63,12 @@ const outside: Row[] = [
   ['MSA Services Limousin', 'MSA_SERVICES', 'Europe/Paris', 'an association of MSA funds'],
   ['Centre communal d’action sociale de Lyon', 'CCAS_COMMUNAL', 'Europe/Paris', 'a town’s social action centre'],
   ['CMCAS Paris', 'IEG_SOCIAL_ACTIVITIES', 'Europe/Paris', 'the IEG’s social activities'],
-  ['Conservatoire national des arts et métiers', 'CONSERVATOIRE_ARTS_METIERS', 'Europe/Paris', 'the other Cnam, a school'],
+  [
+    'Conservatoire national des arts et métiers',
+    'CONSERVATOIRE_ARTS_METIERS',
+    'Europe/Paris',
+    'the other Cnam, a school',
+  ],
 ];
 
 describe('eligibility: a body outside the texts is known and not concerned', () => {
@@ -61,15 +86,24 @@ describe('eligibility: a body outside the texts is known and not concerned', () 
   it.each(outside)('"%s" (%s) is not concerned under the circulaire of 2014 either', (name) => {
     const d = decide({ orgName: name, grid: 'RG', level: '8' }, OLD);
     expect(d.concerned).toBe(false);
-    expect(d.reasons[0]).toMatchObject({ code: 'BODY_NOT_COVERED', source: 'Circulaire DSS/4B/2014/350, citée par le guide Ucanss §1.2' });
+    expect(d.reasons[0]).toMatchObject({
+      code: 'BODY_NOT_COVERED',
+      source: 'Circulaire DSS/4B/2014/350, citée par le guide Ucanss §1.2',
+    });
   });
 
   it('the CNBF, a lawyers’ fund, is named by the instruction among the régimes spéciaux: concerned', () => {
-    expect(decide({ orgName: 'Caisse nationale des barreaux français', grid: 'RS', level: '8' }, NEW)).toMatchObject({ concerned: true, regime: 'speciaux' });
+    expect(decide({ orgName: 'Caisse nationale des barreaux français', grid: 'RS', level: '8' }, NEW)).toMatchObject({
+      concerned: true,
+      regime: 'speciaux',
+    });
   });
 
   it('the CNMSS is named too: concerned', () => {
-    expect(decide({ orgName: 'CNMSS', grid: 'RS', level: '7' }, NEW)).toMatchObject({ concerned: true, regime: 'speciaux' });
+    expect(decide({ orgName: 'CNMSS', grid: 'RS', level: '7' }, NEW)).toMatchObject({
+      concerned: true,
+      regime: 'speciaux',
+    });
   });
 
   it('every body type outside the texts is covered here, and says why in French', () => {
@@ -80,6 +114,9 @@ describe('eligibility: a body outside the texts is known and not concerned', () 
   });
 
   it('an unknown employer is still undetermined, never guessed as outside the texts', () => {
-    expect(decide({ orgName: 'Clinique du Parc', grid: 'RG', level: '8' }, NEW)).toMatchObject({ concerned: null, missing: ['organism'] });
+    expect(decide({ orgName: 'Clinique du Parc', grid: 'RG', level: '8' }, NEW)).toMatchObject({
+      concerned: null,
+      missing: ['organism'],
+    });
   });
 });

@@ -10,19 +10,29 @@ import { mappingsDir } from '../../../src/paths.js';
  * those `mappings/talentlink.yaml` reads the classification fields by.
  */
 
-type Source = { lov?: { name?: string }; freeFormField?: { name?: string }; customField?: { unlocalizedLabel?: string } };
+type Source = {
+  lov?: { name?: string };
+  freeFormField?: { name?: string };
+  customField?: { unlocalizedLabel?: string };
+};
 
 describe('field labels', () => {
-  const mapping = parse(readFileSync(join(mappingsDir(), 'talentlink.yaml'), 'utf8')) as { classificationFields: Record<string, Source> };
+  const mapping = parse(readFileSync(join(mappingsDir(), 'talentlink.yaml'), 'utf8')) as {
+    classificationFields: Record<string, Source>;
+  };
 
-  it.each(Object.entries(mapping.classificationFields))('classification.%s bears the name the tenant shows', (field, source) => {
-    const shown = source.lov?.name ?? source.freeFormField?.name ?? source.customField?.unlocalizedLabel;
-    expect(shown, field).toBeDefined();
-    expect(fieldLabel(`classification.${field}`).replace('’', "'")).toBe(shown!.replace('’', "'"));
-  });
+  it.each(Object.entries(mapping.classificationFields))(
+    'classification.%s bears the name the tenant shows',
+    (field, source) => {
+      const shown = source.lov?.name ?? source.freeFormField?.name ?? source.customField?.unlocalizedLabel;
+      expect(shown, field).toBeDefined();
+      expect(fieldLabel(`classification.${field}`).replace('’', "'")).toBe(shown!.replace('’', "'"));
+    },
+  );
 
   it('names every field a decision may lack, in French', () => {
-    for (const field of ['organism', 'title', 'status', 'postings.postedAt']) expect(fieldLabels[field], field).toMatch(/^[A-ZÉ][a-zé’ ()]+/);
+    for (const field of ['organism', 'title', 'status', 'postings.postedAt'])
+      expect(fieldLabels[field], field).toMatch(/^[A-ZÉ][a-zé’ ()]+/);
     expect(fieldLabel('inconnu.champ')).toBe('inconnu.champ');
   });
 });

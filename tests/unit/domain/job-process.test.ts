@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/domain/eligibility.js';
 import type { JobSnapshot, JobStatusMeaning, TeamMember } from '../../../src/domain/job-snapshot.js';
 import { jobProcessTable } from '../../../src/domain/job-process-states.js';
-import { stepProcess, type ProcessEvent, type ProcessMemory, type ProcessPolicy, type ProcessResult } from '../../../src/domain/job-process.js';
+import {
+  stepProcess,
+  type ProcessEvent,
+  type ProcessMemory,
+  type ProcessPolicy,
+  type ProcessResult,
+} from '../../../src/domain/job-process.js';
 import { data, offerOf } from '../../support/domain.js';
 import type { JobSpec } from '../../support/job-documents.js';
 
@@ -54,10 +60,15 @@ class Job {
 
 function step(memory: ProcessMemory | null, event: ProcessEvent, p: ProcessPolicy = policy): ProcessResult {
   const snapshot = event.kind === 'snapshot' ? event.snapshot : memory!.snapshot;
-  const decision = evaluate({ ...offerOf(cpam7), ...snapshot, organization: { ...snapshot.organization, code: '' } } as never, new Date(event.at), data.ruleSets);
+  const decision = evaluate(
+    { ...offerOf(cpam7), ...snapshot, organization: { ...snapshot.organization, code: '' } } as never,
+    new Date(event.at),
+    data.ruleSets,
+  );
   return stepProcess(memory, event, decision, p);
 }
-const seen = (memory: ProcessMemory | null, snapshot: JobSnapshot, p?: ProcessPolicy) => step(memory, { kind: 'snapshot', at: snapshot.fetchedAt, snapshot }, p);
+const seen = (memory: ProcessMemory | null, snapshot: JobSnapshot, p?: ProcessPolicy) =>
+  step(memory, { kind: 'snapshot', at: snapshot.fetchedAt, snapshot }, p);
 const kinds = (r: ProcessResult) => r.commands.map((c) => c.kind);
 
 describe('job process: a concerned job through the période EN3S on the real ATS', () => {
@@ -72,7 +83,9 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     r = seen(r.memory, job.approvers(T('05', '10:00:02'), [en3s]));
     expect(r.memory.state).toBe('awaiting_submission');
     expect(r.memory.approver).toMatchObject({ by: 'connector' });
-    expect(r.commands).toContainEqual(expect.objectContaining({ kind: 'ask_recruiter', reason: 'submit', recruiterIds: ['101'] }));
+    expect(r.commands).toContainEqual(
+      expect.objectContaining({ kind: 'ask_recruiter', reason: 'submit', recruiterIds: ['101'] }),
+    );
     expect(kinds(r)).not.toContain('set_approver');
   });
 
@@ -133,11 +146,22 @@ describe('job process: a concerned job through the période EN3S on the real ATS
   it('a live posting before EN3S approved is a violation: taken down in enforce mode, only reported in monitor mode', () => {
     const job = new Job(cpam7, T('05'));
     let r = seen(null, job.approvers(T('05'), [en3s]));
-    const posted = job.change(T('06'), { status: 'OPEN', postings: [{ id: '7001', atsStatus: 'Active', postedAt: T('06', '09:00:00') }] });
+    const posted = job.change(T('06'), {
+      status: 'OPEN',
+      postings: [{ id: '7001', atsStatus: 'Active', postedAt: T('06', '09:00:00') }],
+    });
     const enforced = seen(r.memory, posted);
     expect(enforced.memory.state).toBe('published_without_approval');
     expect(enforced.commands).toContainEqual(expect.objectContaining({ kind: 'take_down', postingIds: ['7001'] }));
-    expect(enforced.memory.violations).toEqual([{ postingId: '7001', postedAt: T('06', '09:00:00'), detectedAt: posted.fetchedAt, action: 'take_down', goneAt: null }]);
+    expect(enforced.memory.violations).toEqual([
+      {
+        postingId: '7001',
+        postedAt: T('06', '09:00:00'),
+        detectedAt: posted.fetchedAt,
+        action: 'take_down',
+        goneAt: null,
+      },
+    ]);
     const down = seen(enforced.memory, job.change(T('06', '10:05:00'), { postings: [] }));
     expect(down.memory.violations[0]!.goneAt).toBe(job.snapshot.fetchedAt);
     expect(down.facts).toContainEqual(expect.objectContaining({ kind: 'posting.gone', data: { postingId: '7001' } }));
@@ -151,7 +175,14 @@ describe('job process: a concerned job through the période EN3S on the real ATS
 
   it('a job published too early then closed is still a breach: the posting is taken down', () => {
     const job = new Job(cpam7, T('05'));
-    let r = seen(null, job.change(T('05'), { status: 'OPEN', atsStatus: 'Ouverte', postings: [{ id: '7002', atsStatus: 'Active', postedAt: T('05') }] }));
+    let r = seen(
+      null,
+      job.change(T('05'), {
+        status: 'OPEN',
+        atsStatus: 'Ouverte',
+        postings: [{ id: '7002', atsStatus: 'Active', postedAt: T('05') }],
+      }),
+    );
     r = seen(r.memory, job.status(T('05', '11:00:00'), 'CLOSED'));
     expect(r.memory.state).toBe('closed');
     expect(r.memory.violations.map((v) => v.postingId)).toEqual(['7002']);
@@ -162,14 +193,25 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     const job = new Job(cpam7, T('05'));
     let r = seen(null, job.approvers(T('05'), [en3s]));
     // Submitted and approved between two reads, then published: all seen at once.
-    const approved = job.change(T('09'), { status: 'APPROVED', atsStatus: 'Approuvée', postings: [{ id: '7003', atsStatus: 'Active', postedAt: T('08') }] });
+    const approved = job.change(T('09'), {
+      status: 'APPROVED',
+      atsStatus: 'Approuvée',
+      postings: [{ id: '7003', atsStatus: 'Active', postedAt: T('08') }],
+    });
     r = seen(r.memory, approved);
     expect(r.memory.state).toBe('approved');
     expect(r.memory.violations).toEqual([]);
     // A posting made before the job was last seen undecided went out before the approval.
     const early = new Job(cpam7, T('05'));
     r = seen(null, early.approvers(T('06'), [en3s]));
-    r = seen(r.memory, early.change(T('09'), { status: 'APPROVED', atsStatus: 'Approuvée', postings: [{ id: '7004', atsStatus: 'Active', postedAt: T('05', '12:00:00') }] }));
+    r = seen(
+      r.memory,
+      early.change(T('09'), {
+        status: 'APPROVED',
+        atsStatus: 'Approuvée',
+        postings: [{ id: '7004', atsStatus: 'Active', postedAt: T('05', '12:00:00') }],
+      }),
+    );
     expect(r.memory.violations.map((v) => v.postingId)).toEqual(['7004']);
   });
 
@@ -212,7 +254,9 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     let r = seen(null, job.approvers(T('05'), [drh, en3s]), p);
     r = step(r.memory, { kind: 'tick', at: '2027-04-30T22:00:01Z' }, p);
     expect(r.memory.state).toBe('released');
-    expect(r.commands).toContainEqual(expect.objectContaining({ kind: 'remove_approver', team: expect.objectContaining({ approvers: [drh] }) }));
+    expect(r.commands).toContainEqual(
+      expect.objectContaining({ kind: 'remove_approver', team: expect.objectContaining({ approvers: [drh] }) }),
+    );
   });
 
   it('a job first seen already approved with EN3S listed is taken as approved by a submission not seen (a reading)', () => {
@@ -231,7 +275,12 @@ describe('job process: a concerned job through the période EN3S on the real ATS
 
   it('a team with a member that could not be read is not sent (it would lose that member): the administrators are told', () => {
     const job = new Job(cpam7, T('05'));
-    const unreadable = { field: 'team.approvers', key: 'team.approvers[0].user.id', value: '', expected: 'un identifiant' };
+    const unreadable = {
+      field: 'team.approvers',
+      key: 'team.approvers[0].user.id',
+      value: '',
+      expected: 'un identifiant',
+    };
     const r = seen(null, job.change(T('05', '10:00:01'), { unreadable: [unreadable] }));
     expect(kinds(r)).toEqual(['notify_admins']);
     expect(r.commands[0]).toMatchObject({ topic: 'team_unreadable' });
@@ -247,7 +296,11 @@ describe('job process: a concerned job through the période EN3S on the real ATS
   it('snapshots delivered in any order, with repeats, end approved exactly when EN3S was seen listed before the approval', () => {
     const job = new Job(cpam7, T('05'));
     const draft = job.snapshot;
-    const life = [job.approvers(T('05', '10:00:02'), [en3s]), job.status(T('06'), 'PENDING_APPROVAL'), job.status(T('09'), 'APPROVED')];
+    const life = [
+      job.approvers(T('05', '10:00:02'), [en3s]),
+      job.status(T('06'), 'PENDING_APPROVAL'),
+      job.status(T('09'), 'APPROVED'),
+    ];
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 0, maxLength: 12 }), (order) => {
         let memory = seen(null, draft).memory;

@@ -25,17 +25,92 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'régime général, instruction §1.1', at: NEW, orgName: 'CPAM de la Gironde', levels: ['7', '8', '9'], groups: false, grids: ['RG', 'Régime général', 'regime general', 'RÉGIME GÉNÉRAL', 'Employés et cadres', 'employes & cadres', 'EMPLOYÉS-CADRES'] },
-  { name: 'régime général, circulaire (guide §1.3)', at: OLD, orgName: 'CAF du Nord', levels: ['7', '8', '9'], groups: false, grids: ['RG', 'Régime général', 'Employés et cadres', 'employés/cadres'] },
-  { name: 'régime agricole, instruction §1.1', at: NEW, orgName: 'MSA Alpes du Nord', levels: ['K', 'L', 'M', 'N'], groups: true, grids: ['MSA', 'Régime agricole', 'regime agricole', 'Mutualité sociale agricole'] },
-  { name: 'régime agricole, circulaire (guide §1.3)', at: OLD, orgName: 'MSA Alpes du Nord', levels: ['6', '7', '8'], groups: false, grids: ['MSA', 'Régime agricole'] },
-  { name: 'régimes spéciaux, instruction §1.1', at: NEW, orgName: 'CNIEG', levels: ['7', '8', '9'], groups: false, grids: ['RS', 'Régimes spéciaux', 'REGIMES SPECIAUX'] },
-  { name: 'RSI, circulaire (guide §1.3)', at: OLD, orgName: 'RSI Bretagne', levels: ['VII', 'VIII', 'IX'], groups: false, grids: ['RSI', 'Régime social des indépendants'] },
+  {
+    name: 'régime général, instruction §1.1',
+    at: NEW,
+    orgName: 'CPAM de la Gironde',
+    levels: ['7', '8', '9'],
+    groups: false,
+    grids: [
+      'RG',
+      'Régime général',
+      'regime general',
+      'RÉGIME GÉNÉRAL',
+      'Employés et cadres',
+      'employes & cadres',
+      'EMPLOYÉS-CADRES',
+    ],
+  },
+  {
+    name: 'régime général, circulaire (guide §1.3)',
+    at: OLD,
+    orgName: 'CAF du Nord',
+    levels: ['7', '8', '9'],
+    groups: false,
+    grids: ['RG', 'Régime général', 'Employés et cadres', 'employés/cadres'],
+  },
+  {
+    name: 'régime agricole, instruction §1.1',
+    at: NEW,
+    orgName: 'MSA Alpes du Nord',
+    levels: ['K', 'L', 'M', 'N'],
+    groups: true,
+    grids: ['MSA', 'Régime agricole', 'regime agricole', 'Mutualité sociale agricole'],
+  },
+  {
+    name: 'régime agricole, circulaire (guide §1.3)',
+    at: OLD,
+    orgName: 'MSA Alpes du Nord',
+    levels: ['6', '7', '8'],
+    groups: false,
+    grids: ['MSA', 'Régime agricole'],
+  },
+  {
+    name: 'régimes spéciaux, instruction §1.1',
+    at: NEW,
+    orgName: 'CNIEG',
+    levels: ['7', '8', '9'],
+    groups: false,
+    grids: ['RS', 'Régimes spéciaux', 'REGIMES SPECIAUX'],
+  },
+  {
+    name: 'RSI, circulaire (guide §1.3)',
+    at: OLD,
+    orgName: 'RSI Bretagne',
+    levels: ['VII', 'VIII', 'IX'],
+    groups: false,
+    grids: ['RSI', 'Régime social des indépendants'],
+  },
 ];
 
-const levelWords = ['', 'Niveau ', 'niveau ', 'NIVEAU ', 'Niv. ', 'niv.', 'NIV ', 'niv', 'N', 'N° ', 'Cadre niveau ', 'Cadre - Niv. ', 'cadre n', 'Cadre Niveau ', 'CADRE NIV. '];
+const levelWords = [
+  '',
+  'Niveau ',
+  'niveau ',
+  'NIVEAU ',
+  'Niv. ',
+  'niv.',
+  'NIV ',
+  'niv',
+  'N',
+  'N° ',
+  'Cadre niveau ',
+  'Cadre - Niv. ',
+  'cadre n',
+  'Cadre Niveau ',
+  'CADRE NIV. ',
+];
 const groupWords = ['', 'Groupe ', 'groupe ', 'GROUPE ', 'Gr. ', 'gr.', 'GR ', 'Grp ', 'Cadre groupe ', 'cadre - Gr. '];
-const categories = [undefined, 'CADRE', 'Cadre', 'cadre supérieur', 'Cadre Supérieur', 'CADRE SUPERIEUR', 'Employée', 'EMPLOYÉ(E)'];
+const categories = [
+  undefined,
+  'CADRE',
+  'Cadre',
+  'cadre supérieur',
+  'Cadre Supérieur',
+  'CADRE SUPERIEUR',
+  'Employée',
+  'EMPLOYÉ(E)',
+];
 
 /** One way of writing one concerned label, with its grid and category. */
 const spelling = (c: Case) =>
@@ -50,8 +125,16 @@ const spelling = (c: Case) =>
     category: fc.constantFrom(...categories),
   });
 
-function written(c: Case, s: { level: string; word: string; roman: boolean; casing: string; before: string; after: string }): string {
-  const figure = !c.groups && s.roman && ROMAN[s.level] ? ROMAN[s.level]! : !c.groups && !s.roman && /^[IVX]+$/.test(s.level) ? String(['VII', 'VIII', 'IX'].indexOf(s.level) + 7) : s.level;
+function written(
+  c: Case,
+  s: { level: string; word: string; roman: boolean; casing: string; before: string; after: string },
+): string {
+  const figure =
+    !c.groups && s.roman && ROMAN[s.level]
+      ? ROMAN[s.level]!
+      : !c.groups && !s.roman && /^[IVX]+$/.test(s.level)
+        ? String(['VII', 'VIII', 'IX'].indexOf(s.level) + 7)
+        : s.level;
   const text = `${s.word}${figure}`;
   const cased = s.casing === 'lower' ? text.toLowerCase() : s.casing === 'upper' ? text.toUpperCase() : text;
   return `${s.before}${cased}${s.after}`;

@@ -42,7 +42,8 @@ describe('mappings: the shipped files', () => {
   it('every body a text names is a known body type', () => {
     const data = loadDomainData();
     const types = new Set(data.organismsFile.types.map((t) => t.key));
-    for (const rs of data.ruleSetFiles) for (const regime of rs.regimes) for (const body of regime.bodies) expect(types).toContain(body);
+    for (const rs of data.ruleSetFiles)
+      for (const regime of rs.regimes) for (const body of regime.bodies) expect(types).toContain(body);
   });
 });
 
@@ -50,10 +51,18 @@ describe('mappings: a broken file is refused with where and what', () => {
   it('a level that is not a label of the grid names file, line and path', () => {
     const dir = copyOfMappings();
     const file = join(dir, 'rulesets', 'instruction-DSS-4B-2026-34.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace("levels: ['7', '8', '9']\n      scopeLabel: niveaux 7 à 9\n  - key: agricole", "levels: ['7bis', '8', '9']\n      scopeLabel: niveaux 7 à 9\n  - key: agricole"));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        "levels: ['7', '8', '9']\n      scopeLabel: niveaux 7 à 9\n  - key: agricole",
+        "levels: ['7bis', '8', '9']\n      scopeLabel: niveaux 7 à 9\n  - key: agricole",
+      ),
+    );
     const problems = problemsOf(() => loadDomainData(dir));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/instruction-DSS-4B-2026-34\.yaml:\d+ > regimes\[0\]\.criterion\.levels\[0\] : expected one of the knownLevels .* got "7BIS"/);
+    expect(problems[0]).toMatch(
+      /instruction-DSS-4B-2026-34\.yaml:\d+ > regimes\[0\]\.criterion\.levels\[0\] : expected one of the knownLevels .* got "7BIS"/,
+    );
   });
 
   it('a wrong type names the path and the expectation', () => {
@@ -67,7 +76,10 @@ describe('mappings: a broken file is refused with where and what', () => {
   it('a body a text names but organismes.yaml does not know is refused', () => {
     const dir = copyOfMappings();
     const file = join(dir, 'rulesets', 'instruction-DSS-4B-2026-34.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('bodies: [MSA, CCMSA]', 'bodies: [MSA, CCMSA, MUTUELLE_DES_LILAS]'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('bodies: [MSA, CCMSA]', 'bodies: [MSA, CCMSA, MUTUELLE_DES_LILAS]'),
+    );
     expect(problemsOf(() => loadDomainData(dir))).toEqual([
       'mappings/rulesets (DSS/4B/2026/34) : organisme « MUTUELLE_DES_LILAS » absent de mappings/organismes.yaml',
     ]);
@@ -76,7 +88,10 @@ describe('mappings: a broken file is refused with where and what', () => {
   it('a body a text names but organismes.yaml marks as outside the texts is refused', () => {
     const dir = copyOfMappings();
     const file = join(dir, 'rulesets', 'instruction-DSS-4B-2026-34.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('bodies: [MSA, CCMSA]', 'bodies: [MSA, CCMSA, MSA_SERVICES]'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('bodies: [MSA, CCMSA]', 'bodies: [MSA, CCMSA, MSA_SERVICES]'),
+    );
     expect(problemsOf(() => loadDomainData(dir))).toEqual([
       'mappings/rulesets (DSS/4B/2026/34) : organisme « MSA_SERVICES » nommé par ce texte mais marqué hors des textes (outside) dans mappings/organismes.yaml',
     ]);
@@ -120,6 +135,8 @@ describe('mappings: a broken file is refused with where and what', () => {
     const dir = copyOfMappings();
     const file = join(dir, 'talentlink.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('RSI: RSI }', 'RSI: RSX }'));
-    expect(problemsOf(() => loadTalentLinkMapping(dir))[0]).toMatch(/talentlink\.yaml:\d+ > customFields\.grid\.values\.RSI : /);
+    expect(problemsOf(() => loadTalentLinkMapping(dir))[0]).toMatch(
+      /talentlink\.yaml:\d+ > customFields\.grid\.values\.RSI : /,
+    );
   });
 });

@@ -16,17 +16,37 @@ const fragments: Row[] = [
   ['CAFAT', 'CAFAT', 'the New Caledonian fund is not a CAF though its acronym starts with one'],
   ['Cafat Nouméa', 'CAFAT', 'CAFAT with its town'],
   ['CNAVPL', 'CNAVPL', 'the liberal professions’ fund is not the Cnav (instruction addressee)'],
-  ['Caisse nationale d’assurance vieillesse des professions libérales', 'CNAVPL', 'its spelled-out name contains the Cnav’s: the longest phrase wins'],
+  [
+    'Caisse nationale d’assurance vieillesse des professions libérales',
+    'CNAVPL',
+    'its spelled-out name contains the Cnav’s: the longest phrase wins',
+  ],
   ['CAVAMAC', 'CNAVPL', 'the insurance agents’ section is not the CAVIMAC (régime spécial, §1.1)'],
   ['CPRN', 'CNAVPL', 'the notaries’ own fund is not the CRPCEN (§1.1)'],
-  ['Caisse de prévoyance et de retraite des notaires', 'CNAVPL', 'nor spelled out: the CRPCEN is the clercs’ and employees’'],
+  [
+    'Caisse de prévoyance et de retraite des notaires',
+    'CNAVPL',
+    'nor spelled out: the CRPCEN is the clercs’ and employees’',
+  ],
   ['CRPNPAC', 'CRPNPAC', 'the aircrew fund is not the CRP RATP though both are « CRP… »'],
-  ['Caisse de retraite du personnel navigant professionnel de l’aéronautique civile', 'CRPNPAC', 'a « caisse de retraite du personnel » that is not the RATP’s'],
+  [
+    'Caisse de retraite du personnel navigant professionnel de l’aéronautique civile',
+    'CRPNPAC',
+    'a « caisse de retraite du personnel » that is not the RATP’s',
+  ],
   ['MSA Services Limousin', 'MSA_SERVICES', 'an association created by MSA funds is not a MSA fund'],
   ['CCSS Monaco', 'CAISSES_SOCIALES_MONACO', 'Monaco’s CCSS is not the Lozère’s caisse commune (régime général)'],
   ['Caisse de compensation des services sociaux de Monaco', 'CAISSES_SOCIALES_MONACO', 'nor spelled out'],
-  ['Conservatoire national des arts et métiers (Cnam)', 'CONSERVATOIRE_ARTS_METIERS', 'the other Cnam is a school, not the caisse nationale'],
-  ['Agence de santé de Wallis-et-Futuna', 'AGENCE_SANTE_WALLIS_FUTUNA', 'an « agence de santé » is not an agence régionale de santé (§1.1)'],
+  [
+    'Conservatoire national des arts et métiers (Cnam)',
+    'CONSERVATOIRE_ARTS_METIERS',
+    'the other Cnam is a school, not the caisse nationale',
+  ],
+  [
+    'Agence de santé de Wallis-et-Futuna',
+    'AGENCE_SANTE_WALLIS_FUTUNA',
+    'an « agence de santé » is not an agence régionale de santé (§1.1)',
+  ],
   ['Cafpi Bordeaux', null, '« caf » inside another word is no CAF, and the name is unknown'],
   ['CPAMS Consulting', null, '« cpam » inside another word is no CPAM'],
   ['Carsat-Services SA', 'CARSAT', 'control: a hyphen separates words, this names a CARSAT'],
@@ -34,7 +54,10 @@ const fragments: Row[] = [
   ['Cnamts', 'CNAM', 'control: the old acronym of the Cnam is the Cnam'],
 ];
 
-/** A company of the same group as a régime spécial's fund is not the fund (§1.1 names the régimes; their funds are the addressees). */
+/**
+ * A company of the same group as a régime spécial's fund is not the fund (§1.1 names the régimes; their funds are the
+ * addressees).
+ */
 const groupCompanies: Row[] = [
   ['SNCF Voyageurs', 'SNCF_GROUP', 'a rail company of the SNCF group is not the CPRP SNCF'],
   ['SNCF Réseau', 'SNCF_GROUP', 'nor is the network manager'],
@@ -52,13 +75,24 @@ const groupCompanies: Row[] = [
   ['CCAS des IEG', 'IEG_SOCIAL_ACTIVITIES', 'the IEG’s social activities are not a social security body'],
   ['CMCAS Paris', 'IEG_SOCIAL_ACTIVITIES', 'nor their local fund'],
   ['CPRP SNCF', 'CPRP_SNCF', 'control: the fund itself (instruction addressee: CPRPF)'],
-  ['Caisse de prévoyance et de retraite du personnel de la SNCF', 'CPRP_SNCF', 'control: the fund spelled out, longer than the company’s name it contains'],
+  [
+    'Caisse de prévoyance et de retraite du personnel de la SNCF',
+    'CPRP_SNCF',
+    'control: the fund spelled out, longer than the company’s name it contains',
+  ],
   ['Caisse de retraites du personnel de la RATP', 'CRP_RATP', 'control: the fund (addressee: CRPRATP)'],
-  ['Caisse de retraite du personnel de la Régie autonome des transports parisiens', 'CRP_RATP', 'control: the fund with the Régie spelled out'],
+  [
+    'Caisse de retraite du personnel de la Régie autonome des transports parisiens',
+    'CRP_RATP',
+    'control: the fund with the Régie spelled out',
+  ],
   ['CNIEG', 'CNIEG', 'control: the IEG pension fund (§1.1)'],
 ];
 
-/** A phrase found in several régimes, or the company name the text uses for a régime, names no one body: unknown, to be checked. */
+/**
+ * A phrase found in several régimes, or the company name the text uses for a régime, names no one body: unknown, to be
+ * checked.
+ */
 const ambiguous: Row[] = [
   ['Service médical', null, 'the régime général’s (DRSM) or the MSA’s'],
   ['Service médical Bretagne', null, 'a region does not say which régime'],
@@ -77,7 +111,11 @@ const ambiguous: Row[] = [
   ['Service social de la Carsat Bretagne', 'CARSAT', 'the Carsat’s service social'],
   ['CPS de Polynésie française', 'CPS_POLYNESIE', 'the CPS with its territory'],
   ['CPS de Saint-Pierre-et-Miquelon', 'CPS_SPM', 'idem'],
-  ['Caisse primaire d’assurance maladie de la Gironde', 'CPAM', 'the brand inside a body’s name does not hide the body'],
+  [
+    'Caisse primaire d’assurance maladie de la Gironde',
+    'CPAM',
+    'the brand inside a body’s name does not hide the body',
+  ],
 ];
 
 describe('organisms: a fragment of another name is not the body', () => {
@@ -100,7 +138,9 @@ describe('organisms: a phrase naming no one body recognises nothing on its own',
   });
 
   it('says why, in French, when only a vague phrase was found', () => {
-    expect(recognise('Service médical').ambiguous).toBe('« service médical » désigne le service médical du régime général (DRSM, ELSM) comme celui de la MSA');
+    expect(recognise('Service médical').ambiguous).toBe(
+      '« service médical » désigne le service médical du régime général (DRSM, ELSM) comme celui de la MSA',
+    );
     expect(recognise('Clinique du Parc').ambiguous).toBeNull();
   });
 });

@@ -44,7 +44,12 @@ const placed: Row[] = [
   ['CGSS Saint-Paul', 'CGSS', 'REUNION', 'Saint-Paul: of all CGSS territories, only in La Réunion'],
   ['CGSS - agence du Port', 'CGSS', 'REUNION', '« Le Port », a town read only for a CGSS'],
   ['CGSS Saint-Pierre (La Réunion)', 'CGSS', 'REUNION', 'Saint-Pierre narrowed by its island'],
-  ['Caisse d’allocations familiales de La Réunion', 'CAF', 'REUNION', 'the CAF de La Réunion is on Réunion time, not Paris'],
+  [
+    'Caisse d’allocations familiales de La Réunion',
+    'CAF',
+    'REUNION',
+    'the CAF de La Réunion is on Réunion time, not Paris',
+  ],
   ['CAF Saint-Denis de la Réunion', 'CAF', 'REUNION', 'Saint-Denis de La Réunion, not Saint-Denis (93)'],
   ['CSS de Mayotte', 'CSS_MAYOTTE', 'MAYOTTE', 'CSS de Mayotte (mention Outre-mer)'],
   ['CSSM - Mamoudzou', 'CSS_MAYOTTE', 'MAYOTTE', 'its acronym and seat'],
@@ -57,31 +62,76 @@ const placed: Row[] = [
 const mainland: Row[] = [
   ['CPAM de la Seine-Saint-Denis', 'CPAM', null, 'Seine-Saint-Denis is not Saint-Denis de La Réunion'],
   ['CAF de la Seine-Saint-Denis', 'CAF', null, 'idem for a CAF'],
-  ['URSSAF Île-de-France - site de Saint-Denis', 'URSSAF', null, 'Saint-Denis (93): a town name is read only for a CGSS'],
+  [
+    'URSSAF Île-de-France - site de Saint-Denis',
+    'URSSAF',
+    null,
+    'Saint-Denis (93): a town name is read only for a CGSS',
+  ],
   ['CPAM de l’Isère - Saint-Martin-d’Hères', 'CPAM', null, 'Saint-Martin-d’Hères is not Saint-Martin'],
   ['CAF de Maine-et-Loire - Saint-Barthélemy-d’Anjou', 'CAF', null, 'Saint-Barthélemy-d’Anjou is not Saint-Barthélemy'],
   ['CPAM des Landes - Saint-Paul-lès-Dax', 'CPAM', null, 'Saint-Paul-lès-Dax is not Saint-Paul'],
   ['Carsat Centre-Val de Loire - Saint-Pierre-des-Corps', 'CARSAT', null, 'Saint-Pierre-des-Corps is not Saint-Pierre'],
   ['MSA Loire-Atlantique - Vendée, site de Sainte-Anne', 'MSA', null, 'Sainte-Anne is read only for a CGSS'],
   ['CAF de la Charente-Maritime - Saintes', 'CAF', null, 'Saintes is not les Saintes'],
-  ['CAF des Bouches-du-Rhône - Les Saintes-Maries-de-la-Mer', 'CAF', null, 'Les Saintes-Maries-de-la-Mer is not les Saintes'],
+  [
+    'CAF des Bouches-du-Rhône - Les Saintes-Maries-de-la-Mer',
+    'CAF',
+    null,
+    'Les Saintes-Maries-de-la-Mer is not les Saintes',
+  ],
   ['CPAM du Calvados - Le Port de Caen', 'CPAM', null, '« le port » is read only for a CGSS'],
   ['UGECAM Île-de-France - Saint-Laurent', 'UGECAM', null, 'Saint-Laurent is read only for a CGSS'],
 ];
 
 /** A body that must be overseas, or names islands in different zones, and cannot be placed. */
 const unplaced: [name: string, type: string, zones: string[], proves: string][] = [
-  ['CGSS', 'CGSS', ['America/Guadeloupe', 'America/Martinique', 'America/Cayenne', 'Indian/Reunion'], 'a CGSS without its island: the four of the mention Outre-mer'],
-  ['Caisse générale de sécurité sociale', 'CGSS', ['America/Guadeloupe', 'America/Martinique', 'America/Cayenne', 'Indian/Reunion'], 'spelled out'],
-  ['CGSS Saint-Pierre', 'CGSS', ['America/Martinique', 'Indian/Reunion'], 'Saint-Pierre is in Martinique and in La Réunion'],
-  ['CGSS - agence de Sainte-Anne', 'CGSS', ['America/Guadeloupe', 'America/Martinique'], 'Sainte-Anne is in Guadeloupe and in Martinique'],
-  ['CGSS Sainte-Marie', 'CGSS', ['America/Martinique', 'Indian/Reunion'], 'Sainte-Marie is in Martinique and in La Réunion'],
+  [
+    'CGSS',
+    'CGSS',
+    ['America/Guadeloupe', 'America/Martinique', 'America/Cayenne', 'Indian/Reunion'],
+    'a CGSS without its island: the four of the mention Outre-mer',
+  ],
+  [
+    'Caisse générale de sécurité sociale',
+    'CGSS',
+    ['America/Guadeloupe', 'America/Martinique', 'America/Cayenne', 'Indian/Reunion'],
+    'spelled out',
+  ],
+  [
+    'CGSS Saint-Pierre',
+    'CGSS',
+    ['America/Martinique', 'Indian/Reunion'],
+    'Saint-Pierre is in Martinique and in La Réunion',
+  ],
+  [
+    'CGSS - agence de Sainte-Anne',
+    'CGSS',
+    ['America/Guadeloupe', 'America/Martinique'],
+    'Sainte-Anne is in Guadeloupe and in Martinique',
+  ],
+  [
+    'CGSS Sainte-Marie',
+    'CGSS',
+    ['America/Martinique', 'Indian/Reunion'],
+    'Sainte-Marie is in Martinique and in La Réunion',
+  ],
   ['CGSS Saint-Joseph', 'CGSS', ['America/Martinique', 'Indian/Reunion'], 'Saint-Joseph idem'],
   ['CGSS Antilles', 'CGSS', ['America/Guadeloupe', 'America/Martinique'], 'the Antilles are two islands'],
-  ['DRSM Antilles-Guyane', 'DRSM', ['America/Guadeloupe', 'America/Martinique', 'America/Cayenne'], 'a régional service spanning two zones'],
+  [
+    'DRSM Antilles-Guyane',
+    'DRSM',
+    ['America/Guadeloupe', 'America/Martinique', 'America/Cayenne'],
+    'a régional service spanning two zones',
+  ],
   ['CAF Océan Indien', 'CAF', ['Indian/Reunion', 'Indian/Mayotte'], 'La Réunion or Mayotte'],
   ['CGSS Martinique / Guyane', 'CGSS', ['America/Martinique', 'America/Cayenne'], 'two territories named'],
-  ['CGSS - Direction', 'CGSS', ['America/Guadeloupe', 'America/Martinique', 'America/Cayenne', 'Indian/Reunion'], 'a department, no island'],
+  [
+    'CGSS - Direction',
+    'CGSS',
+    ['America/Guadeloupe', 'America/Martinique', 'America/Cayenne', 'Indian/Reunion'],
+    'a department, no island',
+  ],
 ];
 
 const recognise = (name: string) => data.organisms.recognize('', name);
@@ -96,8 +146,12 @@ describe('organisms: every territory an overseas body serves', () => {
   });
 
   it('says what placing rests on when the name does not name the territory itself', () => {
-    expect(recognise('CGSS Saint-Martin').organism?.placeReading).toMatch(/^Saint-Martin est servi par les organismes de Guadeloupe/);
-    expect(recognise('CGSS Saint-Paul').organism?.placeReading).toBe('« saint paul » lu comme une commune de La Réunion');
+    expect(recognise('CGSS Saint-Martin').organism?.placeReading).toMatch(
+      /^Saint-Martin est servi par les organismes de Guadeloupe/,
+    );
+    expect(recognise('CGSS Saint-Paul').organism?.placeReading).toBe(
+      '« saint paul » lu comme une commune de La Réunion',
+    );
     expect(recognise('CGSS de la Guadeloupe').organism).not.toHaveProperty('placeReading');
     expect(recognise('CGSS Guadeloupe - antenne de Saint-Martin').organism).not.toHaveProperty('placeReading');
   });
@@ -135,7 +189,9 @@ describe('organisms: the legal times of the territories', () => {
     for (const place of guadeloupe.served) {
       for (let day = 0; day < 366 * 3; day += 5) {
         const at = DateTime.fromISO('2026-01-01T00:00:00Z').plus({ days: day });
-        expect(at.setZone(place.timeZone).offset, `${place.label} ${at.toISODate()}`).toBe(at.setZone(guadeloupe.timeZone).offset);
+        expect(at.setZone(place.timeZone).offset, `${place.label} ${at.toISODate()}`).toBe(
+          at.setZone(guadeloupe.timeZone).offset,
+        );
       }
     }
   });
@@ -145,6 +201,8 @@ describe('organisms: the legal times of the territories', () => {
     const cgss = file.types.find((t) => t.key === 'CGSS')!;
     const mayotte = file.types.find((t) => t.key === 'CSS_MAYOTTE')!;
     const keys = [...cgss.territories!, mayotte.territory!];
-    expect(new Set(OUTRE_MER_ZONES)).toEqual(new Set(file.territories.filter((t) => keys.includes(t.key)).map((t) => t.timeZone)));
+    expect(new Set(OUTRE_MER_ZONES)).toEqual(
+      new Set(file.territories.filter((t) => keys.includes(t.key)).map((t) => t.timeZone)),
+    );
   });
 });

@@ -86,7 +86,12 @@ describe('organisms: recognised from the ATS organisation code and name', () => 
 
   it('covers every body type the texts name (those outside them: organisms-outside.test.ts)', () => {
     const recognised = new Set(rows.map((r) => r[2]));
-    expect(data.organismsFile.types.filter((t) => t.regime !== undefined).map((t) => t.key).filter((k) => !recognised.has(k))).toEqual([]);
+    expect(
+      data.organismsFile.types
+        .filter((t) => t.regime !== undefined)
+        .map((t) => t.key)
+        .filter((k) => !recognised.has(k)),
+    ).toEqual([]);
   });
 
   it('an unknown body is not guessed', () => {

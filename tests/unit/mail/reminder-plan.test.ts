@@ -7,26 +7,74 @@ const H = 3_600_000;
 const ASKED = '2027-01-05T08:00:00.000Z';
 const T = (hours: number) => new Date(Date.parse(ASKED) + hours * H).toISOString();
 const settings: ReminderSettings = { reminderAfterHours: 48, maxReminders: 2, alertAdminsAfterHours: 120 };
-const fresh = (over: Partial<FollowUp> = {}): FollowUp => ({ askedAt: ASKED, remindersSent: 0, lastReminderAt: null, adminsAlertedAt: null, stopAt: null, ...over });
+const fresh = (over: Partial<FollowUp> = {}): FollowUp => ({
+  askedAt: ASKED,
+  remindersSent: 0,
+  lastReminderAt: null,
+  adminsAlertedAt: null,
+  stopAt: null,
+  ...over,
+});
 
 describe('what is due (cases)', () => {
   it.each([
     ['just after the request: nothing, the first reminder 48 h later', fresh(), T(1), [], T(48)],
     ['one millisecond before 48 h: still nothing', fresh(), new Date(Date.parse(T(48)) - 1).toISOString(), [], T(48)],
     ['at 48 h: the first reminder', fresh(), T(48), [{ kind: 'reminder', number: 1, dueAt: T(48) }], T(120)],
-    ['the first reminder sent late, at 60 h: the second 48 h after it, not at 96 h', fresh({ remindersSent: 1, lastReminderAt: T(60) }), T(100), [], T(108)],
-    ['back after days down: one reminder, not a burst', fresh(), T(110), [{ kind: 'reminder', number: 1, dueAt: T(48) }], T(120)],
-    ['at 120 h with a reminder due too: the alert first, then the reminder', fresh({ remindersSent: 1, lastReminderAt: T(48) }), T(130), [{ kind: 'admin_alert', dueAt: T(120) }, { kind: 'reminder', number: 2, dueAt: T(96) }], null],
-    ['every reminder sent, the alert sent: nothing ever again', fresh({ remindersSent: 2, lastReminderAt: T(96), adminsAlertedAt: T(120) }), T(1000), [], null],
-    ['the window ends before the reminder: nothing, and nothing to wait for', fresh({ stopAt: T(40) }), T(10), [], null],
+    [
+      'the first reminder sent late, at 60 h: the second 48 h after it, not at 96 h',
+      fresh({ remindersSent: 1, lastReminderAt: T(60) }),
+      T(100),
+      [],
+      T(108),
+    ],
+    [
+      'back after days down: one reminder, not a burst',
+      fresh(),
+      T(110),
+      [{ kind: 'reminder', number: 1, dueAt: T(48) }],
+      T(120),
+    ],
+    [
+      'at 120 h with a reminder due too: the alert first, then the reminder',
+      fresh({ remindersSent: 1, lastReminderAt: T(48) }),
+      T(130),
+      [
+        { kind: 'admin_alert', dueAt: T(120) },
+        { kind: 'reminder', number: 2, dueAt: T(96) },
+      ],
+      null,
+    ],
+    [
+      'every reminder sent, the alert sent: nothing ever again',
+      fresh({ remindersSent: 2, lastReminderAt: T(96), adminsAlertedAt: T(120) }),
+      T(1000),
+      [],
+      null,
+    ],
+    [
+      'the window ends before the reminder: nothing, and nothing to wait for',
+      fresh({ stopAt: T(40) }),
+      T(10),
+      [],
+      null,
+    ],
     ['at the window’s end, a reminder already due is not sent', fresh({ stopAt: T(50) }), T(50), [], null],
-    ['the alert falls after the window’s end: only the reminders are planned', fresh({ stopAt: T(100) }), T(50), [{ kind: 'reminder', number: 1, dueAt: T(48) }], null],
+    [
+      'the alert falls after the window’s end: only the reminders are planned',
+      fresh({ stopAt: T(100) }),
+      T(50),
+      [{ kind: 'reminder', number: 1, dueAt: T(48) }],
+      null,
+    ],
   ] as const)('%s', (_name, followUp, now, due, next) => {
     expect(planReminders(followUp, settings, now)).toEqual({ due, nextDueAt: next });
   });
 
   it('sends no reminder when none are allowed, and no alert when it is switched off', () => {
-    expect(planReminders(fresh(), { reminderAfterHours: 24, maxReminders: 0, alertAdminsAfterHours: null }, T(500))).toEqual({ due: [], nextDueAt: null });
+    expect(
+      planReminders(fresh(), { reminderAfterHours: 24, maxReminders: 0, alertAdminsAfterHours: null }, T(500)),
+    ).toEqual({ due: [], nextDueAt: null });
   });
 
   it('refuses settings and inputs that are bugs', () => {
@@ -51,7 +99,11 @@ interface Sent {
   at: number;
 }
 
-function run(s: ReminderSettings, stopHours: number | null, nextTick: (now: number, plannedNext: string | null) => number | null): Sent[] {
+function run(
+  s: ReminderSettings,
+  stopHours: number | null,
+  nextTick: (now: number, plannedNext: string | null) => number | null,
+): Sent[] {
   const state = fresh({ stopAt: stopHours === null ? null : T(stopHours) });
   const sent: Sent[] = [];
   let now = Date.parse(ASKED);
@@ -81,22 +133,27 @@ function run(s: ReminderSettings, stopHours: number | null, nextTick: (now: numb
 describe('what is due (properties)', () => {
   it('whenever it looks: at most maxReminders, numbered in order, each at least reminderAfterHours after the last mail; one alert, not early; nothing past the window', () => {
     fc.assert(
-      fc.property(arbitrarySettings, arbitraryStop, fc.array(fc.integer({ min: 1, max: 100 * 60 }), { minLength: 1, maxLength: 200 }), (s, stop, gapsMinutes) => {
-        let i = 0;
-        const sent = run(s, stop, (now) => (i < gapsMinutes.length ? now + gapsMinutes[i++]! * 60_000 : null));
-        const reminders = sent.filter((m) => m.kind === 'reminder');
-        expect(reminders.length).toBeLessThanOrEqual(s.maxReminders);
-        expect(reminders.map((m) => m.number)).toEqual(reminders.map((_m, k) => k + 1));
-        let last = Date.parse(ASKED);
-        for (const r of reminders) {
-          expect(r.at - last).toBeGreaterThanOrEqual(s.reminderAfterHours * H);
-          last = r.at;
-        }
-        const alerts = sent.filter((m) => m.kind === 'admin_alert');
-        expect(alerts.length).toBeLessThanOrEqual(s.alertAdminsAfterHours === null ? 0 : 1);
-        for (const a of alerts) expect(a.at).toBeGreaterThanOrEqual(Date.parse(T(s.alertAdminsAfterHours!)));
-        if (stop !== null) for (const m of sent) expect(m.at).toBeLessThan(Date.parse(T(stop)));
-      }),
+      fc.property(
+        arbitrarySettings,
+        arbitraryStop,
+        fc.array(fc.integer({ min: 1, max: 100 * 60 }), { minLength: 1, maxLength: 200 }),
+        (s, stop, gapsMinutes) => {
+          let i = 0;
+          const sent = run(s, stop, (now) => (i < gapsMinutes.length ? now + gapsMinutes[i++]! * 60_000 : null));
+          const reminders = sent.filter((m) => m.kind === 'reminder');
+          expect(reminders.length).toBeLessThanOrEqual(s.maxReminders);
+          expect(reminders.map((m) => m.number)).toEqual(reminders.map((_m, k) => k + 1));
+          let last = Date.parse(ASKED);
+          for (const r of reminders) {
+            expect(r.at - last).toBeGreaterThanOrEqual(s.reminderAfterHours * H);
+            last = r.at;
+          }
+          const alerts = sent.filter((m) => m.kind === 'admin_alert');
+          expect(alerts.length).toBeLessThanOrEqual(s.alertAdminsAfterHours === null ? 0 : 1);
+          for (const a of alerts) expect(a.at).toBeGreaterThanOrEqual(Date.parse(T(s.alertAdminsAfterHours!)));
+          if (stop !== null) for (const m of sent) expect(m.at).toBeLessThan(Date.parse(T(stop)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -106,10 +163,14 @@ describe('what is due (properties)', () => {
       fc.property(arbitrarySettings, arbitraryStop, (s, stop) => {
         const sent = run(s, stop, (_now, next) => (next === null ? null : Date.parse(next)));
         const stopMs = stop === null ? Infinity : Date.parse(T(stop));
-        const expectedReminders = Array.from({ length: s.maxReminders }, (_x, k) => Date.parse(T((k + 1) * s.reminderAfterHours))).filter((at) => at < stopMs);
+        const expectedReminders = Array.from({ length: s.maxReminders }, (_x, k) =>
+          Date.parse(T((k + 1) * s.reminderAfterHours)),
+        ).filter((at) => at < stopMs);
         expect(sent.filter((m) => m.kind === 'reminder').map((m) => m.at)).toEqual(expectedReminders);
         const alertAt = s.alertAdminsAfterHours === null ? null : Date.parse(T(s.alertAdminsAfterHours));
-        expect(sent.filter((m) => m.kind === 'admin_alert').map((m) => m.at)).toEqual(alertAt !== null && alertAt < stopMs ? [alertAt] : []);
+        expect(sent.filter((m) => m.kind === 'admin_alert').map((m) => m.at)).toEqual(
+          alertAt !== null && alertAt < stopMs ? [alertAt] : [],
+        );
       }),
       { numRuns: 300 },
     );
@@ -117,12 +178,29 @@ describe('what is due (properties)', () => {
 });
 
 describe('the follow-up from the mails recorded', () => {
-  const mail = (over: Partial<MailRecord>): MailRecord => ({ kind: 'submit_request', reason: 'submit', turn: 0, sequence: 0, status: 'sent', sent_at: ASKED, ...over });
+  const mail = (over: Partial<MailRecord>): MailRecord => ({
+    kind: 'submit_request',
+    reason: 'submit',
+    turn: 0,
+    sequence: 0,
+    status: 'sent',
+    sent_at: ASKED,
+    ...over,
+  });
 
   it('asks for the request while it has not gone (failed or in flight do not count)', () => {
-    expect(planFollowUp([], { reason: 'submit', turn: 0 }, settings, T(0), null)).toEqual({ followUp: null, send: [{ kind: 'submit_request', sequence: 0 }], nextDueAt: null });
-    const notYet = [mail({ status: 'failed', sent_at: null }), mail({ kind: 'resubmit_request', reason: 'resubmit', status: 'sending', sent_at: null })];
-    expect(planFollowUp(notYet, { reason: 'resubmit', turn: 0 }, settings, T(0), null).send).toEqual([{ kind: 'resubmit_request', sequence: 0 }]);
+    expect(planFollowUp([], { reason: 'submit', turn: 0 }, settings, T(0), null)).toEqual({
+      followUp: null,
+      send: [{ kind: 'submit_request', sequence: 0 }],
+      nextDueAt: null,
+    });
+    const notYet = [
+      mail({ status: 'failed', sent_at: null }),
+      mail({ kind: 'resubmit_request', reason: 'resubmit', status: 'sending', sent_at: null }),
+    ];
+    expect(planFollowUp(notYet, { reason: 'resubmit', turn: 0 }, settings, T(0), null).send).toEqual([
+      { kind: 'resubmit_request', sequence: 0 },
+    ]);
     expect(planFollowUp([], { reason: 'submit', turn: 0 }, settings, T(10), T(10)).send).toEqual([]);
   });
 
@@ -135,10 +213,23 @@ describe('the follow-up from the mails recorded', () => {
       mail({ kind: 'reminder', sequence: 2, status: 'failed', sent_at: null }),
     ];
     const plan = planFollowUp(mails, { reason: 'submit', turn: 0 }, settings, T(98), null);
-    expect(plan.followUp).toEqual({ askedAt: ASKED, remindersSent: 1, lastReminderAt: T(50), adminsAlertedAt: null, stopAt: null });
+    expect(plan.followUp).toEqual({
+      askedAt: ASKED,
+      remindersSent: 1,
+      lastReminderAt: T(50),
+      adminsAlertedAt: null,
+      stopAt: null,
+    });
     expect(plan.send).toEqual([{ kind: 'reminder', sequence: 2, lastReminder: true }]);
     expect(plan.nextDueAt).toBe(T(120));
-    const alerted = [...mails.slice(0, 2), mail({ kind: 'reminder', sequence: 2, sent_at: T(98) }), mail({ kind: 'admin_alert', sent_at: T(120) })];
-    expect(planFollowUp(alerted, { reason: 'submit', turn: 0 }, settings, T(500), null)).toMatchObject({ send: [], nextDueAt: null });
+    const alerted = [
+      ...mails.slice(0, 2),
+      mail({ kind: 'reminder', sequence: 2, sent_at: T(98) }),
+      mail({ kind: 'admin_alert', sent_at: T(120) }),
+    ];
+    expect(planFollowUp(alerted, { reason: 'submit', turn: 0 }, settings, T(500), null)).toMatchObject({
+      send: [],
+      nextDueAt: null,
+    });
   });
 });

@@ -3,7 +3,11 @@ import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
 import { HandedSnapshots } from '../../../src/pipeline/handed-snapshots.js';
 import type { ReadSnapshot } from '../../../src/pipeline/snapshot-events.js';
 
-const read = (id: string): ReadSnapshot => ({ snapshot: { atsId: id } as unknown as JobSnapshot, posting: null, origin: 'queue' });
+const read = (id: string): ReadSnapshot => ({
+  snapshot: { atsId: id } as unknown as JobSnapshot,
+  posting: null,
+  origin: 'queue',
+});
 
 describe('snapshots handed from whoever stored the row to the inbox worker', () => {
   it('gives each snapshot once, by source and event id', () => {

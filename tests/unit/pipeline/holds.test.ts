@@ -10,7 +10,13 @@ function register() {
   return { holds, lines, clock };
 }
 
-const overQps = { kind: 'throttled', code: 'OVER_QPS', message: 'listQueues: HTTP 403', status: 403, retryAfterMs: 1_000 } as const;
+const overQps = {
+  kind: 'throttled',
+  code: 'OVER_QPS',
+  message: 'listQueues: HTTP 403',
+  status: 403,
+  retryAfterMs: 1_000,
+} as const;
 
 describe('holds on commands', () => {
   it('a burst of over-limit refusals is one episode: one warn when it starts, one when it ends', () => {
@@ -20,13 +26,24 @@ describe('holds on commands', () => {
       clock.ms += 20;
     }
     expect(lines.map((l) => l.message)).toEqual(['commands held back']);
-    expect(lines[0]!.meta).toMatchObject({ hold: 'over-qps', since: '2027-01-12T08:00:00.000Z', until: '2027-01-12T08:00:01.000Z' });
+    expect(lines[0]!.meta).toMatchObject({
+      hold: 'over-qps',
+      since: '2027-01-12T08:00:00.000Z',
+      until: '2027-01-12T08:00:01.000Z',
+    });
     expect(holds.view().current).toHaveLength(1);
     clock.ms = Date.parse('2027-01-12T08:00:02.000Z');
     holds.expire();
     expect(lines.map((l) => l.message)).toEqual(['commands held back', 'commands no longer held back']);
-    expect(lines[1]!.meta).toEqual({ hold: 'over-qps', since: '2027-01-12T08:00:00.000Z', ended: '2027-01-12T08:00:01.780Z' });
-    expect(holds.view()).toMatchObject({ current: [], recent: [{ kind: 'over-qps', ended: '2027-01-12T08:00:01.780Z' }] });
+    expect(lines[1]!.meta).toEqual({
+      hold: 'over-qps',
+      since: '2027-01-12T08:00:00.000Z',
+      ended: '2027-01-12T08:00:01.780Z',
+    });
+    expect(holds.view()).toMatchObject({
+      current: [],
+      recent: [{ kind: 'over-qps', ended: '2027-01-12T08:00:01.780Z' }],
+    });
   });
 
   it('the circuit is held until it is released, whatever its expected trial time', () => {
@@ -37,12 +54,21 @@ describe('holds on commands', () => {
     expect(holds.view().current.map((e) => e.kind)).toEqual(['circuit-open']);
     holds.release('circuit-open');
     holds.release('circuit-open');
-    expect(lines.map((l) => `${l.message} ${String(l.meta?.hold)}`)).toEqual(['commands held back circuit-open', 'commands no longer held back circuit-open']);
+    expect(lines.map((l) => `${l.message} ${String(l.meta?.hold)}`)).toEqual([
+      'commands held back circuit-open',
+      'commands no longer held back circuit-open',
+    ]);
   });
 
   it('the quota stop, the budget refusal and mails held by another sender are told apart; other failures hold nothing', () => {
     const { holds } = register();
-    holds.fromFailure({ kind: 'throttled', code: 'OVER_QUOTA', message: 'gateway', status: 403, retryAfterMs: 3_600_000 });
+    holds.fromFailure({
+      kind: 'throttled',
+      code: 'OVER_QUOTA',
+      message: 'gateway',
+      status: 403,
+      retryAfterMs: 3_600_000,
+    });
     holds.fromFailure({ kind: 'throttled', code: 'MAIL_PENDING', message: 'mail', retryAfterMs: 5_000 });
     holds.fromFailure({ kind: 'transient', code: 'HTTP_503', message: 'down', status: 503 });
     holds.fromFailure({ kind: 'transient', code: 'CIRCUIT_OPEN', message: 'open' });

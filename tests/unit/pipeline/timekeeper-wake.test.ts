@@ -17,7 +17,9 @@ class Probe extends Timekeeper {
 }
 
 const probeAt = (iso: string) =>
-  new Probe({ domain: data, clock: { now: () => new Date(iso) }, log: silentLogger } as unknown as PipelineContext, { idleMs: 30_000 });
+  new Probe({ domain: data, clock: { now: () => new Date(iso) }, log: silentLogger } as unknown as PipelineContext, {
+    idleMs: 30_000,
+  });
 
 describe('the timekeeper wakes at the next boundary', () => {
   it('5 s before the window opens in Paris (1 January 00:00, 23:00 UTC), it sleeps 5 s and 1 ms', () => {

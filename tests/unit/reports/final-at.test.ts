@@ -41,7 +41,9 @@ describe('reportsFinalAt', () => {
     try {
       finalAt(value);
     } catch (error) {
-      expect((error as ConfigError).problems).toEqual([`EN3S_REPORTS_FINAL_AT : attendu MM-JJ ou MM-JJTHH:mm (heure de Paris), du 05-02 au 12-31, ex. 05-02T07:00 ; reçu « ${value} »`]);
+      expect((error as ConfigError).problems).toEqual([
+        `EN3S_REPORTS_FINAL_AT : attendu MM-JJ ou MM-JJTHH:mm (heure de Paris), du 05-02 au 12-31, ex. 05-02T07:00 ; reçu « ${value} »`,
+      ]);
     }
   });
 
@@ -56,7 +58,8 @@ describe('reportsFinalAt', () => {
 });
 
 describe('the schedule at the setting’s instant', () => {
-  const keys = (now: string, finalAt?: string, done: string[] = []) => dueRuns(new Date(now), new Set(done), ['csv'], finalAt).map((r) => r.scheduleKey);
+  const keys = (now: string, finalAt?: string, done: string[] = []) =>
+    dueRuns(new Date(now), new Set(done), ['csv'], finalAt).map((r) => r.scheduleKey);
 
   it('is node-cron’s expression of the day and time', () => {
     expect(finalCron()).toBe('0 7 2 5 *');
@@ -64,11 +67,31 @@ describe('the schedule at the setting’s instant', () => {
   });
 
   it.each([
-    ['the default: 2 May 07:00 Paris', '2027-05-02T05:00:00.000Z', undefined, ['final:2027:report:csv', 'final:2027:recap:csv']],
-    ['30 June 18:30 Paris: no final report on 2 May, the last Monday of the window instead', '2027-05-02T05:00:00.000Z', '06-30T18:30', ['weekly:2027-04-26:report:csv']],
+    [
+      'the default: 2 May 07:00 Paris',
+      '2027-05-02T05:00:00.000Z',
+      undefined,
+      ['final:2027:report:csv', 'final:2027:recap:csv'],
+    ],
+    [
+      '30 June 18:30 Paris: no final report on 2 May, the last Monday of the window instead',
+      '2027-05-02T05:00:00.000Z',
+      '06-30T18:30',
+      ['weekly:2027-04-26:report:csv'],
+    ],
     ['one second before 30 June 18:30 (CEST)', '2027-06-30T16:29:59.000Z', '06-30T18:30', []],
-    ['30 June 18:30 Paris: the final report and the recap', '2027-06-30T16:30:00.000Z', '06-30T18:30', ['final:2027:report:csv', 'final:2027:recap:csv']],
-    ['missed, made later in the year', '2027-11-02T10:00:00.000Z', '06-30T18:30', ['final:2027:report:csv', 'final:2027:recap:csv']],
+    [
+      '30 June 18:30 Paris: the final report and the recap',
+      '2027-06-30T16:30:00.000Z',
+      '06-30T18:30',
+      ['final:2027:report:csv', 'final:2027:recap:csv'],
+    ],
+    [
+      'missed, made later in the year',
+      '2027-11-02T10:00:00.000Z',
+      '06-30T18:30',
+      ['final:2027:report:csv', 'final:2027:recap:csv'],
+    ],
     ['and from the next Monday on, nothing until the final one', '2027-05-10T06:00:00.000Z', '06-30', []],
   ] as [string, string, string | undefined, string[]][])('%s', (_name, now, finalAt, expected) => {
     expect(keys(now, finalAt)).toEqual(expected);
@@ -76,7 +99,12 @@ describe('the schedule at the setting’s instant', () => {
 
   it('names the slot’s instant in the runs', () => {
     const [run] = dueRuns(new Date('2027-07-01T00:00:00.000Z'), new Set(), ['csv'], '06-30T18:30');
-    expect(run?.slot).toMatchObject({ kind: 'final', campaign: 2027, dueAt: '2027-06-30T16:30:00.000Z', key: 'final:2027' });
+    expect(run?.slot).toMatchObject({
+      kind: 'final',
+      campaign: 2027,
+      dueAt: '2027-06-30T16:30:00.000Z',
+      key: 'final:2027',
+    });
     expect(run?.fileName).toBe('en3s-rapport-2027-final.csv');
   });
 });

@@ -5,7 +5,12 @@ import { recordFromMemory } from '../../../src/pipeline/offer-memory.js';
 import { LocalDates } from '../../../src/reports/local-dates.js';
 import { offerFacts } from '../../../src/reports/projection.js';
 import { reportFacts } from '../../../src/reports/rows.js';
-import { snapshotFromLedger, snapshotFromRecord, type LedgerFact, type OfferSource } from '../../../src/reports/snapshot.js';
+import {
+  snapshotFromLedger,
+  snapshotFromRecord,
+  type LedgerFact,
+  type OfferSource,
+} from '../../../src/reports/snapshot.js';
 import { offerHeader } from '../../../src/store/offers.js';
 import { drhApprover, JobStory, stepJob } from '../../support/job-snapshots.js';
 
@@ -16,15 +21,43 @@ import { drhApprover, JobStory, stepJob } from '../../support/job-snapshots.js';
  * override) must reach the ledger as the memory keeps it.
  */
 
-type Action = 'en3s' | 'en3s+drh' | 'no-approver' | 'submit' | 'approve' | 'refuse' | 'open' | 'post' | 'down' | 'override-out' | 'override-clear';
-const actions: Action[] = ['en3s', 'en3s+drh', 'no-approver', 'submit', 'approve', 'refuse', 'open', 'post', 'down', 'override-out', 'override-clear'];
+type Action =
+  | 'en3s'
+  | 'en3s+drh'
+  | 'no-approver'
+  | 'submit'
+  | 'approve'
+  | 'refuse'
+  | 'open'
+  | 'post'
+  | 'down'
+  | 'override-out'
+  | 'override-clear';
+const actions: Action[] = [
+  'en3s',
+  'en3s+drh',
+  'no-approver',
+  'submit',
+  'approve',
+  'refuse',
+  'open',
+  'post',
+  'down',
+  'override-out',
+  'override-clear',
+];
 
 const dates = new LocalDates();
 
 /** What the report says of the job from its stored memory (JSON as the database gives it back), and from the ledger. */
 function bothWays(memory: ProcessMemory, ledger: readonly LedgerFact[]) {
   const record = JSON.parse(JSON.stringify(recordFromMemory(memory))) as ReturnType<typeof recordFromMemory>;
-  const source: OfferSource = { ...offerHeader(record), offer: offerFacts(record.offer), decision: record.decision, timeline_data: record.timeline_data };
+  const source: OfferSource = {
+    ...offerHeader(record),
+    offer: offerFacts(record.offer),
+    decision: record.decision,
+    timeline_data: record.timeline_data,
+  };
   const stands = snapshotFromRecord(source);
   const stood = snapshotFromLedger(ledger);
   return { stands: stands && reportFacts(source, stands, dates), stood: stood && reportFacts(source, stood, dates) };
@@ -34,18 +67,30 @@ describe('report snapshot: the ledger folded says what the memory says', () => {
   it('for any life of a concerned job in the window, after every event, and after the window closes', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom(...actions), fc.integer({ min: 1, max: 72 })), { minLength: 1, maxLength: 14 }),
+        fc.array(fc.tuple(fc.constantFrom(...actions), fc.integer({ min: 1, max: 72 })), {
+          minLength: 1,
+          maxLength: 14,
+        }),
         fc.boolean(),
         (steps, closeWindow) => {
           let at = Date.parse('2027-01-05T09:00:00.000Z');
-          const job = new JobStory({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' }, new Date(at).toISOString());
+          const job = new JobStory(
+            { orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' },
+            new Date(at).toISOString(),
+          );
           const ledger: LedgerFact[] = [];
           let memory: ProcessMemory | null = null;
           let posting = 0;
           const apply = (event: ProcessEvent) => {
             const result = stepJob(memory, event);
             memory = result.memory;
-            for (const fact of result.facts) ledger.push({ at: event.at, kind: fact.kind, data: JSON.parse(JSON.stringify(fact.data)), actorName: fact.actorName ?? null });
+            for (const fact of result.facts)
+              ledger.push({
+                at: event.at,
+                kind: fact.kind,
+                data: JSON.parse(JSON.stringify(fact.data)),
+                actorName: fact.actorName ?? null,
+              });
             const { stands, stood } = bothWays(memory, ledger);
             expect(stood).toEqual(stands);
           };
@@ -54,19 +99,33 @@ describe('report snapshot: the ledger folded says what the memory says', () => {
             at += hours * 3_600_000;
             const when = new Date(at).toISOString();
             if (action === 'override-out' || action === 'override-clear') {
-              apply({ kind: 'override', at: when, concerned: action === 'override-out' ? false : null, by: 'admin', reason: 'test' });
+              apply({
+                kind: 'override',
+                at: when,
+                concerned: action === 'override-out' ? false : null,
+                by: 'admin',
+                reason: 'test',
+              });
               continue;
             }
             const snapshot =
-              action === 'en3s' ? job.addEn3s(when)
-              : action === 'en3s+drh' ? job.addEn3s(when, [drhApprover])
-              : action === 'no-approver' ? job.approvers(when, [])
-              : action === 'submit' ? job.submit(when)
-              : action === 'approve' ? job.approve(when)
-              : action === 'refuse' ? job.refuse(when)
-              : action === 'open' ? job.status(when, 'OPEN')
-              : action === 'post' ? job.post(when, `p-${++posting}`)
-              : job.takeDown(when, `p-${posting}`);
+              action === 'en3s'
+                ? job.addEn3s(when)
+                : action === 'en3s+drh'
+                  ? job.addEn3s(when, [drhApprover])
+                  : action === 'no-approver'
+                    ? job.approvers(when, [])
+                    : action === 'submit'
+                      ? job.submit(when)
+                      : action === 'approve'
+                        ? job.approve(when)
+                        : action === 'refuse'
+                          ? job.refuse(when)
+                          : action === 'open'
+                            ? job.status(when, 'OPEN')
+                            : action === 'post'
+                              ? job.post(when, `p-${++posting}`)
+                              : job.takeDown(when, `p-${posting}`);
             apply({ kind: 'snapshot', at: snapshot.fetchedAt, snapshot });
           }
           if (closeWindow) apply({ kind: 'tick', at: '2027-04-30T22:00:01.000Z' });
@@ -86,12 +145,28 @@ describe('report snapshot: the ledger folded says what the memory says', () => {
       title: 'Chef de service',
       organism_type: 'CPAM',
       organism_name: 'CPAM de la Gironde',
-      offer: { createdAt: '2027-01-05T09:00:00Z', organizationName: 'CPAM de la Gironde', grid: 'RG', level: '8', minesScale: null, networks: ['Cnam'], postings: [] },
+      offer: {
+        createdAt: '2027-01-05T09:00:00Z',
+        organizationName: 'CPAM de la Gironde',
+        grid: 'RG',
+        level: '8',
+        minesScale: null,
+        networks: ['Cnam'],
+        postings: [],
+      },
       decision: {} as never,
-      timeline_data: { stateSince: '2027-01-05T09:00:00Z', approval: { at: '2027-01-05T09:00:00Z', by: 'connector', dueDate: '2027-01-15' } },
+      timeline_data: {
+        stateSince: '2027-01-05T09:00:00Z',
+        approval: { at: '2027-01-05T09:00:00Z', by: 'connector', dueDate: '2027-01-15' },
+      },
     } satisfies OfferSource;
     expect(snapshotFromRecord(source)).toBeNull();
     // Nor from its ledger: a state of the earlier process is not one of this one.
-    expect(snapshotFromLedger([{ at: '2027-01-05T09:00:00Z', kind: 'decision', data: {} }, { at: '2027-01-05T09:00:00Z', kind: 'state.changed', data: { to: 'approval_started' } }])).toBeNull();
+    expect(
+      snapshotFromLedger([
+        { at: '2027-01-05T09:00:00Z', kind: 'decision', data: {} },
+        { at: '2027-01-05T09:00:00Z', kind: 'state.changed', data: { to: 'approval_started' } },
+      ]),
+    ).toBeNull();
   });
 });

@@ -6,7 +6,15 @@ import { doneMessages } from '../../../src/admin/layout.js';
 import { describedKinds, describeEntry } from '../../../src/admin/timeline.js';
 import { jobProcessTable } from '../../../src/domain/job-process-states.js';
 import { packageRoot } from '../../../src/paths.js';
-import { actionLabels, postColumns, postsOfBodyColumns, recapColumns, recapDetailColumns, recapStatusLabels, reportColumns } from '../../../src/reports/columns.js';
+import {
+  actionLabels,
+  postColumns,
+  postsOfBodyColumns,
+  recapColumns,
+  recapDetailColumns,
+  recapStatusLabels,
+  reportColumns,
+} from '../../../src/reports/columns.js';
 import type { GroupStats, ReportHeader } from '../../../src/reports/model.js';
 import { knownNetworks, reportKindLabels } from '../../../src/reports/options.js';
 import { groupTitles, headerLines, indicators, reportTitle } from '../../../src/reports/summary-layout.js';
@@ -19,7 +27,10 @@ import { data } from '../../support/domain.js';
  * network and to the SGMCAS for all of it (§3), the ARS being one network among the others.
  */
 
-/** Words that would say EN3S is late (« trop tard » is left out: the window is never opened too late, which says nothing of EN3S). */
+/**
+ * Words that would say EN3S is late (« trop tard » is left out: the window is never opened too late, which says nothing
+ * of EN3S).
+ */
 const late = /retard|hors[ -]d[ée]lai|en souffrance|délai dépassé/i;
 
 function sources(folder: string): string[] {
@@ -50,17 +61,47 @@ describe('no report, page, e-mail or alert says EN3S answered late', () => {
 
   it('nor does any title, label or wording the reports and the dashboard print', () => {
     const stats: GroupStats = {
-      offers: 1, byState: {} as GroupStats['byState'], concerned: 1, toVerify: 0, subject: 1, throughProcess: 1, throughProcessShare: 1,
-      publishedWithoutApproval: 0, answered: 1, answeredByEn3s: 1, answeredElsewhere: 0, answerDaysMedian: 40, answerDaysP90: 90,
+      offers: 1,
+      byState: {} as GroupStats['byState'],
+      concerned: 1,
+      toVerify: 0,
+      subject: 1,
+      throughProcess: 1,
+      throughProcessShare: 1,
+      publishedWithoutApproval: 0,
+      answered: 1,
+      answeredByEn3s: 1,
+      answeredElsewhere: 0,
+      answerDaysMedian: 40,
+      answerDaysP90: 90,
     };
     const texts = [
-      ...reportColumns.map((c) => c.title), ...recapColumns, ...recapDetailColumns, ...postColumns.map((c) => c.title), ...postsOfBodyColumns.map((c) => c.title),
-      ...Object.values(recapStatusLabels), ...Object.values(actionLabels), ...groupTitles, ...indicators(stats).map(([label]) => label),
-      ...Object.values(jobProcessTable).flatMap((s) => [s.label, s.description]), ...Object.values(reportKindLabels),
+      ...reportColumns.map((c) => c.title),
+      ...recapColumns,
+      ...recapDetailColumns,
+      ...postColumns.map((c) => c.title),
+      ...postsOfBodyColumns.map((c) => c.title),
+      ...Object.values(recapStatusLabels),
+      ...Object.values(actionLabels),
+      ...groupTitles,
+      ...indicators(stats).map(([label]) => label),
+      ...Object.values(jobProcessTable).flatMap((s) => [s.label, s.description]),
+      ...Object.values(reportKindLabels),
       ...(['report', 'recap', 'posts'] as const).flatMap((k) => [reportTitle(header(k)), ...headerLines(header(k))]),
-      ...Object.values(doneMessages), ...Object.values(concernedLabels), ...Object.values(jobStatusLabels), ...Object.values(askReasonLabels),
+      ...Object.values(doneMessages),
+      ...Object.values(concernedLabels),
+      ...Object.values(jobStatusLabels),
+      ...Object.values(askReasonLabels),
       ...['APPROVED', 'REFUSED'].flatMap((s) => [answerLabel(s, true), answerLabel(s, false)]),
-      ...describedKinds.map((kind) => describeEntry(kind, { status: 'APPROVED', byEn3s: true, enteredOn: '2027-06-01', from: 'submitted', to: 'approved' })),
+      ...describedKinds.map((kind) =>
+        describeEntry(kind, {
+          status: 'APPROVED',
+          byEn3s: true,
+          enteredOn: '2027-06-01',
+          from: 'submitted',
+          to: 'approved',
+        }),
+      ),
     ];
     expect(texts.length).toBeGreaterThan(100);
     expect(texts.filter((t) => late.test(t))).toEqual([]);
@@ -77,7 +118,11 @@ describe('the recap goes to the caisses nationales and, whole, to the SGMCAS', (
 
   it('the recap names its addressees: each caisse nationale for its network, the SGMCAS for every network', () => {
     const lines = headerLines(header('recap'));
-    expect(lines).toContainEqual(expect.stringMatching(/^Destinataires \(instruction DSS\/4B\/2026\/34 §3\) : chaque caisse nationale, pour .* son réseau ; .*\(SGMCAS\), pour le récapitulatif entier, tous réseaux confondus \(ARS comprises\)\.$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Destinataires \(instruction DSS\/4B\/2026\/34 §3\) : chaque caisse nationale, pour .* son réseau ; .*\(SGMCAS\), pour le récapitulatif entier, tous réseaux confondus \(ARS comprises\)\.$/,
+      ),
+    );
     expect(headerLines(header('report')).join('\n')).not.toMatch(/SGMCAS/);
   });
 });

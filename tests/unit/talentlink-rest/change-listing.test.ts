@@ -14,7 +14,13 @@ describe('listChangedJobs: keyset paging', () => {
   function tenant(jobs: Array<{ id: number; updateDate: number }>) {
     server.use(
       http.get(`${REST}/position`, ({ request }) => {
-        const args = argumentsOf(sentQuery(request)) as { where: { updateDate_ge: number }; first: number; after: number; sortBy: string; orderBy: string };
+        const args = argumentsOf(sentQuery(request)) as {
+          where: { updateDate_ge: number };
+          first: number;
+          after: number;
+          sortBy: string;
+          orderBy: string;
+        };
         expect([args.sortBy, args.orderBy]).toEqual(['updateDate', 'ASC']);
         const page = jobs
           .filter((job) => job.updateDate >= args.where.updateDate_ge)
@@ -25,7 +31,12 @@ describe('listChangedJobs: keyset paging', () => {
     );
   }
 
-  async function drain(port: ReturnType<typeof makePort>['port'], cursor: ChangeCursor, pageSize: number, onPage?: (n: number) => void) {
+  async function drain(
+    port: ReturnType<typeof makePort>['port'],
+    cursor: ChangeCursor,
+    pageSize: number,
+    onPage?: (n: number) => void,
+  ) {
     const got: JobRead[] = [];
     for (let n = 0; n < 50; n++) {
       const page = await port.listChangedJobs(cursor, pageSize);
@@ -68,7 +79,12 @@ describe('listChangedJobs: keyset paging', () => {
     const { got } = await drain(port, { since: new Date(T).toISOString(), seenAtSince: [] }, 1, (n) => {
       if (n === 0) jobs[0]!.updateDate = T + 7; // our own write moves job 1 after job 2
     });
-    expect(got.map((job) => `${job.snapshot.atsId}@${job.snapshot.updatedAt.slice(20)}`)).toEqual(['1@000Z', '2@005Z', '1@007Z', '3@009Z']);
+    expect(got.map((job) => `${job.snapshot.atsId}@${job.snapshot.updatedAt.slice(20)}`)).toEqual([
+      '1@000Z',
+      '2@005Z',
+      '1@007Z',
+      '3@009Z',
+    ]);
   });
 
   it('steps over more jobs already seen at one instant than a page holds', async () => {
@@ -79,7 +95,10 @@ describe('listChangedJobs: keyset paging', () => {
     const seenAtSince = jobs.slice(0, 120).map((job) => String(job.id));
     const page = await port.listChangedJobs({ since: new Date(T).toISOString(), seenAtSince }, 20);
     if (!page.ok) throw new Error(page.error.message);
-    expect(page.value.jobs.map((job) => job.snapshot.atsId)).toEqual([...jobs.slice(120, 130).map((j) => String(j.id)), '500']);
+    expect(page.value.jobs.map((job) => job.snapshot.atsId)).toEqual([
+      ...jobs.slice(120, 130).map((j) => String(j.id)),
+      '500',
+    ]);
     expect(page.value.more).toBe(false);
     expect(seen.map((r) => argumentsOf(sentQuery(r)).after)).toEqual([0, 100]);
     expect(budget.lanes).toEqual(['routine', 'routine']);
@@ -89,9 +108,15 @@ describe('listChangedJobs: keyset paging', () => {
     tenant([]);
     const { port } = makePort();
     const cursor = { since: '2027-01-13T08:00:00.000Z', seenAtSince: ['4'] };
-    expect(await port.listChangedJobs(cursor, 10)).toEqual({ ok: true, value: { jobs: [], next: cursor, more: false } });
+    expect(await port.listChangedJobs(cursor, 10)).toEqual({
+      ok: true,
+      value: { jobs: [], next: cursor, more: false },
+    });
     const calls = seen.length;
-    expect(await port.listChangedJobs({ since: 'hier', seenAtSince: [] }, 10)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await port.listChangedJobs({ since: 'hier', seenAtSince: [] }, 10)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
     expect(await port.listChangedJobs(cursor, 101)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(seen).toHaveLength(calls);
   });
@@ -100,7 +125,10 @@ describe('listChangedJobs: keyset paging', () => {
     server.use(http.get(`${REST}/position`, () => positions([sampleOpening({ updateDate: null })])));
     expect(await makePort().port.listChangedJobs({ since: '2027-01-13T08:00:00Z', seenAtSince: [] }, 5)).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_RESPONSE', message: expect.stringContaining('data.positions[0].updateDate: expected epoch milliseconds, got nothing') },
+      error: {
+        code: 'INVALID_RESPONSE',
+        message: expect.stringContaining('data.positions[0].updateDate: expected epoch milliseconds, got nothing'),
+      },
     });
   });
 });

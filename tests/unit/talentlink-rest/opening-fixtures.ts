@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createOpeningMapper, loadOpeningMapping } from '../../../connectors/talentlink/opening-mapping.js';
 import type { OpeningMapping } from '../../../connectors/talentlink/opening-mapping-schema.js';
-import { positionsAnswerSchema, publishedAdvertsAnswerSchema, type OpeningDto, type PublishedAdvertDto } from '../../../connectors/talentlink/rest/dto.js';
+import {
+  positionsAnswerSchema,
+  publishedAdvertsAnswerSchema,
+  type OpeningDto,
+  type PublishedAdvertDto,
+} from '../../../connectors/talentlink/rest/dto.js';
 import { jobSnapshotSchema, type JobSnapshot } from '../../../src/domain/job-snapshot.js';
 import { loadDomainData } from '../../../src/mappings/load.js';
 
@@ -16,8 +21,12 @@ const fixtures = fileURLToPath(new URL('../../fixtures/talentlink-rest/', import
 const json = (file: string): unknown => JSON.parse(readFileSync(fixtures + file, 'utf8'));
 
 /** The job of a `GET /position` answer, validated by the client's own schema as the client would. */
-export const job = (file: string, overrides: Partial<OpeningDto> = {}): OpeningDto => ({ ...positionsAnswerSchema.parse(json(file)).data.positions![0]!, ...overrides });
-export const adverts = (file: string): PublishedAdvertDto[] => publishedAdvertsAnswerSchema.parse(json(file)).data.publishedAdverts!;
+export const job = (file: string, overrides: Partial<OpeningDto> = {}): OpeningDto => ({
+  ...positionsAnswerSchema.parse(json(file)).data.positions![0]!,
+  ...overrides,
+});
+export const adverts = (file: string): PublishedAdvertDto[] =>
+  publishedAdvertsAnswerSchema.parse(json(file)).data.publishedAdverts!;
 
 export const CARSAT = 'positions--carsat-bretagne.json';
 export const CGSS = 'positions--cgss-guadeloupe-service-rh.json';
@@ -37,7 +46,11 @@ export function editedMapping(edit: (m: OpeningMapping) => void): OpeningMapping
   return copy;
 }
 
-export function snapshot(opening: OpeningDto, postings: PublishedAdvertDto[] | null = null, mapping = shipped): JobSnapshot {
+export function snapshot(
+  opening: OpeningDto,
+  postings: PublishedAdvertDto[] | null = null,
+  mapping = shipped,
+): JobSnapshot {
   const outcome = createOpeningMapper(mapping, organisms)(opening, postings, FETCHED_AT);
   if (!outcome.ok) throw new Error(`expected a snapshot, got ${outcome.error.code}: ${outcome.error.message}`);
   return jobSnapshotSchema.parse(outcome.value);

@@ -92,7 +92,12 @@ describe('mappings/talentlink.yaml: the shipped file', () => {
       Clôturée: 'CLOSED',
       Annulée: 'CANCELLED',
     });
-    expect(mapping.en3sApprover).toEqual({ login: 'en3s.derogation', order: 1, stepOrder: 1, lovValue: 'dérogation EN3S' });
+    expect(mapping.en3sApprover).toEqual({
+      login: 'en3s.derogation',
+      order: 1,
+      stepOrder: 1,
+      lovValue: 'dérogation EN3S',
+    });
   });
 });
 
@@ -100,17 +105,24 @@ describe('mappings/talentlink.yaml: a broken REST section is refused with where 
   const cases = [
     {
       name: 'a field read from two places',
-      edit: (t: string) => t.replace('    lov: { name: Niveau ou groupe }\n', '    lov: { name: Niveau ou groupe }\n    customField: { unlocalizedLabel: LEVEL }\n'),
-      problem: /talentlink\.yaml:\d+ > classificationFields\.level : expected exactly one of lov, freeFormField, customField, got lov and customField$/,
+      edit: (t: string) =>
+        t.replace(
+          '    lov: { name: Niveau ou groupe }\n',
+          '    lov: { name: Niveau ou groupe }\n    customField: { unlocalizedLabel: LEVEL }\n',
+        ),
+      problem:
+        /talentlink\.yaml:\d+ > classificationFields\.level : expected exactly one of lov, freeFormField, customField, got lov and customField$/,
     },
     {
       name: 'a LOV given both by id and by name',
-      edit: (t: string) => t.replace('lov: { name: Grille de classification }', 'lov: { name: Grille de classification, nameLovId: 701 }'),
+      edit: (t: string) =>
+        t.replace('lov: { name: Grille de classification }', 'lov: { name: Grille de classification, nameLovId: 701 }'),
       problem: /talentlink\.yaml:\d+ > classificationFields\.grid\.lov : expected exactly one of nameLovId, name$/,
     },
     {
       name: 'a field read from nowhere',
-      edit: (t: string) => t.replace(/ {2}jobFamily:\n((?: {4}#.*\n)*) {4}lov: \{ name: Famille d'emploi \}\n/, '  jobFamily: {}\n$1'),
+      edit: (t: string) =>
+        t.replace(/ {2}jobFamily:\n((?: {4}#.*\n)*) {4}lov: \{ name: Famille d'emploi \}\n/, '  jobFamily: {}\n$1'),
       problem: /classificationFields\.jobFamily : expected exactly one of lov, freeFormField, customField, got none$/,
     },
     {

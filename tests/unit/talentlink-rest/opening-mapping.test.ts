@@ -3,7 +3,20 @@ import { createOpeningMapper } from '../../../connectors/talentlink/opening-mapp
 import type { OpeningMapping } from '../../../connectors/talentlink/opening-mapping-schema.js';
 import type { OpeningDto } from '../../../connectors/talentlink/rest/dto.js';
 import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
-import { CARSAT, CGSS, editedMapping, FETCHED_AT, job, MINES, MSA, NO_ORGANIZATION, organisms, shipped, snapshot, UNKNOWN_STATUS } from './opening-fixtures.js';
+import {
+  CARSAT,
+  CGSS,
+  editedMapping,
+  FETCHED_AT,
+  job,
+  MINES,
+  MSA,
+  NO_ORGANIZATION,
+  organisms,
+  shipped,
+  snapshot,
+  UNKNOWN_STATUS,
+} from './opening-fixtures.js';
 
 /**
  * A real TalentLink job (`OpeningFullDto`, as `GET /position` answers it) read into the neutral
@@ -36,13 +49,22 @@ describe('opening mapping: identity', () => {
   it('a job without a title keeps an empty title and lists it', () => {
     const s = snapshot(job(CARSAT, { jobTitle: null }));
     expect(s.title).toBe('');
-    expect(s.unreadable).toContainEqual({ field: 'title', key: 'jobTitle', value: '', expected: "l'intitulé de l'offre" });
+    expect(s.unreadable).toContainEqual({
+      field: 'title',
+      key: 'jobTitle',
+      value: '',
+      expected: "l'intitulé de l'offre",
+    });
   });
 });
 
 describe('opening mapping: what a snapshot cannot do without', () => {
   const cases: Array<{ name: string; opening: OpeningDto; path: string }> = [
-    { name: 'no updateDate: two reads of the job could not be ordered', opening: job(CARSAT, { updateDate: null }), path: 'opening.updateDate' },
+    {
+      name: 'no updateDate: two reads of the job could not be ordered',
+      opening: job(CARSAT, { updateDate: null }),
+      path: 'opening.updateDate',
+    },
     { name: 'an updateDate beyond any date', opening: job(CARSAT, { updateDate: 9e15 }), path: 'opening.updateDate' },
     { name: 'no id', opening: { ...job(CARSAT), id: undefined } as unknown as OpeningDto, path: 'opening.id' },
     { name: 'no creationDate', opening: job(CARSAT, { creationDate: undefined }), path: 'opening.creationDate' },
@@ -60,15 +82,52 @@ describe('opening mapping: what a snapshot cannot do without', () => {
 
 describe('opening mapping: the body, from the organisation and its ancestors', () => {
   const cgssWithout = job(CGSS, {
-    organization: { id: 7310, name: 'CGSS', parentId: 1, level: 2, structure: [{ id: 1, name: 'UCANSS', parentId: null, level: 1 }] },
+    organization: {
+      id: 7310,
+      name: 'CGSS',
+      parentId: 1,
+      level: 2,
+      structure: [{ id: 1, name: 'UCANSS', parentId: null, level: 1 }],
+    },
   });
   const serviceUnderRoot = job(CARSAT, {
-    organization: { id: 20, name: 'Direction des systèmes d’information', parentId: 1, level: 2, structure: [{ id: 1, name: 'UCANSS', parentId: null, level: 1 }] },
+    organization: {
+      id: 20,
+      name: 'Direction des systèmes d’information',
+      parentId: 1,
+      level: 2,
+      structure: [{ id: 1, name: 'UCANSS', parentId: null, level: 1 }],
+    },
   });
-  const cases: Array<{ name: string; opening: OpeningDto; mapping?: OpeningMapping; type: string | null; territory?: string | null; timeZone?: string | null }> = [
-    { name: 'a CARSAT from its own name', opening: job(CARSAT), type: 'CARSAT', territory: null, timeZone: 'Europe/Paris' },
-    { name: 'a CGSS named by an ancestor, its island by a farther one', opening: job(CGSS), type: 'CGSS', territory: 'GUADELOUPE', timeZone: 'America/Guadeloupe' },
-    { name: 'a CGSS whose branch names no island: no time zone, as the older mapping does', opening: cgssWithout, type: 'CGSS', territory: null, timeZone: null },
+  const cases: Array<{
+    name: string;
+    opening: OpeningDto;
+    mapping?: OpeningMapping;
+    type: string | null;
+    territory?: string | null;
+    timeZone?: string | null;
+  }> = [
+    {
+      name: 'a CARSAT from its own name',
+      opening: job(CARSAT),
+      type: 'CARSAT',
+      territory: null,
+      timeZone: 'Europe/Paris',
+    },
+    {
+      name: 'a CGSS named by an ancestor, its island by a farther one',
+      opening: job(CGSS),
+      type: 'CGSS',
+      territory: 'GUADELOUPE',
+      timeZone: 'America/Guadeloupe',
+    },
+    {
+      name: 'a CGSS whose branch names no island: no time zone, as the older mapping does',
+      opening: cgssWithout,
+      type: 'CGSS',
+      territory: null,
+      timeZone: null,
+    },
     { name: 'an MSA', opening: job(MSA), type: 'MSA', timeZone: 'Europe/Paris' },
     { name: 'a mines body (Filieris)', opening: job(MINES), type: 'CANSSM' },
     { name: 'the department when there is no organisation', opening: job(NO_ORGANIZATION), type: 'URSSAF' },
@@ -79,7 +138,11 @@ describe('opening mapping: the body, from the organisation and its ancestors', (
       mapping: editedMapping((m) => void (m.organizationTree.notBodies = [])),
       type: 'UCANSS',
     },
-    { name: 'a job whose own organisation is the root is that body', opening: job(CARSAT, { organization: { id: 1, name: 'UCANSS', level: 1, structure: [] } }), type: 'UCANSS' },
+    {
+      name: 'a job whose own organisation is the root is that body',
+      opening: job(CARSAT, { organization: { id: 1, name: 'UCANSS', level: 1, structure: [] } }),
+      type: 'UCANSS',
+    },
   ];
   it.each(cases)('$name', ({ opening, mapping, type, territory, timeZone }) => {
     const s = snapshot(opening, null, mapping);
@@ -127,7 +190,9 @@ describe('opening mapping: the classification, where the file says it lives', ()
   });
 
   it('a LOV found by nameLovId, whatever the tenant named it', () => {
-    const byId = editedMapping((m) => void (m.classificationFields.level = { lov: { nameLovId: 702 }, stripPrefixes: [] }));
+    const byId = editedMapping(
+      (m) => void (m.classificationFields.level = { lov: { nameLovId: 702 }, stripPrefixes: [] }),
+    );
     expect(snapshot(job(CGSS), null, byId).classification.level).toBe('9');
     expect(snapshot(job(CGSS)).classification.level).toBeNull();
   });
@@ -138,40 +203,91 @@ describe('opening mapping: the classification, where the file says it lives', ()
   });
 
   it('a free-form field found by lovId once renamed in the tenant', () => {
-    const renamed = job(MINES, { configurableFields: { lovs: [], freeFormFields: [{ lovId: 811, name: 'Échelon minier', value: '12' }] } });
+    const renamed = job(MINES, {
+      configurableFields: { lovs: [], freeFormFields: [{ lovId: 811, name: 'Échelon minier', value: '12' }] },
+    });
     const byId = editedMapping((m) => void (m.classificationFields.minesScale = { freeFormField: { lovId: 811 } }));
     expect(snapshot(renamed, null, byId).classification.minesScale).toBe(12);
     expect(snapshot(renamed).classification.minesScale).toBeNull();
   });
 
   it('a custom field found by its unlocalizedLabel, not by its displayed label', () => {
-    const custom = editedMapping((m) => void (m.classificationFields.collectiveAgreement = { ...m.classificationFields.collectiveAgreement, lov: undefined, customField: { unlocalizedLabel: 'COLLECTIVE_AGREEMENT' } }));
+    const custom = editedMapping(
+      (m) =>
+        void (m.classificationFields.collectiveAgreement = {
+          ...m.classificationFields.collectiveAgreement,
+          lov: undefined,
+          customField: { unlocalizedLabel: 'COLLECTIVE_AGREEMENT' },
+        }),
+    );
     expect(snapshot(job(MSA), null, custom).classification.collectiveAgreement).toBe('CCN_MSA');
     expect(snapshot(job(MSA)).classification.collectiveAgreement).toBeNull();
   });
 
   const lov = (name: string, value: string) => ({ nameLovId: 1, valueLovId: 2, name, value });
   const unreadableCases = [
-    { name: 'a grid outside the table', lovs: [lov('Grille de classification', 'Grille 2024')], field: 'classification.grid', value: 'Grille 2024', expected: /^une des valeurs RG, MSA, MINES/ },
-    { name: 'a category outside the table', lovs: [lov("Catégorie d'emploi", 'Stagiaire')], field: 'classification.category', value: 'Stagiaire', expected: /EMPLOYE, CADRE/ },
-    { name: 'an agreement outside the table', lovs: [lov('Convention collective', 'Syntec')], field: 'classification.collectiveAgreement', value: 'Syntec', expected: /CCNT_RG/ },
-    { name: 'one field given twice with two values', lovs: [lov('Niveau ou groupe', '7'), lov('NIVEAU OU GROUPE', '8')], field: 'classification.level', value: '7 | 8', expected: /^une seule valeur$/ },
+    {
+      name: 'a grid outside the table',
+      lovs: [lov('Grille de classification', 'Grille 2024')],
+      field: 'classification.grid',
+      value: 'Grille 2024',
+      expected: /^une des valeurs RG, MSA, MINES/,
+    },
+    {
+      name: 'a category outside the table',
+      lovs: [lov("Catégorie d'emploi", 'Stagiaire')],
+      field: 'classification.category',
+      value: 'Stagiaire',
+      expected: /EMPLOYE, CADRE/,
+    },
+    {
+      name: 'an agreement outside the table',
+      lovs: [lov('Convention collective', 'Syntec')],
+      field: 'classification.collectiveAgreement',
+      value: 'Syntec',
+      expected: /CCNT_RG/,
+    },
+    {
+      name: 'one field given twice with two values',
+      lovs: [lov('Niveau ou groupe', '7'), lov('NIVEAU OU GROUPE', '8')],
+      field: 'classification.level',
+      value: '7 | 8',
+      expected: /^une seule valeur$/,
+    },
   ];
-  it.each(unreadableCases)('$name → null, listed under the name the tenant shows', ({ lovs, field, value, expected }) => {
-    const s = snapshot(job(CARSAT, { configurableFields: { lovs, freeFormFields: [] } }));
-    const [, name] = field.split('.') as [string, keyof JobSnapshot['classification']];
-    expect(s.classification[name]).toBeNull();
-    const hit = s.unreadable.find((u) => u.field === field);
-    expect(hit).toMatchObject({ key: lovs[0]!.name, value });
-    expect(hit?.expected).toMatch(expected);
-  });
+  it.each(unreadableCases)(
+    '$name → null, listed under the name the tenant shows',
+    ({ lovs, field, value, expected }) => {
+      const s = snapshot(job(CARSAT, { configurableFields: { lovs, freeFormFields: [] } }));
+      const [, name] = field.split('.') as [string, keyof JobSnapshot['classification']];
+      expect(s.classification[name]).toBeNull();
+      const hit = s.unreadable.find((u) => u.field === field);
+      expect(hit).toMatchObject({ key: lovs[0]!.name, value });
+      expect(hit?.expected).toMatch(expected);
+    },
+  );
 
   it('a mines scale that is not a whole number, a start of career that is not yes or no', () => {
-    const s = snapshot(job(MINES, { configurableFields: { lovs: [], freeFormFields: [{ lovId: 811, name: 'Échelle (mines)', value: 'treize' }, { lovId: 812, name: 'Début de carrière (mines)', value: 'peut-être' }] } }));
+    const s = snapshot(
+      job(MINES, {
+        configurableFields: {
+          lovs: [],
+          freeFormFields: [
+            { lovId: 811, name: 'Échelle (mines)', value: 'treize' },
+            { lovId: 812, name: 'Début de carrière (mines)', value: 'peut-être' },
+          ],
+        },
+      }),
+    );
     expect([s.classification.minesScale, s.classification.minesCareerStart]).toEqual([null, null]);
     expect(s.unreadable).toEqual([
       { field: 'classification.minesScale', key: 'Échelle (mines)', value: 'treize', expected: 'un nombre entier' },
-      { field: 'classification.minesCareerStart', key: 'Début de carrière (mines)', value: 'peut-être', expected: 'true ou false' },
+      {
+        field: 'classification.minesCareerStart',
+        key: 'Début de carrière (mines)',
+        value: 'peut-être',
+        expected: 'true ou false',
+      },
     ]);
   });
 

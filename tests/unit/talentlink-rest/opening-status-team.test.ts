@@ -10,14 +10,22 @@ import { adverts, CARSAT, CGSS, editedMapping, job, MINES, MSA, snapshot, UNKNOW
 describe('opening mapping: the status, through the table of the file', () => {
   const cases: Array<{ name: string; status: string | null; meaning: JobStatusMeaning }> = [
     { name: 'Brouillon: created, not submitted', status: 'Brouillon', meaning: 'DRAFT' },
-    { name: "En attente d'approbation: the approval is started", status: "En attente d'approbation", meaning: 'PENDING_APPROVAL' },
+    {
+      name: "En attente d'approbation: the approval is started",
+      status: "En attente d'approbation",
+      meaning: 'PENDING_APPROVAL',
+    },
     { name: 'Approuvée', status: 'Approuvée', meaning: 'APPROVED' },
     { name: 'Refusée', status: 'Refusée', meaning: 'REFUSED' },
     { name: 'Ouverte: open without approval', status: 'Ouverte', meaning: 'OPEN' },
     { name: 'Clôturée', status: 'Clôturée', meaning: 'CLOSED' },
     { name: 'Annulée', status: 'Annulée', meaning: 'CANCELLED' },
     { name: 'upper case, accents kept (REFUSÉE)', status: 'REFUSÉE', meaning: 'REFUSED' },
-    { name: 'no accents, a typographic apostrophe, spaces around', status: ' en attente d’approbation ', meaning: 'PENDING_APPROVAL' },
+    {
+      name: 'no accents, a typographic apostrophe, spaces around',
+      status: ' en attente d’approbation ',
+      meaning: 'PENDING_APPROVAL',
+    },
     { name: 'cloturee without its accents', status: 'cloturee', meaning: 'CLOSED' },
   ];
   it.each(cases)('$name → $meaning, the text kept as given', ({ status, meaning }) => {
@@ -28,7 +36,12 @@ describe('opening mapping: the status, through the table of the file', () => {
   });
 
   it('the fixtures carry the statuses of the tenant', () => {
-    expect([CARSAT, CGSS, MSA, MINES].map((file) => snapshot(job(file)).status)).toEqual(['PENDING_APPROVAL', 'APPROVED', 'REFUSED', 'OPEN']);
+    expect([CARSAT, CGSS, MSA, MINES].map((file) => snapshot(job(file)).status)).toEqual([
+      'PENDING_APPROVAL',
+      'APPROVED',
+      'REFUSED',
+      'OPEN',
+    ]);
   });
 
   it('an unknown status is UNKNOWN and listed, naming the statuses the file knows', () => {
@@ -36,7 +49,9 @@ describe('opening mapping: the status, through the table of the file', () => {
     expect([s.status, s.atsStatus]).toEqual(['UNKNOWN', 'En cours de révision']);
     const hit = s.unreadable.find((u) => u.field === 'status');
     expect(hit).toMatchObject({ key: 'status', value: 'En cours de révision' });
-    expect(hit?.expected).toBe("un des statuts Brouillon, En attente d'approbation, Approuvée, Refusée, Ouverte, Clôturée, Annulée");
+    expect(hit?.expected).toBe(
+      "un des statuts Brouillon, En attente d'approbation, Approuvée, Refusée, Ouverte, Clôturée, Annulée",
+    );
   });
 
   it('a job without a status is UNKNOWN with an empty text, and listed', () => {
@@ -65,7 +80,16 @@ describe('opening mapping: the team, as user ids', () => {
 
   it('no name, login nor language of a member reaches the snapshot', () => {
     const text = JSON.stringify(snapshot(job(CARSAT)));
-    for (const personal of ['Yann Le Bihan', 'ylebihan', 'Anne Kerouac', 'akerouac', 'en3s.derogation', 'Pierre Guillou', 'fr_FR']) expect(text).not.toContain(personal);
+    for (const personal of [
+      'Yann Le Bihan',
+      'ylebihan',
+      'Anne Kerouac',
+      'akerouac',
+      'en3s.derogation',
+      'Pierre Guillou',
+      'fr_FR',
+    ])
+      expect(text).not.toContain(personal);
   });
 
   it('a member without a user is left out and listed: the team written back would lose it', () => {
@@ -80,7 +104,11 @@ describe('opening mapping: the team, as user ids', () => {
   });
 
   it('a member without an order is left out and listed as well', () => {
-    const s = snapshot(job(CARSAT, { team: { recruiters: [{ order: null, lovValue: null, user: { id: 5 } }], operationals: null, approvers: null } }));
+    const s = snapshot(
+      job(CARSAT, {
+        team: { recruiters: [{ order: null, lovValue: null, user: { id: 5 } }], operationals: null, approvers: null },
+      }),
+    );
     expect(s.team).toEqual({ recruiters: [], operationals: [], approvers: [] });
     expect(s.unreadable).toMatchObject([{ field: 'team.recruiters', key: 'team.recruiters[0]', value: '' }]);
   });
@@ -115,6 +143,8 @@ describe('opening mapping: the postings', () => {
   it('a posting date beyond any date is null and listed', () => {
     const s = snapshot(job(CARSAT), [{ id: 9, status: 'Posted', postingStartDate: 9e15 }]);
     expect(s.postings).toEqual([{ id: '9', atsStatus: 'Posted', postedAt: null }]);
-    expect(s.unreadable).toMatchObject([{ field: 'postings.postedAt', key: 'postings[0].postingStartDate', value: '9000000000000000' }]);
+    expect(s.unreadable).toMatchObject([
+      { field: 'postings.postedAt', key: 'postings[0].postingStartDate', value: '9000000000000000' },
+    ]);
   });
 });

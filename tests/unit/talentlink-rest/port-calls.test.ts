@@ -6,7 +6,8 @@ import { API_KEY, BASIC, makePort, PASSWORD, REST, SECRETS, USER, interceptedTen
 
 const { server, seen } = interceptedTenant();
 
-const text = (body: string, status: number, headers: Record<string, string> = {}) => new HttpResponse(body, { status, headers: { 'Content-Type': 'text/plain', ...headers } });
+const text = (body: string, status: number, headers: Record<string, string> = {}) =>
+  new HttpResponse(body, { status, headers: { 'Content-Type': 'text/plain', ...headers } });
 const noContent = () => new HttpResponse(null, { status: 204 });
 const expectNoSecret = (value: unknown) => {
   const serialised = JSON.stringify(value);
@@ -49,7 +50,11 @@ describe('writes (spec §4)', () => {
     const bad = { ...team, approvers: [{ userId: 'en3s', order: 1, stepOrder: 1, role: null }] };
     expect(await port.setTeam('48213', bad)).toEqual({
       ok: false,
-      error: { kind: 'permanent', code: 'INVALID_ARGUMENT', message: 'setTeam: job 48213: team.approvers[0].userId: expected a decimal integer, got "en3s"' },
+      error: {
+        kind: 'permanent',
+        code: 'INVALID_ARGUMENT',
+        message: 'setTeam: job 48213: team.approvers[0].userId: expected a decimal integer, got "en3s"',
+      },
     });
     expect(seen).toEqual([]);
     expect(budget.lanes).toEqual([]);
@@ -59,18 +64,28 @@ describe('writes (spec §4)', () => {
     server.use(http.patch(`${REST}/position/:id`, () => text('', 400, { 'X-Request-Error': 'Unknown user id 90555' })));
     expect(await makePort().port.setTeam('48213', team)).toEqual({
       ok: false,
-      error: { kind: 'permanent', code: 'HTTP_400', status: 400, message: 'setTeam: PATCH /position/48213?api_key=***: HTTP 400 refused: Unknown user id 90555' },
+      error: {
+        kind: 'permanent',
+        code: 'HTTP_400',
+        status: 400,
+        message: 'setTeam: PATCH /position/48213?api_key=***: HTTP 400 refused: Unknown user id 90555',
+      },
     });
   });
 
   it('takeDownPostings PUTs the ids on the take-down lane; 404 means already down', async () => {
     let body: unknown;
-    server.use(http.put(`${REST}/publishedadvert/unpost`, async ({ request }) => ((body = await request.json()), noContent())));
+    server.use(
+      http.put(`${REST}/publishedadvert/unpost`, async ({ request }) => ((body = await request.json()), noContent())),
+    );
     const { port, budget } = makePort();
     expect(await port.takeDownPostings(['5501', '5502', '5501'])).toEqual({ ok: true, value: undefined });
     expect(body).toEqual({ postingTargets: [5501, 5502] });
     server.use(http.put(`${REST}/publishedadvert/unpost`, () => text('', 404)));
-    expect(await port.takeDownPostings(['5501'])).toMatchObject({ ok: false, error: { kind: 'already-applied', code: 'NOT_FOUND', status: 404 } });
+    expect(await port.takeDownPostings(['5501'])).toMatchObject({
+      ok: false,
+      error: { kind: 'already-applied', code: 'NOT_FOUND', status: 404 },
+    });
     expect(await port.takeDownPostings([])).toEqual({ ok: true, value: undefined });
     expect(budget.lanes).toEqual(['takedown', 'takedown']);
   });
@@ -81,9 +96,19 @@ describe('queues (spec §5)', () => {
   const postings: QueueRef = { name: 'EN3S annonces', kind: 'posting' };
 
   it('listQueues reads names and counts; 204 is no queue', async () => {
-    server.use(http.get(`${REST}/queues`, () => HttpResponse.json({ queues: [{ name: 'EN3S postes', elementsCount: 3 }, { name: 'Autre' }] })));
+    server.use(
+      http.get(`${REST}/queues`, () =>
+        HttpResponse.json({ queues: [{ name: 'EN3S postes', elementsCount: 3 }, { name: 'Autre' }] }),
+      ),
+    );
     const { port } = makePort();
-    expect(await port.listQueues()).toEqual({ ok: true, value: [{ name: 'EN3S postes', elements: 3 }, { name: 'Autre', elements: null }] });
+    expect(await port.listQueues()).toEqual({
+      ok: true,
+      value: [
+        { name: 'EN3S postes', elements: 3 },
+        { name: 'Autre', elements: null },
+      ],
+    });
     server.use(http.get(`${REST}/queues`, () => noContent()));
     expect(await port.listQueues()).toEqual({ ok: true, value: [] });
   });
@@ -91,22 +116,41 @@ describe('queues (spec §5)', () => {
   it('peekQueue reads the oldest element of a position queue, the name URL-encoded', async () => {
     server.use(
       http.get(`${REST}/queues/position/:name/oldest-element`, () =>
-        HttpResponse.json({ idInQueue: 812, queueName: 'EN3S postes', openingID: 48213, departmentID: 3094, jobStatus: "En attente d'approbation" }),
+        HttpResponse.json({
+          idInQueue: 812,
+          queueName: 'EN3S postes',
+          openingID: 48213,
+          departmentID: 3094,
+          jobStatus: "En attente d'approbation",
+        }),
       ),
     );
     const { port, budget } = makePort();
     expect(await port.peekQueue(jobs)).toEqual({
       ok: true,
-      value: { kind: 'job', queueName: 'EN3S postes', elementId: '812', jobId: '48213', atsStatus: "En attente d'approbation" },
+      value: {
+        kind: 'job',
+        queueName: 'EN3S postes',
+        elementId: '812',
+        jobId: '48213',
+        atsStatus: "En attente d'approbation",
+      },
     });
     expect(seen[0]!.url).toBe(`${REST}/queues/position/EN3S%20postes/oldest-element?api_key=${API_KEY}`);
     expect(budget.lanes).toEqual(['routine']);
   });
 
   it('peekQueue of a posting-target queue goes on the take-down lane; 204 is empty', async () => {
-    server.use(http.get(`${REST}/queues/posting-target/:name/oldest-element`, () => HttpResponse.json({ idInQueue: 9, id: 5501, advertName: 'CPAM 94' })));
+    server.use(
+      http.get(`${REST}/queues/posting-target/:name/oldest-element`, () =>
+        HttpResponse.json({ idInQueue: 9, id: 5501, advertName: 'CPAM 94' }),
+      ),
+    );
     const { port, budget } = makePort();
-    expect(await port.peekQueue(postings)).toEqual({ ok: true, value: { kind: 'posting', queueName: 'EN3S annonces', elementId: '9', postingId: '5501' } });
+    expect(await port.peekQueue(postings)).toEqual({
+      ok: true,
+      value: { kind: 'posting', queueName: 'EN3S annonces', elementId: '9', postingId: '5501' },
+    });
     server.use(http.get(`${REST}/queues/posting-target/:name/oldest-element`, () => noContent()));
     expect(await port.peekQueue(postings)).toEqual({ ok: true, value: null });
     expect(budget.lanes).toEqual(['takedown', 'takedown']);
@@ -133,8 +177,14 @@ describe('queues (spec §5)', () => {
     expect(await port.deleteQueueElement(jobs, '812')).toEqual({ ok: true, value: undefined });
     expect(seen[0]!.url).toBe(`${REST}/queues/element/812?queueName=EN3S%20postes&api_key=${API_KEY}`);
     server.use(http.delete(`${REST}/queues/element/:id`, () => text('', 404)));
-    expect(await port.deleteQueueElement(postings, '9')).toMatchObject({ ok: false, error: { kind: 'already-applied', code: 'NOT_FOUND' } });
-    expect(await port.deleteQueueElement(jobs, '8/../1')).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await port.deleteQueueElement(postings, '9')).toMatchObject({
+      ok: false,
+      error: { kind: 'already-applied', code: 'NOT_FOUND' },
+    });
+    expect(await port.deleteQueueElement(jobs, '8/../1')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
     expect(budget.lanes).toEqual(['routine', 'takedown']);
   });
 
@@ -144,7 +194,10 @@ describe('queues (spec §5)', () => {
     expect(await port.deleteOldestQueueElement(postings)).toEqual({ ok: true, value: undefined });
     expect(new URL(seen[0]!.url).searchParams.get('queueName')).toBe('EN3S annonces');
     server.use(http.delete(`${REST}/queues/element/oldest-element`, () => text('', 404)));
-    expect(await port.deleteOldestQueueElement(postings)).toMatchObject({ ok: false, error: { kind: 'already-applied' } });
+    expect(await port.deleteOldestQueueElement(postings)).toMatchObject({
+      ok: false,
+      error: { kind: 'already-applied' },
+    });
   });
 });
 
@@ -156,7 +209,10 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
     answerWith(() => text('Account Over Queries Per Second Limit', 403));
     const { port } = makePort({ circuitBreaker: { failureThreshold: 2 } });
     for (let i = 0; i < 5; i++) {
-      expect(await port.listQueues()).toMatchObject({ ok: false, error: { kind: 'throttled', code: 'OVER_QPS', retryAfterMs: 1_000, status: 403 } });
+      expect(await port.listQueues()).toMatchObject({
+        ok: false,
+        error: { kind: 'throttled', code: 'OVER_QPS', retryAfterMs: 1_000, status: 403 },
+      });
     }
     expect(port.circuitBreaker.state()).toBe('closed');
     expect(seen).toHaveLength(5);
@@ -166,7 +222,8 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
     answerWith(() => text('Account Over Queries Per Second Limit', 403));
     const { port } = makePort();
     const burst = await Promise.all(Array.from({ length: 12 }, () => port.listQueues()));
-    for (const outcome of burst) expect(outcome).toMatchObject({ ok: false, error: { kind: 'throttled', code: 'OVER_QPS' } });
+    for (const outcome of burst)
+      expect(outcome).toMatchObject({ ok: false, error: { kind: 'throttled', code: 'OVER_QPS' } });
     expect(port.circuitBreaker.snapshot()).toEqual({ state: 'closed', consecutiveFailures: 0 });
     answerWith(() => HttpResponse.json({ queues: [] }));
     expect(await port.listQueues()).toEqual({ ok: true, value: [] });
@@ -198,7 +255,8 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
         kind: 'throttled',
         code: 'OVER_QUOTA',
         retryAfterMs: 2 * 3_600_000 - 60_000,
-        message: 'peekQueue: GET /queues/position/EN3S%20postes/oldest-element?api_key=***: not sent, the monthly quota of the API key is spent (stopped by the call budget)',
+        message:
+          'peekQueue: GET /queues/position/EN3S%20postes/oldest-element?api_key=***: not sent, the monthly quota of the API key is spent (stopped by the call budget)',
       },
     });
     expect(seen).toHaveLength(1);
@@ -217,10 +275,16 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
     const { port, budget, clock } = makePort({ circuitBreaker: { failureThreshold: 3, coolDownMs: 30_000 } });
     for (const status of [500, 503, 504]) {
       answerWith(() => text('', status));
-      expect(await port.listQueues()).toMatchObject({ ok: false, error: { kind: 'transient', code: `HTTP_${status}`, status } });
+      expect(await port.listQueues()).toMatchObject({
+        ok: false,
+        error: { kind: 'transient', code: `HTTP_${status}`, status },
+      });
     }
     expect(port.circuitBreaker.state()).toBe('open');
-    expect(await port.listQueues()).toMatchObject({ ok: false, error: { kind: 'transient', code: 'CIRCUIT_OPEN', outage: true, retryAfterMs: 30_000 } });
+    expect(await port.listQueues()).toMatchObject({
+      ok: false,
+      error: { kind: 'transient', code: 'CIRCUIT_OPEN', outage: true, retryAfterMs: 30_000 },
+    });
     expect(seen).toHaveLength(3);
     expect(budget.lanes).toHaveLength(3);
 
@@ -233,7 +297,9 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
 
   it('tells when the circuit opens and closes, and each refused call how long to wait (what the service logs once per episode)', async () => {
     const changes: string[] = [];
-    const { port, calls, clock } = makePort({ circuitBreaker: { failureThreshold: 2, coolDownMs: 30_000, onChange: (to) => changes.push(to) } });
+    const { port, calls, clock } = makePort({
+      circuitBreaker: { failureThreshold: 2, coolDownMs: 30_000, onChange: (to) => changes.push(to) },
+    });
     answerWith(() => text('Account Over Queries Per Second Limit', 403));
     await port.listQueues();
     answerWith(() => text('', 503));
@@ -261,20 +327,33 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
     const started = Date.now();
     expect(await makePort({ timeoutMs: 100 }).port.listQueues()).toEqual({
       ok: false,
-      error: { kind: 'transient', code: 'TIMEOUT', message: 'listQueues: GET /queues?api_key=***: no answer within 100 ms' },
+      error: {
+        kind: 'transient',
+        code: 'TIMEOUT',
+        message: 'listQueues: GET /queues?api_key=***: no answer within 100 ms',
+      },
     });
     expect(Date.now() - started).toBeLessThan(1_500);
     answerWith(() => HttpResponse.error());
-    expect(await makePort().port.listQueues()).toMatchObject({ ok: false, error: { kind: 'transient', code: 'NETWORK' } });
+    expect(await makePort().port.listQueues()).toMatchObject({
+      ok: false,
+      error: { kind: 'transient', code: 'NETWORK' },
+    });
   });
 
   it('a redirect is not followed', async () => {
     let followed = false;
     server.use(
-      http.get(`${REST}/queues`, () => new HttpResponse(null, { status: 302, headers: { Location: `${REST}/elsewhere` } })),
+      http.get(
+        `${REST}/queues`,
+        () => new HttpResponse(null, { status: 302, headers: { Location: `${REST}/elsewhere` } }),
+      ),
       http.get(`${REST}/elsewhere`, () => ((followed = true), HttpResponse.json({ queues: [] }))),
     );
-    expect(await makePort().port.listQueues()).toMatchObject({ ok: false, error: { kind: 'permanent', code: 'HTTP_302' } });
+    expect(await makePort().port.listQueues()).toMatchObject({
+      ok: false,
+      error: { kind: 'permanent', code: 'HTTP_302' },
+    });
     expect(followed).toBe(false);
   });
 });
@@ -288,7 +367,11 @@ describe('credentials never leave the client', () => {
     outcomes.push(await port.setTeam('48213', { recruiters: [], operationals: [], approvers: [] }));
     server.use(http.get(`${REST}/queues`, () => text(echo, 500, { 'X-Request-Error': echo })));
     outcomes.push(await port.listQueues());
-    server.use(http.get(`${REST}/queues/position/:name/oldest-element`, () => HttpResponse.json({ idInQueue: API_KEY, openingID: PASSWORD })));
+    server.use(
+      http.get(`${REST}/queues/position/:name/oldest-element`, () =>
+        HttpResponse.json({ idInQueue: API_KEY, openingID: PASSWORD }),
+      ),
+    );
     outcomes.push(await port.peekQueue({ name: 'q', kind: 'job' }));
     server.use(http.get(`${REST}/user`, () => HttpResponse.json({ data: { users: [{ id: USER }] } })));
     outcomes.push(await port.userEmail('1'));
@@ -296,7 +379,9 @@ describe('credentials never leave the client', () => {
       expect(outcome.ok).toBe(false);
       expectNoSecret(outcome);
     }
-    expect(outcomes[0]).toMatchObject({ error: { message: expect.stringContaining('key *** user *** password *** auth Basic *** url') } });
+    expect(outcomes[0]).toMatchObject({
+      error: { message: expect.stringContaining('key *** user *** password *** auth Basic *** url') },
+    });
     expectNoSecret(calls);
     expect(calls.map((c) => c.op)).toEqual(['setTeam', 'listQueues', 'peekQueue', 'userEmail']);
   });

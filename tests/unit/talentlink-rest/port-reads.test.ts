@@ -41,7 +41,11 @@ describe('fetchJob', () => {
     const root = sentQuery(request);
     expect(root.name.value).toBe('positions');
     expect(argumentsOf(root)).toEqual({ where: { id_eq: 48213 } });
-    expect(selectionTree(root)).toMatchObject({ id: true, updateDate: true, team: { approvers: { stepOrder: true, user: { id: true } } } });
+    expect(selectionTree(root)).toMatchObject({
+      id: true,
+      updateDate: true,
+      team: { approvers: { stepOrder: true, user: { id: true } } },
+    });
 
     expect(result.value.snapshot).toMatchObject({
       atsId: '48213',
@@ -76,7 +80,10 @@ describe('fetchJob', () => {
     const read = await port.fetchJob('48213');
     if (!read.ok) throw new Error(read.error.message);
     seen.length = 0;
-    expect(port.decodeJob(read.value.document, read.value.snapshot.fetchedAt)).toEqual({ ok: true, value: read.value.snapshot });
+    expect(port.decodeJob(read.value.document, read.value.snapshot.fetchedAt)).toEqual({
+      ok: true,
+      value: read.value.snapshot,
+    });
     expect(seen).toEqual([]);
   });
 
@@ -84,9 +91,16 @@ describe('fetchJob', () => {
     const { port } = makePort();
     expect(port.decodeJob('{"opening": {"id": "48213"}, "postings": null}', '2027-01-15T09:30:00Z')).toEqual({
       ok: false,
-      error: { kind: 'permanent', code: 'INVALID_DOCUMENT', message: expect.stringContaining('document.opening.id : attendu un nombre, reçu "48213"') },
+      error: {
+        kind: 'permanent',
+        code: 'INVALID_DOCUMENT',
+        message: expect.stringContaining('document.opening.id : attendu un nombre, reçu "48213"'),
+      },
     });
-    expect(port.decodeJob('not json', '2027-01-15T09:30:00Z')).toMatchObject({ ok: false, error: { code: 'INVALID_DOCUMENT' } });
+    expect(port.decodeJob('not json', '2027-01-15T09:30:00Z')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_DOCUMENT' },
+    });
   });
 
   it('an absent job is NOT_FOUND, and the message shows the URL redacted', async () => {
@@ -94,33 +108,48 @@ describe('fetchJob', () => {
     const result = await makePort().port.fetchJob('99999');
     expect(result).toEqual({
       ok: false,
-      error: { kind: 'permanent', code: 'NOT_FOUND', message: 'fetchJob: GET /position?query=…&api_key=***: no job 99999' },
+      error: {
+        kind: 'permanent',
+        code: 'NOT_FOUND',
+        message: 'fetchJob: GET /position?query=…&api_key=***: no job 99999',
+      },
     });
   });
 
   it('withPostings reads the postings too, on the lane asked for, with dates as ISO', async () => {
     server.use(
       http.get(`${REST}/position`, () => HttpResponse.json(positionsAnswer())),
-      http.get(`${REST}/publishedadvert`, () => adverts([{ id: 5501, status: 'Publiée', creationDate: 1799830000000, postingStartDate: 1799913600000 }])),
+      http.get(`${REST}/publishedadvert`, () =>
+        adverts([{ id: 5501, status: 'Publiée', creationDate: 1799830000000, postingStartDate: 1799913600000 }]),
+      ),
     );
     const { port, budget } = makePort();
     const result = await port.fetchJob('48213', { withPostings: true, lane: 'approver' });
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.snapshot.postings).toEqual([{ id: '5501', atsStatus: 'Publiée', postedAt: '2027-01-14T08:00:00.000Z' }]);
-    expect(JSON.parse(result.value.document).postings).toEqual([{ id: 5501, status: 'Publiée', creationDate: 1799830000000, postingStartDate: 1799913600000 }]);
+    expect(result.value.snapshot.postings).toEqual([
+      { id: '5501', atsStatus: 'Publiée', postedAt: '2027-01-14T08:00:00.000Z' },
+    ]);
+    expect(JSON.parse(result.value.document).postings).toEqual([
+      { id: 5501, status: 'Publiée', creationDate: 1799830000000, postingStartDate: 1799913600000 },
+    ]);
     expect(argumentsOf(sentQuery(seen[1]!))).toEqual({ where: { openingId_eq: 48213 }, first: 100, after: 0 });
     expect(budget.lanes).toEqual(['approver', 'approver']);
   });
 
   it('an id that is not a number is refused before any call', async () => {
     const { port, budget } = makePort();
-    expect(await port.fetchJob('48213&api_key=x')).toMatchObject({ ok: false, error: { kind: 'permanent', code: 'INVALID_ARGUMENT' } });
+    expect(await port.fetchJob('48213&api_key=x')).toMatchObject({
+      ok: false,
+      error: { kind: 'permanent', code: 'INVALID_ARGUMENT' },
+    });
     expect(seen).toEqual([]);
     expect(budget.lanes).toEqual([]);
   });
 
   it('an invalid answer is INVALID_RESPONSE naming the path, and never repeats a secret the ATS echoed', async () => {
-    server.use(http.get(`${REST}/position`, () => positions([sampleOpening({ updateDate: '2027-01-13', jobTitle: 7 })])));
+    server.use(
+      http.get(`${REST}/position`, () => positions([sampleOpening({ updateDate: '2027-01-13', jobTitle: 7 })])),
+    );
     const result = await makePort().port.fetchJob('48213');
     expect(result).toMatchObject({ ok: false, error: { kind: 'permanent', code: 'INVALID_RESPONSE' } });
     if (result.ok) return;
@@ -129,7 +158,10 @@ describe('fetchJob', () => {
 
     server.use(http.get(`${REST}/position`, () => positions([sampleOpening({ id: API_KEY })])));
     const echoed = await makePort().port.fetchJob('48213');
-    expect(echoed).toMatchObject({ ok: false, error: { code: 'INVALID_RESPONSE', message: expect.stringContaining('data.positions[0].id') } });
+    expect(echoed).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_RESPONSE', message: expect.stringContaining('data.positions[0].id') },
+    });
     expectNoSecret(echoed);
   });
 
@@ -137,7 +169,11 @@ describe('fetchJob', () => {
     server.use(http.get(`${REST}/position`, () => positions([sampleOpening({ jobNumber: null })])));
     expect(await makePort().port.fetchJob('48213')).toEqual({
       ok: false,
-      error: { kind: 'permanent', code: 'MAPPING', message: 'job 48213: opening.jobNumber: expected a string, got nothing' },
+      error: {
+        kind: 'permanent',
+        code: 'MAPPING',
+        message: 'job 48213: opening.jobNumber: expected a string, got nothing',
+      },
     });
   });
 });
@@ -172,7 +208,11 @@ describe('fetchJobs', () => {
 
 describe('postings and users', () => {
   it('listPostings pages past 100 postings', async () => {
-    const all = Array.from({ length: 130 }, (_, i) => ({ id: 6000 + i, status: 'Publiée', creationDate: 1799830000000 }));
+    const all = Array.from({ length: 130 }, (_, i) => ({
+      id: 6000 + i,
+      status: 'Publiée',
+      creationDate: 1799830000000,
+    }));
     server.use(
       http.get(`${REST}/publishedadvert`, ({ request }) => {
         const args = argumentsOf(sentQuery(request)) as { first: number; after: number };
@@ -188,7 +228,11 @@ describe('postings and users', () => {
   });
 
   it('fetchPosting reads the posting and its job in one call, on the take-down lane', async () => {
-    server.use(http.get(`${REST}/publishedadvert`, () => adverts([{ id: 5501, status: 'Publiée', postingStartDate: 1799913600000, opening: sampleOpening() }])));
+    server.use(
+      http.get(`${REST}/publishedadvert`, () =>
+        adverts([{ id: 5501, status: 'Publiée', postingStartDate: 1799913600000, opening: sampleOpening() }]),
+      ),
+    );
     const { port, budget } = makePort();
     const result = await port.fetchPosting('5501');
     if (!result.ok) throw new Error(result.error.message);
@@ -197,7 +241,10 @@ describe('postings and users', () => {
     expect(seen).toHaveLength(1);
     const root = sentQuery(seen[0]!);
     expect(argumentsOf(root)).toEqual({ where: { id_eq: 5501 } });
-    expect(selectionTree(root)).toMatchObject({ id: true, opening: { id: true, team: { recruiters: { user: { id: true } } } } });
+    expect(selectionTree(root)).toMatchObject({
+      id: true,
+      opening: { id: true, team: { recruiters: { user: { id: true } } } },
+    });
     expect(budget.lanes).toEqual(['takedown']);
   });
 
@@ -205,25 +252,42 @@ describe('postings and users', () => {
     server.use(http.get(`${REST}/publishedadvert`, () => adverts([{ id: 5501, opening: null }])));
     expect(await makePort().port.fetchPosting('5501')).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_RESPONSE', message: expect.stringContaining("data.publishedAdverts[0].opening: expected the posting's job") },
+      error: {
+        code: 'INVALID_RESPONSE',
+        message: expect.stringContaining("data.publishedAdverts[0].opening: expected the posting's job"),
+      },
     });
   });
 
   it('findUserId sends the login as a string literal and keeps the exact login', async () => {
     server.use(
       http.get(`${REST}/user`, () =>
-        HttpResponse.json({ data: { users: [{ id: 77, login: 'en3s-derogation-old' }, { id: 90555, login: 'EN3S-Derogation' }] } }),
+        HttpResponse.json({
+          data: {
+            users: [
+              { id: 77, login: 'en3s-derogation-old' },
+              { id: 90555, login: 'EN3S-Derogation' },
+            ],
+          },
+        }),
       ),
     );
     const { port } = makePort();
     expect(await port.findUserId('en3s-derogation')).toEqual({ ok: true, value: '90555' });
     expect(argumentsOf(sentQuery(seen[0]!))).toEqual({ where: { login_eq: 'en3s-derogation' } });
     server.use(http.get(`${REST}/user`, () => HttpResponse.json({ data: { users: [] } })));
-    expect(await port.findUserId('personne')).toMatchObject({ ok: false, error: { kind: 'permanent', code: 'NOT_FOUND' } });
+    expect(await port.findUserId('personne')).toMatchObject({
+      ok: false,
+      error: { kind: 'permanent', code: 'NOT_FOUND' },
+    });
   });
 
   it('userEmail reads one user by numeric id', async () => {
-    server.use(http.get(`${REST}/user`, () => HttpResponse.json({ data: { users: [{ id: 90211, email: 'marie.durand@assurance-maladie.fr' }] } })));
+    server.use(
+      http.get(`${REST}/user`, () =>
+        HttpResponse.json({ data: { users: [{ id: 90211, email: 'marie.durand@assurance-maladie.fr' }] } }),
+      ),
+    );
     const { port } = makePort();
     expect(await port.userEmail('90211')).toEqual({ ok: true, value: 'marie.durand@assurance-maladie.fr' });
     expect(argumentsOf(sentQuery(seen[0]!))).toEqual({ where: { id_eq: 90211 } });

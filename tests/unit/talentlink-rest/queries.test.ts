@@ -50,7 +50,11 @@ describe('the GraphQL reads (spec §2)', () => {
       first: 25,
       after: 100,
     });
-    expect(argumentsOf(rootOf(queries.postingsOfJob(48213, 0)))).toEqual({ where: { openingId_eq: 48213 }, first: 100, after: 0 });
+    expect(argumentsOf(rootOf(queries.postingsOfJob(48213, 0)))).toEqual({
+      where: { openingId_eq: 48213 },
+      first: 100,
+      after: 0,
+    });
     expect(argumentsOf(rootOf(queries.userEmail(90211)))).toEqual({ where: { id_eq: 90211 } });
   });
 
@@ -59,7 +63,9 @@ describe('the GraphQL reads (spec §2)', () => {
     const root = rootOf(queries.userByLogin(hostile));
     expect(argumentsOf(root)).toEqual({ where: { login_eq: hostile } });
     expect(selectionTree(root)).toEqual({ id: true, login: true });
-    expect(parse(queries.userByLogin(hostile)).definitions[0]).toMatchObject({ selectionSet: { selections: [{ name: { value: 'users' } }] } });
+    expect(parse(queries.userByLogin(hostile)).definitions[0]).toMatchObject({
+      selectionSet: { selections: [{ name: { value: 'users' } }] },
+    });
   });
 
   it('numbers must be integers: anything else is a bug and throws before a query exists', () => {
@@ -72,6 +78,7 @@ describe('the GraphQL reads (spec §2)', () => {
   it('numericId takes canonical decimal ids only', () => {
     expect(numericId('48213')).toBe(48213);
     expect(numericId('0')).toBe(0);
-    for (const bad of ['', '048', '1e3', '-1', '12 ', '4.5', '99999999999999999', 'abc']) expect(numericId(bad)).toBeUndefined();
+    for (const bad of ['', '048', '1e3', '-1', '12 ', '4.5', '99999999999999999', 'abc'])
+      expect(numericId(bad)).toBeUndefined();
   });
 });

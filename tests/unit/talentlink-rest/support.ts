@@ -46,9 +46,15 @@ export class RecordingBudget implements CallBudget {
   }
 }
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
-type MemberDto = { order?: number | null; lovValue?: string | null; stepOrder?: number | null; user?: { id?: number | null } | null };
+type MemberDto = {
+  order?: number | null;
+  lovValue?: string | null;
+  stepOrder?: number | null;
+  user?: { id?: number | null } | null;
+};
 const members = (list: ReadonlyArray<MemberDto> | null | undefined, approvers = false): TeamMember[] =>
   (list ?? []).map((m) => ({
     userId: String(m.user?.id ?? ''),
@@ -58,9 +64,16 @@ const members = (list: ReadonlyArray<MemberDto> | null | undefined, approvers = 
   }));
 
 /** A small mapper of this test's own (the real one lives elsewhere): enough to see what reaches it. */
-export function testMapper(opening: OpeningDto, postings: PublishedAdvertDto[] | null, fetchedAt: string): AtsOutcome<JobSnapshot> {
+export function testMapper(
+  opening: OpeningDto,
+  postings: PublishedAdvertDto[] | null,
+  fetchedAt: string,
+): AtsOutcome<JobSnapshot> {
   if (!opening.jobNumber) {
-    return { ok: false, error: { kind: 'permanent', code: 'MAPPING', message: 'opening.jobNumber: expected a string, got nothing' } };
+    return {
+      ok: false,
+      error: { kind: 'permanent', code: 'MAPPING', message: 'opening.jobNumber: expected a string, got nothing' },
+    };
   }
   const snapshot: JobSnapshot = {
     source: 'talentlink',
@@ -70,11 +83,23 @@ export function testMapper(opening: OpeningDto, postings: PublishedAdvertDto[] |
     title: opening.jobTitle ?? '',
     createdAt: iso(opening.creationDate) ?? '',
     organism: null,
-    classification: { grid: null, level: null, minesScale: null, minesCareerStart: null, jobFamily: null, category: null, collectiveAgreement: null },
+    classification: {
+      grid: null,
+      level: null,
+      minesScale: null,
+      minesCareerStart: null,
+      jobFamily: null,
+      category: null,
+      collectiveAgreement: null,
+    },
     unreadable: [],
     updatedAt: iso(opening.updateDate) ?? '',
     fetchedAt,
-    organization: { atsId: String(opening.organization?.id ?? ''), name: opening.organization?.name ?? '', ancestors: [] },
+    organization: {
+      atsId: String(opening.organization?.id ?? ''),
+      name: opening.organization?.name ?? '',
+      ancestors: [],
+    },
     status: 'UNKNOWN',
     atsStatus: opening.status ?? '',
     team: {
@@ -82,14 +107,22 @@ export function testMapper(opening: OpeningDto, postings: PublishedAdvertDto[] |
       operationals: members(opening.team?.operationals),
       approvers: members(opening.team?.approvers, true),
     },
-    postings: postings === null ? null : postings.map((p) => ({ id: String(p.id), atsStatus: p.status ?? null, postedAt: iso(p.postingStartDate) })),
+    postings:
+      postings === null
+        ? null
+        : postings.map((p) => ({ id: String(p.id), atsStatus: p.status ?? null, postedAt: iso(p.postingStartDate) })),
   };
   return { ok: true, value: snapshot };
 }
 
 /** A port on a fixed clock, with its budget and the calls it reported. */
 export function makePort(extra: Partial<TalentLinkPortOptions> = {}) {
-  const clock = { ms: Date.parse('2027-01-15T09:30:00Z'), now() { return this.ms; } };
+  const clock = {
+    ms: Date.parse('2027-01-15T09:30:00Z'),
+    now() {
+      return this.ms;
+    },
+  };
   const budget = new RecordingBudget(() => clock.ms);
   const calls: RestCallInfo[] = [];
   const port = createTalentLinkPort({

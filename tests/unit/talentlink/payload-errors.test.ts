@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_DEPTH, parseJobDocument, parseNotification, type PayloadErrorCode } from '../../../connectors/talentlink/payload.js';
+import {
+  MAX_DEPTH,
+  parseJobDocument,
+  parseNotification,
+  type PayloadErrorCode,
+} from '../../../connectors/talentlink/payload.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/talentlink/', import.meta.url));
 const sampleXml = readFileSync(fixtures + 'spec-sample-notification-approval-decided.xml', 'utf8');
@@ -80,7 +85,10 @@ describe('hostile XML is refused before parsing', () => {
     ['lower case doctype', `<!doctype notification SYSTEM "file:///etc/passwd"><notification xmlns="${NS}"/>`],
     ['an entity declaration alone', `<notification xmlns="${NS}"><!ENTITY x "y"></notification>`],
     ['a doctype hidden in a comment', `<!-- <!DOCTYPE x> --><notification xmlns="${NS}"/>`],
-    ['an external entity (XXE)', `<?xml version="1.0"?><!DOCTYPE n [<!ENTITY xxe SYSTEM "http://169.254.169.254/">]><n>&xxe;</n>`],
+    [
+      'an external entity (XXE)',
+      `<?xml version="1.0"?><!DOCTYPE n [<!ENTITY xxe SYSTEM "http://169.254.169.254/">]><n>&xxe;</n>`,
+    ],
   ])('%s', (_name, text) => {
     expect(xmlError(text).code).toBe('DOCTYPE_FORBIDDEN');
   });
@@ -145,8 +153,13 @@ describe('malformed documents say where', () => {
   });
 
   it('character references are decoded', () => {
-    const result = parseNotification(sampleXml.replace("Chargé d'études", 'Charg&#233; d&#x2019;&#xE9;tudes'), 'application/xml');
-    expect(result.ok && result.kind === 'notification' && result.notification.job.openingName).toBe('Chargé d’études statistiques');
+    const result = parseNotification(
+      sampleXml.replace("Chargé d'études", 'Charg&#233; d&#x2019;&#xE9;tudes'),
+      'application/xml',
+    );
+    expect(result.ok && result.kind === 'notification' && result.notification.job.openingName).toBe(
+      'Chargé d’études statistiques',
+    );
   });
 
   it('two root elements: MALFORMED_XML', () => {
@@ -184,8 +197,13 @@ describe('validation errors name the path and what was expected', () => {
     const json = JSON.parse(sampleJson);
     json.job.approvalProcess.steps[0].status = 'OK';
     const fromJson = jsonError(JSON.stringify(json));
-    const expected = 'job.approvalProcess.steps[0].status : attendu l’une des valeurs PENDING|APPROVED|REJECTED, reçu "OK"';
-    expect(fromXml).toEqual({ code: 'INVALID_NOTIFICATION', message: expected, where: { path: 'job.approvalProcess.steps[0].status' } });
+    const expected =
+      'job.approvalProcess.steps[0].status : attendu l’une des valeurs PENDING|APPROVED|REJECTED, reçu "OK"';
+    expect(fromXml).toEqual({
+      code: 'INVALID_NOTIFICATION',
+      message: expected,
+      where: { path: 'job.approvalProcess.steps[0].status' },
+    });
     expect(fromJson).toEqual(fromXml);
   });
 
@@ -195,7 +213,9 @@ describe('validation errors name the path and what was expected', () => {
   });
 
   it('a version that is not a number, and how many more problems there are', () => {
-    const error = xmlError(sampleXml.replace('version="5"', 'version="v5"').replace('<status>OPEN</status>', '<status>OUVERT</status>'));
+    const error = xmlError(
+      sampleXml.replace('version="5"', 'version="v5"').replace('<status>OPEN</status>', '<status>OUVERT</status>'),
+    );
     expect(error.code).toBe('INVALID_NOTIFICATION');
     expect(error.message).toBe('job.version : attendu un nombre, reçu "v5" (et 1 autre(s) problème(s))');
   });
@@ -204,14 +224,20 @@ describe('validation errors name the path and what was expected', () => {
     const job = JSON.parse(readFileSync(fixtures + 'spec-sample-job-48213.json', 'utf8'));
     delete job.jobNumber;
     const error = errorOf(parseJobDocument(JSON.stringify(job), 'json'));
-    expect(error).toEqual({ code: 'INVALID_JOB', message: 'job.jobNumber : attendu un texte, reçu rien', where: { path: 'job.jobNumber' } });
+    expect(error).toEqual({
+      code: 'INVALID_JOB',
+      message: 'job.jobNumber : attendu un texte, reçu rien',
+      where: { path: 'job.jobNumber' },
+    });
   });
 
   it('a bad date in a bare <job> element', () => {
     const jobXml = sampleXml.slice(sampleXml.indexOf('<job '), sampleXml.indexOf('</notification>'));
     expect(parseJobDocument(jobXml, 'xml').ok).toBe(true);
     const error = errorOf(parseJobDocument(jobXml.replace('2027-01-10T08:12:00Z', '10/01/2027'), 'auto'));
-    expect(error.message).toBe('job.creationDate : attendu un instant ISO 8601 avec son décalage ou Z, reçu "10/01/2027"');
+    expect(error.message).toBe(
+      'job.creationDate : attendu un instant ISO 8601 avec son décalage ou Z, reçu "10/01/2027"',
+    );
   });
 
   it('an unknown event type: UNKNOWN_EVENT_TYPE', () => {
@@ -219,7 +245,9 @@ describe('validation errors name the path and what was expected', () => {
     expect(error.code).toBe('UNKNOWN_EVENT_TYPE');
     expect(error.message).toContain('"job.deleted"');
     expect(error.where).toEqual({ path: 'type' });
-    expect(jsonError(sampleJson.replace('"job.approval.decided"', '"JOB_APPROVED_EVENT"')).code).toBe('UNKNOWN_EVENT_TYPE');
+    expect(jsonError(sampleJson.replace('"job.approval.decided"', '"JOB_APPROVED_EVENT"')).code).toBe(
+      'UNKNOWN_EVENT_TYPE',
+    );
   });
 
   it('a root outside the notification namespace: NAMESPACE_MISMATCH', () => {
@@ -241,15 +269,28 @@ describe('validation errors name the path and what was expected', () => {
   });
 
   it('an XML queue alert is read like the JSON one', () => {
-    const alert = parseNotification(`<notification xmlns="${NS}" id="a-1" type="queue.element.added" queueName="en3s"/>`, 'application/xml');
-    expect(alert).toEqual({ ok: true, kind: 'queue-alert', alert: { id: 'a-1', type: 'queue.element.added', queueName: 'en3s' } });
-    expect(jsonError('{"type": "queue.element.added"}')).toMatchObject({ code: 'INVALID_NOTIFICATION', where: { path: 'queueName' } });
+    const alert = parseNotification(
+      `<notification xmlns="${NS}" id="a-1" type="queue.element.added" queueName="en3s"/>`,
+      'application/xml',
+    );
+    expect(alert).toEqual({
+      ok: true,
+      kind: 'queue-alert',
+      alert: { id: 'a-1', type: 'queue.element.added', queueName: 'en3s' },
+    });
+    expect(jsonError('{"type": "queue.element.added"}')).toMatchObject({
+      code: 'INVALID_NOTIFICATION',
+      where: { path: 'queueName' },
+    });
   });
 });
 
 describe('prototype pollution attempts are harmless', () => {
   it.each([
-    ['an element named __proto__', sampleXml.replace('<status>', '<__proto__><polluted>yes</polluted></__proto__><status>')],
+    [
+      'an element named __proto__',
+      sampleXml.replace('<status>', '<__proto__><polluted>yes</polluted></__proto__><status>'),
+    ],
     ['an attribute named constructor', sampleXml.replace('<job id="48213"', '<job constructor="x" id="48213"')],
     ['a prefixed element named prototype', sampleXml.replace('<status>', '<x:prototype xmlns:x="urn:x"/><status>')],
   ])('XML: %s is refused with FORBIDDEN_NAME', (_name, text) => {
@@ -260,7 +301,10 @@ describe('prototype pollution attempts are harmless', () => {
   });
 
   it('XML: names that shadow Object.prototype methods never reach the document', () => {
-    const result = parseNotification(sampleXml.replace('<job id="48213"', '<job toString="x" hasOwnProperty="y" id="48213"'), 'application/xml');
+    const result = parseNotification(
+      sampleXml.replace('<job id="48213"', '<job toString="x" hasOwnProperty="y" id="48213"'),
+      'application/xml',
+    );
     if (!result.ok || result.kind !== 'notification') throw new Error('expected a notification');
     expect(Object.keys(result.notification.job)).not.toContain('toString');
     expect(typeof result.notification.job.toString).toBe('function');
@@ -288,10 +332,14 @@ describe('prototype pollution attempts are harmless', () => {
 describe('never throws', () => {
   it('on arbitrary text, as XML or JSON', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('application/xml', 'application/json'), (text, type) => {
-        const result = parseNotification(text, type);
-        expect(typeof result.ok).toBe('boolean');
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.constantFrom('application/xml', 'application/json'),
+        (text, type) => {
+          const result = parseNotification(text, type);
+          expect(typeof result.ok).toBe('boolean');
+        },
+      ),
       { numRuns: 500 },
     );
   });

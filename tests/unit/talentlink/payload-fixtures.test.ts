@@ -13,7 +13,10 @@ describe('fixtures as the ATS sends them', () => {
   it('cover every notification type, in XML and in JSON', () => {
     for (const type of notificationTypes) {
       for (const extension of ['.xml', '.json']) {
-        expect(notificationFiles.some((f) => f.startsWith(`${type}--`) && f.endsWith(extension)), `${type}${extension}`).toBe(true);
+        expect(
+          notificationFiles.some((f) => f.startsWith(`${type}--`) && f.endsWith(extension)),
+          `${type}${extension}`,
+        ).toBe(true);
       }
     }
   });
@@ -27,17 +30,21 @@ describe('fixtures as the ATS sends them', () => {
     expect(result.notification.job.organization.code).not.toBe('');
   });
 
-  it.each(notificationFiles.filter((f) => f.endsWith('.xml')))('%s gives the same notification as its JSON twin', (file) => {
-    const fromXml = parseNotification(read(file), 'application/xml');
-    const fromJson = parseNotification(read(file.replace(/\.xml$/, '.json')), 'application/json');
-    expect(fromXml.ok && fromJson.ok).toBe(true);
-    expect(fromXml).toEqual(fromJson);
-  });
+  it.each(notificationFiles.filter((f) => f.endsWith('.xml')))(
+    '%s gives the same notification as its JSON twin',
+    (file) => {
+      const fromXml = parseNotification(read(file), 'application/xml');
+      const fromJson = parseNotification(read(file.replace(/\.xml$/, '.json')), 'application/json');
+      expect(fromXml.ok && fromJson.ok).toBe(true);
+      expect(fromXml).toEqual(fromJson);
+    },
+  );
 
   it('the spec sample: the XML notification holds exactly the JSON job document', () => {
     const notification = parseNotification(read('spec-sample-notification-approval-decided.xml'), 'application/xml');
     const job = parseJobDocument(read('spec-sample-job-48213.json').toString('utf8'), 'json');
-    if (!notification.ok || notification.kind !== 'notification' || !job.ok || job.kind !== 'job') throw new Error('sample did not parse');
+    if (!notification.ok || notification.kind !== 'notification' || !job.ok || job.kind !== 'job')
+      throw new Error('sample did not parse');
     expect(notification.notification.job).toEqual(job.job);
     expect(job.job.approvalProcess?.steps[0]).toEqual({
       order: 1,
@@ -53,7 +60,10 @@ describe('fixtures as the ATS sends them', () => {
 
   it('parseJobDocument takes the job out of a whole notification, in either format', () => {
     const fromXml = parseJobDocument(read('spec-sample-notification-approval-decided.xml').toString('utf8'), 'auto');
-    const fromJsonNotification = parseJobDocument(read('job.approval.decided--carsat-alsace-moselle.json').toString('utf8'), 'auto');
+    const fromJsonNotification = parseJobDocument(
+      read('job.approval.decided--carsat-alsace-moselle.json').toString('utf8'),
+      'auto',
+    );
     const bare = parseJobDocument(read('spec-sample-job-48213.json').toString('utf8'), 'auto');
     expect(fromXml).toEqual(bare);
     expect(fromJsonNotification).toEqual(bare);
@@ -72,7 +82,9 @@ describe('fixtures as the ATS sends them', () => {
 
   it('reads a prefixed notification namespace (tl:notification) like the default one', () => {
     const result = parseNotification(read('job.posting.withdrawn--cnieg.xml'), 'application/xml');
-    expect(result.ok && result.kind === 'notification' && result.notification.job.postings[0]?.status).toBe('WITHDRAWN');
+    expect(result.ok && result.kind === 'notification' && result.notification.job.postings[0]?.status).toBe(
+      'WITHDRAWN',
+    );
   });
 
   it.each(['queue-alert.json', 'queue-alert-bare.json'])('%s is a queue alert', (file) => {
