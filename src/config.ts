@@ -136,6 +136,15 @@ export const settings = {
     default: 5_000,
     description: 'An idle kept-alive connection is closed after this time without a new request.',
   },
+  shutdownDelayMs: {
+    env: 'EN3S_SHUTDOWN_DELAY_MS',
+    french:
+      'Après SIGTERM, `/readyz` répond 503 pendant ce délai et le service continue de servir, pour que le répartiteur de charge cesse de lui envoyer des requêtes avant la fermeture des connexions ; 0 arrête aussitôt.',
+    schema: int(0, 120_000),
+    default: 5_000,
+    description:
+      'After SIGTERM, `/readyz` answers 503 for this long while the service still serves, so that a load balancer stops sending before the connections close; 0 stops at once.',
+  },
   httpMaxConnections: {
     env: 'EN3S_HTTP_MAX_CONNECTIONS',
     french:

@@ -62,7 +62,12 @@ export interface RunningService {
   timekeeper: Timekeeper;
   reconcileNow(): Promise<unknown>;
   readiness(): Promise<{ ready: boolean; checks: Record<string, boolean | string> }>;
-  stop(): Promise<void>;
+  /**
+   * Stops the service. With `delayMs`, `/readyz` answers 503 at once and the service goes on
+   * serving for that long before it stops taking requests, so that a load balancer has seen it
+   * leave before its connections close (`en3s serve` on SIGTERM, `EN3S_SHUTDOWN_DELAY_MS`).
+   */
+  stop(options?: { delayMs?: number }): Promise<void>;
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
@@ -76,6 +81,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const store: Store = await openDatabase(config.databaseUrl);
   let stopped = false;
+  // Set when a stop begins, before `stopped`: /readyz answers 503 while the service still serves.
+  let leaving = false;
   try {
     if (config.migrateOnStart) {
       const applied = await migrateToLatest(store);
@@ -215,7 +222,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // instance still takes alerts and serves the dashboard, so it is ready for traffic.
       checks.approver = approverState;
       const loops = (checks.worker === true && checks.dispatcher === true) || approverState === 'en attente de l’ATS';
-      return { ready: checks.database === true && checks.migrations === true && loops, checks };
+      if (leaving) checks.stopping = true;
+      return { ready: !leaving && checks.database === true && checks.migrations === true && loops, checks };
     };
     app.get('/readyz', async (_req, res) => {
       const r = await readiness();
@@ -360,8 +368,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...(options.clock ? { businessTime: clock.now().toISOString() } : {}),
     });
 
-    const stop = async () => {
-      if (stopped) return;
+    const stop = async (stopOptions: { delayMs?: number } = {}) => {
+      if (leaving) return;
+      leaving = true;
+      const delayMs = stopOptions.delayMs ?? 0;
+      if (delayMs > 0) {
+        log.info('service leaving: /readyz answers 503, requests are still served', { delayMs });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       stopped = true;
       log.info('service stopping');
       // Stop taking webhooks first, then let the loops finish their batch, then close the database.

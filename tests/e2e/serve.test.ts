@@ -258,17 +258,61 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
   }, 90_000);
 });
 
+/** A service on a fresh SQLite database whose ATS does not answer (the discard port): enough for its probes. */
+async function serviceWithoutAts(name: string, env: Record<string, string>) {
+  const db = await openTestStore('sqlite', name, { migrate: false });
+  const service = await startServiceProcess({
+    databaseUrl: db.url,
+    port: await freePort(),
+    atsBaseUrl: 'http://127.0.0.1:9',
+    clockStart: NOVEMBER,
+    env,
+  });
+  return { db, service };
+}
+
 describe.concurrent('/readyz answers 503 when the service cannot do its job', () => {
+  it('on SIGTERM first: 503 at once while the service still serves, then it drains and stops', async () => {
+    const { db, service } = await serviceWithoutAts('e2e-leaving', { EN3S_SHUTDOWN_DELAY_MS: '3000' });
+    try {
+      expect((await getJson(`${service.url}/healthz`)).status).toBe(200);
+      service.process.child.kill('SIGTERM');
+      const leaving = await waitFor(
+        async () => {
+          const r = await getJson(`${service.url}/readyz`);
+          return r.status === 503 ? r : null;
+        },
+        2_000,
+        '/readyz 503 after SIGTERM',
+      );
+      expect(leaving.body).toMatchObject({ ready: false, checks: { stopping: true, database: true } });
+      // Still serving meanwhile: liveness, and the alert route takes an alert.
+      expect((await getJson(`${service.url}/healthz`)).status).toBe(200);
+      const alert = await fetch(`${service.url}/webhooks/talentlink/${e2eAlertToken}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ queueName: POSITION_QUEUE }),
+      });
+      expect(alert.status).toBe(202);
+      expect(service.process.logs().some((l) => l.message === 'service stopping')).toBe(false);
+      expect(await service.process.exited).toBe(0);
+      const messages = service.process.logs().map((l) => l.message);
+      const order = [
+        'service leaving: /readyz answers 503, requests are still served',
+        'service stopping',
+        'service stopped',
+      ];
+      expect(
+        order.map((m) => messages.indexOf(m)).every((at, i, all) => at >= 0 && (i === 0 || at > all[i - 1]!)),
+      ).toBe(true);
+    } finally {
+      await service.stop();
+      await db.cleanup();
+    }
+  });
+
   it('while the migrations are not applied (EN3S_MIGRATE_ON_START=false), and 200 once `en3s db migrate` ran', async () => {
-    const db = await openTestStore('sqlite', 'e2e-readyz', { migrate: false });
-    const port = await freePort();
-    const service = await startServiceProcess({
-      databaseUrl: db.url,
-      port,
-      atsBaseUrl: 'http://127.0.0.1:9',
-      clockStart: NOVEMBER,
-      env: { EN3S_MIGRATE_ON_START: 'false' },
-    });
+    const { db, service } = await serviceWithoutAts('e2e-readyz', { EN3S_MIGRATE_ON_START: 'false' });
     try {
       const before = await getJson(`${service.url}/readyz`);
       expect(before.status).toBe(503);

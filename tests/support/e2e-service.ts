@@ -42,6 +42,8 @@ export function serviceEnv(options: ServiceStart): Record<string, string> {
     EN3S_MAIL_FROM: 'en3s@en3s.test',
     // Scheduled reports of these runs go to a throw-away folder, never into the working tree.
     EN3S_REPORTS_DIR: join(tmpdir(), `en3s-e2e-reports-${process.pid}`),
+    // No load balancer watches these services: they stop at once (the serve test sets a delay).
+    EN3S_SHUTDOWN_DELAY_MS: '0',
     ...(options.clockStart ? { EN3S_CLOCK_START: options.clockStart } : {}),
     ...options.env,
   };

@@ -103,6 +103,6 @@ export function registerServe(program: Command): void {
       const service = await startOrExplain(() => startService({ config, clock: businessClock(config) }));
       const noAdministrator = noAdministratorWarning(config);
       if (noAdministrator) service.ctx.log.warn(noAdministrator);
-      stopOnSignals(service.stop);
+      stopOnSignals(() => service.stop({ delayMs: config.shutdownDelayMs }));
     });
 }
