@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { ConfigError, loadConfig, settings } from '../../config.js';
 import { DatabaseConnectionError, DatabaseUrlError, openDatabase, type Store } from '../../store/database.js';
+import { backupSqlite, type BackupResult } from '../../store/backup.js';
 import { compactSqlite, type CompactResult } from '../../store/compact.js';
 import { migrateToLatest, migrationStatus, type MigrationState } from '../../store/migrate.js';
 import { UsageError } from '../output.js';
@@ -129,8 +130,41 @@ export function describeCompact(result: CompactResult): string {
   return `Base reconstruite en ${frenchDuration(result.ms)} : ${pages}, ${frenchSize(result.bytesBefore)} → ${frenchSize(result.bytesAfter)}.\n`;
 }
 
+/** What `en3s db backup` prints, or the UsageError it exits with (exit 1 when the copy failed). */
+export function describeBackup(result: BackupResult): string {
+  if (result.ok)
+    return [
+      `Copie écrite : ${result.file}`,
+      `  ${frenchSize(result.bytes)}, ${result.pages} pages, ${result.ledgerEntries} entrées du journal, en ${frenchDuration(result.ms)}`,
+      '  vérifiée par SQLite (quick_check : ok) ; pour la restaurer, service arrêté, remplacez le fichier de la base par cette copie',
+      '',
+    ].join('\n');
+  switch (result.reason) {
+    case 'not-sqlite':
+      throw new UsageError(
+        '« en3s db backup » ne concerne que SQLite : pour PostgreSQL, utilisez pg_dump (voir la section « Sauvegarde » du README)',
+      );
+    case 'in-memory':
+      throw new UsageError('« en3s db backup » ne concerne qu’un fichier SQLite, pas une base en mémoire');
+    case 'same-file':
+      throw new UsageError(`la copie ne peut pas remplacer la base elle-même : ${result.detail}`);
+    case 'exists':
+      throw new UsageError(`le fichier existe déjà : ${result.detail} (choisissez un autre nom ; rien n’a été écrit)`);
+    case 'no-folder':
+      throw new UsageError(`dossier introuvable : ${result.detail}`);
+    case 'corrupt':
+      process.exitCode = 1;
+      return `Copie refusée : SQLite y signale un défaut (${result.detail}) ; aucun fichier n’a été laissé\n`;
+    case 'failed':
+      process.exitCode = 1;
+      return `Copie impossible : ${result.detail} ; aucun fichier n’a été laissé\n`;
+  }
+}
+
 export function registerDb(program: Command): void {
-  const db = program.command('db').description('base de données : migrations, reconstruction du fichier SQLite');
+  const db = program
+    .command('db')
+    .description('base de données : migrations, copie et reconstruction du fichier SQLite');
 
   db.command('migrate')
     .description('applique les migrations en attente')
@@ -155,6 +189,19 @@ export function registerDb(program: Command): void {
     .action((options: { db?: string }) =>
       withStore(options.db, false, async (store) => {
         process.stdout.write(describeCompact(await compactSqlite(store)));
+      }),
+    );
+
+  db.command('backup')
+    .description(
+      'SQLite : copie cohérente de la base dans <fichier>, service en marche (API de sauvegarde en ligne de SQLite), puis vérifiée',
+    )
+    .argument('<fichier>', 'fichier de la copie (ne doit pas exister)')
+    .option(...DB_OPTION)
+    .action((file: string, options: { db?: string }) =>
+      withStore(options.db, false, async (store) => {
+        await requireMigrated(store);
+        process.stdout.write(describeBackup(await backupSqlite(store, file)));
       }),
     );
 
