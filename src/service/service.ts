@@ -31,6 +31,8 @@ import { capConnections, httpLimitsProblems, refuseLargeBodies, serverOptions } 
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { mountIngest } from './mount-ingest.js';
+import { disagreements, sharedSettingsOf } from './instance-agreement.js';
+import { instanceSeen, joinInstances, leaveInstances } from '../store/service-instances.js';
 
 /**
  * The service: database, pipeline loops, webhook route, health, metrics, and their orderly
@@ -88,6 +90,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const applied = await migrateToLatest(store);
       if (applied.length > 0) log.info('database migrated', { applied });
     }
+    // Refused here, before anything runs, when other instances on this database disagree.
+    const membership = await joinOtherInstances(store, config, instanceId, log);
+    if (membership.problems.length > 0) throw new ConfigError(membership.problems);
     const domain = loadDomainData();
     const metrics = createMetrics(store, {
       campaign: () => campaignOfInstant(clock.now()),
@@ -383,6 +388,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       server.closeIdleConnections();
       if (approverTimer) clearTimeout(approverTimer);
       clearInterval(holdsTimer);
+      clearInterval(membership.timer);
       await reconcileTask.stop();
       await followUpTask?.stop();
       await reports?.stop();
@@ -391,6 +397,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await reconciling;
       server.closeAllConnections();
       await closed;
+      await leaveInstances(store.db, instanceId).catch(() => undefined);
       await store.close();
       log.info('service stopped');
     };
@@ -445,4 +452,62 @@ function recruiterMailer(config: Config, store: Store, clock: Clock): Mailer | n
   const smtp = createSmtpMailer({ url: config.mailSmtpUrl, from: config.mailFrom, timeoutMs: 15_000 });
   if (!smtp.ok) throw new Error(`EN3S_MAIL_SMTP_URL / EN3S_MAIL_FROM: ${smtp.error.message}`);
   return smtp.value;
+}
+
+/** An instance is counted as running while it said so within this time (it says so every 15 s). */
+const INSTANCE_LIVE_MS = 60_000;
+const INSTANCE_BEAT_MS = 15_000;
+
+/**
+ * Joins the instances running on this database (`service_instances`), unless they disagree on
+ * the settings they must share (`instance-agreement.ts`): then the problems, and this instance is
+ * not recorded. With the migrations not applied yet (`EN3S_MIGRATE_ON_START=false`), the check
+ * waits for them: the instance is not ready until then anyway. Real time, whatever the business
+ * clock: liveness is a matter of the hosts.
+ */
+async function joinOtherInstances(
+  store: Store,
+  config: Config,
+  instanceId: string,
+  log: Logger,
+): Promise<{ problems: string[]; timer: NodeJS.Timeout }> {
+  const migrated = async () =>
+    (await migrationStatus(store)).some((m) => m.name === '0016_service_instances' && m.appliedAt !== null);
+  const join = async () => {
+    const now = Date.now();
+    let problems: string[] = [];
+    await joinInstances(
+      store.db,
+      {
+        instanceId,
+        settings: sharedSettingsOf(config),
+        now: new Date(now).toISOString(),
+        liveSince: new Date(now - INSTANCE_LIVE_MS).toISOString(),
+      },
+      (others) => (problems = disagreements(config, others)).length === 0,
+    );
+    return problems;
+  };
+  let joined = false;
+  const problems = (await migrated()) ? await join() : [];
+  joined = problems.length === 0 && (await migrated());
+  const timer = setInterval(() => {
+    const now = Date.now();
+    const beat = joined
+      ? instanceSeen(
+          store.db,
+          instanceId,
+          new Date(now).toISOString(),
+          new Date(now - 10 * INSTANCE_LIVE_MS).toISOString(),
+        )
+      : migrated().then(async (yes) => {
+          if (!yes) return;
+          const late = await join();
+          joined = late.length === 0;
+          if (!joined) log.error('settings differ from the other instances on this database', { problems: late });
+        });
+    beat.catch(() => undefined);
+  }, INSTANCE_BEAT_MS);
+  timer.unref();
+  return { problems, timer };
 }

@@ -325,6 +325,7 @@ export interface Database {
   recruiter_mails: RecruiterMailsTable;
   mailbox_messages: MailboxMessagesTable;
   en3s_board_entries: En3sBoardEntriesTable;
+  service_instances: ServiceInstancesTable;
 }
 
 /**
@@ -375,4 +376,13 @@ export interface QueuePoisonElementsTable {
   occurrences: number;
   /** When the element was known gone from the queue; null while not confirmed. */
   cleared_at: string | null;
+}
+
+/** A running instance of the service (migration 0016, `service-instances.ts`). */
+export interface ServiceInstancesTable {
+  instance_id: string;
+  started_at: string;
+  last_seen_at: string;
+  /** JSON: the instance's shared settings, plain values and SHA-256 of secrets (`instance-agreement.ts`). */
+  settings: string;
 }

@@ -33,6 +33,8 @@ export function serviceEnv(options: {
     EN3S_ATS_USER: 'demo:demo:BO',
     EN3S_ATS_PASSWORD: 'demo',
     EN3S_ATS_API_KEY: 'demo',
+    // Instances on one database share their administrators' sessions (checked at start-up).
+    EN3S_ADMIN_SESSION_SECRET: 'chaos-session-secret-of-at-least-32-characters',
     EN3S_CLOCK_OFFSET_MS: String(options.clockOffsetMs),
     // E-mails to the recruiters land in the database's mailbox: the ask commands run for real.
     EN3S_MAIL_MODE: 'mailbox',

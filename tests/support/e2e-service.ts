@@ -34,6 +34,8 @@ export function serviceEnv(options: ServiceStart): Record<string, string> {
     EN3S_ATS_USER: 'demo:demo:BO',
     EN3S_ATS_PASSWORD: 'demo',
     EN3S_ATS_API_KEY: 'demo',
+    // Instances on one database share their administrators' sessions (checked at start-up).
+    EN3S_ADMIN_SESSION_SECRET: 'e2e-session-secret-of-at-least-32-characters',
     EN3S_RECONCILE_CRON: '*/3 * * * * *',
     // The queues are read every 2 s whatever the alerts, so a lost alert costs 2 s here.
     EN3S_QUEUE_POLL_MS: '2000',
