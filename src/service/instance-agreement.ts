@@ -85,11 +85,33 @@ export interface OtherInstance {
   settings: Record<string, string>;
 }
 
-/** Why this instance may not join the others (French, one line per setting), or none. */
-export function disagreements(config: Config, others: readonly OtherInstance[]): string[] {
+/**
+ * The key, in an instance's recorded settings, of the mark it left in its reports folder: another
+ * instance that does not see that mark in its own folder does not share the folder, and a report
+ * made by one could not be downloaded from the other.
+ */
+export const REPORTS_MARK_KEY = 'reportsFolderMark';
+
+/** The mark's file name in the reports folder. */
+export const reportsMarkFile = (mark: string) => `.en3s-instance-${mark}`;
+
+/**
+ * Why this instance may not join the others (French, one line per setting), or none.
+ * `seesMark` says whether a mark another instance left in its reports folder is in this one's.
+ */
+export function disagreements(
+  config: Config,
+  others: readonly OtherInstance[],
+  seesMark: (mark: string) => boolean,
+): string[] {
   if (others.length === 0) return [];
   const mine = sharedSettingsOf(config);
   const problems: string[] = [];
+  const blind = others.find((o) => o.settings[REPORTS_MARK_KEY] && !seesMark(o.settings[REPORTS_MARK_KEY]!));
+  if (blind)
+    problems.push(
+      `${settings.reportsDir.env} : le dossier ${config.reportsDir} n’est pas celui de l’instance ${blind.instanceId} (la marque qu’elle y a déposée n’y est pas) ; un rapport produit par l’une ne pourrait pas être téléchargé depuis l’autre : montez le même dossier partagé sur toutes les instances`,
+    );
   if (config.adminSessionSecret === '')
     problems.push(
       `${settings.adminSessionSecret.env} : non défini, alors que d’autres instances utilisent la base (${others.map((o) => o.instanceId).join(', ')}) ; chaque instance signerait les sessions avec sa propre clé et un administrateur serait déconnecté en passant de l’une à l’autre : donnez-lui la même valeur sur toutes les instances`,

@@ -31,8 +31,11 @@ import { capConnections, httpLimitsProblems, refuseLargeBodies, serverOptions } 
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { mountIngest } from './mount-ingest.js';
-import { disagreements, sharedSettingsOf } from './instance-agreement.js';
+import { disagreements, REPORTS_MARK_KEY, reportsMarkFile, sharedSettingsOf } from './instance-agreement.js';
 import { instanceSeen, joinInstances, leaveInstances } from '../store/service-instances.js';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /**
  * The service: database, pipeline loops, webhook route, health, metrics, and their orderly
@@ -397,7 +400,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await reconciling;
       server.closeAllConnections();
       await closed;
-      await leaveInstances(store.db, instanceId).catch(() => undefined);
+      await membership.leave();
       await store.close();
       log.info('service stopped');
     };
@@ -470,26 +473,39 @@ async function joinOtherInstances(
   config: Config,
   instanceId: string,
   log: Logger,
-): Promise<{ problems: string[]; timer: NodeJS.Timeout }> {
+): Promise<{ problems: string[]; timer: NodeJS.Timeout; leave: () => Promise<void> }> {
   const migrated = async () =>
     (await migrationStatus(store)).some((m) => m.name === '0016_service_instances' && m.appliedAt !== null);
-  const join = async () => {
+  // A mark in the reports folder: the others check that they see it in theirs.
+  const mark = randomUUID();
+  const markPath = join(config.reportsDir, reportsMarkFile(mark));
+  await mkdir(config.reportsDir, { recursive: true });
+  await writeFile(markPath, `${instanceId}\n`);
+  const join_ = async () => {
     const now = Date.now();
     let problems: string[] = [];
     await joinInstances(
       store.db,
       {
         instanceId,
-        settings: sharedSettingsOf(config),
+        settings: { ...sharedSettingsOf(config), [REPORTS_MARK_KEY]: mark },
         now: new Date(now).toISOString(),
         liveSince: new Date(now - INSTANCE_LIVE_MS).toISOString(),
       },
-      (others) => (problems = disagreements(config, others)).length === 0,
+      (others) =>
+        (problems = disagreements(config, others, (theirs) =>
+          existsSync(join(config.reportsDir, reportsMarkFile(theirs))),
+        )).length === 0,
     );
     return problems;
   };
+  const leave = async () => {
+    await leaveInstances(store.db, instanceId).catch(() => undefined);
+    await rm(markPath, { force: true });
+  };
   let joined = false;
-  const problems = (await migrated()) ? await join() : [];
+  const problems = (await migrated()) ? await join_() : [];
+  if (problems.length > 0) await rm(markPath, { force: true });
   joined = problems.length === 0 && (await migrated());
   const timer = setInterval(() => {
     const now = Date.now();
@@ -502,12 +518,12 @@ async function joinOtherInstances(
         )
       : migrated().then(async (yes) => {
           if (!yes) return;
-          const late = await join();
+          const late = await join_();
           joined = late.length === 0;
           if (!joined) log.error('settings differ from the other instances on this database', { problems: late });
         });
     beat.catch(() => undefined);
   }, INSTANCE_BEAT_MS);
   timer.unref();
-  return { problems, timer };
+  return { problems, timer, leave };
 }

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../../../src/config.js';
@@ -11,6 +15,9 @@ import { openTestStore, testDatabases, type TestStore } from '../../support/data
  */
 
 const SECRET = 's'.repeat(40);
+const API_TOKEN = 'jeton-du-script-0123456789abcdef';
+const API_TOKENS = [`script:${createHash('sha256').update(API_TOKEN).digest('hex')}`];
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe.each(testDatabases())('instances on one %s database', (dialect) => {
   let db: TestStore;
@@ -89,5 +96,70 @@ describe.each(testDatabases())('instances on one %s database', (dialect) => {
     const ids = await db.db.selectFrom('service_instances').select('instance_id').orderBy('instance_id').execute();
     expect(ids.map((r) => r.instance_id)).toContain('instance-e');
     expect(ids.map((r) => r.instance_id)).not.toContain('instance-b');
+  });
+});
+
+describe.each(testDatabases())('report files of instances on one %s database', (dialect) => {
+  let db: TestStore;
+  const shared = mkdtempSync(join(tmpdir(), 'en3s-shared-reports-'));
+  const elsewhere = mkdtempSync(join(tmpdir(), 'en3s-own-reports-'));
+  const running: RunningService[] = [];
+  beforeAll(async () => {
+    db = await openTestStore(dialect, 'instance-reports');
+  });
+  afterAll(async () => {
+    for (const service of running) await service.stop();
+    await db?.cleanup();
+    rmSync(shared, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
+  });
+  const configIn = (reportsDir: string) =>
+    loadConfig(
+      {},
+      {
+        databaseUrl: db.url,
+        httpPort: 0,
+        reportsSchedule: false,
+        reportsDir,
+        atsBaseUrl: 'http://127.0.0.1:9',
+        adminSessionSecret: SECRET,
+        adminApiTokens: API_TOKENS,
+      },
+    );
+  const authorization = { authorization: `Bearer ${API_TOKEN}` };
+
+  it('a report made on one instance is downloaded from the other, byte for byte', async () => {
+    const a = await startService({ config: configIn(shared), instanceId: 'instance-a' });
+    running.push(a);
+    const b = await startService({ config: configIn(shared), instanceId: 'instance-b' });
+    running.push(b);
+    const made = await fetch(`${a.url}/api/reports`, {
+      method: 'POST',
+      headers: { ...authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'report', format: 'csv', campaign: 2027 }),
+    });
+    expect(made.status).toBe(201);
+    const run = (await made.json()) as { id: number; download: string; files: { sha256: string }[] };
+    const fromB = await fetch(`${b.url}${run.download}`, { headers: authorization });
+    expect(fromB.status).toBe(200);
+    expect(sha256(Buffer.from(await fromB.arrayBuffer()))).toBe(run.files[0]!.sha256);
+    // Each running instance's mark is in the folder; the report list does not show them.
+    expect(readdirSync(shared).filter((f) => f.startsWith('.en3s-instance-'))).toHaveLength(2);
+  });
+
+  it('an instance whose reports folder is not the others’ is refused, naming the setting', async () => {
+    const failure = await startService({ config: configIn(elsewhere), instanceId: 'instance-c' }).then(
+      async (service) => {
+        await service.stop();
+        return null;
+      },
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as Error).message).toContain(
+      `EN3S_REPORTS_DIR : le dossier ${elsewhere} n’est pas celui de l’instance instance-a`,
+    );
+    // The refused instance took its mark back.
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
