@@ -498,6 +498,15 @@ export const settings = {
     description: 'Recipients of the report e-mails, space-separated; none: no e-mail.',
     secret: true,
   },
+  retentionMonths: {
+    env: 'EN3S_RETENTION_MONTHS',
+    french:
+      'Durée de conservation des données personnelles, en mois après la fin de la campagne (l’année civile de sa période) : ensuite, les documents de l’ATS reçus, les destinataires des e-mails et la boîte de démonstration sont purgés chaque jour (ou par « en3s db purge ») ; le registre est gardé.',
+    schema: int(1, 120),
+    default: 13,
+    description:
+      'How long personal data is kept, in months after the end of its campaign (the calendar year of its window): then the ATS documents received, the recipients of the e-mails and the demo mailbox are purged once a day (or by `en3s db purge`); the ledger is kept. See docs/personal-data.md.',
+  },
   logLevel: {
     env: 'EN3S_LOG_LEVEL',
     french: 'Niveau des journaux (journaux JSON sur la sortie standard, sans données personnelles).',

@@ -25,6 +25,7 @@ import { InboxWorker } from '../pipeline/inbox-worker.js';
 import { reconcile } from '../pipeline/reconciler.js';
 import { currentRequestId } from '../pipeline/request-context.js';
 import { Timekeeper } from '../pipeline/timekeeper.js';
+import { RetentionSchedule } from '../pipeline/retention.js';
 import { openDatabase, type Store } from '../store/database.js';
 import { migrateToLatest, migrationStatus } from '../store/migrate.js';
 import { capConnections, httpLimitsProblems, refuseLargeBodies, serverOptions } from './http-limits.js';
@@ -293,6 +294,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         )
       : null;
 
+    // Personal data past its retention: purged once a day across every instance (docs/personal-data.md).
+    const retention = new RetentionSchedule({ store, clock, log, months: config.retentionMonths });
+    let purging: Promise<unknown> | null = null;
+    const purgeIfDue = () => {
+      purging ??= retention
+        .runIfDue()
+        .catch((error: unknown) =>
+          log.error('retention purge failed', { error: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => {
+          purging = null;
+        });
+      return purging;
+    };
+    const retentionTask = cron.schedule('17 * * * *', () => void purgeIfDue(), { timezone: 'Europe/Paris' });
+
     // Scheduled reports: weekly during the window, final report and recap at `reportsFinalAt` (2 May by default),
     // missed runs caught up.
     const reports = config.reportsSchedule
@@ -359,6 +376,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     void reconcileNow();
     // start() never throws: a failing report is logged and does not keep the service from running.
     void reports?.start();
+    void purgeIfDue();
 
     const server: Server = createServer(serverOptions(config), app);
     capConnections(server, config);
@@ -394,10 +412,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       clearInterval(membership.timer);
       await reconcileTask.stop();
       await followUpTask?.stop();
+      await retentionTask.stop();
       await reports?.stop();
       await ingest.stop();
       await Promise.all([worker.stop(), dispatcher.stop(), timekeeper.stop()]);
       await reconciling;
+      await purging;
       server.closeAllConnections();
       await closed;
       await membership.leave();

@@ -6,6 +6,9 @@ import { backupSqlite, type BackupResult } from '../../store/backup.js';
 import { compactSqlite, type CompactResult } from '../../store/compact.js';
 import { migrateToLatest, migrationStatus, type MigrationState } from '../../store/migrate.js';
 import { UsageError } from '../output.js';
+import { retentionEnds } from '../../domain/retention.js';
+import { businessClock } from '../../pipeline/context.js';
+import { purgedAnything, runRetentionPurge, type PurgeOutcome } from '../../pipeline/retention.js';
 
 /**
  * `en3s db migrate` and `en3s db status`: apply the store's migrations, or list them with when
@@ -161,10 +164,32 @@ export function describeBackup(result: BackupResult): string {
   }
 }
 
+/** What `en3s db purge` prints: the scope, then the counts removed (or that would be, with `--dry-run`). */
+export function describePurge(outcome: PurgeOutcome, months: number): string {
+  const { scope, counts, dryRun } = outcome;
+  const n = (value: number) => frenchNumber.format(value);
+  const head = `Conservation : ${months} mois après la fin de la campagne ; campagnes jusqu’à ${scope.lastCampaign} comprise (la campagne ${scope.lastCampaign + 1} sera purgeable à partir du ${frenchInstant(retentionEnds(scope.lastCampaign + 1, months))}), données reçues avant le ${frenchInstant(scope.receivedBefore)}.`;
+  const lines = [
+    `  documents de l’ATS reçus (boîte de réception, lignes traitées) : ${n(counts.inboxBodies)}`,
+    `  destinataires d’e-mails aux recruteurs : ${n(counts.mailRecipients)}`,
+    `  messages de la boîte de démonstration : ${n(counts.mailboxMessages)}`,
+  ];
+  const verdict = dryRun
+    ? purgedAnything(counts)
+      ? 'Simulation (--dry-run) : rien n’a été supprimé ; seraient purgés :'
+      : 'Simulation (--dry-run) : rien à purger.'
+    : purgedAnything(counts)
+      ? `Purge faite, inscrite au registre (entrée n° ${outcome.ledgerSeq}) ; supprimés :`
+      : 'Rien à purger : aucune donnée personnelle n’a dépassé sa durée de conservation.';
+  return `${head}\n${verdict}\n${purgedAnything(counts) ? `${lines.join('\n')}\n` : ''}`;
+}
+
 export function registerDb(program: Command): void {
   const db = program
     .command('db')
-    .description('base de données : migrations, copie et reconstruction du fichier SQLite');
+    .description(
+      'base de données : migrations, copie et reconstruction du fichier SQLite, purge des données personnelles',
+    );
 
   db.command('migrate')
     .description('applique les migrations en attente')
@@ -204,6 +229,33 @@ export function registerDb(program: Command): void {
         process.stdout.write(describeBackup(await backupSqlite(store, file)));
       }),
     );
+
+  db.command('purge')
+    .description(
+      'supprime les données personnelles dont la durée de conservation est passée (EN3S_RETENTION_MONTHS après la fin de la campagne) ; le registre est gardé',
+    )
+    .option(...DB_OPTION)
+    .option('--dry-run', 'dit ce qui serait supprimé, sans rien supprimer')
+    .action((options: { db?: string; dryRun?: boolean }) => {
+      let config: ReturnType<typeof loadConfig>;
+      try {
+        config = loadConfig();
+      } catch (error) {
+        if (error instanceof ConfigError) throw new UsageError(error.message);
+        throw error;
+      }
+      return withStore(options.db, false, async (store) => {
+        await requireMigrated(store);
+        const months = config.retentionMonths;
+        const outcome = await runRetentionPurge(store, {
+          months,
+          now: businessClock(config).now(),
+          dryRun: options.dryRun === true,
+          trigger: 'cli',
+        });
+        process.stdout.write(describePurge(outcome, months));
+      });
+    });
 
   db.command('status')
     .description('liste les migrations et la date à laquelle chacune a été appliquée')
