@@ -5,7 +5,7 @@ import('../dist/src/cli/main.js')
   .then((cli) => cli.main(process.argv))
   .catch((error) => {
     process.stderr.write(
-      `en3s : impossible de démarrer (${error && error.message ? error.message : error}).\n` +
+      `en3s : impossible de démarrer (${error?.message ? error.message : error}).\n` +
         'Lancez « npm run build » puis réessayez.\n',
     );
     process.exit(70);

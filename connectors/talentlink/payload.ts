@@ -223,7 +223,7 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
   let parsed: unknown;
   try {
     parsed = createXmlParser().parse(text);
-  } catch (error) {
+  } catch {
     return fail('MALFORMED_XML', 'XML mal formé : document illisible');
   }
   const node = isRecord(parsed) ? own(parsed, root.localName) : undefined;

@@ -53,7 +53,9 @@ export class BcryptThreads {
 
   /** Stops the threads; checks still waiting are refused. */
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t, i) => (t ? ((this.threads[i] = null), t.worker.terminate()) : undefined)));
+    const running = this.threads.filter((t) => t !== null);
+    this.threads.fill(null);
+    await Promise.all(running.map((t) => t.worker.terminate()));
   }
 
   private run(request: Request): Promise<unknown> {
@@ -71,7 +73,11 @@ export class BcryptThreads {
     let best = -1;
     for (let i = 0; i < this.threads.length; i++) {
       const t = this.threads[i];
-      if (!t) return (this.threads[i] = this.start(i));
+      if (!t) {
+        const started = this.start(i);
+        this.threads[i] = started;
+        return started;
+      }
       if (best < 0 || t.pending.size < this.threads[best]!.pending.size) best = i;
     }
     return this.threads[best]!;

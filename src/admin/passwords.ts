@@ -26,7 +26,8 @@ export class PasswordChecker {
   private dummyHash(): Promise<string> {
     const first = this.users.values().next().value;
     const cost = first ? bcrypt.getRounds(first) : 10;
-    return (this.dummy ??= this.bcrypt.hash('mot de passe factice, jamais accepté', cost));
+    this.dummy ??= this.bcrypt.hash('mot de passe factice, jamais accepté', cost);
+    return this.dummy;
   }
 
   /** True only for a configured user whose hash matches. */

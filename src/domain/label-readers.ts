@@ -34,7 +34,10 @@ const readingCache = new WeakMap<Reason, Map<string, Reason>>();
  */
 export function withReading(reason: Reason, reading: string): Reason {
   let byReading = readingCache.get(reason);
-  if (!byReading) readingCache.set(reason, (byReading = new Map()));
+  if (!byReading) {
+    byReading = new Map();
+    readingCache.set(reason, byReading);
+  }
   let read = byReading.get(reading);
   if (!read) {
     read = Object.freeze({
@@ -120,13 +123,13 @@ function candidates(
     const from = labelsOf(grid, known, romanGrid, item.from, seen);
     if (from.length === 0) return null;
     if (item.to === null) {
-      from.forEach((l) => found.add(l));
+      for (const l of from) found.add(l);
       continue;
     }
     const to = labelsOf(grid, known, romanGrid, item.to, seen);
     if (to.length === 0) return null;
     const indexes = [...from, ...to].map((l) => grid.knownLevels.indexOf(l));
-    grid.knownLevels.slice(Math.min(...indexes), Math.max(...indexes) + 1).forEach((l) => found.add(l));
+    for (const l of grid.knownLevels.slice(Math.min(...indexes), Math.max(...indexes) + 1)) found.add(l);
   }
   return grid.knownLevels.filter((l) => found.has(l));
 }

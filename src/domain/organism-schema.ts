@@ -103,7 +103,7 @@ export const organismsFileSchema = z
     });
     // One phrase, one meaning: a phrase of two body types, or of a body and the vague list, is a data error.
     const owner = new Map<string, string>();
-    file.types.forEach((type, i) =>
+    file.types.forEach((type, i) => {
       type.match.forEach((m, j) => {
         const folded = foldName(m);
         const other = owner.get(folded);
@@ -114,8 +114,8 @@ export const organismsFileSchema = z
             message: `"${m}" already recognises ${other}`,
           });
         owner.set(folded, type.key);
-      }),
-    );
+      });
+    });
     file.ambiguous.forEach((a, i) => {
       const other = owner.get(foldName(a.phrase));
       if (other !== undefined)
@@ -131,7 +131,7 @@ export const organismsFileSchema = z
         [...t.match, ...t.standalone, ...t.served.flatMap((p) => [...p.match, ...p.standalone])].map(foldName),
       ),
     );
-    file.territories.forEach((t, i) =>
+    file.territories.forEach((t, i) => {
       t.towns.forEach((town, j) => {
         if (named.has(foldName(town)))
           ctx.addIssue({
@@ -139,8 +139,8 @@ export const organismsFileSchema = z
             path: ['territories', i, 'towns', j],
             message: `"${town}" is also a name read for any body`,
           });
-      }),
-    );
+      });
+    });
   });
 
 export type OrganismsFile = z.infer<typeof organismsFileSchema>;

@@ -178,8 +178,8 @@ export function createOrganismRecognizer(file: OrganismsFile): OrganismRecognize
           if (overseasOnly) towns.push(h);
           continue;
         }
-        h.territories.forEach((t) => named.add(t));
-        if (h.kind === 'name') h.territories.forEach((t) => direct.add(t));
+        for (const t of h.territories) named.add(t);
+        if (h.kind === 'name') for (const t of h.territories) direct.add(t);
         if (h.reading !== null && !readings.includes(h.reading)) readings.push(h.reading);
       }
     });

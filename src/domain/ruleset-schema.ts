@@ -117,7 +117,7 @@ export const ruleSetFileSchema = z
       });
     });
     const seen = new Map<string, string>();
-    file.regimes.forEach((regime, i) =>
+    file.regimes.forEach((regime, i) => {
       regime.bodies.forEach((body, j) => {
         const other = seen.get(body);
         if (other) {
@@ -128,8 +128,8 @@ export const ruleSetFileSchema = z
           });
         }
         seen.set(body, regime.key);
-      }),
-    );
+      });
+    });
   });
 
 export type RuleSetFile = z.infer<typeof ruleSetFileSchema>;

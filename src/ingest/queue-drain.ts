@@ -128,7 +128,7 @@ export function createQueueDrain(
         error: error.message,
         occurrences: record.occurrences,
       });
-      let cleared;
+      let cleared: Awaited<ReturnType<AtsPort['deleteQueueElement']>>;
       if (element) cleared = await ats.deleteQueueElement(queue, element.elementId);
       else if (!(await renewDrainLease(store.db, lease(queue)))) return { ...report, end: 'lease-lost' };
       else cleared = await ats.deleteOldestQueueElement(queue);

@@ -23,6 +23,11 @@ export function paragraph(text: string): MailBlock {
   return { kind: 'paragraph', text };
 }
 
+/** A block kind this file does not render: a compile error, since every kind is handled above. */
+function unknownBlock(block: never): never {
+  throw new TypeError(`mail block of unknown kind: ${JSON.stringify(block)}`);
+}
+
 /** Plain text: paragraphs separated by a blank line, steps numbered, facts as `label : value`. */
 export function renderText(blocks: readonly MailBlock[]): string {
   const parts = blocks.map((block) => {
@@ -33,6 +38,8 @@ export function renderText(blocks: readonly MailBlock[]): string {
         return block.items.map((item, i) => `${i + 1}. ${item}`).join('\n');
       case 'facts':
         return block.rows.map(([label, value]) => `${label} : ${value}`).join('\n');
+      default:
+        return unknownBlock(block);
     }
   });
   return `${parts.join('\n\n')}\n`;
@@ -48,6 +55,8 @@ export function renderHtml(subject: string, blocks: readonly MailBlock[]): strin
         return `<ol>\n${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('\n')}\n</ol>`;
       case 'facts':
         return `<table>\n${block.rows.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n')}\n</table>`;
+      default:
+        return unknownBlock(block);
     }
   });
   return [

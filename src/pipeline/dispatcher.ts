@@ -1,4 +1,4 @@
-import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../connectors/ats-port.js';
+import type { AtsFailure, AtsOutcome, JobRead } from '../../connectors/ats-port.js';
 import type { ProcessCommand, ProcessCommandBody } from '../domain/job-process.js';
 import { getOffer } from '../store/offers.js';
 import { appendLedger } from '../store/ledger.js';
@@ -146,7 +146,7 @@ export class Dispatcher extends Loop {
   private readonly unreadBack = new Set<string>();
 
   private async readBack(jobIds: string[]): Promise<void> {
-    const { store, clock, log, ats } = this.ctx;
+    const { store, log, ats } = this.ctx;
     for (let i = 0; i < jobIds.length; i += READ_BACK_BATCH) {
       const ids = jobIds.slice(i, i + READ_BACK_BATCH);
       const read = await ats.fetchJobs(ids, { lane: 'approver' });
@@ -159,7 +159,6 @@ export class Dispatcher extends Loop {
         continue;
       }
       for (const id of ids) this.unreadBack.delete(id);
-      const nowIso = clock.now().toISOString();
       const stored = await inTransaction(store, (trx) => storeSnapshots(trx, ats.name, read.value, 'read-back'));
       for (const s of stored) this.ctx.snapshots?.put(ats.name, s.eventId, s.read);
     }

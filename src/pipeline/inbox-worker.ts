@@ -104,7 +104,7 @@ export class InboxWorker extends Loop {
    * caller applies the rows one by one, each failing alone as it would have.
    */
   private async applyTogether(group: { row: InboxRow; readable: Readable }[]): Promise<boolean> {
-    const { store, clock, log } = this.ctx;
+    const { store, log } = this.ctx;
     if (group.some(({ readable }) => !readable.ok)) return false;
     try {
       const results = await inTransaction(store, async (trx) => {
@@ -115,7 +115,8 @@ export class InboxWorker extends Loop {
         }
         return applied;
       });
-      group.forEach(({ row }, index) => withRequestId(row.event_id, () => logStateChange(log, results[index]!)));
+      for (const [index, { row }] of group.entries())
+        withRequestId(row.event_id, () => logStateChange(log, results[index]!));
       return true;
     } catch (error) {
       log.debug('inbox batch rolled back, rows applied one by one', {

@@ -11,7 +11,7 @@ type Sticky = Omit<ProcessMemory, 'snapshot' | 'decision'>;
 
 export function memoryFromRecord(record: OfferRecord | null): ProcessMemory | null {
   // A row of the earlier, invented ATS (no `updatedAt`) is a job not yet seen (migration 0009).
-  if (!record || !record.decision || !record.timeline_data || record.last_updated_at === null) return null;
+  if (!record?.decision || !record.timeline_data || record.last_updated_at === null) return null;
   return {
     ...(record.timeline_data as unknown as Sticky),
     snapshot: record.offer as JobSnapshot,

@@ -24,7 +24,7 @@ export const stateColors: Record<JobProcessState, string> = {
   closed: '#5b5b5b',
 };
 
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const r1 = (n: number) => String(Math.round(n * 10) / 10);
 
@@ -72,7 +72,7 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
       if (n === 0) continue;
       const label = `${w.week ? `Semaine du ${frenchDay(w.week)}` : 'Avant la période'} — ${jobProcessLabel(s)} : ${n}`;
       parts.push(
-        `<rect x="${r1(x)}" y="${r1(y(base + n))}" width="${r1(barW)}" height="${r1(y(base) - y(base + n))}" fill="${stateColors[s]}"><title>${escape(label)}</title></rect>`,
+        `<rect x="${r1(x)}" y="${r1(y(base + n))}" width="${r1(barW)}" height="${r1(y(base) - y(base + n))}" fill="${stateColors[s]}"><title>${escapeXml(label)}</title></rect>`,
       );
       base += n;
     }
@@ -90,7 +90,7 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
     const lx = left + (i % 4) * 220;
     const ly = height + 8 + Math.floor(i / 4) * 24;
     parts.push(
-      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${stateColors[s]}"/><text x="${lx + 18}" y="${ly + 11}" font-size="12">${escape(jobProcessLabel(s))}</text>`,
+      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${stateColors[s]}"/><text x="${lx + 18}" y="${ly + 11}" font-size="12">${escapeXml(jobProcessLabel(s))}</text>`,
     );
   });
   parts.push('</svg>');

@@ -98,10 +98,10 @@ export async function readPostsList(db: Db, organisms: OrganismsFile, options: R
   const bodies: PostsOfBody[] = [];
   for (const post of posts) {
     let body = bodies[bodies.length - 1];
-    if (!body || body.organism !== post.organism)
-      bodies.push(
-        (body = { organism: post.organism, organismType: post.organismType, posts: 0, entered: 0, toEnter: 0 }),
-      );
+    if (!body || body.organism !== post.organism) {
+      body = { organism: post.organism, organismType: post.organismType, posts: 0, entered: 0, toEnter: 0 };
+      bodies.push(body);
+    }
     body.posts += 1;
     if (post.entry) body.entered += 1;
     else body.toEnter += 1;

@@ -121,7 +121,7 @@ export function csvAheadOf(facts: ReportFacts): CsvAheadColumns {
   const row = finishRow(facts, anyMoment);
   const texts = runs.map((run) => csvText(run.columns.map((column) => cellText(column.cell(row)))));
   const values = momentColumns.map((column) => facts[column]);
-  if (texts.some((t) => t.includes(SEPARATOR)) || values.some((v) => v === '' || (v !== null && v.includes(SEPARATOR))))
+  if (texts.some((t) => t.includes(SEPARATOR)) || values.some((v) => v === '' || v?.includes(SEPARATOR)))
     return nothingAhead;
   return {
     csv_version: CSV_CELLS_VERSION,

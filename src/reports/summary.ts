@@ -106,7 +106,10 @@ class Groups {
   private readonly groups = new Map<string, { label: string; stats: StatsBuilder }>();
   add(key: string, label: string, row: ReportRow): void {
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = { label, stats: new StatsBuilder() }));
+    if (!group) {
+      group = { label, stats: new StatsBuilder() };
+      this.groups.set(key, group);
+    }
     group.stats.add(row);
   }
   result(): Group[] {
@@ -153,9 +156,15 @@ export class SummaryBuilder {
     this.bodies.add(row.organism, row.organism, row);
     const day = row.days.createdAt ?? '';
     let week = this.weekOfDay.get(day);
-    if (week === undefined) this.weekOfDay.set(day, (week = day < this.windowStart ? '' : mondayOf(day)));
+    if (week === undefined) {
+      week = day < this.windowStart ? '' : mondayOf(day);
+      this.weekOfDay.set(day, week);
+    }
     let counts = this.weeks.get(week);
-    if (!counts) this.weeks.set(week, (counts = new Map()));
+    if (!counts) {
+      counts = new Map();
+      this.weeks.set(week, counts);
+    }
     counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
   }
 
@@ -236,7 +245,10 @@ export class RecapBuilder {
     };
     for (const network of row.networks.length > 0 ? row.networks : [NO_NETWORK]) {
       let entry = this.lines.get(network);
-      if (!entry) this.lines.set(network, (entry = { line: emptyLine(network), offers: [] }));
+      if (!entry) {
+        entry = { line: emptyLine(network), offers: [] };
+        this.lines.set(network, entry);
+      }
       count(entry.line, status);
       entry.offers.push(offer);
     }

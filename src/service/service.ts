@@ -512,10 +512,12 @@ async function joinOtherInstances(
         now: new Date(now).toISOString(),
         liveSince: new Date(now - INSTANCE_LIVE_MS).toISOString(),
       },
-      (others) =>
-        (problems = disagreements(config, others, (theirs) =>
+      (others) => {
+        problems = disagreements(config, others, (theirs) =>
           existsSync(join(config.reportsDir, reportsMarkFile(theirs))),
-        )).length === 0,
+        );
+        return problems.length === 0;
+      },
     );
     return problems;
   };

@@ -78,7 +78,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
 }
 
 /** Which dialect a handle (or a transaction from it) speaks. */
-export function dialectOf(db: Kysely<any>): Dialect {
+export function dialectOf(db: Pick<Kysely<Database>, 'getExecutor'>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 

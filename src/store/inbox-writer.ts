@@ -47,7 +47,7 @@ export function groupingInboxWriter(store: Store, options: { maxGroup?: number }
       await Promise.all(group.map(alone));
       return;
     }
-    group.forEach((waiting, i) => waiting.resolve(outcomes[i]!));
+    for (const [i, waiting] of group.entries()) waiting.resolve(outcomes[i]!);
   }
 
   function schedule(): void {

@@ -34,9 +34,9 @@ const nowNs = () => Number(process.hrtime.bigint());
 
 /** GC pauses by start time; entries arrive asynchronously, so they are read after a short wait. */
 const gcPauses: { start: number; duration: number }[] = [];
-new PerformanceObserver((list) =>
-  list.getEntries().forEach((e) => gcPauses.push({ start: e.startTime, duration: e.duration })),
-).observe({ entryTypes: ['gc'] });
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, duration: e.duration });
+}).observe({ entryTypes: ['gc'] });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 const gcMsBetween = (from: number, to: number) =>
   gcPauses.reduce((ms, p) => (p.start >= from && p.start < to ? ms + p.duration : ms), 0);

@@ -76,10 +76,13 @@ function vocabulary(data: DomainData): Map<string, RegimeVocabulary> {
   for (const file of data.ruleSetFiles) {
     for (const regime of file.regimes) {
       let v = byRegime.get(regime.key);
-      if (!v) byRegime.set(regime.key, (v = { grids: new Set(), labels: new Set(), mines: null }));
+      if (!v) {
+        v = { grids: new Set(), labels: new Set(), mines: null };
+        byRegime.set(regime.key, v);
+      }
       const c = regime.criterion;
-      c.grids.forEach((g) => v.grids.add(g));
-      if (c.kind === 'levels') c.knownLevels.forEach((l) => v.labels.add(l));
+      for (const g of c.grids) v.grids.add(g);
+      if (c.kind === 'levels') for (const l of c.knownLevels) v.labels.add(l);
       else {
         v.mines ??= { families: new Set(), scales: new Set(), careerStarts: new Set() };
         v.mines.families.add(c.jobFamily);

@@ -76,6 +76,7 @@ function run(
     child.on('close', (code) => {
       // Colour codes (vitest) and this machine's folders do not belong in a committed file.
       const plain = text
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: removes the terminal's colour codes
         .replace(/\u001b\[[0-9;]*m/g, '')
         .split(root)
         .join('.')

@@ -134,7 +134,7 @@ export async function driveScenario(
     const { script } = runner;
     const id = runner.jobId;
     const call = (path: string, body: unknown = {}) => tenant.driver('POST', path, body);
-    let answer;
+    let answer: Awaited<ReturnType<typeof call>>;
     switch (step.act) {
       case 'create': {
         const organizationId = departmentId.get(script.organizationCode);

@@ -252,7 +252,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
       try {
         await settled(db, tenant, jobIds, options.settleTimeoutMs);
       } catch (error) {
-        if ((requeued += await requeueDead(db, problems)) === 0) throw error;
+        const again = await requeueDead(db, problems);
+        requeued += again;
+        if (again === 0) throw error;
         await settled(db, tenant, jobIds, options.settleTimeoutMs);
       }
       const again = await requeueDead(db, problems);

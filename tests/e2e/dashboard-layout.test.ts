@@ -73,7 +73,7 @@ describe('every dashboard page at 1280 px and at 390 px, in Chromium', () => {
           app.ctx,
           trx,
           { snapshot, posting: null, origin: 'queue' },
-          { eventId: `layout-${(read += 1)}`, type: 'job.snapshot' },
+          { eventId: `layout-${++read}`, type: 'job.snapshot' },
           new Date(snapshot.fetchedAt),
         ),
       );

@@ -8,7 +8,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../connectors/registry.js';
 import { demoOffers } from '../../connectors/talentlink/tenant/demo-offers.js';
-import { createAdminRouter } from '../../src/admin/index.js';
 import { loadConfig } from '../../src/config.js';
 import { packageRoot } from '../../src/paths.js';
 import { silentLogger } from '../../src/pipeline/context.js';

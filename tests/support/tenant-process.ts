@@ -61,7 +61,10 @@ async function main(): Promise<void> {
   const perJob = new Map<number, JobEffects>();
   const effects = (jobId: number) => {
     let e = perJob.get(jobId);
-    if (!e) perJob.set(jobId, (e = { patches: [], unposted: [] }));
+    if (!e) {
+      e = { patches: [], unposted: [] };
+      perJob.set(jobId, e);
+    }
     return e;
   };
   const hasEn3s = (jobId: number) =>

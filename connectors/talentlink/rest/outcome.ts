@@ -39,6 +39,7 @@ export function createScrubber(secrets: ReadonlyArray<string>): (text: string) =
 
 /** A text from the ATS shown in a message: one line, printable, shortened. */
 export function shownText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
   const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return oneLine.length > MAX_SHOWN_TEXT ? `${oneLine.slice(0, MAX_SHOWN_TEXT)}…` : oneLine;
 }

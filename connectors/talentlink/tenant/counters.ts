@@ -53,7 +53,8 @@ export function emptyTenantCounters(): TenantCounters {
 }
 
 export function countCall(counters: TenantCounters, operation: string, status: number): void {
-  const byStatus = (counters.calls[operation] ??= {});
+  counters.calls[operation] ??= {};
+  const byStatus = counters.calls[operation];
   byStatus[String(status)] = (byStatus[String(status)] ?? 0) + 1;
   counters.totalCalls += 1;
 }

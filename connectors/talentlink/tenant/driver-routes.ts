@@ -202,7 +202,7 @@ export function driverRoutes(host: DriverHost): Router {
     res.json(host.clock.describe());
   });
   router.post('/demo-campaign', (req, res) => {
-    const now = (req.body ?? {}).now;
+    const now = req.body?.now;
     if (now !== undefined && (typeof now !== 'string' || Number.isNaN(Date.parse(now))))
       return void sendError(res, 400, 'INVALID_INPUT', 'Entrée invalide : now attendu, un instant ISO 8601');
     res.status(201).json(host.seedDemo(typeof now === 'string' ? new Date(now) : undefined));

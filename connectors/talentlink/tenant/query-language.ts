@@ -3,6 +3,7 @@ import {
   Kind,
   parse,
   type ArgumentNode,
+  type DocumentNode,
   type FieldNode,
   type SelectionSetNode,
   type ValueNode,
@@ -105,7 +106,7 @@ export function parseReadQuery(
   text: string,
   roots: Record<string, ObjectShape>,
 ): Parsed<ReadQuery & { shape: ObjectShape }> {
-  let document;
+  let document: DocumentNode;
   try {
     document = parse(text);
   } catch (error) {

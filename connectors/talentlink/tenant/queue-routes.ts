@@ -31,18 +31,18 @@ function answerElement(
 ): void {
   if (type === 'position') {
     const job = ctx.state.jobs.get(element.objectId);
-    if (!job)
-      return sendRequestError(
-        res,
-        404,
-        `Position ${element.objectId} of queue element ${element.idInQueue} no longer exists`,
-      );
-    if (job.restricted)
-      return sendRequestError(
+    if (!job) {
+      sendRequestError(res, 404, `Position ${element.objectId} of queue element ${element.idInQueue} no longer exists`);
+      return;
+    }
+    if (job.restricted) {
+      sendRequestError(
         res,
         403,
         `Position ${element.objectId} of queue element ${element.idInQueue} is not accessible to the queue owner`,
       );
+      return;
+    }
     res.json({
       idInQueue: element.idInQueue,
       queueName,
@@ -54,18 +54,22 @@ function answerElement(
   }
   const posting = ctx.state.postings.get(element.objectId);
   const job = posting ? ctx.state.jobs.get(posting.openingId) : undefined;
-  if (!posting || !job)
-    return sendRequestError(
+  if (!posting || !job) {
+    sendRequestError(
       res,
       404,
       `Posting target ${element.objectId} of queue element ${element.idInQueue} no longer exists`,
     );
-  if (job.restricted)
-    return sendRequestError(
+    return;
+  }
+  if (job.restricted) {
+    sendRequestError(
       res,
       403,
       `Posting target ${element.objectId} of queue element ${element.idInQueue} is not accessible to the queue owner`,
     );
+    return;
+  }
   res.json({ idInQueue: element.idInQueue, queueName, id: posting.id, advertName: posting.jobAdTitle });
 }
 
@@ -117,8 +121,10 @@ export function queueRoutes(ctx: TenantContext): Router {
     if (name === null) return;
     const raw = String(req.params.idInQueue);
     if (!/^[0-9]{1,16}$/.test(raw)) return sendRequestError(res, 400, `Invalid idInQueue ${raw}: expected an integer`);
-    if (!ctx.queues.delete(name, Number(raw)))
-      return sendRequestError(res, 404, `No element ${raw} in queue "${name}"`);
+    if (!ctx.queues.delete(name, Number(raw))) {
+      sendRequestError(res, 404, `No element ${raw} in queue "${name}"`);
+      return;
+    }
     res.status(204).end();
   });
 

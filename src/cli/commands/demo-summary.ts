@@ -67,7 +67,10 @@ export function summarisingLogger(log: Logger, quietMs = 2_500): { logger: Logge
     timer.unref();
   };
   const logger: Logger = {
-    info: (message, meta) => (log.info(message, meta), count(message, meta)),
+    info: (message, meta) => {
+      log.info(message, meta);
+      count(message, meta);
+    },
     warn: (message, meta) => log.warn(message, meta),
     error: (message, meta) => log.error(message, meta),
     debug: (message, meta) => log.debug(message, meta),

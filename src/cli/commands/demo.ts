@@ -84,7 +84,7 @@ export function registerDemo(program: Command): void {
       // A demo administrator with a fresh password, unless administrators are configured.
       const ownAdmins = Boolean(process.env.EN3S_ADMIN_USERS?.trim());
       const adminPassword = ownAdmins ? null : randomBytes(9).toString('base64url');
-      let config;
+      let config: ReturnType<typeof loadConfig>;
       try {
         config = loadConfig(
           { ...process.env, EN3S_ALERT_TOKEN: process.env.EN3S_ALERT_TOKEN?.trim() || token },

@@ -168,7 +168,7 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
           .executeTakeFirstOrThrow()
       ).n,
     );
-    let result;
+    let result: Awaited<ReturnType<typeof generateReportFile>>;
     try {
       result = await generateReportFile(store.db, domain.organismsFile, {
         kind,

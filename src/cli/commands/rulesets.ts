@@ -41,7 +41,7 @@ export function registerRulesets(program: Command): void {
         process.stdout.write(options.json ? `${JSON.stringify(readings, null, 2)}\n` : readingsText());
         return;
       }
-      let data;
+      let data: ReturnType<typeof loadDomainData>;
       try {
         data = loadDomainData();
       } catch (error) {

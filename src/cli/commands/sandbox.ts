@@ -45,8 +45,12 @@ function intOption(value: string | undefined, what: string, min: number, max: nu
   return n;
 }
 
+/** The sandbox's JSON answers, read loosely: this command only shows them. */
+// biome-ignore lint/suspicious/noExplicitAny: the answers' fields are printed as they come, never trusted
+type Json = any;
+
 /** Calls the driver API; answers the parsed JSON, or sets exit code 1 and says why in French. */
-async function call(flags: DriverFlags, method: string, path: string, body?: unknown): Promise<any> {
+async function call(flags: DriverFlags, method: string, path: string, body?: unknown): Promise<Json> {
   const url = `${baseUrl(flags)}/sandbox${path}`;
   let response: Response;
   try {
@@ -63,7 +67,7 @@ async function call(flags: DriverFlags, method: string, path: string, body?: unk
     return null;
   }
   const text = await response.text();
-  let parsed: any = {};
+  let parsed: Json = {};
   try {
     parsed = text ? JSON.parse(text) : {};
   } catch {
@@ -93,7 +97,7 @@ const names = (members: unknown): string =>
     : 'aucun';
 
 /** A job as the API shows it (`OpeningFullDto`), in one French line. */
-function describeJob(job: any): string {
+function describeJob(job: Json): string {
   return `offre ${String(job.id)} (${String(job.jobNumber)}) « ${String(job.jobTitle)} » : statut « ${String(job.status)} », approbateurs : ${names(job.team?.approvers)}`;
 }
 
@@ -267,7 +271,7 @@ export function registerSandbox(program: Command): void {
       const current = await call(o, 'GET', `/jobs/${id}`);
       if (!current) return;
       // The lists not given are sent as they are, so that only the given ones change.
-      const write = (members: any[] | undefined) =>
+      const write = (members: Json[] | undefined) =>
         (members ?? []).map((m) => ({
           order: m.order,
           user: { id: m.user.id },

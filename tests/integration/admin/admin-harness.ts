@@ -98,7 +98,7 @@ export async function startAdminApp(
         ctx,
         trx,
         { snapshot, posting: null, origin: 'queue' },
-        { eventId: `snap-${(read += 1)}`, type: 'job.snapshot' },
+        { eventId: `snap-${++read}`, type: 'job.snapshot' },
         new Date(snapshot.fetchedAt),
       ),
     );

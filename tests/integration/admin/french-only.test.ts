@@ -21,16 +21,14 @@ function expectFrench(where: string, text: string, identifiers: ReadonlySet<stri
 describe('the dashboard speaks French', () => {
   let app: AdminTestApp;
   let alice: Client;
+  /** The jobs' ids in the ATS, shown as links: identifiers (`job-submitted`). */
+  let ids: Set<string>;
   beforeAll(async () => {
     app = await startAdminApp('sqlite', 'french');
     alice = new Client(app.url);
-  });
-  afterAll(() => app?.close());
-  /** The jobs' ids in the ATS, shown as links: identifiers (`job-submitted`). */
-  let ids: Set<string>;
-  beforeAll(() => {
     ids = new Set(Object.values(app.offers));
   });
+  afterAll(() => app?.close());
 
   it('on the login page, and when the login is refused', async () => {
     const login = await alice.get('/login');

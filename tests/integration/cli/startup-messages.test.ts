@@ -52,7 +52,7 @@ describe('start-up and CLI messages', () => {
   });
 
   it('en3s serve with an administrator says nothing of the kind', async () => {
-    const hash = '$2b$10$' + 'a'.repeat(53);
+    const hash = `$2b$10$${'a'.repeat(53)}`;
     const logs = await serve({ EN3S_ADMIN_USERS: `admin:${hash}` });
     expect(logs.some((l) => l.message === 'service started')).toBe(true);
     expect(logs.filter((l) => NO_ADMIN.test(String(l.message)))).toEqual([]);

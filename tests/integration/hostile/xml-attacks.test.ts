@@ -38,9 +38,9 @@ const marker = `EN3S-XXE-MARKER-${randomBytes(8).toString('hex')}`;
 const connections: string[] = [];
 const gc = exposeGc();
 const gcStarts: number[] = [];
-const observer = new PerformanceObserver((list) =>
-  list.getEntries().forEach((entry) => gcStarts.push(entry.startTime)),
-);
+const observer = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcStarts.push(entry.startTime);
+});
 const runId = randomBytes(4).toString('hex');
 const idOf = (name: string) => `evt-attack-${runId}-${name}`;
 

@@ -71,7 +71,9 @@ describe('the alert route', () => {
     expect(log.text()).not.toContain(TOKEN);
     expect(log.text()).not.toContain(NEXT_TOKEN);
   });
-  beforeEach(() => void (requested.length = 0));
+  beforeEach(() => {
+    requested.length = 0;
+  });
 
   it('answers a wrong token 404 without waiting for the body, and asks for nothing', async () => {
     const body = endlessBody(new TextEncoder().encode('{"queueName": "EN3S offres"'));
@@ -90,7 +92,7 @@ describe('the alert route', () => {
   });
 
   it('answers 404 to a missing token, a token differing by one character or by its length, and another method', async () => {
-    for (const token of ['', TOKEN.slice(0, -1) + 'X', TOKEN + 'X', TOKEN.slice(0, 10)]) {
+    for (const token of ['', `${TOKEN.slice(0, -1)}X`, `${TOKEN}X`, TOKEN.slice(0, 10)]) {
       const answer = await read(
         await fetch(`${server.url}/webhooks/talentlink/${token}`, { method: 'POST', headers: json, body: '{}' }),
       );
@@ -185,7 +187,9 @@ describe.each(testDatabases())('alerts drive the drains on %s', (dialect) => {
     const router = createAlertRouter({
       tokens: [TOKEN],
       queueNames: scheduler.queueNames,
-      requestDrain: (names) => names.forEach((n) => scheduler.request(n)),
+      requestDrain: (names) => {
+        for (const n of names) scheduler.request(n);
+      },
       log,
     });
     server = await listen(alertApp(router));

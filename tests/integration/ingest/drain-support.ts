@@ -8,7 +8,12 @@ import { SNAPSHOT_EVENT as JOB_SNAPSHOT_EVENT, parseSnapshotBody } from '../../.
 /** A clock that moves only when told to. */
 export function steppingClock(start = '2027-01-18T10:00:00.000Z'): Clock & { advance(ms: number): void } {
   let ms = Date.parse(start);
-  return { now: () => new Date(ms), advance: (by) => void (ms += by) };
+  return {
+    now: () => new Date(ms),
+    advance: (by) => {
+      ms += by;
+    },
+  };
 }
 
 /**

@@ -311,7 +311,12 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
   it('writes the file with its head and counts the offers', async () => {
     const chunks: Buffer[] = [];
     const { Writable } = await import('node:stream');
-    const out = new Writable({ write: (chunk: Buffer, _enc, done) => (chunks.push(Buffer.from(chunk)), done()) });
+    const out = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        chunks.push(Buffer.from(chunk));
+        done();
+      },
+    });
     const count = await writeReportCsv(reportCsvPages(store.db, base, AFTER, data.organismsFile, { pageSize: 2 }), out);
     const text = Buffer.concat(chunks).toString('utf8');
     const total = Number(

@@ -51,7 +51,7 @@ describe.each(testDatabases())('posts to enter on EN3S’s board on %s', (dialec
   const atsIdOf = (letter: Letter) => atsIds[campaign.ref[letter]]!;
 
   const write = async (format: ReportFormat, options: Partial<ReportOptions> = {}) => {
-    const out = join(dir, `postes-${(files += 1)}.${format}`);
+    const out = join(dir, `postes-${++files}.${format}`);
     const result = await generateReportFile(store.db, data.organismsFile, {
       kind: 'posts',
       format,

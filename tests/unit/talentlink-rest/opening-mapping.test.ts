@@ -135,7 +135,9 @@ describe('opening mapping: the body, from the organisation and its ancestors', (
     {
       name: 'the root is read when the file does not set it apart',
       opening: serviceUnderRoot,
-      mapping: editedMapping((m) => void (m.organizationTree.notBodies = [])),
+      mapping: editedMapping((m) => {
+        m.organizationTree.notBodies = [];
+      }),
       type: 'UCANSS',
     },
     {
@@ -190,9 +192,9 @@ describe('opening mapping: the classification, where the file says it lives', ()
   });
 
   it('a LOV found by nameLovId, whatever the tenant named it', () => {
-    const byId = editedMapping(
-      (m) => void (m.classificationFields.level = { lov: { nameLovId: 702 }, stripPrefixes: [] }),
-    );
+    const byId = editedMapping((m) => {
+      m.classificationFields.level = { lov: { nameLovId: 702 }, stripPrefixes: [] };
+    });
     expect(snapshot(job(CGSS), null, byId).classification.level).toBe('9');
     expect(snapshot(job(CGSS)).classification.level).toBeNull();
   });
@@ -206,20 +208,21 @@ describe('opening mapping: the classification, where the file says it lives', ()
     const renamed = job(MINES, {
       configurableFields: { lovs: [], freeFormFields: [{ lovId: 811, name: 'Échelon minier', value: '12' }] },
     });
-    const byId = editedMapping((m) => void (m.classificationFields.minesScale = { freeFormField: { lovId: 811 } }));
+    const byId = editedMapping((m) => {
+      m.classificationFields.minesScale = { freeFormField: { lovId: 811 } };
+    });
     expect(snapshot(renamed, null, byId).classification.minesScale).toBe(12);
     expect(snapshot(renamed).classification.minesScale).toBeNull();
   });
 
   it('a custom field found by its unlocalizedLabel, not by its displayed label', () => {
-    const custom = editedMapping(
-      (m) =>
-        void (m.classificationFields.collectiveAgreement = {
-          ...m.classificationFields.collectiveAgreement,
-          lov: undefined,
-          customField: { unlocalizedLabel: 'COLLECTIVE_AGREEMENT' },
-        }),
-    );
+    const custom = editedMapping((m) => {
+      m.classificationFields.collectiveAgreement = {
+        ...m.classificationFields.collectiveAgreement,
+        lov: undefined,
+        customField: { unlocalizedLabel: 'COLLECTIVE_AGREEMENT' },
+      };
+    });
     expect(snapshot(job(MSA), null, custom).classification.collectiveAgreement).toBe('CCN_MSA');
     expect(snapshot(job(MSA)).classification.collectiveAgreement).toBeNull();
   });

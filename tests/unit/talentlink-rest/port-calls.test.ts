@@ -26,7 +26,12 @@ const team: JobTeam = {
 describe('writes (spec §4)', () => {
   it('setTeam PATCHes the whole team in the write shape, on the approver lane', async () => {
     let body: unknown;
-    server.use(http.patch(`${REST}/position/:id`, async ({ request }) => ((body = await request.json()), noContent())));
+    server.use(
+      http.patch(`${REST}/position/:id`, async ({ request }) => {
+        body = await request.json();
+        return noContent();
+      }),
+    );
     const { port, budget } = makePort();
     expect(await port.setTeam('48213', team)).toEqual({ ok: true, value: undefined });
     expect(new URL(seen[0]!.url).pathname).toBe('/tlk/rest/position/48213');
@@ -76,7 +81,10 @@ describe('writes (spec §4)', () => {
   it('takeDownPostings PUTs the ids on the take-down lane; 404 means already down', async () => {
     let body: unknown;
     server.use(
-      http.put(`${REST}/publishedadvert/unpost`, async ({ request }) => ((body = await request.json()), noContent())),
+      http.put(`${REST}/publishedadvert/unpost`, async ({ request }) => {
+        body = await request.json();
+        return noContent();
+      }),
     );
     const { port, budget } = makePort();
     expect(await port.takeDownPostings(['5501', '5502', '5501'])).toEqual({ ok: true, value: undefined });
@@ -348,7 +356,10 @@ describe('limits, failures and the circuit breaker (spec §1)', () => {
         `${REST}/queues`,
         () => new HttpResponse(null, { status: 302, headers: { Location: `${REST}/elsewhere` } }),
       ),
-      http.get(`${REST}/elsewhere`, () => ((followed = true), HttpResponse.json({ queues: [] }))),
+      http.get(`${REST}/elsewhere`, () => {
+        followed = true;
+        return HttpResponse.json({ queues: [] });
+      }),
     );
     expect(await makePort().port.listQueues()).toMatchObject({
       ok: false,

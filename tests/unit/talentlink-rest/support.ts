@@ -23,7 +23,7 @@ export const SECRETS = [API_KEY, PASSWORD, USER, 'en3s-api', BASIC.slice(6)];
 const fixtures = fileURLToPath(new URL('../../fixtures/talentlink-rest/', import.meta.url));
 /** One `GET /position` answer as the ATS sends it, with its `actions` links. */
 export const positionsAnswer = (): { data: { positions: Record<string, unknown>[]; actions: unknown } } =>
-  JSON.parse(readFileSync(fixtures + 'positions--cpam-val-de-marne.json', 'utf8')) as never;
+  JSON.parse(readFileSync(`${fixtures}positions--cpam-val-de-marne.json`, 'utf8')) as never;
 export const sampleOpening = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   ...positionsAnswer().data.positions[0],
   ...overrides,

@@ -10,8 +10,8 @@ import {
 } from '../../../connectors/talentlink/payload.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/talentlink/', import.meta.url));
-const sampleXml = readFileSync(fixtures + 'spec-sample-notification-approval-decided.xml', 'utf8');
-const sampleJson = readFileSync(fixtures + 'job.approval.decided--carsat-alsace-moselle.json', 'utf8');
+const sampleXml = readFileSync(`${fixtures}spec-sample-notification-approval-decided.xml`, 'utf8');
+const sampleJson = readFileSync(`${fixtures}job.approval.decided--carsat-alsace-moselle.json`, 'utf8');
 const NS = 'urn:talentlink-style:notification:1';
 
 function errorOf(result: ReturnType<typeof parseNotification> | ReturnType<typeof parseJobDocument>) {
@@ -221,7 +221,7 @@ describe('validation errors name the path and what was expected', () => {
   });
 
   it('a missing field of a bare job: INVALID_JOB', () => {
-    const job = JSON.parse(readFileSync(fixtures + 'spec-sample-job-48213.json', 'utf8'));
+    const job = JSON.parse(readFileSync(`${fixtures}spec-sample-job-48213.json`, 'utf8'));
     delete job.jobNumber;
     const error = errorOf(parseJobDocument(JSON.stringify(job), 'json'));
     expect(error).toEqual({
