@@ -4,7 +4,6 @@ import type { OrganismsFile } from '../domain/organism-schema.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import type { Db } from '../store/database.js';
 import { writeAtomically, type WrittenFile } from './atomic-file.js';
-import type { CsvPartsOptions } from './csv-parts.js';
 import type { Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import type { ReportFormat, ReportKind, ReportOptions, RunTrigger } from './options.js';
 import { recordReportRun, type ReportRun } from './runs.js';
@@ -31,8 +30,6 @@ export interface ReportRequest {
   generatedAt: string;
   pageSize?: number;
   onProgress?: (read: number) => void;
-  /** A large CSV report as it stands on SQLite is made by worker threads (see `csv-parts.ts`). */
-  parts?: Pick<CsvPartsOptions, 'threads' | 'partSize' | 'workerUrl'>;
 }
 
 export class ReportChangedError extends Error {
@@ -91,15 +88,7 @@ export async function writeReport(
   switch (request.format) {
     case 'csv': {
       const csv = await import('./render-csv.js');
-      if (request.kind === 'report') {
-        const { partsSource, writeReportCsvInParts } = await import('./csv-parts.js');
-        const file = await partsSource(db, request.options, organisms, request.parts);
-        if (file !== null)
-          return writeReportCsvInParts(db, file, request.options, header.reference, organisms, out, {
-            ...request.parts,
-            pageSize: request.pageSize,
-            onProgress: request.onProgress,
-          });
+      if (request.kind === 'report')
         return csv.writeReportCsv(
           reportCsvPages(db, request.options, header.reference, organisms, {
             pageSize: request.pageSize,
@@ -107,7 +96,6 @@ export async function writeReport(
           }),
           out,
         );
-      }
       const { recap, offers } = await recapOf(rows());
       await csv.writeRecapCsv(recap, out);
       return offers;

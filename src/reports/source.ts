@@ -37,8 +37,6 @@ import {
 export interface ReadOptions {
   /** Offers per page (default 250: small pages are garbage-collected young, large ones are promoted and cost more). */
   pageSize?: number;
-  /** As it stands only: the part of the report order to read (default: all of it). */
-  range?: OfferReportRange;
   /** Called after each page with the number of offers read so far. */
   onProgress?: (read: number) => void;
 }
@@ -252,9 +250,7 @@ export async function* reportPages(
   read: ReadOptions = {},
 ): AsyncGenerator<ReportRow[]> {
   const pageSize = Math.max(1, read.pageSize ?? 250);
-  const range = read.range ?? { after: null, until: null };
-  if (options.asOf !== null && (range.after !== null || range.until !== null))
-    throw new TypeError('reportPages: a range reads a report as it stands, not as it stood (asOf)');
+  const range = { after: null, until: null };
   const ctx = rowContext(referenceAt, options.primaryNetworks);
   const keep = rowFilter(options, organisms);
   let count = 0;
@@ -300,8 +296,8 @@ export async function* reportCsvPages(
   // before the records existed) are not asked for again in this report.
   let blocks = matchBody === null ? new CsvBlockRecordsMaker(cells, network) : null;
   let refused = 0;
-  let after = read.range?.after ?? null;
-  const until = read.range?.until ?? null;
+  let after: OfferReportPosition | null = null;
+  const until = null;
   let count = 0;
   for (;;) {
     if (blocks !== null) {

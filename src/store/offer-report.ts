@@ -122,26 +122,6 @@ function scanQuery(
   return query.orderBy('job_number').orderBy('source').orderBy('ats_id');
 }
 
-/**
- * The position of the `count`-th projection after `after` in report order, or null when fewer
- * remain: where to cut a report into parts of about `count` offers. Served by the primary key
- * alone (SQLite steps over the entries without reading their columns).
- */
-export async function offerReportBoundary(
-  db: Db,
-  scan: OfferReportScan,
-  after: OfferReportPosition | null,
-  count: number,
-): Promise<OfferReportPosition | null> {
-  // On the CSV's table, the one its parts are read from (same keys as `offer_report`, narrower pages).
-  const row = await scanQuery(db, scan, { after, until: null }, 'offer_report_csv')
-    .select(['job_number', 'source', 'ats_id'])
-    .limit(1)
-    .offset(Math.max(0, count - 1))
-    .executeTakeFirst();
-  return row ? [row.job_number, row.source, row.ats_id] : null;
-}
-
 const columns = [
   'campaign',
   'job_number',

@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/store/database.js';
 /**
  * One report run of the reports bench, in its own process so that its peak resident memory is
  * the report's alone. Prints one JSON line.
- * Usage: node dist/tests/bench/reports-worker.js <csv|xlsx|json|html> <sqlite file> <output file> [threads]
+ * Usage: node dist/tests/bench/reports-worker.js <csv|xlsx|json|html> <sqlite file> <output file>
  */
 
 /**
@@ -26,7 +26,7 @@ function peakRssMB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-const [format, file, out, threads] = process.argv.slice(2) as [ReportFormat, string, string, string | undefined];
+const [format, file, out] = process.argv.slice(2) as [ReportFormat, string, string];
 const store = await openDatabase(`sqlite:${file}`, { create: false });
 const { organismsFile } = loadDomainData();
 const started = performance.now();
@@ -47,7 +47,6 @@ const result = await generateReportFile(store.db, organismsFile, {
   out,
   trigger: 'cli',
   now: new Date().toISOString(),
-  parts: { threads: Number(threads ?? 1) },
 });
 const ms = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
