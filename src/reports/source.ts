@@ -1,6 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
 import type { OrganismsFile } from '../domain/organism-schema.js';
-import { dialectOf, type Db } from '../store/database.js';
+import type { Db } from '../store/database.js';
 import {
   readOfferReportCsvBlock,
   readOfferReportCsvPage,
@@ -10,6 +9,7 @@ import {
   type OfferReportScan,
 } from '../store/offer-report.js';
 import { CsvBlockRecordsMaker } from './csv-block.js';
+import { readLedgerEntriesAsOf, readOffersAsOfPage } from '../store/report-history.js';
 import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
 import type { ReportRow } from './model.js';
@@ -31,7 +31,8 @@ import {
  * - As it stands: the offers' projections (`offer_report`, written by the pipeline with each
  *   offer, stored in that order), finished at the reference instant; no JSON is parsed.
  * - As it stood (`asOf`): the offers (`offers_report_order` index), each page's ledger entries up
- *   to that instant read in one query and folded into the offers' snapshots.
+ *   to that instant read in one query and folded into the offers' snapshots. The queries are the
+ *   store's (`src/store/offer-report.ts`, `src/store/report-history.ts`).
  */
 
 export interface ReadOptions {
@@ -46,17 +47,6 @@ type Key = OfferReportPosition;
 interface Page {
   records: OfferSource[];
   last: Key | null;
-}
-
-/**
- * Only the few fields of the job snapshot the report shows are taken out of the `offer` JSON,
- * by the database (it reads JSON in C, much faster than parsing the whole snapshot here).
- * Objects and arrays come back as JSON text.
- */
-function offerField(db: Db, path: string[]): RawBuilder<string | number | null> {
-  return dialectOf(db) === 'postgres'
-    ? sql`(${sql.ref('offer')}::jsonb #>> ${sql.lit(`{${path.join(',')}}`)})`
-    : sql`json_extract(${sql.ref('offer')}, ${sql.lit(`$.${path.join('.')}`)})`;
 }
 
 /**
@@ -88,26 +78,7 @@ async function readPage(
   limit: number,
   cache: ParseCache,
 ): Promise<Page> {
-  let query = db
-    .selectFrom('offers')
-    .select(['source', 'ats_id', 'campaign', 'state', 'job_number', 'title', 'organism_type', 'organism_name'])
-    .select([
-      offerField(db, ['createdAt']).as('o_created'),
-      offerField(db, ['organization', 'name']).as('o_org'),
-      offerField(db, ['classification', 'grid']).as('o_grid'),
-      offerField(db, ['classification', 'level']).as('o_level'),
-      offerField(db, ['classification', 'minesScale']).as('o_scale'),
-      offerField(db, ['organism', 'networks']).as('o_networks'),
-      offerField(db, ['postings']).as('o_postings'),
-    ])
-    .where('campaign', '=', campaign)
-    // Offers first written after the instant did not exist then.
-    .where('created_at', '<=', asOf);
-  if (after)
-    query = query.where((eb) =>
-      eb(eb.refTuple('job_number', 'source', 'ats_id'), '>', eb.tuple(after[0], after[1], after[2])),
-    );
-  const rows = await query.orderBy('job_number').orderBy('source').orderBy('ats_id').limit(limit).execute();
+  const rows = await readOffersAsOfPage(db, campaign, asOf, after, limit);
   const records: OfferSource[] = rows.map((row) => {
     const offer: OfferFacts = {
       createdAt: String(row.o_created),
@@ -142,16 +113,7 @@ async function ledgerFacts(
   for (const r of records) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r.ats_id]);
   const facts = new Map<string, LedgerFact[]>();
   for (const [source, ids] of bySource) {
-    const rows = await db
-      .selectFrom('ledger')
-      .select(['offer_ats_id', 'at', 'kind', 'data', 'actor_name'])
-      .where('offer_source', '=', source)
-      .where('offer_ats_id', 'in', ids)
-      .where('campaign', '=', campaign)
-      .where('at', '<=', asOf)
-      .where('kind', 'in', [...SNAPSHOT_FACT_KINDS])
-      .orderBy('seq')
-      .execute();
+    const rows = await readLedgerEntriesAsOf(db, campaign, source, ids, asOf, SNAPSHOT_FACT_KINDS);
     for (const row of rows) {
       const key = `${source}\u0000${row.offer_ats_id}`;
       let list = facts.get(key);
