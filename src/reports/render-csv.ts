@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify, type Options } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { CsvAheadColumns, OfferReportCsvRow } from '../store/offer-report.js';
+import type { CsvRecordLayout, MomentTexts } from '../store/offer-report-csv-block.js';
 import { endStream, writeChunk } from './atomic-file.js';
 import { cellText, frenchNumber, postColumns, recapColumns, reportColumns, type Column } from './columns.js';
 import type { PostsList, Recap, ReportRow } from './model.js';
@@ -151,12 +152,6 @@ function momentFactsOf(row: MomentSource): MomentFacts {
   return { ...facts, networks: row.networks };
 }
 
-/** The cells of a row's moment as CSV text, in order, and the networks the row is reported under. */
-export interface MomentTexts {
-  networks: string[];
-  texts: string[];
-}
-
 /**
  * The CSV text of rows' moments, for one report (one instant, one networks rule). The moment's
  * cells come from a few values (dates, oui/non, channels, networks, labels) and many rows share
@@ -170,6 +165,11 @@ export class MomentCells {
   private remembered = 0;
 
   constructor(private readonly ctx: RowContext) {}
+
+  /** The record's layout with this report's moments, for the store's blocks (`src/store/offer-report-csv-block.ts`). */
+  layout(): CsvRecordLayout {
+    return { ...csvRecordParts(), moment: (row) => this.moment(row) };
+  }
 
   private text(value: string): string {
     let text = this.texts.get(value);

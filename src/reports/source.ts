@@ -8,7 +8,7 @@ import {
   type OfferReportRange,
   type OfferReportScan,
 } from '../store/offer-report.js';
-import { CsvBlockRecordsMaker } from './csv-block.js';
+import { CsvBlockRecordsMaker } from '../store/offer-report-csv-block.js';
 import { readLedgerEntriesAsOf, readOffersAsOfPage } from '../store/report-history.js';
 import { LocalDates } from './local-dates.js';
 import { offerHeader } from '../store/offers.js';
@@ -226,12 +226,12 @@ export async function* reportPages(
 
 /**
  * The report's CSV records, one page of text at a time. As it stands, each offer's record is
- * its projection's text ahead of the report joined with the cells of its moment
- * (`render-csv.ts`; on SQLite from a block of bytes, `csv-block.ts`); the query applies the
- * filters on régime, states and body type, and only the body's name and the network are checked
- * here. An offer whose projection holds no text of this
- * version (written before, or by another rendering) is read whole and rendered as the other
- * formats are. As it stood, every row is rendered from the ledger's fold.
+ * its projection's text ahead of the report joined with the cells of its moment (`render-csv.ts`;
+ * on SQLite from a block of bytes, `src/store/offer-report-csv-block.ts`; the invariants of that
+ * path are in `src/store/README.md`); the query applies the filters on régime, states and body
+ * type, and only the body's name and the network are checked here. An offer whose projection
+ * holds no text of this version (written before, or by another rendering) is read whole and
+ * rendered as the other formats are. As it stood, every row is rendered from the ledger's fold.
  */
 export async function* reportCsvPages(
   db: Db,
@@ -253,10 +253,10 @@ export async function* reportCsvPages(
   const matchBody = scan.organismType === null ? bodyMatcher(options.body, organisms) : null;
   const network = options.network;
   const cells = new MomentCells(ctx);
-  // On SQLite, a page is read as one block of bytes when it can be (see `csv-block.ts`); a body
-  // filtered by its name is checked on rows. Blocks refused twice in a row (a database written
+  // On SQLite, a page is read as one block of bytes when it can be (`src/store/offer-report-csv-block.ts`);
+  // a body filtered by its name is checked on rows. Blocks refused twice in a row (a database written
   // before the records existed) are not asked for again in this report.
-  let blocks = matchBody === null ? new CsvBlockRecordsMaker(cells, network) : null;
+  let blocks = matchBody === null ? new CsvBlockRecordsMaker(cells.layout(), network) : null;
   let refused = 0;
   let after: OfferReportPosition | null = null;
   const until = null;

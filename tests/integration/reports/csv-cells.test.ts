@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CsvBlockRecordsMaker } from '../../../src/reports/csv-block.js';
+import { CsvBlockRecordsMaker } from '../../../src/store/offer-report-csv-block.js';
 import type { ReportOptions } from '../../../src/reports/options.js';
 import {
   CSV_CELLS_VERSION,
@@ -413,7 +413,10 @@ describe('CSV records read as blocks of bytes, on SQLite', () => {
     const scan = { campaign: 2027, regime: null, states: null, organismType: null };
     const block = await readOfferReportCsvBlock(store.db, scan, { after: null, until: null }, limit, CSV_CELLS_VERSION);
     if (block === null) throw new Error('expected a block on SQLite');
-    return { block, made: new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')), network).render(block) };
+    return {
+      block,
+      made: new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')).layout(), network).render(block),
+    };
   }
 
   it('are used when every row holds its record, and refused when a field holds a separator, a row has no record or the order is not kept', async () => {
@@ -475,7 +478,10 @@ describe('CSV records read as blocks of bytes, on SQLite', () => {
     const rows = block.block.toString('latin1').split('\u001d');
     const swapped = Buffer.from([rows[1], rows[0], ...rows.slice(2)].join('\u001d'), 'latin1');
     expect(
-      new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')), null).render({ ...block, block: swapped }),
+      new CsvBlockRecordsMaker(new MomentCells(rowContext(MARCH, 'all')).layout(), null).render({
+        ...block,
+        block: swapped,
+      }),
     ).toBeNull();
   });
 

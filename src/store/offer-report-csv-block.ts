@@ -1,10 +1,4 @@
-import {
-  BLOCK_FIELD_END,
-  BLOCK_ROW_END,
-  type OfferReportCsvBlock,
-  type OfferReportPosition,
-} from '../store/offer-report.js';
-import { csvRecordParts, type MomentCells, type MomentTexts } from './render-csv.js';
+import { BLOCK_FIELD_END, BLOCK_ROW_END, type OfferReportCsvBlock, type OfferReportPosition } from './offer-report.js';
 
 /**
  * The CSV records of a block of `offer_report_csv` (`readOfferReportCsvBlock`), made from its
@@ -18,6 +12,22 @@ import { csvRecordParts, type MomentCells, type MomentTexts } from './render-csv
  * is read as rows: a text holding a separator, a row without its record, or an order SQL did
  * not promise can never shift a byte of the report.
  */
+
+/** The cells of a row's moment as CSV text, in order, and the networks the row is reported under. */
+export interface MomentTexts {
+  networks: string[];
+  texts: string[];
+}
+
+/** How the report's renderer lays out a record (`csvRecordParts` of `src/reports/render-csv.ts`). */
+export interface CsvRecordLayout {
+  /** The runs of fixed columns stored ahead. */
+  runCount: number;
+  /** How many moment cells come before each run (the last entry: after the last run). */
+  momentsBefore: readonly number[];
+  /** The moment's cells of a row, from its networks' text and `csv_moment` (the report's instant and options). */
+  moment: (row: { networks: string; csv_moment: string }) => MomentTexts;
+}
 
 const RUN_END = 0x1f;
 const CRLF = Buffer.from('\r\n');
@@ -42,8 +52,6 @@ interface MomentBytes {
   length: number;
 }
 
-const { runCount, momentsBefore } = csvRecordParts();
-
 export class CsvBlockRecordsMaker {
   /**
    * The bytes of a row's networks and moment values as they are (read as Latin-1, one char per byte) → its moment's
@@ -53,7 +61,7 @@ export class CsvBlockRecordsMaker {
 
   /** `network`: the report's network filter (null: every row). */
   constructor(
-    private readonly cells: MomentCells,
+    private readonly layout: CsvRecordLayout,
     private readonly network: string | null,
   ) {}
 
@@ -63,7 +71,7 @@ export class CsvBlockRecordsMaker {
     if (made !== undefined) return made;
     const networks = block.toString('utf8', from, middle);
     const csv_moment = block.toString('utf8', middle + 1, to);
-    made = momentBytes(this.cells.moment({ networks, csv_moment }));
+    made = momentBytes(this.layout.moment({ networks, csv_moment }), this.layout);
     if (this.moments.size >= 10_000) this.moments.clear();
     this.moments.set(key, made);
     return made;
@@ -72,6 +80,7 @@ export class CsvBlockRecordsMaker {
   /** The block's records, or null when the block is not usable as it is (see above). */
   render({ rows, ready, block }: OfferReportCsvBlock): CsvBlockRecords | null {
     if (rows === 0 || ready !== rows) return null;
+    const { runCount } = this.layout;
     let out = Buffer.allocUnsafe(block.length + (block.length >> 2) + 1024);
     let at = 0;
     let kept = 0;
@@ -164,7 +173,7 @@ function put(out: Buffer, at: number, bytes: Buffer): number {
 }
 
 /** The bytes of a moment's cells around and between the runs, with the separators and the record's end. */
-function momentBytes(moment: MomentTexts): MomentBytes {
+function momentBytes(moment: MomentTexts, { runCount, momentsBefore }: CsvRecordLayout): MomentBytes {
   const gaps: Buffer[] = [];
   let cell = 0;
   for (let k = 0; k <= runCount; k++) {
