@@ -144,7 +144,7 @@ function timed(format: 'csv' | 'xlsx', file: string, offers: number, label: stri
     process.exit(1);
   }
   console.log(
-    `${format} of ${fmt(offers)} offers ${label}: ${fmt(result.ms / 1000, 2)} s (${fmt(result.rows / (result.ms / 1000))} offers/s; CPU ${fmt(result.cpuMs / 1000, 1)} s, ${fmt((result.cpuMs * 1000) / result.rows, 1)} µs per offer), ${fmt(result.bytes / 1e6, 1)} MB, peak RSS ${fmt(result.maxRssMB)} MB, load ${result.load.join(' → ')}`,
+    `${format} of ${fmt(offers)} offers${label ? ` ${label}` : ''}: ${fmt(result.ms / 1000, 2)} s (${fmt(result.rows / (result.ms / 1000))} offers/s; CPU ${fmt(result.cpuMs / 1000, 1)} s, ${fmt((result.cpuMs * 1000) / result.rows, 1)} µs per offer), ${fmt(result.bytes / 1e6, 1)} MB, peak RSS ${fmt(result.maxRssMB)} MB, load ${result.load.join(' → ')}`,
   );
   return result;
 }
