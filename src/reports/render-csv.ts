@@ -195,7 +195,10 @@ export class MomentCells {
       this.remembered = 1;
     }
     let byValues = this.moments.get(row.networks);
-    if (byValues === undefined) this.moments.set(row.networks, (byValues = new Map()));
+    if (byValues === undefined) {
+      byValues = new Map();
+      this.moments.set(row.networks, byValues);
+    }
     byValues.set(row.csv_moment, made);
     return made;
   }

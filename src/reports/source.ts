@@ -117,7 +117,10 @@ async function ledgerFacts(
     for (const row of rows) {
       const key = `${source}\u0000${row.offer_ats_id}`;
       let list = facts.get(key);
-      if (!list) facts.set(key, (list = []));
+      if (!list) {
+        list = [];
+        facts.set(key, list);
+      }
       list.push({ at: row.at, kind: row.kind, data: JSON.parse(row.data) as unknown, actorName: row.actor_name });
     }
   }

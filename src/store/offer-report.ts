@@ -265,11 +265,15 @@ const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3
 /** The raw statement of a query text, prepared once per connection (the filters make a handful of texts). */
 function statement(connection: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
   let cache = statements.get(connection);
-  if (!cache) statements.set(connection, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    statements.set(connection, cache);
+  }
   let prepared = cache.get(text);
   if (!prepared) {
     if (cache.size >= 100) cache.clear();
-    cache.set(text, (prepared = connection.prepare(text).raw(true)));
+    prepared = connection.prepare(text).raw(true);
+    cache.set(text, prepared);
   }
   return prepared;
 }
