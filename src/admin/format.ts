@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { ProcessCommandKind } from '../domain/job-process.js';
 import { capitalise } from '../domain/rulesets.js';
 import { jobProcessStates, jobProcessTable, type JobProcessState } from '../domain/job-process-states.js';
+import { scopes, scopeWords } from '../domain/scope.js';
 import type { DomainData } from '../mappings/load.js';
 
 /**
@@ -56,11 +57,9 @@ export const actorLabels: Record<string, string> = {
  * The scope retained. "À vérifier" is kept for the flag an administrator must look at
  * (`review_needed`); the undetermined scope is named for what it is.
  */
-export const concernedLabels: Record<string, string> = {
-  yes: 'Concernée',
-  no: 'Non concernée',
-  undetermined: 'Indéterminée (données manquantes)',
-};
+export const concernedLabels: Record<string, string> = Object.fromEntries(
+  scopes.map((scope) => [scope, scopeWords[scope].label]),
+);
 
 /**
  * The commands of the process (`ProcessCommand`), as administrators read them: one for each kind, or it does not

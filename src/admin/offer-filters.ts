@@ -1,3 +1,4 @@
+import { scopes } from '../domain/scope.js';
 import { jobProcessStates, type JobProcessState } from '../domain/job-process-states.js';
 import type { DomainData } from '../mappings/load.js';
 import { currentCampaign } from './campaign.js';
@@ -37,7 +38,6 @@ const known = new Set([
   'limit',
   'done',
 ]);
-const concernedValues = ['yes', 'no', 'undetermined'] as const;
 
 function one(query: Record<string, unknown>, name: string): string | null {
   const value = query[name];
@@ -121,7 +121,7 @@ export function parseOfferQuery(
   }
 
   const concerned = keep('concerned', one(query, 'concerned'));
-  if (concerned !== null && !(concernedValues as readonly string[]).includes(concerned)) {
+  if (concerned !== null && !(scopes as readonly string[]).includes(concerned)) {
     throw badRequest(`paramètre « concerned » : yes, no ou undetermined attendu, reçu « ${concerned} »`);
   }
 

@@ -1,3 +1,4 @@
+import { scopeOf, scopeWords } from '../domain/scope.js';
 import type { ProcessMemory } from '../domain/job-process.js';
 import { fieldLabel } from '../domain/field-labels.js';
 import type { TeamMember } from '../domain/job-snapshot.js';
@@ -88,9 +89,9 @@ function decisionSection(domain: DomainData, record: OfferRecord, memory: Sticky
   return html`<section aria-labelledby="decision-titre">
   <h2 id="decision-titre">Décision</h2>
   <dl class="facts">
-    ${fact('Selon les textes', d.concerned === true ? 'concernée' : d.concerned === false ? 'non concernée' : 'indéterminée (données manquantes)')}
+    ${fact('Selon les textes', scopeWords[scopeOf(d.concerned)].inSentence)}
     ${fact('Périmètre retenu', concernedLabels[record.concerned] ?? record.concerned)}
-    ${override ? fact('Forçage', `${override.concerned ? 'concernée' : 'non concernée'}, par ${override.by} le ${frenchDateTime(override.at)} — motif : ${override.reason}`) : ''}
+    ${override ? fact('Forçage', `${scopeWords[scopeOf(override.concerned)].inSentence}, par ${override.by} le ${frenchDateTime(override.at)} — motif : ${override.reason}`) : ''}
     ${fact('Texte appliqué', d.ruleSet)}
     ${fact('Régime', d.regime ? (regimeLabels(domain).get(d.regime) ?? d.regime) : null)}
     ${fact('Période EN3S', `${d.window.campaign} : du ${frenchDate(d.window.start, d.window.timeZone)} au ${frenchDate(new Date(Date.parse(d.window.end) - 1).toISOString(), d.window.timeZone)} (${d.window.timeZone}), ${d.windowOpen ? 'ouverte' : 'fermée'} lors de la décision`)}

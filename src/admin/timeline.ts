@@ -1,3 +1,4 @@
+import { scopeOf, scopeWords } from '../domain/scope.js';
 import type { LedgerEntry } from '../store/ledger.js';
 import { errorText } from './command-errors.js';
 import {
@@ -54,7 +55,7 @@ export const originLabels: Record<string, string> = {
 };
 
 function scope(concerned: unknown): string {
-  return concerned === true ? 'concernée' : concerned === false ? 'non concernée' : 'indéterminée (données manquantes)';
+  return scopeWords[scopeOf(typeof concerned === 'boolean' ? concerned : null)].inSentence;
 }
 
 /** `(essai n)` only when the entry records its attempt. */

@@ -1,3 +1,4 @@
+import { scopeOf } from '../domain/scope.js';
 import type { ProcessMemory } from '../domain/job-process.js';
 import type { JobSnapshot } from '../domain/job-snapshot.js';
 import type { OfferRecord, OfferWrite } from '../store/offers.js';
@@ -43,7 +44,7 @@ export function recordFromMemory(memory: ProcessMemory): OfferWrite {
     organism_name: snapshot.organization.name || null,
     regime: decision.regime,
     networks: snapshot.organism?.networks ?? [],
-    concerned: concerned === null ? 'undetermined' : concerned ? 'yes' : 'no',
+    concerned: scopeOf(concerned),
     review_needed: memory.reviewNeeded,
     violation: memory.violations.length > 0,
     offer: snapshot,

@@ -1,8 +1,8 @@
+import { scopeWords } from '../domain/scope.js';
 import { jobProcessLabel } from '../domain/job-process-states.js';
 import { frenchDay } from './local-dates.js';
 import type {
   Actor,
-  Concerned,
   CorrectiveAction,
   ObservedAnswer,
   PostRow,
@@ -45,11 +45,6 @@ interface MomentColumn {
 
 export type Column = FixedColumn | MomentColumn;
 
-const concernedLabels: Record<Concerned, string> = {
-  yes: 'oui',
-  no: 'non',
-  undetermined: 'indéterminée (données manquantes)',
-};
 const actorLabels: Record<Actor, string> = { connector: 'le connecteur', recruiter: 'le recruteur' };
 const approversLabels: Record<SubmissionApprovers, string> = {
   en3s_only: "l'EN3S seule",
@@ -86,7 +81,7 @@ export const reportColumns: readonly Column[] = [
   { title: 'Réseau(x)', width: 24, moment: true, cell: (r) => text(r.networks.join(', ')) },
   { title: 'Grille et niveau', width: 14, cell: (r) => text(gridAndLevel(r.grid, r.level)) },
   { title: 'Date de création', width: 12, cell: (r) => day(r.days.createdAt) },
-  { title: 'Concernée', width: 14, cell: (r) => text(concernedLabels[r.concerned]) },
+  { title: 'Concernée', width: 14, cell: (r) => text(scopeWords[r.concerned].answer) },
   { title: 'Raison', width: 50, cell: (r) => text(r.reason) },
   { title: 'Texte cité', width: 30, cell: (r) => text(r.citedText) },
   { title: 'Approbateur EN3S : posé le', width: 12, cell: (r) => day(r.days.approver) },
@@ -188,7 +183,7 @@ export const postColumns: readonly TableColumn<PostRow>[] = [
   { title: "Référence de l'offre", width: 16, cell: (r) => text(r.reference) },
   { title: 'Intitulé du poste', width: 40, cell: (r) => text(r.title) },
   { title: 'Grille et niveau', width: 14, cell: (r) => text(gridAndLevel(r.grid, r.level)) },
-  { title: 'Concernée', width: 14, cell: (r) => text(concernedLabels[r.concerned]) },
+  { title: 'Concernée', width: 14, cell: (r) => text(scopeWords[r.concerned].answer) },
   { title: "Créée dans l'ATS le", width: 12, cell: (r) => day(r.days.createdAt) },
   { title: 'Vue par le connecteur le', width: 12, cell: (r) => day(r.days.firstSeen) },
   { title: 'Période EN3S : du', width: 12, cell: (r) => day(r.window.start) },

@@ -1,3 +1,4 @@
+import { scopeOf, scopeWords } from '../domain/scope.js';
 import type { JobProcessState } from '../domain/job-process-states.js';
 import type { OfferReportTable } from '../store/schema.js';
 import type { LocalDates } from './local-dates.js';
@@ -65,18 +66,9 @@ const answerCodes = {
 } as const satisfies Record<string, { answer: ObservedAnswer; byEn3s: boolean | null }>;
 type AnswerCode = keyof typeof answerCodes;
 
-const scopeOf = (concerned: boolean | null): Concerned =>
-  concerned === null ? 'undetermined' : concerned ? 'yes' : 'no';
-
 function concernedOf(snapshot: Snapshot): Concerned {
   return scopeOf(snapshot.override ? snapshot.override.concerned : snapshot.decision.concerned);
 }
-
-const scopeWords: Record<Concerned, string> = {
-  yes: 'concernée',
-  no: 'non concernée',
-  undetermined: 'indéterminée (données manquantes)',
-};
 
 /**
  * The reason a row shows. When an administrator forced the scope, it says so first (who, when,
@@ -88,7 +80,7 @@ export function reasonText(rulesReason: string, snapshot: Snapshot): string {
   if (!forced) return rulesReason;
   const who = forced.by ? ` par ${forced.by}` : '';
   const why = forced.reason.trim() !== '' ? forced.reason.trim() : 'non indiqué';
-  return `Périmètre forcé « ${scopeWords[scopeOf(forced.concerned)]} »${who} le ${frenchInstant(forced.at)} (heure de Paris), motif : ${why}. Décision des règles seules : ${scopeWords[scopeOf(snapshot.decision.concerned)]} — ${rulesReason}`;
+  return `Périmètre forcé « ${scopeWords[scopeOf(forced.concerned)].inSentence} »${who} le ${frenchInstant(forced.at)} (heure de Paris), motif : ${why}. Décision des règles seules : ${scopeWords[scopeOf(snapshot.decision.concerned)].inSentence} — ${rulesReason}`;
 }
 
 /** The submission to EN3S, when one was seen with EN3S among its approvers (others are not EN3S's business). */

@@ -1,3 +1,4 @@
+import type { Concerned } from '../domain/scope.js';
 import type { Generated } from 'kysely';
 import type { ProcessCommandKind } from '../domain/job-process.js';
 
@@ -13,8 +14,8 @@ import type { ProcessCommandKind } from '../domain/job-process.js';
 
 export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed';
 export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'dead';
-/** The commands the process asks for (one type, declared with them in the domain). */
-export type Concerned = 'yes' | 'no' | 'undetermined';
+/** An offer's scope, declared with its French words in the domain. */
+export type { Concerned };
 export type LedgerActor = 'system' | 'recruiter' | 'en3s' | 'administrator';
 
 export interface InboxTable {
