@@ -1,7 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import {
+  type AdminSessionsTable,
+  deleteAdminSession,
+  deleteExpiredAdminSessions,
+  getAdminSession,
+  insertAdminSession,
+  touchAdminSession,
+} from '../store/admin-sessions.js';
 import type { Db } from '../store/database.js';
-import type { Database } from '../store/schema.js';
 
 /**
  * Administrators' sessions, kept in the database (table `admin_sessions`, migration
@@ -9,19 +15,6 @@ import type { Database } from '../store/schema.js';
  * cookie carries a random id; the table keeps only its sha256, with the user name, the CSRF
  * token of the session's forms and its expiry (sliding on activity, capped after the login).
  */
-
-export interface AdminSessionsTable {
-  id_hash: string;
-  user_name: string;
-  via: 'password' | 'proxy';
-  csrf_token: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-}
-
-type AdminDb = Kysely<Database & { admin_sessions: AdminSessionsTable }>;
-const admin = (db: Db) => db as unknown as AdminDb;
 
 export interface AdminSession {
   idHash: string;
@@ -66,39 +59,31 @@ export async function createSession(
     last_seen_at: at,
     expires_at: expiry(at, at, times),
   };
-  await admin(db).insertInto('admin_sessions').values(row).execute();
+  await insertAdminSession(db, row);
   // Expired sessions of everyone are cleared at each login: the table stays small without a job.
-  await admin(db).deleteFrom('admin_sessions').where('expires_at', '<=', at).execute();
+  await deleteExpiredAdminSessions(db, at);
   return { id, session: fromRow(row) };
 }
 
 /** The live session with this id, its expiry moved on; null when unknown or expired. */
 export async function findSession(db: Db, id: string, now: Date, times: SessionTimes): Promise<AdminSession | null> {
   const at = now.toISOString();
-  const row = await admin(db)
-    .selectFrom('admin_sessions')
-    .selectAll()
-    .where('id_hash', '=', hashSessionId(id))
-    .executeTakeFirst();
+  const row = await getAdminSession(db, hashSessionId(id));
   if (!row) return null;
   if (row.expires_at <= at) {
-    await admin(db).deleteFrom('admin_sessions').where('id_hash', '=', row.id_hash).execute();
+    await deleteAdminSession(db, row.id_hash);
     return null;
   }
   if (now.getTime() - Date.parse(row.last_seen_at) >= TOUCH_EVERY_MS) {
     row.last_seen_at = at;
     row.expires_at = expiry(row.created_at, at, times);
-    await admin(db)
-      .updateTable('admin_sessions')
-      .set({ last_seen_at: row.last_seen_at, expires_at: row.expires_at })
-      .where('id_hash', '=', row.id_hash)
-      .execute();
+    await touchAdminSession(db, row.id_hash, row.last_seen_at, row.expires_at);
   }
   return fromRow(row);
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
-  await admin(db).deleteFrom('admin_sessions').where('id_hash', '=', idHash).execute();
+  await deleteAdminSession(db, idHash);
 }
 
 function fromRow(row: AdminSessionsTable): AdminSession {
