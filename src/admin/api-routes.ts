@@ -21,7 +21,7 @@ import { currentCampaign } from './campaign.js';
 import { AdminError, badRequest, notFound } from './errors.js';
 import { TIMELINE_LIMIT } from './html-routes.js';
 import { parseOfferQuery } from './offer-filters.js';
-import { countAdminOffers, listAdminOffers } from './offer-queries.js';
+import { countAdminOffers, listAdminOffers } from '../store/offer-list.js';
 import { parseReportRequest } from './report-request.js';
 import { generateFromRequest, listRuns, parseRunId, runFilePath, sendRunFile } from './reports.js';
 import type { RouteDeps } from './route-deps.js';

@@ -22,7 +22,7 @@ import { pathOf } from './html.js';
 import { page, sendPage, type Section } from './layout.js';
 import type { SafeHtml } from './html.js';
 import { parseOfferQuery } from './offer-filters.js';
-import { campaignsWithOffers, countAdminOffers, listAdminOffers } from './offer-queries.js';
+import { campaignsWithOffers, countAdminOffers, listAdminOffers } from '../store/offer-list.js';
 import { commandsBody, COMMANDS_PAGE_SIZE } from './page-commands.js';
 import { mailsBody, poisonBody, POISON_PAGE_SIZE } from './page-ingest.js';
 import { listRecentMails } from '../store/recruiter-mails.js';

@@ -4,7 +4,7 @@ import type { DomainData } from '../mappings/load.js';
 import { currentCampaign } from './campaign.js';
 import { badRequest } from './errors.js';
 import { networksOf, regimeLabels, typesOfNetwork } from './format.js';
-import { decodeKey, offerSorts, type AdminOfferFilter, type OfferSort } from './offer-queries.js';
+import { decodeKey, offerSorts, type AdminOfferFilter, type OfferSort } from '../store/offer-list.js';
 
 /**
  * The offer list's query string, shared by the page and the API:

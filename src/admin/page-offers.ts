@@ -3,7 +3,7 @@ import type { DomainData } from '../mappings/load.js';
 import { concernedLabels, frenchDateTime, frenchNumber, networksOf, regimeLabels, stateLabelOf } from './format.js';
 import { html, pathOf, queryString, type SafeHtml } from './html.js';
 import type { OfferQuery } from './offer-filters.js';
-import type { OfferPage } from './offer-queries.js';
+import type { OfferPage } from '../store/offer-list.js';
 
 /** "Offres": the filter form (plain GET, so every list is a link that can be shared) and one page of the list. */
 

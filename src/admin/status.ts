@@ -8,7 +8,7 @@ import { outboxStats, type OutboxStats } from '../store/outbox.js';
 import type { ReconcileOutcome } from './actions.js';
 import { campaignView, type CampaignView } from './campaign.js';
 import { unansweredSinceOf } from './offer-filters.js';
-import { countAdminOffers, listAdminOffers, type AdminOfferFilter, type OfferListItem } from './offer-queries.js';
+import { countAdminOffers, listAdminOffers, type AdminOfferFilter, type OfferListItem } from '../store/offer-list.js';
 
 /**
  * What the overview and the status pages show: the campaign, counts per state, and the alerts

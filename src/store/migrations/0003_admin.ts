@@ -56,7 +56,7 @@ export async function up(db: AnyDb): Promise<void> {
   await sql`create index offers_admin_due on offers (campaign, ${dueDateExpression(db)}, state)`.execute(db);
 }
 
-/** Must stay identical to the expression of the overdue filter (`src/admin/offer-queries.ts`). */
+/** Must stay identical to the expression of the overdue filter (`src/store/offer-list.ts`). */
 export function dueDateExpression(db: AnyDb) {
   return dialectOf(db) === 'postgres'
     ? sql`(timeline_data::json #>> '{approval,dueDate}')`

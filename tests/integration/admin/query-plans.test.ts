@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOfferQuery } from '../../../src/admin/offer-filters.js';
-import { countAdminOffers, listAdminOffers, type OfferSort } from '../../../src/admin/offer-queries.js';
+import { countAdminOffers, listAdminOffers, type OfferSort } from '../../../src/store/offer-list.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
 

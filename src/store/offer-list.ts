@@ -1,9 +1,9 @@
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { JobProcessState } from '../domain/job-process-states.js';
-import { dialectOf, type Db } from '../store/database.js';
-import type { OfferHeader } from '../store/offers.js';
-import { foldedLikePattern, foldedSql } from '../store/search-text.js';
-import type { Concerned, Database } from '../store/schema.js';
+import { dialectOf, type Db } from './database.js';
+import type { OfferHeader } from './offers.js';
+import { foldedLikePattern, foldedSql } from './search-text.js';
+import type { Concerned, Database } from './schema.js';
 
 /**
  * The offer list of the dashboard and the API: filters, sorts and keyset pagination ("the next
