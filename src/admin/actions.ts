@@ -6,6 +6,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import { getBoardEntry, saveBoardEntry, type BoardEntry } from '../store/en3s-board.js';
 import { appendLedger } from '../store/ledger.js';
 import { getOffer, markOfferChecked, type OfferKey, type OfferRecord } from '../store/offers.js';
+import { getCommandStatus } from '../store/outbox.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Principal } from './auth.js';
 import { AdminError, badRequest, notFound } from './errors.js';
@@ -152,11 +153,7 @@ export async function retryDeadLetter(deps: ActionDeps, id: number, reason: stri
   const { ctx } = deps;
   const now = ctx.clock.now().toISOString();
   return inTransaction(ctx.store, async (trx) => {
-    const command = await trx
-      .selectFrom('outbox')
-      .select(['id', 'source', 'ats_id', 'campaign', 'kind', 'status', 'idempotency_key'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const command = await getCommandStatus(trx, id);
     if (!command) throw notFound(`aucune commande n° ${id}`);
     if (
       command.status !== 'dead' ||

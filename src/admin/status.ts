@@ -2,6 +2,7 @@ import { jobProcessStates } from '../domain/job-process-states.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { HoldsView } from '../pipeline/holds.js';
 import { RECONCILE_CURSOR } from '../pipeline/reconciler.js';
+import { getCursorUpdatedAt } from '../store/cursors.js';
 import { inboxStats, type InboxStats } from '../store/inbox.js';
 import { countByState } from '../store/offers.js';
 import { outboxStats, type OutboxStats } from '../store/outbox.js';
@@ -95,16 +96,12 @@ export async function operations(deps: OperationsDeps): Promise<Operations> {
   const now = clock.now().toISOString();
   const circuit = circuitOf(deps);
   const lastReconcile = deps.lastReconcile();
-  const cursor = await store.db
-    .selectFrom('cursors')
-    .select('updated_at')
-    .where('name', '=', RECONCILE_CURSOR)
-    .executeTakeFirst();
+  const reconcileCursorAt = await getCursorUpdatedAt(store.db, RECONCILE_CURSOR);
   return {
     circuit,
     atsUnreachable: (circuit !== null && circuit.state !== 'closed') || (lastReconcile !== null && !lastReconcile.ok),
     lastReconcile,
-    reconcileCursorAt: cursor?.updated_at ?? null,
+    reconcileCursorAt,
     inbox: await inboxStats(store.db, now),
     outbox: await outboxStats(store.db, now),
     holds: deps.holds?.() ?? null,

@@ -19,3 +19,9 @@ export async function setCursor(db: Db, name: string, value: string, now: string
     .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
     .execute();
 }
+
+/** When the cursor was last written (ISO), null when it never was. */
+export async function getCursorUpdatedAt(db: Db, name: string): Promise<string | null> {
+  const row = await db.selectFrom('cursors').select('updated_at').where('name', '=', name).executeTakeFirst();
+  return row ? row.updated_at : null;
+}

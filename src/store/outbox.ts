@@ -183,6 +183,15 @@ export async function listDeadLetters(db: Db, page: { limit: number; offset?: nu
   return rows.map(parseCommand);
 }
 
+/** A command's key, kind and status by its id (the admin's retry checks it first); undefined when unknown. */
+export async function getCommandStatus(db: Db, id: number) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'source', 'ats_id', 'campaign', 'kind', 'status', 'idempotency_key'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 /** A dead command goes back to `pending`, due at `now`, attempts reset. False if it was not dead. */
 export async function requeueDeadLetter(db: Db, id: number, now: string): Promise<boolean> {
   assertInstant(now, 'requeueDeadLetter now');
