@@ -1,6 +1,7 @@
 import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
 import { getCursor, setCursor } from '../store/cursors.js';
 import { appendLedger } from '../store/ledger.js';
+import { offerKeysInStates } from '../store/offer-keys.js';
 import { inTransaction } from '../store/transaction.js';
 import { applyToKnownOffer } from './apply.js';
 import { logStateChange } from './inbox-worker.js';
@@ -105,18 +106,7 @@ export class Timekeeper extends Loop {
     let count = 0;
     let after: [string, string, number] | null = null;
     for (;;) {
-      let query = store.db.selectFrom('offers').select(['source', 'ats_id', 'campaign']).where('state', 'in', open);
-      if (after) {
-        const [s, a, c] = after;
-        query = query.where((eb) =>
-          eb.or([
-            eb('source', '>', s),
-            eb.and([eb('source', '=', s), eb('ats_id', '>', a)]),
-            eb.and([eb('source', '=', s), eb('ats_id', '=', a), eb('campaign', '>', c)]),
-          ]),
-        );
-      }
-      const keys = await query.orderBy('source').orderBy('ats_id').orderBy('campaign').limit(500).execute();
+      const keys = await offerKeysInStates(store.db, open, after, 500);
       if (keys.length === 0) return count;
       for (const key of keys) {
         const result = await inTransaction(store, (trx) =>

@@ -173,6 +173,16 @@ export async function campaignHasOffers(db: Db, campaign: number, asOf: string):
   return row !== undefined;
 }
 
+/** How many offers the campaign has. */
+export async function countCampaignOffers(db: Db, campaign: number): Promise<number> {
+  const row = await db
+    .selectFrom('offers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('campaign', '=', campaign)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** How many offers of the campaign are in each state. */
 export async function countByState(db: Db, campaign: number): Promise<Record<string, number>> {
   const rows = await db

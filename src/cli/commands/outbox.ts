@@ -1,7 +1,8 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Store } from '../../store/database.js';
-import { listDeadLetters, type OutboxCommand } from '../../store/outbox.js';
+import { jobNumbersOf } from '../../store/offer-keys.js';
+import { getCommandStatus, listDeadLetters, type OutboxCommand } from '../../store/outbox.js';
 import { inTransaction } from '../../store/transaction.js';
 import { retryDeadLetterAsAdministrator } from '../../pipeline/retry-dead-letter.js';
 import { UsageError } from '../output.js';
@@ -66,14 +67,7 @@ async function allDead(store: Store): Promise<OutboxCommand[]> {
 
 /** Job numbers of the offers the commands are about, to show "NVHADD00095" rather than an ATS id. */
 async function jobNumbers(store: Store, commands: OutboxCommand[]): Promise<Map<string, string>> {
-  const ids = [...new Set(commands.map((c) => c.ats_id))];
-  if (ids.length === 0) return new Map();
-  const rows = await store.db
-    .selectFrom('offers')
-    .select(['source', 'ats_id', 'campaign', 'job_number'])
-    .where('ats_id', 'in', ids)
-    .execute();
-  return new Map(rows.map((r) => [`${r.source}:${r.ats_id}:${r.campaign}`, r.job_number]));
+  return jobNumbersOf(store.db, [...new Set(commands.map((c) => c.ats_id))]);
 }
 
 function offerLabel(numbers: Map<string, string>, command: OutboxCommand): string {
@@ -189,7 +183,7 @@ export function registerOutbox(program: Command): void {
         }
         const command = dead.find((c) => c.id === id);
         if (!command) {
-          const row = await store.db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirst();
+          const row = await getCommandStatus(store.db, id);
           const states: Record<string, string> = { pending: 'en attente', in_flight: 'en cours', done: 'terminée' };
           throw new UsageError(
             row

@@ -15,6 +15,7 @@ import {
   type ReportKind,
 } from '../../reports/options.js';
 import type { Store } from '../../store/database.js';
+import { countCampaignOffers } from '../../store/offers.js';
 import { UsageError } from '../output.js';
 import { openCommandDatabase, requireMigrated } from './db.js';
 
@@ -159,15 +160,7 @@ async function run(kind: ReportKind, o: ReportCliOptions): Promise<void> {
   const store = await openCommandDatabase(o.db, { create: false });
   try {
     await requireReportRuns(store, kind);
-    const total = Number(
-      (
-        await store.db
-          .selectFrom('offers')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('campaign', '=', parsed.value.campaign)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    const total = await countCampaignOffers(store.db, parsed.value.campaign);
     let result: Awaited<ReturnType<typeof generateReportFile>>;
     try {
       result = await generateReportFile(store.db, domain.organismsFile, {
