@@ -1,7 +1,6 @@
 import { appendLedger } from '../store/ledger.js';
 import { claimEvents, completeEvent, failEvent, type InboxRow } from '../store/inbox.js';
 import { inTransaction } from '../store/transaction.js';
-import { dialectOf } from '../store/database.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { jobProcessLabel, type JobProcessState } from '../domain/job-process-states.js';
@@ -64,10 +63,7 @@ export class InboxWorker extends Loop {
     this.batchSize = options.batchSize ?? 50;
     // PostgreSQL: one event per transaction, so that an offer's row lock is never taken while the
     // ledger's lock is held (two instances would deadlock); its commits are cheap anyway.
-    this.eventsPerTransaction = Math.max(
-      1,
-      options.eventsPerTransaction ?? (dialectOf(ctx.store.db) === 'sqlite' ? 10 : 1),
-    );
+    this.eventsPerTransaction = Math.max(1, options.eventsPerTransaction ?? (ctx.store.dialect === 'sqlite' ? 10 : 1));
     this.onBatch = options.onBatch;
   }
 

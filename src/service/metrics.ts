@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import { jobProcessStates } from '../domain/job-process-states.js';
 import type { Store } from '../store/database.js';
+import { readGauges } from '../store/gauge-readings.js';
 
 /**
  * Prometheus metrics on `/metrics`. Counters are bumped where things happen; the gauges of
@@ -158,54 +159,20 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     try {
       // Rows are stamped with the business clock: ages are measured on it too.
       const now = options.now();
-      const depth = await Promise.all(
-        (['inbox', 'outbox'] as const).map(async (queue) => ({
-          queue,
-          rows: await store.db
-            .selectFrom(queue)
-            .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-            .groupBy('status')
-            .execute(),
-        })),
-      );
-      const oldestInbox = await store.db
-        .selectFrom('inbox')
-        .select((eb) => eb.fn.min('received_at').as('t'))
-        .where('status', 'in', ['pending', 'processing'])
-        .executeTakeFirst();
-      const oldestOutbox = await store.db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.min('created_at').as('t'))
-        .where('status', 'in', ['pending', 'in_flight'])
-        .executeTakeFirst();
-      const campaign = options.campaign();
-      const states = await store.db
-        .selectFrom('offers')
-        .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('campaign', '=', campaign)
-        .groupBy('state')
-        .execute();
-      const v = await store.db
-        .selectFrom('offers')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('campaign', '=', campaign)
-        .where('violation', '=', 1)
-        .executeTakeFirst();
+      const {
+        depth,
+        oldestInbox,
+        oldestOutbox,
+        states,
+        violations: v,
+      } = await readGauges(store.db, options.campaign());
       // Set everything only once every query answered, so a scrape never mixes two readings.
       queueDepth.reset();
-      for (const { queue, rows } of depth)
-        for (const row of rows) queueDepth.set({ queue, status: row.status }, Number(row.n));
-      queueAge.set(
-        { queue: 'inbox' },
-        oldestInbox?.t ? Math.max(0, now - Date.parse(String(oldestInbox.t))) / 1000 : 0,
-      );
-      queueAge.set(
-        { queue: 'outbox' },
-        oldestOutbox?.t ? Math.max(0, now - Date.parse(String(oldestOutbox.t))) / 1000 : 0,
-      );
-      for (const state of jobProcessStates)
-        offersByState.set({ state }, Number(states.find((s) => s.state === state)?.n ?? 0));
-      violations.set(Number(v?.n ?? 0));
+      for (const { queue, rows } of depth) for (const row of rows) queueDepth.set({ queue, status: row.status }, row.n);
+      queueAge.set({ queue: 'inbox' }, oldestInbox ? Math.max(0, now - Date.parse(oldestInbox)) / 1000 : 0);
+      queueAge.set({ queue: 'outbox' }, oldestOutbox ? Math.max(0, now - Date.parse(oldestOutbox)) / 1000 : 0);
+      for (const state of jobProcessStates) offersByState.set({ state }, states.find((s) => s.state === state)?.n ?? 0);
+      violations.set(v);
       return true;
     } catch {
       return false;
