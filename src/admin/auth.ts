@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Clock, Logger } from '../pipeline/context.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Store } from '../store/database.js';
 import { normaliseAddress, sha256Hex, type AccessSettings } from './access-config.js';
 import { sameToken, type CookieJar } from './cookies.js';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Logger } from '../pipeline/context.js';
+import type { Logger } from '../logger.js';
 import type { AccessSettings } from './access-config.js';
 import { AdminError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { Logger } from '../pipeline/context.js';
+import type { Logger } from '../logger.js';
 
 /**
  * `POST /webhooks/talentlink/:token`: the alert a queue of the ATS sends when an element is

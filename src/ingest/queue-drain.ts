@@ -1,6 +1,7 @@
 import type { AtsFailure, AtsPort, JobRead, QueueElement, QueueRef } from '../../connectors/ats-port.js';
 import type { JobPosting } from '../domain/job-snapshot.js';
-import type { Clock, Logger } from '../pipeline/context.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { Store } from '../store/database.js';
 import { insertEvent } from '../store/inbox.js';
 import {

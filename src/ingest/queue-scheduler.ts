@@ -1,5 +1,6 @@
 import type { QueueRef } from '../../connectors/ats-port.js';
-import type { Clock, Logger } from '../pipeline/context.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { DrainReport } from './queue-drain.js';
 
 /**

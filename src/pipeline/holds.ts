@@ -1,5 +1,5 @@
 import type { AtsFailure } from '../../connectors/ats-port.js';
-import type { Logger } from './context.js';
+import type { Logger } from '../logger.js';
 
 /**
  * What holds commands back, as episodes: the circuit to the ATS open, the API key's monthly

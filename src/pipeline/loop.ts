@@ -1,4 +1,4 @@
-import type { Logger } from './context.js';
+import type { Logger } from '../logger.js';
 
 /**
  * A background loop that runs a batch, sleeps when there was nothing to do, and stops cleanly:

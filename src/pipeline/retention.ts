@@ -3,7 +3,8 @@ import type { Store } from '../store/database.js';
 import { appendLedger } from '../store/ledger.js';
 import { claimPurgeDay, countPurgeable, purgePersonalData, type PurgeCounts } from '../store/retention.js';
 import { inTransaction } from '../store/transaction.js';
-import type { Clock, Logger } from './context.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 
 /**
  * The purge of personal data past its retention (docs/personal-data.md): by hand

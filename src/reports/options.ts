@@ -1,4 +1,4 @@
-import type { Clock } from '../pipeline/context.js';
+import type { Clock } from '../clock.js';
 import { DateTime } from 'luxon';
 import { fold } from '../domain/organisms.js';
 import type { OrganismsFile } from '../domain/organism-schema.js';

@@ -1,5 +1,5 @@
 import winston from 'winston';
-import type { Logger } from '../pipeline/context.js';
+import type { Logger } from '../logger.js';
 import { currentRequestId } from '../pipeline/request-context.js';
 
 /**

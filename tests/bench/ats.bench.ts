@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTenant, type Tenant } from '../../connectors/talentlink/tenant/index.js';
 import { loadConfig } from '../../src/config.js';
-import { offsetClock } from '../../src/pipeline/context.js';
+import { offsetClock } from '../../src/clock.js';
 import { startService, type RunningService } from '../../src/service/service.js';
 import { freePort } from '../support/e2e-processes.js';
 import { describeMachine, fmt, loadAverage, quantile } from './bench-machine.js';

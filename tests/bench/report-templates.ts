@@ -1,7 +1,8 @@
 import type { JobSnapshot } from '../../src/domain/job-snapshot.js';
 import { loadDomainData } from '../../src/mappings/load.js';
 import { applySnapshot, applyToKnownOffer } from '../../src/pipeline/apply.js';
-import { silentLogger, type PipelineContext } from '../../src/pipeline/context.js';
+import { silentLogger } from '../../src/logger.js';
+import type { PipelineContext } from '../../src/pipeline/context.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { inTransaction } from '../../src/store/transaction.js';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadConfig, type Config } from '../../src/config.js';
-import { offsetClock } from '../../src/pipeline/context.js';
+import { offsetClock } from '../../src/clock.js';
 import { startService } from '../../src/service/service.js';
 
 /**

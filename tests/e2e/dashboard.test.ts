@@ -10,7 +10,7 @@ import { startSandbox, type RunningSandbox } from '../../connectors/registry.js'
 import { demoOffers } from '../../connectors/talentlink/tenant/demo-offers.js';
 import { loadConfig } from '../../src/config.js';
 import { packageRoot } from '../../src/paths.js';
-import { silentLogger } from '../../src/pipeline/context.js';
+import { silentLogger } from '../../src/logger.js';
 import { readLedger } from '../../src/store/ledger.js';
 import { startService, type RunningService } from '../../src/service/service.js';
 

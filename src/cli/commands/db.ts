@@ -7,7 +7,7 @@ import { compactSqlite, type CompactResult } from '../../store/compact.js';
 import { migrateToLatest, migrationStatus, type MigrationState } from '../../store/migrate.js';
 import { UsageError } from '../output.js';
 import { retentionEnds } from '../../domain/retention.js';
-import { businessClock } from '../../pipeline/context.js';
+import { businessClock } from '../../clock.js';
 import { purgedAnything, runRetentionPurge, type PurgeOutcome } from '../../pipeline/retention.js';
 
 /**

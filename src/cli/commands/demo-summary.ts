@@ -1,4 +1,4 @@
-import type { Logger } from '../../pipeline/context.js';
+import type { Logger } from '../../logger.js';
 
 /**
  * The demo's one-line French summary at the end of each phase: a phase is a burst of activity

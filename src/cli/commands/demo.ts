@@ -4,7 +4,7 @@ import bcrypt from 'bcryptjs';
 import type { Command } from 'commander';
 import { defaultDemoInstant, startDemoLife, startSandbox } from '../../../connectors/registry.js';
 import { loadConfig, ConfigError } from '../../config.js';
-import { offsetClock } from '../../pipeline/context.js';
+import { offsetClock } from '../../clock.js';
 import { startService, type RunningService } from '../../service/service.js';
 import { listRecentMails } from '../../store/recruiter-mails.js';
 import { INSTANT_HELP, parseInstantOption } from '../instants.js';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config.js';
 import { loadDomainData } from '../../mappings/load.js';
 import { generateReportFile } from '../../reports/generate.js';
-import { businessClock } from '../../pipeline/context.js';
+import { businessClock } from '../../clock.js';
 import {
   formatsOf,
   generationInstant,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { metricsExposureProblem } from '../../admin/index.js';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { MappingError } from '../../mappings/yaml-file.js';
-import { businessClock } from '../../pipeline/context.js';
+import { businessClock } from '../../clock.js';
 import { startService, type RunningService } from '../../service/service.js';
 import { DatabaseConnectionError, DatabaseUrlError } from '../../store/database.js';
 import { UsageError } from '../output.js';

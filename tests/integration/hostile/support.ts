@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startSandbox, type RunningSandbox } from '../../../connectors/registry.js';
 import { loadConfig, type SettingName } from '../../../src/config.js';
-import type { Logger } from '../../../src/pipeline/context.js';
+import type { Logger } from '../../../src/logger.js';
 import { startService, type RunningService } from '../../../src/service/service.js';
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '../../../src/ingest/alert-route.js';
 import { createQueueDrain, type DrainReport } from '../../../src/ingest/queue-drain.js';
 import { QueueScheduler } from '../../../src/ingest/queue-scheduler.js';
-import { systemClock } from '../../../src/pipeline/context.js';
+import { systemClock } from '../../../src/clock.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { MemoryQueueAts } from '../../support/memory-queue-ats.js';
 import { observations } from './drain-support.js';

@@ -1,5 +1,5 @@
 import { InsertQueryNode, type KyselyPlugin } from 'kysely';
-import type { Clock } from '../../../src/pipeline/context.js';
+import type { Clock } from '../../../src/clock.js';
 import type { Db, Store } from '../../../src/store/database.js';
 import { SNAPSHOT_EVENT as JOB_SNAPSHOT_EVENT, parseSnapshotBody } from '../../../src/pipeline/snapshot-events.js';
 

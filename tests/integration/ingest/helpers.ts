@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import { expect } from 'vitest';
-import type { Clock, Logger } from '../../../src/pipeline/context.js';
+import type { Clock } from '../../../src/clock.js';
+import type { Logger } from '../../../src/logger.js';
 import type { Db } from '../../../src/store/database.js';
 
 /** Shared pieces of the ingest tests: the earlier format's fixtures, a listening app, a recording logger. */

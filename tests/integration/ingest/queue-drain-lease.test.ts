@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueueDrain } from '../../../src/ingest/queue-drain.js';
-import { silentLogger, systemClock } from '../../../src/pipeline/context.js';
+import { systemClock } from '../../../src/clock.js';
+import { silentLogger } from '../../../src/logger.js';
 import { openDatabase, type Store } from '../../../src/store/database.js';
 import { openTestStore, type TestStore } from '../../support/databases.js';
 import { MemoryQueueAts } from '../../support/memory-queue-ats.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { QueueRef } from '../../../connectors/ats-port.js';
 import { createQueueDrain, type QueueDrainDeps } from '../../../src/ingest/queue-drain.js';
-import { silentLogger } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
 import type { Store } from '../../../src/store/database.js';
 import { listPoisonElements, takeDrainLease } from '../../../src/store/queue-drains.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';

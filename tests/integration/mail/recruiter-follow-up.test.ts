@@ -5,7 +5,7 @@ import { createMailboxMailer } from '../../../src/mail/mailbox-mailer.js';
 import { createRecruiterFollowUp } from '../../../src/mail/recruiter-follow-up.js';
 import { applySnapshot } from '../../../src/pipeline/apply.js';
 import type { PipelineContext } from '../../../src/pipeline/context.js';
-import { silentLogger } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
 import { readLedger } from '../../../src/store/ledger.js';
 import { listMailboxMessages } from '../../../src/store/mailbox.js';
 import { listJobMails } from '../../../src/store/recruiter-mails.js';

@@ -4,7 +4,8 @@ import type { AtsFailure, AtsOutcome, AtsPort, JobRead } from '../../../connecto
 import type { JobTeam } from '../../../src/domain/job-snapshot.js';
 import { describeEntry } from '../../../src/admin/timeline.js';
 import { applySnapshot, applyToKnownOffer } from '../../../src/pipeline/apply.js';
-import { silentLogger, type PipelineContext } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
+import type { PipelineContext } from '../../../src/pipeline/context.js';
 import { Dispatcher } from '../../../src/pipeline/dispatcher.js';
 import { readLedger } from '../../../src/store/ledger.js';
 import { listOfferCommands, wasSkipped } from '../../../src/store/outbox.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AtsFailure, AtsOutcome, AtsPort, ChangedJobsPage } from '../../../connectors/ats-port.js';
-import { silentLogger, type PipelineContext } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
+import type { PipelineContext } from '../../../src/pipeline/context.js';
 import { reconcile } from '../../../src/pipeline/reconciler.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';

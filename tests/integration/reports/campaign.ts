@@ -1,6 +1,7 @@
 import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
 import { applySnapshot, applyToKnownOffer } from '../../../src/pipeline/apply.js';
-import { silentLogger, type PipelineContext } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
+import type { PipelineContext } from '../../../src/pipeline/context.js';
 import { Timekeeper } from '../../../src/pipeline/timekeeper.js';
 import type { Store } from '../../../src/store/database.js';
 import { inTransaction } from '../../../src/store/transaction.js';

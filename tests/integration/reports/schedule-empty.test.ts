@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
 import { listReportRuns } from '../../../src/reports/runs.js';
 import { ReportScheduler } from '../../../src/reports/schedule.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';

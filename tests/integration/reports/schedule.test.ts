@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
 import { createReportMailer } from '../../../src/reports/mail.js';
 import { listReportRuns } from '../../../src/reports/runs.js';
 import { dueRuns, ReportScheduler } from '../../../src/reports/schedule.js';

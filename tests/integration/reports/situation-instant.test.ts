@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFromRequest } from '../../../src/admin/reports.js';
 import { loadConfig } from '../../../src/config.js';
-import { businessClock } from '../../../src/pipeline/context.js';
+import { businessClock } from '../../../src/clock.js';
 import { en3s } from '../../support/cli.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { buildCampaign, MARCH, type Campaign } from './campaign.js';

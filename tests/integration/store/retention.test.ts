@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RetentionSchedule } from '../../../src/pipeline/retention.js';
-import { silentLogger } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
 import { insertEvent } from '../../../src/store/inbox.js';
 import { appendLedger, readLedger } from '../../../src/store/ledger.js';
 import { storeMailboxMessage } from '../../../src/store/mailbox.js';

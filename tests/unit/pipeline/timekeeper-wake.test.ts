@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger, type PipelineContext } from '../../../src/pipeline/context.js';
+import { silentLogger } from '../../../src/logger.js';
+import type { PipelineContext } from '../../../src/pipeline/context.js';
 import { Timekeeper } from '../../../src/pipeline/timekeeper.js';
 import { data } from '../../support/domain.js';
 
