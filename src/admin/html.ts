@@ -1,3 +1,5 @@
+import { escapeHtml } from '../html-escape.js';
+
 /**
  * HTML built from template literals, escaped by default: every interpolated value is escaped
  * unless it is already `SafeHtml` (the result of another `html` template or of `raw`, which only
@@ -11,21 +13,6 @@ export class SafeHtml {
   toString(): string {
     return this.value;
   }
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-  '=': '&#61;',
-};
-
-/** Escapes text for element content and for quoted attribute values alike. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`=]/g, (c) => ESCAPES[c]!);
 }
 
 export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];

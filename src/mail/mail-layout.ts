@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { escapeHtml } from '../admin/html.js';
+import { escapeHtml } from '../html-escape.js';
 
 /**
  * The shape of an e-mail written by the connector: a few blocks (paragraphs, numbered steps, a

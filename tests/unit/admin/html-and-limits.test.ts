@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCookieJar, parseCookieHeader } from '../../../src/admin/cookies.js';
-import { escapeHtml, html, pathOf, queryString, raw } from '../../../src/admin/html.js';
+import { html, pathOf, queryString, raw } from '../../../src/admin/html.js';
+import { escapeHtml } from '../../../src/html-escape.js';
 import { safeNext } from '../../../src/admin/login.js';
 import { AttemptThrottle, FailureLimiter, Gate } from '../../../src/admin/rate-limit.js';
 
