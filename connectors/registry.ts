@@ -1,3 +1,4 @@
+import type { Clock } from '../src/clock.js';
 import type { AtsOutcome, AtsPort, CallBudget, QueueRef } from './ats-port.js';
 import type { TeamMember } from '../src/domain/job-snapshot.js';
 import type { Offer } from '../src/domain/offer.js';
@@ -35,11 +36,11 @@ export interface ConnectorSettings {
   /** Mappings folder (tests); the shipped `mappings/` by default. */
   mappingsDir?: string;
   /**
-   * The service's business clock, in epoch milliseconds: it dates every read (`fetchedAt`),
+   * The service's business clock: it dates every read (`fetchedAt`),
    * which the process compares with the ATS's own dates. Real time by default; calls are timed
    * on real time whatever this says.
    */
-  clock?: { now(): number };
+  clock?: Clock;
 }
 
 export interface Connector {

@@ -1,14 +1,4 @@
-/** The breaker's clock, injected so that tests run on virtual time. */
-export interface Clock {
-  /** Milliseconds; only differences are used. */
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import { type Clock, systemClock } from '../../src/clock.js';
 
 /**
  * Circuit breaker in front of the ATS: after `failureThreshold` consecutive transient failures
@@ -33,7 +23,8 @@ export interface CircuitBreakerOptions {
   failureThreshold?: number;
   /** How long the circuit stays open before a trial call (default 30 s). */
   coolDownMs?: number;
-  clock?: Pick<Clock, 'now'>;
+  /** Real time by default; injected so that tests run on virtual time. */
+  clock?: Clock;
   /** Told of each change of state (to log and show what holds calls back). Must not throw. */
   onChange?: (to: CircuitState) => void;
 }
@@ -48,7 +39,7 @@ export interface CircuitSnapshot {
 export class CircuitBreaker {
   readonly failureThreshold: number;
   readonly coolDownMs: number;
-  private readonly clock: Pick<Clock, 'now'>;
+  private readonly clock: Clock;
   private current: CircuitState = 'closed';
   private failures = 0;
   private openedAt = 0;
@@ -66,21 +57,23 @@ export class CircuitBreaker {
     const transition = circuitTransitions.find((t) => t.from === this.current && t.on === event);
     if (!transition) throw new Error(`circuit breaker: no transition from ${this.current} on ${event}`);
     this.current = transition.to;
-    if (transition.to === 'open') this.openedAt = this.clock.now();
+    if (transition.to === 'open') this.openedAt = this.clock.now().getTime();
     if (transition.to === 'closed') this.failures = 0;
     this.onChange?.(transition.to);
   }
 
   /** The state as of now: an open circuit whose cool-down is over reads as half-open. */
   state(): CircuitState {
-    if (this.current === 'open' && this.clock.now() - this.openedAt >= this.coolDownMs) this.move('cool-down-elapsed');
+    if (this.current === 'open' && this.clock.now().getTime() - this.openedAt >= this.coolDownMs)
+      this.move('cool-down-elapsed');
     return this.current;
   }
 
   snapshot(): CircuitSnapshot {
     const state = this.state();
     const snapshot: CircuitSnapshot = { state, consecutiveFailures: this.failures };
-    if (state === 'open') snapshot.retryInMs = Math.max(0, this.openedAt + this.coolDownMs - this.clock.now());
+    if (state === 'open')
+      snapshot.retryInMs = Math.max(0, this.openedAt + this.coolDownMs - this.clock.now().getTime());
     return snapshot;
   }
 

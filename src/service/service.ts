@@ -133,7 +133,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           organisms: domain.organisms,
           requestId: currentRequestId,
           // Reads are dated on the service's clock, the one the process compares them with.
-          clock: { now: () => clock.now().getTime() },
+          clock,
           onCall: (info) => {
             metrics.atsCalls.inc({ op: info.op, outcome: info.outcome });
             metrics.atsLatency.observe({ op: info.op }, info.ms / 1000);

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../../src/clock.js';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import type { AtsFailure, AtsOutcome, CallBudget, CallLane } from '../../ats-port.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../circuit-breaker.js';
@@ -10,11 +11,6 @@ import { classifyAnswer, createScrubber, redactUrl, type StatusRule } from './ou
  * here: the callers own retrying, and a hidden retry would multiply calls against a budget of
  * 8 per second shared with other integrations.
  */
-
-/** Epoch milliseconds; injected so that tests drive the breaker and the quota stop. */
-export interface RestClock {
-  now(): number;
-}
 
 export interface RestHttpOptions {
   /** The tenant's host, e.g. `https://api3.lumesse-talenthub.com`; the API is under `{baseUrl}/tlk/rest`. */
@@ -35,7 +31,8 @@ export interface RestHttpOptions {
   requestId?: string | (() => string | undefined);
   /** Called once per call, e.g. for metrics; carries no URL. Must not throw. */
   onCall?: (info: RestCallInfo) => void;
-  clock?: RestClock;
+  /** Real time by default; injected so that tests drive the breaker and the quota stop. */
+  clock?: Clock;
 }
 
 export interface RestCallInfo {
@@ -124,7 +121,7 @@ function failureFromException(
 }
 
 export function createRestHttp(options: RestHttpOptions): RestHttp {
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const classify = { qpsRetryMs: options.qpsRetryMs ?? 1_000, quotaStopMs: options.quotaStopMs ?? 3_600_000 };
   const breaker = new CircuitBreaker({ ...options.circuitBreaker, clock });
@@ -148,7 +145,7 @@ export function createRestHttp(options: RestHttpOptions): RestHttp {
       op: spec.op,
       lane: spec.lane,
       outcome: result.ok ? 'ok' : result.error.kind,
-      ms: Math.max(0, clock.now() - started),
+      ms: Math.max(0, clock.now().getTime() - started),
     };
     if (status !== undefined) info.status = status;
     if (!result.ok) info.code = result.error.code;
@@ -189,7 +186,7 @@ export function createRestHttp(options: RestHttpOptions): RestHttp {
   }
 
   async function request(spec: RestRequest): Promise<AtsOutcome<RestAnswer>> {
-    const started = clock.now();
+    const started = clock.now().getTime();
     // A GraphQL document is long and says nothing a reader needs: it is shown as `query=…`.
     const { query, ...otherParams } = spec.params ?? {};
     const shown = [query === undefined ? '' : 'query=…', queryString({ ...otherParams, api_key: options.apiKey })]
@@ -237,7 +234,8 @@ export function createRestHttp(options: RestHttpOptions): RestHttp {
       // A half-open trial must still end, or the breaker would wait for it forever; the gateway
       // answered, so it ends as a success.
       if (trial) breaker.recordSuccess();
-      if (result.error.code === 'OVER_QUOTA') await options.budget.quotaExhausted(clock.now() + classify.quotaStopMs);
+      if (result.error.code === 'OVER_QUOTA')
+        await options.budget.quotaExhausted(clock.now().getTime() + classify.quotaStopMs);
       return done(result, status);
     }
     if (!result.ok && result.error.kind === 'transient') {

@@ -11,7 +11,8 @@ import {
   type TeamMemberWrite,
   type UnpostBody,
 } from './dto.js';
-import { createRestHttp, type RestClock, type RestHttpOptions } from './http.js';
+import { type Clock, systemClock } from '../../../src/clock.js';
+import { createRestHttp, type RestHttpOptions } from './http.js';
 import { createJobReads } from './job-reads.js';
 import { numericId, queries } from './queries.js';
 import { createQueueCalls } from './queue-calls.js';
@@ -27,9 +28,9 @@ export type { MapOpening } from './context.js';
 export interface TalentLinkPortOptions extends Omit<RestHttpOptions, 'clock'> {
   mapOpening: MapOpening;
   /** Real time: it times the calls, the circuit and the quota's stop, as the gateway counts them. */
-  clock?: RestClock;
+  clock?: Clock;
   /** The clock that dates each read (`fetchedAt`): the service's business clock; `clock` by default. */
-  readClock?: RestClock;
+  readClock?: Clock;
 }
 
 export interface TalentLinkPort extends AtsPort {
@@ -64,10 +65,10 @@ export function teamPatch(team: JobTeam): { ok: true; value: PositionTeamPatch }
 }
 
 export function createTalentLinkPort(options: TalentLinkPortOptions): TalentLinkPort {
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? systemClock;
   const http = createRestHttp({ ...options, clock });
   const readClock = options.readClock ?? clock;
-  const ctx: RestContext = { http, mapOpening: options.mapOpening, now: () => readClock.now() };
+  const ctx: RestContext = { http, mapOpening: options.mapOpening, now: () => readClock.now().getTime() };
 
   return {
     name: 'talentlink',

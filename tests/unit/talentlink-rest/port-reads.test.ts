@@ -67,7 +67,7 @@ describe('fetchJob', () => {
   it('dates the read on the business clock it is given, while the call is timed on real time', async () => {
     server.use(http.get(`${REST}/position`, () => HttpResponse.json(positionsAnswer())));
     const business = Date.parse('2027-02-03T09:00:00.000Z');
-    const { port, calls } = makePort({ readClock: { now: () => business } });
+    const { port, calls } = makePort({ readClock: { now: () => new Date(business) } });
     const result = await port.fetchJob('48213');
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.snapshot.fetchedAt).toBe('2027-02-03T09:00:00.000Z');

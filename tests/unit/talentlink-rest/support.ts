@@ -120,7 +120,7 @@ export function makePort(extra: Partial<TalentLinkPortOptions> = {}) {
   const clock = {
     ms: Date.parse('2027-01-15T09:30:00Z'),
     now() {
-      return this.ms;
+      return new Date(this.ms);
     },
   };
   const budget = new RecordingBudget(() => clock.ms);
