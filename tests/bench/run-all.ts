@@ -11,7 +11,7 @@ import { describeMachine, loadAverage } from './bench-machine.js';
  * tests, and `BENCHMARKS.md` at the root of the repository with the figures, the machine, the
  * date and the commands that reproduce each of them. Each bench's output is shown live and kept
  * whole in the file; its last line (one JSON object) is the summary. Exit code 1 if any failed.
- * The benches are `eligibility`, `reports`, `webhooks` (the alert route against a bare express
+ * The benches are `eligibility`, `pipeline`, `reports`, `webhooks` (the alert route against a bare express
  * route) and `ats` (the service against the tenant simulator at 8 calls per second: the window's
  * opening and the steady state; about 15 minutes). `EN3S_BENCH_QUICK=1` runs the benches that
  * have a short form (`ats --quick`) in it, and says so in the file.
