@@ -5,6 +5,7 @@ import { applyToKnownOffer } from '../pipeline/apply.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { getBoardEntry, saveBoardEntry, type BoardEntry } from '../store/en3s-board.js';
 import { appendLedger } from '../store/ledger.js';
+import { stampOfferChange } from '../store/offer-changes.js';
 import { getOffer, markOfferChecked, type OfferKey, type OfferRecord } from '../store/offers.js';
 import { getCommandStatus } from '../store/outbox.js';
 import { inTransaction } from '../store/transaction.js';
@@ -139,6 +140,7 @@ export async function markChecked(deps: ActionDeps, key: OfferKey, reason: strin
       at,
     );
     await markOfferChecked(trx, key, { by: principal.name, at, reason, updatedAt }, at);
+    await stampOfferChange(trx, key);
   });
   ctx.log.info('flagged offer marked as checked by an administrator', {
     offer: key.ats_id,

@@ -168,6 +168,8 @@ const describe: Record<string, (d: Data) => string> = {
   'window.opened': (d) => `Ouverture de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'window.closed': (d) => `Fin de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'ruleset.in_force': (d) => `Entrée en vigueur du texte ${text(d.ruleSet)}`,
+  'projection.reset': (d) =>
+    `Projection du rapport recalculée pour toutes les offres (${text(d.lastChange)} modification(s) d’offres enregistrée(s))`,
   'retention.purge': (d) =>
     `Données personnelles purgées (campagnes jusqu’à ${text(d.lastCampaign)}, conservation ${text(d.retentionMonths)} mois${d.trigger === 'schedule' ? ', purge quotidienne' : ', purge lancée à la main'}) : ${text(d.inboxBodies)} document(s) de l’ATS reçu(s), destinataires de ${text(d.mailRecipients)} e-mail(s), ${text(d.mailboxMessages)} message(s) de la boîte de démonstration`,
 };
@@ -212,6 +214,7 @@ const familyOfKind: Record<string, TimelineFamily> = {
   'window.closed': 'periode',
   'ruleset.in_force': 'periode',
   'retention.purge': 'periode',
+  'projection.reset': 'periode',
 };
 
 /**

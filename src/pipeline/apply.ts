@@ -10,10 +10,9 @@ import {
   type ProcessMemory,
   type ProcessResult,
 } from '../domain/job-process.js';
-import { reportProjection } from '../reports/projection.js';
 import { appendLedger, type NewLedgerEntry } from '../store/ledger.js';
 import { getOffer, upsertOffer, type OfferKey } from '../store/offers.js';
-import { writeOfferReport } from '../store/offer-report.js';
+import { stampOfferChange } from '../store/offer-changes.js';
 import { enqueueCommand, reviveSkippedCommand } from '../store/outbox.js';
 import type { Database } from '../store/schema.js';
 import type { PipelineContext } from './context.js';
@@ -21,8 +20,9 @@ import { memoryFromRecord, recordFromMemory } from './offer-memory.js';
 
 /**
  * The one place where an event meets the store: inside the caller's transaction, load the
- * job's memory (locked), run the pure process, and write the new state, the ledger entries and
- * the outbox commands together. Everything here is idempotent: the same snapshot applied twice
+ * job's memory (locked), run the pure process, and write the new state (stamped with its change
+ * number, from which the projector writes the report's projection), the ledger entries and the
+ * outbox commands together. Everything here is idempotent: the same snapshot applied twice
  * changes nothing the second time.
  */
 
@@ -64,9 +64,6 @@ async function persist(
   if (result.changed) {
     const record = recordFromMemory(memory);
     await upsertOffer(trx, record, now);
-    // The report's projection is written with the row it comes from, so it never lags behind.
-    const projected = reportProjection(record);
-    await writeOfferReport(trx, key, projected?.facts ?? null, projected?.ahead);
   }
   // Commands before the ledger: on PostgreSQL the ledger's lock is held to the commit, and an
   // enqueue may wait for a dispatcher that is completing the same command and wants that lock.
@@ -100,6 +97,9 @@ async function persist(
   });
   const entries = ledgerEntries(key, [...leading, ...facts]);
   if (entries.length > 0) await appendLedger(trx, entries, now);
+  // Last: the change number's counter stays locked to the commit (`offer-changes.ts`); the
+  // projector writes the report's projection of the row from it.
+  if (result.changed) await stampOfferChange(trx, key);
 }
 
 /** A snapshot of a job (read from a queue, the change listing or a command's read-back) applied at `now`. */

@@ -6,6 +6,7 @@ import type { Db } from '../store/database.js';
 import { writeAtomically, type WrittenFile } from './atomic-file.js';
 import type { Recap, ReportHeader, ReportRow, Summary } from './model.js';
 import type { ReportFormat, ReportKind, ReportOptions, RunTrigger } from './options.js';
+import { catchUpProjection } from './projection.js';
 import { recordReportRun, type ReportRun } from './runs.js';
 import { reportCsvPages, reportRows } from './source.js';
 import { RecapBuilder, SummaryBuilder } from './summary.js';
@@ -76,6 +77,8 @@ export async function writeReport(
   request: ReportRequest,
   out: Writable,
 ): Promise<number> {
+  // The projection first reflects every offer's change committed before the report started.
+  await catchUpProjection(db, request.generatedAt);
   const header = reportHeader(request);
   if (request.kind === 'posts')
     return (await import('./posts.js')).writePostsList(db, organisms, header, request.format, request.options, out);
@@ -151,6 +154,8 @@ export interface FileResult {
 export async function generateReportFile(db: Db, organisms: OrganismsFile, request: FileRequest): Promise<FileResult> {
   for (let attempt = 1; ; attempt++) {
     try {
+      // The cursor the run records: `writeReport` catches up again, so its rows reflect at least this.
+      const projectionCursor = await catchUpProjection(db, request.now);
       let run: ReportRun | null = null;
       const { result, file } = await writeAtomically(
         request.out,
@@ -170,6 +175,7 @@ export async function generateReportFile(db: Db, organisms: OrganismsFile, reque
               trigger: request.trigger,
               dueAt: request.dueAt ?? null,
               scheduleKey: request.scheduleKey ?? null,
+              projectionCursor,
             },
             request.now,
           );

@@ -1,7 +1,10 @@
 import type { Decision } from '../domain/decision.js';
 import type { JobSnapshot } from '../domain/job-snapshot.js';
 import { LocalDates } from './local-dates.js';
-import type { CsvAheadColumns } from '../store/offer-report.js';
+import type { Db } from '../store/database.js';
+import { lockProjectionCursor, offersChangedAfter, setProjectionCursor } from '../store/offer-changes.js';
+import { writeOfferReport, type CsvAheadColumns } from '../store/offer-report.js';
+import { withinTransaction } from '../store/transaction.js';
 import { csvAheadOf } from './render-csv.js';
 import { reportFacts, type ReportFacts } from './rows.js';
 import { offerHeader, type OfferHeader } from '../store/offers.js';
@@ -9,9 +12,10 @@ import { snapshotFromRecord, type OfferFacts, type OfferSource } from './snapsho
 
 /**
  * The control report's projection of an offer (`offer_report`): what the report shows of it,
- * computed from the same values as the `offers` row and written with it, in the same
- * transaction, by the pipeline (and by migration 0004 for the offers written before). A report
- * "as it stands" then reads plain columns instead of parsing each offer's JSON.
+ * computed from the same values as the `offers` row and written from it by the projector, which
+ * catches up from a cursor on the offers' changes (`projectChanges`; `store/offer-changes.ts`).
+ * A report "as it stands" catches up first, then reads plain columns instead of parsing each
+ * offer's JSON. Re-projecting every offer is resetting the cursor to 0.
  */
 
 /** What the report reads of the job's latest snapshot. */
@@ -43,8 +47,7 @@ const dates = new LocalDates();
 /**
  * What the projection says of an offer row, or null when the offer has no decision yet, or is a
  * row of the earlier, invented ATS (no `updatedAt`: read as a job not yet seen until its next
- * snapshot, migration 0009): no report shows it. Migration 0004 projects the offers written
- * before it with this.
+ * snapshot, migration 0009): no report shows it.
  */
 export function projectOffer(row: ProjectedFields): ReportFacts | null {
   if (typeof (row.offer as Partial<JobSnapshot>).updatedAt !== 'string') return null;
@@ -58,8 +61,46 @@ export function projectOffer(row: ProjectedFields): ReportFacts | null {
   return snapshot ? reportFacts(source, snapshot, dates) : null;
 }
 
-/** The projections the pipeline writes: what the report says of the offer, and its CSV record ahead of the report. */
+/** The projections the projector writes: what the report says of the offer, and its CSV record ahead of the report. */
 export function reportProjection(row: ProjectedFields): { facts: ReportFacts; ahead: CsvAheadColumns } | null {
   const facts = projectOffer(row);
   return facts && { facts, ahead: csvAheadOf(facts) };
+}
+
+/** Offers projected per transaction. */
+const BATCH = 500;
+
+/**
+ * One batch of the projector: in one transaction, the offers changed after the cursor (locked),
+ * their projections written, and the cursor moved to the last of them. Returns how many were
+ * projected and the cursor after the batch.
+ */
+export async function projectChanges(
+  db: Db,
+  now: string,
+  limit = BATCH,
+): Promise<{ projected: number; cursor: number }> {
+  return withinTransaction(db, async (trx) => {
+    const cursor = await lockProjectionCursor(trx);
+    const offers = await offersChangedAfter(trx, cursor, limit);
+    for (const offer of offers) {
+      const key = { source: offer.source, ats_id: offer.ats_id, campaign: offer.campaign };
+      const projected = reportProjection(offer);
+      await writeOfferReport(trx, key, projected?.facts ?? null, projected?.ahead);
+    }
+    const last = offers.at(-1)?.change_no ?? cursor;
+    if (last !== cursor) await setProjectionCursor(trx, last, now);
+    return { projected: offers.length, cursor: last };
+  });
+}
+
+/**
+ * Projects batches until no change is left, and returns the cursor then: the projection reflects
+ * every change committed before the call. A report as it stands calls it first.
+ */
+export async function catchUpProjection(db: Db, now: string, limit = BATCH): Promise<number> {
+  for (;;) {
+    const { projected, cursor } = await projectChanges(db, now, limit);
+    if (projected === 0) return cursor;
+  }
 }

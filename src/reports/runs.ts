@@ -24,7 +24,9 @@ export interface ReportRun extends StoredReportRun {
   trigger: RunTrigger;
 }
 
-export type NewReportRun = Omit<ReportRun, 'id' | 'recordedAt'>;
+export type NewReportRun = Omit<ReportRun, 'id' | 'recordedAt' | 'projectionCursor'> & {
+  projectionCursor?: number | null;
+};
 
 export interface RunFilter extends StoredRunFilter {
   kind?: ReportKind;

@@ -24,6 +24,7 @@ import { Dispatcher, type RecruiterMail } from '../pipeline/dispatcher.js';
 import { HandedSnapshots } from '../pipeline/handed-snapshots.js';
 import { HoldRegister } from '../pipeline/holds.js';
 import { InboxWorker } from '../pipeline/inbox-worker.js';
+import { Projector } from '../pipeline/projector.js';
 import { reconcile } from '../pipeline/reconciler.js';
 import { currentRequestId } from '../pipeline/request-context.js';
 import { Timekeeper } from '../pipeline/timekeeper.js';
@@ -66,6 +67,8 @@ export interface RunningService {
   ctx: PipelineContext;
   metrics: Metrics;
   worker: InboxWorker;
+  /** Writes the report's projection of the changed offers (`projector.catchUp()` in tests). */
+  projector: Projector;
   dispatcher: Dispatcher;
   timekeeper: Timekeeper;
   reconcileNow(): Promise<unknown>;
@@ -197,11 +200,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       leaseMs: config.outboxLeaseMs,
       onNotSent: (error) => holds.fromFailure(error),
     });
+    // The report's projection of the offers a batch changed is written by the projector, woken with it.
+    const projector = new Projector(ctx);
     // The commands a batch queued are sent at once rather than at the dispatcher's next poll.
     const worker = new InboxWorker(ctx, {
       owner: `${instanceId}:inbox`,
       leaseMs: config.inboxLeaseMs,
-      onBatch: () => dispatcher.poke(),
+      onBatch: () => {
+        dispatcher.poke();
+        projector.poke();
+      },
     });
     const timekeeper = new Timekeeper(ctx);
 
@@ -339,6 +347,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       worker.start();
       dispatcher.start();
       timekeeper.start();
+      projector.start();
     };
     const findApprover = async (attempt: number): Promise<void> => {
       if (stopped) return;
@@ -417,7 +426,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await retentionTask.stop();
       await reports?.stop();
       await ingest.stop();
-      await Promise.all([worker.stop(), dispatcher.stop(), timekeeper.stop()]);
+      await Promise.all([worker.stop(), dispatcher.stop(), timekeeper.stop(), projector.stop()]);
       await reconciling;
       await purging;
       server.closeAllConnections();
@@ -432,6 +441,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ctx,
       metrics,
       worker,
+      projector,
       dispatcher,
       timekeeper,
       reconcileNow,

@@ -194,9 +194,11 @@ export async function countByState(db: Db, campaign: number): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.count)]));
 }
 
-function parseOffer(row: Selectable<OffersTable>): OfferRecord {
+export function parseOffer(row: Selectable<OffersTable>): OfferRecord {
+  // The change number is the projector's business (`offer-changes.ts`), not the offer's.
+  const { change_no: _changeNo, ...columns } = row;
   return {
-    ...row,
+    ...columns,
     networks: JSON.parse(row.networks) as string[],
     review_needed: row.review_needed === 1,
     violation: row.violation === 1,

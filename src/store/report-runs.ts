@@ -25,6 +25,8 @@ export interface ReportRunsTable {
   due_at: string | null;
   schedule_key: string | null;
   recorded_at: string;
+  /** Migration 0014: the projection's cursor the report reflects (null on runs recorded before). */
+  projection_cursor: number | string | null;
 }
 
 export type ReportsDatabase = Database & { report_runs: ReportRunsTable };
@@ -49,9 +51,16 @@ export interface StoredReportRun {
   dueAt: string | null;
   scheduleKey: string | null;
   recordedAt: string;
+  /**
+   * The projection's cursor when the report was generated: its rows reflect every change of an
+   * offer numbered up to it (`offer-changes.ts`), and every change committed before it started.
+   */
+  projectionCursor: number | null;
 }
 
-export type NewStoredReportRun = Omit<StoredReportRun, 'id' | 'recordedAt'>;
+export type NewStoredReportRun = Omit<StoredReportRun, 'id' | 'recordedAt' | 'projectionCursor'> & {
+  projectionCursor?: number | null;
+};
 
 function reports(db: Db): Kysely<ReportsDatabase> | Transaction<ReportsDatabase> {
   return db.withTables<{ report_runs: ReportRunsTable }>();
@@ -72,6 +81,7 @@ function parse(row: Selectable<ReportRunsTable>): StoredReportRun {
     dueAt: row.due_at,
     scheduleKey: row.schedule_key,
     recordedAt: row.recorded_at,
+    projectionCursor: row.projection_cursor === null ? null : Number(row.projection_cursor),
   };
 }
 
@@ -97,6 +107,7 @@ export async function insertReportRun(db: Db, run: NewStoredReportRun, now: stri
       due_at: run.dueAt,
       schedule_key: run.scheduleKey,
       recorded_at: now,
+      projection_cursor: run.projectionCursor ?? null,
     })
     .onConflict((oc) => oc.column('schedule_key').doNothing())
     .returningAll()

@@ -1,5 +1,5 @@
 import type { Concerned } from '../domain/scope.js';
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { ProcessCommandKind } from '../domain/job-process.js';
 
 /**
@@ -66,6 +66,8 @@ export interface OffersTable {
   timeline_data: string | null;
   created_at: string;
   updated_at: string;
+  /** The number of the row's last write (`offer-changes.ts`); set by `stampOfferChange`, never by the write itself. */
+  change_no: ColumnType<number | string | null, never, number>;
 }
 
 /**
@@ -214,6 +216,12 @@ export interface OutboxTable {
   request_id: string | null;
 }
 
+/** The last change number given to a write of an `offers` row (one row, id 1; see `offer-changes.ts`). */
+export interface OfferChangeCounterTable {
+  id: number;
+  last: number | string;
+}
+
 export interface CursorsTable {
   name: string;
   value: string;
@@ -318,6 +326,7 @@ export interface Database {
   ledger: LedgerTable;
   outbox: OutboxTable;
   cursors: CursorsTable;
+  offer_change_counter: OfferChangeCounterTable;
   ats_call_budget: AtsCallBudgetTable;
   ats_call_grants: AtsCallGrantsTable;
   ats_call_days: AtsCallDaysTable;

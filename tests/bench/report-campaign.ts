@@ -79,6 +79,8 @@ export async function generateReportCampaign(
         names.map((c) => {
           const v = row[c]!;
           if (c === 'title') return title;
+          // Each copy is its own change, already projected (see the cursor below).
+          if (c === 'change_no') return i + 1;
           return typeof v === 'string' ? fill(v) : v;
         });
       insertOffer.run(copy(template.columns, columns));
@@ -101,6 +103,9 @@ export async function generateReportCampaign(
     }
   });
   for (let from = 0; from < count; from += BATCH) insertBatch(from, Math.min(count, from + BATCH));
+  // The projections are written with the offers here: the projector's cursor stands at the last change.
+  db.prepare('update offer_change_counter set last = ?').run(count);
+  db.prepare("update cursors set value = ? where name = 'offer_report'").run(String(count));
   db.exec('analyze');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -3,6 +3,7 @@ import { loadDomainData } from '../../src/mappings/load.js';
 import { applySnapshot, applyToKnownOffer } from '../../src/pipeline/apply.js';
 import { silentLogger } from '../../src/logger.js';
 import type { PipelineContext } from '../../src/pipeline/context.js';
+import { catchUpProjection } from '../../src/reports/projection.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { inTransaction } from '../../src/store/transaction.js';
@@ -12,7 +13,7 @@ import { drhApprover, JobStory, testPolicy, unreachableAts } from '../support/jo
  * Offer histories as the real pipeline writes them, to be copied a million times by the reports
  * bench. Each template is one job's life (snapshots applied by `applySnapshot`, time passing by
  * `applyToKnownOffer`) in an in-memory store; what is kept is the `offers` row, its report
- * projection (`offer_report`) and the ledger entries exactly as stored, with the job's id, number and title replaced by
+ * projection (`offer_report`, written by the projector) and the ledger entries exactly as stored, with the job's id, number and title replaced by
  * placeholders.
  */
 
@@ -48,7 +49,7 @@ export const scenarios: readonly Scenario[] = [
 
 export interface TemplateRow {
   columns: Record<string, string | number | null>;
-  /** The offer's row of the report projection (`offer_report`), as the pipeline wrote it with the offer. */
+  /** The offer's row of the report projection (`offer_report`), as the projector wrote it from the offer. */
   report: Record<string, string | number | null>;
   ledger: {
     at: string;
@@ -150,6 +151,8 @@ export async function buildTemplates(days = 6): Promise<TemplateRow[]> {
     const start = new Date(Date.UTC(2027, 0, 4 + d * 9));
     for (const body of templateBodies) for (const scenario of scenarios) await play(ctx, scenario, body, start, n++);
   }
+  // The report's projection, as the service's projector writes it after the events.
+  await catchUpProjection(store.db, new Date().toISOString());
   const offers = await store.db.selectFrom('offers').selectAll().orderBy('ats_id').execute();
   const ledger = await store.db.selectFrom('ledger').selectAll().orderBy('seq').execute();
   const reports = new Map((await store.db.selectFrom('offer_report').selectAll().execute()).map((r) => [r.ats_id, r]));
@@ -172,7 +175,7 @@ export async function buildTemplates(days = 6): Promise<TemplateRow[]> {
 
 function reportOf(reports: Map<string, object>, atsId: string): Record<string, string | number | null> {
   const report = reports.get(atsId);
-  if (!report) throw new Error(`template ${atsId}: the pipeline wrote no report projection for it`);
+  if (!report) throw new Error(`template ${atsId}: the projector wrote no report projection for it`);
   return report as Record<string, string | number | null>;
 }
 

@@ -7,7 +7,9 @@ import { compactSqlite, type CompactResult } from '../../store/compact.js';
 import { migrateToLatest, migrationStatus, type MigrationState } from '../../store/migrate.js';
 import { UsageError } from '../output.js';
 import { retentionEnds } from '../../domain/retention.js';
-import { businessClock } from '../../clock.js';
+import { businessClock, systemClock } from '../../clock.js';
+import { silentLogger } from '../../logger.js';
+import { Projector, resetProjection } from '../../pipeline/projector.js';
 import { purgedAnything, runRetentionPurge, type PurgeOutcome } from '../../pipeline/retention.js';
 
 /**
@@ -256,6 +258,23 @@ export function registerDb(program: Command): void {
         process.stdout.write(describePurge(outcome, months));
       });
     });
+
+  db.command('reproject')
+    .description(
+      'recalcule la projection du rapport de toutes les offres (après un changement de son calcul) ; inscrit au registre',
+    )
+    .option(...DB_OPTION)
+    .action((options: { db?: string }) =>
+      withStore(options.db, false, async (store) => {
+        await requireMigrated(store);
+        const clock = systemClock;
+        const { ledgerSeq, lastChange } = await resetProjection(store, clock.now());
+        const cursor = await new Projector({ store, clock, log: silentLogger }).catchUp();
+        process.stdout.write(
+          `Projection du rapport recalculée : ${lastChange} modification(s) d’offres relue(s), jusqu’au n° ${cursor} (registre n° ${ledgerSeq}).\n`,
+        );
+      }),
+    );
 
   db.command('status')
     .description('liste les migrations et la date à laquelle chacune a été appliquée')

@@ -1,28 +1,21 @@
 import { sql, type Kysely } from 'kysely';
-import type { Decision } from '../../domain/decision.js';
-import type { JobSnapshot } from '../../domain/job-snapshot.js';
-import { projectOffer } from '../../reports/projection.js';
 import { dialectOf, type Db } from '../database.js';
-import { writeOfferReport } from '../offer-report.js';
 import { withinTransaction } from '../transaction.js';
 
 /**
  * The control report's projection of each offer (`offer_report`): the report's columns already
  * taken out of the offer's JSON, so that a report of a million offers reads plain columns. On
  * SQLite the table is stored in report order (campaign, référence, key), so a report reads it
- * front to back. The offers written before this migration are projected here, by the same
- * function the pipeline uses since (today's version of it: a later change of the projection's
- * columns comes with its own migration, which rebuilds the table).
+ * front to back. The offers written before this migration are projected by the projector, from a
+ * cursor reset to 0 here (a later change of the projection's columns resets it again).
  */
 
 // Migrations see the database as it was when they were written, not today's `Database` type.
 type AnyDb = Kysely<any>;
 
-const BATCH = 500;
-
 export async function up(db: AnyDb): Promise<void> {
   const postgres = dialectOf(db) === 'postgres';
-  // SQLite runs migrations outside a transaction: table and backfill commit together or not at all.
+  // SQLite runs migrations outside a transaction: table and cursor reset commit together or not at all.
   await withinTransaction(db as Db, async (trx) => {
     let table = trx.schema
       .createTable('offer_report')
@@ -81,68 +74,22 @@ export async function up(db: AnyDb): Promise<void> {
       .on('offer_report')
       .columns(['source', 'ats_id', 'campaign'])
       .execute();
-    await backfill(trx);
+    await resetProjectionCursor(trx);
   });
 }
 
-interface StoredOffer {
-  source: string;
-  ats_id: string;
-  campaign: number;
-  state: string;
-  job_number: string;
-  title: string;
-  organism_type: string | null;
-  organism_name: string | null;
-  offer: string;
-  decision: string | null;
-  timeline_data: string | null;
-}
-
-/** Every offer already stored, a batch at a time in key order. */
-async function backfill(db: Db): Promise<void> {
-  let after: [string, string, number] | null = null;
-  for (;;) {
-    let query = db
-      .selectFrom('offers')
-      .select([
-        'source',
-        'ats_id',
-        'campaign',
-        'state',
-        'job_number',
-        'title',
-        'organism_type',
-        'organism_name',
-        'offer',
-        'decision',
-        'timeline_data',
-      ]);
-    if (after)
-      query = query.where((eb) =>
-        eb(eb.refTuple('source', 'ats_id', 'campaign'), '>', eb.tuple(after![0], after![1], after![2])),
-      );
-    const rows: StoredOffer[] = await query
-      .orderBy('source')
-      .orderBy('ats_id')
-      .orderBy('campaign')
-      .limit(BATCH)
-      .execute();
-    for (const row of rows) {
-      const key = { source: row.source, ats_id: row.ats_id, campaign: row.campaign };
-      const projected = projectOffer({
-        ...row,
-        // A row of the earlier, invented ATS is not projected (`projectOffer` tells it by its shape).
-        offer: JSON.parse(row.offer) as JobSnapshot,
-        decision: row.decision === null ? null : (JSON.parse(row.decision) as Decision),
-        timeline_data: row.timeline_data === null ? null : (JSON.parse(row.timeline_data) as Record<string, unknown>),
-      });
-      if (projected) await writeOfferReport(db, key, projected);
-    }
-    const last = rows[rows.length - 1];
-    if (!last || rows.length < BATCH) return;
-    after = [last.source, last.ats_id, last.campaign];
-  }
+/**
+ * The offers already stored are projected by the projector (`src/pipeline/projector.ts`): its
+ * cursor starts at 0, before every change (migration 0014 numbers the rows and keeps this 0).
+ * Nothing of the application's code is run here.
+ */
+async function resetProjectionCursor(db: Db): Promise<void> {
+  const value = { value: '0', updated_at: new Date().toISOString() };
+  await db
+    .insertInto('cursors')
+    .values({ name: 'offer_report', ...value })
+    .onConflict((oc) => oc.column('name').doUpdateSet(value))
+    .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

@@ -11,6 +11,7 @@ import * as m0009 from './0009_job_snapshots.js';
 import * as m0010 from './0010_real_ats_process.js';
 import * as m0011 from './0011_budget_reserve_claim.js';
 import * as m0012 from './0012_en3s_board.js';
+import * as m0014 from './0014_offer_changes.js';
 import * as m0016 from './0016_service_instances.js';
 
 /**
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0010_real_ats_process': m0010,
   '0011_budget_reserve_claim': m0011,
   '0012_en3s_board': m0012,
+  '0014_offer_changes': m0014,
   '0016_service_instances': m0016,
 };
 

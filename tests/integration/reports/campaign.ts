@@ -2,6 +2,7 @@ import type { JobSnapshot } from '../../../src/domain/job-snapshot.js';
 import { applySnapshot, applyToKnownOffer } from '../../../src/pipeline/apply.js';
 import { silentLogger } from '../../../src/logger.js';
 import type { PipelineContext } from '../../../src/pipeline/context.js';
+import { Projector } from '../../../src/pipeline/projector.js';
 import { Timekeeper } from '../../../src/pipeline/timekeeper.js';
 import type { Store } from '../../../src/store/database.js';
 import { inTransaction } from '../../../src/store/transaction.js';
@@ -192,6 +193,9 @@ export async function buildCampaign(store: Store): Promise<Campaign> {
     ]),
   ) as Record<Letter, string>;
 
+  // The report's projection, as the service's projector writes it after the events.
+  const projector = new Projector(ctx);
+  await projector.catchUp();
   return {
     ctx,
     ref,
@@ -201,6 +205,7 @@ export async function buildCampaign(store: Store): Promise<Campaign> {
         clock = new Date(at);
         await keeper.tickOpenOffers(new Date(at));
       }
+      await projector.catchUp();
     },
     async forceScope(letter, concerned, at, by, reason) {
       const key = await store.db
@@ -212,6 +217,7 @@ export async function buildCampaign(store: Store): Promise<Campaign> {
       await inTransaction(store, (trx) =>
         applyToKnownOffer(ctx, trx, key, { kind: 'override', at, concerned, by, reason }, new Date(at)),
       );
+      await projector.catchUp();
     },
   };
 }
