@@ -4,6 +4,7 @@ import { capitalise } from '../domain/rulesets.js';
 import { jobProcessStates, jobProcessTable, type JobProcessState } from '../domain/job-process-states.js';
 import { scopes, scopeWords } from '../domain/scope.js';
 import type { DomainData } from '../mappings/load.js';
+import type { OutboxStatus } from '../store/outbox-status.js';
 
 /**
  * How the dashboard writes values for administrators: French, dates `jj/mm/aaaa`, times in
@@ -78,10 +79,11 @@ const processCommandLabels: Record<ProcessCommandKind, string> = {
  */
 export const commandLabels: Readonly<Record<string, string>> = processCommandLabels;
 
-export const outboxStatusLabels: Record<string, string> = {
+export const outboxStatusLabels: Readonly<Record<OutboxStatus, string>> = {
   pending: 'En attente',
   in_flight: 'En cours',
   done: 'Faite',
+  skipped: 'Abandonnée sans envoi (plus demandée)',
   dead: 'En échec (abandonnée)',
 };
 

@@ -1,6 +1,6 @@
 import type { ProcessMemory } from '../domain/job-process.js';
 import type { OfferRecord } from '../store/offers.js';
-import { wasSkipped, type OutboxCommand } from '../store/outbox.js';
+import type { OutboxCommand } from '../store/outbox.js';
 import { REASON_MAX, REASON_MIN } from './actions.js';
 import type { Principal } from './auth.js';
 import {
@@ -133,7 +133,7 @@ export function offerCommands(commands: OutboxCommand[], principal: Principal): 
         ? commands.map(
             (
               c,
-            ) => html`<tr><td>${c.id}</td><td>${commandLabels[c.kind] ?? c.kind}</td><td>${wasSkipped(c) ? 'Abandonnée sans envoi (plus demandée)' : (outboxStatusLabels[c.status] ?? c.status)}</td><td class="num">${c.attempts}</td>
+            ) => html`<tr><td>${c.id}</td><td>${commandLabels[c.kind] ?? c.kind}</td><td>${outboxStatusLabels[c.status] ?? c.status}</td><td class="num">${c.attempts}</td>
             <td>${frenchDateTime(c.created_at)}</td><td>${frenchDateTime(c.done_at)}</td><td>${commandErrorHtml(c.last_error)}${c.status === 'dead' ? retryForm(c, principal) : ''}</td></tr>`,
           )
         : html`<tr><td colspan="7">Aucune commande.</td></tr>`

@@ -333,7 +333,8 @@ export class Dispatcher extends Loop {
           if (
             !(await completeCommand(trx, command.id, this.o.owner, {
               now: nowIso,
-              result: { note: outcome.note, ...(outcome.skipped ? { skipped: true } : {}) },
+              result: { note: outcome.note },
+              ...(outcome.skipped ? { skipped: true } : {}),
             }))
           )
             return null;

@@ -3,15 +3,19 @@ import { canonicalJson } from './canonical-json.js';
 import { dialectOf, type Db } from './database.js';
 import { addMs, assertInstant, msBetween } from './instant.js';
 import type { ProcessCommandKind } from '../domain/job-process.js';
-import type { Database, OutboxStatus, OutboxTable } from './schema.js';
+import { OUTBOX_STATUSES, type OutboxMove, type OutboxStatus } from './outbox-status.js';
+import type { Database, OutboxTable } from './schema.js';
 import { withinTransaction } from './transaction.js';
 
 /**
  * The outbox: commands for the ATS, written in the same transaction as the state change that
  * calls for them, then carried out by the dispatcher under a lease. A command is `done` only
- * once the ATS answered it; `dead` after the dispatcher gave up, until an administrator
- * requeues it. `payload` and `result` are JSON values (stored as text).
+ * once the ATS answered it; `skipped` when the dispatcher gave it up unsent; `dead` after the
+ * dispatcher gave up on failures, until an administrator requeues it (the states and their
+ * moves: `outbox-status.ts`). `payload` and `result` are JSON values (stored as text).
  */
+
+export { OUTBOX_MOVES, OUTBOX_STATUSES, SETTLED_OUTBOX_STATUSES, type OutboxStatus } from './outbox-status.js';
 
 export interface OutboxCommand extends Omit<Selectable<OutboxTable>, 'payload' | 'result'> {
   payload: unknown;
@@ -104,17 +108,19 @@ export async function claimCommands(db: Db, options: CommandClaimOptions): Promi
   return postgres ? claim(db) : withinTransaction(db, claim);
 }
 
-/** The ATS answered: the command is done. False when `owner` no longer holds the lease. */
+/**
+ * The ATS answered: the command is done; or, `skipped`, the dispatcher gave it up without
+ * sending it. False when `owner` no longer holds the lease.
+ */
 export async function completeCommand(
   db: Db,
   id: number,
   owner: string,
-  outcome: { now: string; result?: unknown; requestId?: string | null },
+  outcome: { now: string; result?: unknown; requestId?: string | null; skipped?: boolean },
 ): Promise<boolean> {
   const now = assertInstant(outcome.now, 'completeCommand now');
-  const result = await leased(db, id, owner)
+  const result = await leased(db, id, owner, outcome.skipped ? 'skipped' : 'done')
     .set({
-      status: 'done',
       done_at: now,
       lease_until: null,
       result: outcome.result === undefined ? null : canonicalJson(outcome.result),
@@ -135,9 +141,8 @@ export async function retryCommand(
   retry: { error: string; nextAttemptAt: string; requestId?: string | null; uncounted?: boolean },
 ): Promise<boolean> {
   const nextAttemptAt = assertInstant(retry.nextAttemptAt, 'retryCommand nextAttemptAt');
-  const result = await leased(db, id, owner)
+  const result = await leased(db, id, owner, 'pending')
     .set((eb) => ({
-      status: 'pending',
       attempts: retry.uncounted ? eb.ref('attempts') : eb('attempts', '+', 1),
       next_attempt_at: nextAttemptAt,
       lease_owner: null,
@@ -157,9 +162,8 @@ export async function deadLetterCommand(
   error: string,
   requestId?: string | null,
 ): Promise<boolean> {
-  const result = await leased(db, id, owner)
+  const result = await leased(db, id, owner, 'dead')
     .set((eb) => ({
-      status: 'dead',
       attempts: eb('attempts', '+', 1),
       lease_owner: null,
       lease_until: null,
@@ -195,21 +199,11 @@ export async function getCommandStatus(db: Db, id: number) {
 /** A dead command goes back to `pending`, due at `now`, attempts reset. False if it was not dead. */
 export async function requeueDeadLetter(db: Db, id: number, now: string): Promise<boolean> {
   assertInstant(now, 'requeueDeadLetter now');
-  const result = await db
-    .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: now, lease_owner: null, lease_until: null })
+  const result = await move(db, 'dead', 'pending')
+    .set({ attempts: 0, next_attempt_at: now, lease_owner: null, lease_until: null })
     .where('id', '=', id)
-    .where('status', '=', 'dead')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-/** In a done command's result (canonical JSON): the dispatcher skipped it, the ATS was not called. */
-export const SKIPPED_MARK = '"skipped":true';
-
-/** Whether a command's stored result says the dispatcher skipped it (nothing was sent). */
-export function wasSkipped(command: Pick<OutboxCommand, 'status' | 'result'>): boolean {
-  return command.status === 'done' && (command.result as { skipped?: unknown } | null)?.skipped === true;
 }
 
 /**
@@ -218,10 +212,8 @@ export function wasSkipped(command: Pick<OutboxCommand, 'status' | 'result'>): b
  */
 export async function reviveSkippedCommand(db: Db, idempotencyKey: string, now: string): Promise<boolean> {
   assertInstant(now, 'reviveSkippedCommand now');
-  const result = await db
-    .updateTable('outbox')
+  const result = await move(db, 'skipped', 'pending')
     .set({
-      status: 'pending',
       attempts: 0,
       next_attempt_at: now,
       done_at: null,
@@ -231,8 +223,6 @@ export async function reviveSkippedCommand(db: Db, idempotencyKey: string, now: 
       last_error: null,
     })
     .where('idempotency_key', '=', idempotencyKey)
-    .where('status', '=', 'done')
-    .where('result', 'like', `%${SKIPPED_MARK}%`)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
@@ -268,7 +258,7 @@ export async function outboxStats(db: Db, now: string): Promise<OutboxStats> {
     .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
     .groupBy('status')
     .execute();
-  const byStatus: Record<OutboxStatus, number> = { pending: 0, in_flight: 0, done: 0, dead: 0 };
+  const byStatus = Object.fromEntries(OUTBOX_STATUSES.map((status) => [status, 0])) as Record<OutboxStatus, number>;
   for (const { status, count } of counts) byStatus[status] = Number(count);
   const due = await db
     .selectFrom('outbox')
@@ -283,12 +273,14 @@ export async function outboxStats(db: Db, now: string): Promise<OutboxStats> {
   };
 }
 
-function leased(db: Db, id: number, owner: string) {
-  return db
-    .updateTable('outbox')
-    .where('id', '=', id)
-    .where('status', '=', 'in_flight')
-    .where('lease_owner', '=', owner);
+/** Moves the commands in state `from` to `to`, a move `OUTBOX_MOVES` allows (narrow it with `where`). */
+function move<F extends OutboxStatus>(db: Db, from: F, to: OutboxMove<F>) {
+  return db.updateTable('outbox').set({ status: to }).where('status', '=', from);
+}
+
+/** The command `id`, still leased to `owner`, moves to `to`. */
+function leased(db: Db, id: number, owner: string, to: OutboxMove<'in_flight'>) {
+  return move(db, 'in_flight', to).where('id', '=', id).where('lease_owner', '=', owner);
 }
 
 function parseCommand(row: Selectable<OutboxTable>): OutboxCommand {

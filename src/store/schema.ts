@@ -1,6 +1,7 @@
 import type { Concerned } from '../domain/scope.js';
 import type { ColumnType, Generated } from 'kysely';
 import type { ProcessCommandKind } from '../domain/job-process.js';
+import type { OutboxStatus } from './outbox-status.js';
 
 /**
  * The tables of the store, as Kysely sees them. Table and column names are a contract shared by
@@ -13,7 +14,7 @@ import type { ProcessCommandKind } from '../domain/job-process.js';
  */
 
 export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed';
-export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'dead';
+export type { OutboxStatus } from './outbox-status.js';
 /** An offer's scope, declared with its French words in the domain. */
 export type { Concerned };
 export type LedgerActor = 'system' | 'recruiter' | 'en3s' | 'administrator';

@@ -130,7 +130,8 @@ export async function checkQueues(db: Store): Promise<string[]> {
     .execute();
   const problems: string[] = [];
   for (const r of inbox) if (r.status !== 'done') problems.push(`${r.n} inbox events ${r.status}`);
-  for (const r of outbox) if (r.status !== 'done') problems.push(`${r.n} outbox commands ${r.status}`);
+  for (const r of outbox)
+    if (r.status !== 'done' && r.status !== 'skipped') problems.push(`${r.n} outbox commands ${r.status}`);
   const dead = await db.db
     .selectFrom('outbox')
     .select(['id', 'kind', 'ats_id', 'attempts', 'last_error'])

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Store } from '../../store/database.js';
 import { jobNumbersOf } from '../../store/offer-keys.js';
-import { getCommandStatus, listDeadLetters, type OutboxCommand } from '../../store/outbox.js';
+import { getCommandStatus, listDeadLetters, type OutboxCommand, type OutboxStatus } from '../../store/outbox.js';
 import { inTransaction } from '../../store/transaction.js';
 import { retryDeadLetterAsAdministrator } from '../../pipeline/retry-dead-letter.js';
 import { UsageError } from '../output.js';
@@ -184,7 +184,13 @@ export function registerOutbox(program: Command): void {
         const command = dead.find((c) => c.id === id);
         if (!command) {
           const row = await getCommandStatus(store.db, id);
-          const states: Record<string, string> = { pending: 'en attente', in_flight: 'en cours', done: 'terminée' };
+          const states: Record<OutboxStatus, string> = {
+            pending: 'en attente',
+            in_flight: 'en cours',
+            done: 'terminée',
+            skipped: 'terminée',
+            dead: 'en échec définitif',
+          };
           throw new UsageError(
             row
               ? `la commande n° ${id} n’est pas en échec définitif (état : ${states[row.status] ?? row.status})`

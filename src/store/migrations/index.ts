@@ -12,6 +12,7 @@ import * as m0010 from './0010_real_ats_process.js';
 import * as m0011 from './0011_budget_reserve_claim.js';
 import * as m0012 from './0012_en3s_board.js';
 import * as m0014 from './0014_offer_changes.js';
+import * as m0015 from './0015_outbox_skipped_status.js';
 import * as m0016 from './0016_service_instances.js';
 
 /**
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0011_budget_reserve_claim': m0011,
   '0012_en3s_board': m0012,
   '0014_offer_changes': m0014,
+  '0015_outbox_skipped_status': m0015,
   '0016_service_instances': m0016,
 };
 

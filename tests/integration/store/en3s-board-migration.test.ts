@@ -1,8 +1,8 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../../src/store/migrate.js';
-import { migrationProvider } from '../../../src/store/migrations/index.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
+import { migrateTestStoreTo } from '../../support/migrations.js';
 
 /**
  * Migration 0012 on a database written before it (migrated up to 0011): the runs take the kind
@@ -23,17 +23,7 @@ describe.each(testDatabases())('migration 0012 (EN3S board, ARS network) on %s',
 
   beforeAll(async () => {
     store = await openTestStore(dialect, 'en3s-board-migration', { migrate: false });
-    const schema =
-      dialect === 'postgres'
-        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
-        : undefined;
-    const migrator = new Migrator({
-      db: store.db,
-      provider: migrationProvider,
-      ...(schema ? { migrationTableSchema: schema } : {}),
-    });
-    const { error } = await migrator.migrateTo('0011_budget_reserve_claim');
-    if (error) throw error;
+    await migrateTestStoreTo(store, '0011_budget_reserve_claim');
     await run('report', 'weekly:2027-01-04:report:csv');
     await run('recap', null);
     await expect(run('posts', null)).rejects.toThrow(/check/i);

@@ -9,6 +9,7 @@ import {
   outboxStats,
   requeueDeadLetter,
   retryCommand,
+  reviveSkippedCommand,
   type NewCommand,
 } from '../../../src/store/outbox.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
@@ -148,9 +149,37 @@ describe.each(testDatabases())('outbox on %s', (dialect) => {
     expect(c?.idempotency_key).toBe('s1');
     await deadLetterCommand(store.db, c!.id, 'D', 'gave up');
     expect(await outboxStats(store.db, at(10_000))).toEqual({
-      byStatus: { pending: 3, in_flight: 0, done: 0, dead: 1 },
+      byStatus: { pending: 3, in_flight: 0, done: 0, skipped: 0, dead: 1 },
       due: 2,
       oldestDueAgeMs: 10_000,
     });
+  });
+
+  it('keeps a command skipped unsent in a state of its own, and revives only such a command', async () => {
+    await enqueueCommand(store.db, command('skip-1'));
+    await enqueueCommand(store.db, command('done-1'));
+    const claimed = await claimCommands(store.db, { owner: 'D', leaseMs: 1_000, limit: 2, now: T0 });
+    const byKey = new Map(claimed.map((c) => [c.idempotency_key, c]));
+    const note = 'no longer wanted by the process: not sent';
+    expect(
+      await completeCommand(store.db, byKey.get('skip-1')!.id, 'D', { now: at(1), result: { note }, skipped: true }),
+    ).toBe(true);
+    expect(
+      await completeCommand(store.db, byKey.get('done-1')!.id, 'D', { now: at(1), result: { note: 'sent' } }),
+    ).toBe(true);
+    const rows = await listOfferCommands(store.db, { source: 'talentlink', ats_id: 'J100', campaign: 2026 });
+    expect(rows.map((r) => [r.idempotency_key, r.status, r.result])).toEqual([
+      ['skip-1', 'skipped', { note }],
+      ['done-1', 'done', { note: 'sent' }],
+    ]);
+    expect((await outboxStats(store.db, at(2))).byStatus).toMatchObject({ done: 1, skipped: 1 });
+    // Not claimed again while skipped: nothing is due.
+    expect(await claimCommands(store.db, { owner: 'D', leaseMs: 1_000, limit: 5, now: at(5_000) })).toEqual([]);
+
+    expect(await reviveSkippedCommand(store.db, 'done-1', at(10))).toBe(false);
+    expect(await reviveSkippedCommand(store.db, 'skip-1', at(10))).toBe(true);
+    expect(await reviveSkippedCommand(store.db, 'skip-1', at(10))).toBe(false);
+    const [revived] = await claimCommands(store.db, { owner: 'E', leaseMs: 1_000, limit: 5, now: at(10) });
+    expect(revived).toMatchObject({ idempotency_key: 'skip-1', status: 'in_flight', attempts: 0, result: null });
   });
 });

@@ -1,8 +1,8 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../../src/store/migrate.js';
-import { migrationProvider } from '../../../src/store/migrations/index.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
+import { indexNames, migrateTestStoreTo } from '../../support/migrations.js';
 
 /**
  * Migration 0010 on a database written by the earlier, invented ATS (migrated up to 0009): the
@@ -37,17 +37,7 @@ describe.each(testDatabases())('migration 0010 (the real ATS process) on %s', (d
 
   beforeAll(async () => {
     store = await openTestStore(dialect, 'real-ats-migration', { migrate: false });
-    const schema =
-      dialect === 'postgres'
-        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
-        : undefined;
-    const migrator = new Migrator({
-      db: store.db,
-      provider: migrationProvider,
-      ...(schema ? { migrationTableSchema: schema } : {}),
-    });
-    const { error } = await migrator.migrateTo('0009_job_snapshots');
-    if (error) throw error;
+    await migrateTestStoreTo(store, '0009_job_snapshots');
     await command('old-1', 'assign_team');
     await command('old-2', 'notify');
     await offer('earlier-ats', null);
@@ -82,21 +72,7 @@ describe.each(testDatabases())('migration 0010 (the real ATS process) on %s', (d
   });
 
   it('keeps the outbox indexes', async () => {
-    const indexes =
-      dialect === 'postgres'
-        ? (
-            await sql<{
-              name: string;
-            }>`select indexname as name from pg_indexes where tablename = 'outbox' and schemaname = current_schema()`.execute(
-              store.db,
-            )
-          ).rows
-        : (
-            await sql<{
-              name: string;
-            }>`select name from sqlite_master where type = 'index' and tbl_name = 'outbox'`.execute(store.db)
-          ).rows;
-    expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['outbox_claim', 'outbox_offer']));
+    expect(await indexNames(store, 'outbox')).toEqual(expect.arrayContaining(['outbox_claim', 'outbox_offer']));
   });
 
   it('removes the report projections of the offers of the earlier ATS only', async () => {
