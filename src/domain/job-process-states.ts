@@ -42,27 +42,54 @@ const enforcing: readonly JobProcessState[] = [
   'refusal_observed',
   'published_without_approval',
 ];
-/** Where an offer in the process may go: any other step, an answer, the window's end, a closure. */
-const fromProcess: readonly JobProcessState[] = [...scoping, ...enforcing, 'approved', 'refused', 'released', 'closed'];
+/**
+ * Where an offer outside the process may go: another scope, the process at any of its steps (one
+ * read may show the approver set, the submission and its answer at once), an answer (a recruiter
+ * may list EN3S on an offer out of scope), a closure. Not `released`: only an offer in the
+ * process is released.
+ */
+const fromScoping: readonly JobProcessState[] = [
+  ...scoping,
+  'published_before_window',
+  ...enforcing,
+  'approved',
+  'refused',
+  'closed',
+];
+/**
+ * Where an offer in the process may go: out of scope (an override, data changed or gone), any
+ * other step, an answer, the window's end, a closure. Not `outside_window`: the window was open
+ * when the offer entered, and it ends as `released`. Not `published_before_window`: that is
+ * decided only for an offer not yet in the process.
+ */
+const fromProcess: readonly JobProcessState[] = [
+  'not_concerned',
+  'undetermined',
+  ...enforcing,
+  'approved',
+  'refused',
+  'released',
+  'closed',
+];
 
 export const jobProcessTable: Record<JobProcessState, StateInfo> = {
   not_concerned: {
     label: 'Non concernée',
     description: 'Hors du champ des textes (organisme, niveau, agent de direction).',
     final: false,
-    next: [...scoping, 'published_before_window', ...enforcing, 'approved', 'closed'],
+    next: fromScoping,
   },
   undetermined: {
     label: 'Données à compléter',
     description: 'Données manquantes ou illisibles ; la politique dit si elle est traitée comme concernée.',
     final: false,
-    next: [...scoping, 'published_before_window', ...enforcing, 'approved', 'closed'],
+    next: fromScoping,
   },
   outside_window: {
     label: 'Concernée, hors période',
     description: "Concernée, mais la période EN3S n'est pas ouverte : elle le sera au 1er janvier.",
     final: false,
-    next: [...scoping, 'published_before_window', ...enforcing, 'approved', 'closed'],
+    next: fromScoping,
   },
   published_before_window: {
     label: 'Publiée avant la période',
@@ -128,7 +155,10 @@ export const jobProcessTable: Record<JobProcessState, StateInfo> = {
     label: 'Clôturée',
     description: "Offre clôturée ou annulée dans l'ATS avant toute réponse.",
     final: false,
-    next: [...scoping, ...enforcing, 'approved', 'refused', 'released'],
+    // Reopened (a closed offer stays closed until then): as from a scope when it was outside the
+    // process, as from a step when it was in it. Not `released`: the window's end leaves a
+    // closed offer closed, and a read after it belongs to the next campaign.
+    next: [...scoping, 'published_before_window', ...enforcing, 'approved', 'refused'],
   },
 };
 

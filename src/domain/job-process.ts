@@ -398,6 +398,9 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
   const windowOver =
     next.campaign < window.campaign || (next.campaign === window.campaign && atMs >= Date.parse(window.end));
 
+  // Final, whatever is observed next (an answer seen late included); approved and refused hold
+  // by their sticky answer, which still has violations recorded below.
+  if (before === 'released' || before === 'published_before_window') return before;
   if (next.answer?.status === 'APPROVED') {
     if (requires || next.inProcess) recordViolations(step);
     return 'approved';
@@ -406,27 +409,12 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
     recordViolations(step);
     return 'refused';
   }
-  if (before === 'released' || before === 'published_before_window') return before;
   if (next.snapshot.status === 'CLOSED' || next.snapshot.status === 'CANCELLED') {
     // Closing a job leaves its postings up (spec §6): one that went out too early is still a breach.
     if (requires || next.inProcess) recordViolations(step);
     return 'closed';
   }
-  if (windowOver && next.inProcess) {
-    next.released = { at: step.at };
-    step.command(
-      {
-        kind: 'notify_admins',
-        topic: 'released',
-        message: `Offre ${next.snapshot.jobNumber} : période close sans réponse de l'EN3S`,
-      },
-      'released',
-    );
-    if (step.enforce && step.policy.removeApproverAtWindowEnd && hasEn3s(next.snapshot.team, step.policy)) {
-      step.command({ kind: 'remove_approver', team: teamWithoutEn3s(next.snapshot.team, step.policy) });
-    }
-    return 'released';
-  }
+  if (windowOver && next.inProcess) return release(step);
   const windowStart = Date.parse(window.start);
   const postedBefore = livePostings(next.snapshot).some(
     (p) => p.postedAt !== null && Date.parse(p.postedAt) < windowStart,
@@ -439,17 +427,51 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
   }
   next.inProcess = true;
   const state = enforcingState(step);
-  if (next.reviewNeeded && !previous?.reviewNeeded) {
-    step.command(
-      {
-        kind: 'notify_admins',
-        topic: 'undetermined',
-        message: `Offre ${next.snapshot.jobNumber} : données à compléter (${next.decision.missing.join(', ')})`,
-      },
-      'undetermined',
-    );
-  }
+  if (next.reviewNeeded && !previous?.reviewNeeded) askForReview(step);
   return state;
+}
+
+/** The window closed without an answer: the administrators are told, and the approver taken off if set so. */
+function release(step: Step): 'released' {
+  const next = step.next;
+  next.released = { at: step.at };
+  step.command(
+    {
+      kind: 'notify_admins',
+      topic: 'released',
+      message: `Offre ${next.snapshot.jobNumber} : période close sans réponse de l'EN3S`,
+    },
+    'released',
+  );
+  if (step.enforce && step.policy.removeApproverAtWindowEnd && hasEn3s(next.snapshot.team, step.policy)) {
+    step.command({ kind: 'remove_approver', team: teamWithoutEn3s(next.snapshot.team, step.policy) });
+  }
+  return 'released';
+}
+
+/** Undetermined data in the process: the administrators are asked to complete it. */
+function askForReview(step: Step): void {
+  const next = step.next;
+  step.command(
+    {
+      kind: 'notify_admins',
+      topic: 'undetermined',
+      message: `Offre ${next.snapshot.jobNumber} : données à compléter (${next.decision.missing.join(', ')})`,
+    },
+    'undetermined',
+  );
+}
+
+/** The move to `state`: a state change, and an anomaly when the table does not expect it. */
+function recordMove(step: Step, previous: ProcessMemory | null, state: JobProcessState): void {
+  if (previous && !isExpectedTransition(previous.state, state)) {
+    step.fact('transition.unexpected', 'system', { from: previous.state, to: state });
+  }
+  if (!previous || state !== previous.state) {
+    step.next.state = state;
+    step.next.stateSince = step.at;
+    step.fact('state.changed', 'system', { from: previous ? previous.state : null, to: state });
+  }
 }
 
 /**
@@ -504,14 +526,7 @@ export function stepProcess(
   observe(step, memory);
   const state = decideState(step, memory);
 
-  if (memory && !isExpectedTransition(memory.state, state)) {
-    step.fact('transition.unexpected', 'system', { from: memory.state, to: state });
-  }
-  if (state !== base.state || !memory) {
-    next.state = state;
-    next.stateSince = at;
-    step.fact('state.changed', 'system', { from: memory ? base.state : null, to: state });
-  }
+  recordMove(step, memory, state);
   next.wanted = step.commands.filter((c) => c.kind !== 'notify_admins').map((c) => c.idempotencyKey);
   for (const c of step.commands)
     step.fact('command.requested', 'system', { kind: c.kind, idempotencyKey: c.idempotencyKey });
