@@ -6,7 +6,7 @@ import type { JobPosting, JobSnapshot, JobTeam } from '../src/domain/job-snapsho
  * second folder implementing this interface, and nothing in `src/` would change.
  *
  * What the real ATS cannot do through its API is not here: there is no call to start an
- * approval nor to lock publication (spec §4). The pipeline asks people for those.
+ * approval nor to lock publication (docs/talentlink.md §4). The pipeline asks people for those.
  *
  * Every call answers with a value. Expected failures (a refusal, a gateway limit, a time-out,
  * an unreadable answer) are results with a kind and a code; only a bug throws.
@@ -68,7 +68,7 @@ export interface ChangedJobsPage {
   more: boolean;
 }
 
-/** A queue the tenant defines (spec §5): of jobs, or of postings. */
+/** A queue the tenant defines (docs/talentlink.md §5): of jobs, or of postings. */
 export interface QueueRef {
   name: string;
   kind: 'job' | 'posting';

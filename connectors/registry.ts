@@ -45,7 +45,7 @@ export interface ConnectorSettings {
 
 export interface Connector {
   port: AtsPort;
-  /** The queues the tenant is set up with (spec §5): jobs, then postings. */
+  /** The queues the tenant is set up with (docs/talentlink.md §5): jobs, then postings. */
   queues: readonly QueueRef[];
   /** The EN3S approver as the tenant knows it: its user found by login, its order, step and role from the mapping. */
   en3sApprover(): Promise<AtsOutcome<TeamMember>>;

@@ -10,7 +10,7 @@ const frenchIssues = z.locales.fr().localeError;
  * Every setting of the service, in one zod schema, read once at start-up from the environment
  * (`EN3S_…`) and optionally a YAML config file outside the repository (`EN3S_CONFIG_FILE`).
  * The environment wins over the file. The README's configuration reference is generated from
- * `settings` below (`npm run docs:config`), so the description here is the documentation.
+ * `settings` below (`npm run docs`), so the description here is the documentation.
  */
 
 const bool = z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The job document and the notification envelope of the TalentLink-style contract (spec §1, §2),
+ * The job document and the notification envelope of the earlier TalentLink-style interface (docs/talentlink.md §8),
  * after XML or JSON parsing: XML attributes have become plain keys, repeated elements arrays.
  * Both the connector (client side) and the sandbox (server side) speak this shape.
  */
@@ -103,7 +103,7 @@ export const notificationSchema = z.object({
 });
 export type Notification = z.infer<typeof notificationSchema>;
 
-/** Queue alert mode (spec §4): a bare signed alert saying that a queue has a new element. */
+/** Queue alert mode (docs/talentlink.md §8): a bare signed alert saying that a queue has a new element. */
 export const queueAlertSchema = z.object({
   id: z.string().min(1).optional(),
   type: z.literal('queue.element.added').optional(),

@@ -6,7 +6,7 @@ import type { OpeningDto } from './rest/dto.js';
 
 /**
  * The recruiting body of a TalentLink job, from its place in the tenant's organisation tree
- * (spec §3): the job's `organization` (its `department` when it has none), then each ancestor
+ * (docs/talentlink.md §3): the job's `organization` (its `department` when it has none), then each ancestor
  * in `structure`, nearest first. The first node whose name is a body wins. The real API gives
  * no body code, so names alone are recognised.
  *

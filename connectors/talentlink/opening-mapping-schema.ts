@@ -6,7 +6,7 @@ import { valueTableShape } from './classification-values.js';
 
 /**
  * The sections of `mappings/talentlink.yaml` that read a job of the real TalentLink REST API
- * (`OpeningFullDto`, spec §3 and §6): where each classification field is read, what each
+ * (`OpeningFullDto`, docs/talentlink.md §3 and §6): where each classification field is read, what each
  * status text means, which ancestors of the organisation tree are not bodies, and the EN3S
  * approver the connector adds to a team. The older keys of the file (`customFields`,
  * `approvalTeam`, `jobExchangeChannel`) are read by `mapping-schema.ts` and ignored here.

@@ -14,7 +14,7 @@ import type { OpeningDto, PublishedAdvertDto } from './rest/dto.js';
 import { showValue } from './zod-issues.js';
 
 /**
- * A job of the real TalentLink REST API (`OpeningFullDto`, spec §3) → the neutral
+ * A job of the real TalentLink REST API (`OpeningFullDto`, docs/talentlink.md §3) → the neutral
  * `JobSnapshot`, through `mappings/talentlink.yaml` (where each classification field lives,
  * what each status means) and `mappings/organismes.yaml` (the body).
  *
@@ -66,7 +66,7 @@ type MemberDto = {
 
 /**
  * A team's members by user id. A member without a user id or an order cannot be written back
- * (spec §4: `{order, user: {id}}`), so it is left out and listed: the team the connector would
+ * (docs/talentlink.md §4: `{order, user: {id}}`), so it is left out and listed: the team the connector would
  * send with EN3S added would silently lose it.
  */
 function members(

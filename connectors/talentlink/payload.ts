@@ -25,7 +25,7 @@ import { formatIssues, showValue, summariseIssues } from './zod-issues.js';
 import { openingDtoSchema, type OpeningDto } from './rest/dto.js';
 
 /**
- * Parsing of what the ATS sends (spec §2) into the typed shapes of `job-document.ts`. Every
+ * Parsing of what the ATS sends (docs/talentlink.md §8) into the typed shapes of `job-document.ts`. Every
  * outcome is a value: bad input of any kind gives `{ok: false, error: {code, message, where}}`,
  * never an exception. The order of checks matters: cheap raw-text guards first (size, UTF-8,
  * DTD, depth, attribute counts, forbidden names), then the parser, then the schema.
@@ -119,7 +119,7 @@ function openingOf(value: unknown): JobParseResult | undefined {
 }
 
 /**
- * Only the `id` of a notification, for acknowledging a queue element (spec §4) without
+ * Only the `id` of a notification, for acknowledging a queue element (docs/talentlink.md §8) without
  * validating the whole document: a queue element that fails validation later must still be
  * removable from the queue.
  */

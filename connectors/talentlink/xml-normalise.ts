@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 
 /**
- * From the tree fast-xml-parser builds to the JSON shape of the contract (spec §1: element
+ * From the tree fast-xml-parser builds to the JSON shape of the contract (docs/talentlink.md §8: element
  * names and JSON keys are the same, attributes become plain keys). The walk is guided by the
  * shape below, so only the fields the contract knows are copied, into fresh objects: whatever
  * else the XML holds never reaches the result. Entity references are decoded here because the

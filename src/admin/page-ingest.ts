@@ -7,7 +7,7 @@ import { html, type SafeHtml } from './html.js';
 
 /**
  * "Files de l'ATS": the queue elements the connector could not handle (recorded, then cleared so
- * that the queue flows again: spec §5), and, in the demo's mailbox mode, the e-mails it sent.
+ * that the queue flows again: docs/talentlink.md §5), and, in the demo's mailbox mode, the e-mails it sent.
  */
 
 const poisonCodes: Record<string, string> = {

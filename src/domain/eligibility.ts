@@ -8,7 +8,7 @@ import { type CompiledRegime, type CompiledRuleSet, type RuleSets, ruleSetAt } f
  * Does the période EN3S concern this offer at this instant, and why.
  *
  * Pure: no clock read, no I/O; the instant is a parameter. The readings of the texts it applies
- * (DOMAIN.md) are, in order:
+ * (docs/domain.md#reading-notes) are, in order:
  * 1. the rule set is the one in force at the instant (Europe/Paris calendar days);
  * 2. an unrecognised body is undetermined, never "not concerned";
  * 3. agent de direction offers are never concerned, the category written as a code or as a title

@@ -3,7 +3,7 @@ import type { JobSnapshot, JobTeam } from './job-snapshot.js';
 
 /**
  * What the connector can tell about a job's approval from its snapshots alone. The real ATS
- * publishes no approval steps nor dates (spec §4, §6): only the job's status and the approvers
+ * publishes no approval steps nor dates (docs/talentlink.md §4, §6): only the job's status and the approvers
  * it lists now. So a submission is known by the status turning to "pending", its approvers are
  * those listed at that moment, and an answer is attributed to EN3S only when EN3S was the only
  * approver of the submission. Where a snapshot cannot tell, the observation says so (`null`)

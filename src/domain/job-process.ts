@@ -18,7 +18,7 @@ import {
  * sticky observations (the submission seen, the answer seen, the violations, the release), so
  * the same snapshots in any order end in the same state and a replay changes nothing.
  *
- * What it can do in the ATS is limited to what the API offers (spec §4): set the EN3S approver
+ * What it can do in the ATS is limited to what the API offers (docs/talentlink.md §4): set the EN3S approver
  * (the whole team as read, plus EN3S), take postings down, read postings. What it cannot do
  * (submit the approval, lock publication) it asks of the recruiter. Every date it records is
  * the instant it observed the fact, never the instant a person acted (the ATS does not say).
@@ -349,7 +349,7 @@ function enforcingState(step: Step): JobProcessState {
           'approver_unknown',
         );
       } else if (snapshot.unreadable.some((u) => u.field.startsWith('team'))) {
-        // The team is sent whole (spec §4): a member that could not be read would be dropped from it.
+        // The team is sent whole (docs/talentlink.md §4): a member that could not be read would be dropped from it.
         step.command(
           {
             kind: 'notify_admins',
@@ -410,7 +410,7 @@ function decideState(step: Step, previous: ProcessMemory | null): JobProcessStat
     return 'refused';
   }
   if (next.snapshot.status === 'CLOSED' || next.snapshot.status === 'CANCELLED') {
-    // Closing a job leaves its postings up (spec §6): one that went out too early is still a breach.
+    // Closing a job leaves its postings up (docs/talentlink.md §6): one that went out too early is still a breach.
     if (requires || next.inProcess) recordViolations(step);
     return 'closed';
   }

@@ -13,7 +13,7 @@ import { organismSchema, offerSchema } from './offer.js';
  * later (`fetchedAt`) wins.
  */
 
-/** What a job's status means, read from the tenant's mapping (spec §6). */
+/** What a job's status means, read from the tenant's mapping (docs/talentlink.md §6). */
 export const jobStatusMeanings = [
   'DRAFT',
   'PENDING_APPROVAL',

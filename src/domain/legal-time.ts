@@ -5,11 +5,11 @@ import { type CompiledRuleSet, type RuleSets, windowReason } from './rulesets.js
 import { type CampaignWindow, type WindowCalendar, frenchDate } from './window.js';
 
 /**
- * The legal time a body's window is counted in, and what a decision says of it (DOMAIN.md: "the
- * window is in the body's own legal time"; reading BODY_LEGAL_TIME and OVERSEAS_TERRITORY of
- * `readings.ts`). A body that cannot be placed is never given Paris time: its window spans every
- * legal time it may be in, from the first to open to the last to close, so that enforcement
- * neither starts late nor stops early wherever it really is; the decision is undetermined.
+ * The legal time a body's window is counted in, and what a decision says of it
+ * (docs/domain.md#legal-time-of-the-window: "the window is in the body's own legal time"; reading BODY_LEGAL_TIME and
+ * OVERSEAS_TERRITORY of `readings.ts`). A body that cannot be placed is never given Paris time: its window spans every
+ * legal time it may be in, from the first to open to the last to close, so that enforcement neither starts late nor
+ * stops early wherever it really is; the decision is undetermined.
  */
 
 export const PARIS = 'Europe/Paris';

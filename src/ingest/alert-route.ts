@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 
 /**
  * `POST /webhooks/talentlink/:token`: the alert a queue of the ATS sends when an element is
- * added (spec §5). The real ATS cannot sign it, so it is a poke and nothing more: the token in
+ * added (docs/talentlink.md §5). The real ATS cannot sign it, so it is a poke and nothing more: the token in
  * the URL only keeps strangers from poking (it is written in the tenant's settings and in
  * proxies' logs, so it grants nothing else), and the body is neither trusted nor needed.
  *

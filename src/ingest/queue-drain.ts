@@ -15,7 +15,7 @@ import {
 import { snapshotEvent } from '../pipeline/snapshot-events.js';
 
 /**
- * Drains one queue of the ATS (spec §5): peek the oldest element → read its job (a posting
+ * Drains one queue of the ATS (docs/talentlink.md §5): peek the oldest element → read its job (a posting
  * element: the posting with its job, in one call) → commit the observation to the inbox →
  * delete the element by id. Each step is durable before the next, so a crash between any two
  * loses nothing and applies nothing twice: the element stays until its job is committed, and
@@ -68,7 +68,7 @@ export interface DrainReport {
   failure?: AtsFailure & { step: DrainStep };
 }
 
-/** The element cannot be read: its object is out of reach, gone, or unreadable (spec §5). */
+/** The element cannot be read: its object is out of reach, gone, or unreadable (docs/talentlink.md §5). */
 const POISON_ON_PEEK = new Set(['ELEMENT_FORBIDDEN', 'ELEMENT_GONE']);
 /** The element's job (or posting) is gone, its document cannot be read, or its id cannot be sent. */
 const POISON_ON_FETCH = new Set(['NOT_FOUND', 'INVALID_RESPONSE', 'INVALID_ARGUMENT']);
@@ -168,7 +168,7 @@ export function createQueueDrain(
         const read = await readElement(ats, element);
         if (!read.ok) {
           if (!POISON_ON_FETCH.has(read.error.code)) return failed('fetch', read.error);
-          // The ATS lists live postings only (spec §2): a posting not found was taken down before
+          // The ATS lists live postings only (docs/talentlink.md §2): a posting not found was taken down before
           // its element was read (often by the connector itself). Recorded as such, not as a fault.
           const notLive = element.kind === 'posting' && read.error.code === 'NOT_FOUND';
           const stop = await poison(element, notLive ? { ...read.error, code: 'POSTING_NOT_LIVE' } : read.error);

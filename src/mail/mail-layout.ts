@@ -79,7 +79,7 @@ export function composeMail(subject: string, blocks: readonly MailBlock[]): Comp
 
 export const PARIS = 'Europe/Paris';
 
-/** How a recruiter names the legal time of the bodies' zones (DOMAIN.md: the window is in the body's own time). */
+/** How a recruiter names the legal time of the bodies' zones (docs/domain.md#legal-time-of-the-window). */
 const zoneNames: Record<string, string> = {
   'Europe/Paris': 'heure de Paris',
   'America/Guadeloupe': 'heure de la Guadeloupe',

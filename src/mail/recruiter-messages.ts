@@ -14,8 +14,8 @@ import {
 
 /**
  * The e-mails the connector writes because the real ATS has no call to submit a job for
- * approval (spec §4): the recruiters are asked to do it themselves, reminded, asked again when
- * a submission went out before EN3S was among its approvers (spec §6), and the administrators
+ * approval (docs/talentlink.md §4): the recruiters are asked to do it themselves, reminded, asked again when
+ * a submission went out before EN3S was among its approvers (docs/talentlink.md §6), and the administrators
  * are told when a job stays unsubmitted. Pure: the facts and the instants are parameters, and
  * nothing personal is needed beyond what is given (no recruiter's name: the mail goes to all the
  * job's recruiters). What to do follows what UCANSS tells recruiters (guide Ucanss, §2.3.2 and
@@ -151,7 +151,7 @@ export function submitRequest(facts: JobMailFacts): ComposedMail {
   ]);
 }
 
-/** A submission went out before EN3S was among its approvers: EN3S never received it (spec §6). */
+/** A submission went out before EN3S was among its approvers: EN3S never received it (docs/talentlink.md §6). */
 export function resubmitRequest(facts: ResubmitFacts): ComposedMail {
   const zone = zoneOf(facts);
   const approved = facts.approvedWithoutEn3s

@@ -30,7 +30,7 @@ import type { Db } from '../store/database.js';
  */
 export const DEFAULT_WINDOW_MARGIN_MS = 100;
 
-/** The gateway's sliding window (spec §1). */
+/** The gateway's sliding window (docs/talentlink.md §1). */
 export const GATEWAY_WINDOW_MS = 1_000;
 
 /** Most urgent first: the order in which this process serves its waiting callers. */

@@ -6,7 +6,7 @@ import { storeSnapshots } from './snapshot-events.js';
 
 /**
  * Catches what the queues and their alerts missed: lists the jobs changed since the cursor
- * (keyset on the instant of their last change, oldest first, spec §2) and puts each one in the
+ * (keyset on the instant of their last change, oldest first, docs/talentlink.md §2) and puts each one in the
  * inbox as a snapshot. A job already there with the same document is a duplicate and costs
  * nothing. Keyset paging does not move under the listing: a job that changes while it runs
  * (the connector's own team calls included) only comes again at the end, with its new instant.

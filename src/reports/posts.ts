@@ -26,8 +26,8 @@ const PAGE = 500;
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
 /**
- * The window's first and last day in the body's legal time: 1 January to 30 April, whatever the zone (DOMAIN.md, both
- * texts).
+ * The window's first and last day in the body's legal time: 1 January to 30 April, whatever the zone
+ * (docs/domain.md#who-is-concerned, both texts).
  */
 const windowOf = (campaign: number) => ({ start: `${campaign}-01-01`, end: `${campaign}-04-30` });
 

@@ -8,7 +8,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import type { Metrics } from './metrics.js';
 
 /**
- * How changes come in from the real ATS (spec §5): the tenant's queues, drained on a timer and
+ * How changes come in from the real ATS (docs/talentlink.md §5): the tenant's queues, drained on a timer and
  * whenever an alert pokes the route `POST /webhooks/talentlink/<token>`. The route reads no body
  * before the token is checked, so it is mounted before any body parser.
  */

@@ -16,7 +16,7 @@ import { withinTransaction } from './transaction.js';
  */
 
 const DAY_MS = 86_400_000;
-/** The quota is counted over a rolling 30 days, reset daily (spec §1 and its evidence). */
+/** The quota is counted over a rolling 30 days, reset daily (docs/talentlink.md §1, evidenced). */
 export const QUOTA_DAYS = 30;
 /**
  * Grants are kept this long after they leave the window before they are pruned: an instance

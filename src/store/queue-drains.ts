@@ -5,7 +5,7 @@ import type { QueuePoisonElementsTable } from './schema.js';
 import { withinTransaction } from './transaction.js';
 
 /**
- * The drains of the ATS's queues (spec §5).
+ * The drains of the ATS's queues (docs/talentlink.md §5).
  *
  * Leases: one drain per queue across every instance, because a poison element (a read answered
  * 403/404, without an id) can only be cleared with "delete the oldest element", which deletes

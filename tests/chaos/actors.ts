@@ -155,7 +155,7 @@ export async function driveScenario(
         break;
       }
       case 'add-approver':
-        // The recruiter adds the approval team's member themselves (seed 004 §2.3), keeping the rest.
+        // The recruiter adds the approval team's member themselves (guide Ucanss §2.3), keeping the rest.
         answer = await tenant.driver('PUT', `/jobs/${id}/team?mode=merge`, {
           approvers: [{ order: 1, stepOrder: 1, user: { id: EN3S_USER_ID }, lovValue: 'dérogation EN3S' }],
         });

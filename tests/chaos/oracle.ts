@@ -5,7 +5,7 @@ import type { OfferScript } from './scenario.js';
  * What the campaign must end as, read from the scenario and from what the people in it saw
  * (whether the recruiter's hurried publication went out before anyone set an approver): the
  * job's state in the service, what the tenant shows, and the side effects the tenant applied.
- * Written from the rules as DOMAIN.md and the contract (spec §4–§6) state them — not from
+ * Written from the rules as docs/domain.md and the contract (docs/talentlink.md §4–§6) state them — not from
  * `stepProcess`, which it checks. Policy: the defaults (enforce, undetermined treated as
  * concerned), inside the window, e-mails on.
  *
@@ -21,7 +21,7 @@ import type { OfferScript } from './scenario.js';
  * - a job closed before any answer is `closed`.
  */
 
-/** Statuses of the tenant (spec §6 defaults). */
+/** Statuses of the tenant (docs/talentlink.md §6 defaults). */
 export const STATUS = {
   draft: 'Brouillon',
   pending: "En attente d'approbation",
@@ -104,7 +104,7 @@ export function expectedOffer(script: OfferScript, observed: Observed): Expected
   };
 }
 
-/** The HTTP statuses the tenant's driver may answer each act with, by the rules of spec §6. */
+/** The HTTP statuses the tenant's driver may answer each act with, by the rules of docs/talentlink.md §6. */
 export function expectedAnswers(
   script: OfferScript,
   act: 'publish-at-once' | 'publish-after' | 'publish' | 'other',

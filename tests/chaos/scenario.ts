@@ -10,7 +10,7 @@ import { seededRandom } from '../support/seeded-random.js';
  * by hand from the Instruction DSS/4B/2026/34 (not computed by the eligibility code): that is
  * what lets the oracle stay independent of the connector's own rules.
  *
- * What people can do is what the real tenant lets them (spec §6): a recruiter adds approvers and
+ * What people can do is what the real tenant lets them (docs/talentlink.md §6): a recruiter adds approvers and
  * "Soumettre pour approbation" (the connector cannot), publishes (refused while the job has
  * approvers and is not approved, during the période), closes; EN3S approves or refuses the
  * submissions it is an approver of. A premature posting can only happen before the EN3S approver

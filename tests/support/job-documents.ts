@@ -1,7 +1,7 @@
 import type { JobDocument } from '../../connectors/talentlink/job-document.js';
 
 /**
- * Job documents as the ATS sends them (spec §1), built from the few fields a test cares about.
+ * Job documents as the ATS sends them (docs/talentlink.md §8), built from the few fields a test cares about.
  * People are fictitious.
  */
 export interface JobSpec {

@@ -15,7 +15,7 @@ import type { JobSpec } from './job-documents.js';
  * Jobs as the connector observes them in the real ATS (`JobSnapshot`), for tests of any area:
  * a builder of one snapshot, and `JobStory`, the life of one job where every change moves its
  * `updatedAt` as TalentLink's `updateDate` does. People are user ids, as the ATS gives them;
- * statuses carry the tenant's default texts (spec §6).
+ * statuses carry the tenant's default texts (docs/talentlink.md §6).
  */
 
 /** The EN3S approver as `mappings/talentlink.yaml` sets it (order 1, step 1, « dérogation EN3S »). */
@@ -38,7 +38,7 @@ export const testPolicy: ProcessPolicy = {
   },
 };
 
-/** The status texts of the tenant's defaults (spec §6), by meaning. */
+/** The status texts of the tenant's defaults (docs/talentlink.md §6), by meaning. */
 export const statusTexts: Record<JobStatusMeaning, string> = {
   DRAFT: 'Brouillon',
   PENDING_APPROVAL: "En attente d'approbation",

@@ -10,7 +10,7 @@ import type { JobPosting, JobSnapshot } from '../../src/domain/job-snapshot.js';
 import type { DrainPort } from '../../src/ingest/queue-drain.js';
 
 /**
- * The queues of a TalentLink tenant held in memory, as the REST contract (§5) describes them,
+ * The queues of a TalentLink tenant held in memory, as docs/talentlink.md §5 describes them,
  * for the drain's tests: a queue hands out its OLDEST element and keeps it until it is deleted;
  * elements are unique (an object already waiting is not queued twice, but an object whose
  * element was read is queued again by its next event); an empty queue answers null (204); a
@@ -233,7 +233,7 @@ export class MemoryQueueAts {
         `fetchJob: the job id must be a decimal integer, got ${JSON.stringify(jobId)}`,
       );
     const job = this.jobs.get(jobId);
-    // A job the user may not see comes back as an empty list, like one that does not exist (spec §2).
+    // A job the user may not see comes back as an empty list, like one that does not exist (docs/talentlink.md §2).
     if (!job || job.forbidden) return fail('permanent', 'NOT_FOUND', `fetchJob: no job ${jobId}`);
     if (job.corrupt)
       return fail(

@@ -2,7 +2,7 @@ import type { ChangeCursor } from '../../ats-port.js';
 import { isoFromMs } from './answers.js';
 
 /**
- * Keyset paging of the changed jobs (spec §2), pure. The listing asks for
+ * Keyset paging of the changed jobs (docs/talentlink.md §2), pure. The listing asks for
  * `updateDate >= since` in ascending order and continues from the last `updateDate` returned,
  * not from an offset: the connector's own writes move jobs to the end of the list, which would
  * make an offset skip others. Jobs already returned at exactly `since` are skipped by id; a job

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The shapes of the real TalentLink REST API (back-office API v23.1) that the connector reads
- * and writes: the contract's §1–§5. Only the fields the connector selects are listed. Ids are
+ * and writes: docs/talentlink.md §1–§5. Only the fields the connector selects are listed. Ids are
  * JSON numbers (int64) and dates epoch milliseconds. A field left out of a GraphQL selection is
  * absent, and an empty selected object comes back `null`, so every field is optional and
  * nullable here: what a use needs is checked where it is used, with the path in the message.

@@ -5,7 +5,7 @@ import { CircuitBreaker, type CircuitBreakerOptions } from '../circuit-breaker.j
 import { classifyAnswer, createScrubber, redactUrl, type StatusRule } from './outcome.js';
 
 /**
- * The HTTP side of the real TalentLink (spec §1), and the only module of this client that uses
+ * The HTTP side of the real TalentLink (docs/talentlink.md §1), and the only module of this client that uses
  * axios. Each call goes: circuit breaker (open: refused without a call) → a slot of the shared
  * `CallBudget` (a quota stop: refused without a call) → one request → an outcome. No retries
  * here: the callers own retrying, and a hidden retry would multiply calls against a budget of

@@ -11,7 +11,7 @@ import {
 import { MAX_PAGE, numericId, queries } from './queries.js';
 
 /**
- * The port's reads of jobs and postings (spec §2): one GraphQL read per call, with the same
+ * The port's reads of jobs and postings (docs/talentlink.md §2): one GraphQL read per call, with the same
  * selection of the job's fields everywhere, so that every `JobRead.document` decodes alike.
  */
 

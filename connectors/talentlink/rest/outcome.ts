@@ -1,14 +1,14 @@
 import type { AtsFailure } from '../../ats-port.js';
 
 /**
- * How an answer of the real TalentLink becomes an outcome (spec §1), without any I/O: the
+ * How an answer of the real TalentLink becomes an outcome (docs/talentlink.md §1), without any I/O: the
  * gateway's 403s by their text body, the "try again" statuses, and the 4xx whose
  * `X-Request-Error` header says why. Also the two guards that keep credentials out of what is
  * written: `redactUrl` (the API key rides in every URL's query string) and a scrubber for any
  * text the ATS sends back (it may echo the key, the user or the Basic token).
  */
 
-/** The texts of the gateway's 403 answers (spec §1), matched case-insensitively inside the body. */
+/** The texts of the gateway's 403 answers (docs/talentlink.md §1), matched case-insensitively inside the body. */
 export const gatewayBodies = {
   overQps: 'account over queries per second limit',
   overQuota: 'account over rate limit',

@@ -20,7 +20,7 @@ import { createQueueCalls } from './queue-calls.js';
 export type { MapOpening } from './context.js';
 
 /**
- * The real TalentLink behind the neutral `AtsPort` (spec §1–§5). The mapping of a vendor job
+ * The real TalentLink behind the neutral `AtsPort` (docs/talentlink.md §1–§5). The mapping of a vendor job
  * to a `JobSnapshot` is injected (`mapOpening`), so this client knows the wire and the mapping
  * knows the tenant's vocabulary, each testable alone.
  */

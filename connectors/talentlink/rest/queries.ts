@@ -1,7 +1,7 @@
 import { Kind, parse, print, stripIgnoredCharacters, visit, type DocumentNode, type ValueNode } from 'graphql';
 
 /**
- * The GraphQL reads of the real TalentLink (spec §2), sent as `GET /{resource}?query=…`.
+ * The GraphQL reads of the real TalentLink (docs/talentlink.md §2), sent as `GET /{resource}?query=…`.
  * Each query is written once as text with `$variables` and parsed at module load, so a typo
  * fails at start-up, not at the ATS. Values never go in by concatenation: the variables are
  * replaced in the parsed document by literal nodes (integers checked, strings escaped by
@@ -24,7 +24,7 @@ export const OPENING_SELECTION = `
 /** The fields of `publishedAdvertDtoSchema` but its job. */
 export const POSTING_SELECTION = 'id status creationDate updateDate postingStartDate postingEndDate endDate openingId';
 
-/** The vendor's page size limit (spec §2). */
+/** The vendor's page size limit (docs/talentlink.md §2). */
 export const MAX_PAGE = 100;
 
 const templates = {

@@ -6,7 +6,7 @@ import type { StatusRule } from './outcome.js';
 import { numericId } from './queries.js';
 
 /**
- * The queues (spec §5): read the oldest element, handle it, delete it. A read answered 403 or
+ * The queues (docs/talentlink.md §5): read the oldest element, handle it, delete it. A read answered 403 or
  * 404 is a poison element, named as such so the drain records it and clears it with
  * `deleteOldestQueueElement`; a delete answered 404 means the element is already gone.
  */

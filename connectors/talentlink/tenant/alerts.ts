@@ -2,7 +2,7 @@ import type { AlertCounters } from './counters.js';
 import type { TenantFaults } from './faults.js';
 
 /**
- * The queue alert (spec §5): each time an element is added to a queue, the tenant POSTs
+ * The queue alert (docs/talentlink.md §5): each time an element is added to a queue, the tenant POSTs
  * `{"queueName": …}` as JSON, unsigned, to every alert URL, fire-and-forget with a short time-out
  * and no retry (A: the vendor publishes neither). An alert is a poke: it may be dropped or sent
  * twice by fault injection, and the tenant never waits for it.

@@ -12,7 +12,7 @@ import {
 } from './tenant-context.js';
 
 /**
- * The approval and the publication of a job, by the rules table of spec §6. The approvers of a
+ * The approval and the publication of a job, by the rules table of docs/talentlink.md §6. The approvers of a
  * submission are those the job lists when it is submitted: one added later is not part of it
  * until the recruiter submits again, which starts a new submission (TalentLink's "Version 2").
  * Every approver of the submission must approve, in any order (A: `stepOrder` is shown, not

@@ -9,7 +9,7 @@ import type { QueueElementRecord } from './queues.js';
 import type { ActionErrorCode, Outcome } from './tenant-context.js';
 
 /**
- * The driver over HTTP, under `/sandbox` (spec §7): loopback clients only, JSON in and out,
+ * The driver over HTTP, under `/sandbox` (docs/talentlink.md §7): loopback clients only, JSON in and out,
  * errors `{code, message}` in French. Not part of the TalentLink contract.
  */
 

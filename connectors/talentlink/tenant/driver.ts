@@ -19,10 +19,11 @@ import type { JobRecord, PostingRecord } from './state.js';
 import { failure, ok, type Outcome, type TenantContext } from './tenant-context.js';
 
 /**
- * The driver: what tests and the demo do to the tenant as its people would (seed 004: a
- * recruiter creates, submits, edits, publishes, closes; an approver approves or refuses), and
- * the poison elements of spec §7. Clearly apart from the contract: the connector never calls it.
- * Every action answers a value; the job or posting comes back as the API would show it in full.
+ * The driver: what tests and the demo do to the tenant as its people would (the guide Ucanss,
+ * docs/domain.md#the-approval-in-talentlink: a recruiter creates, submits, edits, publishes, closes; an approver
+ * approves or refuses), and the poison elements of docs/talentlink.md §7. Clearly apart from the contract: the
+ * connector never calls it. Every action answers a value; the job or posting comes back as the API would show it in
+ * full.
  */
 
 type Dto = Record<string, unknown>;

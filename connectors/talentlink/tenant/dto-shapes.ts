@@ -3,7 +3,7 @@ import { Kind, type FieldNode, type SelectionSetNode } from 'graphql';
 /**
  * The fields each resource can select, filter and sort on: the subset of the vendor's DTOs
  * (`OpeningFullDto`, `PublishedAdvertDto`, `UserFullDto`, `DepartmentFullDto`) the tenant
- * simulates. The selection rules of spec §2 live here: only selected fields come back, nested
+ * simulates. The selection rules of docs/talentlink.md §2 live here: only selected fields come back, nested
  * objects and lists by their own selection, and an empty selected object comes back `null`.
  */
 
@@ -105,7 +105,7 @@ export function checkSelection(selection: SelectionSetNode, shape: ObjectShape, 
 
 /**
  * The selected fields of a full DTO; a selection already checked with `checkSelection`. An
- * object whose selected fields are all null or empty lists comes back null (spec §2 (E): a team
+ * object whose selected fields are all null or empty lists comes back null (docs/talentlink.md §2 (E): a team
  * with no member is `null`, as a Java DTO of empty fields is); items of a list (and
  * the root's items) stay objects, so a list keeps its length.
  */

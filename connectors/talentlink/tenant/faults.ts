@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createPrng, deriveSeed, type Prng } from './prng.js';
 
 /**
- * Fault injection (spec §7): failed and slow calls, the gateway's 403 storms and a spent quota,
+ * Fault injection (docs/talentlink.md §7): failed and slow calls, the gateway's 403 storms and a spent quota,
  * lost or repeated alerts, elements repeated in a queue. Each fault is given as a rate (a share of
  * the calls, drawn from a seeded generator so a run replays) and/or as "the next N", spent first.
  * Poison elements are not drawn: the driver creates them on purpose (`injectPoison`).

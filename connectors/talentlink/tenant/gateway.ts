@@ -5,7 +5,7 @@ import type { TenantFaults } from './faults.js';
 
 /**
  * What stands in front of the API, in the order the vendor's gateway (Mashery) and then the
- * back office apply it (spec §1): the API key in the query string (none: 401; unknown: 403
+ * back office apply it (docs/talentlink.md §1): the API key in the query string (none: 401; unknown: 403
  * `Not Authorized`), the calls per second in a sliding window of 1,000 ms on arrival time (the
  * ninth: 403 `Account Over Queries Per Second Limit`), the monthly quota over a rolling 30 days
  * (403 `Account Over Rate Limit`), then the user (HTTP Basic or `username`/`password` headers:
@@ -18,7 +18,7 @@ export const gatewayTexts = {
   notAuthorized: 'Not Authorized',
 } as const;
 
-/** A 4xx of the tenant: the reason in `X-Request-Error` (spec §1 (E)) and as a plain-text body. */
+/** A 4xx of the tenant: the reason in `X-Request-Error` (docs/talentlink.md §1 (E)) and as a plain-text body. */
 export function sendRequestError(res: Response, status: number, reason: string, body: string = reason): void {
   // A header value must be plain ASCII here: a queue name or a value echoed may not be.
   res

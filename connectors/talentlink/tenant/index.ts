@@ -27,7 +27,7 @@ import { TenantState } from './state.js';
 import type { TenantContext } from './tenant-context.js';
 
 /**
- * A simulated TalentLink tenant that answers exactly the contract of spec §1–§6 under
+ * A simulated TalentLink tenant that answers exactly the contract of docs/talentlink.md §1–§6 under
  * `/tlk/rest`, and nothing the real ATS would not; the driver (in process, and over HTTP under
  * `/sandbox`) acts as the tenant's people and injects faults (§7). See README.md beside this file.
  */

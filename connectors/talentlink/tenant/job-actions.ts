@@ -15,7 +15,7 @@ import {
 } from './tenant-context.js';
 
 /**
- * What a recruiter does to a job in the tenant (spec §6), and the API's `PATCH` of its team:
+ * What a recruiter does to a job in the tenant (docs/talentlink.md §6), and the API's `PATCH` of its team:
  * create (`Brouillon`, `JOB_CREATED_EVENT`), set the team (the status does not move), edit a
  * field (`updateDate` moves; an approved job stays approved unless the rules say otherwise),
  * close, cancel. The driver also deletes or restricts a job, to make poison queue elements.
@@ -32,7 +32,7 @@ const memberWrite = z
   .refine((m) => m.user !== undefined || m.userId !== undefined, { message: 'expected user.id' });
 const approverWrite = memberWrite.and(z.object({ stepOrder: z.number().int().nullish() }));
 
-/** The write shape of a team (spec §4): `{order, user: {id}, lovValue}`, `stepOrder` for approvers. */
+/** The write shape of a team (docs/talentlink.md §4): `{order, user: {id}, lovValue}`, `stepOrder` for approvers. */
 export const teamWriteSchema = z.object({
   recruiters: z.array(memberWrite).optional(),
   operationals: z.array(memberWrite).optional(),

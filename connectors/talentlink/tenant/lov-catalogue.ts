@@ -1,6 +1,6 @@
 /**
  * The tenant's lists of values (LOVs) and free-form fields, with stable numeric ids: the
- * classification fields of spec §3 under the French names a tenant would show. A LOV or a value
+ * classification fields of docs/talentlink.md §3 under the French names a tenant would show. A LOV or a value
  * the catalogue does not know yet gets the next id of its range, so ids stay stable for one
  * tenant and the known ones never move.
  */
@@ -18,7 +18,7 @@ export interface FreeFormEntry {
   value: string;
 }
 
-/** The canonical classification fields, by the name the tenant gives them (spec §3 (A)). */
+/** The canonical classification fields, by the name the tenant gives them (docs/talentlink.md §3 (A)). */
 export const classificationFieldNames = {
   grid: { lov: 'Grille de classification' },
   level: { lov: 'Niveau ou groupe' },

@@ -5,7 +5,7 @@ import { tenantRulesSchema } from './rules.js';
 
 /**
  * Options of the simulated tenant, validated once by `createTenant`. `createTenant()` alone gives
- * the tenant of spec §1–§7: user `demo:demo:BO`, password and API key `demo`, 8 calls per second,
+ * the tenant of docs/talentlink.md §1–§7: user `demo:demo:BO`, password and API key `demo`, 8 calls per second,
  * no monthly quota, the rules table's defaults, the two queues, the EN3S approver and a few
  * recruiters, the organisation tree of the UCANSS bodies.
  */
@@ -32,7 +32,7 @@ export const tenantOptionsSchema = z.object({
     .prefault({}),
   /** Seed of every random draw (faults). */
   seed: z.number().int().default(1),
-  /** Where queue alerts are POSTed (spec §5). */
+  /** Where queue alerts are POSTed (docs/talentlink.md §5). */
   alertUrls: z.array(z.url()).default([]),
   alertTimeoutMs: z.number().int().min(1).default(2_000),
   rules: tenantRulesSchema.prefault({}),

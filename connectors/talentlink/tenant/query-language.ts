@@ -11,7 +11,7 @@ import {
 import { fieldShape, type ObjectShape } from './dto-shapes.js';
 
 /**
- * The read language of the real API (spec §2): `GET /{resource}?query=<GraphQL>`, one root field
+ * The read language of the real API (docs/talentlink.md §2): `GET /{resource}?query=<GraphQL>`, one root field
  * with `first`, `after`, `where`, `sortBy`, `orderBy`. The document is parsed with the graphql
  * package and its AST walked here; anything the vendor's language would not take (a syntax error,
  * an unknown field, argument or filter, a variable) is an expected failure with a reason, which

@@ -4,7 +4,7 @@ import type { QueueElementRecord, QueueType } from './queues.js';
 import type { TenantContext } from './tenant-context.js';
 
 /**
- * The queue calls exactly as spec §5's table: list, read the oldest element or one by id
+ * The queue calls exactly as docs/talentlink.md §5's table: list, read the oldest element or one by id
  * (204 when empty, 400 for an unknown queue, 403 when the object is not accessible to the
  * queue's owner, 404 when it is no longer in the database), delete one element or the oldest.
  * A read never removes; `jobStatus` is the job's status at the time of the read.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The tenant's queues (spec §5). A queue listens to events and holds references to the objects
+ * The tenant's queues (docs/talentlink.md §5). A queue listens to events and holds references to the objects
  * that raised them, oldest first; reading does not remove, deleting does. With unique elements,
  * an object is held once however often it changes, except that (A) an object raising one of the
  * queue's events after its element was read is queued again, so a change made between a

@@ -17,7 +17,7 @@ import { parseReadQuery } from './query-language.js';
 import type { TenantContext } from './tenant-context.js';
 
 /**
- * The contract's reads and writes (spec §2–§4): `GET /{resource}?query=<GraphQL>` for jobs,
+ * The contract's reads and writes (docs/talentlink.md §2–§4): `GET /{resource}?query=<GraphQL>` for jobs,
  * postings, users and departments; `PATCH /position/{id}` of the team; `PUT
  * /publishedadvert/unpost`. A job the API user may not see is left out of reads (403 on a write);
  * a posting taken down is no longer listed (A: a listed posting is a live one).

@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 
 /**
- * The tenant's statuses and rules (spec §6) as a table of settings. The real tenant's status
+ * The tenant's statuses and rules (docs/talentlink.md §6) as a table of settings. The real tenant's status
  * texts and its publication rule are assumptions (A): each one is a line here, so that a test
  * (or an integrator who learnt the real tenant's texts) changes a setting, not the code.
  */

@@ -21,7 +21,7 @@ export interface TeamRecord {
   approvers: ApproverRecord[];
 }
 
-/** One submission for approval: its approvers are those listed when it started (spec §6). */
+/** One submission for approval: its approvers are those listed when it started (docs/talentlink.md §6). */
 export interface Submission {
   number: number;
   startedAt: number;
@@ -109,7 +109,7 @@ export class TenantState {
 
 /**
  * The next `updateDate` of a change: the clock's instant, but always after the previous one, so
- * that two changes at one frozen instant still order (spec §3: `updateDate` moves on every change).
+ * that two changes at one frozen instant still order (docs/talentlink.md §3: `updateDate` moves on every change).
  */
 export function nextUpdateDate(previous: number, nowMs: number): number {
   return Math.max(nowMs, previous + 1);

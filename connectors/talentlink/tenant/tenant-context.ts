@@ -7,7 +7,7 @@ import { nextUpdateDate, type JobRecord, type TenantState } from './state.js';
 
 /**
  * What the tenant's actions work on, and the small helpers they share: finding a job, moving
- * its `updateDate`, changing its status (which raises `JOB_STATUS_CHANGED_EVENT`, spec §5).
+ * its `updateDate`, changing its status (which raises `JOB_STATUS_CHANGED_EVENT`, docs/talentlink.md §5).
  * Actions answer values: `{ok: false, error: {code, message}}` with a French message, since
  * the driver shows them to people; the REST routes give their own English reasons.
  */

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../database.js';
 
 /**
- * The drains of the ATS's queues (spec §5; see `src/store/queue-drains.ts`):
+ * The drains of the ATS's queues (docs/talentlink.md §5; see `src/store/queue-drains.ts`):
  * - one lease per queue, so that one drain alone reads a queue across every instance (clearing
  *   a poison element with "delete the oldest" is safe only then); a lease that is not renewed
  *   expires, so an instance that dies does not hold its queue for good;

@@ -10,7 +10,7 @@ import { crashingOnInsert, observations, steppingClock } from './drain-support.j
 
 /**
  * Draining a queue: peek → fetch → commit → delete, on real databases against an in-memory
- * tenant that behaves as spec §5 says. A crash between any two steps, then a new run, loses
+ * tenant that behaves as docs/talentlink.md §5 says. A crash between any two steps, then a new run, loses
  * nothing and commits each observation once; poison elements are recorded and cleared.
  */
 

@@ -8,7 +8,7 @@ import { data } from '../../support/domain.js';
 import { JobStory, testPolicy, unreachableAts } from '../../support/job-snapshots.js';
 
 /**
- * The change listing waits out the gateway's "over limit" (a 403 that is a wait, spec §1) and asks
+ * The change listing waits out the gateway's "over limit" (a 403 that is a wait, docs/talentlink.md §1) and asks
  * for the same page again, instead of giving up until the next run; a refusal still ends the run.
  */
 

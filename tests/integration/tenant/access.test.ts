@@ -10,7 +10,7 @@ afterEach(async () => {
   s = null;
 });
 
-describe('tenant access (spec §1)', () => {
+describe('tenant access (docs/talentlink.md §1)', () => {
   it('serves a call with the key in the query and the user as HTTP Basic, or as username/password headers', async () => {
     s = await startTenant();
     const basic = await s.api('GET', '/position', { params: { query: oneJob } });

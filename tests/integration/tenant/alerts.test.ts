@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const r of receivers.splice(0)) await r.stop();
 });
 
-describe('queue alerts (spec §5)', () => {
+describe('queue alerts (docs/talentlink.md §5)', () => {
   it('POSTs {"queueName": …} as JSON without any signature to every alert URL, once per element added', async () => {
     const [a, b] = [await startAlertReceiver(), await startAlertReceiver(500)];
     receivers.push(a, b);

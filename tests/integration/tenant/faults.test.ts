@@ -12,7 +12,7 @@ afterEach(async () => {
 
 const team = { team: { approvers: [{ order: 1, stepOrder: 1, user: { id: EN3S } }] } };
 
-describe('fault injection (spec §7)', () => {
+describe('fault injection (docs/talentlink.md §7)', () => {
   it('fails the next N calls of one operation with a 5xx before anything is applied', async () => {
     s = await startTenant();
     const id = newJob(s.tenant);

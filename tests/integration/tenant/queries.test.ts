@@ -38,7 +38,7 @@ const positions = async (graphql: string) => {
   return a.json.data.positions as any[];
 };
 
-describe('the query language (spec §2)', () => {
+describe('the query language (docs/talentlink.md §2)', () => {
   it('reads one job with the selection the connector sends, valid against its zod schema', async () => {
     const a = await s.query('/position', queries.jobById(jobs[0]!));
     const parsed = positionsAnswerSchema.parse(a.json);

@@ -22,7 +22,7 @@ const del = (t: StartedTenant, id: number | string, name = 'en3s-positions') =>
 const delOldest = (t: StartedTenant, name = 'en3s-positions') =>
   t.api('DELETE', '/queues/element/oldest-element', { params: { queueName: name } });
 
-describe('queues (spec §5)', () => {
+describe('queues (docs/talentlink.md §5)', () => {
   it('lists the queues with their counts, and answers 204 when the tenant has none', async () => {
     s = await startTenant();
     newJob(s.tenant);

@@ -22,7 +22,7 @@ function tenantAt(instant: string, rules = {}): Tenant {
   return createTenant({ callsPerSecond: 0, clock: { start: instant, frozen: true }, rules });
 }
 
-describe('the rules table (spec §6)', () => {
+describe('the rules table (docs/talentlink.md §6)', () => {
   it('create → Brouillon with JOB_CREATED_EVENT', () => {
     const t = tenantAt(inWindow);
     const id = newJob(t);

@@ -27,7 +27,7 @@ const en3sTeam = {
   },
 };
 
-describe('PATCH /position/{id} (spec §4)', () => {
+describe('PATCH /position/{id} (docs/talentlink.md §4)', () => {
   it('replaces the team (the sandbox default), moves updateDate, keeps the status', async () => {
     s = await startTenant();
     const id = newJob(s.tenant, 'Responsable paie', [DIRECTOR]);
@@ -87,7 +87,7 @@ describe('PATCH /position/{id} (spec §4)', () => {
   });
 });
 
-describe('PUT /publishedadvert/unpost (spec §4)', () => {
+describe('PUT /publishedadvert/unpost (docs/talentlink.md §4)', () => {
   it('takes postings down (204), after which they are no longer listed, and a second time is 404', async () => {
     s = await startTenant({ clock: { start: afterWindow, frozen: true } });
     const id = newJob(s.tenant);

@@ -4,10 +4,10 @@ import { data, decide } from '../../support/domain.js';
 import type { JobSpec } from '../../support/job-documents.js';
 
 /**
- * Every reason cites where its rule really is (DOMAIN.md). The circulaire 2014/350 is known only
- * through the UCANSS guide (seed 004): it is cited « Circulaire DSS/4B/2014/350, citée par le guide
- * Ucanss §… », the section being the guide's, never a section of the circulaire itself. The
- * instruction 2026/34 is cited by its own sections; what it does not say is cited where it is.
+ * Every reason cites where its rule really is (docs/domain.md#every-decision-says-why). The circulaire 2014/350 is
+ * known only through the UCANSS guide: it is cited « Circulaire DSS/4B/2014/350, citée par le guide Ucanss §… », the
+ * section being the guide's, never a section of the circulaire itself. The instruction 2026/34 is cited by its own
+ * sections; what it does not say is cited where it is.
  */
 const OLD = '2025-02-03T10:00:00+01:00';
 const OLD_CLOSED = '2025-06-02T10:00:00+02:00';

@@ -8,8 +8,8 @@ import type { JobSpec } from '../../support/job-documents.js';
  * directeurs délégués »; a category written as one of those titles is an agent de direction, never
  * concerned: under the circulaire because the UCANSS guide says so (§1.3, note), under the
  * instruction by a reading (it says nothing; R. 123-37 sets those posts apart). The agent comptable
- * is not an agent de direction (DOMAIN.md): outside the « Employés et cadres » grid, so an offer
- * classified at a concerned level of the grid is to be checked.
+ * is not an agent de direction (docs/domain.md#the-agent-comptable): outside the « Employés et cadres » grid, so an
+ * offer classified at a concerned level of the grid is to be checked.
  */
 const OLD = '2025-02-03T10:00:00+01:00';
 const NEW = '2027-02-01T10:00:00+01:00';
@@ -223,7 +223,7 @@ const agentComptable: Row[] = [
   ],
 ];
 
-describe('the agent comptable is not an agent de direction (DOMAIN.md; R. 123-48 CSS)', () => {
+describe('the agent comptable is not an agent de direction (R. 123-48 CSS)', () => {
   it.each(agentComptable)('%s', (_name, at, spec, expected) => {
     const d = decide(spec, at);
     const reason = d.reasons[0]!;

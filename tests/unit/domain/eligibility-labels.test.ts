@@ -3,12 +3,12 @@ import { decide } from '../../support/domain.js';
 import type { JobSpec } from '../../support/job-documents.js';
 
 /**
- * Labels read as a person would (DOMAIN.md, « A label is read as the recruiter meant it »): levels
- * and groups abbreviated, with or without « niveau »/« groupe », in roman or arabic figures, with
- * a category in front; grids spelled out with or without accents; the mines' job family in any
- * case or number. A label whose every reading gives one answer is decided, with a `reading`; one
- * whose readings differ, or that exists in no reading, is undetermined and names the field.
- * Instants: 2025-02-03 falls under the circulaire 2014/350, 2027-02-01 under the instruction 2026/34.
+ * Labels read as a person would (docs/domain.md#labels-read-as-the-recruiter-meant-them, « A label is read as the
+ * recruiter meant it »): levels and groups abbreviated, with or without « niveau »/« groupe », in roman or arabic
+ * figures, with a category in front; grids spelled out with or without accents; the mines' job family in any case or
+ * number. A label whose every reading gives one answer is decided, with a `reading`; one whose readings differ, or that
+ * exists in no reading, is undetermined and names the field. Instants: 2025-02-03 falls under the circulaire 2014/350,
+ * 2027-02-01 under the instruction 2026/34.
  */
 const OLD = '2025-02-03T10:00:00+01:00';
 const NEW = '2027-02-01T10:00:00+01:00';

@@ -4,9 +4,9 @@ import { data, decide } from '../../support/domain.js';
 /**
  * Social security bodies outside the texts, and employers whose names look like a body's, are
  * known and decided "not concerned", citing the list of bodies of the text in force, rather than
- * "unknown" (DOMAIN.md: "Know the social security bodies outside the texts too"). The lists:
- * Instruction DSS/4B/2026/34 §1.1 (and its mention Outre-mer: CGSS and CSS de Mayotte only);
- * Circulaire DSS/4B/2014/350, as quoted by the guide Ucanss §1.2.
+ * "unknown" (docs/domain.md#bodies-recognised-precisely: "Know the social security bodies outside the texts too"). The
+ * lists: Instruction DSS/4B/2026/34 §1.1 (and its mention Outre-mer: CGSS and CSS de Mayotte only); Circulaire
+ * DSS/4B/2014/350, as quoted by the guide Ucanss §1.2.
  */
 const NEW = '2027-02-01T10:00:00+01:00';
 const OLD = '2025-02-03T10:00:00+01:00';

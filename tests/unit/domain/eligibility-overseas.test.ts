@@ -5,11 +5,10 @@ import { OUTRE_MER_ZONES } from '../../../src/domain/legal-time.js';
 import { data, decide, offerOf } from '../../support/domain.js';
 
 /**
- * The window of an overseas body, in its own legal time (DOMAIN.md: "The window is in the body's
- * own legal time … An overseas body whose territory cannot be read is undetermined, and its window
- * must never be computed in Paris time"). The window is 1 January → 30 April (Instruction
- * DSS/4B/2026/34 §1.1 and §1.2), which applies to the CGSS of Guadeloupe, Martinique, La Réunion,
- * Guyane and to the CSS de Mayotte (mention Outre-mer).
+ * The window of an overseas body, in its own legal time (docs/domain.md#legal-time-of-the-window: "The window is in the
+ * body's own legal time … An overseas body whose territory cannot be read is undetermined, and its window must never be
+ * computed in Paris time"). The window is 1 January → 30 April (Instruction DSS/4B/2026/34 §1.1 and §1.2), which
+ * applies to the CGSS of Guadeloupe, Martinique, La Réunion, Guyane and to the CSS de Mayotte (mention Outre-mer).
  */
 type Spec = Parameters<typeof decide>[0];
 type Row = [proves: string, spec: Spec, at: string, expected: { open: boolean; concerned: boolean | null }];
@@ -18,7 +17,7 @@ const rg8 = (orgName: string): Spec => ({ orgName, grid: 'RG', level: '8' });
 
 const placed: Row[] = [
   [
-    'DOMAIN.md: 30 April 23:30 in Pointe-à-Pitre is inside, though 1 May 05:30 in Paris',
+    'legal time: 30 April 23:30 in Pointe-à-Pitre is inside, though 1 May 05:30 in Paris',
     rg8('CGSS de la Guadeloupe - Pointe-à-Pitre'),
     '2027-04-30T23:30:00-04:00',
     { open: true, concerned: true },
@@ -30,7 +29,7 @@ const placed: Row[] = [
     { open: false, concerned: true },
   ],
   [
-    'DOMAIN.md: 1 May 00:30 in Saint-Denis de La Réunion is outside, though 30 April 22:30 in Paris',
+    'legal time: 1 May 00:30 in Saint-Denis de La Réunion is outside, though 30 April 22:30 in Paris',
     rg8('CGSS de La Réunion - Saint-Denis'),
     '2027-05-01T00:30:00+04:00',
     { open: false, concerned: true },

@@ -3,7 +3,7 @@ import { readings } from '../../../src/domain/readings.js';
 import { decide } from '../../support/domain.js';
 
 /**
- * Readings made visible (DOMAIN.md: « the reason says that it is a reading and what it rests
+ * Readings made visible (docs/domain.md#readings: « the reason says that it is a reading and what it rests
  * on, so that a jurist can find every interpretation in one list »): a reason carries a French
  * `reading` exactly when it rests on what the texts do not state, and the catalogue lists every
  * reading the engine can make.

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../support/domain.js';
 
 /**
- * Who is concerned: every row of DOMAIN.md's table and its reading notes, one named case each,
- * citing the text it comes from. Instants: 2025-02-03 falls under the circulaire 2014/350,
- * 2027-02-01 under the instruction 2026/34; both inside the window.
+ * Who is concerned: every row of the table in docs/domain.md#who-is-concerned and its reading notes, one named case
+ * each, citing the text it comes from. Instants: 2025-02-03 falls under the circulaire 2014/350, 2027-02-01 under the
+ * instruction 2026/34; both inside the window.
  */
 const OLD = '2025-02-03T10:00:00+01:00';
 const NEW = '2027-02-01T10:00:00+01:00';

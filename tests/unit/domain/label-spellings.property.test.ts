@@ -4,11 +4,11 @@ import { decide } from '../../support/domain.js';
 import type { JobSpec } from '../../support/job-documents.js';
 
 /**
- * No spelling of a concerned case ever makes it « not concerned » (DOMAIN.md: a label is read as
- * the recruiter meant it; never a silent false). From each concerned case of the texts, the label
- * is written the ways recruiters write it — case, accents, spaces, « niveau »/« niv. »/« N »,
- * « groupe »/« gr. », roman figures, a category in front, the grid spelled out — and the decision
- * is concerned or undetermined, never `false`.
+ * No spelling of a concerned case ever makes it « not concerned »
+ * (docs/domain.md#labels-read-as-the-recruiter-meant-them: a label is read as the recruiter meant it; never a silent
+ * false). From each concerned case of the texts, the label is written the ways recruiters write it — case, accents,
+ * spaces, « niveau »/« niv. »/« N », « groupe »/« gr. », roman figures, a category in front, the grid spelled out — and
+ * the decision is concerned or undetermined, never `false`.
  */
 const OLD = '2025-02-03T10:00:00+01:00';
 const NEW = '2027-02-01T10:00:00+01:00';

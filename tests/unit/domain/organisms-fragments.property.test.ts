@@ -4,7 +4,7 @@ import { foldName } from '../../../src/domain/organisms.js';
 import { data } from '../../support/domain.js';
 
 /**
- * DOMAIN.md, reading notes: "a name that merely contains a concerned body's acronym … is not that
+ * docs/domain.md#bodies-recognised-precisely: "a name that merely contains a concerned body's acronym … is not that
  * body". The acronyms are the one-word phrases of every body type the texts name (Instruction
  * DSS/4B/2026/34 §1.1, Circulaire DSS/4B/2014/350 via the guide Ucanss §1.2): CAF, CPAM, MSA,
  * CGSS, URSSAF, CNIEG, CAVIMAC… Glued to other letters (« CAFAT », « xCPAM », « Msaé »), in a name

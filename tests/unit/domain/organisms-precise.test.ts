@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { data } from '../../support/domain.js';
 
 /**
- * Bodies recognised precisely (DOMAIN.md, reading notes: "a name that merely contains a concerned
+ * Bodies recognised precisely (docs/domain.md#bodies-recognised-precisely: "a name that merely contains a concerned
  * body's acronym or a common phrase … is not that body"). The texts name the bodies in the
  * instruction DSS/4B/2026/34 (addressees and §1.1) and the circulaire of 2014 (guide Ucanss §1.2).
  * Names are spelled as recruiters and tenants write them.

@@ -4,10 +4,10 @@ import { OUTRE_MER_ZONES } from '../../../src/domain/legal-time.js';
 import { data } from '../../support/domain.js';
 
 /**
- * Every territory an overseas body serves, for any body type (DOMAIN.md: "Know every territory an
- * overseas body serves, not only its main island"). The instruction DSS/4B/2026/34 (mention
- * Outre-mer) names the CGSS of Guadeloupe, Martinique, La Réunion and Guyane and the CSS de
- * Mayotte; in the DOM the CAF, URSSAF and ARS exist beside the CGSS and are placed the same way.
+ * Every territory an overseas body serves, for any body type (docs/domain.md#legal-time-of-the-window: "Know every
+ * territory an overseas body serves, not only its main island"). The instruction DSS/4B/2026/34 (mention Outre-mer)
+ * names the CGSS of Guadeloupe, Martinique, La Réunion and Guyane and the CSS de Mayotte; in the DOM the CAF, URSSAF
+ * and ARS exist beside the CGSS and are placed the same way.
  */
 type Row = [name: string, type: string, territory: string | null, proves: string];
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeCursor, JobRead } from '../../../connectors/ats-port.js';
 import { argumentsOf, makePort, REST, sampleOpening, sentQuery, interceptedTenant } from './support.js';
 
-/** `listChangedJobs` against a tenant that honours the filter, the sort and the paging (spec §2). */
+/** `listChangedJobs` against a tenant that honours the filter, the sort and the paging (docs/talentlink.md §2). */
 
 const { server, seen } = interceptedTenant();
 

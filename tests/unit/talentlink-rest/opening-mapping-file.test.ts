@@ -50,7 +50,7 @@ describe('mappings/talentlink.yaml: the shipped file', () => {
     expect(Object.keys(old).sort()).toEqual(['approvalTeam', 'customFields', 'jobExchangeChannel']);
   });
 
-  it('loads with the REST loader, with the defaults of spec §3', () => {
+  it('loads with the REST loader, with the defaults of docs/talentlink.md §3', () => {
     const fields = loadOpeningMapping().classificationFields;
     expect({
       grid: fields.grid.lov,
@@ -81,7 +81,7 @@ describe('mappings/talentlink.yaml: the shipped file', () => {
     expect(fields.level.stripPrefixes).toEqual(old.level.stripPrefixes);
   });
 
-  it('holds the status table of spec §6 and the EN3S approver of seed 004', () => {
+  it('holds the status table of docs/talentlink.md §6 and the EN3S approver of the guide Ucanss', () => {
     const mapping = loadOpeningMapping();
     expect(mapping.jobStatuses).toEqual({
       Brouillon: 'DRAFT',

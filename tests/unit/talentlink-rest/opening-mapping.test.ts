@@ -20,7 +20,7 @@ import {
 
 /**
  * A real TalentLink job (`OpeningFullDto`, as `GET /position` answers it) read into the neutral
- * `JobSnapshot` through the shipped `mappings/talentlink.yaml` (spec §3): identity, the body, the
+ * `JobSnapshot` through the shipped `mappings/talentlink.yaml` (docs/talentlink.md §3): identity, the body, the
  * classification. Every snapshot a case produces is checked against `jobSnapshotSchema`.
  */
 

@@ -3,8 +3,9 @@ import type { JobStatusMeaning } from '../../../src/domain/job-snapshot.js';
 import { adverts, CARSAT, CGSS, editedMapping, job, MINES, MSA, snapshot, UNKNOWN_STATUS } from './opening-fixtures.js';
 
 /**
- * A real TalentLink job's status read through the tenant's table (spec §6), its team as user
- * ids (spec §3, written back as such by spec §4), and its postings when they were read with it.
+ * A real TalentLink job's status read through the tenant's table (docs/talentlink.md §6), its team as user
+ * ids (docs/talentlink.md §3, written back as such by docs/talentlink.md §4), and its postings when they were read with
+ * it.
  */
 
 describe('opening mapping: the status, through the table of the file', () => {

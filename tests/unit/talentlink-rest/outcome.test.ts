@@ -13,7 +13,7 @@ const peekRules: Partial<Record<number, StatusRule>> = {
   404: { kind: 'permanent', code: 'ELEMENT_GONE', why: 'object gone' },
 };
 
-describe('the outcome of an answer (spec §1)', () => {
+describe('the outcome of an answer (docs/talentlink.md §1)', () => {
   // Each row: the case, from the contract's words, and what it must become.
   const table: Array<{
     name: string;

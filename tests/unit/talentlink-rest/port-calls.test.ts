@@ -23,7 +23,7 @@ const team: JobTeam = {
   ],
 };
 
-describe('writes (spec §4)', () => {
+describe('writes (docs/talentlink.md §4)', () => {
   it('setTeam PATCHes the whole team in the write shape, on the approver lane', async () => {
     let body: unknown;
     server.use(
@@ -99,7 +99,7 @@ describe('writes (spec §4)', () => {
   });
 });
 
-describe('queues (spec §5)', () => {
+describe('queues (docs/talentlink.md §5)', () => {
   const jobs: QueueRef = { name: 'EN3S postes', kind: 'job' };
   const postings: QueueRef = { name: 'EN3S annonces', kind: 'posting' };
 
@@ -209,7 +209,7 @@ describe('queues (spec §5)', () => {
   });
 });
 
-describe('limits, failures and the circuit breaker (spec §1)', () => {
+describe('limits, failures and the circuit breaker (docs/talentlink.md §1)', () => {
   const queue: QueueRef = { name: 'EN3S postes', kind: 'job' };
   const answerWith = (response: () => Response | Promise<Response>) => server.use(http.get(`${REST}/queues`, response));
 

@@ -25,7 +25,7 @@ const rootOf = (text: string) => {
   return root;
 };
 
-describe('the GraphQL reads (spec §2)', () => {
+describe('the GraphQL reads (docs/talentlink.md §2)', () => {
   it('every job read selects exactly the fields of openingDtoSchema', () => {
     const expected = schemaTree(openingDtoSchema);
     for (const text of [queries.jobById(1), queries.jobsByIds([1, 2]), queries.changedJobs(0, 10, 0)]) {
