@@ -13,8 +13,8 @@ import { drhApprover, JobStory, testPolicy, unreachableAts } from '../support/jo
  * Offer histories as the real pipeline writes them, to be copied a million times by the reports
  * bench. Each template is one job's life (snapshots applied by `applySnapshot`, time passing by
  * `applyToKnownOffer`) in an in-memory store; what is kept is the `offers` row, its report
- * projection (`offer_report`, written by the projector) and the ledger entries exactly as stored, with the job's id, number and title replaced by
- * placeholders.
+ * projection (`offer_report`, written by the projector) and the ledger entries exactly as
+ * stored, with the job's id, number and title replaced by placeholders.
  */
 
 export const ATS = '__ATS__';
