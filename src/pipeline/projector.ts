@@ -1,6 +1,6 @@
 import { catchUpProjection, projectChanges } from '../reports/projection.js';
 import type { Store } from '../store/database.js';
-import { appendLedger } from '../store/ledger.js';
+import { appendLedger, serviceEntry } from '../store/ledger.js';
 import { lastOfferChange, setProjectionCursor } from '../store/offer-changes.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PipelineContext } from './context.js';
@@ -53,16 +53,7 @@ export async function resetProjection(store: Store, now: Date): Promise<{ ledger
     await setProjectionCursor(trx, 0, at);
     const [entry] = await appendLedger(
       trx,
-      [
-        {
-          offer_source: null,
-          offer_ats_id: null,
-          campaign: null,
-          actor: 'system',
-          kind: 'projection.reset',
-          data: { trigger: 'cli', lastChange },
-        },
-      ],
+      [serviceEntry({ kind: 'projection.reset', data: { trigger: 'cli', lastChange } })],
       at,
     );
     return { ledgerSeq: entry!.seq, lastChange };

@@ -1,6 +1,6 @@
 import { retentionDay, retentionScope, type RetentionScope } from '../domain/retention.js';
 import type { Store } from '../store/database.js';
-import { appendLedger } from '../store/ledger.js';
+import { appendLedger, serviceEntry } from '../store/ledger.js';
 import { claimPurgeDay, countPurgeable, purgePersonalData, type PurgeCounts } from '../store/retention.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Clock } from '../clock.js';
@@ -43,11 +43,7 @@ export async function runRetentionPurge(
     const [entry] = await appendLedger(
       trx,
       [
-        {
-          offer_source: null,
-          offer_ats_id: null,
-          campaign: null,
-          actor: 'system',
+        serviceEntry({
           kind: 'retention.purge',
           data: {
             trigger: options.trigger,
@@ -56,7 +52,7 @@ export async function runRetentionPurge(
             receivedBefore: scope.receivedBefore,
             ...counts,
           },
-        },
+        }),
       ],
       nowIso,
     );

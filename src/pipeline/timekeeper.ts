@@ -1,6 +1,6 @@
 import { jobProcessStates, jobProcessTable } from '../domain/job-process-states.js';
 import { getCursor, setCursor } from '../store/cursors.js';
-import { appendLedger } from '../store/ledger.js';
+import { appendLedger, serviceEntry } from '../store/ledger.js';
 import { offerKeysInStates } from '../store/offer-keys.js';
 import { inTransaction } from '../store/transaction.js';
 import { applyToKnownOffer } from './apply.js';
@@ -82,14 +82,9 @@ export class Timekeeper extends Loop {
       await inTransaction(store, (trx) =>
         appendLedger(
           trx,
-          boundaries.map((b) => ({
-            offer_source: null,
-            offer_ats_id: null,
-            campaign: null,
-            actor: 'system' as const,
-            kind: b.kind,
-            data: { ...b.detail, at: new Date(b.atMs).toISOString() },
-          })),
+          boundaries.map((b) =>
+            serviceEntry({ kind: b.kind, data: { ...b.detail, at: new Date(b.atMs).toISOString() } }),
+          ),
           nowIso,
         ),
       );
