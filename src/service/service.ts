@@ -537,10 +537,10 @@ async function joinOtherInstances(
     await leaveInstances(store.db, instanceId).catch(() => undefined);
     await rm(markPath, { force: true });
   };
-  let joined = false;
-  const problems = (await migrated()) ? await join_() : [];
+  const ready = await migrated();
+  const problems = ready ? await join_() : [];
   if (problems.length > 0) await rm(markPath, { force: true });
-  joined = problems.length === 0 && (await migrated());
+  let joined = ready && problems.length === 0;
   const timer = setInterval(() => {
     const now = Date.now();
     const beat = joined
