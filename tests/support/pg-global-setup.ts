@@ -107,7 +107,8 @@ async function startServer(): Promise<Server> {
   }
 }
 
-function findBinDir(): string {
+/** The binaries of the newest PostgreSQL of the Debian package (server and tools: pg_dump, pg_restore…). */
+export function findBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root)

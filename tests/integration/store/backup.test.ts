@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -9,6 +9,7 @@ import { appendLedger, type NewLedgerEntry } from '../../../src/store/ledger.js'
 import { migrationStatus } from '../../../src/store/migrate.js';
 import { en3sInProcess as en3s } from '../../support/cli.js';
 import { openTestStore, testPostgresUrl, type TestStore } from '../../support/databases.js';
+import { findBinDir } from '../../support/pg-global-setup.js';
 
 /**
  * `en3s db backup` copies a SQLite database while it is written to, and the copy is a database
@@ -111,16 +112,6 @@ describe('en3s db backup (SQLite)', () => {
   });
 });
 
-/** The PostgreSQL binaries of the Debian package, the server's own version (the test server is started from them). */
-function pgBin(tool: string): string | null {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return null;
-  const version = readdirSync(root)
-    .filter((v) => existsSync(join(root, v, 'bin', tool)))
-    .sort((a, b) => Number(b) - Number(a))[0];
-  return version ? join(root, version, 'bin', tool) : null;
-}
-
 describe('PostgreSQL: the README procedure', () => {
   let store: TestStore;
   beforeAll(async () => {
@@ -136,14 +127,13 @@ describe('PostgreSQL: the README procedure', () => {
   });
 
   it('pg_dump then pg_restore into a new database gives a database the connector opens, ledger intact', async () => {
-    const pgDump = pgBin('pg_dump');
-    const pgRestore = pgBin('pg_restore');
     // The suite's PostgreSQL comes from the Debian package, whose tools are beside the server.
-    expect(pgDump, 'pg_dump of the Debian package postgresql').not.toBeNull();
+    const pgDump = join(findBinDir(), 'pg_dump');
+    const pgRestore = join(findBinDir(), 'pg_restore');
     const schema = new URL(store.url).searchParams.get('schema')!;
     const server = new URL(testPostgresUrl());
     const dump = join(mkdtempSync(join(tmpdir(), 'en3s-pgdump-')), 'en3s.dump');
-    const dumped = spawnSync(pgDump!, ['--format=custom', `--schema=${schema}`, `--file=${dump}`, server.toString()], {
+    const dumped = spawnSync(pgDump, ['--format=custom', `--schema=${schema}`, `--file=${dump}`, server.toString()], {
       encoding: 'utf8',
     });
     expect(dumped.status, dumped.stderr).toBe(0);
@@ -152,7 +142,7 @@ describe('PostgreSQL: the README procedure', () => {
     const restoredUrl = new URL(server.toString());
     restoredUrl.pathname = `/${target}`;
     try {
-      const restoredRun = spawnSync(pgRestore!, ['--no-owner', `--dbname=${restoredUrl.toString()}`, dump], {
+      const restoredRun = spawnSync(pgRestore, ['--no-owner', `--dbname=${restoredUrl.toString()}`, dump], {
         encoding: 'utf8',
       });
       expect(restoredRun.status, restoredRun.stderr).toBe(0);
