@@ -24,7 +24,8 @@ export function formatOfContentType(contentType: string): { ok: true; format: Bo
   if (!format) {
     return fail(
       'UNSUPPORTED_MEDIA_TYPE',
-      `type de contenu ${type === '' ? '(aucun)' : JSON.stringify(type)} non pris en charge, attendu application/xml ou application/json`,
+      `type de contenu ${type === '' ? '(aucun)' : JSON.stringify(type)} non pris en charge, ` +
+        `attendu application/xml ou application/json`,
     );
   }
   for (const param of params) {

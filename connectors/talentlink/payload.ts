@@ -236,7 +236,8 @@ function readXml(text: string, expected: 'notification' | 'job'): Tree {
     if (error instanceof UndefinedEntityError) {
       return fail(
         'MALFORMED_XML',
-        `XML mal formé : entité ${error.reference} non définie dans ${error.path} (sans DTD, seuls &lt; &gt; &amp; &quot; &apos; et les références de caractères existent)`,
+        `XML mal formé : entité ${error.reference} non définie dans ${error.path} (sans DTD, seuls ` +
+          `&lt; &gt; &amp; &quot; &apos; et les références de caractères existent)`,
         {
           path: error.path,
         },

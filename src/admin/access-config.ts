@@ -56,7 +56,9 @@ export function accessSettings(config: Config): AccessSettings {
   const proxyHeader = config.adminProxyUserHeader === '' ? null : config.adminProxyUserHeader.toLowerCase();
   if (proxyHeader && config.adminTrustedProxies.length === 0) {
     throw new AccessConfigError(
-      'EN3S_ADMIN_PROXY_USER_HEADER est défini mais EN3S_ADMIN_TRUSTED_PROXIES est vide : indiquez les adresses du proxy inverse, sinon n’importe quel client pourrait se déclarer administrateur',
+      'EN3S_ADMIN_PROXY_USER_HEADER est défini mais EN3S_ADMIN_TRUSTED_PROXIES est vide : ' +
+        'indiquez les adresses du proxy inverse, sinon n’importe quel client pourrait se déclarer ' +
+        'administrateur',
     );
   }
   const secret = config.adminSessionSecret;

@@ -316,14 +316,16 @@ export async function recordBoardEntry(
       throw new AdminError(
         409,
         'CONFLICT',
-        `l’offre ${record.job_number} n’est pas concernée par la période EN3S : aucun poste à saisir sur la bourse de l’EN3S`,
+        `l’offre ${record.job_number} n’est pas concernée par la période EN3S : aucun poste à ` +
+          `saisir sur la bourse de l’EN3S`,
       );
     const today = boardToday(record, now);
     const enteredOn = input.enteredOn ?? today;
     const earliest = `${key.campaign - 1}-01-01`;
     if (enteredOn > today || enteredOn < earliest) {
       throw badRequest(
-        `date de saisie : du ${frenchDay(earliest)} à aujourd’hui (${frenchDay(today)}, heure légale de l’organisme) attendue, reçu « ${frenchDay(enteredOn)} »`,
+        `date de saisie : du ${frenchDay(earliest)} à aujourd’hui (${frenchDay(today)}, heure ` +
+          `légale de l’organisme) attendue, reçu « ${frenchDay(enteredOn)} »`,
       );
     }
     const note = input.note ?? null;

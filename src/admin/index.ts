@@ -61,7 +61,8 @@ export function createAdminRouter(deps: AdminDeps): Router {
   const access = accessSettings(config);
   if (access.ephemeralKey)
     ctx.log.warn(
-      'admin sessions are signed with a random key: set EN3S_ADMIN_SESSION_SECRET to keep them across restarts and instances',
+      'admin sessions are signed with a random key: set EN3S_ADMIN_SESSION_SECRET to keep them ' +
+        'across restarts and instances',
     );
   const jar = createCookieJar(access.sessionKey, access.secureCookie);
   let lastReconcile: ReconcileOutcome | null = null;

@@ -15,7 +15,12 @@ import { sameToken } from './cookies.js';
 /** Why the service must not start with these settings, in French; null when it may. */
 export function metricsExposureProblem(config: Pick<Config, 'httpHost' | 'metricsTokenHash'>): string | null {
   if (config.metricsTokenHash !== '' || isLoopback(config.httpHost)) return null;
-  return `EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse que la boucle locale (EN3S_HTTP_HOST=${config.httpHost || '(toutes)'}), sinon /metrics serait ouvert à tous ; créez un jeton avec « en3s admin new-token prometheus » et indiquez son empreinte sha256 (ce qui suit « prometheus: »)`;
+  return (
+    `EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse que la ` +
+    `boucle locale (EN3S_HTTP_HOST=${config.httpHost || '(toutes)'}), sinon /metrics serait ` +
+    `ouvert à tous ; créez un jeton avec « en3s admin new-token prometheus » et indiquez son ` +
+    `empreinte sha256 (ce qui suit « prometheus: »)`
+  );
 }
 export function metricsGuard(config: Pick<Config, 'metricsTokenHash'>): RequestHandler {
   const expected = config.metricsTokenHash === '' ? null : config.metricsTokenHash;

@@ -91,10 +91,10 @@ function decisionSection(domain: DomainData, record: OfferRecord, memory: Sticky
   <dl class="facts">
     ${fact('Selon les textes', scopeWords[scopeOf(d.concerned)].inSentence)}
     ${fact('Périmètre retenu', concernedLabels[record.concerned] ?? record.concerned)}
-    ${override ? fact('Forçage', `${scopeWords[scopeOf(override.concerned)].inSentence}, par ${override.by} le ${frenchDateTime(override.at)} — motif : ${override.reason}`) : ''}
+    ${override ? fact('Forçage', `${scopeWords[scopeOf(override.concerned)].inSentence}, par ${override.by} le ${frenchDateTime(override.at)} ` + `— motif : ${override.reason}`) : ''}
     ${fact('Texte appliqué', d.ruleSet)}
     ${fact('Régime', d.regime ? (regimeLabels(domain).get(d.regime) ?? d.regime) : null)}
-    ${fact('Période EN3S', `${d.window.campaign} : du ${frenchDate(d.window.start, d.window.timeZone)} au ${frenchDate(new Date(Date.parse(d.window.end) - 1).toISOString(), d.window.timeZone)} (${d.window.timeZone}), ${d.windowOpen ? 'ouverte' : 'fermée'} lors de la décision`)}
+    ${fact('Période EN3S', `${d.window.campaign} : du ${frenchDate(d.window.start, d.window.timeZone)} au ${frenchDate(new Date(Date.parse(d.window.end) - 1).toISOString(), d.window.timeZone)} ` + `(${d.window.timeZone}), ${d.windowOpen ? 'ouverte' : 'fermée'} lors de la décision`)}
     ${d.missing.length > 0 ? fact('Données manquantes', missingFields(d.missing)) : ''}
   </dl>
   <table>

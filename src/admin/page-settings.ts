@@ -14,7 +14,8 @@ const policyRows = (c: Config): [string, string][] => [
   [
     'Mode',
     c.policyMode === 'enforce'
-      ? 'Application : le connecteur pose l’approbateur EN3S, retire les annonces publiées trop tôt et sollicite les recruteurs'
+      ? 'Application : le connecteur pose l’approbateur EN3S, retire les annonces publiées trop ' +
+        'tôt et sollicite les recruteurs'
       : 'Observation : il constate et rend compte, sans rien faire dans l’ATS',
   ],
   [
@@ -38,7 +39,8 @@ const policyRows = (c: Config): [string, string][] => [
   [
     'Rapport final et récapitulatif par réseau',
     c.reportsSchedule
-      ? `chaque année le ${c.reportsFinalAt.slice(3, 5)}/${c.reportsFinalAt.slice(0, 2)} à ${c.reportsFinalAt.slice(6).replace(':', ' h ')} (heure de Paris), fin de la période d’affectation`
+      ? `chaque année le ${c.reportsFinalAt.slice(3, 5)}/${c.reportsFinalAt.slice(0, 2)} à ${c.reportsFinalAt.slice(6).replace(':', ' h ')} ` +
+        `(heure de Paris), fin de la période d’affectation`
       : 'non planifiés',
   ],
 ];

@@ -20,14 +20,17 @@ export function refuseUndeclaredProxy(access: AccessSettings, log: Logger): Requ
     if (!told) {
       told = true;
       log.error(
-        'admin request through an undeclared reverse proxy (X-Forwarded-For): set EN3S_ADMIN_TRUSTED_PROXIES to its addresses; such requests are refused until then',
+        'admin request through an undeclared reverse proxy (X-Forwarded-For): set ' +
+          'EN3S_ADMIN_TRUSTED_PROXIES to its addresses; such requests are refused until then',
       );
     }
     next(
       new AdminError(
         503,
         'PROXY_NOT_DECLARED',
-        'le service reçoit cette demande par un proxy inverse non déclaré (en-tête X-Forwarded-For) : l’exploitant doit indiquer l’adresse du proxy dans EN3S_ADMIN_TRUSTED_PROXIES',
+        'le service reçoit cette demande par un proxy inverse non déclaré (en-tête ' +
+          'X-Forwarded-For) : l’exploitant doit indiquer l’adresse du proxy dans ' +
+          'EN3S_ADMIN_TRUSTED_PROXIES',
       ),
     );
   };

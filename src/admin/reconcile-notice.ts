@@ -31,15 +31,22 @@ export function reconcileNotice(query: Record<string, unknown>): string | undefi
   const since =
     typeof query.depuis === 'string' && INSTANT.test(query.depuis) ? ` depuis le ${frenchDateTime(query.depuis)}` : '';
   if (query.done === 'reconcile-failed')
-    return `Avant l’interruption : ${plural(listed, 'offre lue', 'offres lues')} dans la liste des changements de l’ATS${since}.`;
+    return (
+      `Avant l’interruption : ${plural(listed, 'offre lue', 'offres lues')} dans la liste des ` +
+      `changements de l’ATS${since}.`
+    );
   const inserted = count('nouvelles');
   const found =
     inserted === null
       ? ''
       : inserted === 0
         ? ', aucune version nouvelle : rien à traiter'
-        : `, dont ${plural(inserted, 'version nouvelle transmise', 'versions nouvelles transmises')} au traitement${listed > inserted ? ` (${frenchNumber(listed - inserted)} déjà connue${listed - inserted > 1 ? 's' : ''})` : ''}`;
+        : `, dont ${plural(inserted, 'version nouvelle transmise', 'versions nouvelles transmises')} ` +
+          `au traitement${listed > inserted ? ` (${frenchNumber(listed - inserted)} déjà connue${listed - inserted > 1 ? 's' : ''})` : ''}`;
   const more =
     query.suite === '1' ? ' La liste n’est pas épuisée : la réconciliation reprend d’elle-même dans un instant.' : '';
-  return `Résultat : ${plural(listed, 'offre lue', 'offres lues')} dans la liste des changements de l’ATS${since}${found}.${more}`;
+  return (
+    `Résultat : ${plural(listed, 'offre lue', 'offres lues')} dans la liste des changements de ` +
+    `l’ATS${since}${found}.${more}`
+  );
 }

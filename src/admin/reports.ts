@@ -42,7 +42,8 @@ export function parseKind(value: unknown): ReportKind {
   if (value === undefined || value === null || value === '' || value === 'report') return 'report';
   if (value === 'recap' || value === 'posts') return value;
   throw badRequest(
-    `type de rapport : « report » (rapport de contrôle), « recap » (récapitulatif par réseau) ou « posts » (postes à saisir sur la bourse de l’EN3S) attendu, reçu « ${String(value).slice(0, 50)} »`,
+    `type de rapport : « report » (rapport de contrôle), « recap » (récapitulatif par réseau) ` +
+      `ou « posts » (postes à saisir sur la bourse de l’EN3S) attendu, reçu « ${String(value).slice(0, 50)} »`,
   );
 }
 
@@ -134,7 +135,8 @@ export async function sendRunFile(deps: ReportsDeps, idText: string, res: Respon
   const path = await runFilePath(deps, run);
   if (!path)
     throw notFound(
-      `le fichier du rapport n° ${run.id} n’est pas dans le dossier des rapports du service (rapport écrit ailleurs, en ligne de commande, ou supprimé)`,
+      `le fichier du rapport n° ${run.id} n’est pas dans le dossier des rapports du service ` +
+        `(rapport écrit ailleurs, en ligne de commande, ou supprimé)`,
     );
   const expected = run.files[0]?.sha256;
   const actual = await sha256File(path);
@@ -142,7 +144,8 @@ export async function sendRunFile(deps: ReportsDeps, idText: string, res: Respon
     throw new AdminError(
       409,
       'CONFLICT',
-      `le fichier du rapport n° ${run.id} ne correspond plus à l’empreinte enregistrée lors de sa production : il a été modifié`,
+      `le fichier du rapport n° ${run.id} ne correspond plus à l’empreinte enregistrée lors de ` +
+        `sa production : il a été modifié`,
     );
   }
   res.setHeader('Content-Type', reportContentTypes[run.format]);

@@ -93,7 +93,10 @@ function commandDone(d: Data): string {
 /** A command the process asks for; an alert to the administrators is not a call to the ATS. */
 function commandRequested(d: Data): string {
   if (d.kind === 'notify_admins')
-    return `Alerte aux administrateurs demandée${d.again === true ? ' de nouveau' : ''} (tableau de bord et journal du service)`;
+    return (
+      `Alerte aux administrateurs demandée${d.again === true ? ' de nouveau' : ''} (tableau de ` +
+      `bord et journal du service)`
+    );
   return d.again === true
     ? `Commande demandée de nouveau (elle avait été abandonnée sans envoi) : ${command(d.kind)}`
     : `Commande demandée : ${command(d.kind)}`;
@@ -102,10 +105,12 @@ function commandRequested(d: Data): string {
 /** The one table of wordings: every kind of ledger entry the process, the pipeline and the actions write. */
 const describe: Record<string, (d: Data) => string> = {
   'event.received': (d) =>
-    `Offre lue dans l’ATS (${originLabels[text(d.origin)] ?? text(d.origin)}) : modifiée le ${when(d.updatedAt)}, statut « ${text(d.atsStatus)} »`,
+    `Offre lue dans l’ATS (${originLabels[text(d.origin)] ?? text(d.origin)}) : modifiée le ${when(d.updatedAt)}, ` +
+    `statut « ${text(d.atsStatus)} »`,
   'event.duplicate': (d) => `Lecture déjà traitée (offre modifiée le ${when(d.updatedAt)}) : rien ne change`,
   'event.stale': (d) =>
-    `Lecture plus ancienne (offre modifiée le ${when(d.updatedAt)}) que celle déjà traitée (modifiée le ${when(d.knownUpdatedAt)}) : ignorée`,
+    `Lecture plus ancienne (offre modifiée le ${when(d.updatedAt)}) que celle déjà traitée ` +
+    `(modifiée le ${when(d.knownUpdatedAt)}) : ignorée`,
   'event.rejected': (d) => `Lecture refusée : ${errorText(d.error)}`,
   decision: (d) => {
     const reasons = Array.isArray(d.reasons)
@@ -116,7 +121,8 @@ const describe: Record<string, (d: Data) => string> = {
     return `Décision : ${scope(d.concerned)}${d.ruleSet ? `, selon ${text(d.ruleSet)}` : ''}${reasons ? ` — ${reasons}` : ''}`;
   },
   'admin.override': (d) =>
-    `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} — motif : ${text(d.reason)}`,
+    `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} ` +
+    `— motif : ${text(d.reason)}`,
   'admin.reevaluate': (d) => `Nouvelle évaluation demandée — motif : ${text(d.reason)}`,
   'admin.retry': (d) =>
     `Commande n° ${text(d.commandId)} (${command(d.command)}) remise en file — motif : ${text(d.reason)}`,
@@ -127,7 +133,8 @@ const describe: Record<string, (d: Data) => string> = {
     const before = (d.supersedes ?? null) as Data | null;
     return `Poste saisi sur la bourse en ligne des postes de l’EN3S le ${day(d.enteredOn)}${d.note ? ` — note : ${text(d.note)}` : ''}${
       before
-        ? ` (remplace la saisie du ${day(before.enteredOn)} enregistrée par ${text(before.recordedBy)} le ${when(before.recordedAt)} ; le registre garde les deux)`
+        ? ` (remplace la saisie du ${day(before.enteredOn)} enregistrée par ${text(before.recordedBy)} ` +
+          `le ${when(before.recordedAt)} ; le registre garde les deux)`
         : ''
     }`;
   },
@@ -145,11 +152,13 @@ const describe: Record<string, (d: Data) => string> = {
     `Réponse observée : ${answerLabel(d.status, d.byEn3s)}${d.atsStatus ? `, statut « ${text(d.atsStatus)} »` : ''}`,
   'recruiter.asked': (d) => `Recruteur à solliciter : ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
   'recruiter.reminded': (d) =>
-    `E-mail de relance n° ${text(d.sequence)} envoyé aux recruteurs (${recipients(d.recipientIds)}) : ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
+    `E-mail de relance n° ${text(d.sequence)} envoyé aux recruteurs (${recipients(d.recipientIds)}) ` +
+    `: ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
   'admins.alerted': (d) =>
     `Administrateurs prévenus par e-mail : offre toujours non soumise (${askReasonLabels[text(d.reason)] ?? text(d.reason)})`,
   'violation.detected': (d) =>
-    `Annonce ${text(d.postingId)} en ligne sans l’approbation de l’EN3S (publiée le ${when(d.postedAt)}) : ${d.action === 'take_down' ? 'retrait demandé' : 'signalée (mode observation)'}`,
+    `Annonce ${text(d.postingId)} en ligne sans l’approbation de l’EN3S (publiée le ${when(d.postedAt)}) ` +
+    `: ${d.action === 'take_down' ? 'retrait demandé' : 'signalée (mode observation)'}`,
   'posting.gone': (d) => `Annonce ${text(d.postingId)} plus en ligne (constaté à la relecture des annonces)`,
   'process.left': (d) => `Sortie du processus EN3S : offre désormais ${scope(d.concerned)}`,
   'state.changed': (d) => `État : ${d.from ? `${stateLabelOf(text(d.from))} → ` : ''}${stateLabelOf(text(d.to))}`,
@@ -160,8 +169,10 @@ const describe: Record<string, (d: Data) => string> = {
     d.outcome === 'done'
       ? commandDone(d)
       : d.outage === true
-        ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${errorText(d.error)}) : essai non décompté, nouvel essai le ${when(d.nextAttemptAt)}`
-        : `Échec de « ${command(d.command)} » (${typeof d.attempt === 'number' ? `essai ${d.attempt}, ` : ''}${errorText(d.error)}) : nouvel essai le ${when(d.nextAttemptAt)}`,
+        ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${errorText(d.error)}) : ` +
+          `essai non décompté, nouvel essai le ${when(d.nextAttemptAt)}`
+        : `Échec de « ${command(d.command)} » (${typeof d.attempt === 'number' ? `essai ${d.attempt}, ` : ''}${errorText(d.error)}) ` +
+          `: nouvel essai le ${when(d.nextAttemptAt)}`,
   'command.skipped': (d) => `Commande abandonnée : plus demandée — ${command(d.command)} (rien n’a été envoyé)`,
   'command.dead': (d) =>
     `Commande abandonnée après ${text(d.attempts)} essais : ${command(d.command)} (${errorText(d.error)})`,
@@ -169,9 +180,13 @@ const describe: Record<string, (d: Data) => string> = {
   'window.closed': (d) => `Fin de la période EN3S ${text(d.campaign)} (${text(d.timeZone)})`,
   'ruleset.in_force': (d) => `Entrée en vigueur du texte ${text(d.ruleSet)}`,
   'projection.reset': (d) =>
-    `Projection du rapport recalculée pour toutes les offres (${text(d.lastChange)} modification(s) d’offres enregistrée(s))`,
+    `Projection du rapport recalculée pour toutes les offres (${text(d.lastChange)} ` +
+    `modification(s) d’offres enregistrée(s))`,
   'retention.purge': (d) =>
-    `Données personnelles purgées (campagnes jusqu’à ${text(d.lastCampaign)}, conservation ${text(d.retentionMonths)} mois${d.trigger === 'schedule' ? ', purge quotidienne' : ', purge lancée à la main'}) : ${text(d.inboxBodies)} document(s) de l’ATS reçu(s), destinataires de ${text(d.mailRecipients)} e-mail(s), ${text(d.mailboxMessages)} message(s) de la boîte de démonstration`,
+    `Données personnelles purgées (campagnes jusqu’à ${text(d.lastCampaign)}, conservation ${text(d.retentionMonths)} ` +
+    `mois${d.trigger === 'schedule' ? ', purge quotidienne' : ', purge lancée à la main'}) : ${text(d.inboxBodies)} ` +
+    `document(s) de l’ATS reçu(s), destinataires de ${text(d.mailRecipients)} e-mail(s), ${text(d.mailboxMessages)} ` +
+    `message(s) de la boîte de démonstration`,
 };
 
 /** Every kind of ledger entry that has a French wording. */

@@ -93,7 +93,8 @@ export function parseInstantOption(text: string | undefined, option: string): Da
   const m = SYNTAX.exec(value);
   if (!m) {
     throw new UsageError(
-      `${option} : instant ISO 8601 attendu (ex. 2027-02-01T10:00:00+01:00, ou 2027-02-01T10:00 à l'heure de Paris, ou une date 2027-02-01), reçu « ${text} »`,
+      `${option} : instant ISO 8601 attendu (ex. 2027-02-01T10:00:00+01:00, ou 2027-02-01T10:00 ` +
+        `à l'heure de Paris, ou une date 2027-02-01), reçu « ${text} »`,
     );
   }
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x ?? 0)) as [
@@ -126,11 +127,13 @@ export function parseInstantOption(text: string | undefined, option: string): Da
   const shown = `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
   if (instants.length === 0) {
     throw new UsageError(
-      `${option} : « ${text} » n'existe pas à l'heure de Paris (passage à l'heure d'été, les horloges sautent cette heure) ; précisez le décalage, ex. ${shown}+01:00`,
+      `${option} : « ${text} » n'existe pas à l'heure de Paris (passage à l'heure d'été, les ` +
+        `horloges sautent cette heure) ; précisez le décalage, ex. ${shown}+01:00`,
     );
   }
   const offsets = instants.map((ms) => showOffset((wall.getTime() - ms) / 60_000));
   throw new UsageError(
-    `${option} : « ${text} » existe deux fois à l'heure de Paris (passage à l'heure d'hiver) ; précisez le décalage : ${shown}${offsets[0]} (la première) ou ${shown}${offsets[1]} (la seconde)`,
+    `${option} : « ${text} » existe deux fois à l'heure de Paris (passage à l'heure d'hiver) ; ` +
+      `précisez le décalage : ${shown}${offsets[0]} (la première) ou ${shown}${offsets[1]} (la seconde)`,
   );
 }

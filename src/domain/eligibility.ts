@@ -141,7 +141,9 @@ function minesScope(offer: Offer, regime: CompiledRegime, words: CompiledRuleSet
     );
   }
   if (unclearFamily) {
-    const message = `Régime des mines : famille « ${c.jobFamily} » : emploi de chef de service ou non ? À vérifier (${criterion.scopeLabel})`;
+    const message =
+      `Régime des mines : famille « ${c.jobFamily} » : emploi de chef de service ou non ? À ` +
+      `vérifier (${criterion.scopeLabel})`;
     return scope(null, regime.key, frozen('MINES_FAMILY_UNCLEAR', message, regime.source), missing);
   }
   if (missing.length > 0) {
@@ -202,7 +204,9 @@ function withCategory(
     if (outcome.concerned === true) {
       const exclusion = rs.exclusionByCategory.get('AGENT_DE_DIRECTION');
       const r = outcome.reason;
-      const message = `${r.message}, sauf poste d'agent de direction : catégorie d'emploi « ${category.unread} » non reconnue, à vérifier`;
+      const message =
+        `${r.message}, sauf poste d'agent de direction : catégorie d'emploi « ${category.unread} » ` +
+        `non reconnue, à vérifier`;
       const reason: Reason = Object.freeze({
         code: 'CATEGORY_UNREADABLE',
         message,

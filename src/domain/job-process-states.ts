@@ -107,14 +107,16 @@ export const jobProcessTable: Record<JobProcessState, StateInfo> = {
   awaiting_submission: {
     label: 'En attente de soumission',
     description:
-      "L'approbateur EN3S est posé ; le recruteur doit « Soumettre pour approbation » (l'API de l'ATS ne permet pas de le faire à sa place).",
+      "L'approbateur EN3S est posé ; le recruteur doit « Soumettre pour approbation » (l'API de " +
+      "l'ATS ne permet pas de le faire à sa place).",
     final: false,
     next: fromProcess,
   },
   submitted: {
     label: "Soumise à l'EN3S",
     description:
-      "Soumise pour approbation avec l'EN3S parmi les approbateurs ; l'ATS refuse la publication jusqu'à l'approbation.",
+      "Soumise pour approbation avec l'EN3S parmi les approbateurs ; l'ATS refuse la publication " +
+      "jusqu'à l'approbation.",
     final: false,
     next: fromProcess,
   },
@@ -141,7 +143,8 @@ export const jobProcessTable: Record<JobProcessState, StateInfo> = {
   refused: {
     label: "Refusée par l'EN3S",
     description:
-      "Statut « refusée » observé pour une soumission dont l'EN3S était le seul approbateur : poste réservé aux élèves.",
+      "Statut « refusée » observé pour une soumission dont l'EN3S était le seul approbateur : " +
+      'poste réservé aux élèves.',
     final: true,
     next: [],
   },

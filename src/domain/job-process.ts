@@ -354,7 +354,9 @@ function enforcingState(step: Step): JobProcessState {
           {
             kind: 'notify_admins',
             topic: 'team_unreadable',
-            message: `Offre ${snapshot.jobNumber} : équipe illisible, l'approbateur EN3S n'est pas posé (à poser à la main)`,
+            message:
+              `Offre ${snapshot.jobNumber} : équipe illisible, l'approbateur EN3S n'est pas posé (à ` +
+              `poser à la main)`,
           },
           'team_unreadable',
           Date.parse(snapshot.updatedAt),

@@ -164,7 +164,10 @@ export class LevelReader {
     const inScope = labels.filter((l) => g.levels.has(l));
     if (inScope.length > 0 && inScope.length < labels.length) {
       const out = labels.filter((l) => !g.levels.has(l));
-      const message = `${g.heading} : le libellé « ${label} » peut se lire ${noun} ${orList(labels)}, qui ne mènent pas à la même réponse (${orList(inScope)} : concernée ; ${orList(out)} : non concernée), à vérifier`;
+      const message =
+        `${g.heading} : le libellé « ${label} » peut se lire ${noun} ${orList(labels)}, qui ne ` +
+        `mènent pas à la même réponse (${orList(inScope)} : concernée ; ${orList(out)} : non ` +
+        `concernée), à vérifier`;
       return { inScope: null, reason: frozen('LEVEL_AMBIGUOUS', message, g.source), labels };
     }
     const concerned = inScope.length > 0;
@@ -197,7 +200,8 @@ export interface CategoryRead {
 
 const CATEGORY_NAMES: Record<CategoryReading, string> = {
   AGENT_DE_DIRECTION:
-    'agent de direction (art. R. 123-48 : directeur, directeur adjoint, sous-directeur, secrétaire général, directeurs délégués)',
+    'agent de direction (art. R. 123-48 : directeur, directeur adjoint, sous-directeur, ' +
+    'secrétaire général, directeurs délégués)',
   AGENT_COMPTABLE: 'agent comptable',
   GRID_POST: 'poste classé dans la grille, non comme un agent de direction',
 };

@@ -90,8 +90,10 @@ function spanningWindowReason(ruleSets: RuleSets, rs: CompiledRuleSet, window: C
       : `Hors période EN3S dans tous les territoires possibles de l'organisme (période ${campaign} : ${span})`,
     source: rs.windowSource,
     reading:
-      `${READING}territoire de l'organisme non reconnu, donc son heure légale inconnue : la période n'est pas comptée à l'heure de Paris ` +
-      `mais de son début le plus tôt (${opening}) à sa fin la plus tardive (${closing}) parmi les territoires possibles, ` +
+      `${READING}territoire de l'organisme non reconnu, donc son heure légale inconnue : la ` +
+      `période n'est pas comptée à l'heure de Paris ` +
+      `mais de son début le plus tôt (${opening}) à sa fin la plus tardive (${closing}) parmi ` +
+      `les territoires possibles, ` +
       `pour ne jamais l'ouvrir trop tard ni la fermer trop tôt là où l'organisme se trouve`,
   });
   if (open) window.reasons.open = reason;
@@ -111,7 +113,9 @@ export function territoryUnknownReason(ruleSets: RuleSets, organism: Organism): 
     const possible = labels.length > 1 ? `${labels.slice(0, -1).join(', ')} ou ${labels.at(-1)}` : labels[0];
     reason = Object.freeze({
       code: 'TERRITORY_UNKNOWN',
-      message: `${organism.label} sans territoire reconnu : heure légale inconnue (${possible}), à vérifier ; période comptée sur tous ces territoires, jamais à l'heure de Paris`,
+      message:
+        `${organism.label} sans territoire reconnu : heure légale inconnue (${possible}), à ` +
+        `vérifier ; période comptée sur tous ces territoires, jamais à l'heure de Paris`,
       source: 'mappings/organismes.yaml',
     });
     territoryUnknown.set(key, reason);

@@ -91,7 +91,9 @@ function levelReason(ruleSet: RuleSetFile, regime: RegimeRule, label: string, in
   const noun = c.kind === 'levels' && c.grids[0] === 'MSA' && /^[A-Z]$/.test(label) ? 'groupe' : 'niveau';
   return Object.freeze({
     code: inScope ? 'LEVEL_IN_SCOPE' : 'LEVEL_OUT_OF_SCOPE',
-    message: `${capitalise(regime.label)}, ${noun} ${label} : ${inScope ? 'concernée' : 'non concernée'} (${c.scopeLabel})`,
+    message:
+      `${capitalise(regime.label)}, ${noun} ${label} : ${inScope ? 'concernée' : 'non concernée'} ` +
+      `(${c.scopeLabel})`,
     source: citeSection(ruleSet, regime.section),
     ...(inScope ? withPrefix(regime.reading) : {}),
   });
@@ -116,17 +118,23 @@ function agentComptableReasons(file: RuleSetFile, rule: RegimeRule): CompiledReg
     inScope: Object.freeze({
       code: 'AGENT_COMPTABLE_CLASSIFIED',
       message:
-        `${heading} : offre d'agent comptable classée parmi les postes visés (${scope}). L'agent comptable n'est pas un agent de direction ` +
-        `(art. R. 123-48) et ses postes ne relèvent pas de cette grille : poste de cadre de ce classement (concerné) ou poste d'agent comptable (non concerné) ? À vérifier`,
+        `${heading} : offre d'agent comptable classée parmi les postes visés (${scope}). L'agent ` +
+        `comptable n'est pas un agent de direction ` +
+        `(art. R. 123-48) et ses postes ne relèvent pas de cette grille : poste de cadre de ce ` +
+        `classement (concerné) ou poste d'agent comptable (non concerné) ? À vérifier`,
       source,
     }),
     noLevel: Object.freeze({
       code: 'AGENT_COMPTABLE_OUT_OF_GRID',
-      message: `${heading} : poste d'agent comptable, sans classement dans la grille : hors des postes visés (${scope}), non concernée`,
+      message:
+        `${heading} : poste d'agent comptable, sans classement dans la grille : hors des postes ` +
+        `visés (${scope}), non concernée`,
       source,
       reading:
-        `${READING}l'agent comptable n'est pas un agent de direction (l'art. R. 123-48 énumère ceux-ci sans lui ; R. 123-45 parle des « agents de direction et agents comptables ») ; ` +
-        'ses postes ne sont pas classés dans la grille dont le texte vise des niveaux : ils sont lus comme hors du champ',
+        `${READING}l'agent comptable n'est pas un agent de direction (l'art. R. 123-48 énumère ` +
+        `ceux-ci sans lui ; R. 123-45 parle des « agents de direction et agents comptables ») ; ` +
+        'ses postes ne sont pas classés dans la grille dont le texte vise des niveaux : ils sont ' +
+        'lus comme hors du champ',
     }),
   };
 }
@@ -166,7 +174,9 @@ export function compileRuleSet(file: RuleSetFile): CompiledRuleSet {
       const wanted = c.collectiveAgreements.map((a) => AGREEMENTS[a] ?? a).join(' ou ');
       for (const agreement of collectiveAgreements) {
         if (c.collectiveAgreements.includes(agreement)) continue;
-        const message = `${heading} : emploi relevant ${AGREEMENTS[agreement] ?? `de la convention ${agreement}`}, non ${wanted}, non concernée`;
+        const message =
+          `${heading} : emploi relevant ${AGREEMENTS[agreement] ?? `de la convention ${agreement}`}, ` +
+          `non ${wanted}, non concernée`;
         agreementOutOfScope.set(agreement, Object.freeze({ code: 'AGREEMENT_OUT_OF_SCOPE', message, source }));
       }
     }
@@ -237,7 +247,8 @@ export function createRuleSets(files: readonly RuleSetFile[], zoneLabels: Readon
     const current = list[i]!;
     if (previous.toMs > current.fromMs) {
       throw new Error(
-        `rule sets ${previous.id} and ${current.id} overlap: ${previous.id} must end before ${current.id} comes into force`,
+        `rule sets ${previous.id} and ${current.id} overlap: ${previous.id} must end before ${current.id} ` +
+          `comes into force`,
       );
     }
   }
@@ -262,7 +273,8 @@ export function ruleSetAt(ruleSets: RuleSets, instantMs: number): CompiledRuleSe
 /** The reason saying whether the window of a campaign is open, built once per window and state. */
 /** The reading WINDOW_END_RELEASE (`readings.ts`), as a closed window's reason states it. */
 const WINDOW_CLOSED_READING =
-  "hors de la période du 1er janvier au 30 avril la contrainte cesse ; une offre encore sans réponse de l'EN3S à son terme est libérée, une offre refusée le reste pour la campagne";
+  'hors de la période du 1er janvier au 30 avril la contrainte cesse ; une offre encore sans ' +
+  "réponse de l'EN3S à son terme est libérée, une offre refusée le reste pour la campagne";
 
 export function windowReason(ruleSets: RuleSets, rs: CompiledRuleSet, window: CampaignWindow, open: boolean): Reason {
   const cached = open ? window.reasons.open : window.reasons.closed;

@@ -42,7 +42,9 @@ export function parseAlertTokens(setting: string): { ok: true; tokens: string[] 
     if (token.length < MIN_ALERT_TOKEN_LENGTH || !/^[A-Za-z0-9._~-]+$/.test(token)) {
       return {
         ok: false,
-        message: `alert tokens: token ${index + 1}: expected at least ${MIN_ALERT_TOKEN_LENGTH} characters among A-Z a-z 0-9 . _ ~ -, got ${token.length} characters`,
+        message:
+          `alert tokens: token ${index + 1}: expected at least ${MIN_ALERT_TOKEN_LENGTH} characters ` +
+          `among A-Z a-z 0-9 . _ ~ -, got ${token.length} characters`,
       };
     }
   }

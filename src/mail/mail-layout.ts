@@ -98,7 +98,8 @@ function local(instant: string, zone: string, what: string): DateTime {
   // A date that cannot be read is a bug of the caller (the workflow stores ISO instants).
   if (!dt.isValid)
     throw new TypeError(
-      `${what}: expected an ISO-8601 instant and a known time zone, got ${JSON.stringify(instant)} in ${JSON.stringify(zone)}`,
+      `${what}: expected an ISO-8601 instant and a known time zone, got ${JSON.stringify(instant)} ` +
+        `in ${JSON.stringify(zone)}`,
     );
   return dt;
 }

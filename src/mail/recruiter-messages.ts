@@ -96,8 +96,12 @@ function jobFacts(facts: JobMailFacts): MailBlock {
 function why(facts: JobMailFacts): MailBlock {
   const text = facts.citedText ? ` (texte applicable : ${facts.citedText})` : '';
   return paragraph(
-    `L'article R. 123-37 du code de la sécurité sociale demande aux organismes de sécurité sociale de signaler chaque année à l'EN3S (École nationale supérieure de sécurité sociale) leurs postes d'encadrement vacants, auxquels ses élèves sortants peuvent être nommés${text}. ` +
-      `C'est pourquoi, du 1er janvier au 30 avril, une offre concernée ne peut être publiée qu'après la réponse de l'EN3S : soit elle réserve le poste à ses élèves (« refusé »), soit elle accorde une dérogation et l'offre peut être publiée (« validé »).`,
+    `L'article R. 123-37 du code de la sécurité sociale demande aux organismes de sécurité ` +
+      `sociale de signaler chaque année à l'EN3S (École nationale supérieure de sécurité sociale) ` +
+      `leurs postes d'encadrement vacants, auxquels ses élèves sortants peuvent être nommés${text}. ` +
+      `C'est pourquoi, du 1er janvier au 30 avril, une offre concernée ne peut être publiée ` +
+      `qu'après la réponse de l'EN3S : soit elle réserve le poste à ses élèves (« refusé »), soit ` +
+      `elle accorde une dérogation et l'offre peut être publiée (« validé »).`,
   );
 }
 
@@ -113,12 +117,16 @@ function steps(facts: JobMailFacts, again: boolean): MailBlock[] {
         `Ouvrez l'offre ${facts.jobNumber} et cliquez sur l'onglet « Processus d'approbation ».`,
         `Vérifiez que « ${facts.approverLabel} » figure bien comme valideur.`,
         'Cliquez sur le carré vert et sélectionnez « Commencer le processus d’approbation ».',
-        'Validez l’envoi du message à l’EN3S dans la fenêtre qui s’ouvre ensuite (bouton « Soumettre »). Vous pouvez y cocher « Recevoir une alerte quand cette action a été effectuée » pour être prévenu(e) de la réponse de l’EN3S.',
+        'Validez l’envoi du message à l’EN3S dans la fenêtre qui s’ouvre ensuite (bouton « ' +
+          'Soumettre »). Vous pouvez y cocher « Recevoir une alerte quand cette action a été ' +
+          'effectuée » pour être prévenu(e) de la réponse de l’EN3S.',
         'Vérifiez dans l’onglet « Processus d’approbation » que le processus est bien lancé (« Débuté le … »).',
       ],
     },
     paragraph(
-      'À la création d’une offre, le lien « Soumettre pour approbation » de la fenêtre qui s’ouvre après « Créer » fait la même chose ; si cette fenêtre a été fermée ou manquée, les étapes ci-dessus la remplacent.',
+      'À la création d’une offre, le lien « Soumettre pour approbation » de la fenêtre qui ' +
+        's’ouvre après « Créer » fait la même chose ; si cette fenêtre a été fermée ou manquée, les ' +
+        'étapes ci-dessus la remplacent.',
     ),
   ];
 }
@@ -126,13 +134,19 @@ function steps(facts: JobMailFacts, again: boolean): MailBlock[] {
 function lock(facts: JobMailFacts): MailBlock {
   const zone = zoneOf(facts);
   return paragraph(
-    `Tant que l'EN3S n'a pas répondu, la publication de l'offre reste refusée. Si l'EN3S valide la demande, vous pourrez publier l'offre depuis l'onglet « Publication », comme d'habitude ; si elle la refuse, le poste est réservé aux élèves de l'EN3S et l'offre n'est pas publiée. ` +
+    `Tant que l'EN3S n'a pas répondu, la publication de l'offre reste refusée. Si l'EN3S ` +
+      `valide la demande, vous pourrez publier l'offre depuis l'onglet « Publication », comme ` +
+      `d'habitude ; si elle la refuse, le poste est réservé aux élèves de l'EN3S et l'offre n'est ` +
+      `pas publiée. ` +
       `La période EN3S prend fin le ${frenchLastDay(facts.windowEnd, zone)} à 24 h (${zoneName(zone)}).`,
   );
 }
 
 const recruiterFooter = paragraph(
-  'Ce message vous est adressé automatiquement par le connecteur EN3S de la bourse des emplois de l’Ucanss, parce que vous faites partie des recruteurs de cette offre dans TalentLink. Pour toute question, adressez-vous aux administrateurs de la bourse des emplois de l’Ucanss.',
+  'Ce message vous est adressé automatiquement par le connecteur EN3S de la bourse des ' +
+    'emplois de l’Ucanss, parce que vous faites partie des recruteurs de cette offre dans ' +
+    'TalentLink. Pour toute question, adressez-vous aux administrateurs de la bourse des ' +
+    'emplois de l’Ucanss.',
 );
 
 /** The first request: EN3S is now among the job's approvers, the recruiter submits. */
@@ -140,7 +154,8 @@ export function submitRequest(facts: JobMailFacts): ComposedMail {
   return composeMail(`Offre ${facts.jobNumber} : à soumettre pour approbation à l'EN3S`, [
     paragraph('Bonjour,'),
     paragraph(
-      `Votre offre ${jobLabel(facts)} est concernée par la période EN3S. Le connecteur EN3S a inscrit « ${facts.approverLabel} » dans son équipe d'approbation ; ` +
+      `Votre offre ${jobLabel(facts)} est concernée par la période EN3S. Le connecteur EN3S a ` +
+        `inscrit « ${facts.approverLabel} » dans son équipe d'approbation ; ` +
         `il vous reste à la soumettre pour approbation, ce que TalentLink ne permet pas de faire automatiquement.`,
     ),
     why(facts),
@@ -155,16 +170,21 @@ export function submitRequest(facts: JobMailFacts): ComposedMail {
 export function resubmitRequest(facts: ResubmitFacts): ComposedMail {
   const zone = zoneOf(facts);
   const approved = facts.approvedWithoutEn3s
-    ? " L'approbation obtenue (statut « Approuvée ») ne vaut donc pas accord de l'EN3S, et ne permet pas de publier l'offre pendant la période EN3S."
+    ? " L'approbation obtenue (statut « Approuvée ») ne vaut donc pas accord de l'EN3S, et ne " +
+      "permet pas de publier l'offre pendant la période EN3S."
     : '';
   return composeMail(`Offre ${facts.jobNumber} : à soumettre de nouveau, l'EN3S n'a pas été saisie`, [
     paragraph('Bonjour,'),
     paragraph(
-      `Votre offre ${jobLabel(facts)} est concernée par la période EN3S. Elle a été soumise pour approbation (soumission constatée le ${frenchDateTime(facts.submissionObservedAt, zone)}) ` +
-        `alors que « ${facts.approverLabel} » ne figurait pas parmi ses approbateurs. Dans TalentLink, les approbateurs d'une soumission sont ceux de l'équipe au moment où elle est faite : l'EN3S n'a pas reçu cette demande.${approved}`,
+      `Votre offre ${jobLabel(facts)} est concernée par la période EN3S. Elle a été soumise pour ` +
+        `approbation (soumission constatée le ${frenchDateTime(facts.submissionObservedAt, zone)}) ` +
+        `alors que « ${facts.approverLabel} » ne figurait pas parmi ses approbateurs. Dans ` +
+        `TalentLink, les approbateurs d'une soumission sont ceux de l'équipe au moment où elle est ` +
+        `faite : l'EN3S n'a pas reçu cette demande.${approved}`,
     ),
     paragraph(
-      `« ${facts.approverLabel} » figure désormais dans l'équipe d'approbation : soumettez l'offre de nouveau, ce qui ouvre une nouvelle version du processus d'approbation.`,
+      `« ${facts.approverLabel} » figure désormais dans l'équipe d'approbation : soumettez ` +
+        `l'offre de nouveau, ce qui ouvre une nouvelle version du processus d'approbation.`,
     ),
     why(facts),
     ...steps(facts, true),
@@ -185,17 +205,21 @@ export function reminder(facts: ReminderFacts): ComposedMail {
   const last = facts.lastReminder
     ? [
         paragraph(
-          'C’est la dernière relance : si l’offre n’est pas soumise, les administrateurs de la bourse des emplois de l’Ucanss en seront informés.',
+          'C’est la dernière relance : si l’offre n’est pas soumise, les administrateurs de la ' +
+            'bourse des emplois de l’Ucanss en seront informés.',
         ),
       ]
     : [];
   return composeMail(
-    `Relance ${facts.reminderNumber} – offre ${facts.jobNumber} : à soumettre ${facts.reason === 'resubmit' ? 'de nouveau ' : ''}pour approbation à l'EN3S`,
+    `Relance ${facts.reminderNumber} – offre ${facts.jobNumber} : à soumettre ${facts.reason === 'resubmit' ? 'de nouveau ' : ''}pour ` +
+      `approbation à l'EN3S`,
     [
       paragraph('Bonjour,'),
       paragraph(
-        `Le ${frenchDateTime(facts.askedAt, zone)}, nous vous avons demandé ${what} à l'EN3S votre offre ${jobLabel(facts)}. ` +
-          `À ce jour, le connecteur EN3S ne constate pas cette soumission dans TalentLink. Si vous venez de la faire, ne tenez pas compte de ce message.`,
+        `Le ${frenchDateTime(facts.askedAt, zone)}, nous vous avons demandé ${what} à l'EN3S votre ` +
+          `offre ${jobLabel(facts)}. ` +
+          `À ce jour, le connecteur EN3S ne constate pas cette soumission dans TalentLink. Si vous ` +
+          `venez de la faire, ne tenez pas compte de ce message.`,
       ),
       why(facts),
       ...steps(facts, facts.reason === 'resubmit'),
@@ -218,7 +242,8 @@ export function adminAlert(facts: AdminAlertFacts): ComposedMail {
   const asked =
     facts.recruiterCount === 0
       ? "L'offre n'a aucun recruteur dans son équipe : personne n'a pu être prévenu."
-      : `${facts.recruiterCount === 1 ? 'Son recruteur a été invité' : `Ses ${facts.recruiterCount} recruteurs ont été invités`} par e-mail le ${frenchDateTime(facts.askedAt, PARIS)} à la soumettre, ` +
+      : `${facts.recruiterCount === 1 ? 'Son recruteur a été invité' : `Ses ${facts.recruiterCount} recruteurs ont été invités`} ` +
+        `par e-mail le ${frenchDateTime(facts.askedAt, PARIS)} à la soumettre, ` +
         (facts.remindersSent === 0
           ? 'sans relance depuis.'
           : `puis relancé${facts.recruiterCount > 1 ? 's' : ''} ${facts.remindersSent} fois.`);
@@ -227,14 +252,18 @@ export function adminAlert(facts: AdminAlertFacts): ComposedMail {
     [
       paragraph('Bonjour,'),
       paragraph(
-        `L'offre ${jobLabel(facts)} est concernée par la période EN3S et ${what} ${since} : au ${frenchDateTime(facts.now, PARIS)}, le connecteur EN3S ne constate aucune soumission à l'EN3S dans TalentLink. ${asked}`,
+        `L'offre ${jobLabel(facts)} est concernée par la période EN3S et ${what} ${since} : au ${frenchDateTime(facts.now, PARIS)}, ` +
+          `le connecteur EN3S ne constate aucune soumission à l'EN3S dans TalentLink. ${asked}`,
       ),
       paragraph(
-        `La publication de l'offre reste refusée tant que l'EN3S n'a pas répondu. Vous pouvez contacter l'organisme, ou lancer vous-même le processus depuis l'onglet « Processus d'approbation » de l'offre (« Commencer le processus d'approbation »).`,
+        `La publication de l'offre reste refusée tant que l'EN3S n'a pas répondu. Vous pouvez ` +
+          `contacter l'organisme, ou lancer vous-même le processus depuis l'onglet « Processus ` +
+          `d'approbation » de l'offre (« Commencer le processus d'approbation »).`,
       ),
       jobFacts(facts),
       paragraph(
-        'Ce message est adressé automatiquement par le connecteur EN3S aux administrateurs de la bourse des emplois de l’Ucanss. Les heures sont celles de Paris.',
+        'Ce message est adressé automatiquement par le connecteur EN3S aux administrateurs de la ' +
+          'bourse des emplois de l’Ucanss. Les heures sont celles de Paris.',
       ),
     ],
   );

@@ -60,7 +60,8 @@ export function loadDomainData(dir: string = mappingsDir()): DomainData {
         problems.push(`mappings/rulesets (${rs.id}) : organisme « ${body} » absent de mappings/organismes.yaml`);
       else if (outsideTypes.has(body))
         problems.push(
-          `mappings/rulesets (${rs.id}) : organisme « ${body} » nommé par ce texte mais marqué hors des textes (outside) dans mappings/organismes.yaml`,
+          `mappings/rulesets (${rs.id}) : organisme « ${body} » nommé par ce texte mais marqué hors ` +
+            `des textes (outside) dans mappings/organismes.yaml`,
         );
     }
   }

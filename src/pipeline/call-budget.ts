@@ -95,7 +95,8 @@ export function createCallBudget(options: CallBudgetOptions): SharedCallBudget {
   }
   if (!Number.isInteger(reserved) || reserved < 0 || reserved >= callsPerSecond) {
     throw new RangeError(
-      `createCallBudget reservedForTakedowns: expected an integer from 0 to ${callsPerSecond - 1}, got ${String(reserved)}`,
+      `createCallBudget reservedForTakedowns: expected an integer from 0 to ${callsPerSecond - 1}, ` +
+        `got ${String(reserved)}`,
     );
   }
   if (monthlyQuota !== null && (!Number.isInteger(monthlyQuota) || monthlyQuota < 1)) {

@@ -55,7 +55,8 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height + 24 * Math.ceil(present.length / 4)}" role="img" aria-labelledby="chart-title" class="chart">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height + 24 * Math.ceil(present.length / 4)}" ` +
+      `role="img" aria-labelledby="chart-title" class="chart">`,
   );
   parts.push('<title id="chart-title">Offres par semaine de création et par état</title>');
   for (let v = 0; v <= yMax; v += step) {
@@ -72,25 +73,29 @@ export function weeklyChartSvg(weeks: readonly WeekCount[]): string {
       if (n === 0) continue;
       const label = `${w.week ? `Semaine du ${frenchDay(w.week)}` : 'Avant la période'} — ${jobProcessLabel(s)} : ${n}`;
       parts.push(
-        `<rect x="${r1(x)}" y="${r1(y(base + n))}" width="${r1(barW)}" height="${r1(y(base) - y(base + n))}" fill="${stateColors[s]}"><title>${escapeXml(label)}</title></rect>`,
+        `<rect x="${r1(x)}" y="${r1(y(base + n))}" width="${r1(barW)}" height="${r1(y(base) - y(base + n))}" ` +
+          `fill="${stateColors[s]}"><title>${escapeXml(label)}</title></rect>`,
       );
       base += n;
     }
     const labelX = r1(x + barW / 2);
     const text = w.week ? frenchDay(w.week).slice(0, 5) : 'avant';
     parts.push(
-      `<text x="${labelX}" y="${top + plotH + 14}" text-anchor="end" font-size="10" transform="rotate(-45 ${labelX} ${top + plotH + 14})">${text}</text>`,
+      `<text x="${labelX}" y="${top + plotH + 14}" text-anchor="end" font-size="10" ` +
+        `transform="rotate(-45 ${labelX} ${top + plotH + 14})">${text}</text>`,
     );
   });
   parts.push(
-    `<line x1="${left}" x2="${width - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333333" stroke-width="1"/>`,
+    `<line x1="${left}" x2="${width - right}" y1="${top + plotH}" y2="${top + plotH}" ` +
+      `stroke="#333333" stroke-width="1"/>`,
   );
   parts.push(`<text x="${left}" y="${height - 8}" font-size="11">Semaine de création (lundi)</text>`);
   present.forEach((s, i) => {
     const lx = left + (i % 4) * 220;
     const ly = height + 8 + Math.floor(i / 4) * 24;
     parts.push(
-      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${stateColors[s]}"/><text x="${lx + 18}" y="${ly + 11}" font-size="12">${escapeXml(jobProcessLabel(s))}</text>`,
+      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${stateColors[s]}"/><text x="${lx + 18}" ` +
+        `y="${ly + 11}" font-size="12">${escapeXml(jobProcessLabel(s))}</text>`,
     );
   });
   parts.push('</svg>');

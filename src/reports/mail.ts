@@ -41,7 +41,8 @@ export function createReportMailer(settings: MailSettings): ReportMailer | null 
           text: [
             'Bonjour,',
             '',
-            `Veuillez trouver ci-joint le ${kindLabel[slot.kind]} de la période EN3S (campagne ${slot.campaign}), produit par le connecteur EN3S.`,
+            `Veuillez trouver ci-joint le ${kindLabel[slot.kind]} de la période EN3S (campagne ${slot.campaign}), ` +
+              `produit par le connecteur EN3S.`,
             '',
             ...lines,
             '',

@@ -116,7 +116,8 @@ export function parseReportOptions(raw: RawReportOptions, organisms: OrganismsFi
     asOf = parseAsOf(asOfText);
     if (asOf === null)
       problems.push(
-        `date de situation : un instant ISO (ex. 2027-02-01T12:00:00+01:00) ou une date (2027-02-01) était attendu, reçu « ${asOfText} »`,
+        `date de situation : un instant ISO (ex. 2027-02-01T12:00:00+01:00) ou une date ` +
+          `(2027-02-01) était attendu, reçu « ${asOfText} »`,
       );
   }
 

@@ -80,7 +80,11 @@ export function reasonText(rulesReason: string, snapshot: Snapshot): string {
   if (!forced) return rulesReason;
   const who = forced.by ? ` par ${forced.by}` : '';
   const why = forced.reason.trim() !== '' ? forced.reason.trim() : 'non indiqué';
-  return `Périmètre forcé « ${scopeWords[scopeOf(forced.concerned)].inSentence} »${who} le ${frenchInstant(forced.at)} (heure de Paris), motif : ${why}. Décision des règles seules : ${scopeWords[scopeOf(snapshot.decision.concerned)].inSentence} — ${rulesReason}`;
+  return (
+    `Périmètre forcé « ${scopeWords[scopeOf(forced.concerned)].inSentence} »${who} le ${frenchInstant(forced.at)} ` +
+    `(heure de Paris), motif : ${why}. Décision des règles seules : ${scopeWords[scopeOf(snapshot.decision.concerned)].inSentence} ` +
+    `— ${rulesReason}`
+  );
 }
 
 /** The submission to EN3S, when one was seen with EN3S among its approvers (others are not EN3S's business). */

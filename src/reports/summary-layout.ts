@@ -37,10 +37,16 @@ export function reportTitle(header: ReportHeader): string {
 const aboutLines: Record<ReportHeader['kind'], string[]> = {
   report: [],
   recap: [
-    'Destinataires (instruction DSS/4B/2026/34 §3) : chaque caisse nationale, pour les propositions et affectations de son réseau ; le Secrétariat général des ministères chargés des affaires sociales (SGMCAS), pour le récapitulatif entier, tous réseaux confondus (ARS comprises).',
+    'Destinataires (instruction DSS/4B/2026/34 §3) : chaque caisse nationale, pour les ' +
+      'propositions et affectations de son réseau ; le Secrétariat général des ministères chargés ' +
+      'des affaires sociales (SGMCAS), pour le récapitulatif entier, tous réseaux confondus (ARS ' +
+      'comprises).',
   ],
   posts: [
-    "Postes vacants concernés de la campagne (et ceux dont le périmètre est indéterminé, faute de données), à saisir par chaque organisme sur la bourse en ligne des postes de l'EN3S (instruction DSS/4B/2026/34 §1.2) ; les offres publiées avant la période n'y figurent pas. « Saisie » : enregistrée par un administrateur dans le connecteur.",
+    'Postes vacants concernés de la campagne (et ceux dont le périmètre est indéterminé, faute ' +
+      "de données), à saisir par chaque organisme sur la bourse en ligne des postes de l'EN3S " +
+      "(instruction DSS/4B/2026/34 §1.2) ; les offres publiées avant la période n'y figurent pas. " +
+      '« Saisie » : enregistrée par un administrateur dans le connecteur.',
   ],
 };
 
@@ -63,8 +69,12 @@ export function headerLines(header: ReportHeader): string[] {
       : 'Organismes à plusieurs réseaux (CARSAT, CGSS…) : comptés dans chacun de leurs réseaux',
     ...aboutLines[header.kind],
     header.kind === 'posts'
-      ? "Dates en heure légale de chaque organisme. La création est datée par l'ATS ; « vue par le connecteur » est sa première lecture de l'offre ; la date de saisie est celle indiquée par l'administrateur."
-      : "Dates en heure légale de chaque organisme. La création et la publication sont datées par l'ATS ; les autres dates sont celles où le connecteur a constaté le fait (l'ATS ne date ni la soumission ni la réponse). Délais en jours.",
+      ? "Dates en heure légale de chaque organisme. La création est datée par l'ATS ; « vue par le " +
+        "connecteur » est sa première lecture de l'offre ; la date de saisie est celle indiquée par " +
+        "l'administrateur."
+      : 'Dates en heure légale de chaque organisme. La création et la publication sont datées par ' +
+        "l'ATS ; les autres dates sont celles où le connecteur a constaté le fait (l'ATS ne date ni " +
+        'la soumission ni la réponse). Délais en jours.',
   ];
 }
 

@@ -128,7 +128,8 @@ export const NO_NETWORK = 'Sans réseau';
 export function totalLabel(sumOfLines: number, total: number): string {
   return sumOfLines === total
     ? 'Total'
-    : 'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)';
+    : 'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans ' +
+        'chacun ci-dessus, une seule fois ici)';
 }
 
 export class SummaryBuilder {

@@ -18,7 +18,9 @@ export type HttpLimits = Pick<
 export function httpLimitsProblems(limits: HttpLimits): string[] {
   return limits.httpHeadersTimeoutMs > limits.httpRequestTimeoutMs
     ? [
-        `EN3S_HTTP_HEADERS_TIMEOUT_MS (${limits.httpHeadersTimeoutMs}) : au plus EN3S_HTTP_REQUEST_TIMEOUT_MS (${limits.httpRequestTimeoutMs}), les en-têtes faisant partie de la requête`,
+        `EN3S_HTTP_HEADERS_TIMEOUT_MS (${limits.httpHeadersTimeoutMs}) : au plus ` +
+          `EN3S_HTTP_REQUEST_TIMEOUT_MS (${limits.httpRequestTimeoutMs}), les en-têtes faisant partie ` +
+          `de la requête`,
       ]
     : [];
 }
@@ -46,7 +48,9 @@ export function refuseLargeBodies(limits: HttpLimits): RequestHandler {
     res.setHeader('Connection', 'close');
     res.status(413).json({
       code: 'PAYLOAD_TOO_LARGE',
-      message: `corps de la requête trop volumineux (${declared.slice(0, 20)} octets annoncés) : la limite est de ${limits.httpMaxBodyBytes} octets`,
+      message:
+        `corps de la requête trop volumineux (${declared.slice(0, 20)} octets annoncés) : la ` +
+        `limite est de ${limits.httpMaxBodyBytes} octets`,
     });
   };
 }

@@ -110,11 +110,17 @@ export function disagreements(
   const blind = others.find((o) => o.settings[REPORTS_MARK_KEY] && !seesMark(o.settings[REPORTS_MARK_KEY]!));
   if (blind)
     problems.push(
-      `${settings.reportsDir.env} : le dossier ${config.reportsDir} n’est pas celui de l’instance ${blind.instanceId} (la marque qu’elle y a déposée n’y est pas) ; un rapport produit par l’une ne pourrait pas être téléchargé depuis l’autre : montez le même dossier partagé sur toutes les instances`,
+      `${settings.reportsDir.env} : le dossier ${config.reportsDir} n’est pas celui de ` +
+        `l’instance ${blind.instanceId} (la marque qu’elle y a déposée n’y est pas) ; un rapport ` +
+        `produit par l’une ne pourrait pas être téléchargé depuis l’autre : montez le même dossier ` +
+        `partagé sur toutes les instances`,
     );
   if (config.adminSessionSecret === '')
     problems.push(
-      `${settings.adminSessionSecret.env} : non défini, alors que d’autres instances utilisent la base (${others.map((o) => o.instanceId).join(', ')}) ; chaque instance signerait les sessions avec sa propre clé et un administrateur serait déconnecté en passant de l’une à l’autre : donnez-lui la même valeur sur toutes les instances`,
+      `${settings.adminSessionSecret.env} : non défini, alors que d’autres instances utilisent ` +
+        `la base (${others.map((o) => o.instanceId).join(', ')}) ; chaque instance signerait les ` +
+        `sessions avec sa propre clé et un administrateur serait déconnecté en passant de l’une à ` +
+        `l’autre : donnez-lui la même valeur sur toutes les instances`,
     );
   for (const name of sharedSettings) {
     const differing = others.filter((o) => o.settings[name] !== mine[name]);
@@ -125,12 +131,14 @@ export function disagreements(
     problems.push(
       secretSettings.has(name)
         ? `${settings[name].env} : différent de celui de l’${seen} (valeur non affichée)`
-        : `${settings[name].env} : ${show(mine[name])} ici, ${theirs === undefined ? 'absent' : show(theirs)} sur l’${seen}`,
+        : `${settings[name].env} : ${show(mine[name])} ici, ${theirs === undefined ? 'absent' : show(theirs)} ` +
+            `sur l’${seen}`,
     );
   }
   if (problems.length > 0)
     problems.push(
-      'toutes les instances d’une même base doivent partager ces réglages : arrêtez-les toutes pour en changer un, ou alignez celle-ci',
+      'toutes les instances d’une même base doivent partager ces réglages : arrêtez-les toutes ' +
+        'pour en changer un, ou alignez celle-ci',
     );
   return problems;
 }

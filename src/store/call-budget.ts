@@ -220,7 +220,8 @@ export async function stopCalls(db: Db, budget: string, untilMs: number): Promis
     .values({ budget, stopped_until: until })
     .onConflict((oc) =>
       oc.column('budget').doUpdateSet({
-        stopped_until: sql<string>`case when ats_call_budget.stopped_until is null or ats_call_budget.stopped_until < excluded.stopped_until
+        stopped_until: sql<string>`case when ats_call_budget.stopped_until is null or ats_call_budget.stopped_until <
+            excluded.stopped_until
           then excluded.stopped_until else ats_call_budget.stopped_until end`,
       }),
     )

@@ -43,7 +43,8 @@ export class DatabaseConnectionError extends Error {
 }
 
 const EXPECTED =
-  'attendu « sqlite:<fichier> », « sqlite::memory: » ou « postgres://utilisateur:motdepasse@hôte:port/base[?schema=nom] »';
+  'attendu « sqlite:<fichier> », « sqlite::memory: » ou « ' +
+  'postgres://utilisateur:motdepasse@hôte:port/base[?schema=nom] »';
 
 export interface OpenOptions {
   /**

@@ -185,7 +185,8 @@ export async function verifyLedger(db: Db, options: { batchSize?: number } = {})
           'broken-link',
           seq === 1
             ? `l'entrée n° 1 ne part pas de l'origine du registre : entrées insérées ou supprimées au début`
-            : `l'entrée n° ${seq} ne s'enchaîne pas à l'entrée n° ${seq - 1} : entrée n° ${seq - 1} insérée ou remplacée, ou n° ${seq} modifiée`,
+            : `l'entrée n° ${seq} ne s'enchaîne pas à l'entrée n° ${seq - 1} : entrée n° ${seq - 1} ` +
+                `insérée ou remplacée, ou n° ${seq} modifiée`,
         );
       }
       let data: unknown;

@@ -372,15 +372,15 @@ export async function readOfferReportCsvBlock(
   const page = scanQuery(db, scan, range, 'offer_report_csv')
     .select((eb) => [
       sql<number>`csv_version = ${eb.val(version)} and csv_cells is not null and csv_moment is not null`.as('ready'),
-      sql<string>`job_number || char(30) || source || char(30) || ats_id || char(30) || networks || char(30) || csv_moment || char(30) || csv_cells`.as(
-        'frame',
-      ),
+      sql<string>`job_number || char(30) || source || char(30) || ats_id || char(30) || networks ||
+          char(30) || csv_moment || char(30) || csv_cells`.as('frame'),
     ])
     .limit(limit)
     .compile();
   // SQLite runs the page as a co-routine and joins its rows in the order it gives them; the
   // caller checks that order on the keys all the same (SQL does not promise it).
-  const text = `select count(*), coalesce(sum(ready), 0), cast(group_concat(frame, char(29)) as blob) from (${page.sql})`;
+  const text =
+    `select count(*), coalesce(sum(ready), 0), cast(group_concat(frame, char(29)) as blob) ` + `from (${page.sql})`;
   const [rows, ready, block] = await db
     .connection()
     .execute(async () => statement(connection, text).get(...page.parameters) as [number, number, Buffer | null]);

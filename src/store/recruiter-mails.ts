@@ -72,7 +72,8 @@ function checkRequest(r: MailRequest): void {
     throw new RangeError(`claimMail ${r.kind}: turn expected an integer from 0, got ${r.turn}`);
   if ((r.kind === 'admin_alert') !== (r.audience === 'administrators')) {
     throw new RangeError(
-      `claimMail ${r.kind}: audience expected ${r.kind === 'admin_alert' ? 'administrators' : 'recruiters'}, got ${r.audience}`,
+      `claimMail ${r.kind}: audience expected ${r.kind === 'admin_alert' ? 'administrators' : 'recruiters'}, ` +
+        `got ${r.audience}`,
     );
   }
 }

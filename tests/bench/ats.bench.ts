@@ -56,7 +56,8 @@ const hasApprover = (tenant: Tenant, jobId: number) =>
 console.log(`machine: ${describeMachine()}`);
 console.log(`load average at start: ${loadAverage()}`);
 console.log(
-  `mode: ${quick ? 'quick' : 'full'} (${SURGE_JOBS} jobs at the opening, then ${STEADY_SECONDS} s of one new job per second); tenant and service at ${CALLS_PER_SECOND} calls per second`,
+  `mode: ${quick ? 'quick' : 'full'} (${SURGE_JOBS} jobs at the opening, then ${STEADY_SECONDS} ` +
+    `s of one new job per second); tenant and service at ${CALLS_PER_SECOND} calls per second`,
 );
 
 const dir = mkdtempSync(join(tmpdir(), 'en3s-bench-ats-'));
@@ -112,7 +113,8 @@ try {
   }
   const knownAt = tenant.clock.nowMs();
   console.log(
-    `surge: ${SURGE_JOBS} jobs known ${fmt((WINDOW_OPENS_MS - knownAt) / 1000, 1)} s before the opening; calls so far ${tenant.counters().totalCalls}`,
+    `surge: ${SURGE_JOBS} jobs known ${fmt((WINDOW_OPENS_MS - knownAt) / 1000, 1)} s before ` +
+      `the opening; calls so far ${tenant.counters().totalCalls}`,
   );
   while (tenant.clock.nowMs() < WINDOW_OPENS_MS) await sleep(10);
   const openedReal = performance.now();
@@ -126,7 +128,8 @@ try {
   const surgeCalls = tenant.counters().totalCalls - callsAtOpening;
   const surgeFloorSeconds = (SURGE_JOBS + 2 * Math.ceil(SURGE_JOBS / 100)) / CALLS_PER_SECOND;
   console.log(
-    `surge: every approver set ${fmt(surgeSeconds, 1)} s after the opening (floor ${fmt(surgeFloorSeconds, 1)} s), ${fmt(surgeCalls)} calls meanwhile`,
+    `surge: every approver set ${fmt(surgeSeconds, 1)} s after the opening (floor ${fmt(surgeFloorSeconds, 1)} ` +
+      `s), ${fmt(surgeCalls)} calls meanwhile`,
   );
 
   // Steady state: let the surge's tail (read-backs) pass, then one new job per second.
@@ -169,10 +172,13 @@ try {
     return `${op} ${total(after) - total(before)}`;
   });
   console.log(
-    `steady: ${created.size} new jobs, approver set p50 ${fmt(quantile(latencies, 0.5))} ms, p90 ${fmt(quantile(latencies, 0.9))} ms, p99 ${fmt(p99ToApproverMs)} ms, max ${fmt(latencies.at(-1)!)} ms`,
+    `steady: ${created.size} new jobs, approver set p50 ${fmt(quantile(latencies, 0.5))} ms, ` +
+      `p90 ${fmt(quantile(latencies, 0.9))} ms, p99 ${fmt(p99ToApproverMs)} ms, max ${fmt(latencies.at(-1)!)} ms`,
   );
   console.log(
-    `steady: ${fmt(steadyCalls)} calls (${byOperation.join(', ')}), ${fmt(callsPerJob, 2)} per job (minimum ${MIN_CALLS_PER_JOB}); refused over QPS in the whole run ${after.refused.overQps}; busiest 1,000 ms ${after.maxCallsInWindow} calls`,
+    `steady: ${fmt(steadyCalls)} calls (${byOperation.join(', ')}), ${fmt(callsPerJob, 2)} per ` +
+      `job (minimum ${MIN_CALLS_PER_JOB}); refused over QPS in the whole run ${after.refused.overQps}; ` +
+      `busiest 1,000 ms ${after.maxCallsInWindow} calls`,
   );
   console.log(`load average at the end: ${loadAverage()}`);
   const r = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;

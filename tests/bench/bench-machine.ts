@@ -4,7 +4,10 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 export function describeMachine(): string {
   const cpu = cpus();
   const ram = Math.round(totalmem() / 1024 / 1024 / 1024);
-  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${ram} GB RAM, Node ${process.version}, ${type()} ${release()} (${process.arch})`;
+  return (
+    `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${ram} GB RAM, Node ${process.version}, ${type()} ${release()} ` +
+    `(${process.arch})`
+  );
 }
 
 /** The 1-minute load average: on a shared machine, what else was running shows here. */

@@ -63,7 +63,8 @@ const cpu = cpus();
 // On a shared machine the load average says what else competed for the cores.
 const load = () => loadavg()[0]!.toFixed(2);
 console.log(
-  `machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${mb(totalmem())} RAM, Node ${process.version}, ${process.platform}/${process.arch}; load average ${load()}`,
+  `machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${mb(totalmem())} ` +
+    `RAM, Node ${process.version}, ${process.platform}/${process.arch}; load average ${load()}`,
 );
 
 const data = loadDomainData();
@@ -73,7 +74,8 @@ let t = performance.now();
 const { offers, instants } = generateOffers(OFFERS, data, mapping);
 const offersHeap = heapUsed() - heapBefore;
 console.log(
-  `generated ${fmt(OFFERS)} offers in ${fmt(performance.now() - t)} ms (${mb(offersHeap)} of heap, ${fmt(offersHeap / OFFERS)} B/offer)`,
+  `generated ${fmt(OFFERS)} offers in ${fmt(performance.now() - t)} ms (${mb(offersHeap)} of ` +
+    `heap, ${fmt(offersHeap / OFFERS)} B/offer)`,
 );
 
 // --- Correctness: the same decision from both engines on a sample.
@@ -94,12 +96,14 @@ for (let i = 0; i < AGREEMENT_SAMPLE; i++) {
 }
 if (disagreements > 0) {
   console.error(
-    `json-rules-engine and evaluate disagree on ${fmt(disagreements)} of ${fmt(AGREEMENT_SAMPLE)} offers: the comparison would be meaningless.`,
+    `json-rules-engine and evaluate disagree on ${fmt(disagreements)} of ${fmt(AGREEMENT_SAMPLE)} ` +
+      `offers: the comparison would be meaningless.`,
   );
   process.exit(1);
 }
 console.log(
-  `agreement: json-rules-engine (${jre.ruleCount} rules) and evaluate give the same decision on ${fmt(AGREEMENT_SAMPLE)} of ${fmt(AGREEMENT_SAMPLE)} offers (${fmt(performance.now() - t)} ms)`,
+  `agreement: json-rules-engine (${jre.ruleCount} rules) and evaluate give the same decision ` +
+    `on ${fmt(AGREEMENT_SAMPLE)} of ${fmt(AGREEMENT_SAMPLE)} offers (${fmt(performance.now() - t)} ms)`,
 );
 
 // --- evaluate: warm-up, then rounds over every offer.
@@ -208,22 +212,26 @@ for (const row of rows)
   console.log(row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '));
 console.log('');
 console.log(
-  `rounds (ms): evaluate ${evaluateNs.map((ns) => fmt(ns / 1e6)).join(' / ')}; json-rules-engine ${jreNs.map((ns) => fmt(ns / 1e6)).join(' / ')}`,
+  `rounds (ms): evaluate ${evaluateNs.map((ns) => fmt(ns / 1e6)).join(' / ')}; ` +
+    `json-rules-engine ${jreNs.map((ns) => fmt(ns / 1e6)).join(' / ')}`,
 );
 // CPU time (all threads, GC included) tells a slow machine from a busy one: wall time counts waits for a core too.
 const cpuNs = (evaluateCpuUs.user + evaluateCpuUs.system) * 1000;
 console.log(
-  `evaluate CPU time: ${fmt(cpuNs / (OFFERS * ROUNDS), 1)} ns/decision over the ${ROUNDS} rounds (wall: ${fmt(evaluateNs.reduce((a, b) => a + b, 0) / (OFFERS * ROUNDS), 1)})`,
+  `evaluate CPU time: ${fmt(cpuNs / (OFFERS * ROUNDS), 1)} ns/decision over the ${ROUNDS} ` +
+    `rounds (wall: ${fmt(evaluateNs.reduce((a, b) => a + b, 0) / (OFFERS * ROUNDS), 1)})`,
 );
 console.log(`load average at the end: ${load()} (${cpu.length} cores)`);
 console.log(
   `checksums: evaluate ${[...checksums][0]}, json-rules-engine ${jreChecksum}; peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
 );
 console.log(
-  'json-rules-engine is given the text in force and the window state as precomputed facts (not timed); evaluate computes them itself.',
+  'json-rules-engine is given the text in force and the window state as precomputed facts ' +
+    '(not timed); evaluate computes them itself.',
 );
 console.log(
-  `targets: ≥ ${fmt(TARGET_RATE)} decisions/s ${rate >= TARGET_RATE ? 'met' : 'MISSED'}; ≥ ${TARGET_RATIO}× json-rules-engine ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'} (${fmt(ratio, 1)}×)`,
+  `targets: ≥ ${fmt(TARGET_RATE)} decisions/s ${rate >= TARGET_RATE ? 'met' : 'MISSED'}; ≥ ${TARGET_RATIO}× ` +
+    `json-rules-engine ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'} (${fmt(ratio, 1)}×)`,
 );
 console.log(
   JSON.stringify({

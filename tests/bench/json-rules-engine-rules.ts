@@ -321,7 +321,8 @@ export function rulesFor(file: RuleSetFile): RuleProperties[] {
         params: {
           code: 'TERRITORY_UNKNOWN',
           message:
-            "{organismLabel} sans territoire reconnu : heure légale inconnue, à vérifier ; période comptée sur tous ses territoires possibles, jamais à l'heure de Paris",
+            '{organismLabel} sans territoire reconnu : heure légale inconnue, à vérifier ; période ' +
+            "comptée sur tous ses territoires possibles, jamais à l'heure de Paris",
           source: 'mappings/organismes.yaml',
         },
       },

@@ -60,7 +60,8 @@ export async function generateReportCampaign(
     `insert into offer_report_csv (${csvColumns.join(', ')}) values (${csvColumns.map(() => '?').join(', ')})`,
   );
   const insertLedger = db.prepare(
-    'insert into ledger (seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, kind, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'insert into ledger (seq, at, offer_source, offer_ats_id, campaign, actor, actor_name, ' +
+      'kind, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const random = mulberry32(seed);
   let seq = 0;

@@ -41,9 +41,10 @@ const fresh = process.argv.includes('--fresh');
 
 const cpu = cpus();
 console.log(
-  `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${fmt(totalmem() / 1024 / 1024)} MB RAM, load ${loadavg()
-    .map((l) => fmt(l, 1))
-    .join(' ')}, Node ${process.version}`,
+  `machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${fmt(totalmem() / 1024 / 1024)} ` +
+    `MB RAM, load ${loadavg()
+      .map((l) => fmt(l, 1))
+      .join(' ')}, Node ${process.version}`,
 );
 
 // A yardstick for reading the numbers across machines: JSON.parse throughput on this one.
@@ -87,7 +88,8 @@ async function campaign(offers: number): Promise<string> {
   const note = `${fmt(generated.offers)} offers, ${fmt(generated.ledgerEntries)} ledger entries`;
   writeFileSync(done, `${note}\n`);
   console.log(
-    `campaign of ${fmt(offers)} offers: generated ${note} in ${fmt((performance.now() - started) / 1000, 1)} s → ${file}`,
+    `campaign of ${fmt(offers)} offers: generated ${note} in ${fmt((performance.now() - started) / 1000, 1)} ` +
+      `s → ${file}`,
   );
   return file;
 }
@@ -144,7 +146,10 @@ function timed(format: 'csv' | 'xlsx', file: string, offers: number, label: stri
     process.exit(1);
   }
   console.log(
-    `${format} of ${fmt(offers)} offers${label ? ` ${label}` : ''}: ${fmt(result.ms / 1000, 2)} s (${fmt(result.rows / (result.ms / 1000))} offers/s; CPU ${fmt(result.cpuMs / 1000, 1)} s, ${fmt((result.cpuMs * 1000) / result.rows, 1)} µs per offer), ${fmt(result.bytes / 1e6, 1)} MB, peak RSS ${fmt(result.maxRssMB)} MB, load ${result.load.join(' → ')}`,
+    `${format} of ${fmt(offers)} offers${label ? ` ${label}` : ''}: ${fmt(result.ms / 1000, 2)} ` +
+      `s (${fmt(result.rows / (result.ms / 1000))} offers/s; CPU ${fmt(result.cpuMs / 1000, 1)} ` +
+      `s, ${fmt((result.cpuMs * 1000) / result.rows, 1)} µs per offer), ${fmt(result.bytes / 1e6, 1)} ` +
+      `MB, peak RSS ${fmt(result.maxRssMB)} MB, load ${result.load.join(' → ')}`,
   );
   return result;
 }
@@ -162,7 +167,10 @@ const csvPeakRssMB = Math.max(csvSmall.maxRssMB, csvBig.maxRssMB);
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 console.log(
-  `targets: csv of 50,000 ≤ ${CSV_SMALL_TARGET_S} s ${verdict(csvSmall.ms <= CSV_SMALL_TARGET_S * 1000)}, xlsx of 50,000 ≤ ${XLSX_SMALL_TARGET_S} s ${verdict(xlsxSmall.ms <= XLSX_SMALL_TARGET_S * 1000)}, csv of 1,000,000 ≤ ${CSV_BIG_TARGET_S} s ${dropped ? 'cold' : 'first run'} ${verdict(csvBig.ms <= CSV_BIG_TARGET_S * 1000)}, csv peak RSS ≤ ${CSV_TARGET_MB} MB ${verdict(csvPeakRssMB <= CSV_TARGET_MB)}`,
+  `targets: csv of 50,000 ≤ ${CSV_SMALL_TARGET_S} s ${verdict(csvSmall.ms <= CSV_SMALL_TARGET_S * 1000)}, ` +
+    `xlsx of 50,000 ≤ ${XLSX_SMALL_TARGET_S} s ${verdict(xlsxSmall.ms <= XLSX_SMALL_TARGET_S * 1000)}, ` +
+    `csv of 1,000,000 ≤ ${CSV_BIG_TARGET_S} s ${dropped ? 'cold' : 'first run'} ${verdict(csvBig.ms <= CSV_BIG_TARGET_S * 1000)}, ` +
+    `csv peak RSS ≤ ${CSV_TARGET_MB} MB ${verdict(csvPeakRssMB <= CSV_TARGET_MB)}`,
 );
 const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
 console.log(

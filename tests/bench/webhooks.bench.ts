@@ -153,7 +153,8 @@ async function measure(target: TargetName, args: string[]): Promise<Round> {
 console.log(`machine: ${describeMachine()}`);
 console.log(`load average at start: ${loadAverage()}`);
 console.log(
-  `body: ${body} (${Buffer.byteLength(body)} bytes), unsigned as the tenant sends it; ${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up, ${ROUNDS} rounds`,
+  `body: ${body} (${Buffer.byteLength(body)} bytes), unsigned as the tenant sends it; ${CONNECTIONS} ` +
+    `connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up, ${ROUNDS} rounds`,
 );
 
 // The service's ATS: a tenant at the real 8 calls per second, empty queues (each drain the alerts cause reads them).
@@ -172,7 +173,8 @@ try {
     const done = [await measure('bare', ['bare']), await measure('service', ['service', JSON.stringify(options)])];
     rounds.push(...done);
     console.log(
-      `round ${round}: ${done.map((r) => `${r.target} ${fmt(r.reqPerSec)} req/s (p99 ${r.p99} ms, ${fmt(r.cpuPerRequestUs)} µs CPU/request)`).join(', ')}; load average ${loadAverage()}`,
+      `round ${round}: ${done.map((r) => `${r.target} ${fmt(r.reqPerSec)} req/s (p99 ${r.p99} ms, ${fmt(r.cpuPerRequestUs)} µs ` + `CPU/request)`).join(', ')}; ` +
+        `load average ${loadAverage()}`,
     );
   }
 } finally {
@@ -242,7 +244,9 @@ console.log(
 console.log(`load average at the end: ${loadAverage()}`);
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 console.log(
-  `targets: throughput ≥ ${TARGET_RATIO * 100}% of the bare route ${verdict(ratio >= TARGET_RATIO)} (${fmt(ratio * 100, 1)}%); p99 ≤ the bare route's + ${TARGET_P99_OVER_BARE_MS} ms ${verdict(s.p99 <= b.p99 + TARGET_P99_OVER_BARE_MS)} (${s.p99} ms against ${b.p99} ms)`,
+  `targets: throughput ≥ ${TARGET_RATIO * 100}% of the bare route ${verdict(ratio >= TARGET_RATIO)} ` +
+    `(${fmt(ratio * 100, 1)}%); p99 ≤ the bare route's + ${TARGET_P99_OVER_BARE_MS} ms ${verdict(s.p99 <= b.p99 + TARGET_P99_OVER_BARE_MS)} ` +
+    `(${s.p99} ms against ${b.p99} ms)`,
 );
 console.log(
   JSON.stringify({

@@ -273,7 +273,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     problems.push(...(await checkReport(drive.played, db.url, join(logDir, 'report.json'), await tenant.now())));
     if (counters.maxCallsInWindow > options.callsPerSecond) {
       problems.push(
-        `the tenant counted ${counters.maxCallsInWindow} calls in one 1,000 ms window, over the configured ${options.callsPerSecond} per second`,
+        `the tenant counted ${counters.maxCallsInWindow} calls in one 1,000 ms window, over the ` +
+          `configured ${options.callsPerSecond} per second`,
       );
     }
     const poisonRecorded = (await db.db.selectFrom('queue_poison_elements').select('id').execute()).length;
@@ -324,7 +325,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosOutcome> {
     if (passed && !process.env.EN3S_CHAOS_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
     else
       console.error(
-        `chaos run on ${options.dialect}: service logs${options.dialect === 'sqlite' ? ' and database' : ''} kept in ${logDir}`,
+        `chaos run on ${options.dialect}: service logs${options.dialect === 'sqlite' ? ' and database' : ''} ` +
+          `kept in ${logDir}`,
       );
   }
 }

@@ -71,7 +71,8 @@ export async function checkOffers(played: PlayedOffer[], db: Store, effects: Eff
     const seen = row?.last_updated_at ? Date.parse(row.last_updated_at) : null;
     if (seen !== job.updateDate)
       problems.push(
-        `${where(offer)}: the service's latest snapshot is of ${row?.last_updated_at ?? 'none'}, the tenant's job changed at ${new Date(job.updateDate).toISOString()}`,
+        `${where(offer)}: the service's latest snapshot is of ${row?.last_updated_at ?? 'none'}, ` +
+          `the tenant's job changed at ${new Date(job.updateDate).toISOString()}`,
       );
   }
   return problems;
@@ -107,7 +108,8 @@ export function checkEffects(played: PlayedOffer[], effects: EffectsAnswer, kill
         killTimes.some((k) => k <= p.atMs && p.atMs - k <= KILL_EXCUSE_MS);
       if (!excused)
         problems.push(
-          `${where(offer)}: a team call at ${new Date(p.atMs).toISOString()} found the EN3S approver already there, with no kill in the ${KILL_EXCUSE_MS} ms before`,
+          `${where(offer)}: a team call at ${new Date(p.atMs).toISOString()} found the EN3S approver ` +
+            `already there, with no kill in the ${KILL_EXCUSE_MS} ms before`,
         );
     }
     if (e.unposted.length !== expected.unposted)

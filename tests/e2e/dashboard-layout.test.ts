@@ -26,7 +26,8 @@ const sizes = [
 
 const LONG_ID = 'job-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvwxyz';
 const LONG_TITLE =
-  'Directeur-adjoint-chargé-de-la-coordination-interrégionale-des-systèmes-d’information-décisionnels et de la maîtrise des risques financiers';
+  'Directeur-adjoint-chargé-de-la-coordination-interrégionale-des-systèmes-d’information-décisionnels ' +
+  'et de la maîtrise des risques financiers';
 const LONG_ORG =
   'Caisse primaire d’assurance maladie de la Gironde, agence interdépartementale de la coordination des prestations';
 
@@ -61,7 +62,8 @@ describe('every dashboard page at 1280 px and at 390 px, in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
-        `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set EN3S_CHROMIUM; the browser tests do not skip`,
+        `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or ` +
+          `set EN3S_CHROMIUM; the browser tests do not skip`,
       );
     }
     mkdirSync(shots, { recursive: true });

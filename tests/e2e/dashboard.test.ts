@@ -63,7 +63,8 @@ describe('the dashboard in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
-        `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set EN3S_CHROMIUM; the browser tests do not skip`,
+        `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or ` +
+          `set EN3S_CHROMIUM; the browser tests do not skip`,
       );
     }
     mkdirSync(artifacts, { recursive: true });

@@ -36,7 +36,8 @@ describe('en3s demo (npm start) from a fresh folder', () => {
     const out = demo.stdout();
     expect(out).toContain(`Service (alertes, métriques)    http://127.0.0.1:${ports.service}`);
     expect(out).toContain(
-      `http://127.0.0.1:${ports.sandbox}/tlk/rest   (utilisateur demo:demo:BO, mot de passe demo, api_key demo, 8 appels par seconde)`,
+      `http://127.0.0.1:${ports.sandbox}/tlk/rest   (utilisateur demo:demo:BO, mot de passe ` +
+        `demo, api_key demo, 8 appels par seconde)`,
     );
     expect(out).toMatch(/\d+ offres créées/);
   });

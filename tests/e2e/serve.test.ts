@@ -89,7 +89,8 @@ describe.concurrent('en3s serve refuses to start', () => {
     expect(await run.exited).toBe(2);
     const err = run.stderr();
     expect(err).toContain(
-      'EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse que la boucle locale (EN3S_HTTP_HOST=0.0.0.0)',
+      'EN3S_METRICS_TOKEN_HASH : requis quand le service écoute sur une autre adresse que la ' +
+        'boucle locale (EN3S_HTTP_HOST=0.0.0.0)',
     );
     expect(err).not.toMatch(STACK_LINE);
     expect(existsSync(join(dir, 'never-exposed.sqlite'))).toBe(false);
@@ -247,7 +248,8 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
     await service.process.exited;
     const atKill = (await offersOf(ids)).length;
     console.info(
-      `SIGKILL during a drain: ${atKill} of ${ids.length} jobs read, ${await tenant.queueLength(POSITION_QUEUE)} elements left`,
+      `SIGKILL during a drain: ${atKill} of ${ids.length} jobs read, ${await tenant.queueLength(POSITION_QUEUE)} ` +
+        `elements left`,
     );
 
     // The dead process's leases (drain and inbox rows) run out before another instance may take

@@ -36,7 +36,8 @@ export function testPostgresUrl(): string {
   if (url) return url;
   throw new Error(
     inject('en3sTestPgProblem') ??
-      'PostgreSQL tests: EN3S_TEST_PG_URL is not set and the global setup (tests/support/pg-global-setup.ts) started no server',
+      'PostgreSQL tests: EN3S_TEST_PG_URL is not set and the global setup ' +
+        '(tests/support/pg-global-setup.ts) started no server',
   );
 }
 

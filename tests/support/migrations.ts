@@ -24,9 +24,8 @@ export async function indexNames(store: TestStore, table: string): Promise<strin
       ? (
           await sql<{
             name: string;
-          }>`select indexname as name from pg_indexes where tablename = ${table} and schemaname = current_schema()`.execute(
-            store.db,
-          )
+          }>`select indexname as name from pg_indexes where tablename = ${table} and schemaname =
+              current_schema()`.execute(store.db)
         ).rows
       : (
           await sql<{

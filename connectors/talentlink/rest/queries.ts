@@ -31,7 +31,8 @@ const templates = {
   jobById: parse(`{ positions(where: {id_eq: $id}) { ${OPENING_SELECTION} } }`),
   jobsByIds: parse(`{ positions(where: {id_in: $ids}, first: $first) { ${OPENING_SELECTION} } }`),
   changedJobs: parse(
-    `{ positions(where: {updateDate_ge: $since}, sortBy: updateDate, orderBy: ASC, first: $first, after: $after) { ${OPENING_SELECTION} } }`,
+    `{ positions(where: {updateDate_ge: $since}, sortBy: updateDate, orderBy: ASC, first: ` +
+      `$first, after: $after) { ${OPENING_SELECTION} } }`,
   ),
   postingsOfJob: parse(
     `{ publishedAdverts(where: {openingId_eq: $id}, first: $first, after: $after) { ${POSTING_SELECTION} } }`,

@@ -50,7 +50,8 @@ function currentSubmission(ctx: TenantContext, jobId: number, userId: number): O
   if (!job.submission.approverIds.includes(userId)) {
     return failure(
       'NOT_AN_APPROVER',
-      `L'utilisateur ${userId} n'est pas approbateur de la soumission en cours de l'offre ${job.id} (soumission n° ${job.submission.number})`,
+      `L'utilisateur ${userId} n'est pas approbateur de la soumission en cours de l'offre ${job.id} ` +
+        `(soumission n° ${job.submission.number})`,
       [job.id, userId],
     );
   }
@@ -101,7 +102,8 @@ export function publish(ctx: TenantContext, jobId: number): Outcome<PostingRecor
   if (guarded && inPeriodeEn3s(now, ctx.rules.periodeEn3s)) {
     return failure(
       'PUBLICATION_REFUSED',
-      `Publication refusée : pendant la période EN3S, l'offre ${job.id} a des approbateurs et n'est pas approuvée (statut « ${job.status} »)`,
+      `Publication refusée : pendant la période EN3S, l'offre ${job.id} a des approbateurs et ` +
+        `n'est pas approuvée (statut « ${job.status} »)`,
       [job.id],
     );
   }

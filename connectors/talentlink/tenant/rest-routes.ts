@@ -104,7 +104,8 @@ export function restRoutes(ctx: TenantContext, createdAt: number): Router {
       return sendRequestError(
         res,
         400,
-        `Invalid position id ${JSON.stringify(String(req.params.id)).replace(/[^\x20-\x7e]/g, '?')}: expected a positive integer`,
+        `Invalid position id ${JSON.stringify(String(req.params.id)).replace(/[^\x20-\x7e]/g, '?')}: ` +
+          `expected a positive integer`,
       );
     const body = patchSchema.safeParse(req.body ?? {});
     if (!body.success) return sendRequestError(res, 400, issueReason(body.error));
@@ -119,7 +120,8 @@ export function restRoutes(ctx: TenantContext, createdAt: number): Router {
       return sendRequestError(
         res,
         400,
-        `Position ${id} is ${job.status === ctx.rules.statuses.closed ? 'closed' : 'cancelled'}: its fields cannot change`,
+        `Position ${id} is ${job.status === ctx.rules.statuses.closed ? 'closed' : 'cancelled'}: ` +
+          `its fields cannot change`,
       );
     }
     if (team) {

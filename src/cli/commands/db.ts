@@ -50,9 +50,12 @@ export const DEMO_DB = './data/demo.sqlite';
 
 function configuredDatabaseHint(): string {
   return [
-    `base cherchée : celle de la configuration (${settings.databaseUrl.env}, par défaut ${settings.databaseUrl.default}, relatif au dossier courant).`,
-    `Pour en lire une autre : --db sqlite:<fichier> ou --db postgres://utilisateur:motdepasse@hôte:port/base (ou ${settings.databaseUrl.env}).`,
-    `Celle de la démonstration (en3s demo, npm start) : --db sqlite:${DEMO_DB}, depuis le dossier où la démonstration a été lancée.`,
+    `base cherchée : celle de la configuration (${settings.databaseUrl.env}, par défaut ${settings.databaseUrl.default}, ` +
+      `relatif au dossier courant).`,
+    `Pour en lire une autre : --db sqlite:<fichier> ou --db ` +
+      `postgres://utilisateur:motdepasse@hôte:port/base (ou ${settings.databaseUrl.env}).`,
+    `Celle de la démonstration (en3s demo, npm start) : --db sqlite:${DEMO_DB}, depuis le ` +
+      `dossier où la démonstration a été lancée.`,
   ].join('\n');
 }
 
@@ -120,7 +123,8 @@ export function describeCompact(result: CompactResult): string {
         throw new UsageError('« en3s db compact » ne concerne qu’un fichier SQLite, pas une base en mémoire');
       case 'busy':
         throw new UsageError(
-          'la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « en3s db compact » ; le fichier est inchangé',
+          'la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « ' +
+            'en3s db compact » ; le fichier est inchangé',
         );
       case 'disk-full':
         throw new UsageError(
@@ -132,7 +136,10 @@ export function describeCompact(result: CompactResult): string {
     result.pageSizeBefore === result.pageSizeAfter
       ? `pages de ${frenchSize(result.pageSizeAfter)}`
       : `pages de ${frenchSize(result.pageSizeBefore)} → ${frenchSize(result.pageSizeAfter)}`;
-  return `Base reconstruite en ${frenchDuration(result.ms)} : ${pages}, ${frenchSize(result.bytesBefore)} → ${frenchSize(result.bytesAfter)}.\n`;
+  return (
+    `Base reconstruite en ${frenchDuration(result.ms)} : ${pages}, ${frenchSize(result.bytesBefore)} ` +
+    `→ ${frenchSize(result.bytesAfter)}.\n`
+  );
 }
 
 /** What `en3s db backup` prints, or the UsageError it exits with (exit 1 when the copy failed). */
@@ -140,14 +147,17 @@ export function describeBackup(result: BackupResult): string {
   if (result.ok)
     return [
       `Copie écrite : ${result.file}`,
-      `  ${frenchSize(result.bytes)}, ${result.pages} pages, ${result.ledgerEntries} entrées du journal, en ${frenchDuration(result.ms)}`,
-      '  vérifiée par SQLite (quick_check : ok) ; pour la restaurer, service arrêté, remplacez le fichier de la base par cette copie',
+      `  ${frenchSize(result.bytes)}, ${result.pages} pages, ${result.ledgerEntries} entrées du ` +
+        `journal, en ${frenchDuration(result.ms)}`,
+      '  vérifiée par SQLite (quick_check : ok) ; pour la restaurer, service arrêté, remplacez ' +
+        'le fichier de la base par cette copie',
       '',
     ].join('\n');
   switch (result.reason) {
     case 'not-sqlite':
       throw new UsageError(
-        '« en3s db backup » ne concerne que SQLite : pour PostgreSQL, utilisez pg_dump (voir la section « Sauvegarde » du README)',
+        '« en3s db backup » ne concerne que SQLite : pour PostgreSQL, utilisez pg_dump (voir la ' +
+          'section « Sauvegarde » du README)',
       );
     case 'in-memory':
       throw new UsageError('« en3s db backup » ne concerne qu’un fichier SQLite, pas une base en mémoire');
@@ -170,7 +180,10 @@ export function describeBackup(result: BackupResult): string {
 export function describePurge(outcome: PurgeOutcome, months: number): string {
   const { scope, counts, dryRun } = outcome;
   const n = (value: number) => frenchNumber.format(value);
-  const head = `Conservation : ${months} mois après la fin de la campagne ; campagnes jusqu’à ${scope.lastCampaign} comprise (la campagne ${scope.lastCampaign + 1} sera purgeable à partir du ${frenchInstant(retentionEnds(scope.lastCampaign + 1, months))}), données reçues avant le ${frenchInstant(scope.receivedBefore)}.`;
+  const head =
+    `Conservation : ${months} mois après la fin de la campagne ; campagnes jusqu’à ${scope.lastCampaign} ` +
+    `comprise (la campagne ${scope.lastCampaign + 1} sera purgeable à partir du ${frenchInstant(retentionEnds(scope.lastCampaign + 1, months))}), ` +
+    `données reçues avant le ${frenchInstant(scope.receivedBefore)}.`;
   const lines = [
     `  documents de l’ATS reçus (boîte de réception, lignes traitées) : ${n(counts.inboxBodies)}`,
     `  destinataires d’e-mails aux recruteurs : ${n(counts.mailRecipients)}`,
@@ -203,14 +216,16 @@ export function registerDb(program: Command): void {
         const head =
           applied.length === 0
             ? 'Base à jour : aucune migration en attente.'
-            : `${applied.length} migration${applied.length > 1 ? 's' : ''} appliquée${applied.length > 1 ? 's' : ''} : ${applied.join(', ')}.`;
+            : `${applied.length} migration${applied.length > 1 ? 's' : ''} appliquée${applied.length > 1 ? 's' : ''} ` +
+              `: ${applied.join(', ')}.`;
         process.stdout.write(`${head}\n${states.map(describeState).join('\n')}\n`);
       }),
     );
 
   db.command('compact')
     .description(
-      'SQLite : reconstruit le fichier, chaque table d’un seul tenant, en pages de 64 Ko (service arrêté, place disque de la taille du fichier)',
+      'SQLite : reconstruit le fichier, chaque table d’un seul tenant, en pages de 64 Ko ' +
+        '(service arrêté, place disque de la taille du fichier)',
     )
     .option(...DB_OPTION)
     .action((options: { db?: string }) =>
@@ -221,7 +236,8 @@ export function registerDb(program: Command): void {
 
   db.command('backup')
     .description(
-      'SQLite : copie cohérente de la base dans <fichier>, service en marche (API de sauvegarde en ligne de SQLite), puis vérifiée',
+      'SQLite : copie cohérente de la base dans <fichier>, service en marche (API de sauvegarde ' +
+        'en ligne de SQLite), puis vérifiée',
     )
     .argument('<fichier>', 'fichier de la copie (ne doit pas exister)')
     .option(...DB_OPTION)
@@ -234,7 +250,8 @@ export function registerDb(program: Command): void {
 
   db.command('purge')
     .description(
-      'supprime les données personnelles dont la durée de conservation est passée (EN3S_RETENTION_MONTHS après la fin de la campagne) ; le registre est gardé',
+      'supprime les données personnelles dont la durée de conservation est passée ' +
+        '(EN3S_RETENTION_MONTHS après la fin de la campagne) ; le registre est gardé',
     )
     .option(...DB_OPTION)
     .option('--dry-run', 'dit ce qui serait supprimé, sans rien supprimer')
@@ -261,7 +278,8 @@ export function registerDb(program: Command): void {
 
   db.command('reproject')
     .description(
-      'recalcule la projection du rapport de toutes les offres (après un changement de son calcul) ; inscrit au registre',
+      'recalcule la projection du rapport de toutes les offres (après un changement de son ' +
+        'calcul) ; inscrit au registre',
     )
     .option(...DB_OPTION)
     .action((options: { db?: string }) =>
@@ -271,7 +289,8 @@ export function registerDb(program: Command): void {
         const { ledgerSeq, lastChange } = await resetProjection(store, clock.now());
         const cursor = await new Projector({ store, clock, log: silentLogger }).catchUp();
         process.stdout.write(
-          `Projection du rapport recalculée : ${lastChange} modification(s) d’offres relue(s), jusqu’au n° ${cursor} (registre n° ${ledgerSeq}).\n`,
+          `Projection du rapport recalculée : ${lastChange} modification(s) d’offres relue(s), ` +
+            `jusqu’au n° ${cursor} (registre n° ${ledgerSeq}).\n`,
         );
       }),
     );
@@ -285,7 +304,8 @@ export function registerDb(program: Command): void {
         const pending = states.filter((s) => s.appliedAt === null).length;
         const head =
           pending === 0
-            ? `Base à jour (${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}) : ${states.length} migration${states.length > 1 ? 's' : ''} appliquée${states.length > 1 ? 's' : ''}.`
+            ? `Base à jour (${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}) : ${states.length} ` +
+              `migration${states.length > 1 ? 's' : ''} appliquée${states.length > 1 ? 's' : ''}.`
             : `${pending} migration${pending > 1 ? 's' : ''} en attente : lancez « en3s db migrate ».`;
         process.stdout.write(`${head}\n${states.map(describeState).join('\n')}\n`);
       }),

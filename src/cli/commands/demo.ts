@@ -148,9 +148,11 @@ export function registerDemo(program: Command): void {
           'Démonstration du connecteur EN3S',
           `  Tableau de bord                 ${service.url}/admin${adminPassword ? `   (utilisateur admin, mot de passe ${adminPassword})` : ''}`,
           `  Service (alertes, métriques)    ${service.url}   — /healthz, /readyz, /metrics`,
-          `  TalentLink de démonstration     ${sandbox.apiUrl}   (utilisateur demo:demo:BO, mot de passe demo, api_key demo, 8 appels par seconde)`,
+          `  TalentLink de démonstration     ${sandbox.apiUrl}   (utilisateur demo:demo:BO, mot de ` +
+            `passe demo, api_key demo, 8 appels par seconde)`,
           `  Horloge de la démonstration     ${start.toISOString()} (dans la période EN3S ${start.getUTCFullYear()})`,
-          `  ${jobs} offres créées ; suivez le journal ci-dessous : approbateur EN3S posé, recruteurs invités à soumettre`,
+          `  ${jobs} offres créées ; suivez le journal ci-dessous : approbateur EN3S posé, ` +
+            `recruteurs invités à soumettre`,
           "  (courriels dans la boîte locale), réponses de l'EN3S observées, une annonce publiée trop tôt retirée.",
           '  Ctrl+C pour arrêter.',
           '',

@@ -54,7 +54,8 @@ function checkNdjson(lines: string[], name: string): void {
     ? `${bad.length} des ${sample.length} premières lignes non vides ne sont pas des documents JSON complets`
     : "la première ligne non vide n'est pas un document JSON complet";
   throw new UsageError(
-    `--ndjson : « ${name} » n'est pas au format NDJSON (un document JSON complet par ligne était attendu) : ${why}, arrêt à la ligne ${first.line} (« ${shown} »). ` +
+    `--ndjson : « ${name} » n'est pas au format NDJSON (un document JSON complet par ligne ` +
+      `était attendu) : ${why}, arrêt à la ligne ${first.line} (« ${shown} »). ` +
       "Rien n'a été évalué ; pour un seul document (JSON sur plusieurs lignes, XML), lancez la commande sans --ndjson.",
   );
 }
@@ -91,13 +92,17 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description(
-      "décision d'éligibilité à la période EN3S pour une offre (job de l'API TalentLink en JSON, ou document de l'ancien format : JSON, XML <job> ou notification)",
+      "décision d'éligibilité à la période EN3S pour une offre (job de l'API TalentLink en JSON, " +
+        "ou document de l'ancien format : JSON, XML <job> ou notification)",
     )
     .argument('<fichier>', 'le document, ou - pour l’entrée standard')
     .option('--at <instant>', `instant de la décision, maintenant par défaut (${INSTANT_HELP})`)
     .option(
       '--ndjson',
-      `un document JSON complet par ligne en entrée, une décision par ligne en sortie ; une ligne invalide est signalée sans arrêter les autres, mais un fichier dont la première ligne non vide, ou plus de la moitié des ${NDJSON_SAMPLE} premières, ne sont pas des documents JSON complets est refusé en entier (ce n'est pas du NDJSON)`,
+      `un document JSON complet par ligne en entrée, une décision par ligne en sortie ; une ` +
+        `ligne invalide est signalée sans arrêter les autres, mais un fichier dont la première ` +
+        `ligne non vide, ou plus de la moitié des ${NDJSON_SAMPLE} premières, ne sont pas des ` +
+        `documents JSON complets est refusé en entier (ce n'est pas du NDJSON)`,
     )
     .action((file: string, options: { at?: string; ndjson?: boolean }) => {
       const instant = parseInstant(options.at, '--at');

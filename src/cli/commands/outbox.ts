@@ -152,7 +152,9 @@ export function registerOutbox(program: Command): void {
           String(c.attempts),
           c.last_error ?? '',
         ]);
-        const head = `${dead.length} commande${dead.length > 1 ? 's' : ''} en échec définitif (« en3s outbox retry <id> » ou « --all » pour relancer) :`;
+        const head =
+          `${dead.length} commande${dead.length > 1 ? 's' : ''} en échec définitif (« en3s outbox ` +
+          `retry <id> » ou « --all » pour relancer) :`;
         process.stdout.write(`${head}\n${table(['id', 'offre', 'commande', 'tentatives', 'dernière erreur'], rows)}\n`);
       }),
     );

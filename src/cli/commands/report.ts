@@ -91,7 +91,8 @@ async function requireReportRuns(store: Store, kind: ReportKind): Promise<void> 
   }
   if (kind === 'posts' && !applied('0012_en3s_board')) {
     throw new UsageError(
-      'la base n’a pas la table des saisies sur la bourse de l’EN3S (migration 0012_en3s_board) : lancez « en3s db migrate »',
+      'la base n’a pas la table des saisies sur la bourse de l’EN3S (migration 0012_en3s_board) ' +
+        ': lancez « en3s db migrate »',
     );
   }
 }
@@ -197,11 +198,14 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description(
-      'rapport de contrôle de la période EN3S (ou « recap » : récapitulatif par réseau ; « posts-to-declare » : postes à saisir sur la bourse de l’EN3S)',
+      'rapport de contrôle de la période EN3S (ou « recap » : récapitulatif par réseau ; « ' +
+        'posts-to-declare » : postes à saisir sur la bourse de l’EN3S)',
     )
     .argument(
       '[rapport]',
-      '« recap » : récapitulatif par réseau (chaque caisse nationale pour son réseau, le SGMCAS pour tous les réseaux) ; « posts-to-declare » : postes concernés à saisir sur la bourse en ligne des postes de l’EN3S, par organisme',
+      '« recap » : récapitulatif par réseau (chaque caisse nationale pour son réseau, le SGMCAS ' +
+        'pour tous les réseaux) ; « posts-to-declare » : postes concernés à saisir sur la bourse en ' +
+        'ligne des postes de l’EN3S, par organisme',
     )
     .option('--campaign <année>', 'campagne (année de la période EN3S), ex. 2027')
     .option('--format <format>', 'format du fichier : csv, xlsx, json, html (html : pas pour posts-to-declare)')
@@ -223,13 +227,15 @@ export function registerReport(program: Command): void {
     )
     .option(
       '--generated-at <instant>',
-      'instant de production écrit dans le rapport (par défaut maintenant) : mêmes données, mêmes options, même instant → même fichier',
+      'instant de production écrit dans le rapport (par défaut maintenant) : mêmes données, ' +
+        'mêmes options, même instant → même fichier',
     )
     .option('--db <url>', 'base de données (sqlite:<fichier> ou postgres://…), celle de la configuration par défaut')
     .action(async (what: string | undefined, options: ReportCliOptions) => {
       if (what !== undefined && !Object.hasOwn(kindArguments, what)) {
         throw new UsageError(
-          `report : « ${what} » inconnu ; attendu « recap » (récapitulatif par réseau) ou « posts-to-declare » (postes à saisir sur la bourse de l’EN3S)`,
+          `report : « ${what} » inconnu ; attendu « recap » (récapitulatif par réseau) ou « ` +
+            `posts-to-declare » (postes à saisir sur la bourse de l’EN3S)`,
         );
       }
       await run(what === undefined ? 'report' : kindArguments[what]!, options);

@@ -15,7 +15,8 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 
 function readingsText(): string {
   const lines = [
-    `Lectures des textes faites par le moteur (${readings.length}) : ce que les textes ne disent pas et que les décisions appliquent.`,
+    `Lectures des textes faites par le moteur (${readings.length}) : ce que les textes ne ` +
+      `disent pas et que les décisions appliquent.`,
     'Une décision qui repose sur l’une d’elles le dit dans son motif (« lecture : … »).',
     '',
   ];
@@ -61,7 +62,8 @@ export function registerRulesets(program: Command): void {
         lines.push(`${rs.citation} — en vigueur du ${frDate(rs.inForce.from)} ${to}`);
         lines.push(`  ${rs.title.replace(/\s+/g, ' ')}`);
         lines.push(
-          `  Période : du ${pad2(rs.window.from.day)}/${pad2(rs.window.from.month)} au ${pad2(rs.window.to.day)}/${pad2(rs.window.to.month)} de chaque année, à l'heure légale de l'organisme (${where(rs.window.section)})`,
+          `  Période : du ${pad2(rs.window.from.day)}/${pad2(rs.window.from.month)} au ${pad2(rs.window.to.day)}/${pad2(rs.window.to.month)} ` +
+            `de chaque année, à l'heure légale de l'organisme (${where(rs.window.section)})`,
         );
         for (const regime of rs.regimes) {
           lines.push(`  • ${regime.label} : ${regime.criterion.scopeLabel} (${where(regime.section)})`);

@@ -98,7 +98,10 @@ const names = (members: unknown): string =>
 
 /** A job as the API shows it (`OpeningFullDto`), in one French line. */
 function describeJob(job: Json): string {
-  return `offre ${String(job.id)} (${String(job.jobNumber)}) « ${String(job.jobTitle)} » : statut « ${String(job.status)} », approbateurs : ${names(job.team?.approvers)}`;
+  return (
+    `offre ${String(job.id)} (${String(job.jobNumber)}) « ${String(job.jobTitle)} » : statut « ${String(job.status)} ` +
+    `», approbateurs : ${names(job.team?.approvers)}`
+  );
 }
 
 function driver(parent: Command, name: string, description: string): Command {
@@ -316,7 +319,8 @@ export function registerSandbox(program: Command): void {
   };
   jobAction(
     'submit',
-    'Soumettre pour approbation comme un recruteur (les approbateurs de la soumission sont ceux de l’équipe à cet instant)',
+    'Soumettre pour approbation comme un recruteur (les approbateurs de la soumission sont ' +
+      'ceux de l’équipe à cet instant)',
     '/submit',
     'Soumise',
   );
@@ -324,7 +328,8 @@ export function registerSandbox(program: Command): void {
   jobAction('refuse', 'Refuser comme un approbateur de la soumission en cours', '/refuse', 'Refusée', true);
   jobAction(
     'publish',
-    'Publier comme un recruteur (refusé pendant la période EN3S tant que l’offre a des approbateurs et n’est pas approuvée)',
+    'Publier comme un recruteur (refusé pendant la période EN3S tant que l’offre a des ' +
+      'approbateurs et n’est pas approuvée)',
     '/publish',
     'Publiée',
   );

@@ -40,7 +40,8 @@ export function noAdministratorWarning(config: Config): string | null {
     return null;
   return (
     'aucun administrateur configuré : le tableau de bord et l’API refusent toute connexion. ' +
-    'Renseignez EN3S_ADMIN_USERS (nom:empreinte bcrypt ; l’empreinte s’obtient avec « en3s admin hash-password », le mot de passe lu sur l’entrée standard), ' +
+    'Renseignez EN3S_ADMIN_USERS (nom:empreinte bcrypt ; l’empreinte s’obtient avec « en3s ' +
+    'admin hash-password », le mot de passe lu sur l’entrée standard), ' +
     'ou EN3S_ADMIN_API_TOKENS (« en3s admin new-token <nom> »), puis redémarrez le service.'
   );
 }

@@ -39,10 +39,10 @@ export async function up(db: AnyDb): Promise<void> {
       .on('offer_report_csv')
       .columns(['source', 'ats_id', 'campaign'])
       .execute();
-    await sql`insert into offer_report_csv (campaign, job_number, source, ats_id, state, regime, organism_type, organism, networks)
-      select campaign, job_number, source, ats_id, state, regime, organism_type, organism, networks from offer_report`.execute(
-      trx,
-    );
+    await sql`insert into offer_report_csv (campaign, job_number, source, ats_id, state, regime,
+        organism_type, organism, networks)
+      select campaign, job_number, source, ats_id, state, regime, organism_type,
+        organism, networks from offer_report`.execute(trx);
   });
 }
 

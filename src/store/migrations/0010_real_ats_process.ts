@@ -40,7 +40,8 @@ export async function up(db: AnyDb): Promise<void> {
     for (const table of ['offer_report', 'offer_report_csv']) {
       await sql`delete from ${sql.table(table)} where exists (
         select 1 from offers o
-        where o.source = ${sql.ref(`${table}.source`)} and o.ats_id = ${sql.ref(`${table}.ats_id`)} and o.campaign = ${sql.ref(`${table}.campaign`)}
+        where o.source = ${sql.ref(`${table}.source`)} and o.ats_id = ${sql.ref(`${table}.ats_id`)}
+          and o.campaign = ${sql.ref(`${table}.campaign`)}
           and o.last_updated_at is null)`.execute(trx);
     }
   });

@@ -66,7 +66,8 @@ async function replaceStatusCheck(trx: AnyDb, check: string, where: string): Pro
   await sql.raw(rebuilt).execute(trx);
   await sql`insert into outbox_0015 select * from outbox`.execute(trx);
   // Ids are never reused: the sequence goes on from where the table's was, not from its last row.
-  await sql`update sqlite_sequence set seq = max(seq, coalesce((select seq from sqlite_sequence where name = 'outbox'), 0))
+  await sql`update sqlite_sequence set seq = max(seq, coalesce((select seq from sqlite_sequence where
+      name = 'outbox'), 0))
     where name = 'outbox_0015'`.execute(trx);
   await sql`drop table outbox`.execute(trx);
   await sql`alter table outbox_0015 rename to outbox`.execute(trx);

@@ -181,7 +181,8 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     expect(ok.headers.get('location')).toContain('done=reconcile#');
     const shown = await alice.get(ok.headers.get('location')!.replace(/#.*/, ''));
     expect(shown.text).toContain(
-      `Résultat : 3 offres lues dans la liste des changements de l’ATS depuis le ${frenchDateTime(NOW)}, dont 1 version nouvelle transmise au traitement (2 déjà connues).`,
+      `Résultat : 3 offres lues dans la liste des changements de l’ATS depuis le ${frenchDateTime(NOW)}, ` +
+        `dont 1 version nouvelle transmise au traitement (2 déjà connues).`,
     );
     expect(app.reconcileCalls).toBe(1);
     expect(await lastEntry()).toMatchObject({

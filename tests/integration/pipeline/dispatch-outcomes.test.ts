@@ -193,8 +193,10 @@ describe.each(testDatabases())('dispatching team calls on %s', (dialect) => {
     expect(calls.filter((c) => c === 'setTeam')).toHaveLength(1);
     expect(await timeline()).toEqual([
       'Commande demandée : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre',
-      'Commande abandonnée : plus demandée — Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre (rien n’a été envoyé)',
-      'Commande demandée de nouveau (elle avait été abandonnée sans envoi) : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre',
+      'Commande abandonnée : plus demandée — Poser l’approbateur « EN3S dérogation » dans ' +
+        'l’équipe de l’offre (rien n’a été envoyé)',
+      'Commande demandée de nouveau (elle avait été abandonnée sans envoi) : Poser l’approbateur ' +
+        '« EN3S dérogation » dans l’équipe de l’offre',
       'L’ATS a accepté : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre (essai 1)',
     ]);
   });

@@ -219,7 +219,8 @@ describe('CSV records from the stored text of the fixed columns', () => {
       csv_version: 3,
       csv_cells: [
         'NVHADD0000001;"\'=Chef ; ""adjoint""";CPAM de la Gironde;CPAM;Régime général',
-        "RG 8;04/01/2027;oui;Régime général, niveau 8 : concernée;Instruction §1.1;04/01/2027;le connecteur;04/01/2027;l'EN3S seule;approbation;09/01/2027;oui;4,9",
+        'RG 8;04/01/2027;oui;Régime général, niveau 8 : concernée;Instruction §1.1;04/01/2027;le ' +
+          "connecteur;04/01/2027;l'EN3S seule;approbation;09/01/2027;oui;4,9",
         'oui',
         'Approuvée;09/01/2027',
       ].join('\u001f'),

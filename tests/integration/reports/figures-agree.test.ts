@@ -143,7 +143,8 @@ describe.each(testDatabases())('the figures of a report on %s', (dialect) => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(html).toContain(
-      '<td>Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)</td>',
+      '<td>Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans ' +
+        'chacun ci-dessus, une seule fois ici)</td>',
     );
     expect(html.match(/<td>Total<\/td>/g)?.length).toBe(2);
   });

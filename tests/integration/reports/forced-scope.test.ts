@@ -19,7 +19,8 @@ import { buildCampaign, MARCH, type Campaign } from './campaign.js';
 
 const FORCED_AT = '2027-02-10T10:00:00.000Z';
 const expected = [
-  'Périmètre forcé « concernée » par Alice Martin le 10/02/2027 à 11:00 (heure de Paris), motif : poste ouvert aux élèves à la demande de la caisse nationale.',
+  'Périmètre forcé « concernée » par Alice Martin le 10/02/2027 à 11:00 (heure de Paris), ' +
+    'motif : poste ouvert aux élèves à la demande de la caisse nationale.',
   'Décision des règles seules : non concernée — ',
 ];
 

@@ -144,7 +144,8 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     const total = recap.getRows(1, recap.rowCount)!.find((r) => String(r.getCell(1).value).startsWith('Total'))!;
     expect(total.values).toEqual([
       undefined,
-      'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici)',
+      'Total des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans ' +
+        'chacun ci-dessus, une seule fois ici)',
       1,
       3,
       5,

@@ -36,7 +36,8 @@ describe.each(testDatabases())('HTML report in Chromium on %s', (dialect) => {
   it('renders without any outside request, chart drawn, every offer listed; screenshot kept', async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
-        `Chromium is missing (${CHROMIUM}): install it (Debian/Ubuntu: apt-get install chromium) so that the HTML report can be rendered and checked in a real browser`,
+        `Chromium is missing (${CHROMIUM}): install it (Debian/Ubuntu: apt-get install chromium) ` +
+          `so that the HTML report can be rendered and checked in a real browser`,
       );
     }
     const out = join(dir, 'rapport.html');

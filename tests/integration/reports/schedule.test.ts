@@ -199,7 +199,8 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
     ]);
     const recap = readFileSync(join(dir, 'en3s-recapitulatif-2027-final.csv'), 'utf8');
     expect(recap).toContain(
-      '\r\nTotal des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans chacun ci-dessus, une seule fois ici);1;3;0;5;9\r\n',
+      '\r\nTotal des offres distinctes (une offre d’un organisme à plusieurs réseaux compte dans ' +
+        'chacun ci-dessus, une seule fois ici);1;3;0;5;9\r\n',
     );
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;

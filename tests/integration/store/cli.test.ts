@@ -80,7 +80,8 @@ describe.each(testDatabases())('en3s db and en3s audit on %s', (dialect) => {
     const result = await en3s('audit', 'verify', '--db', store.url);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
-      "Registre altéré à l'entrée n° 777 : l'empreinte de l'entrée n° 777 ne correspond pas à son contenu : entrée modifiée.\n",
+      "Registre altéré à l'entrée n° 777 : l'empreinte de l'entrée n° 777 ne correspond pas à " +
+        'son contenu : entrée modifiée.\n',
     );
   });
 
@@ -188,7 +189,8 @@ describe('en3s db compact', () => {
       const result = await en3s('db', 'compact', '--db', `sqlite:${file}`);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(
-        'la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « en3s db compact » ; le fichier est inchangé',
+        'la base est ouverte par un autre processus (le service ?) : arrêtez-le, puis relancez « ' +
+          'en3s db compact » ; le fichier est inchangé',
       );
       expect(result.stdout).toBe('');
     } finally {

@@ -16,7 +16,8 @@ describe.each(testDatabases())('migration 0012 (EN3S board, ARS network) on %s',
   const former = '["SGMCAS (ARS)"]';
 
   const run = (kind: string, scheduleKey: string | null) =>
-    sql`insert into report_runs (kind, campaign, format, options, generated_at, file_name, files, row_count, ${sql.ref('trigger')}, due_at, schedule_key, recorded_at)
+    sql`insert into report_runs (kind, campaign, format, options, generated_at, file_name, files,
+        row_count, ${sql.ref('trigger')}, due_at, schedule_key, recorded_at)
         values (${kind}, 2027, 'csv', '{}', ${now}, 'f.csv', '[]', 0, 'cli', null, ${scheduleKey}, ${now})`.execute(
       store.db,
     );
@@ -27,17 +28,23 @@ describe.each(testDatabases())('migration 0012 (EN3S board, ARS network) on %s',
     await run('report', 'weekly:2027-01-04:report:csv');
     await run('recap', null);
     await expect(run('posts', null)).rejects.toThrow(/check/i);
-    await sql`insert into offers (source, ats_id, campaign, state, last_updated_at, job_number, title, organism_type, organism_name, regime, networks, concerned,
-          review_needed, violation, offer, decision, timeline_data, created_at, updated_at)
-        values ('talentlink', 'ars-1', 2027, 'submitted', ${now}, 'R-1', 'Responsable du pôle offre de soins', 'ARS', 'ARS Occitanie', 'ars',
-          ${former}, 'yes', 0, 0, ${'{"organism":{"networks":["SGMCAS (ARS)"],"type":"ARS"},"title":"Chef \\"SGMCAS (ARS)\\""}'}, null, null, ${now}, ${now})`.execute(
-      store.db,
-    );
-    await sql`insert into offer_report (campaign, job_number, source, ats_id, title, state, regime, organism, organism_type, networks, time_zone, concerned,
-          reason, cited_text, offer_created_at, violation, state_since, released, entered_process)
-        values (2027, 'R-1', 'talentlink', 'ars-1', 'Chef', 'submitted', 'ars', 'ARS Occitanie', 'ARS', ${former},
+    await sql`insert into offers (source, ats_id, campaign, state, last_updated_at, job_number, title,
+        organism_type, organism_name, regime, networks, concerned,
+          review_needed, violation, offer, decision, timeline_data, created_at,
+        updated_at)
+        values ('talentlink', 'ars-1', 2027, 'submitted', ${now}, 'R-1', 'Responsable du pôle offre de soins',
+        'ARS', 'ARS Occitanie', 'ars',
+          ${former}, 'yes', 0, 0, ${'{"organism":{"networks":["SGMCAS (ARS)"],"type":"ARS"},"title":"Chef \\"SGMCAS (ARS)\\""}'},
+        null, null, ${now}, ${now})`.execute(store.db);
+    await sql`insert into offer_report (campaign, job_number, source, ats_id, title, state, regime,
+        organism, organism_type, networks, time_zone, concerned,
+          reason, cited_text, offer_created_at, violation, state_since, released,
+        entered_process)
+        values (2027, 'R-1', 'talentlink', 'ars-1', 'Chef', 'submitted', 'ars', 'ARS Occitanie',
+        'ARS', ${former},
           'Europe/Paris', 'yes', 'r', 't', ${now}, 0, ${now}, 0, 1)`.execute(store.db);
-    await sql`insert into offer_report_csv (campaign, job_number, source, ats_id, state, regime, organism_type, organism, networks)
+    await sql`insert into offer_report_csv (campaign, job_number, source, ats_id, state, regime,
+        organism_type, organism, networks)
         values (2027, 'R-1', 'talentlink', 'ars-1', 'submitted', 'ars', 'ARS', 'ARS Occitanie', ${former})`.execute(
       store.db,
     );

@@ -64,7 +64,8 @@ describe.each(testDatabases())('migrations on %s', (dialect) => {
       sql`insert into cursors (name, value, updated_at) values ('a', 'b', 'c')`.execute(store.db),
     ).resolves.toBeDefined();
     await expect(
-      sql`insert into outbox (idempotency_key, source, ats_id, campaign, kind, payload, status, attempts, next_attempt_at, created_at)
+      sql`insert into outbox (idempotency_key, source, ats_id, campaign, kind, payload, status,
+          attempts, next_attempt_at, created_at)
           values ('k', 's', 'a', 2026, 'assign_team', '{}', 'lost', 0, 'x', 'x')`.execute(store.db),
     ).rejects.toThrow(/check/i);
   });

@@ -18,7 +18,8 @@ describe.each(testDatabases())('migration 0015 (outbox state skipped) on %s', (d
   const offer = { source: 'talentlink', ats_id: 'j-1', campaign: 2027 };
 
   const command = (key: string, status: string, result: string | null) =>
-    sql`insert into outbox (idempotency_key, source, ats_id, campaign, kind, payload, status, attempts, next_attempt_at, created_at, done_at, result)
+    sql`insert into outbox (idempotency_key, source, ats_id, campaign, kind, payload, status,
+        attempts, next_attempt_at, created_at, done_at, result)
         values (${key}, 'talentlink', 'j-1', 2027, 'set_approver', '{}', ${status}, 0, ${now}, ${now},
           ${status === 'done' ? now : null}, ${result})`.execute(store.db);
 

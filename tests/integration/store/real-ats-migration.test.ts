@@ -15,24 +15,31 @@ describe.each(testDatabases())('migration 0010 (the real ATS process) on %s', (d
   const now = '2027-01-05T09:00:00.000Z';
 
   const command = (key: string, kind: string) =>
-    sql`insert into outbox (idempotency_key, source, ats_id, campaign, kind, payload, status, attempts, next_attempt_at, created_at)
+    sql`insert into outbox (idempotency_key, source, ats_id, campaign, kind, payload, status,
+        attempts, next_attempt_at, created_at)
         values (${key}, 'talentlink', 'j-1', 2027, ${kind}, '{}', 'pending', 0, ${now}, ${now})`.execute(store.db);
 
   const offer = (atsId: string, lastUpdatedAt: string | null) =>
-    sql`insert into offers (source, ats_id, campaign, state, last_updated_at, job_number, title, organism_type, organism_name, regime, networks, concerned,
-          review_needed, violation, offer, decision, timeline_data, created_at, updated_at)
-        values ('talentlink', ${atsId}, 2027, 'approved', ${lastUpdatedAt}, ${`R-${atsId}`}, 'Chef de service', 'CPAM', 'CPAM de la Gironde', 'general',
+    sql`insert into offers (source, ats_id, campaign, state, last_updated_at, job_number, title,
+        organism_type, organism_name, regime, networks, concerned,
+          review_needed, violation, offer, decision, timeline_data, created_at,
+        updated_at)
+        values ('talentlink', ${atsId}, 2027, 'approved', ${lastUpdatedAt}, ${`R-${atsId}`},
+        'Chef de service', 'CPAM', 'CPAM de la Gironde', 'general',
           '["Cnam"]', 'yes', 0, 0, '{}', null, null, ${now}, ${now})`.execute(store.db);
 
   const projection = async (atsId: string) => {
-    await sql`insert into offer_report (campaign, job_number, source, ats_id, title, state, regime, organism, organism_type, networks, time_zone, concerned,
-          reason, cited_text, offer_created_at, violation, state_since, released, entered_process)
-        values (2027, ${`R-${atsId}`}, 'talentlink', ${atsId}, 'Chef de service', 'approved', 'general', 'CPAM de la Gironde', 'CPAM', '["Cnam"]',
+    await sql`insert into offer_report (campaign, job_number, source, ats_id, title, state, regime,
+        organism, organism_type, networks, time_zone, concerned,
+          reason, cited_text, offer_created_at, violation, state_since, released,
+        entered_process)
+        values (2027, ${`R-${atsId}`}, 'talentlink', ${atsId}, 'Chef de service',
+        'approved', 'general', 'CPAM de la Gironde', 'CPAM', '["Cnam"]',
           'Europe/Paris', 'yes', 'r', 't', ${now}, 0, ${now}, 0, 1)`.execute(store.db);
-    await sql`insert into offer_report_csv (campaign, job_number, source, ats_id, state, regime, organism_type, organism, networks)
-        values (2027, ${`R-${atsId}`}, 'talentlink', ${atsId}, 'approved', 'general', 'CPAM', 'CPAM de la Gironde', '["Cnam"]')`.execute(
-      store.db,
-    );
+    await sql`insert into offer_report_csv (campaign, job_number, source, ats_id, state, regime,
+        organism_type, organism, networks)
+        values (2027, ${`R-${atsId}`}, 'talentlink', ${atsId}, 'approved', 'general',
+        'CPAM', 'CPAM de la Gironde', '["Cnam"]')`.execute(store.db);
   };
 
   beforeAll(async () => {

@@ -24,7 +24,8 @@ describe('the demo campaign', () => {
       const id = jobs.find((j) => j.key === key)!.jobId;
       const a = await s.query(
         '/position',
-        `{ positions(where: {id_eq: ${id}}) { id creationDate organization { name } configurableFields { lovs { name value } freeFormFields { name value } } } }`,
+        `{ positions(where: {id_eq: ${id}}) { id creationDate organization { name } ` +
+          `configurableFields { lovs { name value } freeFormFields { name value } } } }`,
       );
       return positionsAnswerSchema.parse(a.json).data.positions![0]!;
     };

@@ -86,7 +86,8 @@ describe('the query language (docs/talentlink.md §2)', () => {
 
   it('gives the mines free-form fields by name with stable ids', async () => {
     const [job] = await positions(
-      '{ positions(where: {jobTitle_like: "Chef de service%"}) { configurableFields { freeFormFields { lovId name value } } } }',
+      '{ positions(where: {jobTitle_like: "Chef de service%"}) { configurableFields { ' +
+        'freeFormFields { lovId name value } } } }',
     );
     expect(job.configurableFields.freeFormFields).toEqual([
       { lovId: 3101, name: 'Échelle (mines)', value: '13' },

@@ -9,7 +9,8 @@ describe('html templates', () => {
   it('escape every interpolated value unless it is markup the program wrote', () => {
     const evil = `<img src=x onerror="alert('1')">&`;
     expect(html`<p title="${evil}">${evil}</p>`.value).toBe(
-      '<p title="&lt;img src&#61;x onerror&#61;&quot;alert(&#39;1&#39;)&quot;&gt;&amp;">&lt;img src&#61;x onerror&#61;&quot;alert(&#39;1&#39;)&quot;&gt;&amp;</p>',
+      '<p title="&lt;img src&#61;x onerror&#61;&quot;alert(&#39;1&#39;)&quot;&gt;&amp;">&lt;img ' +
+        'src&#61;x onerror&#61;&quot;alert(&#39;1&#39;)&quot;&gt;&amp;</p>',
     );
     expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`, null, false, undefined, 0]}</ul>`.value).toBe(
       '<ul>&lt;a&gt;<li>&lt;b&gt;</li>0</ul>',

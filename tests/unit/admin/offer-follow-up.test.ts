@@ -62,7 +62,8 @@ describe('offer follow-up', () => {
     const html = followUp(memory);
     expect(html).toContain('le 03/02/2027 10:00 : EN3S parmi d’autres approbateurs');
     expect(html).toContain(
-      'approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ne dit pas qui a approuvé), le 10/02/2027 10:00',
+      'approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ne dit pas qui a ' +
+        'approuvé), le 10/02/2027 10:00',
     );
     expect(html).not.toContain('approuvée par l’EN3S');
   });

@@ -26,7 +26,8 @@ describe('readings shown to administrators', () => {
   it('the offer page shows the reading under the reason, in a small muted line', () => {
     const html = page({ orgName: 'CPAM de la Gironde', grid: 'RG', level: 'N8' });
     expect(html).toContain(
-      'Régime général, niveau 8 : concernée (niveaux 7 à 9)<br><small class="muted">lecture : le libellé « N8 » est lu comme le niveau 8</small>',
+      'Régime général, niveau 8 : concernée (niveaux 7 à 9)<br><small class="muted">lecture : le ' +
+        'libellé « N8 » est lu comme le niveau 8</small>',
     );
   });
 
@@ -44,7 +45,8 @@ describe('readings shown to administrators', () => {
       new JobStory({ orgName: 'CPAM de la Gironde', grid: 'RG', level: 'Niv. VII' }, T).snapshot,
     ).memory.decision;
     expect(describeEntry('decision', decision)).toContain(
-      'Régime général, niveau 7 : concernée (niveaux 7 à 9) (Instruction DSS/4B/2026/34 §1.1 ; lecture : le libellé « VII » est lu comme le niveau 7)',
+      'Régime général, niveau 7 : concernée (niveaux 7 à 9) (Instruction DSS/4B/2026/34 §1.1 ; ' +
+        'lecture : le libellé « VII » est lu comme le niveau 7)',
     );
   });
 });

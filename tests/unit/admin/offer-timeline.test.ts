@@ -74,7 +74,8 @@ describe('offer timeline', () => {
     const markup = offerTimeline(lines(), '/admin/offres/talentlink/42/2027').value;
     expect(markup).toContain('<td>01/02/2027 10:00:01</td>');
     expect(markup).toContain(
-      'Lecture déjà traitée (offre modifiée le 01/02/2027 10:00) : rien ne change (×3, du 01/02/2027 10:00:05 au 01/02/2027 10:00:09)',
+      'Lecture déjà traitée (offre modifiée le 01/02/2027 10:00) : rien ne change (×3, du ' +
+        '01/02/2027 10:00:05 au 01/02/2027 10:00:09)',
     );
     expect(markup).toContain('<summary>3 entrées (n° 4 à 6)</summary>');
     // The administrator's entry between two runs keeps them apart: the last read stands alone.

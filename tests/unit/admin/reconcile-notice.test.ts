@@ -18,7 +18,8 @@ describe('reconciliation notice', () => {
     });
     expect(params).toBe('lues=3&nouvelles=1&depuis=2027-02-14T09%3A00%3A00.000Z&');
     expect(reconcileNotice(back(params, 'reconcile'))).toBe(
-      'Résultat : 3 offres lues dans la liste des changements de l’ATS depuis le 14/02/2027 10:00, dont 1 version nouvelle transmise au traitement (2 déjà connues).',
+      'Résultat : 3 offres lues dans la liste des changements de l’ATS depuis le 14/02/2027 ' +
+        '10:00, dont 1 version nouvelle transmise au traitement (2 déjà connues).',
     );
   });
 
@@ -33,7 +34,9 @@ describe('reconciliation notice', () => {
       error: null,
     });
     expect(reconcileNotice(back(params, 'reconcile'))).toBe(
-      'Résultat : 1\u202f200 offres lues dans la liste des changements de l’ATS, aucune version nouvelle : rien à traiter. La liste n’est pas épuisée : la réconciliation reprend d’elle-même dans un instant.',
+      'Résultat : 1\u202f200 offres lues dans la liste des changements de l’ATS, aucune version ' +
+        'nouvelle : rien à traiter. La liste n’est pas épuisée : la réconciliation reprend ' +
+        'd’elle-même dans un instant.',
     );
   });
 

@@ -165,7 +165,8 @@ describe('timeline wordings', () => {
     expect(texts).toContain('Commande demandée : Retirer l’approbateur EN3S de l’équipe (fin de période)');
     expect(texts).toContain('État : En attente de soumission → Période close sans réponse');
     expect(texts).toContain(
-      'Lecture plus ancienne (offre modifiée le 01/02/2027 10:00) que celle déjà traitée (modifiée le 10/02/2027 10:00) : ignorée',
+      'Lecture plus ancienne (offre modifiée le 01/02/2027 10:00) que celle déjà traitée ' +
+        '(modifiée le 10/02/2027 10:00) : ignorée',
     );
     expect(texts).toContain('Sortie du processus EN3S : offre désormais non concernée');
   });
@@ -206,12 +207,14 @@ describe('timeline wordings', () => {
     [
       'submission.observed',
       { en3sIncluded: true, en3sOnly: true, basis: 'pending_not_seen' },
-      'Soumission pour approbation observée (EN3S seul approbateur) — statut « en attente d’approbation » jamais lu : soumission déduite du statut suivant',
+      'Soumission pour approbation observée (EN3S seul approbateur) — statut « en attente ' +
+        'd’approbation » jamais lu : soumission déduite du statut suivant',
     ],
     [
       'answer.observed',
       { status: 'APPROVED', byEn3s: false, atsStatus: 'Approuvée' },
-      'Réponse observée : approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ne dit pas qui a approuvé), statut « Approuvée »',
+      'Réponse observée : approbation observée (l’EN3S n’était pas le seul approbateur : l’ATS ' +
+        'ne dit pas qui a approuvé), statut « Approuvée »',
     ],
     [
       'answer.observed',
@@ -222,7 +225,8 @@ describe('timeline wordings', () => {
     [
       'recruiter.asked',
       { reason: 'resubmit', turn: 1 },
-      'Recruteur à solliciter : soumettre de nouveau pour approbation (la soumission observée n’avait pas l’EN3S établie parmi ses approbateurs)',
+      'Recruteur à solliciter : soumettre de nouveau pour approbation (la soumission observée ' +
+        'n’avait pas l’EN3S établie parmi ses approbateurs)',
     ],
     [
       'violation.detected',
@@ -252,7 +256,8 @@ describe('timeline wordings', () => {
     [
       'ats.answer',
       { command: 'take_down', outcome: 'done', note: 'applied to 1 of 3, the others already down', attempt: 2 },
-      'L’ATS a accepté : Retirer les annonces publiées sans l’approbation de l’EN3S (faite pour 1 sur 3 ; les autres déjà faites) (essai 2)',
+      'L’ATS a accepté : Retirer les annonces publiées sans l’approbation de l’EN3S (faite pour ' +
+        '1 sur 3 ; les autres déjà faites) (essai 2)',
     ],
     [
       'ats.answer',
@@ -263,7 +268,8 @@ describe('timeline wordings', () => {
         attempt: 1,
         recipientIds: ['501'],
       },
-      'E-mail envoyé au recruteur (utilisateur 501) : Demander par e-mail au recruteur de « Soumettre pour approbation » (essai 1)',
+      'E-mail envoyé au recruteur (utilisateur 501) : Demander par e-mail au recruteur de « ' +
+        'Soumettre pour approbation » (essai 1)',
     ],
     [
       'ats.answer',
@@ -293,7 +299,8 @@ describe('timeline wordings', () => {
     [
       'command.requested',
       { kind: 'take_down', idempotencyKey: 'k', again: true },
-      'Commande demandée de nouveau (elle avait été abandonnée sans envoi) : Retirer les annonces publiées sans l’approbation de l’EN3S',
+      'Commande demandée de nouveau (elle avait été abandonnée sans envoi) : Retirer les ' +
+        'annonces publiées sans l’approbation de l’EN3S',
     ],
     [
       'command.requested',
@@ -314,7 +321,8 @@ describe('timeline wordings', () => {
         nextAttemptAt: '2027-02-01T09:01:00.000Z',
         attempt: 1,
       },
-      'Échec de « Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre » (essai 1, l’ATS a échoué (HTTP 503), à réessayer — HTTP_503 (HTTP 503)) : nouvel essai le 01/02/2027 10:01',
+      'Échec de « Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre » (essai 1, ' +
+        'l’ATS a échoué (HTTP 503), à réessayer — HTTP_503 (HTTP 503)) : nouvel essai le 01/02/2027 10:01',
     ],
     [
       'ats.answer',
@@ -325,17 +333,21 @@ describe('timeline wordings', () => {
         nextAttemptAt: '2027-02-01T09:01:00.000Z',
         outage: true,
       },
-      'L’ATS, injoignable, n’a pas répondu à « Retirer les annonces publiées sans l’approbation de l’EN3S » (l’ATS n’a pas répondu à temps — TIMEOUT) : essai non décompté, nouvel essai le 01/02/2027 10:01',
+      'L’ATS, injoignable, n’a pas répondu à « Retirer les annonces publiées sans l’approbation ' +
+        'de l’EN3S » (l’ATS n’a pas répondu à temps — TIMEOUT) : essai non décompté, nouvel essai ' +
+        'le 01/02/2027 10:01',
     ],
     [
       'command.skipped',
       { command: 'set_approver', idempotencyKey: 'k' },
-      'Commande abandonnée : plus demandée — Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre (rien n’a été envoyé)',
+      'Commande abandonnée : plus demandée — Poser l’approbateur « EN3S dérogation » dans ' +
+        'l’équipe de l’offre (rien n’a été envoyé)',
     ],
     [
       'command.dead',
       { command: 'set_approver', error: 'INVALID_TEAM (HTTP 400): bad user', attempts: 8 },
-      'Commande abandonnée après 8 essais : Poser l’approbateur « EN3S dérogation » dans l’équipe de l’offre (refusée par l’ATS (HTTP 400) — INVALID_TEAM (HTTP 400))',
+      'Commande abandonnée après 8 essais : Poser l’approbateur « EN3S dérogation » dans ' +
+        'l’équipe de l’offre (refusée par l’ATS (HTTP 400) — INVALID_TEAM (HTTP 400))',
     ],
     [
       'admin.retry',

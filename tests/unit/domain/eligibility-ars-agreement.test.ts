@@ -109,7 +109,8 @@ const rows: Row[] = [
     { concerned: true, code: 'LEVEL_IN_SCOPE' },
   ],
   [
-    'Under the instruction, a public-law ARS post with no level is undetermined: the agreement plays no part (Instruction 2026/34 §1.1)',
+    'Under the instruction, a public-law ARS post with no level is undetermined: the agreement ' +
+      'plays no part (Instruction 2026/34 §1.1)',
     NEW,
     ars({ agreement: 'PUBLIC' }),
     { concerned: null, code: 'LEVEL_MISSING', missing: [LEVEL] },

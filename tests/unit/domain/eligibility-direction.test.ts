@@ -66,7 +66,8 @@ describe('agent de direction written as a title (R. 123-48 CSS)', () => {
     expect(d.reasons[0]).toMatchObject({ code: 'AGENT_DE_DIRECTION', source: OLD_SOURCE });
     // The title is read; the exclusion itself is the text's (no reading of the circulaire).
     expect(d.reasons[0]!.reading).toBe(
-      `lecture : la catégorie « ${title} » est lue comme agent de direction (art. R. 123-48 : directeur, directeur adjoint, sous-directeur, secrétaire général, directeurs délégués)`,
+      `lecture : la catégorie « ${title} » est lue comme agent de direction (art. R. 123-48 : ` +
+        `directeur, directeur adjoint, sous-directeur, secrétaire général, directeurs délégués)`,
     );
   });
 
@@ -137,7 +138,8 @@ describe('a category of the grid written in words', () => {
       expect(d.concerned).toBe(true);
       expect(d.reasons[0]!.code).toBe('LEVEL_IN_SCOPE');
       expect(d.reasons[0]!.reading).toBe(
-        `lecture : la catégorie « ${category} » est lue comme poste classé dans la grille, non comme un agent de direction`,
+        `lecture : la catégorie « ${category} » est lue comme poste classé dans la grille, non ` +
+          `comme un agent de direction`,
       );
     },
   );
@@ -241,8 +243,10 @@ describe('the agent comptable is not an agent de direction (R. 123-48 CSS)', () 
   it('says, in French and right in law, why an agent comptable classified at level 9 is to be checked', () => {
     const reason = decide(cpam9('AGENT_COMPTABLE'), NEW).reasons[0]!;
     expect(reason.message).toBe(
-      "Régime général : offre d'agent comptable classée parmi les postes visés (niveaux 7 à 9). L'agent comptable n'est pas un agent de direction (art. R. 123-48) " +
-        "et ses postes ne relèvent pas de cette grille : poste de cadre de ce classement (concerné) ou poste d'agent comptable (non concerné) ? À vérifier",
+      "Régime général : offre d'agent comptable classée parmi les postes visés (niveaux 7 à 9). " +
+        "L'agent comptable n'est pas un agent de direction (art. R. 123-48) " +
+        'et ses postes ne relèvent pas de cette grille : poste de cadre de ce classement ' +
+        "(concerné) ou poste d'agent comptable (non concerné) ? À vérifier",
     );
     expect(reason.source).toBe('Instruction DSS/4B/2026/34 §1.1 ; art. R. 123-48 du code de la sécurité sociale');
   });

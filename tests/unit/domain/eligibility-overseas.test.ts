@@ -184,7 +184,9 @@ describe('eligibility: an overseas body’s window is in its own legal time', ()
     const saintMartin = decide(rg8('CGSS Saint-Martin'), '2027-02-01T12:00:00Z').reasons.at(-1)!;
     expect(saintMartin.message).toBe('Période EN3S 2027 en cours (du 01/01/2027 au 30/04/2027, heure de Guadeloupe)');
     expect(saintMartin.reading).toBe(
-      "lecture : Saint-Martin est servi par les organismes de Guadeloupe (CGSS, CAF, ARS de Guadeloupe, Saint-Martin et Saint-Barthélemy) ; la période est à l'heure de l'organisme : heure de Guadeloupe",
+      'lecture : Saint-Martin est servi par les organismes de Guadeloupe (CGSS, CAF, ARS de ' +
+        "Guadeloupe, Saint-Martin et Saint-Barthélemy) ; la période est à l'heure de l'organisme : " +
+        'heure de Guadeloupe',
     );
   });
 });
@@ -221,11 +223,14 @@ describe('eligibility: an overseas body that cannot be placed is undetermined, n
     expect(territory).toEqual({
       code: 'TERRITORY_UNKNOWN',
       message:
-        "Caisse générale de sécurité sociale sans territoire reconnu : heure légale inconnue (heure de Guadeloupe, heure de Martinique, heure de Guyane ou heure de La Réunion), à vérifier ; période comptée sur tous ces territoires, jamais à l'heure de Paris",
+        'Caisse générale de sécurité sociale sans territoire reconnu : heure légale inconnue ' +
+        '(heure de Guadeloupe, heure de Martinique, heure de Guyane ou heure de La Réunion), à ' +
+        "vérifier ; période comptée sur tous ces territoires, jamais à l'heure de Paris",
       source: 'mappings/organismes.yaml',
     });
     expect(window!.message).toBe(
-      "Période EN3S 2027 en cours dans au moins un des territoires possibles de l'organisme (du 01/01/2027, heure de La Réunion, au 30/04/2027, heure de Guadeloupe)",
+      "Période EN3S 2027 en cours dans au moins un des territoires possibles de l'organisme (du " +
+        '01/01/2027, heure de La Réunion, au 30/04/2027, heure de Guadeloupe)',
     );
     expect(window!.source).toBe('Instruction DSS/4B/2026/34 §1.1 et §1.2');
     expect(window!.reading).toMatch(

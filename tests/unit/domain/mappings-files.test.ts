@@ -93,7 +93,8 @@ describe('mappings: a broken file is refused with where and what', () => {
       readFileSync(file, 'utf8').replace('bodies: [MSA, CCMSA]', 'bodies: [MSA, CCMSA, MSA_SERVICES]'),
     );
     expect(problemsOf(() => loadDomainData(dir))).toEqual([
-      'mappings/rulesets (DSS/4B/2026/34) : organisme « MSA_SERVICES » nommé par ce texte mais marqué hors des textes (outside) dans mappings/organismes.yaml',
+      'mappings/rulesets (DSS/4B/2026/34) : organisme « MSA_SERVICES » nommé par ce texte mais ' +
+        'marqué hors des textes (outside) dans mappings/organismes.yaml',
     ]);
   });
 

@@ -42,7 +42,8 @@ describe('reportsFinalAt', () => {
       finalAt(value);
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
-        `EN3S_REPORTS_FINAL_AT : attendu MM-JJ ou MM-JJTHH:mm (heure de Paris), du 05-02 au 12-31, ex. 05-02T07:00 ; reçu « ${value} »`,
+        `EN3S_REPORTS_FINAL_AT : attendu MM-JJ ou MM-JJTHH:mm (heure de Paris), du 05-02 au 12-31, ` +
+          `ex. 05-02T07:00 ; reçu « ${value} »`,
       ]);
     }
   });

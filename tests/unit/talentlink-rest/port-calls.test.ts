@@ -264,7 +264,8 @@ describe('limits, failures and the circuit breaker (docs/talentlink.md §1)', ()
         code: 'OVER_QUOTA',
         retryAfterMs: 2 * 3_600_000 - 60_000,
         message:
-          'peekQueue: GET /queues/position/EN3S%20postes/oldest-element?api_key=***: not sent, the monthly quota of the API key is spent (stopped by the call budget)',
+          'peekQueue: GET /queues/position/EN3S%20postes/oldest-element?api_key=***: not sent, the ' +
+          'monthly quota of the API key is spent (stopped by the call budget)',
       },
     });
     expect(seen).toHaveLength(1);

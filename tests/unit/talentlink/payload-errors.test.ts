@@ -65,14 +65,16 @@ describe('content type, size and encoding', () => {
 });
 
 describe('hostile XML is refused before parsing', () => {
-  const billionLaughs = `<?xml version="1.0"?>
+  const billionLaughs =
+    `<?xml version="1.0"?>
 <!DOCTYPE lolz [
  <!ENTITY lol "lol">
  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
  <!ENTITY lol9 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
 ]>
-<notification xmlns="${NS}" id="x" type="job.created" occurredAt="2027-01-01T00:00:00Z"><job>&lol9;</job></notification>`;
+<notification xmlns="${NS}" id="x" type="job.created" ` +
+    `occurredAt="2027-01-01T00:00:00Z"><job>&lol9;</job></notification>`;
 
   it('billion laughs: DOCTYPE_FORBIDDEN, located', () => {
     const error = xmlError(billionLaughs);
@@ -148,7 +150,8 @@ describe('malformed documents say where', () => {
     const error = xmlError(sampleXml.replace("Chargé d'études", 'Chargé&nbsp;d’études'));
     expect(error).toMatchObject({ code: 'MALFORMED_XML', where: { path: 'job.openingName' } });
     expect(error.message).toBe(
-      'XML mal formé : entité &nbsp; non définie dans job.openingName (sans DTD, seuls &lt; &gt; &amp; &quot; &apos; et les références de caractères existent)',
+      'XML mal formé : entité &nbsp; non définie dans job.openingName (sans DTD, seuls &lt; &gt; ' +
+        '&amp; &quot; &apos; et les références de caractères existent)',
     );
   });
 
