@@ -32,7 +32,9 @@ function checkOneSource(field: SourceInput, ctx: z.RefinementCtx): void {
   if (given.length !== 1) {
     ctx.addIssue({
       code: 'custom',
-      message: `expected exactly one of lov, freeFormField, customField, got ${given.length === 0 ? 'none' : given.join(' and ')}`,
+      message:
+        `expected exactly one of lov, freeFormField, customField, got ` +
+        `${given.length === 0 ? 'none' : given.join(' and ')}`,
     });
     return;
   }

@@ -162,7 +162,8 @@ function validateNotification(data: unknown): NotificationParseResult {
   if (typeof type === 'string' && !(notificationTypes as readonly string[]).includes(type)) {
     return fail(
       'UNKNOWN_EVENT_TYPE',
-      `type : type d’événement inconnu ${showValue(type)}, attendu l’un de ${[...notificationTypes, 'queue.element.added'].join('|')}`,
+      `type : type d’événement inconnu ${showValue(type)}, attendu l’un de ` +
+        `${[...notificationTypes, 'queue.element.added'].join('|')}`,
       { path: 'type' },
     );
   }

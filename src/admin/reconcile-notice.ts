@@ -8,6 +8,8 @@ import { frenchDateTime, frenchNumber } from './format.js';
  */
 
 const plural = (n: number, one: string, many: string) => `${frenchNumber(n)} ${n > 1 ? many : one}`;
+/** ` (3 déjà connues)`: versions the connector had already, or nothing. */
+const known = (n: number) => (n > 0 ? ` (${frenchNumber(n)} déjà connue${n > 1 ? 's' : ''})` : '');
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const COUNT = /^\d{1,9}$/;
 
@@ -42,7 +44,7 @@ export function reconcileNotice(query: Record<string, unknown>): string | undefi
       : inserted === 0
         ? ', aucune version nouvelle : rien à traiter'
         : `, dont ${plural(inserted, 'version nouvelle transmise', 'versions nouvelles transmises')} ` +
-          `au traitement${listed > inserted ? ` (${frenchNumber(listed - inserted)} déjà connue${listed - inserted > 1 ? 's' : ''})` : ''}`;
+          `au traitement${known(listed - inserted)}`;
   const more =
     query.suite === '1' ? ' La liste n’est pas épuisée : la réconciliation reprend d’elle-même dans un instant.' : '';
   return (

@@ -48,7 +48,8 @@ export function parseReportRequest(value: unknown): ReportRequest {
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `« ${k.slice(0, 50)} »`).join(', ');
     throw badRequest(
-      `corps de la requête : clé${issue.keys.length > 1 ? 's' : ''} inconnue${issue.keys.length > 1 ? 's' : ''} ${keys} ` +
+      `corps de la requête : clé${issue.keys.length > 1 ? 's' : ''} inconnue` +
+        `${issue.keys.length > 1 ? 's' : ''} ${keys} ` +
         `; clés acceptées : ${Object.keys(expected).join(', ')}`,
     );
   }

@@ -74,7 +74,8 @@ export async function generateFromRequest(
   const generatedAt = generationInstant(ctx.clock);
   const now = new Date(generatedAt);
   const stamp = DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).toFormat('yyyyLLdd-HHmmss');
-  const fileName = `en3s-${fileKinds[kind]}-${parsed.value.campaign}-${stamp}-${randomBytes(3).toString('hex')}.${format}`;
+  const fileName =
+    `en3s-${fileKinds[kind]}-${parsed.value.campaign}-${stamp}-` + `${randomBytes(3).toString('hex')}.${format}`;
   await mkdir(deps.dir, { recursive: true });
   const result = await generateReportFile(ctx.store.db, ctx.domain.organismsFile, {
     kind,

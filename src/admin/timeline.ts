@@ -118,7 +118,10 @@ const describe: Record<string, (d: Data) => string> = {
           .map((r) => `${text(r.message)} (${text(r.source)}${r.reading ? ` ; ${text(r.reading)}` : ''})`)
           .join(' ; ')
       : '';
-    return `Décision : ${scope(d.concerned)}${d.ruleSet ? `, selon ${text(d.ruleSet)}` : ''}${reasons ? ` — ${reasons}` : ''}`;
+    return (
+      `Décision : ${scope(d.concerned)}${d.ruleSet ? `, selon ${text(d.ruleSet)}` : ''}` +
+      `${reasons ? ` — ${reasons}` : ''}`
+    );
   },
   'admin.override': (d) =>
     `${d.concerned === null ? 'Forçage du périmètre retiré' : `Périmètre forcé : ${scope(d.concerned)}`} ` +
@@ -131,12 +134,16 @@ const describe: Record<string, (d: Data) => string> = {
   'admin.reconcile': (d) => `Réconciliation avec l’ATS demandée — motif : ${text(d.reason)}`,
   'admin.board_entry': (d) => {
     const before = (d.supersedes ?? null) as Data | null;
-    return `Poste saisi sur la bourse en ligne des postes de l’EN3S le ${day(d.enteredOn)}${d.note ? ` — note : ${text(d.note)}` : ''}${
-      before
-        ? ` (remplace la saisie du ${day(before.enteredOn)} enregistrée par ${text(before.recordedBy)} ` +
-          `le ${when(before.recordedAt)} ; le registre garde les deux)`
-        : ''
-    }`;
+    return (
+      `Poste saisi sur la bourse en ligne des postes de l’EN3S le ${day(d.enteredOn)}` +
+      `${d.note ? ` — note : ${text(d.note)}` : ''}` +
+      `${
+        before
+          ? ` (remplace la saisie du ${day(before.enteredOn)} enregistrée par ${text(before.recordedBy)} ` +
+            `le ${when(before.recordedAt)} ; le registre garde les deux)`
+          : ''
+      }`
+    );
   },
   'approver.observed': (d) =>
     d.by === 'connector'
@@ -155,7 +162,8 @@ const describe: Record<string, (d: Data) => string> = {
     `E-mail de relance n° ${text(d.sequence)} envoyé aux recruteurs (${recipients(d.recipientIds)}) ` +
     `: ${askReasonLabels[text(d.reason)] ?? text(d.reason)}`,
   'admins.alerted': (d) =>
-    `Administrateurs prévenus par e-mail : offre toujours non soumise (${askReasonLabels[text(d.reason)] ?? text(d.reason)})`,
+    `Administrateurs prévenus par e-mail : offre toujours non soumise (` +
+    `${askReasonLabels[text(d.reason)] ?? text(d.reason)})`,
   'violation.detected': (d) =>
     `Annonce ${text(d.postingId)} en ligne sans l’approbation de l’EN3S (publiée le ${when(d.postedAt)}) ` +
     `: ${d.action === 'take_down' ? 'retrait demandé' : 'signalée (mode observation)'}`,
@@ -171,7 +179,8 @@ const describe: Record<string, (d: Data) => string> = {
       : d.outage === true
         ? `L’ATS, injoignable, n’a pas répondu à « ${command(d.command)} » (${errorText(d.error)}) : ` +
           `essai non décompté, nouvel essai le ${when(d.nextAttemptAt)}`
-        : `Échec de « ${command(d.command)} » (${typeof d.attempt === 'number' ? `essai ${d.attempt}, ` : ''}${errorText(d.error)}) ` +
+        : `Échec de « ${command(d.command)} » (` +
+          `${typeof d.attempt === 'number' ? `essai ${d.attempt}, ` : ''}${errorText(d.error)}) ` +
           `: nouvel essai le ${when(d.nextAttemptAt)}`,
   'command.skipped': (d) => `Commande abandonnée : plus demandée — ${command(d.command)} (rien n’a été envoyé)`,
   'command.dead': (d) =>
@@ -183,7 +192,8 @@ const describe: Record<string, (d: Data) => string> = {
     `Projection du rapport recalculée pour toutes les offres (${text(d.lastChange)} ` +
     `modification(s) d’offres enregistrée(s))`,
   'retention.purge': (d) =>
-    `Données personnelles purgées (campagnes jusqu’à ${text(d.lastCampaign)}, conservation ${text(d.retentionMonths)} ` +
+    `Données personnelles purgées (campagnes jusqu’à ${text(d.lastCampaign)}, conservation ` +
+    `${text(d.retentionMonths)} ` +
     `mois${d.trigger === 'schedule' ? ', purge quotidienne' : ', purge lancée à la main'}) : ${text(d.inboxBodies)} ` +
     `document(s) de l’ATS reçu(s), destinataires de ${text(d.mailRecipients)} e-mail(s), ${text(d.mailboxMessages)} ` +
     `message(s) de la boîte de démonstration`,

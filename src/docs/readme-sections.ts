@@ -22,7 +22,10 @@ const show = (value: unknown) =>
 export function configReference(): string {
   const rows = Object.entries(settings).map(([name, s]) => {
     const setting = s as { env: string; default?: unknown; description: string; secret?: boolean };
-    return `| \`${setting.env}\` | \`${name}\` | ${show(setting.default)} | ${setting.description}${setting.secret ? ' *(secret)*' : ''} |`;
+    return (
+      `| \`${setting.env}\` | \`${name}\` | ${show(setting.default)} | ${setting.description}` +
+      `${setting.secret ? ' *(secret)*' : ''} |`
+    );
   });
   return ['| variable | key in the config file | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -85,7 +85,8 @@ function levelsScope(offer: Offer, regime: CompiledRegime): Scope {
       regime.key,
       frozen(
         'LEVEL_MISSING',
-        `${regime.heading} : niveau de classification absent${unreadableNote(offer, 'classification.level')}, à vérifier`,
+        `${regime.heading} : niveau de classification absent` +
+          `${unreadableNote(offer, 'classification.level')}, à vérifier`,
         regime.source,
       ),
       unsure,

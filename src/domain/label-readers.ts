@@ -157,7 +157,9 @@ export class LevelReader {
     const seen = { intermediate: false };
     const labels = parse === null ? null : candidates(g, this.known, this.romanGrid, parse, seen);
     if (labels === null || labels.length === 0) {
-      const message = `${g.heading} : « ${label} » n'est pas un niveau de la grille lue par ce texte (${g.knownLevelsText}), à vérifier`;
+      const message =
+        `${g.heading} : « ${label} » n'est pas un niveau de la grille lue par ce texte (` +
+        `${g.knownLevelsText}), à vérifier`;
       return { inScope: null, reason: frozen('LEVEL_UNKNOWN', message, g.source), labels: [] };
     }
     const noun = levelNoun(g, labels[0]!);
@@ -171,7 +173,8 @@ export class LevelReader {
       return { inScope: null, reason: frozen('LEVEL_AMBIGUOUS', message, g.source), labels };
     }
     const concerned = inScope.length > 0;
-    const message = `${g.heading}, ${noun} ${orList(labels)} : ${concerned ? 'concernée' : 'non concernée'} (${g.scopeLabel})`;
+    const message =
+      `${g.heading}, ${noun} ${orList(labels)} : ${concerned ? 'concernée' : 'non concernée'} (` + `${g.scopeLabel})`;
     const written = seen.intermediate
       ? `le libellé « ${label} », niveau intermédiaire que la grille du texte ne nomme pas,`
       : `le libellé « ${label} »`;

@@ -81,7 +81,9 @@ function spanningWindowReason(ruleSets: RuleSets, rs: CompiledRuleSet, window: C
   if (cached) return cached;
   const opening = ruleSets.zoneLabel(window.opensIn!);
   const closing = ruleSets.zoneLabel(window.view.timeZone);
-  const span = `du ${frenchDate(window.startMs, window.opensIn!)}, ${opening}, au ${frenchDate(window.endMs - 1, window.view.timeZone)}, ${closing}`;
+  const span =
+    `du ${frenchDate(window.startMs, window.opensIn!)}, ${opening}, au ` +
+    `${frenchDate(window.endMs - 1, window.view.timeZone)}, ${closing}`;
   const { campaign } = window.view;
   const reason: Reason = Object.freeze({
     code: open ? 'WINDOW_OPEN' : 'WINDOW_CLOSED',

@@ -280,7 +280,9 @@ export function windowReason(ruleSets: RuleSets, rs: CompiledRuleSet, window: Ca
   const cached = open ? window.reasons.open : window.reasons.closed;
   if (cached) return cached;
   const { campaign, timeZone } = window.view;
-  const span = `du ${frenchDate(window.startMs, timeZone)} au ${frenchDate(window.endMs - 1, timeZone)}, ${ruleSets.zoneLabel(timeZone)}`;
+  const span =
+    `du ${frenchDate(window.startMs, timeZone)} au ${frenchDate(window.endMs - 1, timeZone)}, ` +
+    `${ruleSets.zoneLabel(timeZone)}`;
   const reason: Reason = Object.freeze({
     code: open ? 'WINDOW_OPEN' : 'WINDOW_CLOSED',
     message: open ? `Période EN3S ${campaign} en cours (${span})` : `Hors période EN3S (période ${campaign} : ${span})`,

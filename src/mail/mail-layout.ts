@@ -47,6 +47,8 @@ export function renderText(blocks: readonly MailBlock[]): string {
 
 /** Simple HTML (no images, no links, no styles a mail client would strip), every value escaped. */
 export function renderHtml(subject: string, blocks: readonly MailBlock[]): string {
+  const factRow = ([label, value]: readonly [string, string]) =>
+    `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
   const body = blocks.map((block) => {
     switch (block.kind) {
       case 'paragraph':
@@ -54,7 +56,7 @@ export function renderHtml(subject: string, blocks: readonly MailBlock[]): strin
       case 'steps':
         return `<ol>\n${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('\n')}\n</ol>`;
       case 'facts':
-        return `<table>\n${block.rows.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n')}\n</table>`;
+        return `<table>\n${block.rows.map(factRow).join('\n')}\n</table>`;
       default:
         return unknownBlock(block);
     }

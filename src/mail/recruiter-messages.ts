@@ -211,7 +211,8 @@ export function reminder(facts: ReminderFacts): ComposedMail {
       ]
     : [];
   return composeMail(
-    `Relance ${facts.reminderNumber} – offre ${facts.jobNumber} : à soumettre ${facts.reason === 'resubmit' ? 'de nouveau ' : ''}pour ` +
+    `Relance ${facts.reminderNumber} – offre ${facts.jobNumber} : à soumettre ` +
+      `${facts.reason === 'resubmit' ? 'de nouveau ' : ''}pour ` +
       `approbation à l'EN3S`,
     [
       paragraph('Bonjour,'),
@@ -239,10 +240,14 @@ export function adminAlert(facts: AdminAlertFacts): ComposedMail {
     facts.reason === 'resubmit'
       ? 'attend d’être soumise de nouveau (la soumission précédente ne comprenait pas l’EN3S)'
       : 'attend d’être soumise pour approbation';
+  const invited =
+    facts.recruiterCount === 1
+      ? 'Son recruteur a été invité'
+      : `Ses ${facts.recruiterCount} recruteurs ont été invités`;
   const asked =
     facts.recruiterCount === 0
       ? "L'offre n'a aucun recruteur dans son équipe : personne n'a pu être prévenu."
-      : `${facts.recruiterCount === 1 ? 'Son recruteur a été invité' : `Ses ${facts.recruiterCount} recruteurs ont été invités`} ` +
+      : `${invited} ` +
         `par e-mail le ${frenchDateTime(facts.askedAt, PARIS)} à la soumettre, ` +
         (facts.remindersSent === 0
           ? 'sans relance depuis.'
@@ -252,7 +257,8 @@ export function adminAlert(facts: AdminAlertFacts): ComposedMail {
     [
       paragraph('Bonjour,'),
       paragraph(
-        `L'offre ${jobLabel(facts)} est concernée par la période EN3S et ${what} ${since} : au ${frenchDateTime(facts.now, PARIS)}, ` +
+        `L'offre ${jobLabel(facts)} est concernée par la période EN3S et ${what} ${since} : au ` +
+          `${frenchDateTime(facts.now, PARIS)}, ` +
           `le connecteur EN3S ne constate aucune soumission à l'EN3S dans TalentLink. ${asked}`,
       ),
       paragraph(

@@ -115,7 +115,9 @@ export function smtpFailure(error: unknown): MailFailure {
   const command = typeof e.command === 'string' && /^[A-Z ]{2,20}$/.test(e.command) ? ` after ${e.command}` : '';
   const what = (kind: MailFailureCode, transient: boolean, text: string): MailFailure => ({
     code: kind,
-    message: `SMTP mailer: ${text}${command} (${[code, smtpCode].filter((x) => x !== null && x !== undefined).join(', ') || 'no code'})`,
+    message:
+      `SMTP mailer: ${text}${command} (` +
+      `${[code, smtpCode].filter((x) => x !== null && x !== undefined).join(', ') || 'no code'})`,
     ...(smtpCode !== undefined ? { smtpCode } : {}),
     transient,
   });

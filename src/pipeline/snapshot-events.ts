@@ -73,12 +73,16 @@ export function snapshotEvent(
   if (Number.isNaN(updated))
     return {
       ok: false,
-      message: `job ${snapshot.atsId}: snapshot.updatedAt: expected an ISO 8601 instant, got ${JSON.stringify(snapshot.updatedAt)}`,
+      message:
+        `job ${snapshot.atsId}: snapshot.updatedAt: expected an ISO 8601 instant, got ` +
+        `${JSON.stringify(snapshot.updatedAt)}`,
     };
   if (Number.isNaN(fetched))
     return {
       ok: false,
-      message: `job ${snapshot.atsId}: snapshot.fetchedAt: expected an ISO 8601 instant, got ${JSON.stringify(snapshot.fetchedAt)}`,
+      message:
+        `job ${snapshot.atsId}: snapshot.fetchedAt: expected an ISO 8601 instant, got ` +
+        `${JSON.stringify(snapshot.fetchedAt)}`,
     };
   const fetchedAt = new Date(fetched).toISOString();
   const posting = by.origin === 'queue' ? by.posting : null;

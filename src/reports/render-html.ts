@@ -59,7 +59,10 @@ function page(header: ReportHeader): string {
   const meta = headerLines(header)
     .map((l) => `<p class="meta">${escapeHtml(l)}</p>`)
     .join('\n');
-  return `<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<h1>${title}</h1>\n${meta}\n`;
+  return (
+    `<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>${title}` +
+    `</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<h1>${title}</h1>\n${meta}\n`
+  );
 }
 
 const td = (text: string, numeric = false) => `<td${numeric ? ' class="n"' : ''}>${escapeHtml(text)}</td>`;
@@ -88,7 +91,8 @@ function summaryHtml(summary: Summary): string {
   return [
     `<h2>Indicateurs</h2>\n<table>\n<tbody>\n${figures}\n</tbody>\n</table>\n`,
     `<h2>Offres par semaine de création et par état</h2>\n${weeklyChartSvg(summary.weeks)}\n`,
-    `<h2>Offres par état</h2>\n<table>\n<thead><tr>${th('État')}${th('Offres')}</tr></thead>\n<tbody>\n${states}\n</tbody>\n</table>\n`,
+    `<h2>Offres par état</h2>\n<table>\n<thead><tr>${th('État')}${th('Offres')}` +
+      `</tr></thead>\n<tbody>\n${states}\n</tbody>\n</table>\n`,
     '<h2>Par régime</h2>\n',
     groupTable('Régime', summary.byRegime, summary.total),
     '<h2>Par réseau</h2>\n',
@@ -107,7 +111,8 @@ export async function writeReportHtml(
   await writeChunk(out, page(header) + summaryHtml(summary));
   await writeChunk(
     out,
-    `<h2>Offres</h2>\n<table class="offers">\n<thead><tr>${reportColumns.map((c) => th(c.title)).join('')}</tr></thead>\n<tbody>\n`,
+    `<h2>Offres</h2>\n<table class="offers">\n<thead><tr>` +
+      `${reportColumns.map((c) => th(c.title)).join('')}</tr></thead>\n<tbody>\n`,
   );
   const written = new SummaryBuilder(header.campaign);
   let count = 0;
@@ -135,18 +140,24 @@ export async function writeRecapHtml(header: ReportHeader, recap: Recap, out: Wr
   };
   const parts = [
     page(header),
-    `<h2>Récapitulatif</h2>\n<table>\n<thead><tr>${recapColumns.map(th).join('')}</tr></thead>\n<tbody>\n${recap.lines.map((l) => line(l)).join('\n')}\n${line(recap.total, true)}\n</tbody>\n</table>\n`,
+    `<h2>Récapitulatif</h2>\n<table>\n<thead><tr>${recapColumns.map(th).join('')}` +
+      `</tr></thead>\n<tbody>\n${recap.lines.map((l) => line(l)).join('\n')}\n` +
+      `${line(recap.total, true)}\n</tbody>\n</table>\n`,
   ];
   const dates = new LocalDates();
   for (const { network, offers } of recap.detail) {
     const rows = offers
       .map(
         (o) =>
-          `<tr>${td(o.reference)}${td(o.title)}${td(o.organism)}${td(gridAndLevel(o.grid, o.level) ?? '')}${td(recapStatusLabels[o.status])}${td(o.answerAt ? frenchDay(dates.isoDate(o.answerAt, o.timeZone)) : '')}</tr>`,
+          `<tr>${td(o.reference)}${td(o.title)}${td(o.organism)}` +
+          `${td(gridAndLevel(o.grid, o.level) ?? '')}${td(recapStatusLabels[o.status])}` +
+          `${td(o.answerAt ? frenchDay(dates.isoDate(o.answerAt, o.timeZone)) : '')}</tr>`,
       )
       .join('\n');
     parts.push(
-      `<h2>${escapeHtml(network)}</h2>\n<table>\n<thead><tr>${recapDetailColumns.map(th).join('')}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n`,
+      `<h2>${escapeHtml(network)}</h2>\n<table>\n<thead><tr>` +
+        `${recapDetailColumns.map(th).join('')}</tr></thead>\n<tbody>\n${rows}` +
+        `\n</tbody>\n</table>\n`,
     );
   }
   parts.push('</body>\n</html>\n');

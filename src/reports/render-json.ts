@@ -92,7 +92,8 @@ export async function writeRecapJson(header: ReportHeader, recap: Recap, out: Wr
   }));
   await writeChunk(
     out,
-    `${head('en3s-recap/2', header)},"lines":${JSON.stringify(recap.lines)},"total":${JSON.stringify(recap.total)},"detail":${JSON.stringify(detail)}}\n`,
+    `${head('en3s-recap/2', header)},"lines":${JSON.stringify(recap.lines)},"total":` +
+      `${JSON.stringify(recap.total)},"detail":${JSON.stringify(detail)}}\n`,
   );
   await endStream(out);
 }
@@ -134,7 +135,8 @@ export async function writePostsJson(header: ReportHeader, list: PostsList, out:
   const posts = list.posts.map((p) => JSON.stringify(jsonPost(p))).join(',\n');
   await writeChunk(
     out,
-    `${head('en3s-posts/1', header)},"posts":[${posts ? `\n${posts}\n` : ''}],"bodies":${JSON.stringify(list.bodies)},"total":${JSON.stringify(list.total)}}\n`,
+    `${head('en3s-posts/1', header)},"posts":[${posts ? `\n${posts}\n` : ''}],"bodies":` +
+      `${JSON.stringify(list.bodies)},"total":${JSON.stringify(list.total)}}\n`,
   );
   await endStream(out);
 }

@@ -82,7 +82,8 @@ export function reasonText(rulesReason: string, snapshot: Snapshot): string {
   const why = forced.reason.trim() !== '' ? forced.reason.trim() : 'non indiqué';
   return (
     `Périmètre forcé « ${scopeWords[scopeOf(forced.concerned)].inSentence} »${who} le ${frenchInstant(forced.at)} ` +
-    `(heure de Paris), motif : ${why}. Décision des règles seules : ${scopeWords[scopeOf(snapshot.decision.concerned)].inSentence} ` +
+    `(heure de Paris), motif : ${why}. Décision des règles seules : ` +
+    `${scopeWords[scopeOf(snapshot.decision.concerned)].inSentence} ` +
     `— ${rulesReason}`
   );
 }

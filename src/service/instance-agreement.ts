@@ -126,7 +126,9 @@ export function disagreements(
     const differing = others.filter((o) => o.settings[name] !== mine[name]);
     if (differing.length === 0) continue;
     const other = differing[0]!;
-    const seen = `instance ${other.instanceId}, vue à ${DateTime.fromISO(other.lastSeenAt).setZone('Europe/Paris').toFormat('HH:mm:ss')}`;
+    const seen =
+      `instance ${other.instanceId}, vue à ` +
+      `${DateTime.fromISO(other.lastSeenAt).setZone('Europe/Paris').toFormat('HH:mm:ss')}`;
     const theirs = other.settings[name];
     problems.push(
       secretSettings.has(name)

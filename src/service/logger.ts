@@ -7,8 +7,11 @@ import { currentRequestId } from '../pipeline/request-context.js';
  * redacted wherever they appear, and e-mail addresses are masked inside any text.
  */
 
-const REDACTED_KEYS =
-  /^(firstname|lastname|email|e-mail|password|passwd|secret|secrets|authorization|api_?key|cookie|token|members|createdby|decidedby|startedby|username|user)$/i;
+const REDACTED_KEYS = new RegExp(
+  '^(firstname|lastname|email|e-mail|password|passwd|secret|secrets|authorization|api_?key|cookie|token|' +
+    'members|createdby|decidedby|startedby|username|user)$',
+  'i',
+);
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 export function redact(value: unknown, depth = 0): unknown {

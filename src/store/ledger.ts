@@ -38,7 +38,10 @@ export interface NewLedgerEntry {
   data: unknown;
 }
 
-/** An entry of the whole service, about no offer, written by the connector itself (a purge, a reset, a window boundary). */
+/**
+ * An entry of the whole service, about no offer, written by the connector itself (a purge, a reset, a
+ * window boundary).
+ */
 export function serviceEntry(entry: Pick<NewLedgerEntry, 'kind' | 'data'>): NewLedgerEntry {
   return { offer_source: null, offer_ats_id: null, campaign: null, actor: 'system', ...entry };
 }

@@ -89,7 +89,8 @@ function conditions(db: Db, filter: AdminOfferFilter) {
       // can hold): a third of the work of three LIKEs, and only columns of the list index.
       const haystack = foldedSql(
         dialectOf(db),
-        sql`${sql.ref('job_number')} || ${'\n'} || ${sql.ref('title')} || ${'\n'} || coalesce(${sql.ref('organism_name')}, '')`,
+        sql`${sql.ref('job_number')} || ${'\n'} || ${sql.ref('title')} || ${'\n'} ||
+            coalesce(${sql.ref('organism_name')}, '')`,
       );
       all.push(sql<SqlBool>`${haystack} like ${foldedLikePattern(filter.q)} escape '\\'`);
     }
@@ -131,7 +132,8 @@ export async function listAdminOffers(
     const [value, source, atsId] = page.after;
     const op = sql.raw(desc ? '<' : '>');
     query = query.where(
-      sql<SqlBool>`(${sql.ref(column)}, ${sql.ref('source')}, ${sql.ref('ats_id')}) ${op} (${value}, ${source}, ${atsId})`,
+      sql<SqlBool>`(${sql.ref(column)}, ${sql.ref('source')}, ${sql.ref('ats_id')}) ${op}
+          (${value}, ${source}, ${atsId})`,
     );
   }
   const rows = await query

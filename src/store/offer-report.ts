@@ -38,7 +38,8 @@ export async function writeOfferReport(
   }
   if (row.source !== key.source || row.ats_id !== key.ats_id || row.campaign !== key.campaign) {
     throw new TypeError(
-      `writeOfferReport: the row is for ${row.source}/${row.ats_id}/${row.campaign}, not ${key.source}/${key.ats_id}/${key.campaign}`,
+      `writeOfferReport: the row is for ${row.source}/${row.ats_id}/${row.campaign}, not ` +
+        `${key.source}/${key.ats_id}/${key.campaign}`,
     );
   }
   await upsert(db, 'offer_report', row);
@@ -379,8 +380,8 @@ export async function readOfferReportCsvBlock(
     .compile();
   // SQLite runs the page as a co-routine and joins its rows in the order it gives them; the
   // caller checks that order on the keys all the same (SQL does not promise it).
-  const text =
-    `select count(*), coalesce(sum(ready), 0), cast(group_concat(frame, char(29)) as blob) ` + `from (${page.sql})`;
+  const text = `select count(*), coalesce(sum(ready), 0), cast(group_concat(frame, char(29)) as blob)
+    from (${page.sql})`;
   const [rows, ready, block] = await db
     .connection()
     .execute(async () => statement(connection, text).get(...page.parameters) as [number, number, Buffer | null]);

@@ -127,7 +127,8 @@ export function createJobReads(ctx: RestContext): JobReads {
           if (updateDate === null || updateDate === undefined || isoFromMs(updateDate) === undefined) {
             return invalid(
               read.value.call,
-              `data.positions[${index}].updateDate: expected epoch milliseconds, got ${String(updateDate ?? 'nothing')}`,
+              `data.positions[${index}].updateDate: expected epoch milliseconds, got ` +
+                `${String(updateDate ?? 'nothing')}`,
             );
           }
           rows.push({ id: opening.id, updateDate, opening });

@@ -50,7 +50,8 @@ export const DEMO_DB = './data/demo.sqlite';
 
 function configuredDatabaseHint(): string {
   return [
-    `base cherchée : celle de la configuration (${settings.databaseUrl.env}, par défaut ${settings.databaseUrl.default}, ` +
+    `base cherchée : celle de la configuration (${settings.databaseUrl.env}, par défaut ` +
+      `${settings.databaseUrl.default}, ` +
       `relatif au dossier courant).`,
     `Pour en lire une autre : --db sqlite:<fichier> ou --db ` +
       `postgres://utilisateur:motdepasse@hôte:port/base (ou ${settings.databaseUrl.env}).`,
@@ -182,7 +183,8 @@ export function describePurge(outcome: PurgeOutcome, months: number): string {
   const n = (value: number) => frenchNumber.format(value);
   const head =
     `Conservation : ${months} mois après la fin de la campagne ; campagnes jusqu’à ${scope.lastCampaign} ` +
-    `comprise (la campagne ${scope.lastCampaign + 1} sera purgeable à partir du ${frenchInstant(retentionEnds(scope.lastCampaign + 1, months))}), ` +
+    `comprise (la campagne ${scope.lastCampaign + 1} sera purgeable à partir du ` +
+    `${frenchInstant(retentionEnds(scope.lastCampaign + 1, months))}), ` +
     `données reçues avant le ${frenchInstant(scope.receivedBefore)}.`;
   const lines = [
     `  documents de l’ATS reçus (boîte de réception, lignes traitées) : ${n(counts.inboxBodies)}`,

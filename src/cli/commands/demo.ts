@@ -146,7 +146,8 @@ export function registerDemo(program: Command): void {
         [
           '',
           'Démonstration du connecteur EN3S',
-          `  Tableau de bord                 ${service.url}/admin${adminPassword ? `   (utilisateur admin, mot de passe ${adminPassword})` : ''}`,
+          `  Tableau de bord                 ${service.url}/admin` +
+            `${adminPassword ? `   (utilisateur admin, mot de passe ${adminPassword})` : ''}`,
           `  Service (alertes, métriques)    ${service.url}   — /healthz, /readyz, /metrics`,
           `  TalentLink de démonstration     ${sandbox.apiUrl}   (utilisateur demo:demo:BO, mot de ` +
             `passe demo, api_key demo, 8 appels par seconde)`,

@@ -114,7 +114,9 @@ export function registerEvaluate(program: Command): void {
           const w = parsed.error.where;
           return {
             ok: false as const,
-            message: `${where(name, lineNumber ?? w?.line, lineNumber ? undefined : w?.column, w?.path)} : ${parsed.error.message}`,
+            message:
+              `${where(name, lineNumber ?? w?.line, lineNumber ? undefined : w?.column, w?.path)} : ` +
+              `${parsed.error.message}`,
           };
         }
         const offer = parsed.offer;

@@ -45,9 +45,16 @@ export function describeCommand(command: Pick<OutboxCommand, 'kind' | 'payload'>
     case 'read_postings':
       return "relecture des annonces de l'offre";
     case 'take_down':
-      return `retrait ${Array.isArray(payload.postingIds) && payload.postingIds.length > 1 ? 'des annonces' : "de l'annonce"} ${ids(payload.postingIds)}`;
+      return (
+        `retrait ` +
+        `${Array.isArray(payload.postingIds) && payload.postingIds.length > 1 ? 'des annonces' : "de l'annonce"}` +
+        ` ${ids(payload.postingIds)}`
+      );
     case 'ask_recruiter':
-      return `e-mail au recruteur (utilisateur ${ids(payload.recruiterIds)}) : ${payload.reason === 'resubmit' ? 'soumettre de nouveau pour approbation' : '« Soumettre pour approbation »'}`;
+      return (
+        `e-mail au recruteur (utilisateur ${ids(payload.recruiterIds)}) : ` +
+        `${payload.reason === 'resubmit' ? 'soumettre de nouveau pour approbation' : '« Soumettre pour approbation »'}`
+      );
     case 'notify_admins':
       return `alerte des administrateurs (${topics[String(payload.topic)] ?? String(payload.topic ?? '?')})`;
     default:

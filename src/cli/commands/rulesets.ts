@@ -62,7 +62,8 @@ export function registerRulesets(program: Command): void {
         lines.push(`${rs.citation} — en vigueur du ${frDate(rs.inForce.from)} ${to}`);
         lines.push(`  ${rs.title.replace(/\s+/g, ' ')}`);
         lines.push(
-          `  Période : du ${pad2(rs.window.from.day)}/${pad2(rs.window.from.month)} au ${pad2(rs.window.to.day)}/${pad2(rs.window.to.month)} ` +
+          `  Période : du ${pad2(rs.window.from.day)}/${pad2(rs.window.from.month)} au ` +
+            `${pad2(rs.window.to.day)}/${pad2(rs.window.to.month)} ` +
             `de chaque année, à l'heure légale de l'organisme (${where(rs.window.section)})`,
         );
         for (const regime of rs.regimes) {
@@ -71,7 +72,8 @@ export function registerRulesets(program: Command): void {
         }
         for (const ex of rs.exclusions)
           lines.push(
-            `  Jamais concernées : ${ex.message} (${ex.source ?? where(ex.section ?? '')}${ex.reading ? ' ; lecture, voir --readings' : ''})`,
+            `  Jamais concernées : ${ex.message} (${ex.source ?? where(ex.section ?? '')}` +
+              `${ex.reading ? ' ; lecture, voir --readings' : ''})`,
           );
         for (const removed of rs.removedBodies)
           lines.push(`  Supprimés : ${removed.bodies.join(', ')} — ${removed.message} (${where(removed.section)})`);

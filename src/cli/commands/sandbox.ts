@@ -49,6 +49,12 @@ function intOption(value: string | undefined, what: string, min: number, max: nu
 // biome-ignore lint/suspicious/noExplicitAny: the answers' fields are printed as they come, never trusted
 type Json = any;
 
+/** Why fetch failed: its cause (the refused connection) rather than its bare "fetch failed". */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
+}
+
 /** Calls the driver API; answers the parsed JSON, or sets exit code 1 and says why in French. */
 async function call(flags: DriverFlags, method: string, path: string, body?: unknown): Promise<Json> {
   const url = `${baseUrl(flags)}/sandbox${path}`;
@@ -60,9 +66,7 @@ async function call(flags: DriverFlags, method: string, path: string, body?: unk
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
-    writeError(
-      `bac à sable injoignable à ${baseUrl(flags)} (${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)})`,
-    );
+    writeError(`bac à sable injoignable à ${baseUrl(flags)} (${reasonOf(error)})`);
     process.exitCode = 1;
     return null;
   }
@@ -75,7 +79,8 @@ async function call(flags: DriverFlags, method: string, path: string, body?: unk
   }
   if (!response.ok) {
     writeError(
-      `refusé par le bac à sable (HTTP ${response.status} ${String(parsed?.code ?? '')}) : ${String(parsed?.message ?? '')}`,
+      `refusé par le bac à sable (HTTP ${response.status} ${String(parsed?.code ?? '')}) : ` +
+        `${String(parsed?.message ?? '')}`,
     );
     process.exitCode = 1;
     if (flags.json) writeJsonLine(parsed);
@@ -164,7 +169,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Bac à sable TalentLink démarré : ${sandbox.url} (API ${sandbox.apiUrl}, pilotage ${sandbox.url}/sandbox)`);
   out(
-    `Passerelle : ${callsPerSecond > 0 ? `${callsPerSecond} appels par seconde` : 'sans limite'}${monthlyQuota ? `, quota de ${monthlyQuota} appels sur 30 jours` : ''}`,
+    `Passerelle : ` +
+      `${callsPerSecond > 0 ? `${callsPerSecond} appels par seconde` : 'sans limite'}` +
+      `${monthlyQuota ? `, quota de ${monthlyQuota} appels sur 30 jours` : ''}`,
   );
   out(`Horloge du bac à sable : ${formatFrench(sandbox.tenant.clock.now())}${flags.freezeClock ? ' (figée)' : ''}`);
   out(
@@ -313,7 +320,8 @@ export function registerSandbox(program: Command): void {
         say(
           o,
           answer,
-          `${done} : ${path === '/publish' ? `annonce ${String(answer.id)} (${String(answer.status)})` : describeJob(answer)}`,
+          `${done} : ` +
+            `${path === '/publish' ? `annonce ${String(answer.id)} (${String(answer.status)})` : describeJob(answer)}`,
         );
     });
   };
@@ -373,7 +381,8 @@ export function registerSandbox(program: Command): void {
         say(
           o,
           clock,
-          `Horloge du bac à sable : ${formatFrench(new Date(String(clock.now)))} (${clock.mode === 'frozen' ? 'figée' : 'en marche'})`,
+          `Horloge du bac à sable : ${formatFrench(new Date(String(clock.now)))} (` +
+            `${clock.mode === 'frozen' ? 'figée' : 'en marche'})`,
         );
     });
 }

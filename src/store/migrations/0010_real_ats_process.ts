@@ -60,7 +60,8 @@ async function allowProcessCommands(trx: Db): Promise<void> {
   const check = /constraint\s+"?outbox_kind"?\s+check\s*\(\s*kind\s+in\s*\([^)]*\)\s*\)/i;
   if (!definition || !check.test(definition))
     throw new Error(
-      `0010_real_ats_process: outbox's definition has no outbox_kind check as 0001 wrote it: ${definition ?? '(no table)'}`,
+      `0010_real_ats_process: outbox's definition has no outbox_kind check as 0001 wrote it: ` +
+        `${definition ?? '(no table)'}`,
     );
   const rebuilt = definition
     .replace(/^create\s+table\s+"?outbox"?/i, 'create table "outbox_0010"')

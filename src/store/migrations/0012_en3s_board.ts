@@ -47,7 +47,8 @@ export async function up(db: AnyDb): Promise<void> {
       .execute();
     await allowPostsRuns(trx);
     const rename = (table: string, column: string) =>
-      sql`update ${sql.table(table)} set ${sql.ref(column)} = replace(${sql.ref(column)}, ${`"${FORMER_ARS_NETWORK}"`}, ${`"${ARS_NETWORK}"`})
+      sql`update ${sql.table(table)}
+          set ${sql.ref(column)} = replace(${sql.ref(column)}, ${`"${FORMER_ARS_NETWORK}"`}, ${`"${ARS_NETWORK}"`})
           where ${sql.ref(column)} like ${`%"${FORMER_ARS_NETWORK}"%`}`.execute(trx);
     await rename('offers', 'networks');
     await rename('offers', 'offer');
@@ -69,7 +70,8 @@ async function allowPostsRuns(trx: AnyDb): Promise<void> {
   const check = /constraint\s+"?report_runs_kind"?\s+check\s*\(\s*kind\s+in\s*\([^)]*\)\s*\)/i;
   if (!definition || !check.test(definition))
     throw new Error(
-      `0012_en3s_board: report_runs's definition has no report_runs_kind check as 0002 wrote it: ${definition ?? '(no table)'}`,
+      `0012_en3s_board: report_runs's definition has no report_runs_kind check as 0002 wrote ` +
+        `it: ${definition ?? '(no table)'}`,
     );
   const rebuilt = definition
     .replace(/^create\s+table\s+"?report_runs"?/i, 'create table "report_runs_0012"')
