@@ -5,8 +5,8 @@ export function describeMachine(): string {
   const cpu = cpus();
   const ram = Math.round(totalmem() / 1024 / 1024 / 1024);
   return (
-    `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${ram} GB RAM, Node ${process.version}, ${type()} ${release()} ` +
-    `(${process.arch})`
+    `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${ram} GB RAM, ` +
+    `Node ${process.version}, ${type()} ${release()} (${process.arch})`
   );
 }
 

@@ -90,7 +90,8 @@ for (let i = 0; i < AGREEMENT_SAMPLE; i++) {
   );
   if (diff !== null && ++disagreements <= 5) {
     console.error(
-      `disagreement on offer ${i} (${offers[i]!.organization.name}, ${new Date(instants[i]!).toISOString()}, ${JSON.stringify(offers[i]!.classification)}):\n${diff}`,
+      `disagreement on offer ${i} (${offers[i]!.organization.name}, ${new Date(instants[i]!).toISOString()}, ` +
+        `${JSON.stringify(offers[i]!.classification)}):\n${diff}`,
     );
   }
 }
@@ -223,7 +224,8 @@ console.log(
 );
 console.log(`load average at the end: ${load()} (${cpu.length} cores)`);
 console.log(
-  `checksums: evaluate ${[...checksums][0]}, json-rules-engine ${jreChecksum}; peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+  `checksums: evaluate ${[...checksums][0]}, json-rules-engine ${jreChecksum}; ` +
+    `peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
 );
 console.log(
   'json-rules-engine is given the text in force and the window state as precomputed facts ' +

@@ -239,7 +239,8 @@ function regimeSteps(regime: RegimeRule, source: string, categorySource: string 
     ...unsure(
       'LEVEL_UNKNOWN',
       [c('level', 'notIn', cr.knownLevels)],
-      `${label} : « {level} » n'est pas un niveau de la grille lue par ce texte (${cr.knownLevels.join(', ')}), à vérifier`,
+      `${label} : « {level} » n'est pas un niveau de la grille lue par ce texte ` +
+        `(${cr.knownLevels.join(', ')}), à vérifier`,
     ),
     [
       'LEVEL_OUT_OF_SCOPE',
@@ -539,7 +540,9 @@ export function jreInput(
   const timeZone = window.view.timeZone;
   let span = spans.get(window);
   if (span === undefined) {
-    span = `du ${frenchDate(window.startMs, timeZone)} au ${frenchDate(window.endMs - 1, timeZone)}, ${ruleSets.zoneLabel(timeZone)}`;
+    span =
+      `du ${frenchDate(window.startMs, timeZone)} au ${frenchDate(window.endMs - 1, timeZone)}, ` +
+      `${ruleSets.zoneLabel(timeZone)}`;
     spans.set(window, span);
   }
   const labels = readLabels(offer, rs);

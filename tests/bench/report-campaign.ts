@@ -95,7 +95,11 @@ export async function generateReportCampaign(
         seq += 1;
         const data = fill(e.data);
         // The canonical text of `ledgerHash`: keys sorted, no spaces, the stored data as is.
-        const content = `{"actor":${JSON.stringify(e.actor)},"actor_name":${JSON.stringify(e.actor_name)},"at":${JSON.stringify(e.at)},"campaign":${JSON.stringify(e.campaign)},"data":${data},"kind":${JSON.stringify(e.kind)},"offer_ats_id":${JSON.stringify(atsId)},"offer_source":"talentlink","seq":${seq}}`;
+        const content =
+          `{"actor":${JSON.stringify(e.actor)},"actor_name":${JSON.stringify(e.actor_name)},` +
+          `"at":${JSON.stringify(e.at)},"campaign":${JSON.stringify(e.campaign)},"data":${data},` +
+          `"kind":${JSON.stringify(e.kind)},"offer_ats_id":${JSON.stringify(atsId)},"offer_source":"talentlink",` +
+          `"seq":${seq}}`;
         const hash = createHash('sha256').update(`${prev}\n${content}`, 'utf8').digest('hex');
         insertLedger.run(seq, e.at, 'talentlink', atsId, e.campaign, e.actor, e.actor_name, e.kind, data, prev, hash);
         prev = hash;

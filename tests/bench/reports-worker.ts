@@ -51,6 +51,13 @@ const result = await generateReportFile(store.db, organismsFile, {
 const ms = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 await store.close();
-process.stdout.write(
-  `${JSON.stringify({ format, rows: result.rowCount, ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000), bytes: result.file.bytes, sha256: result.file.sha256, maxRssMB: peakRssMB() })}\n`,
-);
+const figures = {
+  format,
+  rows: result.rowCount,
+  ms: Math.round(ms),
+  cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  bytes: result.file.bytes,
+  sha256: result.file.sha256,
+  maxRssMB: peakRssMB(),
+};
+process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -155,21 +155,21 @@ const lines: string[] = [
   '',
   'To reproduce everything: `npm run build && npm run bench` (this file is rewritten). Each bench alone:',
   '',
-  ...runs.map(
-    (r) =>
-      `- ${r.name}: \`npm run build && ${r.npmScript ? `npm run ${r.npmScript}${r.command.includes(' --quick') ? ' -- --quick' : ''}` : r.command}\``,
-  ),
+  ...runs.map((r) => {
+    const quick = r.command.includes(' --quick') ? ' -- --quick' : '';
+    return `- ${r.name}: \`npm run build && ${r.npmScript ? `npm run ${r.npmScript}${quick}` : r.command}\``;
+  }),
   `- XML attacks: \`${hostileCommand}\` (figures printed by the test)`,
   '',
   '## Summary',
   '',
   '| bench | result (last line of its output) | time |',
   '|---|---|---|',
-  ...runs.map(
-    (r) =>
-      `| ${r.name} | ${r.exitCode === 0 && r.summary ? `\`${JSON.stringify(r.summary)}\`` : `**failed** (exit code ${r.exitCode})`} ` +
-      `| ${Math.round(r.seconds)} s |`,
-  ),
+  ...runs.map((r) => {
+    const result =
+      r.exitCode === 0 && r.summary ? `\`${JSON.stringify(r.summary)}\`` : `**failed** (exit code ${r.exitCode})`;
+    return `| ${r.name} | ${result} | ${Math.round(r.seconds)} s |`;
+  }),
   '',
 ];
 for (const r of runs) {
@@ -190,7 +190,8 @@ if (attacks.length > 0 && hostile.exitCode === 0) {
   lines.push('| attack | body | answer | round trip | extra memory |', '|---|---|---|---|---|');
   for (const a of attacks)
     lines.push(
-      `| ${a.name} | ${size(a.bodyBytes)} | ${a.status} ${a.code} | ${a.ms.toFixed(1)} ms | ${size(a.extraBytes)}${a.gcDuring ? ' (a GC ran meanwhile)' : ''} |`,
+      `| ${a.name} | ${size(a.bodyBytes)} | ${a.status} ${a.code} | ${a.ms.toFixed(1)} ms | ` +
+        `${size(a.extraBytes)}${a.gcDuring ? ' (a GC ran meanwhile)' : ''} |`,
     );
   lines.push(
     '',

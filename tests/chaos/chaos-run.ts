@@ -105,10 +105,11 @@ async function settled(db: TestStore, tenant: TenantProcess, jobIds: number[], t
       if (behind.length === 0) return;
       open = `${behind.length} jobs whose latest change the service has not seen, e.g. ${behind
         .slice(0, 10)
-        .map(
-          (j) =>
-            `${j.id} at ${new Date(j.updateDate).toISOString()} (service: ${seen.get(String(j.id)) ? new Date(seen.get(String(j.id))!).toISOString() : 'none'})`,
-        )
+        .map((j) => {
+          const service = seen.get(String(j.id));
+          const known = service ? new Date(service).toISOString() : 'none';
+          return `${j.id} at ${new Date(j.updateDate).toISOString()} (service: ${known})`;
+        })
         .join(', ')}`;
     }
     await new Promise((resolve) => setTimeout(resolve, 500));

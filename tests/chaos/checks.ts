@@ -18,7 +18,8 @@ export const CAMPAIGN = 2027;
 export const KILL_EXCUSE_MS = 30_000;
 
 const where = (o: PlayedOffer) =>
-  `${o.script.tag} (job ${o.jobId} ${o.jobNumber}, ${o.script.template}, ${JSON.stringify(o.script.inProcess ?? o.script.outOfScope)}, ${JSON.stringify(o.observed)})`;
+  `${o.script.tag} (job ${o.jobId} ${o.jobNumber}, ${o.script.template}, ` +
+  `${JSON.stringify(o.script.inProcess ?? o.script.outOfScope)}, ${JSON.stringify(o.observed)})`;
 
 /** Service states and tenant facts of every job, against the oracle. */
 export async function checkOffers(played: PlayedOffer[], db: Store, effects: EffectsAnswer): Promise<string[]> {

@@ -219,7 +219,8 @@ export function startKiller(
           break;
         } catch (error) {
           failures.push(
-            `${instance.name}: start ${tries} after kill ${kills} failed: ${error instanceof Error ? error.message : String(error)}`,
+            `${instance.name}: start ${tries} after kill ${kills} failed: ` +
+              `${error instanceof Error ? error.message : String(error)}`,
           );
           if (tries >= 3) throw error;
         }

@@ -38,7 +38,7 @@ describe('the chaos scenario', () => {
     expect(scenario.offers.at(-1)!.createAtMs).toBe(Math.round((1_999 * 1000) / 20));
   });
 
-  it('lets people do only what the tenant lets them: EN3S answers a submission, a recruiter submits to an approver', () => {
+  it('lets people do only what the tenant allows: EN3S answers submissions, a recruiter submits to an approver', () => {
     for (const offer of scenario.offers.filter((o) => o.inProcess)) {
       const acts = stepsOf(offer).map((s) => s.act);
       const p = offer.inProcess!;

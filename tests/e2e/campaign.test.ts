@@ -83,7 +83,7 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
     expect(await world.stop()).toEqual({ service: 0, tenant: 0 });
   });
 
-  it('takes a job from creation to EN3S approval: approver set, recruiter asked, publication refused until the approval', async () => {
+  it('takes a new job to EN3S approval: approver set, recruiter asked, publishing refused until approved', async () => {
     const id = await create(concernedJob('Responsable du service gestion des prestations', 'CPAM', '7', 111));
     const job = await en3sSet(world, id);
     // The whole team as read, plus EN3S: the recruiter is still there.
@@ -214,9 +214,9 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
     );
     expect(poison.map((r) => r.queue_name).sort()).toEqual([POSITION_QUEUE, POSTING_QUEUE].sort());
     // The read of the oldest element itself answered 404 / 403: no element id, no object id to keep.
+    const recorded = poison.map((r) => ({ queue: r.queue_name, code: r.code, job: r.job_id, posting: r.posting_id }));
     console.info(
-      `poison elements recorded: ${JSON.stringify(poison.map((r) => ({ queue: r.queue_name, code: r.code, job: r.job_id, posting: r.posting_id })))} ` +
-        `(objects ${gone.objectId}, ${hidden.objectId})`,
+      `poison elements recorded: ${JSON.stringify(recorded)} (objects ${gone.objectId}, ${hidden.objectId})`,
     );
     expect(poison.map((r) => `${r.queue_name}:${r.code}`).sort()).toEqual(
       [`${POSITION_QUEUE}:ELEMENT_GONE`, `${POSTING_QUEUE}:ELEMENT_FORBIDDEN`].sort(),
@@ -267,8 +267,8 @@ describe('a campaign between en3s serve and the sandbox tenant, two processes, 8
     expect(counters.calls.unpost?.['404'] ?? 0).toBe(0);
     expect(counters.maxCallsInWindow).toBeLessThanOrEqual(8);
     console.info(
-      `tenant: ${counters.totalCalls} calls, ${counters.refused.overQps} refused over 8/s, ${counters.alerts.delivered} ` +
-        `alerts delivered`,
+      `tenant: ${counters.totalCalls} calls, ${counters.refused.overQps} refused over 8/s, ` +
+        `${counters.alerts.delivered} alerts delivered`,
     );
     await auditVerify(world.db.url);
   }, 60_000);

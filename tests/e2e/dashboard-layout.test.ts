@@ -147,7 +147,7 @@ describe('every dashboard page at 1280 px and at 390 px, in Chromium', () => {
   });
 
   for (const size of sizes) {
-    it(`shows every page at ${size.width} × ${size.height} without overflowing sideways, the header across the page`, async () => {
+    it(`shows each page at ${size.width} × ${size.height}: no sideways overflow, the header full width`, async () => {
       expect(pages.length).toBeGreaterThan(10);
       const found: string[] = [];
       for (const [name, path] of pages) {

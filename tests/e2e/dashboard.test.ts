@@ -175,7 +175,7 @@ describe('the dashboard in Chromium', () => {
     await page.screenshot({ path: join(artifacts, '1-vue-d-ensemble.png'), fullPage: true });
   });
 
-  it('finds the job whose posting went out before EN3S’s approval from the overview and opens its timeline', async () => {
+  it('finds the job whose posting went out before EN3S’s approval from the overview, opens its timeline', async () => {
     await page.locator('[data-alert="violations"] a').click();
     await page.getByRole('heading', { level: 1, name: 'Offres' }).waitFor();
     await page.getByRole('link', { name: violationJobNumber }).click();

@@ -42,7 +42,7 @@ describe('en3s demo (npm start) from a fresh folder', () => {
     expect(out).toMatch(/\d+ offres créées/);
   });
 
-  it('tells within a minute the approver set, the mails, the submissions, both answers and a posting taken down', async () => {
+  it('tells within a minute the approver set, mails, submissions, both answers and a posting taken down', async () => {
     const seen = (to: string) => stateChanges(demo.logs()).some((l) => l.to === to);
     await waitFor(
       () =>
@@ -87,9 +87,14 @@ describe('en3s demo (npm start) from a fresh folder', () => {
       'a phase summary',
     );
     expect(summary.level).toBe('info');
-    expect(summary.message).toMatch(
-      /^démonstration, fin de phase : \d+ offres? vues?, \d+ approbateurs? posés?, \d+ recruteurs? sollicités?, \d+ annonces? retirées?, \d+ réponses? de l’EN3S$/,
-    );
+    expect(summary.message?.split(', ')).toEqual([
+      'démonstration',
+      expect.stringMatching(/^fin de phase : \d+ offres? vues?$/),
+      expect.stringMatching(/^\d+ approbateurs? posés?$/),
+      expect.stringMatching(/^\d+ recruteurs? sollicités?$/),
+      expect.stringMatching(/^\d+ annonces? retirées?$/),
+      expect.stringMatching(/^\d+ réponses? de l’EN3S$/),
+    ]);
     const counts = summary.demoSummary as Record<string, number>;
     const changes = stateChanges(demo.logs()).filter(
       (l) => Date.parse(String(l.timestamp)) <= Date.parse(String(summary.timestamp)),

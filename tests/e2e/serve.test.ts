@@ -218,7 +218,7 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
     expect(text).toMatch(/^en3s_process_resident_memory_bytes /m);
   });
 
-  it('stops cleanly on SIGTERM in the middle of a drain, and the jobs still queued are read at the next start', async () => {
+  it('stops cleanly on SIGTERM mid-drain, and the jobs still queued are read at the next start', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 40; i += 1)
       ids.push(await tenant.createJob(concernedJob(`Responsable de secteur ${i}`, 'CPAM', '7')));
@@ -313,7 +313,7 @@ describe.concurrent('/readyz answers 503 when the service cannot do its job', ()
     }
   });
 
-  it('while the migrations are not applied (EN3S_MIGRATE_ON_START=false), and 200 once `en3s db migrate` ran', async () => {
+  it('while migrations are not applied (EN3S_MIGRATE_ON_START=false), and 200 once `en3s db migrate` ran', async () => {
     const { db, service } = await serviceWithoutAts('e2e-readyz', { EN3S_MIGRATE_ON_START: 'false' });
     try {
       const before = await getJson(`${service.url}/readyz`);

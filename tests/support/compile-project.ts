@@ -35,7 +35,8 @@ export function compileProject(): CompiledProject {
       });
       if (diagnostics?.length)
         throw new Error(
-          `cannot transpile ${relative(root, file)}: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`,
+          `cannot transpile ${relative(root, file)}: ` +
+            `${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`,
         );
       const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
       mkdirSync(dirname(target), { recursive: true });

@@ -33,7 +33,8 @@ export function compileStore(): CompiledStore {
     });
     if (diagnostics?.length)
       throw new Error(
-        `cannot transpile ${relative(root, file)}: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`,
+        `cannot transpile ${relative(root, file)}: ` +
+          `${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`,
       );
     const target = join(out, 'src', relative(sourceDir, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });

@@ -70,7 +70,8 @@ export async function openTestStore(
     store = await openDatabase(url);
   } catch (error) {
     throw new Error(
-      `PostgreSQL tests: cannot reach the test server (EN3S_TEST_PG_URL): ${error instanceof Error ? error.message : String(error)}`,
+      `PostgreSQL tests: cannot reach the test server (EN3S_TEST_PG_URL): ` +
+        `${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

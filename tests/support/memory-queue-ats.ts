@@ -239,7 +239,8 @@ export class MemoryQueueAts {
       return fail(
         'permanent',
         'INVALID_RESPONSE',
-        `fetchJob: invalid answer: data.positions[0].updateDate: expected a number, got "${new Date(job.updateDate).toISOString()}"`,
+        `fetchJob: invalid answer: data.positions[0].updateDate: expected a number, ` +
+          `got "${new Date(job.updateDate).toISOString()}"`,
       );
     return { ok: true, value: this.jobRead(job) };
   }

@@ -70,7 +70,8 @@ async function startServer(): Promise<Server> {
     if (result.status !== 0) {
       const serverLog = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '';
       throw new Error(
-        `PostgreSQL tests: \`${tool}\` failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr}${serverLog}`,
+        `PostgreSQL tests: \`${tool}\` failed (${result.error?.message ?? `exit ${result.status}`}): ` +
+          `${result.stderr}${serverLog}`,
       );
     }
   };

@@ -91,7 +91,7 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
     expect(app.reconcileCalls).toBe(0);
   });
 
-  it('answers every API route 401 {code, message} without a token, the same for an existing and a missing offer', async () => {
+  it('answers every API route 401 {code, message} without a token, alike for existing and missing offers', async () => {
     const anonymous = new Client(app.url);
     const bodies = new Set<string>();
     for (const path of apiGets) {
@@ -215,7 +215,7 @@ describe('admin access with secure cookies and a trusted proxy', () => {
     expect(cookie).toMatch(/SameSite=Strict/);
   });
 
-  it('accepts the proxy header from a trusted address, opens a session with a CSRF token, and drops it when the header goes', async () => {
+  it('accepts a trusted address’s proxy header: a session with CSRF token, dropped once the header goes', async () => {
     const viaProxy = new Client(app.url, { 'x-remote-user': 'carole' });
     const page = await viaProxy.get('/admin');
     expect(page.status).toBe(200);

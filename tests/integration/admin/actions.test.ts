@@ -99,7 +99,7 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     expect((await verifyLedger(app.store.db)).ok).toBe(true);
   });
 
-  it('overrides through the API with a token (recorded under the token’s name), then removes the override', async () => {
+  it('overrides via the API with a token (recorded under the token’s name), then removes the override', async () => {
     const path = `/api/offers/${offerPath(app.offers.undetermined)}/override`;
     const set = await script.request('POST', path, { json: { concerned: true, reason: 'Niveau 8 en réalité' } });
     expect(set.status).toBe(200);
@@ -173,7 +173,7 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     ).toBe(400);
   });
 
-  it('triggers a reconciliation, recorded with the reason; a failed one is reported and raises the ATS alert', async () => {
+  it('triggers a reconciliation, recorded with the reason; a failure is reported, raising the ATS alert', async () => {
     const ok = await alice.post('/admin/reconciliation', {
       _csrf: await alice.csrf('/admin/parametres'),
       reason: 'Notification perdue signalée',

@@ -38,7 +38,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
   });
   afterAll(() => app?.close());
 
-  it('records the entry through the API (201), corrects it (200, superseded), and a repeat writes nothing (200, unchanged)', async () => {
+  it('API: records the entry (201), corrects it (200, superseded); a repeat is a no-op (200, unchanged)', async () => {
     const created = await script.request('POST', api(app.offers.published), {
       json: { enteredOn: '2027-02-10', note: '  Saisi   par la DRH  ' },
     });
@@ -93,7 +93,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     expect((await verifyLedger(app.store.db)).ok).toBe(true);
   });
 
-  it('refuses bad input with 400 {code, message} naming the field, an offer not concerned with 409, an unknown one with 404; writes nothing', async () => {
+  it('bad input 400 {code, message} naming the field; unconcerned offer 409, unknown 404; writes nothing', async () => {
     const before = await boardEntries();
     for (const [json, word] of [
       [{ enteredOn: '12/02/2027' }, 'date de saisie'],
@@ -128,7 +128,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     expect(await getBoardEntry(app.store.db, key(app.offers.submitted))).toBeNull();
   });
 
-  it('needs the session’s CSRF token, from the API and from the page (403), and records nothing without it', async () => {
+  it('needs the session’s CSRF token, from the API and the page (403), and records nothing without it', async () => {
     const before = await boardEntries();
     const viaSession = await alice.request('POST', api(app.offers.submitted), { json: { enteredOn: '2027-02-12' } });
     expect(viaSession.status).toBe(403);
@@ -142,7 +142,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     expect(await boardEntries()).toBe(before);
   });
 
-  it('the offer page shows where the post stands and records it from its form, today by default; the timeline says so in French', async () => {
+  it('offer page shows the post’s entry, records it via its form, today by default; timeline in French', async () => {
     const empty = await alice.get(page(app.offers.submitted));
     expect(empty.text).toContain('Bourse en ligne des postes de l’EN3S');
     expect(empty.text).toContain('Pas encore enregistré comme saisi.');
@@ -178,7 +178,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     expect(notConcerned.text).not.toContain('/bourse-en3s"');
   });
 
-  it('no page, alert or report says an EN3S answer is late (the submission unanswered since 21 January included)', async () => {
+  it('no page, alert or report says an EN3S answer is late, even the one unanswered since 21 January', async () => {
     const late = /retard|hors[ -]d[ée]lai|délai dépassé/i;
     const pages = [
       '/admin',
@@ -206,7 +206,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     }
   });
 
-  it('produces the list of posts from the reports page and the API, with the posts recorded as entered; refuses what it does not take', async () => {
+  it('lists posts from the reports page and API, the entered ones marked; refuses what it does not take', async () => {
     const form = await alice.get('/admin/rapports');
     expect(form.text).toContain('value="posts"');
     const made = await alice.post('/admin/rapports', {

@@ -17,7 +17,7 @@ describe('en3s admin', () => {
     expect(loadConfig({ EN3S_ADMIN_USERS: `alice:${hash}` }).adminUsers).toEqual([`alice:${hash}`]);
   });
 
-  it('refuses a short password, a password bcrypt would cut, and a bad cost (exit 2, French, nothing on stdout)', () => {
+  it('refuses a short password, one bcrypt would cut, and a bad cost (exit 2, French, nothing on stdout)', () => {
     for (const [args, input, message] of [
       [[], 'court\n', 'trop court'],
       [[], `${'é'.repeat(40)}\n`, 'trop long'],

@@ -24,6 +24,15 @@ describe.each(testDatabases())('« Ce qui retient les commandes » on the overvi
   });
   afterAll(() => app?.close());
 
+  /** The pattern of a text as written, any character of a regular expression escaped. */
+  const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  /** The row of a hold: its cause (then any detail of it), since when and until when. */
+  const row = (hold: string, cause: string, since: string, until: string) =>
+    new RegExp(
+      `<tr data-hold="${literally(hold)}"><th scope="row">${literally(cause)}[^<]*</th>` +
+        `<td>${literally(since)}</td><td>${literally(until)}</td></tr>`,
+    );
+
   const section = (text: string) => {
     const start = text.indexOf('<section aria-labelledby="retenues-titre">');
     expect(start).toBeGreaterThan(-1);
@@ -48,10 +57,10 @@ describe.each(testDatabases())('« Ce qui retient les commandes » on the overvi
     });
     const shown = section((await alice.get('/admin')).text);
     expect(shown).toMatch(
-      /<tr data-hold="circuit-open"><th scope="row">Disjoncteur ouvert[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 11:00 \(prochain essai\)<\/td><\/tr>/,
+      row('circuit-open', 'Disjoncteur ouvert', '15/02/2027 11:00', '15/02/2027 11:00 (prochain essai)'),
     );
     expect(shown).toMatch(
-      /<tr data-hold="quota"><th scope="row">Quota mensuel de la clé d’API épuisé[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 12:00 \(reprise prévue\)<\/td><\/tr>/,
+      row('quota', 'Quota mensuel de la clé d’API épuisé', '15/02/2027 11:00', '15/02/2027 12:00 (reprise prévue)'),
     );
     expect(shown).not.toContain('Rien ne retient');
   });
@@ -61,9 +70,7 @@ describe.each(testDatabases())('« Ce qui retient les commandes » on the overvi
     holds.release('circuit-open');
     const shown = section((await alice.get('/admin')).text);
     expect(shown).toContain('Dernières causes levées');
-    expect(shown).toMatch(
-      /<tr data-hold="circuit-open"><th scope="row">Disjoncteur ouvert[^<]*<\/th><td>15\/02\/2027 11:00<\/td><td>15\/02\/2027 11:20<\/td><\/tr>/,
-    );
+    expect(shown).toMatch(row('circuit-open', 'Disjoncteur ouvert', '15/02/2027 11:00', '15/02/2027 11:20'));
     // The quota stop is still under way: it stays in the current table.
     expect(shown.slice(0, shown.indexOf('Dernières causes levées'))).toContain('data-hold="quota"');
     expect(warned).toEqual(['commands held back', 'commands held back', 'commands no longer held back']);

@@ -36,7 +36,7 @@ describe.each(testDatabases())('admin login on %s', (dialect) => {
     expect(answer.setCookies.some((c) => c.startsWith('en3s_session='))).toBe(false);
   });
 
-  it('limits failures per user name: the fourth try is refused (429, Retry-After) even with the right password, until the window passes', async () => {
+  it('after 3 failures for a user name: 429 (Retry-After), right password or not, until the window ends', async () => {
     const client = new Client(app.url);
     for (let i = 0; i < 3; i++) expect((await client.login('bob', `wrong password ${i}`)).status).toBe(401);
     const limited = await client.login('bob', PASSWORD);
@@ -143,7 +143,7 @@ describe('admin surface behind a reverse proxy nobody declared', () => {
   });
   afterAll(() => app?.close());
 
-  it('refuses requests carrying X-Forwarded-For (503, French, the setting named) and logs once which setting to set', async () => {
+  it('refuses requests with X-Forwarded-For (503, French, the setting named), logs once which to set', async () => {
     const viaProxy = { 'x-forwarded-for': '198.51.100.7' };
     const page = await new Client(app.url, viaProxy).get('/login');
     expect(page.status).toBe(503);

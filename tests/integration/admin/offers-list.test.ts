@@ -83,7 +83,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(page.text).not.toMatch(/échéance|verrouill/i);
   });
 
-  it('lists on the overview, as a list of its own, the offers the recruiter has not submitted, with when they were asked', async () => {
+  it('lists apart on the overview the offers the recruiter has not submitted, with when they were asked', async () => {
     const page = await alice.get('/admin?campaign=2027');
     const section = /<table id="attente-soumission">[\s\S]*?<\/table>/.exec(page.text)![0];
     expect(section).toContain('1 offre en attente de soumission');
@@ -157,7 +157,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(second.text).toContain('5 offres');
   });
 
-  it('shows the offer page: job, decision with its texts, the breach with its posting, commands and timeline', async () => {
+  it('shows the offer page: job, decision with its texts, breach with its posting, commands and timeline', async () => {
     const page = await alice.get(`/admin/offres/${offerPath(app.offers.published)}`);
     expect(page.status).toBe(200);
     for (const expected of [
@@ -186,7 +186,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(timeline.find((e) => e.kind === 'violation.detected')?.actor).toBe('recruiter');
   });
 
-  it('shows on the offer page the EN3S approver, the submission and the recruiter asked, each with when it was observed', async () => {
+  it('the offer page shows the EN3S approver, submission and recruiter asked, each with when observed', async () => {
     const page = await alice.get(`/admin/offres/${offerPath(app.offers.submitted)}`);
     for (const expected of [
       'Soumise à l&#39;EN3S',
@@ -203,7 +203,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(page.text).toMatch(/<dt>Réponse observée<\/dt><dd>aucune<\/dd>/);
   });
 
-  it('shows on the settings page the policy of the real ATS and the call budget, with nothing of the earlier process', async () => {
+  it('the settings page shows the real ATS’s policy and the call budget, nothing of the earlier process', async () => {
     const page = await alice.get('/admin/parametres');
     expect(page.status).toBe(200);
     for (const expected of [

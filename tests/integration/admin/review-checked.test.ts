@@ -54,7 +54,7 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
   });
   afterAll(() => app?.close());
 
-  it('refuses a reason too short: back on the offer page (400) with the message, the flag and the ledger unchanged', async () => {
+  it('refuses a too short reason: offer page again (400) with the message, flag and ledger unchanged', async () => {
     const id = app.offers.undetermined;
     const before = await ledgerCount();
     const shown = await alice.get(page(id));
@@ -83,7 +83,7 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(board.text).toContain('id="bourse-en3s"');
   });
 
-  it('marks it checked: the ledger names alice, her reason and the version seen; the flag and the form go', async () => {
+  it('marks it checked: the ledger names alice, her reason and the version seen; the flag and form go', async () => {
     const id = app.offers.undetermined;
     expect(await counts()).toEqual({ alert: 1, flagged: 1, undetermined: 1 });
     const reason = 'Niveau demandé à la CAF, réponse attendue';
@@ -145,7 +145,7 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(await ledgerCount()).toBe(before);
   });
 
-  it('stays checked when evaluated again, and is flagged again by a newer version of the job still lacking data', async () => {
+  it('stays checked when evaluated again; flagged again by a newer version of the job still lacking data', async () => {
     const id = app.offers.undetermined;
     const reevaluated = await alice.post(`${page(id)}/reevaluer`, {
       _csrf: await alice.csrf(page(id)),

@@ -42,7 +42,7 @@ describe('start-up and CLI messages', () => {
     }
   }
 
-  it('en3s serve without any administrator warns once, naming EN3S_ADMIN_USERS and « en3s admin hash-password »', async () => {
+  it('en3s serve with no administrator warns once, naming EN3S_ADMIN_USERS, « en3s admin hash-password »', async () => {
     const logs = await serve({}, NO_ADMIN);
     const warnings = logs.filter((l) => NO_ADMIN.test(String(l.message)));
     expect(warnings).toHaveLength(1);

@@ -40,7 +40,7 @@ describe('a burst of wrong passwords on the login form', () => {
   });
   afterAll(() => hostile?.stop());
 
-  it('checks at most 5 passwords out of 30 sent at once for one user; the rest are refused at once (429 or 503)', async () => {
+  it('checks at most 5 of 30 passwords sent at once for one user; the rest refused at once (429 or 503)', async () => {
     const before = await metric(hostile, 'en3s_admin_password_checks_total');
     const statuses = await burst(hostile.service.url, 'alice');
     const checked = (await metric(hostile, 'en3s_admin_password_checks_total')) - before;

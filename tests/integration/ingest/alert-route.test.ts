@@ -91,7 +91,7 @@ describe('the alert route', () => {
     expect(requested).toEqual([]);
   });
 
-  it('answers 404 to a missing token, a token differing by one character or by its length, and another method', async () => {
+  it('answers 404 to a missing token, a token off by one character or by its length, and another method', async () => {
     for (const token of ['', `${TOKEN.slice(0, -1)}X`, `${TOKEN}X`, TOKEN.slice(0, 10)]) {
       const answer = await read(
         await fetch(`${server.url}/webhooks/talentlink/${token}`, { method: 'POST', headers: json, body: '{}' }),

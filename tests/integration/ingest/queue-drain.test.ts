@@ -39,7 +39,7 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     postings = ats.addQueue(POSTINGS, 'posting');
   });
 
-  it('commits each element’s job to the inbox, then deletes the element, oldest first, until the queue is empty', async () => {
+  it('commits each element’s job to the inbox, then deletes it, oldest first, until the queue is empty', async () => {
     for (const id of ['31', '32', '33']) ats.putJob(id);
     const committed: string[] = [];
     const report = await drainWith({ onCommitted: (e) => committed.push(e.jobId) })(jobs);
@@ -75,7 +75,7 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     expect((await observations(store.db)).map((o) => [o.jobId, o.postingId])).toEqual([['41', postingId]]);
   });
 
-  it('a job that changed after its element was read is queued again and committed again, as a new observation', async () => {
+  it('a job changed after its element was read is queued and committed again, as a new observation', async () => {
     ats.putJob('51');
     ats.faults.push({ op: 'deleteQueueElement', when: 'before', fail: transientFailure('deleteQueueElement') });
     const first = await drainWith()(jobs);
@@ -227,7 +227,7 @@ describe.each(testDatabases())('queue drain on %s', (dialect) => {
     });
   }
 
-  it('a poison element whose delete fails for now stays recorded and in the queue; the next run clears it', async () => {
+  it('a poison element whose delete fails for now stays recorded and queued; the next run clears it', async () => {
     ats.putJob('93');
     ats.removeJob('93');
     ats.faults.push({

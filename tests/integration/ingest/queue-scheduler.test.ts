@@ -118,7 +118,7 @@ describe.each(testDatabases())('queue scheduler on %s', (dialect) => {
     expect((await observations(store.db)).map((o) => o.jobId)).toEqual(['520']);
   });
 
-  it('after runs failing on a transient answer, the wait doubles from the gap up to the back-off, and a success resets it', async () => {
+  it('after transient failures, the wait doubles from the gap up to the back-off; a success resets it', async () => {
     ats.putJob('530');
     const failing = {
       op: 'peekQueue',

@@ -74,7 +74,7 @@ describe.each(testDatabases())('recruiter follow-up on %s', (dialect) => {
   });
   afterAll(() => store?.close());
 
-  it('sends the request once to the recruiters’ addresses read from the ATS, recording their user ids only', async () => {
+  it('sends the request once to the recruiters’ addresses from the ATS, recording their user ids only', async () => {
     const first = await followUp.ask(ask);
     expect(first).toEqual({ ok: true, value: { note: 'submit_request sent (mailbox)', recipientIds: ['101'] } });
     expect(lookedUp).toEqual(['101']);
@@ -88,7 +88,7 @@ describe.each(testDatabases())('recruiter follow-up on %s', (dialect) => {
     expect(message!.text).toContain('Soumettre pour approbation');
   });
 
-  it('reminds after the delay, then tells the administrators, each once, with a ledger entry naming user ids', async () => {
+  it('reminds after the delay, then tells administrators, each once, with a ledger entry naming user ids', async () => {
     now = hours(47);
     expect(await followUp.sweep(2027)).toBe(0);
     now = hours(49);

@@ -145,7 +145,7 @@ describe('SMTP mailer against a real SMTP server', () => {
     return made.value;
   };
 
-  it('sends the subject, the text and the HTML to every recipient, from the sender, with the Message-ID of its key', async () => {
+  it('sends subject, text and HTML to every recipient, from the sender, with the Message-ID of its key', async () => {
     const result = await mailer().send(mail);
     const expectedId = messageIdFor(mail.idempotencyKey!, 'ucanss.example');
     expect(result).toEqual({ ok: true, value: { messageId: expectedId, accepted: 2, rejected: 0 } });
@@ -185,7 +185,7 @@ describe('SMTP mailer against a real SMTP server', () => {
     expect(received).toHaveLength(0);
   });
 
-  it('one recipient refused: sent to the others, the refusal counted; all refused: SMTP_REJECTED without the addresses', async () => {
+  it('one recipient refused: sent to others, refusal counted; all refused: SMTP_REJECTED, no addresses', async () => {
     const partly = await mailer().send({ ...mail, to: ['refuse.moi@carsat-am.fr', 'recruteur.un@carsat-am.fr'] });
     expect(partly).toMatchObject({ ok: true, value: { accepted: 1, rejected: 1 } });
     expect(received[0]?.to).toEqual(['recruteur.un@carsat-am.fr']);

@@ -167,7 +167,7 @@ describe('change numbers on postgres with two writers', () => {
     await store.cleanup();
   });
 
-  it('a writer that stamps second waits for the first to commit: numbers follow commit order, none skipped', async () => {
+  it('a writer stamping second waits for the first to commit: numbers follow commit order, none skipped', async () => {
     const ctxA = contextOf(store);
     const ctxB = contextOf(other);
     const projector = new Projector(ctxA);

@@ -27,7 +27,7 @@ describe.each(testDatabases())('en3s report on %s', (dialect) => {
     await store?.cleanup();
   });
 
-  it('writes the control report, says where with its SHA-256, records the run; quiet on stderr off a terminal', async () => {
+  it('writes the control report, says where with SHA-256, records the run; empty stderr off a terminal', async () => {
     const out = join(dir, 'rapport.csv');
     const result = report(
       '--campaign',

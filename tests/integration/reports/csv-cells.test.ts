@@ -277,7 +277,7 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
     }
   });
 
-  it('renders whole the projections without stored text or with text of another version, with the same bytes', async () => {
+  it('renders whole the projections without stored text or with another version’s, with the same bytes', async () => {
     const [before] = await both(base, MARCH, 100);
     expect(before.split('\r\n').length).toBeGreaterThan(5);
     const rows = await store.db
@@ -391,7 +391,7 @@ describe('CSV records read as blocks of bytes, on SQLite', () => {
     { selector: (f) => f.ats_id, maxLength: 30 },
   );
 
-  it('give the bytes of the rows rendered whole, for any values and keys, page size, networks rule and network', async () => {
+  it('give the bytes of rows rendered whole, for any values, keys, page size, networks rule and network', async () => {
     await fc.assert(
       fc.asyncProperty(
         offersArb,
@@ -420,7 +420,7 @@ describe('CSV records read as blocks of bytes, on SQLite', () => {
     };
   }
 
-  it('are used when every row holds its record, and refused when a field holds a separator, a row has no record or the order is not kept', async () => {
+  it('are used when each row has its record; refused on a separator in a field, no record, or lost order', async () => {
     const offers = fc
       .sample(
         factsArb.filter((f) => hasCsvAhead({ networks: f.networks, ...csvAheadOf(f) })),

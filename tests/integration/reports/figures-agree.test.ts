@@ -79,7 +79,7 @@ describe.each(testDatabases())('the figures of a report on %s', (dialect) => {
     await store?.cleanup();
   });
 
-  it('answers ≤ submissions ≤ offers in the process ≤ concerned, in the total and in every group; the answer on A is counted apart', () => {
+  it('answers ≤ submissions ≤ offers in process ≤ concerned, in total and per group; A’s answer counted apart', () => {
     const s = report.summary;
     chain(s.total);
     for (const g of [...s.byRegime, ...s.byNetwork, ...s.byBody]) chain(g.stats);

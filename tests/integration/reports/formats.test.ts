@@ -61,7 +61,7 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     await store?.cleanup();
   });
 
-  it('CSV for French Excel: BOM, ";", CRLF, RFC 4180 quoting, formulas defused; parsed back it gives the rows', async () => {
+  it('CSV for French Excel: BOM, ";", CRLF, RFC 4180 quotes, formulas defused; parses back to the rows', async () => {
     const { bytes, rowCount } = await write('report', 'csv', 'rapport.csv');
     expect(rowCount).toBe(10);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -78,7 +78,7 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     expect(records.slice(1)).toEqual(expected);
   });
 
-  it('XLSX: offers sheet with filters and frozen header, real dates; summary sheet opened first; no trace of the writing instant', async () => {
+  it('XLSX: offers sheet: filters, frozen header, real dates; summary opened first; no writing instant', async () => {
     const { bytes } = await write('report', 'xlsx', 'rapport.xlsx');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -214,7 +214,7 @@ describe.each(testDatabases())('report files on %s', (dialect) => {
     }
   });
 
-  it('records every run with its options, the SHA-256 and size of its file, rows and trigger; leaves no temporary file', async () => {
+  it('records every run with options, file SHA-256 and size, rows and trigger; leaves no temporary file', async () => {
     const list = await listReportRuns(store.db, { campaign: 2027, limit: 500 });
     expect(list).toHaveLength(runs);
     for (const run of list) {

@@ -82,7 +82,7 @@ describe.each(testDatabases())('posts to enter on EN3S’s board on %s', (dialec
     await store?.cleanup();
   });
 
-  it('lists every concerned post of the campaign and the undetermined one, by body, none entered yet; records the run', async () => {
+  it('lists every concerned post and the undetermined one, by body, none entered yet; records the run', async () => {
     const list = await json();
     expect(list).toMatchObject({
       schema: 'en3s-posts/1',
@@ -165,7 +165,7 @@ describe.each(testDatabases())('posts to enter on EN3S’s board on %s', (dialec
     ]);
   });
 
-  it('says which posts were entered, when and by whom; a correction replaces the entry and the ledger keeps both', async () => {
+  it('says the posts entered, when and by whom; a correction replaces the entry, the ledger keeps both', async () => {
     const first = await recordBoardEntry(
       actions(),
       key('A'),
@@ -252,7 +252,7 @@ describe.each(testDatabases())('posts to enter on EN3S’s board on %s', (dialec
     expect([total.getCell(3).value, total.getCell(4).value, total.getCell(5).value]).toEqual([9, 2, 7]);
   });
 
-  it('en3s report posts-to-declare writes the list of one body and says so; refuses what the list does not take (exit 2, French)', () => {
+  it('en3s report posts-to-declare writes a body’s list, says so; refuses what it can’t take (exit 2, French)', () => {
     const out = join(dir, 'gironde.csv');
     const result = en3s([
       'report',
@@ -271,7 +271,10 @@ describe.each(testDatabases())('posts to enter on EN3S’s board on %s', (dialec
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^Liste des postes à saisir sur la bourse de l'EN3S écrite : .*gironde\.csv \(1 poste, SHA-256 [0-9a-f]{64}\)\.\n$/,
+      new RegExp(
+        /^Liste des postes à saisir sur la bourse de l'EN3S écrite : /.source +
+          /.*gironde\.csv \(1 poste, SHA-256 [0-9a-f]{64}\)\.\n$/.source,
+      ),
     );
     const records = parse(readFileSync(out, 'utf8').replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][];
     expect(records[1]?.slice(0, 5)).toEqual([

@@ -70,7 +70,7 @@ describe.each(testDatabases())('report projection on %s', (dialect) => {
     }
   });
 
-  it('is rebuilt row for row for offers written before migrations 0004 and 0005: they reset the projector cursor', async () => {
+  it('is rebuilt row for row for offers predating migrations 0004 and 0005: they reset its cursor', async () => {
     const expected = await projections();
     await sql`drop table offer_report_csv`.execute(store.db);
     await sql`drop table offer_report`.execute(store.db);

@@ -75,7 +75,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     });
   });
 
-  it('B: EN3S set and submitted by the recruiter, refused by EN3S alone: the post stays unpublished for the students', () => {
+  it('B: EN3S set, submitted by the recruiter, refused by EN3S alone: the post stays unpublished for students', () => {
     expect(cells(row(march, 'B'))).toMatchObject({
       'Approbateur EN3S : posé par': 'le recruteur',
       "Soumise à l'EN3S (observée le)": '06/01/2027',
@@ -108,7 +108,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     });
   });
 
-  it('D: submitted, no answer on 01/03: the answer is awaited, with no due date; a CARSAT counts under Cnav and Cnam', () => {
+  it('D: submitted, no answer on 01/03: answer awaited, no due date; a CARSAT counts under Cnav and Cnam', () => {
     expect(cells(row(march, 'D'))).toMatchObject({
       'Réseau(x)': 'Cnav, Cnam',
       "Soumise à l'EN3S (observée le)": '11/01/2027',
@@ -121,7 +121,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(reportColumns.map((c) => c.title).filter((t) => /échéance|verrou|lancé/i.test(t))).toEqual([]);
   });
 
-  it('E: the approver set but never submitted on 01/03, released without an answer when the window closes in Paris', () => {
+  it('E: approver set but never submitted on 01/03, released unanswered when the window closes in Paris', () => {
     expect(row(march, 'E')).toMatchObject({
       state: 'awaiting_submission',
       submission: null,
@@ -141,7 +141,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(row(after, 'E').released).toBe(true);
   });
 
-  it('F: undetermined (no level) is "indéterminée (données manquantes)", with the reason, and treated as concerned', () => {
+  it('F: undetermined (no level) is "indéterminée (données manquantes)", with the reason, treated as concerned', () => {
     expect(cells(row(march, 'F'))).toMatchObject({
       Concernée: 'indéterminée (données manquantes)',
       Raison: 'Régime général : niveau de classification absent, à vérifier',
@@ -152,7 +152,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(row(march, 'F').reviewNeeded).toBe(true);
   });
 
-  it('G: a Réunion body seen on 31/12 at 20:30 UTC is created on 01/01/2027 in its own time and released at its own window end', () => {
+  it('G: a Réunion body seen 31/12 20:30 UTC is created 01/01/2027 locally and released at its own window end', () => {
     expect(cells(row(march, 'G'))).toMatchObject({
       'Date de création': '01/01/2027',
       Concernée: 'oui',
@@ -186,7 +186,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     });
   });
 
-  it("J: « Refusée » seen with EN3S among several approvers: a refusal observed, not EN3S's, and the offer still waits", () => {
+  it("J: « Refusée » with EN3S among several approvers: a refusal observed, not EN3S's; the offer still waits", () => {
     expect(row(march, 'J')).toMatchObject({
       state: 'refusal_observed',
       answer: 'refused',
@@ -201,7 +201,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(row(after, 'J').state).toBe('released');
   });
 
-  it('summarises the campaign: states, share submitted to EN3S, breaches, answers observed and attributed, answer times', () => {
+  it('sums up the campaign: states, share submitted to EN3S, breaches, answers seen, attributed, answer times', () => {
     const t = march.summary.total;
     expect(t).toMatchObject({
       offers: 10,
@@ -253,7 +253,7 @@ describe.each(testDatabases())('control report rows on %s', (dialect) => {
     expect(asOf.rows).toEqual(after.rows);
   });
 
-  it('as it stood on 08/01 at 14:02: C live on the exchange without approval, its take-down asked; later offers absent', async () => {
+  it('as of 08/01 14:02: C live on the exchange unapproved, its take-down asked; later offers absent', async () => {
     const early = await report({ asOf: '2027-01-08T14:02:00.000Z' });
     expect(early.rows.map((r) => r.reference)).toEqual(
       [campaign.ref.G, campaign.ref.A, campaign.ref.B, campaign.ref.C].sort(),

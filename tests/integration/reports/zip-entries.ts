@@ -13,7 +13,8 @@ export interface ZipEntry {
 
 function dosDate(date: number, time: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${1980 + (date >> 9)}-${pad((date >> 5) & 15)}-${pad(date & 31)}T${pad(time >> 11)}:${pad((time >> 5) & 63)}:${pad((time & 31) * 2)}`;
+  const day = `${1980 + (date >> 9)}-${pad((date >> 5) & 15)}-${pad(date & 31)}`;
+  return `${day}T${pad(time >> 11)}:${pad((time >> 5) & 63)}:${pad((time & 31) * 2)}`;
 }
 
 export function zipEntries(zip: Buffer): ZipEntry[] {

@@ -86,7 +86,7 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
 
   const settled = (clock: ManualClock, sleepers: number) => vi.waitFor(() => expect(clock.sleepers).toBe(sleepers));
 
-  it('grants N calls per window to all instances together, the next one when the oldest leaves the window', async () => {
+  it('grants N calls per window to all instances together, the next when the oldest leaves the window', async () => {
     const clock = new ManualClock();
     const { a, b, grants } = pair(clock, { callsPerSecond: 3, reservedForTakedowns: 0 });
     expect(a.windowMs).toBe(1_100); // 1,000 ms and the default margin
@@ -132,7 +132,7 @@ describe.each(testDatabases())('shared ATS call budget on %s', (dialect) => {
     expect(order).toEqual(['t1', 'a1', 'a2', 'r1', 'r2']);
   });
 
-  it('lets every lane use the whole window while no take-down waits, and keeps the reserve for one that waits, across instances', async () => {
+  it('across instances: lanes fill the window while no take-down waits, the reserve kept for one waiting', async () => {
     const clock = new ManualClock();
     const { a, b, grants } = pair(clock, { callsPerSecond: 4, reservedForTakedowns: 2, windowMarginMs: 0 });
     // No take-down waits: routine and approver calls take the whole window (the surge of 1 January).

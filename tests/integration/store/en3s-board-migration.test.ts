@@ -34,7 +34,8 @@ describe.each(testDatabases())('migration 0012 (EN3S board, ARS network) on %s',
         updated_at)
         values ('talentlink', 'ars-1', 2027, 'submitted', ${now}, 'R-1', 'Responsable du pôle offre de soins',
         'ARS', 'ARS Occitanie', 'ars',
-          ${former}, 'yes', 0, 0, ${'{"organism":{"networks":["SGMCAS (ARS)"],"type":"ARS"},"title":"Chef \\"SGMCAS (ARS)\\""}'},
+          ${former}, 'yes', 0, 0,
+         ${'{"organism":{"networks":["SGMCAS (ARS)"],"type":"ARS"},"title":"Chef \\"SGMCAS (ARS)\\""}'},
         null, null, ${now}, ${now})`.execute(store.db);
     await sql`insert into offer_report (campaign, job_number, source, ats_id, title, state, regime,
         organism, organism_type, networks, time_zone, concerned,
@@ -52,7 +53,7 @@ describe.each(testDatabases())('migration 0012 (EN3S board, ARS network) on %s',
   });
   afterAll(() => store?.cleanup());
 
-  it('takes runs of the list of posts, keeps the earlier runs, their ids and unique keys, and still refuses an unknown kind', async () => {
+  it('takes posts-list runs, keeps earlier runs, ids and unique keys, still refuses an unknown kind', async () => {
     await run('posts', null);
     await expect(run('bilan', null)).rejects.toThrow(/check/i);
     await expect(run('report', 'weekly:2027-01-04:report:csv')).rejects.toThrow(/unique|duplicate/i);

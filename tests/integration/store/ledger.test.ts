@@ -66,8 +66,9 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
       );
       const expectedFirst = createHash('sha256')
         .update(
-          `${'0'.repeat(64)}\n{"actor":"system","actor_name":null,"at":"${T0}","campaign":2026,"data":{"a":1,"b":[2,{"c":3,"d":4}]},` +
-            `"kind":"event.received","offer_ats_id":"J1","offer_source":"talentlink","seq":1}`,
+          `${'0'.repeat(64)}\n{"actor":"system","actor_name":null,"at":"${T0}","campaign":2026,` +
+            `"data":{"a":1,"b":[2,{"c":3,"d":4}]},"kind":"event.received",` +
+            `"offer_ats_id":"J1","offer_source":"talentlink","seq":1}`,
         )
         .digest('hex');
       expect(written[0]).toMatchObject({ seq: 1, prev_hash: GENESIS_HASH, hash: expectedFirst });
@@ -95,12 +96,14 @@ describe.each(testDatabases())('ledger on %s', (dialect) => {
         T0,
       );
       const serviceText =
-        `{"actor":"system","actor_name":null,"at":"${T0}","campaign":null,"data":{"n":1.5,"none":null,"ok":true,"zone":"Europe/Paris"},` +
+        `{"actor":"system","actor_name":null,"at":"${T0}","campaign":null,` +
+        `"data":{"n":1.5,"none":null,"ok":true,"zone":"Europe/Paris"},` +
         `"kind":"window.opened","offer_ats_id":null,"offer_source":null,"seq":4}`;
       expect(service[0]!.hash).toBe(createHash('sha256').update(`${more[0]!.hash}\n${serviceText}`).digest('hex'));
       const adminText =
-        `{"actor":"administrator","actor_name":"admin.dupont","at":"${T0}","campaign":2026,"data":{"eventId":"evt-2","n":2},` +
-        `"kind":"admin.action","offer_ats_id":"J2","offer_source":"talentlink","seq":2}`;
+        `{"actor":"administrator","actor_name":"admin.dupont","at":"${T0}","campaign":2026,` +
+        `"data":{"eventId":"evt-2","n":2},"kind":"admin.action",` +
+        `"offer_ats_id":"J2","offer_source":"talentlink","seq":2}`;
       expect(written[1]!.hash).toBe(createHash('sha256').update(`${expectedFirst}\n${adminText}`).digest('hex'));
     }));
 

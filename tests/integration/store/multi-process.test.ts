@@ -65,7 +65,7 @@ describe.each(testDatabases())('two processes on one %s database', (dialect) => 
   });
   afterAll(() => store?.cleanup());
 
-  it('claim the inbox concurrently: every event processed once, none handed out twice, one ledger chain from both', async () => {
+  it('claim the inbox together: each event processed once, none handed twice, one ledger chain from both', async () => {
     const total = 120;
     await inTransaction(store, async (trx) => {
       for (let n = 1; n <= total; n++) {

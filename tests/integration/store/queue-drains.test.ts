@@ -78,7 +78,7 @@ describe.each(testDatabases())('queue drains on %s', (dialect) => {
     }
   });
 
-  it('a poison element without id recorded twice before it was cleared is one row seen twice; a later one is a new row', async () => {
+  it('an id-less poison element recorded twice before clearing: one row seen twice; later, a new row', async () => {
     const first = await recordPoisonElement(store.db, gone(), at(1));
     const again = await recordPoisonElement(store.db, gone(), at(2));
     expect(again).toEqual({ id: first.id, occurrences: 2 });
@@ -114,7 +114,7 @@ describe.each(testDatabases())('queue drains on %s', (dialect) => {
     });
   });
 
-  it('a read of the oldest element confirms that every other unconfirmed poison element of the queue is gone', async () => {
+  it('a read of the oldest element confirms every other unconfirmed poison element of the queue is gone', async () => {
     const blind = await recordPoisonElement(store.db, gone(), at(1));
     const byId = await recordPoisonElement(
       store.db,

@@ -56,7 +56,7 @@ describe.each(testDatabases())('migration 0010 (the real ATS process) on %s', (d
   });
   afterAll(() => store?.cleanup());
 
-  it('takes every command kind of the process, keeps the earlier rows and ids, and still refuses an unknown kind', async () => {
+  it('takes every command kind of the process, keeps earlier rows and ids, still refuses an unknown kind', async () => {
     for (const kind of [
       'set_approver',
       'remove_approver',

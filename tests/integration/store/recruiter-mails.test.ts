@@ -113,7 +113,7 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
     }
   });
 
-  it('at least once: a sender that died after claiming is replaced once its lease ran out, and its late record is refused', async () => {
+  it('at least once: a sender dying after its claim is replaced at lease end; its late record is refused', async () => {
     const first = await claimMail(store.db, request(), { owner: 'dead', leaseMs: LEASE, now: T0 });
     expect(await claimMail(store.db, request(), { owner: 'b', leaseMs: LEASE, now: at(LEASE - 1) })).toMatchObject({
       outcome: 'in-progress',
@@ -255,7 +255,7 @@ describe.each(testDatabases())('recruiter mails and the local mailbox on %s', (d
     ]);
   });
 
-  it('the pieces together: the follow-up asks for the request until it is recorded as sent, then for the reminder on time', async () => {
+  it('all together: the follow-up asks for the request until recorded as sent, then the reminder on time', async () => {
     const settings = { reminderAfterHours: 48, maxReminders: 2, alertAdminsAfterHours: 120 };
     const job = { source: 'talentlink', ats_id: '4711', campaign: 2027 };
     const ask = { reason: 'submit' as const, turn: 0 };

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 describe('tenant access (docs/talentlink.md §1)', () => {
-  it('serves a call with the key in the query and the user as HTTP Basic, or as username/password headers', async () => {
+  it('serves a call with the key in the query and the user as HTTP Basic or username/password headers', async () => {
     s = await startTenant();
     const basic = await s.api('GET', '/position', { params: { query: oneJob } });
     expect(basic.status).toBe(200);
@@ -20,7 +20,7 @@ describe('tenant access (docs/talentlink.md §1)', () => {
     expect(headers.status).toBe(200);
   });
 
-  it('refuses a call without the key (401), a key sent as a header only (401), an unknown key (403 Not Authorized)', async () => {
+  it('refuses a call: no key (401), the key as a header only (401), an unknown key (403 Not Authorized)', async () => {
     s = await startTenant();
     const missing = await s.api('GET', '/position', { params: { query: oneJob }, apiKey: null });
     expect(missing.status).toBe(401);
@@ -49,7 +49,7 @@ describe('tenant access (docs/talentlink.md §1)', () => {
     expect(reason).not.toContain('nope');
   });
 
-  it('answers 403 "Account Over Queries Per Second Limit" to the ninth call within 1,000 ms, never 429 nor Retry-After', async () => {
+  it('the 9th call within 1 s gets 403 "Account Over Queries Per Second Limit", never 429 or Retry-After', async () => {
     let now = 0;
     s = await startTenant({ callsPerSecond: 8 }, () => now);
     const statuses: number[] = [];
@@ -96,7 +96,7 @@ describe('tenant access (docs/talentlink.md §1)', () => {
     expect(s.tenant.counters().refused.overQuota).toBe(2);
   });
 
-  it('answers 404 with X-Request-Error to a path the API does not have, and counts every call by operation and status', async () => {
+  it('answers 404 with X-Request-Error to a path the API lacks, counts each call by operation and status', async () => {
     s = await startTenant();
     const missing = await s.api('GET', '/jobs');
     expect(missing.status).toBe(404);

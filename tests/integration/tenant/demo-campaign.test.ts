@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => s.stop());
 
 describe('the demo campaign', () => {
-  it('creates every demo offer with its body and classification, the early ones in December, the clock put back', async () => {
+  it('creates each demo offer with its body and classification, early ones in December, clock put back', async () => {
     const before = s.tenant.clock.nowMs();
     const seeded = await s.driver('POST', '/demo-campaign', {});
     expect(seeded.status).toBe(201);

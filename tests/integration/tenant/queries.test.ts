@@ -95,7 +95,7 @@ describe('the query language (docs/talentlink.md §2)', () => {
     ]);
   });
 
-  it('returns only the selected fields, an empty selected object as null, and an unknown job as an empty list', async () => {
+  it('returns only selected fields, an empty selected object as null, an unknown job as an empty list', async () => {
     const [job] = await positions(
       `{ positions(where: {id_eq: ${jobs[1]}}) { id jobTitle dueDate team { operationals { order } } } }`,
     );
@@ -153,7 +153,7 @@ describe('the query language (docs/talentlink.md §2)', () => {
     expect(roots.data.departments).toEqual([{ id: 1, name: 'UCANSS', level: 1 }]);
   });
 
-  it('answers 400 with X-Request-Error to a syntax error, an unknown field, filter or argument, a page over 100, a wrong root', async () => {
+  it('400 + X-Request-Error: bad syntax, unknown field, filter or argument, page over 100, wrong root', async () => {
     const cases = [
       ['/position', '{ positions(where: {id_eq: 1}) { id '],
       ['/position', '{ positions { id salary } }'],

@@ -81,7 +81,7 @@ describe('queues (docs/talentlink.md §5)', () => {
     expect(s.tenant.counters().queues.requeuedAfterRead).toBe(1);
   });
 
-  it('answers 400 for an unknown queue or a queue of another type, 404 for a type the API lacks; names may hold spaces', async () => {
+  it('400 for an unknown or other-type queue, 404 for a type the API lacks; names may hold spaces', async () => {
     s = await startTenant({
       queues: [{ name: 'EN3S postes ouverts', type: 'position', events: ['JOB_CREATED_EVENT'] }],
     });
@@ -111,7 +111,7 @@ describe('queues (docs/talentlink.md §5)', () => {
     });
   });
 
-  it('answers 404 for an element whose job is gone and 403 for one the owner cannot see; both are cleared by oldest-element', async () => {
+  it('404 for an element whose job is gone, 403 for one the owner cannot see; oldest-element clears both', async () => {
     s = await startTenant();
     const deleted = newJob(s.tenant, 'Supprimée');
     must(s.tenant.driver.deleteJob(deleted));

@@ -62,7 +62,7 @@ describe('PATCH /position/{id} (docs/talentlink.md §4)', () => {
     expect(job.team!.recruiters!.map((r) => r.user!.id)).toEqual([RECRUITER]);
   });
 
-  it('answers 400 for an unknown user or a malformed body, 404 for an unknown job, 403 for a job the user cannot see; nothing applied', async () => {
+  it('400: unknown user, malformed body; 404: unknown job; 403: job the user cannot see; nothing applied', async () => {
     s = await startTenant();
     const id = newJob(s.tenant);
     const before = await readJob(s, id);

@@ -127,7 +127,7 @@ describe('timeline wordings', () => {
     expect(kinds).toContain('admin.review_checked');
   });
 
-  it('words every fact the process emits on real stories from its own data, claiming nothing it did not observe', () => {
+  it('words every fact the process emits on real stories from its data, claiming nothing it did not observe', () => {
     const facts = factsOfRealStories();
     const emitted = new Set(facts.map((f) => f.kind));
     for (const kind of [

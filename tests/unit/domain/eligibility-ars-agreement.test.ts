@@ -139,7 +139,7 @@ describe('the 2014 ARS condition is read before the level', () => {
     );
   });
 
-  it('under the instruction, an ARS post of level 7 to 9 is concerned by a reading of « offerts aux élèves » (Instruction 2026/34 §1.1)', () => {
+  it('an ARS post of level 7–9 is concerned by a reading of « offerts aux élèves » (Instruction 2026/34 §1.1)', () => {
     expect(decide(ars({ level: '9' }), NEW).reasons[0]!.reading).toMatch(
       /^lecture : l'instruction §1\.1 vise dans les ARS « les postes du niveau 7 au niveau 9 offerts aux élèves »/,
     );

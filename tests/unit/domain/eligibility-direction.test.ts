@@ -46,7 +46,7 @@ const titles = [
 
 describe('agent de direction written as a title (R. 123-48 CSS)', () => {
   it.each(titles)(
-    '« %s » is an agent de direction: never concerned under the instruction, by a reading citing R. 123-37 and the guide Ucanss',
+    '« %s » is agent de direction: never concerned under the instruction, per a reading of R. 123-37 and guide Ucanss',
     (title) => {
       const d = decide(cpam9(title), NEW);
       expect(d.concerned).toBe(false);

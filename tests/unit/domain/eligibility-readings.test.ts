@@ -80,7 +80,7 @@ describe('a reason says when it rests on a reading', () => {
     else expect(reason.reading).toMatch(reading);
   });
 
-  it('the window rests on the body’s legal time, Paris time in mainland France included (the texts give days, no time zone)', () => {
+  it('the window rests on the body’s legal time, Paris time in mainland France too (texts give days, no zone)', () => {
     const d = decide({ orgName: 'CPAM de la Gironde', grid: 'RG', level: '8' }, NEW);
     expect(d.reasons[1]).toMatchObject({
       code: 'WINDOW_OPEN',
@@ -129,7 +129,7 @@ describe('the catalogue of readings', () => {
     );
   });
 
-  it('no collective agreement is ever inferred: a 2014 ARS offer that does not give it is undetermined, not read', () => {
+  it('no collective agreement is ever inferred: a 2014 ARS offer not giving it is undetermined, not read', () => {
     expect(readings.map((r) => r.code)).not.toContain('AGREEMENT_INFERRED');
     const d = decide({ orgName: 'ARS Occitanie', grid: 'ARS', level: '8' }, OLD);
     expect(d.concerned).toBeNull();
@@ -147,7 +147,7 @@ describe('the catalogue of readings', () => {
     },
   );
 
-  it('the agent de direction reading under the 2026 text rests on R. 123-37 and the guide Ucanss, not on the instruction', () => {
+  it('the 2026 agent de direction reading rests on R. 123-37 and the guide Ucanss, not on the instruction', () => {
     const r = readings.find((x) => x.code === 'AGENT_DE_DIRECTION_2026')!;
     expect(r.restsOn).toContain("L'instruction n'en dit rien");
     expect(r.restsOn).toContain('R. 123-37');

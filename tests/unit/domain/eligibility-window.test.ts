@@ -94,7 +94,7 @@ describe('eligibility: the text in force at the instant', () => {
     expect(d.reasons[0]?.source).toBe('Instruction DSS/4B/2026/34 §1.1');
   });
 
-  it('MSA group L: undetermined the day before (a group is no level of the circulaire), concerned the day after', () => {
+  it('MSA group L: undetermined the day before (a group is no circulaire level), concerned the day after', () => {
     expect(decide(msaL, '2026-03-11T10:00:00+01:00').concerned).toBeNull();
     expect(decide(msaL, '2026-03-12T10:00:00+01:00').concerned).toBe(true);
   });

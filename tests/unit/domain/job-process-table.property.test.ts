@@ -90,7 +90,7 @@ function eventOf(job: JobStory, a: Action, at: string): ProcessEvent {
 }
 
 describe('the job process against its state table', () => {
-  it('never throws, moves only as the table says or records the move as unexpected once, and keeps final states', () => {
+  it('never throws, moves only as the table says or records the move as unexpected once, keeps final states', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: specs.length - 1 }),
@@ -128,7 +128,7 @@ describe('the job process against its state table', () => {
     );
   });
 
-  it('records a move outside the table once, as an anomaly worded in the timeline, and follows what it observed', () => {
+  it('records a move outside the table once, as an anomaly worded in the timeline; follows what it observed', () => {
     const job = new JobStory(specs[0]!, '2027-01-01T02:00:00.000Z');
     const seen = stepJob(null, { kind: 'snapshot', at: job.snapshot.fetchedAt, snapshot: job.snapshot });
     expect(seen.memory.state).toBe('awaiting_approver');

@@ -127,7 +127,7 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(jobProcessTable.refusal_observed.final).toBe(false);
   });
 
-  it('a job submitted before EN3S was among its approvers was not submitted to EN3S: the recruiter is asked to submit again', () => {
+  it('submitted before EN3S joined its approvers, a job did not reach EN3S: the recruiter is asked to resubmit', () => {
     const job = new Job(cpam7, T('05'));
     let r = seen(null, job.approvers(T('05'), [drh]));
     r = seen(r.memory, job.status(T('05', '11:00:00'), 'PENDING_APPROVAL'));
@@ -143,7 +143,7 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(r.memory.state).toBe('awaiting_submission');
   });
 
-  it('a live posting before EN3S approved is a violation: taken down in enforce mode, only reported in monitor mode', () => {
+  it('a live posting before EN3S approved is a violation: enforce mode takes it down, monitor only reports', () => {
     const job = new Job(cpam7, T('05'));
     let r = seen(null, job.approvers(T('05'), [en3s]));
     const posted = job.change(T('06'), {
@@ -189,7 +189,7 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(r.commands).toContainEqual(expect.objectContaining({ kind: 'take_down', postingIds: ['7002'] }));
   });
 
-  it('once approved, only a posting made before the job was last read undecided is a breach (the approval is not dated)', () => {
+  it('once approved, only a posting made before the job was last read undecided is a breach (approval undated)', () => {
     const job = new Job(cpam7, T('05'));
     let r = seen(null, job.approvers(T('05'), [en3s]));
     // Submitted and approved between two reads, then published: all seen at once.
@@ -215,7 +215,7 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(r.memory.violations.map((v) => v.postingId)).toEqual(['7004']);
   });
 
-  it('an older read naming a posting still counts: the posting queue’s element may be read after a newer job read', () => {
+  it('an older read naming a posting counts: the posting queue’s element may be read after a newer job read', () => {
     const job = new Job(cpam7, T('05'));
     const early = job.change(T('05', '10:00:01'), { status: 'OPEN', atsStatus: 'Ouverte' });
     const newer = job.approvers(T('05', '10:00:05'), [en3s]);
@@ -248,7 +248,7 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(r.changed).toBe(true);
   });
 
-  it('the window closing without an answer releases the job; a setting takes the EN3S approver off, the rest of the team kept', () => {
+  it('the window closing unanswered releases the job; a setting drops the EN3S approver, other approvers kept', () => {
     const job = new Job(cpam7, T('05'));
     const p = { ...policy, removeApproverAtWindowEnd: true };
     let r = seen(null, job.approvers(T('05'), [drh, en3s]), p);
@@ -259,7 +259,7 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     );
   });
 
-  it('a job first seen already approved with EN3S listed is taken as approved by a submission not seen (a reading)', () => {
+  it('a job first seen approved with EN3S listed is taken as approved by a submission not seen (a reading)', () => {
     const job = new Job(cpam7, T('05'));
     job.approvers(T('05'), [en3s]);
     const r = seen(null, job.status(T('08'), 'APPROVED'));
@@ -273,7 +273,7 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(r.commands[0]).toMatchObject({ topic: 'approver_unknown' });
   });
 
-  it('a team with a member that could not be read is not sent (it would lose that member): the administrators are told', () => {
+  it('a team with an unreadable member is not sent (it would lose that member): the administrators are told', () => {
     const job = new Job(cpam7, T('05'));
     const unreadable = {
       field: 'team.approvers',
@@ -293,7 +293,7 @@ describe('job process: a concerned job through the période EN3S on the real ATS
     expect(r.commands).toEqual([]);
   });
 
-  it('snapshots delivered in any order, with repeats, end approved exactly when EN3S was seen listed before the approval', () => {
+  it('snapshots in any order, with repeats, end approved exactly when EN3S was seen listed before the approval', () => {
     const job = new Job(cpam7, T('05'));
     const draft = job.snapshot;
     const life = [

@@ -61,7 +61,10 @@ describe('mappings: a broken file is refused with where and what', () => {
     const problems = problemsOf(() => loadDomainData(dir));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
-      /instruction-DSS-4B-2026-34\.yaml:\d+ > regimes\[0\]\.criterion\.levels\[0\] : expected one of the knownLevels .* got "7BIS"/,
+      new RegExp(
+        /instruction-DSS-4B-2026-34\.yaml:\d+ > regimes\[0\]\.criterion\.levels\[0\] : /.source +
+          /expected one of the knownLevels .* got "7BIS"/.source,
+      ),
     );
   });
 

@@ -183,7 +183,7 @@ describe('organisms: an overseas body that cannot be placed has no time zone, on
 });
 
 describe('organisms: the legal times of the territories', () => {
-  it('Saint-Martin and Saint-Barthélemy keep Guadeloupe’s offset all year (America/Marigot, America/St_Barthelemy)', () => {
+  it('Saint-Martin and Saint-Barthélemy: Guadeloupe’s offset all year (America/Marigot, America/St_Barthelemy)', () => {
     const guadeloupe = data.organismsFile.territories.find((t) => t.key === 'GUADELOUPE')!;
     expect(guadeloupe.served.map((p) => p.label)).toEqual(['Saint-Martin', 'Saint-Barthélemy']);
     for (const place of guadeloupe.served) {

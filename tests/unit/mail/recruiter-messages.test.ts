@@ -125,7 +125,7 @@ describe('the request, the reminders, the re-submission', () => {
     expect(mail.text).toContain('ce que TalentLink ne permet pas de faire automatiquement');
   });
 
-  it('a reminder gives its number, the date of the request (French, Paris) and, the last one, that administrators will be told', () => {
+  it('a reminder: its number, the request date (French, Paris), and if last that administrators will be told', () => {
     const second = reminder({ ...facts, reason: 'submit', askedAt: ASKED, reminderNumber: 2, lastReminder: false });
     expect(second.subject).toBe("Relance 2 – offre NVHADD00095 : à soumettre pour approbation à l'EN3S");
     expect(second.text).toContain('Le 05/01/2027 à 09:00, nous vous avons demandé de soumettre pour approbation');
@@ -147,7 +147,7 @@ describe('the request, the reminders, the re-submission', () => {
     ).toThrow(/reminderNumber/);
   });
 
-  it('the re-submission explains that a submission without EN3S did not reach EN3S, and an approval without it does not count', () => {
+  it('the re-submission says a submission without EN3S did not reach it; an approval without it does not count', () => {
     const pending = resubmitRequest({
       ...facts,
       submissionObservedAt: '2027-01-04T15:30:00.000Z',

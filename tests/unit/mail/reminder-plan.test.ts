@@ -131,7 +131,7 @@ function run(
 }
 
 describe('what is due (properties)', () => {
-  it('whenever it looks: at most maxReminders, numbered in order, each at least reminderAfterHours after the last mail; one alert, not early; nothing past the window', () => {
+  it('any looks: ≤ maxReminders, numbered, ≥ reminderAfterHours apart; ≤ 1 alert, not early; none past window', () => {
     fc.assert(
       fc.property(
         arbitrarySettings,
@@ -158,7 +158,7 @@ describe('what is due (properties)', () => {
     );
   });
 
-  it('looking exactly when it says: every reminder and the alert go out on time, all that fit before the window’s end', () => {
+  it('looking exactly when it says: each reminder and the alert that fit before the window ends go out on time', () => {
     fc.assert(
       fc.property(arbitrarySettings, arbitraryStop, (s, stop) => {
         const sent = run(s, stop, (_now, next) => (next === null ? null : Date.parse(next)));

@@ -60,7 +60,7 @@ describe('holds on commands', () => {
     ]);
   });
 
-  it('the quota stop, the budget refusal and mails held by another sender are told apart; other failures hold nothing', () => {
+  it('quota stop, budget refusal and mails held by another sender are told apart; other failures hold nothing', () => {
     const { holds } = register();
     holds.fromFailure({
       kind: 'throttled',

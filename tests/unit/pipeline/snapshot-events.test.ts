@@ -25,7 +25,7 @@ const element = (elementId: string): QueueElement => ({
 });
 
 describe('snapshot events', () => {
-  it('one observation read twice, through two elements and at two instants, has one key; a change makes another', async () => {
+  it('one observation read twice, via two elements at two instants, has one key; a change makes another', async () => {
     let now = Date.parse('2027-01-18T10:00:00.000Z');
     const ats = new MemoryQueueAts({ now: () => new Date(now) });
     ats.addQueue('EN3S offres', 'job');
@@ -86,7 +86,7 @@ describe('snapshot events', () => {
     );
   });
 
-  it('refuses a snapshot whose instants are not instants, and a body that is not one of its own, saying where', async () => {
+  it('refuses a snapshot whose instants are not instants and a body not one of its own, saying where', async () => {
     const ats = new MemoryQueueAts();
     ats.addQueue('EN3S offres', 'job');
     ats.putJob('31');
@@ -103,7 +103,8 @@ describe('snapshot events', () => {
     });
     expect(
       parseSnapshotBody(
-        '{"format":"en3s.job-read/1","fetchedAt":"x","origin":"queue","queue":{"name":"q","kind":"job","elementId":"1"},"posting":null}',
+        '{"format":"en3s.job-read/1","fetchedAt":"x","origin":"queue",' +
+          '"queue":{"name":"q","kind":"job","elementId":"1"},"posting":null}',
       ),
     ).toMatchObject({
       ok: false,

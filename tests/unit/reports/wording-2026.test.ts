@@ -120,7 +120,11 @@ describe('the recap goes to the caisses nationales and, whole, to the SGMCAS', (
     const lines = headerLines(header('recap'));
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /^Destinataires \(instruction DSS\/4B\/2026\/34 §3\) : chaque caisse nationale, pour .* son réseau ; .*\(SGMCAS\), pour le récapitulatif entier, tous réseaux confondus \(ARS comprises\)\.$/,
+        new RegExp(
+          /^Destinataires \(instruction DSS\/4B\/2026\/34 §3\) : /.source +
+            /chaque caisse nationale, pour .* son réseau ; .*\(SGMCAS\), /.source +
+            /pour le récapitulatif entier, tous réseaux confondus \(ARS comprises\)\.$/.source,
+        ),
       ),
     );
     expect(headerLines(header('report')).join('\n')).not.toMatch(/SGMCAS/);

@@ -110,8 +110,10 @@ describe('mappings/talentlink.yaml: a broken REST section is refused with where 
           '    lov: { name: Niveau ou groupe }\n',
           '    lov: { name: Niveau ou groupe }\n    customField: { unlocalizedLabel: LEVEL }\n',
         ),
-      problem:
-        /talentlink\.yaml:\d+ > classificationFields\.level : expected exactly one of lov, freeFormField, customField, got lov and customField$/,
+      problem: new RegExp(
+        /talentlink\.yaml:\d+ > classificationFields\.level : /.source +
+          /expected exactly one of lov, freeFormField, customField, got lov and customField$/.source,
+      ),
     },
     {
       name: 'a LOV given both by id and by name',

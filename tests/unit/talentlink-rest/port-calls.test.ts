@@ -226,7 +226,7 @@ describe('limits, failures and the circuit breaker (docs/talentlink.md §1)', ()
     expect(seen).toHaveLength(5);
   });
 
-  it('a burst of over-limit answers at once, at the default threshold, is a wait: the circuit stays closed and the next call is sent', async () => {
+  it('an over-limit burst at the default threshold is a wait: the circuit stays closed, next call sent', async () => {
     answerWith(() => text('Account Over Queries Per Second Limit', 403));
     const { port } = makePort();
     const burst = await Promise.all(Array.from({ length: 12 }, () => port.listQueues()));
@@ -238,7 +238,7 @@ describe('limits, failures and the circuit breaker (docs/talentlink.md §1)', ()
     expect(seen).toHaveLength(13);
   });
 
-  it('over-limit answers between real failures neither hide nor count them: five 503s still open the circuit', async () => {
+  it('over-limit answers amid real failures neither hide nor count them: five 503s open the circuit', async () => {
     const { port } = makePort();
     for (let i = 0; i < 5; i++) {
       answerWith(() => text('Account Over Queries Per Second Limit', 403));
@@ -251,7 +251,7 @@ describe('limits, failures and the circuit breaker (docs/talentlink.md §1)', ()
     expect(await port.listQueues()).toMatchObject({ ok: false, error: { code: 'CIRCUIT_OPEN' } });
   });
 
-  it('"over rate limit" stops the budget for the quota stop, and the next call is refused without a request', async () => {
+  it('"over rate limit" stops the budget for the quota stop; the next call is refused without a request', async () => {
     answerWith(() => text('Account Over Rate Limit', 403));
     const { port, budget, clock } = makePort({ quotaStopMs: 2 * 3_600_000 });
     expect(await port.listQueues()).toMatchObject({ ok: false, error: { kind: 'throttled', code: 'OVER_QUOTA' } });
@@ -280,7 +280,7 @@ describe('limits, failures and the circuit breaker (docs/talentlink.md §1)', ()
     expect(await port.listQueues()).toMatchObject({ ok: false, error: { kind: 'permanent', code: 'NOT_AUTHORIZED' } });
   });
 
-  it('500, 503 and 504 are transient and open the circuit; then calls fail at once, without a slot nor a request', async () => {
+  it('500, 503, 504 are transient and open the circuit; then calls fail at once, with no slot or request', async () => {
     const { port, budget, clock } = makePort({ circuitBreaker: { failureThreshold: 3, coolDownMs: 30_000 } });
     for (const status of [500, 503, 504]) {
       answerWith(() => text('', status));
@@ -304,7 +304,7 @@ describe('limits, failures and the circuit breaker (docs/talentlink.md §1)', ()
     expect(port.circuitBreaker.state()).toBe('closed');
   });
 
-  it('tells when the circuit opens and closes, and each refused call how long to wait (what the service logs once per episode)', async () => {
+  it('tells when the circuit opens and closes, and each refused call its wait (logged once per episode)', async () => {
     const changes: string[] = [];
     const { port, calls, clock } = makePort({
       circuitBreaker: { failureThreshold: 2, coolDownMs: 30_000, onChange: (to) => changes.push(to) },
@@ -371,7 +371,7 @@ describe('limits, failures and the circuit breaker (docs/talentlink.md §1)', ()
 });
 
 describe('credentials never leave the client', () => {
-  it('no message nor call report carries the key, the password, the user or the Basic token, even when the ATS echoes them', async () => {
+  it('no message or call report holds the key, password, user or Basic token, even echoed by the ATS', async () => {
     const echo = `key ${API_KEY} user ${USER} password ${PASSWORD} auth ${BASIC} url ${REST}/queues?api_key=${API_KEY}`;
     const outcomes: AtsOutcome<unknown>[] = [];
     const { port, calls } = makePort({ requestId: 'req-1' });

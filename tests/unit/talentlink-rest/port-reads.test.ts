@@ -24,7 +24,7 @@ const expectNoSecret = (value: unknown) => {
 };
 
 describe('fetchJob', () => {
-  it('reads one job: key as api_key query parameter, Basic auth, request id, the full selection, no link followed', async () => {
+  it('reads one job: api_key in the query, Basic auth, request id, the full selection, no link followed', async () => {
     server.use(http.get(`${REST}/position`, () => HttpResponse.json(positionsAnswer())));
     const { port, budget, calls } = makePort({ requestId: () => 'req-7f3a' });
     const result = await port.fetchJob('48213');
