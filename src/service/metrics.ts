@@ -33,8 +33,9 @@ export interface BudgetReading {
 
 export function createMetrics(store: Store, options: { campaign: () => number; now: () => number }): Metrics {
   const registry = new client.Registry();
-  // The default names already start with process_ / nodejs_: en3s_process_resident_memory_bytes…
-  client.collectDefaultMetrics({ register: registry, prefix: 'en3s_' });
+  // Node's own metrics keep their standard names (process_*, nodejs_*), the ones stock dashboards
+  // and alerts query; only the service's own start with en3s_.
+  client.collectDefaultMetrics({ register: registry });
   const notifications = new client.Counter({
     name: 'en3s_notifications_total',
     help: 'Notifications received on the webhook, by outcome (accepted, duplicate, or the refusal code).',

@@ -215,7 +215,9 @@ describe('en3s serve running (SQLite; business clock in November, outside the wi
     expect(text).toMatch(/^en3s_ats_calls_total\{op="listChangedJobs",outcome="ok"\} [1-9]/m);
     expect(text).toMatch(/^en3s_queue_depth\{queue="inbox",status="done"\} [1-9]/m);
     expect(text).toMatch(/^en3s_scrape_ok 1$/m);
-    expect(text).toMatch(/^en3s_process_resident_memory_bytes /m);
+    expect(text).toMatch(/^process_resident_memory_bytes /m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(text).not.toMatch(/^en3s_(process|nodejs)_/m);
   });
 
   it('stops cleanly on SIGTERM mid-drain, and the jobs still queued are read at the next start', async () => {
