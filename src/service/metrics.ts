@@ -2,6 +2,7 @@ import client from 'prom-client';
 import { jobProcessStates } from '../domain/job-process-states.js';
 import type { Store } from '../store/database.js';
 import { readGauges } from '../store/gauge-readings.js';
+import { type AtsGauges, registerAtsGauges } from './metrics-ats.js';
 
 /**
  * Prometheus metrics on `/metrics`. Counters are bumped where things happen; the gauges of
@@ -9,7 +10,7 @@ import { readGauges } from '../store/gauge-readings.js';
  * across several instances.
  */
 
-export interface Metrics {
+export interface Metrics extends AtsGauges {
   registry: client.Registry;
   notifications: client.Counter<'outcome'>;
   atsCalls: client.Counter<'op' | 'outcome'>;
@@ -19,16 +20,6 @@ export interface Metrics {
   passwordChecks: client.Counter;
   /** Calls granted by the shared budget to this instance, by lane. */
   budgetGrants: client.Counter<'lane'>;
-  /** Reads the shared budget when scraped (set once the budget exists). */
-  watchBudget(read: () => Promise<BudgetReading>): void;
-}
-
-/** What `/metrics` shows of the shared call budget (`CallBudgetSnapshot` of `src/pipeline/call-budget.ts`). */
-export interface BudgetReading {
-  callsPerSecond: number;
-  inWindow: number;
-  quota: { limit: number | null; used: number; left: number | null };
-  stoppedUntil: string | null;
 }
 
 export function createMetrics(store: Store, options: { campaign: () => number; now: () => number }): Metrics {
@@ -72,42 +63,7 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     labelNames: ['lane'] as const,
     registers: [registry],
   });
-  let readBudget: (() => Promise<BudgetReading>) | null = null;
-  const budget = async (): Promise<BudgetReading | null> => {
-    try {
-      return readBudget ? await readBudget() : null;
-    } catch {
-      return null;
-    }
-  };
-  new client.Gauge({
-    name: 'en3s_ats_budget_calls_in_window',
-    help: 'ATS calls granted in the current window of the shared budget, all instances together.',
-    registers: [registry],
-    async collect() {
-      const b = await budget();
-      if (b) this.set(b.inWindow);
-    },
-  });
-  new client.Gauge({
-    name: 'en3s_ats_quota_left',
-    help: 'Calls left in the rolling 30 days of the monthly quota (absent when the key has none).',
-    registers: [registry],
-    async collect() {
-      const b = await budget();
-      if (b && b.quota.left !== null) this.set(b.quota.left);
-    },
-  });
-  new client.Gauge({
-    name: 'en3s_ats_calls_stopped',
-    help: '1 while every instance holds its ATS calls because the monthly quota is spent.',
-    registers: [registry],
-    async collect() {
-      const b = await budget();
-      // The budget runs on real time (the gateway's), whatever the business clock.
-      if (b) this.set(b.stoppedUntil !== null && Date.parse(b.stoppedUntil) > Date.now() ? 1 : 0);
-    },
-  });
+  const ats = registerAtsGauges(registry);
 
   // Read from the database at scrape time. prom-client reads every metric of a scrape at once,
   // so each gauge below waits in its own `collect` for one shared reading of the database:
@@ -122,14 +78,14 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
   };
   const queueDepth = new client.Gauge({
     name: 'en3s_queue_depth',
-    help: 'Rows waiting in the inbox and outbox, by queue and status.',
+    help: 'Rows of the inbox and outbox by queue and status (every status, 0 when none).',
     labelNames: ['queue', 'status'] as const,
     registers: [registry],
     collect,
   });
   const queueAge = new client.Gauge({
     name: 'en3s_queue_oldest_pending_seconds',
-    help: 'Age of the oldest pending row, by queue.',
+    help: 'Age of the oldest row not yet handled, by queue (inbox pending or processing, outbox pending or in flight).',
     labelNames: ['queue'] as const,
     registers: [registry],
     collect,
@@ -187,8 +143,7 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     reportRuns,
     passwordChecks,
     budgetGrants,
-    watchBudget: (read) => {
-      readBudget = read;
-    },
+    watchBudget: ats.watchBudget,
+    watchCircuit: ats.watchCircuit,
   };
 }

@@ -161,6 +161,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           },
         });
     const ats = connector.port;
+    metrics.watchCircuit(() => connector.circuit());
     const snapshots = new HandedSnapshots();
     const mailer = options.mailer ?? recruiterMailer(config, store, clock);
     const followUp = mailer

@@ -1,10 +1,13 @@
 import type { Db } from './database.js';
+import { OUTBOX_STATUSES } from './outbox-status.js';
+import { INBOX_STATUSES } from './schema.js';
 
 /**
  * What the service's gauges show, read in one go: the queues' depth by status, the oldest row
  * still waiting in each queue, and the campaign's offers by state and in violation.
  */
 export interface GaugeReadings {
+  /** Every status of each queue, 0 when no row has it, so a series never vanishes. */
   depth: { queue: 'inbox' | 'outbox'; rows: { status: string; n: number }[] }[];
   /** The instants (as stored) of the oldest waiting rows, null for an empty queue. */
   oldestInbox: string | null;
@@ -14,15 +17,17 @@ export interface GaugeReadings {
 }
 
 export async function readGauges(db: Db, campaign: number): Promise<GaugeReadings> {
+  const statuses = { inbox: INBOX_STATUSES, outbox: OUTBOX_STATUSES };
   const depth = await Promise.all(
-    (['inbox', 'outbox'] as const).map(async (queue) => ({
-      queue,
-      rows: await db
+    (['inbox', 'outbox'] as const).map(async (queue) => {
+      const counted = await db
         .selectFrom(queue)
         .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
         .groupBy('status')
-        .execute(),
-    })),
+        .execute();
+      const n = (status: string) => Number(counted.find((r) => r.status === status)?.n ?? 0);
+      return { queue, rows: statuses[queue].map((status) => ({ status, n: n(status) })) };
+    }),
   );
   const oldestInbox = await db
     .selectFrom('inbox')
@@ -47,7 +52,7 @@ export async function readGauges(db: Db, campaign: number): Promise<GaugeReading
     .where('violation', '=', 1)
     .executeTakeFirst();
   return {
-    depth: depth.map(({ queue, rows }) => ({ queue, rows: rows.map((r) => ({ status: r.status, n: Number(r.n) })) })),
+    depth,
     oldestInbox: oldestInbox?.t ? String(oldestInbox.t) : null,
     oldestOutbox: oldestOutbox?.t ? String(oldestOutbox.t) : null,
     states: states.map((s) => ({ state: s.state, n: Number(s.n) })),

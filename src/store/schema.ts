@@ -13,7 +13,8 @@ import type { OutboxStatus } from './outbox-status.js';
  * - 64-bit integers are read as JavaScript numbers on both (see `database.ts`).
  */
 
-export type InboxStatus = 'pending' | 'processing' | 'done' | 'failed';
+export const INBOX_STATUSES = ['pending', 'processing', 'done', 'failed'] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
 export type { OutboxStatus } from './outbox-status.js';
 /** An offer's scope, declared with its French words in the domain. */
 export type { Concerned };
