@@ -151,6 +151,13 @@ export interface SchedulerOptions {
    */
   finalAt?: string;
   mailer?: ReportMailer | null;
+  /** Told of each scheduled file written (metrics). */
+  onRun?: (run: DueRun) => void;
+  /**
+   * Told of each failure, also logged: the look at the runs due (the folder, the database), one
+   * run, or the e-mail of the files (metrics, so that an operator is alerted).
+   */
+  onFailure?: (stage: 'look' | 'run' | 'mail') => void;
 }
 
 export interface MadeRun {
@@ -174,6 +181,7 @@ export class ReportScheduler {
     const look = () =>
       this.runDue().catch((error: unknown) => {
         this.o.log.error('scheduled reports failed', { error: error instanceof Error ? error.message : String(error) });
+        this.o.onFailure?.('look');
         return [];
       });
     const made = await look();
@@ -262,6 +270,7 @@ export class ReportScheduler {
         });
         if (result.run === null) continue;
         made.push({ run, path: result.file.path, sha256: result.file.sha256, rows: result.rowCount });
+        this.o.onRun?.(run);
         log.info('scheduled report written', {
           slot: run.slot.key,
           report: run.report,
@@ -276,11 +285,15 @@ export class ReportScheduler {
           format: run.format,
           error: error instanceof Error ? error.message : String(error),
         });
+        this.o.onFailure?.('run');
       }
     }
     if (made.length > 0 && this.o.mailer) {
       const sent = await this.o.mailer.send(made);
-      if (!sent.ok) log.error('scheduled reports not e-mailed', { error: sent.error });
+      if (!sent.ok) {
+        log.error('scheduled reports not e-mailed', { error: sent.error });
+        this.o.onFailure?.('mail');
+      }
     }
     return made;
   }

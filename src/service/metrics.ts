@@ -16,6 +16,8 @@ export interface Metrics extends AtsGauges {
   atsCalls: client.Counter<'op' | 'outcome'>;
   atsLatency: client.Histogram<'op'>;
   reportRuns: client.Counter<'format' | 'trigger'>;
+  /** Scheduled reports that failed, by stage (look, run, mail). */
+  reportFailures: client.Counter<'stage'>;
   /** Passwords checked by the login form (bcrypt), whatever the outcome. */
   passwordChecks: client.Counter;
   /** Calls granted by the shared budget to this instance, by lane. */
@@ -50,6 +52,12 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     name: 'en3s_report_runs_total',
     help: 'Reports generated, by format and trigger.',
     labelNames: ['format', 'trigger'] as const,
+    registers: [registry],
+  });
+  const reportFailures = new client.Counter({
+    name: 'en3s_report_failures_total',
+    help: 'Scheduled report failures, by stage: look (runs due, folder), run (one file), mail (sending the files).',
+    labelNames: ['stage'] as const,
     registers: [registry],
   });
   const passwordChecks = new client.Counter({
@@ -141,6 +149,7 @@ export function createMetrics(store: Store, options: { campaign: () => number; n
     atsCalls,
     atsLatency,
     reportRuns,
+    reportFailures,
     passwordChecks,
     budgetGrants,
     watchBudget: ats.watchBudget,

@@ -333,6 +333,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           formats: config.reportsFormats,
           primaryNetworks: config.primaryNetworks,
           finalAt: config.reportsFinalAt,
+          onRun: (run) => metrics.reportRuns.inc({ format: run.format, trigger: 'schedule' }),
+          onFailure: (stage) => metrics.reportFailures.inc({ stage }),
           mailer: createReportMailer({
             url: config.reportsSmtpUrl,
             from: config.reportsMailFrom,

@@ -136,6 +136,7 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
     await store?.cleanup();
   });
 
+  const written: string[] = [];
   const scheduler = (now: string, mail = false) =>
     new ReportScheduler({
       store,
@@ -145,6 +146,7 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
       dir,
       formats: ['csv', 'xlsx'],
       primaryNetworks: 'all',
+      onRun: (run) => written.push(run.fileName),
       mailer: mail
         ? createReportMailer({
             url: smtpUrl,
@@ -162,6 +164,8 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
       'en3s-rapport-2027-semaine-2027-01-11.csv',
       'en3s-rapport-2027-semaine-2027-01-11.xlsx',
     ]);
+    // Each file written is counted for /metrics (en3s_report_runs_total, trigger schedule).
+    expect(written).toEqual(made.map((m) => m.run.fileName));
     const csv = readFileSync(join(dir, 'en3s-rapport-2027-semaine-2027-01-11.csv'), 'utf8');
     // Monday 11 January 07:00: A approved (12/01) not yet, D not created yet.
     expect(csv).toContain(`${campaign.ref.A};`);
@@ -218,6 +222,7 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
       error: (message: string, meta?: Record<string, unknown>) =>
         void errors.push(`${message} ${JSON.stringify(meta)}`),
     };
+    const failures: string[] = [];
     const blocked = new ReportScheduler({
       store,
       organisms: data.organismsFile,
@@ -226,10 +231,13 @@ describe.each(testDatabases())('report scheduler on %s', (dialect) => {
       dir: join(dir, 'en3s-rapport-2027-final.csv', 'sous-dossier'),
       formats: ['csv'],
       primaryNetworks: 'all',
+      onFailure: (stage) => failures.push(stage),
     });
     await expect(blocked.start()).resolves.toEqual([]);
     await blocked.stop();
     expect(errors).toHaveLength(1);
+    // Counted for /metrics (en3s_report_failures_total), so that an operator is alerted.
+    expect(failures).toEqual(['look']);
     expect(errors[0]).toMatch(/^scheduled reports failed .*(ENOTDIR|EEXIST)/);
     expect(
       (await listReportRuns(store.db, { trigger: 'schedule' })).some((r) =>
