@@ -110,7 +110,7 @@ describe('monitoring files of docs/operations against the real /metrics', () => 
     const file = parseYaml(readFileSync(RULES, 'utf8')) as { groups?: { name?: unknown; rules?: Rule[] }[] };
     const rules = (file.groups ?? []).flatMap((g) => g.rules ?? []);
 
-    it('has the shape Prometheus loads: groups of named rules, each alert with a duration, a severity and French text', () => {
+    it('has the shape Prometheus loads: named rules, each alert with a duration, a severity, French text', () => {
       expect(Array.isArray(file.groups) && file.groups.length).toBeGreaterThan(0);
       for (const group of file.groups!) {
         expect(typeof group.name).toBe('string');
