@@ -74,7 +74,8 @@ export function commandErrorHtml(error: string | null): SafeHtml | string {
   if (error === null || error === '') return '—';
   const read = readError(error);
   if (!read) return html`Erreur <code>${error}</code>`;
-  return html`${read.label.charAt(0).toUpperCase()}${read.label.slice(1)} <code title="${read.detail}">${read.shown}</code>`;
+  const label = `${read.label.charAt(0).toUpperCase()}${read.label.slice(1)}`;
+  return html`${label} <code title="${read.detail}">${read.shown}</code>`;
 }
 
 /**

@@ -48,6 +48,12 @@ export function csrfField(principal: Principal | null): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${principal?.session?.csrfToken ?? ''}">`;
 }
 
+function logoutForm(principal: Principal): SafeHtml {
+  const who = html`<span>Connecté : ${principal.name}</span>`;
+  const button = html`<button type="submit" class="secondary">Se déconnecter</button>`;
+  return html`<form method="post" action="/logout">${who}${csrfField(principal)}${button}</form>`;
+}
+
 export function page(options: PageOptions): SafeHtml {
   const { principal } = options;
   const done = options.done ? doneMessages[options.done] : undefined;
@@ -56,7 +62,7 @@ export function page(options: PageOptions): SafeHtml {
         ([key, href, label]) =>
           html`<li><a href="${href}"${key === options.section ? html` aria-current="page"` : ''}>${label}</a></li>`,
       )}</ul></nav>
-      <form method="post" action="/logout"><span>Connecté : ${principal.name}</span>${csrfField(principal)}<button type="submit" class="secondary">Se déconnecter</button></form>`
+      ${logoutForm(principal)}`
     : '';
   return html`<!doctype html>
 <html lang="fr">

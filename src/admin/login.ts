@@ -51,13 +51,20 @@ function loginPage(
   const token = randomBytes(24).toString('base64url');
   jar.write(res, LOGIN_COOKIE, token, LOGIN_COOKIE_MS);
   const none = access.users.size === 0;
+  const viaProxy = access.proxyHeader ? ' : passez par le proxy de l’organisation' : '';
+  const noAdministrator = none
+    ? html`<p class="error" role="alert">Aucun administrateur n’est configuré (EN3S_ADMIN_USERS)${viaProxy}.</p>`
+    : '';
   const body = html`<div class="login">
-  ${none ? html`<p class="error" role="alert">Aucun administrateur n’est configuré (EN3S_ADMIN_USERS)${access.proxyHeader ? ' : passez par le proxy de l’organisation' : ''}.</p>` : ''}
+  ${noAdministrator}
   <form method="post" action="/login">
     <input type="hidden" name="_csrf" value="${token}">
     <input type="hidden" name="suite" value="${options.next}">
-    <div><label for="user">Identifiant</label><input type="text" id="user" name="user" autocomplete="username" required maxlength="64" value="${options.user ?? ''}" autofocus></div>
-    <div><label for="password">Mot de passe</label><input type="password" id="password" name="password" autocomplete="current-password" required maxlength="200"></div>
+    <div><label for="user">Identifiant</label><input
+      type="text" id="user" name="user" autocomplete="username" required maxlength="64"
+      value="${options.user ?? ''}" autofocus></div>
+    <div><label for="password">Mot de passe</label><input
+      type="password" id="password" name="password" autocomplete="current-password" required maxlength="200"></div>
     <div><button type="submit">Se connecter</button></div>
   </form>
 </div>`;

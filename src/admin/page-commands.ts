@@ -13,7 +13,8 @@ export function commandsBody(commands: OutboxCommand[], page: number, principal:
   const rows = commands.slice(0, COMMANDS_PAGE_SIZE).map(
     (c) => html`<tr>
     <td>${c.id}</td>
-    <td><a href="${pathOf('/admin/offres', c.source, c.ats_id, c.campaign)}">${c.ats_id}</a> <span class="muted">(${c.campaign})</span></td>
+    <td><a href="${pathOf('/admin/offres', c.source, c.ats_id, c.campaign)}">${c.ats_id}</a> <span
+      class="muted">(${c.campaign})</span></td>
     <td>${commandLabels[c.kind] ?? c.kind}</td>
     <td class="num">${c.attempts}</td>
     <td>${frenchDateTime(c.created_at)}</td>
@@ -21,15 +22,34 @@ export function commandsBody(commands: OutboxCommand[], page: number, principal:
     <td>${retryForm(c, principal)}</td>
   </tr>`,
   );
-  return html`<p>Le connecteur a renoncé à ces commandes après plusieurs essais (l’ATS, ou le serveur d’e-mails pour les demandes aux recruteurs, les a refusées ou n’a pas répondu).
+  const previous =
+    page > 1
+      ? html`<a href="/admin/commandes${queryString({ page: page - 1 > 1 ? page - 1 : null })}">Page précédente</a>`
+      : '';
+  const next =
+    commands.length > COMMANDS_PAGE_SIZE
+      ? html`<a href="/admin/commandes${queryString({ page: page + 1 })}" rel="next">Page suivante</a>`
+      : '';
+  return html`<p>Le connecteur a renoncé à ces commandes après plusieurs essais (l’ATS, ou le serveur d’e-mails
+pour les demandes aux recruteurs, les a refusées ou n’a pas répondu).
 Relancez-les une fois la cause corrigée ; la relance est inscrite au registre avec votre nom et le motif.</p>
 <table>
   <caption>Commandes en échec${page > 1 ? ` — page ${page}` : ''}</caption>
-  <thead><tr><th scope="col">N°</th><th scope="col">Offre</th><th scope="col">Commande</th><th scope="col" class="num">Essais</th><th scope="col">Créée le</th><th scope="col">Dernière erreur</th><th scope="col">Relancer</th></tr></thead>
+  <thead>
+    <tr>
+      <th scope="col">N°</th>
+      <th scope="col">Offre</th>
+      <th scope="col">Commande</th>
+      <th scope="col" class="num">Essais</th>
+      <th scope="col">Créée le</th>
+      <th scope="col">Dernière erreur</th>
+      <th scope="col">Relancer</th>
+    </tr>
+  </thead>
   <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="7">Aucune commande en échec.</td></tr>`}</tbody>
 </table>
 <nav class="pager" aria-label="Pages de la liste">
-  ${page > 1 ? html`<a href="/admin/commandes${queryString({ page: page - 1 > 1 ? page - 1 : null })}">Page précédente</a>` : ''}
-  ${commands.length > COMMANDS_PAGE_SIZE ? html`<a href="/admin/commandes${queryString({ page: page + 1 })}" rel="next">Page suivante</a>` : ''}
+  ${previous}
+  ${next}
 </nav>`;
 }

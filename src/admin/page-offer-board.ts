@@ -20,9 +20,19 @@ export interface BoardView {
 
 const frenchDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
+function enteredStatus(entry: BoardEntry): SafeHtml {
+  const revisions = entry.revision > 1 ? ` (${entry.revision} enregistrements, le dernier fait foi)` : '';
+  const note = entry.note ? html`<br>Note : ${entry.note}` : '';
+  const day = frenchDay(entry.entered_on);
+  const recorded = html`enregistré par ${entry.recorded_by} le ${frenchDateTime(entry.recorded_at)}`;
+  return html`Saisi le <strong>${day}</strong> — ${recorded}${revisions}${note}`;
+}
+
 export function offerBoard(record: OfferRecord, board: BoardView, principal: Principal): SafeHtml {
   const { entry, today } = board;
-  const intro = html`<p class="muted">L’instruction DSS/4B/2026/34 (§1.2) demande que chaque poste concerné soit saisi par l’organisme sur la bourse en ligne des postes de l’EN3S. Le connecteur ne peut pas l’y saisir : enregistrez ici le jour où il y a été saisi.</p>`;
+  const intro = html`<p class="muted">L’instruction DSS/4B/2026/34 (§1.2) demande que chaque poste concerné
+    soit saisi par l’organisme sur la bourse en ligne des postes de l’EN3S.
+    Le connecteur ne peut pas l’y saisir : enregistrez ici le jour où il y a été saisi.</p>`;
   if (record.concerned === 'no') {
     return html`<section aria-labelledby="bourse-en3s">
   <h2 id="bourse-en3s" tabindex="-1">Bourse en ligne des postes de l’EN3S</h2>
@@ -30,19 +40,23 @@ export function offerBoard(record: OfferRecord, board: BoardView, principal: Pri
   <p>Offre non concernée : aucun poste à saisir sur la bourse de l’EN3S.</p>
 </section>`;
   }
-  const status = entry
-    ? html`Saisi le <strong>${frenchDay(entry.entered_on)}</strong> — enregistré par ${entry.recorded_by} le ${frenchDateTime(entry.recorded_at)}${entry.revision > 1 ? ` (${entry.revision} enregistrements, le dernier fait foi)` : ''}${entry.note ? html`<br>Note : ${entry.note}` : ''}`
-    : 'Pas encore enregistré comme saisi.';
+  const status = entry ? enteredStatus(entry) : 'Pas encore enregistré comme saisi.';
+  const dateLabel = 'Jour de la saisie sur la bourse de l’EN3S (heure légale de l’organisme)';
+  const dayInput = html`<input type="date" id="bourse-date" name="enteredOn" value="${today}" max="${today}" required>`;
+  const noteLabel = `Note (facultative, ${BOARD_NOTE_MAX} caractères au plus, inscrite au registre)`;
+  const action = `${pathOf('/admin/offres', record.source, record.ats_id, record.campaign)}/bourse-en3s`;
   return html`<section aria-labelledby="bourse-en3s">
   <h2 id="bourse-en3s" tabindex="-1">Bourse en ligne des postes de l’EN3S</h2>
   ${intro}
   <dl class="facts"><dt>Saisie du poste</dt><dd data-board="${entry ? 'entered' : 'to-enter'}">${status}</dd></dl>
-  <form method="post" action="${pathOf('/admin/offres', record.source, record.ats_id, record.campaign)}/bourse-en3s" class="action">
+  <form method="post" action="${action}" class="action">
     ${csrfField(principal)}
     <fieldset><legend>${entry ? 'Corriger la saisie du poste' : 'Enregistrer la saisie du poste'}</legend></fieldset>
-    <div><label for="bourse-date">Jour de la saisie sur la bourse de l’EN3S (heure légale de l’organisme)</label><input type="date" id="bourse-date" name="enteredOn" value="${today}" max="${today}" required></div>
-    <div><label for="bourse-note">Note (facultative, ${BOARD_NOTE_MAX} caractères au plus, inscrite au registre)</label><textarea id="bourse-note" name="note" maxlength="${BOARD_NOTE_MAX}"></textarea></div>
-    <p class="muted">Enregistrer de nouveau avec un autre jour remplace la saisie précédente ; le registre garde les deux.</p>
+    <div><label for="bourse-date">${dateLabel}</label>${dayInput}</div>
+    <div><label for="bourse-note">${noteLabel}</label><textarea id="bourse-note" name="note"
+      maxlength="${BOARD_NOTE_MAX}"></textarea></div>
+    <p class="muted">Enregistrer de nouveau avec un autre jour remplace la saisie précédente ;
+      le registre garde les deux.</p>
     <div><button type="submit">Enregistrer la saisie</button></div>
   </form>
 </section>`;

@@ -30,21 +30,28 @@ export function parseFamilies(value: unknown): TimelineFamily[] {
   return familyKeys.filter((k) => asked.includes(k));
 }
 
+function familyBox(key: TimelineFamily, shown: readonly TimelineFamily[]): SafeHtml {
+  const checked = shown.includes(key) ? html` checked` : '';
+  return html`<label><input type="checkbox" name="famille" value="${key}"${checked}> ${timelineFamilies[key]}</label> `;
+}
+
 function filterForm(path: string, shown: readonly TimelineFamily[]): SafeHtml {
   return html`<form method="get" action="${path}#historique" class="filters">
     <fieldset>
       <legend>Familles d’événements affichées</legend>
-      ${familyKeys.map(
-        (key) =>
-          html`<label><input type="checkbox" name="famille" value="${key}"${shown.includes(key) ? html` checked` : ''}> ${timelineFamilies[key]}</label> `,
-      )}
+      ${familyKeys.map((key) => familyBox(key, shown))}
     </fieldset>
     <div><button type="submit">Filtrer l’historique</button> <a href="${path}#historique">Tout afficher</a></div>
   </form>`;
 }
 
 function entryDetail(l: TimelineLine): SafeHtml {
-  return html`<details><summary>Entrée n° ${l.seq}</summary><p>Empreinte : <span class="hash">${l.hash}</span></p><pre><code>${JSON.stringify(l.data, null, 2)}</code></pre></details>`;
+  const data = JSON.stringify(l.data, null, 2);
+  return html`<details>
+      <summary>Entrée n° ${l.seq}</summary>
+      <p>Empreinte : <span class="hash">${l.hash}</span></p>
+      <pre><code>${data}</code></pre>
+    </details>`;
 }
 
 function actorCell(l: TimelineLine): SafeHtml {
@@ -54,14 +61,29 @@ function actorCell(l: TimelineLine): SafeHtml {
 function groupRow(g: TimelineGroup): SafeHtml {
   const l = g.first;
   if (g.lines.length === 1) {
-    return html`<tr data-kind="${l.kind}"><td>${l.seq}</td><td>${frenchDateTimeSeconds(l.at)}</td><td>${actorCell(l)}</td><td>${l.what}</td><td>${entryDetail(l)}</td></tr>`;
+    return html`<tr data-kind="${l.kind}">
+      <td>${l.seq}</td>
+      <td>${frenchDateTimeSeconds(l.at)}</td>
+      <td>${actorCell(l)}</td>
+      <td>${l.what}</td>
+      <td>${entryDetail(l)}</td>
+    </tr>`;
   }
   const span = `(×${g.lines.length}, du ${frenchDateTimeSeconds(g.first.at)} au ${frenchDateTimeSeconds(g.last.at)})`;
-  return html`<tr data-kind="${l.kind}" class="folded"><td>${l.seq}–${g.last.seq}</td><td>${frenchDateTimeSeconds(l.at)}</td><td>${actorCell(l)}</td><td>${l.what} ${span}</td>
-    <td><details><summary>${g.lines.length} entrées (n° ${l.seq} à ${g.last.seq})</summary><ul>${g.lines.map(
-      (one) =>
-        html`<li>n° ${one.seq}, ${frenchDateTimeSeconds(one.at)} — empreinte <span class="hash">${one.hash}</span></li>`,
-    )}</ul></details></td></tr>`;
+  const entries = g.lines.map(
+    (one) => html`<li>n° ${one.seq}, ${frenchDateTimeSeconds(one.at)} — empreinte <span
+      class="hash">${one.hash}</span></li>`,
+  );
+  return html`<tr data-kind="${l.kind}" class="folded">
+      <td>${l.seq}–${g.last.seq}</td>
+      <td>${frenchDateTimeSeconds(l.at)}</td>
+      <td>${actorCell(l)}</td>
+      <td>${l.what} ${span}</td>
+      <td><details>
+        <summary>${g.lines.length} entrées (n° ${l.seq} à ${g.last.seq})</summary>
+        <ul>${entries}</ul>
+      </details></td>
+    </tr>`;
 }
 
 /** `path`: the offer page's own path, for the filter form. */
@@ -73,14 +95,24 @@ export function offerTimeline(
   const all = shown.length === familyKeys.length;
   const kept = all ? lines : lines.filter((l) => l.family !== null && shown.includes(l.family));
   const groups = foldDuplicates(kept);
+  const rows =
+    groups.length > 0 ? groups.map(groupRow) : html`<tr><td colspan="5">Aucune entrée de ces familles.</td></tr>`;
   const count = `${kept.length} entrée${kept.length > 1 ? 's' : ''}${all ? '' : ` sur ${lines.length}`}`;
   return html`<section aria-labelledby="historique">
   <h2 id="historique" tabindex="-1">Historique (registre)</h2>
   ${filterForm(path, shown)}
   <table class="timeline">
     <caption>Qui a fait quoi, et quand (heure de Paris) — ${count}</caption>
-    <thead><tr><th scope="col">N°</th><th scope="col">Date</th><th scope="col">Par</th><th scope="col">Événement</th><th scope="col">Détail</th></tr></thead>
-    <tbody>${groups.length > 0 ? groups.map(groupRow) : html`<tr><td colspan="5">Aucune entrée de ces familles.</td></tr>`}</tbody>
+    <thead>
+      <tr>
+        <th scope="col">N°</th>
+        <th scope="col">Date</th>
+        <th scope="col">Par</th>
+        <th scope="col">Événement</th>
+        <th scope="col">Détail</th>
+      </tr>
+    </thead>
+    <tbody>${rows}</tbody>
   </table>
 </section>`;
 }

@@ -26,17 +26,19 @@ function fact(label: string, value: SafeHtml | string | null | undefined) {
 
 /** The fields a decision lacks, as the recruiter sees them in TalentLink; the field's name in the title. */
 function missingFields(fields: readonly string[]): SafeHtml {
-  return html`${fields.map((field, i) => html`${i > 0 ? ', ' : ''}<span title="${field}">${fieldLabel(field)}</span>`)}`;
+  const shown = fields.map((field, i) => html`${i > 0 ? ', ' : ''}<span title="${field}">${fieldLabel(field)}</span>`);
+  return html`${shown}`;
+}
+
+function member(m: TeamMember, en3sUserId: string | null): string {
+  const role = m.role ? ` (${m.role})` : '';
+  const step = m.stepOrder !== null ? `, étape ${m.stepOrder}` : '';
+  return `utilisateur ${m.userId}${role}${step}${m.userId === en3sUserId ? ' — EN3S' : ''}`;
 }
 
 function members(list: readonly TeamMember[], en3sUserId: string | null): string {
   if (list.length === 0) return 'aucun';
-  return list
-    .map(
-      (m) =>
-        `utilisateur ${m.userId}${m.role ? ` (${m.role})` : ''}${m.stepOrder !== null ? `, étape ${m.stepOrder}` : ''}${m.userId === en3sUserId ? ' — EN3S' : ''}`,
-    )
-    .join(' ; ');
+  return list.map((m) => member(m, en3sUserId)).join(' ; ');
 }
 
 function jobSection(record: OfferRecord, en3sUserId: string | null): SafeHtml {
@@ -44,9 +46,28 @@ function jobSection(record: OfferRecord, en3sUserId: string | null): SafeHtml {
   const c = o.classification;
   const zone = o.organism?.timeZone ?? 'Europe/Paris';
   const ancestors = o.organization.ancestors.map((a) => a.name).join(' › ');
+  const mines =
+    c.minesScale !== null
+      ? fact('Échelle (mines)', `${c.minesScale}${c.minesCareerStart ? ', début de carrière' : ''}`)
+      : '';
+  const unreadable = o.unreadable.map((u) => `${u.key} = « ${u.value} » (attendu ${u.expected})`).join(' ; ');
+  const postingRows = (o.postings ?? []).map(
+    (p) => html`<tr>
+      <td>${p.id}</td>
+      <td>${p.atsStatus ?? '—'}</td>
+      <td>${frenchDateTime(p.postedAt, zone)}</td>
+    </tr>`,
+  );
+  const postings =
+    o.postings === null
+      ? html`<tr><td colspan="3">Annonces non relues avec cette lecture de l’offre.</td></tr>`
+      : postingRows.length > 0
+        ? postingRows
+        : html`<tr><td colspan="3">Aucune annonce en ligne.</td></tr>`;
   return html`<section aria-labelledby="offre-titre">
   <h2 id="offre-titre">L’offre telle que l’ATS l’a décrite en dernier</h2>
-  <p class="muted">Modifiée dans l’ATS le ${frenchDateTime(o.updatedAt)}, lue par le connecteur le ${frenchDateTime(o.fetchedAt)}.</p>
+  <p class="muted">Modifiée dans l’ATS le ${frenchDateTime(o.updatedAt)},
+    lue par le connecteur le ${frenchDateTime(o.fetchedAt)}.</p>
   <dl class="facts">
     ${fact('Référence', o.jobNumber)}
     ${fact('N° de réquisition', o.requisitionNumber)}
@@ -60,24 +81,21 @@ function jobSection(record: OfferRecord, en3sUserId: string | null): SafeHtml {
     ${fact('Grille, niveau', [c.grid, c.level].filter(Boolean).join(' ') || null)}
     ${fact('Catégorie', c.category)}
     ${fact('Convention collective', c.collectiveAgreement)}
-    ${c.minesScale !== null ? fact('Échelle (mines)', `${c.minesScale}${c.minesCareerStart ? ', début de carrière' : ''}`) : ''}
-    ${o.unreadable.length > 0 ? fact('Valeurs illisibles', o.unreadable.map((u) => `${u.key} = « ${u.value} » (attendu ${u.expected})`).join(' ; ')) : ''}
+    ${mines}
+    ${o.unreadable.length > 0 ? fact('Valeurs illisibles', unreadable) : ''}
     ${fact('Recruteurs', members(o.team.recruiters, en3sUserId))}
     ${fact('Approbateurs', members(o.team.approvers, en3sUserId))}
   </dl>
   <table>
     <caption>Annonces en ligne</caption>
-    <thead><tr><th scope="col">Annonce</th><th scope="col">Statut dans l’ATS</th><th scope="col">En ligne depuis</th></tr></thead>
-    <tbody>${
-      o.postings === null
-        ? html`<tr><td colspan="3">Annonces non relues avec cette lecture de l’offre.</td></tr>`
-        : o.postings.length > 0
-          ? o.postings.map(
-              (p) =>
-                html`<tr><td>${p.id}</td><td>${p.atsStatus ?? '—'}</td><td>${frenchDateTime(p.postedAt, zone)}</td></tr>`,
-            )
-          : html`<tr><td colspan="3">Aucune annonce en ligne.</td></tr>`
-    }</tbody>
+    <thead>
+      <tr>
+        <th scope="col">Annonce</th>
+        <th scope="col">Statut dans l’ATS</th>
+        <th scope="col">En ligne depuis</th>
+      </tr>
+    </thead>
+    <tbody>${postings}</tbody>
   </table>
 </section>`;
 }
@@ -86,21 +104,45 @@ function decisionSection(domain: DomainData, record: OfferRecord, memory: Sticky
   const d = record.decision;
   if (!d) return html`<section><h2>Décision</h2><p>Aucune décision enregistrée.</p></section>`;
   const override = memory.override;
+  const forced = override
+    ? fact(
+        'Forçage',
+        `${scopeWords[scopeOf(override.concerned)].inSentence}, par ${override.by} le ${frenchDateTime(override.at)} ` +
+          `— motif : ${override.reason}`,
+      )
+    : '';
+  const w = d.window;
+  const lastDay = new Date(Date.parse(w.end) - 1).toISOString();
+  const period =
+    `${w.campaign} : du ${frenchDate(w.start, w.timeZone)} au ${frenchDate(lastDay, w.timeZone)} ` +
+    `(${w.timeZone}), ${d.windowOpen ? 'ouverte' : 'fermée'} lors de la décision`;
+  const reasons = d.reasons.map((r) => {
+    const reading = r.reading ? html`<br><small class="muted">${r.reading}</small>` : '';
+    return html`<tr>
+      <td>${r.message}${reading}</td>
+      <td>${r.source}</td>
+    </tr>`;
+  });
   return html`<section aria-labelledby="decision-titre">
   <h2 id="decision-titre">Décision</h2>
   <dl class="facts">
     ${fact('Selon les textes', scopeWords[scopeOf(d.concerned)].inSentence)}
     ${fact('Périmètre retenu', concernedLabels[record.concerned] ?? record.concerned)}
-    ${override ? fact('Forçage', `${scopeWords[scopeOf(override.concerned)].inSentence}, par ${override.by} le ${frenchDateTime(override.at)} ` + `— motif : ${override.reason}`) : ''}
+    ${forced}
     ${fact('Texte appliqué', d.ruleSet)}
     ${fact('Régime', d.regime ? (regimeLabels(domain).get(d.regime) ?? d.regime) : null)}
-    ${fact('Période EN3S', `${d.window.campaign} : du ${frenchDate(d.window.start, d.window.timeZone)} au ${frenchDate(new Date(Date.parse(d.window.end) - 1).toISOString(), d.window.timeZone)} ` + `(${d.window.timeZone}), ${d.windowOpen ? 'ouverte' : 'fermée'} lors de la décision`)}
+    ${fact('Période EN3S', period)}
     ${d.missing.length > 0 ? fact('Données manquantes', missingFields(d.missing)) : ''}
   </dl>
   <table>
     <caption>Motifs et textes cités</caption>
-    <thead><tr><th scope="col">Motif</th><th scope="col">Texte cité</th></tr></thead>
-    <tbody>${d.reasons.map((r) => html`<tr><td>${r.message}${r.reading ? html`<br><small class="muted">${r.reading}</small>` : ''}</td><td>${r.source}</td></tr>`)}</tbody>
+    <thead>
+      <tr>
+        <th scope="col">Motif</th>
+        <th scope="col">Texte cité</th>
+      </tr>
+    </thead>
+    <tbody>${reasons}</tbody>
   </table>
 </section>`;
 }
