@@ -174,12 +174,14 @@ export async function deadLetterCommand(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Dead commands, most recent first. */
-export async function listDeadLetters(db: Db, page: { limit: number; offset?: number }): Promise<OutboxCommand[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('status', '=', 'dead')
+/** Dead-lettered commands, newest first: a page by offset, or after a key (`beforeId`: ids below it). */
+export async function listDeadLetters(
+  db: Db,
+  page: { limit: number; offset?: number; beforeId?: number },
+): Promise<OutboxCommand[]> {
+  let query = db.selectFrom('outbox').selectAll().where('status', '=', 'dead');
+  if (page.beforeId !== undefined) query = query.where('id', '<', page.beforeId);
+  const rows = await query
     .orderBy('id', 'desc')
     .limit(page.limit)
     .offset(page.offset ?? 0)

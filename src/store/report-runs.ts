@@ -122,6 +122,8 @@ export interface StoredRunFilter {
   /** Default 50, at most 500. */
   limit?: number;
   offset?: number;
+  /** Only runs numbered below it (the key of the next page). */
+  beforeId?: number;
 }
 
 /** Runs, newest first. */
@@ -130,6 +132,7 @@ export async function selectReportRuns(db: Db, filter: StoredRunFilter = {}): Pr
   if (filter.campaign !== undefined) query = query.where('campaign', '=', filter.campaign);
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
   if (filter.trigger !== undefined) query = query.where('trigger', '=', filter.trigger);
+  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   const rows = await query
     .orderBy('id', 'desc')
