@@ -1,46 +1,62 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
 import { describeConfig } from '../config.js';
 import { getReportRun } from '../reports/index.js';
 import { readLedger } from '../store/ledger.js';
-import { getOffer } from '../store/offers.js';
+import { getOffer, type OfferKey } from '../store/offers.js';
 import { listDeadLetters, listOfferCommands } from '../store/outbox.js';
 import { getBoardEntry, type BoardEntry } from '../store/en3s-board.js';
-import {
-  markChecked,
-  offerKeyOf,
-  overrideScope,
-  parseBoardEntry,
-  parseReason,
-  reconcileNow,
-  recordBoardEntry,
-  reevaluate,
-  retryDeadLetter,
-} from './actions.js';
+import { markChecked, overrideScope, reconcileNow, recordBoardEntry, reevaluate, retryDeadLetter } from './actions.js';
+import { apiOperations, expressPath, type ApiOperation } from './api-contract.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
-import { AdminError, badRequest, notFound } from './errors.js';
+import { encodeNumberCursor } from './cursor.js';
+import { AdminError, notFound } from './errors.js';
 import { TIMELINE_LIMIT } from './html-routes.js';
+import { parseInput } from './input-problems.js';
 import { parseOfferQuery } from './offer-filters.js';
 import { countAdminOffers, listAdminOffers } from '../store/offer-list.js';
-import { parseReportRequest } from './report-request.js';
-import { generateFromRequest, listRuns, parseRunId, runFilePath, sendRunFile } from './reports.js';
+import { API_BASE, openApiDocument } from './openapi.js';
+import { generateFromRequest, listRuns, runFilePath, sendRunFile } from './reports.js';
 import type { RouteDeps } from './route-deps.js';
 import { operations, overview } from './status.js';
 import { timelineLine } from './timeline.js';
 
 /**
- * The admin JSON API (`/api/…`), for scripts, with the rights of the dashboard: a session (and
- * its CSRF token in `X-CSRF-Token` for writes) or `Authorization: Bearer <token>`. Refusals are
- * `{code, message}` with a 4xx status. Documented in docs/admin-api.md.
+ * The admin JSON API (`/api/v1/…`), for scripts, with the rights of the dashboard: a session (and
+ * its CSRF token in `X-CSRF-Token` for writes) or `Authorization: Bearer <token>`. Each route is
+ * an operation of `api-contract.ts`, whose schemas check its input here and document it in the
+ * OpenAPI document. Refusals are `application/problem+json`. Documented in docs/admin-api.md.
  */
 
-function body(req: Request): Record<string, unknown> {
-  const value: unknown = req.body;
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw badRequest('corps de la requête : un objet JSON était attendu');
-  return value as Record<string, unknown>;
+type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type Input<O extends ApiOperation> = { params: Out<O['params']>; query: Out<O['query']>; body: Out<O['body']> };
+
+/** Mounts one operation: its input checked by its schemas (400 naming what is wrong), then the handler. */
+function mount<O extends ApiOperation>(
+  router: Router,
+  op: O,
+  handler: (input: Input<O>, res: Response, req: Request) => Promise<void> | void,
+): void {
+  router[op.method](expressPath(op.path), async (req, res) => {
+    const input = {
+      params: op.params ? parseInput('params', op.params, req.params) : {},
+      query: parseInput('query', op.query ?? emptyQuery, { ...req.query }),
+      body: op.body ? parseInput('body', op.body, req.body) : {},
+    } as Input<O>;
+    await handler(input, res, req);
+  });
 }
+
+const emptyQuery = z.strictObject({});
+
+const downloadOf = (id: number) => `${API_BASE}/reports/runs/${id}/file`;
+const noOffer = (k: OfferKey) => notFound(`aucune offre ${k.ats_id} (${k.source}) pour la campagne ${k.campaign}`);
+const keyOf = (p: { source: string; atsId: string; campaign: number }): OfferKey => ({
+  source: p.source,
+  ats_id: p.atsId,
+  campaign: p.campaign,
+});
 
 /** An entry on EN3S's board as the API shows it. */
 function boardJson(entry: BoardEntry | null) {
@@ -56,29 +72,29 @@ function boardJson(entry: BoardEntry | null) {
   );
 }
 
-function intParam(req: Request, name: string, min: number, max: number, fallback: number): number {
-  const text = req.query[name];
-  if (text === undefined) return fallback;
-  if (typeof text !== 'string' || !/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw badRequest(`paramètre « ${name} » : entier de ${min} à ${max} attendu`);
-  }
-  return Number(text);
+/** The `{items, next}` page of a list read with one row more than asked. */
+function pageOf<T>(rows: T[], limit: number, keyAfter: (last: T, extra: T) => number) {
+  const items = rows.slice(0, limit);
+  const next = rows.length > limit ? encodeNumberCursor(keyAfter(items[items.length - 1]!, rows[limit]!)) : null;
+  return { items, next };
+}
+
+/** The operations answered without signing in, mounted before authentication: the document itself. */
+export function createPublicApiRouter(): Router {
+  const router = express.Router();
+  mount(router, apiOperations.openapi, (_input, res) => {
+    res.json(openApiDocument());
+  });
+  return router;
 }
 
 export function createApiRouter(deps: RouteDeps): Router {
   const router = express.Router();
   const { ctx } = deps;
-  const key = (req: Request) =>
-    offerKeyOf(String(req.params.source), String(req.params.atsId), String(req.params.campaign));
+  const ops = apiOperations;
 
-  router.get('/overview', async (req, res) => {
-    const campaignText = req.query.campaign;
-    if (campaignText !== undefined && (typeof campaignText !== 'string' || !/^\d{4}$/.test(campaignText)))
-      throw badRequest('paramètre « campaign » : une année sur quatre chiffres attendue');
-    const data = await overview(
-      deps.operations,
-      campaignText ? Number(campaignText) : currentCampaign(ctx.domain, ctx.clock.now()),
-    );
+  mount(router, ops.overview, async ({ query }, res) => {
+    const data = await overview(deps.operations, query.campaign ?? currentCampaign(ctx.domain, ctx.clock.now()));
     const rs = data.campaign.ruleSetNow;
     res.json({
       ...data,
@@ -91,21 +107,26 @@ export function createApiRouter(deps: RouteDeps): Router {
     });
   });
 
-  router.get('/offers', async (req, res) => {
-    const query = parseOfferQuery(req.query as Record<string, unknown>, ctx.domain, ctx.clock.now());
-    const page = await listAdminOffers(ctx.store.db, query.filter, {
-      sort: query.sort,
-      limit: query.limit,
-      after: query.after,
+  mount(router, ops.listOffers, async ({ query }, res) => {
+    const { cursor, ...filters } = query;
+    const parsed = parseOfferQuery(
+      { ...filters, ...(cursor !== undefined ? { after: cursor } : {}) },
+      ctx.domain,
+      ctx.clock.now(),
+    );
+    const page = await listAdminOffers(ctx.store.db, parsed.filter, {
+      sort: parsed.sort,
+      limit: parsed.limit,
+      after: parsed.after,
     });
-    const total = await countAdminOffers(ctx.store.db, query.filter);
-    res.json({ campaign: query.filter.campaign, total, items: page.items, next: page.next });
+    const total = await countAdminOffers(ctx.store.db, parsed.filter);
+    res.json({ campaign: parsed.filter.campaign, total, items: page.items, next: page.next });
   });
 
-  router.get('/offers/:source/:atsId/:campaign', async (req, res) => {
-    const k = key(req);
+  mount(router, ops.getOffer, async ({ params }, res) => {
+    const k = keyOf(params);
     const offer = await getOffer(ctx.store.db, k);
-    if (!offer) throw notFound(`aucune offre ${k.ats_id} (${k.source}) pour la campagne ${k.campaign}`);
+    if (!offer) throw noOffer(k);
     const entries = await readLedger(ctx.store.db, { offer: k, limit: TIMELINE_LIMIT });
     res.json({
       offer,
@@ -115,96 +136,87 @@ export function createApiRouter(deps: RouteDeps): Router {
     });
   });
 
-  router.get('/offers/:source/:atsId/:campaign/timeline', async (req, res) => {
-    const k = key(req);
-    const fromSeq = intParam(req, 'fromSeq', 1, Number.MAX_SAFE_INTEGER, 1);
-    const limit = intParam(req, 'limit', 1, TIMELINE_LIMIT, 1000);
-    if (!(await getOffer(ctx.store.db, k)))
-      throw notFound(`aucune offre ${k.ats_id} (${k.source}) pour la campagne ${k.campaign}`);
-    const entries = await readLedger(ctx.store.db, { offer: k, fromSeq, limit });
-    res.json({ entries: entries.map((e) => ({ ...e, description: timelineLine(e).what })) });
+  mount(router, ops.offerTimeline, async ({ params, query }, res) => {
+    const k = keyOf(params);
+    if (!(await getOffer(ctx.store.db, k))) throw noOffer(k);
+    const entries = await readLedger(ctx.store.db, {
+      offer: k,
+      ...(query.cursor !== undefined ? { fromSeq: query.cursor } : {}),
+      limit: query.limit + 1,
+    });
+    const described = entries.map((e) => ({ ...e, description: timelineLine(e).what }));
+    res.json(pageOf(described, query.limit, (_last, extra) => extra.seq));
   });
 
-  router.post('/offers/:source/:atsId/:campaign/override', async (req, res) => {
-    const b = body(req);
-    if (!('concerned' in b) || !(b.concerned === true || b.concerned === false || b.concerned === null)) {
-      throw badRequest('« concerned » : true (concernée), false (non concernée) ou null (retirer le forçage) attendu');
-    }
-    res.json(await overrideScope(deps.actions, key(req), b.concerned, parseReason(b.reason), requirePrincipal(res)));
+  mount(router, ops.overrideScope, async ({ params, body }, res) => {
+    res.json(await overrideScope(deps.actions, keyOf(params), body.concerned, body.reason, requirePrincipal(res)));
   });
 
-  router.post('/offers/:source/:atsId/:campaign/reevaluate', async (req, res) => {
-    res.json(await reevaluate(deps.actions, key(req), parseReason(body(req).reason), requirePrincipal(res)));
+  mount(router, ops.reevaluate, async ({ params, body }, res) => {
+    res.json(await reevaluate(deps.actions, keyOf(params), body.reason, requirePrincipal(res)));
   });
 
   // The administrator looked at an offer flagged "à vérifier": the flag goes until a newer version of the job raises it
   // (409 if not flagged).
-  router.post('/offers/:source/:atsId/:campaign/checked', async (req, res) => {
-    res.json(await markChecked(deps.actions, key(req), parseReason(body(req).reason), requirePrincipal(res)));
+  mount(router, ops.markChecked, async ({ params, body }, res) => {
+    res.json(await markChecked(deps.actions, keyOf(params), body.reason, requirePrincipal(res)));
   });
 
   // The post was entered on EN3S's online job board: 201 the first time, 200 when it replaces the entry in force (or
   // repeats it).
-  router.post('/offers/:source/:atsId/:campaign/en3s-board', async (req, res) => {
-    const done = await recordBoardEntry(deps.actions, key(req), parseBoardEntry(body(req)), requirePrincipal(res));
+  mount(router, ops.recordBoardEntry, async ({ params, body }, res) => {
+    const done = await recordBoardEntry(deps.actions, keyOf(params), body, requirePrincipal(res));
     res
       .status(done.outcome === 'created' ? 201 : 200)
       .json({ outcome: done.outcome, entry: boardJson(done.entry), supersedes: boardJson(done.supersedes) });
   });
 
-  router.get('/outbox/dead', async (req, res) => {
-    const limit = intParam(req, 'limit', 1, 500, 50);
-    const offset = intParam(req, 'offset', 0, 10_000_000, 0);
-    res.json({ items: await listDeadLetters(ctx.store.db, { limit, offset }) });
+  mount(router, ops.listDeadLetters, async ({ query }, res) => {
+    const rows = await listDeadLetters(ctx.store.db, {
+      limit: query.limit + 1,
+      ...(query.cursor !== undefined ? { beforeId: query.cursor } : {}),
+    });
+    res.json(pageOf(rows, query.limit, (last) => Number(last.id)));
   });
 
-  router.post('/outbox/:id/retry', async (req, res) => {
-    const id = req.params.id!;
-    if (!/^\d{1,12}$/.test(id)) throw badRequest(`numéro de commande : entier attendu, reçu « ${id.slice(0, 50)} »`);
-    res.json(await retryDeadLetter(deps.actions, Number(id), parseReason(body(req).reason), requirePrincipal(res)));
+  mount(router, ops.retryCommand, async ({ params, body }, res) => {
+    res.json(await retryDeadLetter(deps.actions, params.id, body.reason, requirePrincipal(res)));
   });
 
-  router.post('/reconcile', async (req, res) => {
-    const outcome = await reconcileNow(deps.actions, parseReason(body(req).reason), requirePrincipal(res));
+  mount(router, ops.reconcile, async ({ body }, res) => {
+    const outcome = await reconcileNow(deps.actions, body.reason, requirePrincipal(res));
     if (!outcome.ok)
       throw new AdminError(502, 'ATS_UNAVAILABLE', `réconciliation impossible : ${outcome.error ?? 'ATS injoignable'}`);
     res.json(outcome);
   });
 
-  router.get('/status', async (_req, res) => {
+  mount(router, ops.status, async (_input, res) => {
     res.json({ operations: await operations(deps.operations), settings: describeConfig(deps.config) });
   });
 
-  router.get('/reports/runs', async (req, res) => {
-    const campaignText = req.query.campaign;
-    if (campaignText !== undefined && (typeof campaignText !== 'string' || !/^\d{4}$/.test(campaignText)))
-      throw badRequest('paramètre « campaign » : une année sur quatre chiffres attendue');
-    const runs = await listRuns(
-      deps.reports,
-      campaignText ? Number(campaignText) : undefined,
-      intParam(req, 'limit', 1, 500, 50),
-    );
-    res.json({
-      items: runs.map(({ run, available }) => ({
-        ...run,
-        download: available ? `/api/reports/runs/${run.id}/file` : null,
-      })),
+  mount(router, ops.listReportRuns, async ({ query }, res) => {
+    const runs = await listRuns(deps.reports, {
+      ...(query.campaign !== undefined ? { campaign: query.campaign } : {}),
+      ...(query.cursor !== undefined ? { beforeId: query.cursor } : {}),
+      limit: query.limit + 1,
     });
+    const described = runs.map(({ run, available }) => ({ ...run, download: available ? downloadOf(run.id) : null }));
+    res.json(pageOf(described, query.limit, (last) => last.id));
   });
 
-  router.post('/reports', async (req, res) => {
-    const run = await generateFromRequest(deps.reports, parseReportRequest(body(req)), requirePrincipal(res));
-    res.status(201).json({ ...run, download: `/api/reports/runs/${run.id}/file` });
+  mount(router, ops.createReport, async ({ body }, res) => {
+    const run = await generateFromRequest(deps.reports, body, requirePrincipal(res));
+    res.status(201).json({ ...run, download: downloadOf(run.id) });
   });
 
-  router.get('/reports/runs/:id', async (req, res) => {
-    const run = await getReportRun(ctx.store.db, parseRunId(req.params.id!));
-    if (!run) throw notFound(`aucun rapport n° ${req.params.id!}`);
-    res.json({ ...run, download: (await runFilePath(deps.reports, run)) ? `/api/reports/runs/${run.id}/file` : null });
+  mount(router, ops.getReportRun, async ({ params }, res) => {
+    const run = await getReportRun(ctx.store.db, params.id);
+    if (!run) throw notFound(`aucun rapport n° ${params.id}`);
+    res.json({ ...run, download: (await runFilePath(deps.reports, run)) ? downloadOf(run.id) : null });
   });
 
-  router.get('/reports/runs/:id/file', async (req, res) => {
-    await sendRunFile(deps.reports, req.params.id!, res);
+  mount(router, ops.getReportFile, async ({ params }, res) => {
+    await sendRunFile(deps.reports, params.id, res);
   });
 
   return router;

@@ -3,23 +3,35 @@ import type { Response } from 'express';
 /**
  * Expected refusals of the dashboard and API: a status, a stable code and a French message
  * naming what is wrong and where. Routes return or throw `AdminError`; the JSON API answers
- * `{code, message}`, the pages render the message. Anything else is a bug: 500 without detail.
+ * `application/problem+json` (RFC 9457: `type`, `title`, `status`, `detail`, plus the `code` and
+ * `message` its first clients read), the pages render the message. Anything else is a bug: 500
+ * without detail.
  */
 
-export type AdminErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'INVALID_TOKEN'
-  | 'CSRF_TOKEN_INVALID'
-  | 'RATE_LIMITED'
-  | 'PROXY_NOT_DECLARED'
-  | 'BAD_REQUEST'
-  | 'MALFORMED_JSON'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'ATS_UNAVAILABLE'
-  | 'REPORTS_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+/** Each code with the French title of its problem type (the same for every occurrence). */
+export const problemTitles = {
+  UNAUTHENTICATED: 'Authentification requise',
+  INVALID_TOKEN: 'Jeton d’API refusé',
+  CSRF_TOKEN_INVALID: 'Jeton anti-CSRF absent ou invalide',
+  RATE_LIMITED: 'Trop de tentatives',
+  PROXY_NOT_DECLARED: 'Proxy inverse non déclaré',
+  BAD_REQUEST: 'Requête invalide',
+  MALFORMED_JSON: 'JSON mal formé',
+  PAYLOAD_TOO_LARGE: 'Corps de requête trop volumineux',
+  NOT_FOUND: 'Ressource introuvable',
+  CONFLICT: 'Conflit avec l’état actuel',
+  ATS_UNAVAILABLE: 'ATS injoignable',
+  REPORTS_UNAVAILABLE: 'Rapports indisponibles',
+  INTERNAL_ERROR: 'Erreur interne du service',
+} as const;
+
+export type AdminErrorCode = keyof typeof problemTitles;
+export const adminErrorCodes = Object.keys(problemTitles) as AdminErrorCode[];
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The problem type of a code: a URN, stable, documented in docs/admin-api.md. */
+export const problemType = (code: AdminErrorCode) => `urn:en3s:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 
 export class AdminError extends Error {
   override readonly name = 'AdminError';
@@ -36,9 +48,20 @@ export class AdminError extends Error {
 export const badRequest = (message: string) => new AdminError(400, 'BAD_REQUEST', message);
 export const notFound = (message: string) => new AdminError(404, 'NOT_FOUND', message);
 
+export function problemOf(error: AdminError) {
+  return {
+    type: problemType(error.code),
+    title: problemTitles[error.code],
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    message: error.message,
+  };
+}
+
 export function sendJsonError(res: Response, error: AdminError): void {
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.status(error.status).json({ code: error.code, message: error.message });
+  res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(problemOf(error));
 }
 
 /** What body parsers and unknown failures become. */

@@ -35,7 +35,7 @@ import { offersBody } from './page-offers.js';
 import { overviewBody } from './page-overview.js';
 import { reportsBody } from './page-reports.js';
 import { settingsBody } from './page-settings.js';
-import { generateFromRequest, listRuns, sendRunFile } from './reports.js';
+import { generateFromRequest, listRuns, parseRunId, sendRunFile } from './reports.js';
 import type { RouteDeps } from './route-deps.js';
 import { operations, overview } from './status.js';
 import { timelineLine } from './timeline.js';
@@ -242,7 +242,7 @@ export function createPageRouter(deps: RouteDeps): Router {
       res,
       'Rapports',
       'reports',
-      reportsBody(ctx.domain, campaign, await listRuns(deps.reports, undefined), requirePrincipal(res)),
+      reportsBody(ctx.domain, campaign, await listRuns(deps.reports, {}), requirePrincipal(res)),
     );
   });
 
@@ -252,7 +252,7 @@ export function createPageRouter(deps: RouteDeps): Router {
   });
 
   router.get('/rapports/:id/fichier', async (req, res) => {
-    await sendRunFile(deps.reports, req.params.id!, res);
+    await sendRunFile(deps.reports, parseRunId(req.params.id!), res);
   });
 
   router.get('/parametres', async (req, res) => {

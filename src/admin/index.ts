@@ -8,7 +8,8 @@ import type { ReportFormat } from '../reports/index.js';
 import { accessSettings } from './access-config.js';
 import type { HoldsView } from '../pipeline/holds.js';
 import type { ReconcileOutcome } from './actions.js';
-import { createApiRouter } from './api-routes.js';
+import { createApiRouter, createPublicApiRouter } from './api-routes.js';
+import { redirectToCurrentVersion } from './api-versions.js';
 import { authenticate, principalOf, requireAdmin, requireCsrf, type AuthDeps } from './auth.js';
 import { createCookieJar } from './cookies.js';
 import { AdminError, sendJsonError, toAdminError } from './errors.js';
@@ -16,14 +17,16 @@ import { html } from './html.js';
 import { createPageRouter } from './html-routes.js';
 import { page, sendPage } from './layout.js';
 import { createLoginRouter } from './login.js';
+import { API_BASE, openApiDocument } from './openapi.js';
 import { refuseUndeclaredProxy } from './proxy-check.js';
 import type { RouteDeps } from './route-deps.js';
 
 /**
  * The administrators' surface: the dashboard under `/admin`, its login at `/login`, and the JSON
- * API under `/api`. Mount the router at `/` after the webhook route (whose raw body must not be
- * parsed first); it only answers its own paths and leaves `/healthz`, `/readyz`, `/metrics` and
- * the webhook alone. Anything under `/admin` or `/api` needs a session or an API token before
+ * API under `/api/v1` (the unversioned `/api/…` paths redirect there). Mount the router at `/`
+ * after the webhook route (whose raw body must not be parsed first); it only answers its own
+ * paths and leaves `/healthz`, `/readyz`, `/metrics` and the webhook alone. Anything under
+ * `/admin` or `/api/v1` but the OpenAPI document needs a session or an API token before
  * anything else happens, so an anonymous URL guess learns nothing, not even whether an offer exists.
  */
 
@@ -127,8 +130,14 @@ export function createAdminRouter(deps: AdminDeps): Router {
   router.use(
     createLoginRouter({ ...authDeps, ...(deps.onPasswordCheck ? { onPasswordCheck: deps.onPasswordCheck } : {}) }),
   );
+  // The OpenAPI document needs no sign-in (it holds no data), also at a path that outlives versions.
+  router.use(API_BASE, createPublicApiRouter(), apiErrors);
+  router.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  router.use('/api', redirectToCurrentVersion, apiErrors);
   router.use(
-    '/api',
+    API_BASE,
     authenticate(authDeps),
     requireAdmin('api'),
     express.json({ limit: '64kb' }),
@@ -136,7 +145,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
     createApiRouter(routeDeps),
     ((req, _res, next) =>
       next(
-        new AdminError(404, 'NOT_FOUND', `aucune route ${req.method} /api${req.path.slice(0, 200)}`),
+        new AdminError(404, 'NOT_FOUND', `aucune route ${req.method} ${API_BASE}${req.path.slice(0, 200)}`),
       )) as RequestHandler,
     apiErrors,
   );

@@ -122,17 +122,16 @@ export async function runFilePath(deps: ReportsDeps, run: ReportRun): Promise<st
 
 export async function listRuns(
   deps: ReportsDeps,
-  campaign: number | undefined,
-  limit = 50,
+  filter: { campaign?: number; beforeId?: number; limit?: number },
 ): Promise<{ run: ReportRun; available: boolean }[]> {
-  const runs = await listReportRuns(deps.ctx.store.db, { ...(campaign !== undefined ? { campaign } : {}), limit });
+  const runs = await listReportRuns(deps.ctx.store.db, filter);
   return Promise.all(runs.map(async (run) => ({ run, available: (await runFilePath(deps, run)) !== null })));
 }
 
 /** Streams the file of a run after checking it is the one produced (same SHA-256). */
-export async function sendRunFile(deps: ReportsDeps, idText: string, res: Response): Promise<void> {
-  const run = await getReportRun(deps.ctx.store.db, parseRunId(idText));
-  if (!run) throw notFound(`aucun rapport n° ${idText}`);
+export async function sendRunFile(deps: ReportsDeps, id: number, res: Response): Promise<void> {
+  const run = await getReportRun(deps.ctx.store.db, id);
+  if (!run) throw notFound(`aucun rapport n° ${id}`);
   const path = await runFilePath(deps, run);
   if (!path)
     throw notFound(

@@ -20,14 +20,14 @@ const pageGets = [
   '/admin/nimporte-quoi',
 ];
 const apiGets = [
-  '/api/overview',
-  '/api/offers',
-  '/api/outbox/dead',
-  '/api/status',
-  '/api/reports/runs',
-  '/api/reports/runs/1',
-  '/api/reports/runs/1/file',
-  '/api/nimporte-quoi',
+  '/api/v1/overview',
+  '/api/v1/offers',
+  '/api/v1/outbox/dead',
+  '/api/v1/status',
+  '/api/v1/reports/runs',
+  '/api/v1/reports/runs/1',
+  '/api/v1/reports/runs/1/file',
+  '/api/v1/nimporte-quoi',
 ];
 
 describe.each(testDatabases())('admin access on %s', (dialect) => {
@@ -38,7 +38,11 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
     app = await startAdminApp(dialect, 'access');
     const offer = offerPath(app.offers.published);
     pageGets.push(`/admin/offres/${offer}`, `/admin/offres/${offerPath('does-not-exist')}`);
-    apiGets.push(`/api/offers/${offer}`, `/api/offers/${offer}/timeline`, `/api/offers/${offerPath('does-not-exist')}`);
+    apiGets.push(
+      `/api/v1/offers/${offer}`,
+      `/api/v1/offers/${offer}/timeline`,
+      `/api/v1/offers/${offerPath('does-not-exist')}`,
+    );
     pagePosts = [
       `/admin/offres/${offer}/perimetre`,
       `/admin/offres/${offer}/reevaluer`,
@@ -48,12 +52,12 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
       '/admin/rapports',
     ];
     apiPosts = [
-      `/api/offers/${offer}/override`,
-      `/api/offers/${offer}/reevaluate`,
-      `/api/offers/${offer}/checked`,
-      `/api/outbox/${app.deadCommandId}/retry`,
-      '/api/reconcile',
-      '/api/reports',
+      `/api/v1/offers/${offer}/override`,
+      `/api/v1/offers/${offer}/reevaluate`,
+      `/api/v1/offers/${offer}/checked`,
+      `/api/v1/outbox/${app.deadCommandId}/retry`,
+      '/api/v1/reconcile',
+      '/api/v1/reports',
     ];
   });
   afterAll(() => app?.close());
@@ -91,16 +95,21 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
     expect(app.reconcileCalls).toBe(0);
   });
 
-  it('answers every API route 401 {code, message} without a token, alike for existing and missing offers', async () => {
+  it('answers every API route 401 problem+json without a token, alike for existing and missing offers', async () => {
     const anonymous = new Client(app.url);
     const bodies = new Set<string>();
     for (const path of apiGets) {
       const answer = await anonymous.get(path);
       expect(answer.status, path).toBe(401);
       expect(answer.headers.get('www-authenticate'), path).toBe('Bearer');
+      expect(answer.headers.get('content-type'), path).toBe('application/problem+json; charset=utf-8');
       expect(answer.json, path).toEqual({
+        type: 'urn:en3s:problem:unauthenticated',
+        title: 'Authentification requise',
+        status: 401,
+        detail: expect.stringContaining('authentification requise'),
         code: 'UNAUTHENTICATED',
-        message: expect.stringContaining('authentification requise'),
+        message: answer.json.detail,
       });
       bodies.add(answer.text);
     }
@@ -124,7 +133,7 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
       `Bearer ${API_TOKEN}x`,
       `bearer${API_TOKEN}`,
     ]) {
-      const answer = await alice.get('/api/offers', { authorization });
+      const answer = await alice.get('/api/v1/offers', { authorization });
       expect(answer.status, authorization).toBe(401);
       expect(answer.json.code, authorization).toBe('INVALID_TOKEN');
     }
@@ -132,7 +141,7 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
 
   it('lets a valid API token and a valid session in', async () => {
     const script = new Client(app.url, { authorization: `Bearer ${API_TOKEN}` });
-    const list = await script.get('/api/offers?campaign=2027');
+    const list = await script.get('/api/v1/offers?campaign=2027');
     expect(list.status).toBe(200);
     expect(list.json.total).toBe(5);
     const alice = new Client(app.url);
@@ -144,7 +153,10 @@ describe.each(testDatabases())('admin access on %s', (dialect) => {
     }
     expect((await alice.get('/admin/nimporte-quoi')).status).toBe(404);
     expect((await alice.get(`/admin/offres/${offerPath('does-not-exist')}`)).status).toBe(404);
-    expect((await script.get('/api/nimporte-quoi')).json).toEqual({ code: 'NOT_FOUND', message: expect.any(String) });
+    expect((await script.get('/api/v1/nimporte-quoi')).json).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.any(String),
+    });
   });
 
   it('refuses a session cookie whose signature was tampered with, or signed for another cookie', async () => {
@@ -245,6 +257,6 @@ describe('admin access: the proxy header from an untrusted address', () => {
   it('is ignored: a client cannot declare itself an administrator', async () => {
     const forger = new Client(app.url, { 'x-remote-user': 'alice', 'x-forwarded-for': '10.0.0.1' });
     expect((await forger.get('/admin')).status).toBe(303);
-    expect((await forger.get('/api/offers')).status).toBe(401);
+    expect((await forger.get('/api/v1/offers')).status).toBe(401);
   });
 });

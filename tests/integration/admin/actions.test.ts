@@ -51,9 +51,13 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
       _csrf: await bob.csrf(),
     });
     expect(borrowed.status).toBe(403);
-    const apiWithoutHeader = await alice.request('POST', `/api/offers/${offerPath(app.offers.undetermined)}/override`, {
-      json: { concerned: false, reason: 'vérifié avec la DRH' },
-    });
+    const apiWithoutHeader = await alice.request(
+      'POST',
+      `/api/v1/offers/${offerPath(app.offers.undetermined)}/override`,
+      {
+        json: { concerned: false, reason: 'vérifié avec la DRH' },
+      },
+    );
     expect(apiWithoutHeader.status).toBe(403);
     expect(apiWithoutHeader.json.code).toBe('CSRF_TOKEN_INVALID');
     expect(await ledgerCount()).toBe(before);
@@ -66,11 +70,11 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     const path = `/admin/offres/${offerPath(app.offers.undetermined)}/perimetre`;
     expect((await alice.post(path, { _csrf: csrf, scope: 'not_concerned', reason: '  ' })).status).toBe(400);
     expect((await alice.post(path, { _csrf: csrf, scope: 'validé', reason: 'une bonne raison' })).status).toBe(400);
-    const api = await script.request('POST', `/api/offers/${offerPath(app.offers.undetermined)}/override`, {
+    const api = await script.request('POST', `/api/v1/offers/${offerPath(app.offers.undetermined)}/override`, {
       json: { concerned: 'yes', reason: 'une bonne raison' },
     });
     expect(api.status).toBe(400);
-    expect(api.json).toEqual({ code: 'BAD_REQUEST', message: expect.stringContaining('concerned') });
+    expect(api.json).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('concerned') });
     expect(await ledgerCount()).toBe(before);
   });
 
@@ -99,8 +103,8 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     expect((await verifyLedger(app.store.db)).ok).toBe(true);
   });
 
-  it('overrides via the API with a token (recorded under the token’s name), then removes the override', async () => {
-    const path = `/api/offers/${offerPath(app.offers.undetermined)}/override`;
+  it('overrides through the API with a token (recorded under the token’s name), then removes the override', async () => {
+    const path = `/api/v1/offers/${offerPath(app.offers.undetermined)}/override`;
     const set = await script.request('POST', path, { json: { concerned: true, reason: 'Niveau 8 en réalité' } });
     expect(set.status).toBe(200);
     // Back in the process: the EN3S approver is wanted again (its command, still queued, is not asked twice).
@@ -134,7 +138,7 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
       actor_name: 'alice',
       data: { reason: 'Nouveau texte publié', via: 'session' },
     });
-    const missing = await script.request('POST', `/api/offers/${offerPath('nope')}/reevaluate`, {
+    const missing = await script.request('POST', `/api/v1/offers/${offerPath('nope')}/reevaluate`, {
       json: { reason: 'offre inconnue' },
     });
     expect(missing.status).toBe(404);
@@ -160,16 +164,16 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
       actor_name: 'alice',
       data: { commandId: app.deadCommandId, command: command.kind, reason: 'Utilisateur EN3S ajouté dans l’ATS' },
     });
-    const again = await script.request('POST', `/api/outbox/${app.deadCommandId}/retry`, {
+    const again = await script.request('POST', `/api/v1/outbox/${app.deadCommandId}/retry`, {
       json: { reason: 'deuxième relance' },
     });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('CONFLICT');
     expect(
-      (await script.request('POST', '/api/outbox/999999/retry', { json: { reason: 'commande inconnue' } })).status,
+      (await script.request('POST', '/api/v1/outbox/999999/retry', { json: { reason: 'commande inconnue' } })).status,
     ).toBe(404);
     expect(
-      (await script.request('POST', '/api/outbox/abc/retry', { json: { reason: 'numéro illisible' } })).status,
+      (await script.request('POST', '/api/v1/outbox/abc/retry', { json: { reason: 'numéro illisible' } })).status,
     ).toBe(400);
   });
 
@@ -192,10 +196,10 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
       data: { reason: 'Notification perdue signalée' },
     });
     app.reconcileAnswer = { ok: false, error: 'TIMEOUT: the ATS did not answer', listed: 0 };
-    const failed = await script.request('POST', '/api/reconcile', { json: { reason: 'Deuxième essai' } });
+    const failed = await script.request('POST', '/api/v1/reconcile', { json: { reason: 'Deuxième essai' } });
     expect(failed.status).toBe(502);
-    expect(failed.json).toEqual({ code: 'ATS_UNAVAILABLE', message: expect.stringContaining('TIMEOUT') });
-    const overview = await script.get('/api/overview?campaign=2027');
+    expect(failed.json).toMatchObject({ code: 'ATS_UNAVAILABLE', message: expect.stringContaining('TIMEOUT') });
+    const overview = await script.get('/api/v1/overview?campaign=2027');
     expect(overview.json.alerts.find((a: { key: string }) => a.key === 'ats_unreachable').count).toBe(1);
     const page = await alice.get('/admin');
     expect(page.text).toContain('L’ATS ne répond pas');

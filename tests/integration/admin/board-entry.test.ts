@@ -17,7 +17,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
   let alice: Client;
   let script: Client;
   const key = (id: string) => ({ source: 'talentlink', ats_id: id, campaign: 2027 });
-  const api = (id: string) => `/api/offers/${offerPath(id)}/en3s-board`;
+  const api = (id: string) => `/api/v1/offers/${offerPath(id)}/en3s-board`;
   const page = (id: string) => `/admin/offres/${offerPath(id)}`;
   const boardEntries = async () =>
     Number(
@@ -79,7 +79,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     expect(repeated.json.outcome).toBe('unchanged');
     expect(await boardEntries()).toBe(before);
 
-    const offer = await script.get(`/api/offers/${offerPath(app.offers.published)}`);
+    const offer = await script.get(`/api/v1/offers/${offerPath(app.offers.published)}`);
     expect(offer.json.en3sBoard).toMatchObject({ enteredOn: '2027-02-11', recordedBy: 'script-nuit', revision: 2 });
     expect(
       offer.json.timeline
@@ -108,7 +108,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     ] as const) {
       const answer = await script.request('POST', api(app.offers.submitted), { json });
       expect(answer.status, JSON.stringify(json)).toBe(400);
-      expect(answer.json, JSON.stringify(json)).toEqual({
+      expect(answer.json, JSON.stringify(json)).toMatchObject({
         code: 'BAD_REQUEST',
         message: expect.stringContaining(word),
       });
@@ -120,7 +120,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     expect(malformed.json.code).toBe('MALFORMED_JSON');
     const notConcerned = await script.request('POST', api(app.offers.notConcerned), { json: {} });
     expect(notConcerned.status).toBe(409);
-    expect(notConcerned.json).toEqual({ code: 'CONFLICT', message: expect.stringContaining('pas concernée') });
+    expect(notConcerned.json).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('pas concernée') });
     const unknown = await script.request('POST', api('job-inconnu'), { json: {} });
     expect(unknown.status).toBe(404);
     expect(unknown.json.code).toBe('NOT_FOUND');
@@ -191,14 +191,14 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
       expect(answer.status, path).toBe(200);
       expect(answer.text, path).not.toMatch(late);
     }
-    const overview = await script.get('/api/overview?campaign=2027');
+    const overview = await script.get('/api/v1/overview?campaign=2027');
     expect(overview.json.alerts.find((a: { key: string }) => a.key === 'unanswered')).toMatchObject({
       count: 1,
       label: 'Soumissions à l’EN3S sans réponse observée depuis plus de 15 jours',
     });
     expect(JSON.stringify(overview.json)).not.toMatch(late);
     for (const kind of ['report', 'recap'] as const) {
-      const made = await script.request('POST', '/api/reports', { json: { kind, format: 'html', campaign: 2027 } });
+      const made = await script.request('POST', '/api/v1/reports', { json: { kind, format: 'html', campaign: 2027 } });
       const file = await script.get(made.json.download);
       expect(file.text, kind).not.toMatch(late);
       if (kind === 'recap')
@@ -232,7 +232,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
     );
     expect(list.total).toEqual({ posts: 4, entered: 2, toEnter: 2 });
 
-    const byApi = await script.request('POST', '/api/reports', {
+    const byApi = await script.request('POST', '/api/v1/reports', {
       json: { kind: 'posts', format: 'csv', campaign: 2027, body: 'CPAM du Rhône' },
     });
     expect(byApi.status).toBe(201);
@@ -242,7 +242,7 @@ describe.each(testDatabases())('EN3S board entries from the dashboard and the AP
       [{ kind: 'posts', campaign: 2027, asOf: '2027-02-01' }, 'sans date de situation'],
       [{ kind: 'posts', campaign: 2027, state: 'submitted' }, 'sans filtre d’état'],
     ] as const) {
-      const answer = await script.request('POST', '/api/reports', { json });
+      const answer = await script.request('POST', '/api/v1/reports', { json });
       expect(answer.status, JSON.stringify(json)).toBe(400);
       expect(answer.json.message).toContain(word);
     }

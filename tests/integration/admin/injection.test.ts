@@ -22,7 +22,7 @@ describe.each(testDatabases())('admin inputs on %s', (dialect) => {
   afterAll(() => app?.close());
 
   const search = async (q: string) =>
-    (await script.get(`/api/offers?campaign=2027&q=${encodeURIComponent(q)}`)).json as {
+    (await script.get(`/api/v1/offers?campaign=2027&q=${encodeURIComponent(q)}`)).json as {
       total: number;
       items: { ats_id: string }[];
     };
@@ -66,13 +66,14 @@ describe.each(testDatabases())('admin inputs on %s', (dialect) => {
       ['unansweredDays=yes', 'unansweredDays'],
       ['unansweredDays=0', 'unansweredDays'],
       ['overdue=1', 'overdue'],
+      ['cursor=%27%20OR%201=1', 'cursor'],
+      ['cursor=WyJ4Il0', 'cursor'],
       ['after=%27%20OR%201=1', 'after'],
-      ['after=WyJ4Il0', 'after'],
       ['where=1', 'where'],
       ['q=a&q=b', 'q'],
     ];
     for (const [query, name] of cases) {
-      const answer = await script.get(`/api/offers?${query}`);
+      const answer = await script.get(`/api/v1/offers?${query}`);
       expect(answer.status, query).toBe(400);
       expect(answer.json.code, query).toBe('BAD_REQUEST');
       expect(answer.json.message, query).toContain(name);
@@ -88,7 +89,7 @@ describe.each(testDatabases())('admin inputs on %s', (dialect) => {
       expect(page.text, path).not.toContain('<script>alert("x")</script>');
       expect(page.text, path).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     }
-    const api = await script.get(`/api/offers/${offerPath(app.offers.hostile)}`);
+    const api = await script.get(`/api/v1/offers/${offerPath(app.offers.hostile)}`);
     expect(api.json.offer.title).toBe(HOSTILE_TITLE);
   });
 
@@ -100,7 +101,7 @@ describe.each(testDatabases())('admin inputs on %s', (dialect) => {
   });
 
   it('answers malformed or misshapen JSON bodies with 400', async () => {
-    const path = `/api/offers/${offerPath(app.offers.hostile)}/override`;
+    const path = `/api/v1/offers/${offerPath(app.offers.hostile)}/override`;
     const malformed = await script.request('POST', path, {
       body: '{"concerned": false, "reason": ',
       headers: { 'content-type': 'application/json' },
@@ -117,9 +118,9 @@ describe.each(testDatabases())('admin inputs on %s', (dialect) => {
   });
 
   it('refuses odd offer keys and ids without touching anything', async () => {
-    expect((await script.get('/api/offers/talentlink/x/20a7')).status).toBe(400);
-    expect((await script.get(`/api/offers/talentlink/${encodeURIComponent("x' OR 1=1 --")}/2027`)).status).toBe(404);
+    expect((await script.get('/api/v1/offers/talentlink/x/20a7')).status).toBe(400);
+    expect((await script.get(`/api/v1/offers/talentlink/${encodeURIComponent("x' OR 1=1 --")}/2027`)).status).toBe(404);
     expect((await alice.get('/admin/commandes?page=0')).status).toBe(400);
-    expect((await script.get('/api/offers/talentlink/x/2027/timeline?fromSeq=-1')).status).toBe(400);
+    expect((await script.get('/api/v1/offers/talentlink/x/2027/timeline?cursor=-1')).status).toBe(400);
   });
 });

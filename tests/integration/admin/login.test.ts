@@ -67,7 +67,7 @@ describe.each(testDatabases())('admin login on %s', (dialect) => {
       'https://evil.example/',
       '/administrateur',
       '/admin@evil.example',
-      '/api/offers',
+      '/api/v1/offers',
     ]) {
       const answer = await new Client(app.url).login('alice', PASSWORD, { suite: elsewhere });
       expect(answer.headers.get('location'), elsewhere).toBe('/admin');
@@ -89,8 +89,8 @@ describe.each(testDatabases())('admin login on %s', (dialect) => {
     expect((await client.login('bob', PASSWORD)).status).toBe(303);
     const stale = new Client(app.url);
     stale.cookies.set('en3s_session', old);
-    expect((await stale.get('/api/overview')).status).toBe(401);
-    expect((await client.get('/api/overview')).status).toBe(200);
+    expect((await stale.get('/api/v1/overview')).status).toBe(401);
+    expect((await client.get('/api/v1/overview')).status).toBe(200);
   });
 
   it('escapes what the user typed when showing the form again', async () => {
@@ -149,7 +149,9 @@ describe('admin surface behind a reverse proxy nobody declared', () => {
     expect(page.status).toBe(503);
     expect(page.text).toContain('proxy inverse non déclaré');
     expect(page.text).toContain('EN3S_ADMIN_TRUSTED_PROXIES');
-    const api = await new Client(app.url, { ...viaProxy, authorization: `Bearer ${API_TOKEN}` }).get('/api/overview');
+    const api = await new Client(app.url, { ...viaProxy, authorization: `Bearer ${API_TOKEN}` }).get(
+      '/api/v1/overview',
+    );
     expect(api.status).toBe(503);
     expect(api.json).toMatchObject({ code: 'PROXY_NOT_DECLARED' });
     expect(api.json.message).toContain('EN3S_ADMIN_TRUSTED_PROXIES');

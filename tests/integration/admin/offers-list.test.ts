@@ -22,7 +22,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
   afterAll(() => app?.close());
 
   const ids = async (query: string) =>
-    ((await script.get(`/api/offers?campaign=2027&${query}`)).json.items as { ats_id: string }[])
+    ((await script.get(`/api/v1/offers?campaign=2027&${query}`)).json.items as { ats_id: string }[])
       .map((o) => o.ats_id)
       .sort();
 
@@ -40,7 +40,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
   });
 
   it('counts in each alert exactly what its link lists', async () => {
-    const overview = (await script.get('/api/overview?campaign=2027')).json;
+    const overview = (await script.get('/api/v1/overview?campaign=2027')).json;
     expect(overview.total).toBe(5);
     expect(overview.counts).toMatchObject({
       published_without_approval: 1,
@@ -63,7 +63,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
       'violations',
       'published_without_approval',
     ]) {
-      const listed = (await script.get(`/api/offers?${new URLSearchParams(byKey[key].filter).toString()}`)).json;
+      const listed = (await script.get(`/api/v1/offers?${new URLSearchParams(byKey[key].filter).toString()}`)).json;
       expect(listed.total, key).toBe(byKey[key].count);
     }
     expect(await ids('review=1')).toEqual([app.offers.undetermined]);
@@ -90,7 +90,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     expect(section).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Chef');
     expect(section).toContain('<td>05/02/2027 10:00</td><td>« Soumettre pour approbation »</td>');
     expect(section).not.toContain('Directeur comptable');
-    const api = (await script.get('/api/overview?campaign=2027')).json;
+    const api = (await script.get('/api/v1/overview?campaign=2027')).json;
     expect(api.awaitingSubmission.items.map((o: { ats_id: string }) => o.ats_id)).toEqual([app.offers.hostile]);
     expect(api.awaitingSubmission.items[0]).toMatchObject({
       asked_reason: 'submit',
@@ -106,8 +106,8 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
     } finally {
       app.clock.advance(21 * 24 * 3600_000);
     }
-    expect((await script.get('/api/offers?campaign=2026&unansweredDays=1')).json.total).toBe(0);
-    const listed = (await script.get('/api/offers?campaign=2027&state=submitted')).json.items[0];
+    expect((await script.get('/api/v1/offers?campaign=2026&unansweredDays=1')).json.total).toBe(0);
+    const listed = (await script.get('/api/v1/offers?campaign=2027&state=submitted')).json.items[0];
     expect(listed).toMatchObject({ ats_id: app.offers.submitted, submitted_at: '2027-01-21T09:00:00.000Z' });
   });
 
@@ -131,7 +131,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
       let after: string | null = null;
       for (let pages = 0; pages < 10; pages++) {
         const answer: { json: { items: typeof seen; next: string | null } } = await script.get(
-          `/api/offers?campaign=2027&limit=2&sort=${sort}${after ? `&after=${after}` : ''}`,
+          `/api/v1/offers?campaign=2027&limit=2&sort=${sort}${after ? `&cursor=${after}` : ''}`,
         );
         seen.push(...answer.json.items);
         after = answer.json.next;
@@ -177,7 +177,7 @@ describe.each(testDatabases())('admin offer list on %s', (dialect) => {
       expect(page.text).toContain(expected);
     }
     expect(page.text).not.toMatch(/échéance|verrouill|lancé/i);
-    const timeline = (await script.get(`/api/offers/${offerPath(app.offers.published)}/timeline`)).json.entries as {
+    const timeline = (await script.get(`/api/v1/offers/${offerPath(app.offers.published)}/timeline`)).json.items as {
       seq: number;
       kind: string;
       actor: string;

@@ -134,11 +134,11 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(again.text).toContain('n’est pas signalée « à vérifier » : rien à marquer comme vérifié');
     const api = await new Client(app.url, { authorization: `Bearer ${API_TOKEN}` }).request(
       'POST',
-      `/api/offers/${offerPath(id)}/checked`,
+      `/api/v1/offers/${offerPath(id)}/checked`,
       { json: { reason: 'vérifiée par script' } },
     );
     expect(api.status).toBe(409);
-    expect(api.json).toEqual({
+    expect(api.json).toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('n’est pas signalée « à vérifier »'),
     });
@@ -174,7 +174,7 @@ describe.each(testDatabases())('marking a flagged offer as checked on %s', (dial
     expect(shown.text).toContain(`action="${page(id)}/verifiee"`);
 
     const script = new Client(app.url, { authorization: `Bearer ${API_TOKEN}` });
-    const checked = await script.request('POST', `/api/offers/${offerPath(id)}/checked`, {
+    const checked = await script.request('POST', `/api/v1/offers/${offerPath(id)}/checked`, {
       json: { reason: 'Nouvelle version vue avec la CAF' },
     });
     expect(checked.status).toBe(200);

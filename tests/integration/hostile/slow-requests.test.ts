@@ -47,8 +47,9 @@ describe('slow and oversized requests', () => {
     const raw = await open(hostile.service.url);
     // Under the API's own 64 KiB limit, so only the service-wide limit can refuse it before reading.
     raw.socket.write(
-      `POST /api/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${API_TOKEN_HASH_FOR_TESTS.token}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n`,
+      'POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+        `Authorization: Bearer ${API_TOKEN_HASH_FOR_TESTS.token}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 60000\r\n\r\n',
     );
     // Answered, then closed by the server, while the client still owes the whole body.
     const answer = await raw.closed;
@@ -67,8 +68,9 @@ describe('slow and oversized requests', () => {
   it('closes a connection whose body never finishes (408)', async () => {
     const raw = await open(hostile.service.url);
     raw.socket.write(
-      `POST /api/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${API_TOKEN_HASH_FOR_TESTS.token}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"campaign":`,
+      'POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+        `Authorization: Bearer ${API_TOKEN_HASH_FOR_TESTS.token}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"campaign":',
     );
     const sent = await raw.closed;
     expect(statusOf(sent)).toBe(408);

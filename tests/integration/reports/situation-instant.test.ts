@@ -11,7 +11,7 @@ import { buildCampaign, MARCH, type Campaign } from './campaign.js';
 
 /**
  * « Situation au » is the same instant from `en3s report` and from the dashboard (POST /rapports
- * and /api/reports go through `generateFromRequest`) for the same database, options and
+ * and /api/v1/reports go through `generateFromRequest`) for the same database, options and
  * settings: both read the business clock of the settings (here moved into March 2027 by
  * EN3S_CLOCK_OFFSET_MS, as a demo does), not one the real time and the other the service's clock.
  */

@@ -133,7 +133,7 @@ describe.each(testDatabases())('report files of instances on one %s database', (
     running.push(a);
     const b = await startService({ config: configIn(shared), instanceId: 'instance-b' });
     running.push(b);
-    const made = await fetch(`${a.url}/api/reports`, {
+    const made = await fetch(`${a.url}/api/v1/reports`, {
       method: 'POST',
       headers: { ...authorization, 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'report', format: 'csv', campaign: 2027 }),

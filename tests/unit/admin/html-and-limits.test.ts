@@ -34,7 +34,7 @@ describe('login helpers', () => {
       '//evil.example',
       'https://evil.example',
       '/admin@evil',
-      '/api/offers',
+      '/api/v1/offers',
       '/admin\\evil',
       42,
       undefined,
