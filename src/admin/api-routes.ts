@@ -14,8 +14,8 @@ import { encodeNumberCursor } from './cursor.js';
 import { AdminError, notFound } from './errors.js';
 import { TIMELINE_LIMIT } from './html-routes.js';
 import { parseInput } from './input-problems.js';
-import { parseOfferQuery } from './offer-filters.js';
-import { countAdminOffers, listAdminOffers } from '../store/offer-list.js';
+import { offerQueryOf } from './offer-filters.js';
+import { countAdminOffers, decodeKey, listAdminOffers } from '../store/offer-list.js';
 import { API_BASE, openApiDocument } from './openapi.js';
 import { generateFromRequest, listRuns, runFilePath, sendRunFile } from './reports.js';
 import type { RouteDeps } from './route-deps.js';
@@ -108,9 +108,9 @@ export function createApiRouter(deps: RouteDeps): Router {
   });
 
   mount(router, ops.listOffers, async ({ query }, res) => {
-    const { cursor, ...filters } = query;
-    const parsed = parseOfferQuery(
-      { ...filters, ...(cursor !== undefined ? { after: cursor } : {}) },
+    const { cursor, ...values } = query;
+    const parsed = offerQueryOf(
+      { ...values, after: cursor === undefined ? null : decodeKey(cursor) },
       ctx.domain,
       ctx.clock.now(),
     );

@@ -1,11 +1,39 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badRequest } from './errors.js';
 
 /**
- * Turns the first issue of a request part that its zod schema refused into a 400 whose French
- * message says where (parameter, key, path) and what was expected. The schemas carry the French
- * wording of each expectation (`error`); this adds the place.
+ * The French refusals of request parts checked by zod: helpers that write what a parameter
+ * expects into its schema (`error`), and `parseInput`, which turns the first issue into a 400
+ * saying where (parameter, key, path) and what was expected.
  */
+
+const shown = (value: unknown) =>
+  typeof value === 'string' ? value.slice(0, 50) : JSON.stringify(value)?.slice(0, 50);
+
+/** An error message: what was expected (with its « attendu(e) ») and what came, or that a parameter was repeated. */
+export const expecting = (what: string) => (issue: { input?: unknown }) =>
+  Array.isArray(issue.input)
+    ? 'une seule valeur attendue'
+    : issue.input === undefined
+      ? what
+      : `${what}, reçu « ${shown(issue.input)} »`;
+
+/** A whole number in a query string or path, from `min` to `max`. */
+export const integerText = (min: number, max: number, what = `entier de ${min} à ${max} attendu`) =>
+  z
+    .string({ error: expecting(what) })
+    .regex(/^\d{1,16}$/, { error: expecting(what) })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: expecting(what) })
+    .meta({ description: what });
+
+/** A year in a query string or path (four digits), from `min` to `max`. */
+export const yearText = (what: string, min = 0, max = 9999) =>
+  z
+    .string({ error: expecting(what) })
+    .regex(/^\d{4}$/, { error: expecting(what) })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: expecting(what) });
 
 const where = { query: 'paramètre', params: 'chemin', body: 'corps de la requête' } as const;
 
