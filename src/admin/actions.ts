@@ -11,6 +11,7 @@ import { getCommandStatus } from '../store/outbox.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Principal } from './auth.js';
 import { AdminError, badRequest, notFound } from './errors.js';
+import { integerText, parseInput, yearText } from './input-problems.js';
 
 /**
  * What an administrator can do, for the pages and the API alike. Each action is written to the
@@ -29,22 +30,33 @@ export interface ActionDeps {
 export const REASON_MIN = 5;
 export const REASON_MAX = 1000;
 
+const reasonRequired = `motif obligatoire : ${REASON_MIN} caractères au moins, pour le registre`;
+
+/** The reason of an action, for the ledger: trimmed, its runs of white space made one space. */
+export const reasonInput = z
+  .string({ error: reasonRequired })
+  .transform((v) => v.trim().replace(/\s+/g, ' '))
+  .refine((v) => v.length >= REASON_MIN, { error: reasonRequired })
+  .refine((v) => v.length <= REASON_MAX, { error: `motif trop long : ${REASON_MAX} caractères au plus` })
+  .meta({ description: `Le motif, pour le registre (${REASON_MIN} à ${REASON_MAX} caractères)` });
+
+/** The reason of a dashboard form, or a 400 saying what it needs. */
 export function parseReason(value: unknown): string {
-  if (typeof value !== 'string' || value.trim().length < REASON_MIN) {
-    throw badRequest(`motif obligatoire : ${REASON_MIN} caractères au moins, pour le registre`);
-  }
-  const reason = value.trim().replace(/\s+/g, ' ');
-  if (reason.length > REASON_MAX) throw badRequest(`motif trop long : ${REASON_MAX} caractères au plus`);
-  return reason;
+  const parsed = reasonInput.safeParse(value);
+  if (!parsed.success) throw badRequest(parsed.error.issues[0]!.message);
+  return parsed.data;
 }
 
-export function offerKeyOf(source: string, atsId: string, campaignText: string): OfferKey {
-  const campaign = Number(campaignText);
-  if (!/^\d{4}$/.test(campaignText))
-    throw badRequest(`campagne : une année sur quatre chiffres attendue, reçu « ${campaignText.slice(0, 20)} »`);
-  if (source.length === 0 || source.length > 100 || atsId.length === 0 || atsId.length > 200)
-    throw badRequest('clé d’offre invalide (source ou identifiant)');
-  return { source, ats_id: atsId, campaign };
+/** An offer's key in a path: `{source}/{atsId}/{campaign}`. */
+export const offerKeyInput = z.object({
+  source: z.string().min(1).max(100, { error: 'source de l’offre : 100 caractères au plus' }),
+  atsId: z.string().min(1).max(200, { error: 'identifiant de l’offre : 200 caractères au plus' }),
+  campaign: yearText('campagne : une année sur quatre chiffres attendue'),
+});
+
+export function offerKeyOf(source: string, atsId: string, campaign: string): OfferKey {
+  const key = parseInput('params', offerKeyInput, { source, atsId, campaign });
+  return { source: key.source, ats_id: key.atsId, campaign: key.campaign };
 }
 
 const noOffer = (key: OfferKey) =>
@@ -149,6 +161,9 @@ export async function markChecked(deps: ActionDeps, key: OfferKey, reason: strin
   });
   return { reviewNeeded: false };
 }
+
+/** A command's number in a path. */
+export const commandIdInput = z.object({ id: integerText(1, 999_999_999_999, 'numéro de commande : entier attendu') });
 
 /** A dead-lettered command goes back to the queue, due now. */
 export async function retryDeadLetter(deps: ActionDeps, id: number, reason: string, principal: Principal) {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { REASON_MAX, REASON_MIN, boardEntryInput } from './actions.js';
+import { boardEntryInput, commandIdInput, offerKeyInput, reasonInput } from './actions.js';
 import { decodeNumberCursor } from './cursor.js';
 import { TIMELINE_LIMIT } from './html-routes.js';
 import { expecting, integerText, yearText } from './input-problems.js';
 import { offerQueryFields } from './offer-filters.js';
 import { reportRequestSchema } from './report-request.js';
+import { runIdInput } from './reports.js';
 import { decodeKey } from '../store/offer-list.js';
 
 /**
@@ -58,32 +59,16 @@ export const reportRunsQuery = z.strictObject({
   cursor: numberCursorParam,
 });
 
-export const offerPath = z.object({
-  source: z.string().min(1).max(100, { error: 'source de l’offre : 100 caractères au plus' }),
-  atsId: z.string().min(1).max(200, { error: 'identifiant de l’offre : 200 caractères au plus' }),
-  campaign: yearText('campagne : une année sur quatre chiffres attendue'),
-});
+export { commandIdInput as commandPath, offerKeyInput as offerPath };
 
-export const commandPath = z.object({ id: integerText(1, 999_999_999_999, 'numéro de commande : entier attendu') });
-export const runPath = z.object({ id: integerText(1, 999_999_999_999, 'numéro de rapport : entier attendu') });
-
-export const reasonField = z
-  .string({ error: `motif obligatoire : ${REASON_MIN} caractères au moins, pour le registre` })
-  .transform((v) => v.trim().replace(/\s+/g, ' '))
-  .refine((v) => v.length >= REASON_MIN, {
-    error: `motif obligatoire : ${REASON_MIN} caractères au moins, pour le registre`,
-  })
-  .refine((v) => v.length <= REASON_MAX, { error: `motif trop long : ${REASON_MAX} caractères au plus` })
-  .meta({ description: `Le motif, pour le registre (${REASON_MIN} à ${REASON_MAX} caractères)` });
-
-export const reasonBody = z.object({ reason: reasonField });
+export const reasonBody = z.object({ reason: reasonInput });
 
 export const overrideBody = z.object({
   concerned: z
     .boolean({ error: 'true (concernée), false (non concernée) ou null (retirer le forçage) attendu' })
     .nullable()
     .meta({ description: 'true : concernée ; false : non concernée ; null : retirer le forçage' }),
-  reason: reasonField,
+  reason: reasonInput,
 });
 
-export { boardEntryInput as boardEntryBody, reportRequestSchema as reportRequestBody };
+export { boardEntryInput as boardEntryBody, reportRequestSchema as reportRequestBody, runIdInput as runPath };

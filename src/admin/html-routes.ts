@@ -14,6 +14,7 @@ import {
   recordBoardEntry,
   reevaluate,
   retryDeadLetter,
+  commandIdInput,
 } from './actions.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
@@ -36,6 +37,7 @@ import { overviewBody } from './page-overview.js';
 import { reportsBody } from './page-reports.js';
 import { settingsBody } from './page-settings.js';
 import { generateFromRequest, listRuns, parseRunId, sendRunFile } from './reports.js';
+import { parseInput } from './input-problems.js';
 import type { RouteDeps } from './route-deps.js';
 import { operations, overview } from './status.js';
 import { timelineLine } from './timeline.js';
@@ -211,11 +213,10 @@ export function createPageRouter(deps: RouteDeps): Router {
   });
 
   router.post('/commandes/:id/relancer', async (req, res) => {
-    const id = req.params.id!;
-    if (!/^\d{1,12}$/.test(id)) throw badRequest('numéro de commande : entier attendu');
+    const { id } = parseInput('params', commandIdInput, req.params);
     await retryDeadLetter(
       deps.actions,
-      Number(id),
+      id,
       parseReason((req.body as Record<string, unknown>).reason),
       requirePrincipal(res),
     );

@@ -4,6 +4,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Response } from 'express';
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import {
@@ -20,6 +21,7 @@ import { formatsOf, generationInstant, unsupportedOptions, type RawReportOptions
 import type { Principal } from './auth.js';
 import { AdminError, badRequest, notFound } from './errors.js';
 import { sha256File } from './file-hash.js';
+import { integerText, parseInput } from './input-problems.js';
 
 /**
  * Reports from the dashboard and the API, through the reports module: generated into the
@@ -98,9 +100,11 @@ export async function generateFromRequest(
   return result.run;
 }
 
+/** A report run's number in a path. */
+export const runIdInput = z.object({ id: integerText(1, 999_999_999_999, 'numéro de rapport : entier attendu') });
+
 export function parseRunId(text: string): number {
-  if (!/^\d{1,12}$/.test(text)) throw badRequest(`numéro de rapport : entier attendu, reçu « ${text.slice(0, 50)} »`);
-  return Number(text);
+  return parseInput('params', runIdInput, { id: text }).id;
 }
 
 /**
