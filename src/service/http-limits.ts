@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { RequestHandler } from 'express';
+import { AdminError, sendJsonError } from '../admin/errors.js';
 import type { Config } from '../config.js';
 
 /**
@@ -46,11 +47,10 @@ export function refuseLargeBodies(limits: HttpLimits): RequestHandler {
     const declared = req.headers['content-length'];
     if (declared === undefined || !/^\d+$/.test(declared) || Number(declared) <= limits.httpMaxBodyBytes) return next();
     res.setHeader('Connection', 'close');
-    res.status(413).json({
-      code: 'PAYLOAD_TOO_LARGE',
-      message:
-        `corps de la requête trop volumineux (${declared.slice(0, 20)} octets annoncés) : la ` +
-        `limite est de ${limits.httpMaxBodyBytes} octets`,
-    });
+    // The admin API's refusal shape (problem+json, with `code` and `message`), for every route alike.
+    const message =
+      `corps de la requête trop volumineux (${declared.slice(0, 20)} octets annoncés) : ` +
+      `la limite est de ${limits.httpMaxBodyBytes} octets`;
+    sendJsonError(res, new AdminError(413, 'PAYLOAD_TOO_LARGE', message));
   };
 }

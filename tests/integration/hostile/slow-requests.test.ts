@@ -54,6 +54,7 @@ describe('slow and oversized requests', () => {
     // Answered, then closed by the server, while the client still owes the whole body.
     const answer = await raw.closed;
     expect(statusOf(answer)).toBe(413);
+    expect(answer).toContain('application/problem+json');
     expect(answer).toContain('"code":"PAYLOAD_TOO_LARGE"');
     expect(answer).toContain('60000 octets annoncés');
   });
