@@ -103,7 +103,7 @@ describe.each(testDatabases())('admin actions on %s', (dialect) => {
     expect((await verifyLedger(app.store.db)).ok).toBe(true);
   });
 
-  it('overrides through the API with a token (recorded under the token’s name), then removes the override', async () => {
+  it('overrides through the API with a token (recorded under its name), then removes the override', async () => {
     const path = `/api/v1/offers/${offerPath(app.offers.undetermined)}/override`;
     const set = await script.request('POST', path, { json: { concerned: true, reason: 'Niveau 8 en réalité' } });
     expect(set.status).toBe(200);

@@ -83,7 +83,7 @@ describe.each(testDatabases())('admin reports on %s', (dialect) => {
     }
   });
 
-  it('refuses unknown keys and values of the wrong type with 400 naming the key, instead of reporting the whole campaign', async () => {
+  it('refuses unknown keys and ill-typed values with 400 naming the key, not reporting all', async () => {
     const before = (await script.get('/api/v1/reports/runs?campaign=2027')).json.items.length;
     for (const [body, word] of [
       [{ campaign: 2027, netwrok: 'Cnam' }, '« netwrok »'],
