@@ -112,7 +112,7 @@ describe.skipIf(probe.problem !== undefined)('the container image and the compos
   }, 5 * 60_000);
 
   it('serves from instance B the report made through instance A, on one database and one volume', async () => {
-    const made = await api('a', '/api/reports', {
+    const made = await api('a', '/api/v1/reports', {
       method: 'POST',
       body: JSON.stringify({ kind: 'report', format: 'csv', campaign: 2027 }),
     });
@@ -123,7 +123,7 @@ describe.skipIf(probe.problem !== undefined)('the container image and the compos
     expect(file.headers.get('content-type')).toContain('text/csv');
     const bytes = Buffer.from(await file.arrayBuffer());
     expect(sha256(bytes)).toBe(run.files[0].sha256);
-    const listed: any = await (await api('b', '/api/reports/runs?campaign=2027')).json();
+    const listed: any = await (await api('b', '/api/v1/reports/runs?campaign=2027')).json();
     expect(listed.items.map((r: { id: number }) => r.id)).toContain(run.id);
   });
 
