@@ -57,6 +57,12 @@ export interface ServiceOptions {
   mailer?: Mailer;
   /** Name of this instance in leases; several instances share one PostgreSQL database. */
   instanceId?: string;
+  /**
+   * Called once an instance that joined late (its database was migrated after it started, with
+   * `EN3S_MIGRATE_ON_START=false`) found that its settings differ from the other instances' and
+   * has stopped: the refusal it would have had at start-up (`en3s serve` then exits 2).
+   */
+  onRefused?: (error: ConfigError) => void;
 }
 
 export interface RunningService {
@@ -100,7 +106,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       if (applied.length > 0) log.info('database migrated', { applied });
     }
     // Refused here, before anything runs, when other instances on this database disagree.
-    const membership = await joinOtherInstances(store, config, instanceId, log);
+    // A late join (migrations applied after the start) that disagrees stops the instance: see `stop`.
+    let refuseLate = (_problems: string[]) => {};
+    const membership = await joinOtherInstances(store, config, instanceId, (problems) => refuseLate(problems));
     if (membership.problems.length > 0) throw new ConfigError(membership.problems);
     const domain = loadDomainData();
     const metrics = createMetrics(store, {
@@ -242,6 +250,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // instance still takes alerts and serves the dashboard, so it is ready for traffic.
       checks.approver = approverState;
       const loops = (checks.worker === true && checks.dispatcher === true) || approverState === 'en attente de l’ATS';
+      if (refusal) checks.instances = refusal.join(' ; ');
       if (leaving) checks.stopping = true;
       return { ready: !leaving && checks.database === true && checks.migrations === true && loops, checks };
     };
@@ -408,6 +417,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...(options.clock ? { businessTime: clock.now().toISOString() } : {}),
     });
 
+    let refusal: string[] | null = null;
+    refuseLate = (problems) => {
+      if (refusal || leaving) return;
+      refusal = problems;
+      log.error('settings differ from the other instances on this database: the instance stops', { problems });
+      stop().then(
+        () => options.onRefused?.(new ConfigError(problems)),
+        (error: unknown) => log.error('stop after a refused late join failed', { error: String(error) }),
+      );
+    };
     const stop = async (stopOptions: { delayMs?: number } = {}) => {
       if (leaving) return;
       leaving = true;
@@ -500,14 +519,14 @@ const INSTANCE_BEAT_MS = 15_000;
  * Joins the instances running on this database (`service_instances`), unless they disagree on
  * the settings they must share (`instance-agreement.ts`): then the problems, and this instance is
  * not recorded. With the migrations not applied yet (`EN3S_MIGRATE_ON_START=false`), the check
- * waits for them: the instance is not ready until then anyway. Real time, whatever the business
- * clock: liveness is a matter of the hosts.
+ * waits for them (the instance is not ready until then anyway) and a disagreement found then is
+ * handed to `refuse`. Real time, whatever the business clock: liveness is a matter of the hosts.
  */
 async function joinOtherInstances(
   store: Store,
   config: Config,
   instanceId: string,
-  log: Logger,
+  refuse: (problems: string[]) => void,
 ): Promise<{ problems: string[]; timer: NodeJS.Timeout; leave: () => Promise<void> }> {
   const migrated = async () =>
     (await migrationStatus(store)).some((m) => m.name === '0016_service_instances' && m.appliedAt !== null);
@@ -557,7 +576,10 @@ async function joinOtherInstances(
           if (!yes) return;
           const late = await join_();
           joined = late.length === 0;
-          if (!joined) log.error('settings differ from the other instances on this database', { problems: late });
+          if (!joined) {
+            await rm(markPath, { force: true });
+            refuse(late);
+          }
         });
     beat.catch(() => undefined);
   }, INSTANCE_BEAT_MS);

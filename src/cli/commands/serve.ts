@@ -5,7 +5,7 @@ import { MappingError } from '../../mappings/yaml-file.js';
 import { businessClock } from '../../clock.js';
 import { startService, type RunningService } from '../../service/service.js';
 import { DatabaseConnectionError, DatabaseUrlError } from '../../store/database.js';
-import { UsageError } from '../output.js';
+import { UsageError, writeError } from '../output.js';
 
 /**
  * `en3s serve`: the service for production. Every setting comes from the environment or the
@@ -101,7 +101,12 @@ export function registerServe(program: Command): void {
         throw new UsageError(`configuration incomplète :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       // Demos and tests only (the settings say so): the business clock placed at EN3S_CLOCK_START,
       // or moved by EN3S_CLOCK_OFFSET_MS from the real time.
-      const service = await startOrExplain(() => startService({ config, clock: businessClock(config) }));
+      // Refused after the start (a late join, see `onRefused`): stopped already; exit 2 as at start-up.
+      const onRefused = (error: ConfigError) => {
+        writeError(error.message);
+        process.exit(2);
+      };
+      const service = await startOrExplain(() => startService({ config, clock: businessClock(config), onRefused }));
       const noAdministrator = noAdministratorWarning(config);
       if (noAdministrator) service.ctx.log.warn(noAdministrator);
       stopOnSignals(() => service.stop({ delayMs: config.shutdownDelayMs }));

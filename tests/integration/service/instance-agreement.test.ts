@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../../../src/config.js';
 import { startService, type RunningService } from '../../../src/service/service.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
+import { waitFor } from '../../support/e2e-processes.js';
 
 /**
  * Instances of the service on one database must agree on what they share (the tenant, the call
@@ -18,6 +19,19 @@ const SECRET = 's'.repeat(40);
 const API_TOKEN = 'jeton-du-script-0123456789abcdef';
 const API_TOKENS = [`script:${createHash('sha256').update(API_TOKEN).digest('hex')}`];
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const configOn = (databaseUrl: string, overrides: Partial<Config>) =>
+  loadConfig(
+    {},
+    {
+      databaseUrl,
+      httpPort: 0,
+      reportsSchedule: false,
+      atsBaseUrl: 'http://127.0.0.1:9',
+      alertTokens: ['jeton-des-alertes-0123456789'],
+      adminSessionSecret: SECRET,
+      ...overrides,
+    },
+  );
 
 describe.each(testDatabases())('instances on one %s database', (dialect) => {
   let db: TestStore;
@@ -30,19 +44,7 @@ describe.each(testDatabases())('instances on one %s database', (dialect) => {
     await db?.cleanup();
   });
 
-  const configWith = (overrides: Partial<Config>) =>
-    loadConfig(
-      {},
-      {
-        databaseUrl: db.url,
-        httpPort: 0,
-        reportsSchedule: false,
-        atsBaseUrl: 'http://127.0.0.1:9',
-        alertTokens: ['jeton-des-alertes-0123456789'],
-        adminSessionSecret: SECRET,
-        ...overrides,
-      },
-    );
+  const configWith = (overrides: Partial<Config>) => configOn(db.url, overrides);
   const start = async (overrides: Partial<Config>, instanceId: string) => {
     const service = await startService({ config: configWith(overrides), instanceId });
     running.push(service);
@@ -162,4 +164,42 @@ describe.each(testDatabases())('report files of instances on one %s database', (
     // The refused instance took its mark back.
     expect(readdirSync(elsewhere)).toEqual([]);
   });
+});
+
+describe.each(testDatabases())('an instance that joins late on one %s database', (dialect) => {
+  let db: TestStore;
+  const running: RunningService[] = [];
+  beforeAll(async () => {
+    db = await openTestStore(dialect, 'instance-late', { migrate: false });
+  });
+  afterAll(async () => {
+    for (const service of running) await service.stop();
+    await db?.cleanup();
+  });
+  const configWith = (overrides: Partial<Config>) => configOn(db.url, overrides);
+
+  it('started unmigrated, it stops once migrated if the others disagree, refused as at start-up', async () => {
+    let refused: ConfigError | null = null;
+    const late = await startService({
+      config: configWith({ atsCallsPerSecond: 10, migrateOnStart: false }),
+      instanceId: 'instance-late',
+      onRefused: (error) => {
+        refused = error;
+      },
+    });
+    running.push(late);
+    expect((await late.readiness()).checks.migrations).toBe(false);
+
+    // Another instance migrates the database and joins: nobody else is recorded yet.
+    running.push(await startService({ config: configWith({ atsCallsPerSecond: 8 }), instanceId: 'instance-first' }));
+    const error = await waitFor(() => refused, 40_000, 'the late instance refused');
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(
+      /EN3S_ATS_CALLS_PER_SECOND : « 10 » ici, « 8 » sur l’instance instance-first, vue à \d\d:\d\d:\d\d/,
+    );
+    // It has stopped taking requests, and left no trace among the instances.
+    await expect(fetch(`${late.url}/healthz`)).rejects.toThrow();
+    const ids = await db.db.selectFrom('service_instances').select('instance_id').execute();
+    expect(ids.map((r) => r.instance_id)).toEqual(['instance-first']);
+  }, 60_000);
 });
