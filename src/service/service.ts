@@ -274,6 +274,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const reconcileNow = () => {
       reconciling ??= reconcile(ctx, { pageAttempts: RECONCILE_PAGE_ATTEMPTS })
         .then((r) => {
+          // Expected (a page the ATS would not give): the next run goes on from the cursor. Said,
+          // so that a listing failing run after run shows in the logs.
+          if (!r.ok) log.warn('reconciliation run stopped, the next one goes on from the cursor', { error: r.error });
           if (r.ok && r.inserted > 0) worker.poke();
           // A run that stopped at its bound goes on a moment later rather than at the next cron.
           if (r.ok && r.more && !stopped) setTimeout(() => void (stopped ? undefined : reconcileNow()), 1_000).unref();
