@@ -3,6 +3,7 @@ import { loadDomainData } from '../../src/mappings/load.js';
 import { generateReportFile } from '../../src/reports/generate.js';
 import type { ReportFormat } from '../../src/reports/options.js';
 import { openDatabase } from '../../src/store/database.js';
+import { wholeCampaign } from '../support/report-options.js';
 
 /**
  * One report run of the reports bench, in its own process so that its peak resident memory is
@@ -34,15 +35,7 @@ const cpuBefore = process.cpuUsage();
 const result = await generateReportFile(store.db, organismsFile, {
   kind: 'report',
   format,
-  options: {
-    campaign: 2027,
-    asOf: null,
-    network: null,
-    regime: null,
-    body: null,
-    states: null,
-    primaryNetworks: 'all',
-  },
+  options: wholeCampaign(2027),
   generatedAt: '2027-03-01T07:00:00.000Z',
   out,
   trigger: 'cli',

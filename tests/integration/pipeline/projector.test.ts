@@ -16,6 +16,7 @@ import { inTransaction } from '../../../src/store/transaction.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
 import { JobStory, testPolicy, unreachableAts } from '../../support/job-snapshots.js';
+import { wholeCampaign } from '../../support/report-options.js';
 
 /**
  * The report's projection written by the projector from the offers' change numbers: a report
@@ -24,15 +25,7 @@ import { JobStory, testPolicy, unreachableAts } from '../../support/job-snapshot
  */
 
 const AT = '2027-01-11T09:00:00.000Z';
-const options: ReportOptions = {
-  campaign: 2027,
-  asOf: null,
-  network: null,
-  regime: null,
-  body: null,
-  states: null,
-  primaryNetworks: 'all',
-};
+const options: ReportOptions = wholeCampaign(2027);
 
 function contextOf(store: Store): PipelineContext {
   return {

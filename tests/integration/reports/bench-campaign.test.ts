@@ -12,6 +12,7 @@ import { getOffer } from '../../../src/store/offers.js';
 import { generateReportCampaign } from '../../bench/report-campaign.js';
 import { buildTemplates, scenarios } from '../../bench/report-templates.js';
 import { data } from '../../support/domain.js';
+import { wholeCampaign } from '../../support/report-options.js';
 
 /**
  * The reports bench writes its campaign straight into SQLite (the bench runs on SQLite only);
@@ -22,15 +23,7 @@ import { data } from '../../support/domain.js';
 describe('the reports bench campaign', () => {
   let dir: string;
   let store: Store;
-  const options: ReportOptions = {
-    campaign: 2027,
-    asOf: null,
-    network: null,
-    regime: null,
-    body: null,
-    states: null,
-    primaryNetworks: 'all',
-  };
+  const options: ReportOptions = wholeCampaign(2027);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'en3s-bench-campaign-'));

@@ -18,6 +18,7 @@ import { readOfferReportCsvBlock, writeOfferReport } from '../../../src/store/of
 import { data } from '../../support/domain.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { AFTER, buildCampaign, MARCH } from './campaign.js';
+import { wholeCampaign } from '../../support/report-options.js';
 
 /**
  * The CSV report as it stands joins each projection's stored text of its fixed columns with the
@@ -231,15 +232,7 @@ describe('CSV records from the stored text of the fixed columns', () => {
 
 describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
   let store: TestStore;
-  const base: ReportOptions = {
-    campaign: 2027,
-    asOf: null,
-    network: null,
-    regime: null,
-    body: null,
-    states: null,
-    primaryNetworks: 'all',
-  };
+  const base: ReportOptions = wholeCampaign(2027);
 
   beforeAll(async () => {
     store = await openTestStore(dialect, 'csv-cells');
@@ -332,15 +325,7 @@ describe.each(testDatabases())('CSV report as it stands on %s', (dialect) => {
 
 describe('CSV records read as blocks of bytes, on SQLite', () => {
   let store: TestStore;
-  const base: ReportOptions = {
-    campaign: 2027,
-    asOf: null,
-    network: null,
-    regime: null,
-    body: null,
-    states: null,
-    primaryNetworks: 'all',
-  };
+  const base: ReportOptions = wholeCampaign(2027);
   beforeAll(async () => {
     store = await openTestStore('sqlite', 'csv-blocks');
   });

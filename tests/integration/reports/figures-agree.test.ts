@@ -12,6 +12,7 @@ import { figureText, groupTotal, indicators, shownShare } from '../../../src/rep
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
 import { buildCampaign, MARCH, type Campaign } from './campaign.js';
+import { wholeCampaign } from '../../support/report-options.js';
 
 /**
  * The figures of one report agree with each other and with the dashboard's overview computed
@@ -21,15 +22,7 @@ import { buildCampaign, MARCH, type Campaign } from './campaign.js';
  * concerned offers.
  */
 
-const options: ReportOptions = {
-  campaign: 2027,
-  asOf: null,
-  network: null,
-  regime: null,
-  body: null,
-  states: null,
-  primaryNetworks: 'all',
-};
+const options: ReportOptions = wholeCampaign(2027);
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 function chain(s: GroupStats): void {

@@ -17,16 +17,9 @@ import { openTestStore, testDatabases, type TestStore } from '../../support/data
 import { data } from '../../support/domain.js';
 import { buildCampaign, MARCH, type Campaign } from './campaign.js';
 import { zipEntries } from './zip-entries.js';
+import { wholeCampaign } from '../../support/report-options.js';
 
-const base: ReportOptions = {
-  campaign: 2027,
-  asOf: null,
-  network: null,
-  regime: null,
-  body: null,
-  states: null,
-  primaryNetworks: 'all',
-};
+const base: ReportOptions = wholeCampaign(2027);
 const formats: ReportFormat[] = ['csv', 'xlsx', 'json', 'html'];
 const sha256 = (buffer: Buffer) => createHash('sha256').update(buffer).digest('hex');
 

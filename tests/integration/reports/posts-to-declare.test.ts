@@ -16,6 +16,7 @@ import { en3s } from '../../support/cli.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
 import { buildCampaign, MARCH, type Campaign, type Letter } from './campaign.js';
+import { wholeCampaign } from '../../support/report-options.js';
 
 /**
  * The posts to enter on EN3S's online job board (instruction DSS/4B/2026/34 §1.2), on the report
@@ -24,15 +25,7 @@ import { buildCampaign, MARCH, type Campaign, type Letter } from './campaign.js'
  * recorded (the day, who, when), a correction replacing the entry while the ledger keeps both.
  */
 
-const base: ReportOptions = {
-  campaign: 2027,
-  asOf: null,
-  network: null,
-  regime: null,
-  body: null,
-  states: null,
-  primaryNetworks: 'all',
-};
+const base: ReportOptions = wholeCampaign(2027);
 const alice: Principal = { name: 'alice', via: 'session', session: null };
 const LISTED: Letter[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'I', 'J'];
 

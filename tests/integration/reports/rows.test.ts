@@ -6,16 +6,9 @@ import type { ReportOptions } from '../../../src/reports/options.js';
 import { openTestStore, testDatabases, type TestStore } from '../../support/databases.js';
 import { data } from '../../support/domain.js';
 import { AFTER, buildCampaign, MARCH, PARIS_END, REUNION_END, type Campaign, type Letter } from './campaign.js';
+import { wholeCampaign } from '../../support/report-options.js';
 
-const base: ReportOptions = {
-  campaign: 2027,
-  asOf: null,
-  network: null,
-  regime: null,
-  body: null,
-  states: null,
-  primaryNetworks: 'all',
-};
+const base: ReportOptions = wholeCampaign(2027);
 
 /** The row as the CSV and the HTML show it: French column title → cell text. */
 function cells(row: ReportRow): Record<string, string> {
