@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { boardEntryInput, commandIdInput, offerKeyInput, reasonInput } from './actions.js';
-import { decodeNumberCursor } from './cursor.js';
+import { decodeNumberKey } from '../store/page-keys.js';
 import { TIMELINE_LIMIT } from './html-routes.js';
 import { expecting, integerText, yearText } from './input-problems.js';
 import { offerQueryFields } from './offer-filters.js';
@@ -29,7 +29,7 @@ const cursorText = z
 /** A cursor holding one number (ledger entry, command, report run). */
 export const numberCursorParam = cursorText
   .transform((text, ctx) => {
-    const n = decodeNumberCursor(text);
+    const n = decodeNumberKey(text);
     if (n === null) ctx.addIssue({ code: 'custom', message: 'curseur illisible : reprenez la valeur « next » reçue' });
     return n ?? 0;
   })

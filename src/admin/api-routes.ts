@@ -10,12 +10,12 @@ import { markChecked, overrideScope, reconcileNow, recordBoardEntry, reevaluate,
 import { apiOperations, expressPath, type ApiOperation } from './api-contract.js';
 import { requirePrincipal } from './auth.js';
 import { currentCampaign } from './campaign.js';
-import { encodeNumberCursor } from './cursor.js';
 import { AdminError, notFound } from './errors.js';
 import { TIMELINE_LIMIT } from './html-routes.js';
 import { parseInput } from './input-problems.js';
 import { offerQueryOf } from './offer-filters.js';
 import { countAdminOffers, decodeKey, listAdminOffers } from '../store/offer-list.js';
+import { encodePageKey } from '../store/page-keys.js';
 import { API_BASE, openApiDocument } from './openapi.js';
 import { generateFromRequest, listRuns, runFilePath, sendRunFile } from './reports.js';
 import type { RouteDeps } from './route-deps.js';
@@ -75,7 +75,7 @@ function boardJson(entry: BoardEntry | null) {
 /** The `{items, next}` page of a list read with one row more than asked. */
 function pageOf<T>(rows: T[], limit: number, keyAfter: (last: T, extra: T) => number) {
   const items = rows.slice(0, limit);
-  const next = rows.length > limit ? encodeNumberCursor(keyAfter(items[items.length - 1]!, rows[limit]!)) : null;
+  const next = rows.length > limit ? encodePageKey([keyAfter(items[items.length - 1]!, rows[limit]!)]) : null;
   return { items, next };
 }
 

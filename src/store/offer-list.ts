@@ -4,6 +4,7 @@ import { dialectOf, type Db } from './database.js';
 import type { OfferHeader } from './offers.js';
 import { foldedLikePattern, foldedSql } from './search-text.js';
 import type { Concerned, Database } from './schema.js';
+import { decodeTextKey, encodePageKey } from './page-keys.js';
 
 /**
  * The offer list of the dashboard and the API: filters, sorts and keyset pagination ("the next
@@ -103,21 +104,8 @@ function conditions(db: Db, filter: AdminOfferFilter) {
   };
 }
 
-export function encodeKey(values: [string, string, string]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-/** The key of a page link; null when it is not one (the caller answers 400). */
-export function decodeKey(text: string): [string, string, string] | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string' && v.length <= 1000))
-      return value as [string, string, string];
-  } catch {
-    // Not base64url JSON: refused below.
-  }
-  return null;
-}
+/** The key of a page link (`page-keys.ts`); null when it is not one (the caller answers 400). */
+export const decodeKey = decodeTextKey;
 
 export async function listAdminOffers(
   db: Db,
@@ -164,7 +152,10 @@ export async function listAdminOffers(
     .slice(0, page.limit)
     .map((r) => ({ ...r, review_needed: r.review_needed === 1, violation: r.violation === 1 }));
   const last = items[items.length - 1];
-  return { items, next: rows.length > page.limit && last ? encodeKey([last[column], last.source, last.ats_id]) : null };
+  return {
+    items,
+    next: rows.length > page.limit && last ? encodePageKey([last[column], last.source, last.ats_id]) : null,
+  };
 }
 
 export async function countAdminOffers(db: Db, filter: AdminOfferFilter): Promise<number> {
